@@ -1,0 +1,77 @@
+# PatientLab — see README.md. Everything the project needs is installed from here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
+        db-upgrade demo test test-unit test-browser test-postgres lint chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 2
+
+babel-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o translations/messages.pot --no-location --sort-output --project PatientLab .
+
+babel-update: babel-extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-location
+
+db-upgrade: install
+	$(FLASK) db upgrade
+
+demo: db-upgrade
+	$(FLASK) demo-seed
+
+## make run: install, create the SQLite database with demo data, serve on http://127.0.0.1:5000
+run: demo
+	@echo
+	@echo "PatientLab: http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: run
+
+## make serve-prod: example production server (needs PATIENTLAB_SECRET_KEY and PATIENTLAB_DATABASE_URL)
+serve-prod: install
+	PATIENTLAB_ENV=production $(FLASK) db upgrade
+	PATIENTLAB_ENV=production $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+## Debian's Chromium for the browser tests (Playwright's own download cannot work here)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## make test: the whole suite (unit, functional, browser) on SQLite
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install chromium
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+## make test-postgres: the same suite on a throwaway PostgreSQL cluster
+test-postgres: install chromium
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 instance/mail tests/browser/artifacts .pytest_cache

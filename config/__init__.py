@@ -1,0 +1,1 @@
+"""Configuration modules, one per environment (see patientlab.create_app)."""

@@ -1,0 +1,56 @@
+"""Settings shared by every environment.
+
+Any setting can be overridden by an environment variable prefixed with
+``PATIENTLAB_`` (for example ``PATIENTLAB_MAIL_SMTP_HOST``); values are parsed as
+JSON when possible, so ``PATIENTLAB_MAIL_SMTP_PORT=587`` becomes an integer.
+"""
+
+from datetime import timedelta
+
+SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 - refused in production
+SQLALCHEMY_DATABASE_URI = "sqlite:///patientlab.sqlite3"  # relative to instance/
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+LANGUAGES = ("fr", "en")
+
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # 2 MB: larger bodies get a 413 page
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+# argon2id parameters (OWASP: m=19 MiB, t=2, p=1 at least)
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_COST = 19 * 1024
+ARGON2_PARALLELISM = 1
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
+
+EMAIL_VERIFICATION_MAX_AGE = 48 * 3600
+PASSWORD_RESET_MAX_AGE = 3600
+CHARTER_VERSION = "2026-1"
+
+# Mail: every message goes through the outbox table first.
+MAIL_FROM = "PatientLab <ne-pas-repondre@patientlab.fr>"
+MAIL_SMTP_HOST = ""  # empty: messages are written to instance/mail/ and logged
+MAIL_SMTP_PORT = 587
+MAIL_SMTP_USERNAME = ""
+MAIL_SMTP_PASSWORD = ""
+MAIL_SMTP_STARTTLS = True
+MAIL_SEND_AFTER_COMMIT = True  # deliver right after the request commits
+MAIL_DIR = ""  # default: <instance>/mail
+MAIL_MAX_BACKOFF_SECONDS = 6 * 3600
+
+CONTACT_EMAIL = "accessibilite@patientlab.fr"
+PRIVACY_EMAIL = "dpo@patientlab.fr"
+PLATFORM_NAME = "PatientLab"
+PUBLIC_URL = "http://127.0.0.1:5000"  # base of links in mails sent outside a request
+HSTS = False

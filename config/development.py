@@ -1,0 +1,3 @@
+"""Local development: SQLite file in instance/, mail written to instance/mail/."""
+
+DEBUG = False

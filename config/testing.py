@@ -1,0 +1,12 @@
+"""Tests: in-memory SQLite unless PATIENTLAB_TEST_DATABASE_URL names another database."""
+
+import os
+
+TESTING = True
+SQLALCHEMY_DATABASE_URI = os.environ.get("PATIENTLAB_TEST_DATABASE_URL", "sqlite://")
+# Fast but still argon2id hashing: the production parameters are tested separately.
+ARGON2_TIME_COST = 1
+ARGON2_MEMORY_COST = 8
+ARGON2_PARALLELISM = 1
+MAIL_SEND_AFTER_COMMIT = False
+

@@ -1,0 +1,136 @@
+"""PatientLab: patients and citizens taking part in cancer research."""
+
+import logging
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from patientlab.extensions import babel, csrf, db, login_manager, migrate
+
+ENVIRONMENTS = ("development", "testing", "production")
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class ConfigurationError(RuntimeError):
+    """The application cannot start with this configuration."""
+
+
+def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
+    app.config.from_object("config.default")
+    app.config.from_object(f"config.{env}")
+    app.config.from_prefixed_env("PATIENTLAB")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+    app.config["ENV_NAME"] = env
+    if env == "production":
+        secret = app.config.get("SECRET_KEY")
+        if not secret or secret == "dev-only-secret-change-me" or len(str(secret)) < 32:  # noqa: S105
+            raise ConfigurationError(
+                "PATIENTLAB_SECRET_KEY must be set to a random value of at least 32 characters")
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            raise ConfigurationError("PATIENTLAB_DATABASE_URL must name the production database")
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, and let SQLAlchemy drive transactions.
+
+    pysqlite's own transaction handling breaks SAVEPOINT and BEGIN IMMEDIATE;
+    with isolation_level None, the "begin" listener below emits BEGIN itself.
+    """
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_app(env: str | None = None, config: dict | None = None) -> Flask:
+    env = env or os.environ.get("PATIENTLAB_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(f"unknown PATIENTLAB_ENV {env!r}; use one of {ENVIRONMENTS}")
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PATIENTLAB_INSTANCE_PATH",
+                                     os.path.join(PROJECT_ROOT, "instance")),
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    _load_config(app, env, config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.getLogger("patientlab").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from patientlab.core.errors import register_error_handlers
+    from patientlab.core.mail import send_after_commit
+    from patientlab.core.security import set_security_headers
+    from patientlab.core.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    app.after_request(set_security_headers)
+    app.teardown_request(send_after_commit)
+
+    from patientlab.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from patientlab.core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=os.path.join(PROJECT_ROOT, "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+
+    from patientlab.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        from sqlalchemy import select
+
+        if not session_token:
+            return None
+        return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from patientlab.auth import bp as auth_bp
+    from patientlab.coordination import bp as coordination_bp
+    from patientlab.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(coordination_bp)

@@ -1,0 +1,1 @@
+"""Patient associations and their representatives."""

@@ -1,0 +1,211 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from patientlab.auth.services import Profile
+from patientlab.core.forms import (
+    ConsentField,
+    PasswordPolicy,
+    TrimmedStringField,
+    TrimmedTextAreaField,
+    email_validators,
+)
+from patientlab.core.security import Role
+
+
+def _required(message):
+    return DataRequired(message=message)
+
+
+def _coerce_optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class AssociationChoiceMixin:
+    def set_association_choices(self, associations):
+        self.association.choices = [("", _l("Aucune"))] + [
+            (str(a.id), a.name) for a in associations
+        ]
+
+
+class RegisterForm(FlaskForm, AssociationChoiceMixin):
+    name = TrimmedStringField(
+        _l("Nom et prénom"),
+        validators=[_required(_l("Saisissez votre nom et votre prénom.")),
+                    Length(max=120, message=_l("120 caractères au plus."))],
+    )
+    pseudonym = TrimmedStringField(
+        _l("Pseudonyme affiché publiquement"),
+        validators=[Optional(), Length(max=60, message=_l("60 caractères au plus."))],
+    )
+    email = TrimmedStringField(
+        _l("Adresse e-mail"),
+        validators=[_required(_l("Saisissez votre adresse e-mail, par exemple "
+                                 "prenom.nom@exemple.fr.")), *email_validators()],
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        validators=[_required(_l("Choisissez un mot de passe.")), PasswordPolicy()],
+    )
+    profile = RadioField(
+        _l("Vous venez sur PatientLab…"),
+        choices=[
+            (Profile.PATIENT_EXPERT, _l("en tant que patient·e ou proche, pour devenir "
+                                        "patient·e expert·e")),
+            (Profile.ASSOCIATION_REP, _l("au nom d’une association de patients")),
+            (Profile.RESEARCHER, _l("en tant que chercheur·e")),
+            (Profile.CITIZEN, _l("pour suivre les projets et venir aux soirées « Parle-Moi »")),
+        ],
+        validators=[InputRequired(message=_l("Choisissez pourquoi vous venez sur PatientLab."))],
+    )
+    association = SelectField(
+        _l("Votre association"), coerce=_coerce_optional_int, validate_choice=True,
+        validators=[Optional()],
+    )
+    motivation = TrimmedTextAreaField(
+        _l("Quelques mots sur votre parcours et vos motivations"),
+        validators=[Optional(), Length(max=2000, message=_l("2 000 caractères au plus."))],
+    )
+    charter = ConsentField(_l("J’ai lu la charte de participation et je m’engage à la "
+                              "respecter"))
+    submit = SubmitField(_l("Créer mon compte"))
+
+    def validate_association(self, field):
+        if self.profile.data == Profile.ASSOCIATION_REP and not field.data:
+            raise ValidationError(_l("Choisissez l’association que vous représentez."))
+
+    def validate_charter(self, field):
+        if self.profile.data == Profile.PATIENT_EXPERT and not field.data:
+            raise ValidationError(_l("Cochez la case pour accepter la charte de participation : "
+                                     "elle est nécessaire pour devenir patient·e expert·e."))
+
+
+class LoginForm(FlaskForm):
+    email = TrimmedStringField(
+        _l("Adresse e-mail"),
+        validators=[_required(_l("Saisissez votre adresse e-mail."))],
+    )
+    password = PasswordField(
+        _l("Mot de passe"), validators=[_required(_l("Saisissez votre mot de passe."))]
+    )
+    next = HiddenField()
+    submit = SubmitField(_l("Me connecter"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = TrimmedStringField(
+        _l("Adresse e-mail de votre compte"),
+        validators=[_required(_l("Saisissez votre adresse e-mail, par exemple "
+                                 "prenom.nom@exemple.fr.")), *email_validators()],
+    )
+    submit = SubmitField(_l("Recevoir un lien"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nouveau mot de passe"),
+        validators=[_required(_l("Choisissez un mot de passe.")), PasswordPolicy()],
+    )
+    submit = SubmitField(_l("Enregistrer le mot de passe"))
+
+
+class ProfileForm(FlaskForm, AssociationChoiceMixin):
+    name = TrimmedStringField(
+        _l("Nom et prénom"),
+        validators=[_required(_l("Saisissez votre nom et votre prénom.")),
+                    Length(max=120, message=_l("120 caractères au plus."))],
+    )
+    pseudonym = TrimmedStringField(
+        _l("Pseudonyme affiché publiquement"),
+        validators=[Optional(), Length(max=60, message=_l("60 caractères au plus."))],
+    )
+    association = SelectField(
+        _l("Association"), coerce=_coerce_optional_int, validators=[Optional()]
+    )
+    bio = TrimmedTextAreaField(
+        _l("Présentation courte"),
+        validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))],
+    )
+    submit = SubmitField(_l("Enregistrer mon profil"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[_required(_l("Saisissez votre mot de passe actuel."))],
+    )
+    password = PasswordField(
+        _l("Nouveau mot de passe"),
+        validators=[_required(_l("Choisissez un nouveau mot de passe.")), PasswordPolicy()],
+    )
+    submit = SubmitField(_l("Changer mon mot de passe"))
+
+
+class ChangeEmailForm(FlaskForm):
+    email = TrimmedStringField(
+        _l("Nouvelle adresse e-mail"),
+        validators=[_required(_l("Saisissez la nouvelle adresse, par exemple "
+                                 "prenom.nom@exemple.fr.")), *email_validators()],
+    )
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[_required(_l("Saisissez votre mot de passe actuel."))],
+    )
+    submit = SubmitField(_l("Changer mon adresse"))
+
+
+class RoleRequestForm(FlaskForm):
+    role = RadioField(
+        _l("Rôle demandé"),
+        choices=[(Role.PATIENT_EXPERT, _l("Patient·e expert·e")),
+                 (Role.ASSOCIATION_REP, _l("Représentant·e d’association"))],
+        validators=[InputRequired(message=_l("Choisissez le rôle que vous demandez."))],
+    )
+    motivation = TrimmedTextAreaField(
+        _l("Quelques mots sur votre parcours et vos motivations"),
+        validators=[Optional(), Length(max=2000, message=_l("2 000 caractères au plus."))],
+    )
+    charter = ConsentField(_l("J’ai lu la charte de participation et je m’engage à la "
+                              "respecter"))
+    submit = SubmitField(_l("Envoyer ma demande"))
+
+    def validate_charter(self, field):
+        if self.role.data == Role.PATIENT_EXPERT and not field.data:
+            raise ValidationError(_l("Cochez la case pour accepter la charte de participation : "
+                                     "elle est nécessaire pour devenir patient·e expert·e."))
+
+
+class PreferencesForm(FlaskForm):
+    text_size = RadioField(
+        _l("Taille du texte"),
+        choices=[("100", _l("Normale (100 %)")), ("125", _l("Grande (125 %)")),
+                 ("150", _l("Très grande (150 %)"))],
+        default="100",
+        validators=[InputRequired(message=_l("Choisissez une taille de texte."))],
+    )
+    high_contrast = BooleanField(_l("Contraste renforcé"))
+    dyslexia_font = BooleanField(_l("Police adaptée à la dyslexie (OpenDyslexic)"))
+    wide_spacing = BooleanField(_l("Espacement plus grand entre les lignes, les lettres et "
+                                   "les mots"))
+    reduced_motion = BooleanField(_l("Réduire les animations"))
+    submit = SubmitField(_l("Enregistrer mes préférences"))
+
+
+class LanguageForm(FlaskForm):
+    lang = RadioField(choices=[("fr", "Français"), ("en", "English")],
+                      validators=[InputRequired()])
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    pass

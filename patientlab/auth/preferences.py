@@ -1,0 +1,74 @@
+"""Display preferences, applied server-side as classes on <html>.
+
+Visitors keep them in a cookie; logged-in users on their account (and the
+cookie is refreshed so the choice survives logout on this device).
+"""
+
+from dataclasses import asdict, dataclass
+
+PREFS_COOKIE = "affichage"
+TEXT_SIZES = (100, 125, 150)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    text_size: int = 100
+    high_contrast: bool = False
+    dyslexia_font: bool = False
+    wide_spacing: bool = False
+    reduced_motion: bool = False
+
+    def html_classes(self) -> list[str]:
+        classes = [f"pl-text-{self.text_size}"]
+        if self.high_contrast:
+            classes.append("pl-contrast")
+        if self.dyslexia_font:
+            classes.append("pl-dyslexia")
+        if self.wide_spacing:
+            classes.append("pl-spacing")
+        if self.reduced_motion:
+            classes.append("pl-reduced-motion")
+        return classes
+
+    def to_cookie(self) -> str:
+        flags = "".join(
+            "1" if value else "0"
+            for value in (self.high_contrast, self.dyslexia_font, self.wide_spacing,
+                          self.reduced_motion)
+        )
+        return f"{self.text_size}-{flags}"
+
+    @classmethod
+    def from_cookie(cls, value: str | None) -> "Preferences":
+        """Parse ``"125-1010"``; anything malformed gives the defaults."""
+        if not value or len(value) > 12:
+            return cls()
+        size, _, flags = value.partition("-")
+        if not size.isdigit() or int(size) not in TEXT_SIZES:
+            return cls()
+        if len(flags) != 4 or set(flags) - {"0", "1"}:
+            return cls()
+        bits = [ch == "1" for ch in flags]
+        return cls(int(size), *bits)
+
+    @classmethod
+    def from_user(cls, user) -> "Preferences":
+        size = user.pref_text_size if user.pref_text_size in TEXT_SIZES else 100
+        return cls(size, user.pref_high_contrast, user.pref_dyslexia_font,
+                   user.pref_wide_spacing, user.pref_reduced_motion)
+
+    def apply_to_user(self, user) -> None:
+        user.pref_text_size = self.text_size
+        user.pref_high_contrast = self.high_contrast
+        user.pref_dyslexia_font = self.dyslexia_font
+        user.pref_wide_spacing = self.wide_spacing
+        user.pref_reduced_motion = self.reduced_motion
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def current_preferences(request, user) -> Preferences:
+    if user is not None and user.is_authenticated:
+        return Preferences.from_user(user)
+    return Preferences.from_cookie(request.cookies.get(PREFS_COOKIE))

@@ -1,0 +1,312 @@
+from flask import (
+
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from patientlab.associations.services import list_associations
+from patientlab.auth import bp
+from patientlab.auth import services as svc
+from patientlab.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PreferencesForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    RoleRequestForm,
+)
+from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
+from patientlab.core.security import TokenError, safe_next_url
+from patientlab.extensions import db
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _apply_service_error(form, error: svc.ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def _start_session(user) -> None:
+    """A fresh session at login: nothing from the visitor's session carries over."""
+    prefs_lang = session.get("_locale")
+    session.clear()
+    if prefs_lang:
+        session["_locale"] = prefs_lang
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.profile"))
+    form = RegisterForm()
+    form.set_association_choices(list_associations())
+    if form.validate_on_submit():
+        data = svc.Registration(
+            email=form.email.data,
+            password=form.password.data,
+            name=form.name.data,
+            pseudonym=form.pseudonym.data or "",
+            profile=form.profile.data,
+            association_id=form.association.data,
+            motivation=form.motivation.data or "",
+            charter_accepted=bool(form.charter.data),
+            locale=str(get_locale()),
+        )
+        try:
+            svc.register(data)
+        except svc.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/inscription/verifiez-vos-mails")
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.route("/verifier/<token>")
+def verify_email(token):
+    try:
+        svc.verify_email(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", expired=error.expired,
+                               kind="verify"), 400
+    db.session.commit()
+    flash(_("Merci, votre adresse e-mail est confirmée."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.profile"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/verifier/renvoyer", methods=["POST"])
+@login_required
+def resend_verification():
+    if not current_user.is_verified:
+        svc.send_verification(current_user)
+        db.session.commit()
+    flash(_("Nous vous avons envoyé un nouveau lien de confirmation."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next_url(request.args.get("next")) or ""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next_url(form.next.data) or url_for("auth.profile"))
+    if form.validate_on_submit():
+        user = svc.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_(
+                "L’adresse e-mail ou le mot de passe ne correspond pas. Vérifiez-les, ou "
+                "choisissez « Mot de passe oublié »."))
+            form.password.errors = [*form.password.errors, _("Vérifiez votre mot de passe.")]
+            current_app.logger.info("login failed ip=%s", request.remote_addr)
+        else:
+            db.session.commit()
+            _start_session(user)
+            current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
+            flash(_("Bonjour %(name)s, vous êtes connecté·e.", name=user.public_name),
+                  "success")
+            return redirect(safe_next_url(form.next.data) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@login_required
+def logout():
+    user = current_user._get_current_object()
+    svc.end_all_sessions(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté·e. À bientôt !"), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        svc.request_password_reset(form.email.data, locale=str(get_locale()))
+        db.session.commit()
+        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        svc.user_for_reset_token(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", expired=error.expired,
+                               kind="reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = svc.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Votre mot de passe est enregistré. Vous pouvez vous connecter."), "success")
+        current_app.logger.info("password reset user=%s", user.id)
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=None if request.method == "POST" else user)
+    form.set_association_choices(list_associations())
+    if request.method == "GET":
+        form.association.data = user.association_id
+    if form.validate_on_submit():
+        svc.update_profile(user, name=form.name.data, pseudonym=form.pseudonym.data or "",
+                           bio=form.bio.data or "", association_id=form.association.data)
+        db.session.commit()
+        flash(_("Votre profil est enregistré."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        role_requests=svc.role_requests_of(user),
+        charter=svc.latest_charter_acceptance(user),
+    )
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            svc.change_password(user, form.current_password.data, form.password.data)
+        except svc.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            _start_session(user)  # this device stays logged in, the others are logged out
+            flash(_("Votre mot de passe est changé. Vos autres appareils sont déconnectés."),
+                  "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/adresse", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            svc.request_email_change(current_user._get_current_object(),
+                                     form.current_password.data, form.email.data)
+        except svc.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Nous avons envoyé un lien à %(email)s. Ouvrez-le pour confirmer la "
+                    "nouvelle adresse.", email=svc.normalise_email(form.email.data)), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_email.html", form=form)
+
+
+@bp.route("/adresse/<token>")
+def confirm_email_change(token):
+    try:
+        svc.confirm_email_change(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", expired=error.expired,
+                               kind="email"), 400
+    except svc.ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("main.home"))
+    db.session.commit()
+    flash(_("Votre nouvelle adresse e-mail est enregistrée."), "success")
+    return redirect(url_for("auth.profile") if current_user.is_authenticated
+                    else url_for("auth.login"))
+
+
+@bp.route("/role", methods=["GET", "POST"])
+@login_required
+def request_role():
+    form = RoleRequestForm()
+    if form.validate_on_submit():
+        try:
+            svc.request_role(current_user._get_current_object(), form.role.data,
+                             form.motivation.data or "", bool(form.charter.data))
+        except svc.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre demande est envoyée. Une personne de la coordination vous "
+                    "répondra par e-mail."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/request_role.html", form=form)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+def preferences():
+    form = PreferencesForm()
+    current = current_preferences(request, current_user)
+    if request.method == "GET":
+        form.text_size.data = str(current.text_size)
+        form.high_contrast.data = current.high_contrast
+        form.dyslexia_font.data = current.dyslexia_font
+        form.wide_spacing.data = current.wide_spacing
+        form.reduced_motion.data = current.reduced_motion
+    if form.validate_on_submit():
+        prefs = Preferences(
+            text_size=int(form.text_size.data),
+            high_contrast=form.high_contrast.data,
+            dyslexia_font=form.dyslexia_font.data,
+            wide_spacing=form.wide_spacing.data,
+            reduced_motion=form.reduced_motion.data,
+        )
+        if current_user.is_authenticated:
+            prefs.apply_to_user(current_user._get_current_object())
+            db.session.commit()
+        flash(_("Vos préférences d’affichage sont enregistrées."), "success")
+        response = make_response(redirect(url_for("auth.preferences")))
+        response.set_cookie(PREFS_COOKIE, prefs.to_cookie(), max_age=ONE_YEAR,
+                            httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return response
+    return render_template("auth/preferences.html", form=form)
+
+
+@bp.before_app_request
+def _load_preferences():
+    g.preferences = current_preferences(request, current_user)
+
+
+@bp.app_context_processor
+def _inject_preferences():
+    prefs = getattr(g, "preferences", None) or Preferences()
+    return {"preferences": prefs}
+
+

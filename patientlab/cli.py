@@ -1,0 +1,80 @@
+"""Command-line tools: ``flask --app wsgi <command>``."""
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from patientlab.core.security import Role, hash_password, is_common_password
+from patientlab.extensions import db
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo_seed)
+    app.cli.add_command(outbox)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administration", help="Nom affiché.")
+@click.password_option(help="Mot de passe (demandé s’il n’est pas donné).")
+def create_admin(email, name, password):
+    """Create an administrator account, or give the admin role to an existing one."""
+    from patientlab.auth.models import User, UserRole
+    from patientlab.auth.services import normalise_email
+    from patientlab.core.models import utcnow
+
+    email = normalise_email(email)
+    if "@" not in email:
+        raise click.BadParameter("adresse e-mail invalide", param_hint="EMAIL")
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise click.BadParameter(f"au moins {minimum} caractères", param_hint="--password")
+    if is_common_password(password):
+        raise click.BadParameter("mot de passe trop courant", param_hint="--password")
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name, password_hash=hash_password(password),
+                    email_verified_at=utcnow())
+        db.session.add(user)
+        db.session.flush()
+        action = "created"
+    else:
+        user.password_hash = hash_password(password)
+        action = "updated"
+    if not user.has_role(Role.ADMIN):
+        db.session.add(UserRole(user_id=user.id, role=Role.ADMIN))
+    from patientlab.core import audit
+
+    audit.record(None, "admin.create_cli", user, summary=f"{action} {email}")
+    db.session.commit()
+    click.echo(f"Admin account {action}: {email}")
+
+
+@click.command("demo-seed")
+def demo_seed():
+    """Fill the database with French demo data (safe to run again)."""
+    from patientlab.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed
+
+    created = seed()
+    db.session.commit()
+    click.echo("Demo data: " + ", ".join(f"{k} +{v}" for k, v in created.items()))
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for email, name, roles in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<26} {name} — {', '.join(roles)}")
+
+
+@click.group("outbox")
+def outbox():
+    """Mail outbox."""
+
+
+@outbox.command("send")
+def outbox_send():
+    """Deliver every due message; failures are retried later."""
+    from patientlab.core.mail import send_pending
+
+    sent, failed = send_pending()
+    click.echo(f"sent {sent}, failed {failed} (will be retried)")
+    if failed:
+        raise SystemExit(1)

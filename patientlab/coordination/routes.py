@@ -1,0 +1,63 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from patientlab.auth import services as auth_svc
+from patientlab.coordination import bp
+from patientlab.coordination.forms import ApproveForm, RefuseForm
+from patientlab.core.security import Role, roles_required
+from patientlab.extensions import db
+
+COORDINATION = (Role.COORDINATOR, Role.ADMIN)
+
+
+def get_role_request_or_404(request_id: int):
+    req = auth_svc.get_role_request_or_none(request_id)
+    if req is None:
+        abort(404)
+    return req
+
+
+@bp.route("/")
+@roles_required(*COORDINATION)
+def index():
+    return render_template("coordination/index.html",
+                           pending=auth_svc.pending_role_requests())
+
+
+@bp.route("/validations")
+@roles_required(*COORDINATION)
+def validations():
+    return render_template("coordination/validations.html",
+                           pending=auth_svc.pending_role_requests(),
+                           decided=auth_svc.recent_decisions())
+
+
+@bp.route("/validations/<int:request_id>", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def validation(request_id):
+    req = get_role_request_or_404(request_id)
+    approve_form = ApproveForm(prefix="approve")
+    refuse_form = RefuseForm(prefix="refuse")
+    actor = current_user._get_current_object()
+    try:
+        if approve_form.submit.data and approve_form.validate_on_submit():
+            auth_svc.approve_role_request(actor, req)
+            db.session.commit()
+            flash(_("La demande de %(name)s est validée. La personne est prévenue par e-mail.",
+                    name=req.user.name), "success")
+            return redirect(url_for("coordination.validations"))
+        if refuse_form.submit.data and refuse_form.validate_on_submit():
+            auth_svc.refuse_role_request(actor, req, refuse_form.reason.data)
+            db.session.commit()
+            flash(_("La demande de %(name)s est refusée. La personne est prévenue par e-mail.",
+                    name=req.user.name), "success")
+            return redirect(url_for("coordination.validations"))
+    except auth_svc.ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("coordination.validation", request_id=request_id))
+    return render_template(
+        "coordination/validation.html", req=req, approve_form=approve_form,
+        refuse_form=refuse_form, charter=auth_svc.latest_charter_acceptance(req.user),
+    )

@@ -1,0 +1,1 @@
+"""Shared building blocks: models base, sanitising, security, i18n, mail, audit, errors."""

@@ -1,0 +1,74 @@
+"""Translated, accessible error pages that keep the site layout."""
+
+import logging
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from patientlab.extensions import db
+
+MESSAGES = {
+    400: (_l("La demande n’a pas pu être comprise"),
+          _l("Le formulaire ou le lien utilisé contient une erreur. Revenez à la page "
+             "précédente et réessayez.")),
+    403: (_l("Vous n’avez pas accès à cette page"),
+          _l("Cette page est réservée à certaines personnes. Si vous pensez que c’est une "
+             "erreur, écrivez-nous.")),
+    404: (_l("Page introuvable"),
+          _l("Cette page n’existe pas ou n’existe plus. Vérifiez l’adresse, ou repartez de "
+             "l’accueil.")),
+    405: (_l("Action impossible sur cette page"),
+          _l("Cette page ne permet pas cette action. Repartez de l’accueil.")),
+    413: (_l("Envoi trop volumineux"),
+          _l("Ce que vous avez envoyé dépasse 2 Mo. Réduisez la taille du texte ou du fichier "
+             "puis réessayez.")),
+    429: (_l("Trop de tentatives"),
+          _l("Vous avez fait beaucoup d’essais en peu de temps. Attendez quelques minutes "
+             "puis réessayez.")),
+    500: (_l("Un problème technique est survenu"),
+          _l("Ce n’est pas de votre faute. Nous avons été prévenus. Réessayez dans quelques "
+             "minutes.")),
+}
+
+CSRF_MESSAGE = _l("Le formulaire a expiré ou n’a pas pu être vérifié. Revenez à la page "
+                  "précédente, rechargez-la, puis envoyez-la à nouveau.")
+
+
+def render_error(code: int, detail=None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def handle_http_exception(error: HTTPException):
+    code = error.code or 500
+    if code not in MESSAGES:
+        return error
+    body, status = render_error(code)
+    headers = {}
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return body, status, headers
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(400, CSRF_MESSAGE)
+
+
+log = logging.getLogger(__name__)
+
+
+def handle_server_error(error: InternalServerError):
+    db.session.rollback()
+    original = error.original_exception
+    if original is not None:
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+    return render_error(500)
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,0 +1,63 @@
+"""Validators and fields shared by every feature's forms."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import Email, Length, ValidationError
+
+from patientlab.core.security import is_common_password
+
+
+class PasswordPolicy:
+    """At least 12 characters, no composition rules, not a common password."""
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        maximum = current_app.config["PASSWORD_MAX_LENGTH"]
+        if len(value) < minimum:
+            raise ValidationError(_l(
+                "Choisissez un mot de passe d’au moins %(min)s caractères. Une phrase facile à "
+                "retenir convient, par exemple « Le chat dort sur le canapé ».", min=minimum))
+        if len(value) > maximum:
+            raise ValidationError(_l("Choisissez un mot de passe de %(max)s caractères au plus.",
+                                     max=maximum))
+        if is_common_password(value):
+            raise ValidationError(_l("Ce mot de passe est trop courant et facile à deviner. "
+                                     "Choisissez-en un autre, par exemple une phrase."))
+        email = getattr(form, "email", None)
+        if email is not None and email.data and value.casefold() == email.data.casefold():
+            raise ValidationError(_l("Le mot de passe doit être différent de votre adresse "
+                                     "e-mail."))
+
+
+def email_validators():
+    return [
+        Email(message=_l("Saisissez une adresse e-mail valide, par exemple "
+                         "prenom.nom@exemple.fr."), check_deliverability=False),
+        Length(max=254, message=_l("L’adresse e-mail doit faire 254 caractères au plus.")),
+    ]
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class TrimmedStringField(StringField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("filters", []).append(strip_filter)
+        super().__init__(*args, **kwargs)
+
+
+class TrimmedTextAreaField(TextAreaField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("filters", []).append(strip_filter)
+        super().__init__(*args, **kwargs)
+
+
+class ConsentField(BooleanField):
+    """A checkbox that is never ticked in advance."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["default"] = False
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,58 @@
+"""Language and time zone choice, and locale-aware formatting helpers.
+
+The language comes from, in order: the logged-in user's saved choice, the
+``lang`` cookie of a visitor, the browser's Accept-Language, then French.
+Dates are always shown in Europe/Paris.
+"""
+
+from flask import current_app, g, request
+from flask_babel import format_date, format_datetime, format_time, gettext
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    languages = supported_languages()
+    forced = getattr(g, "forced_locale", None)
+    if forced in languages:
+        return forced
+    if not request:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    user = current_user if current_user and current_user.is_authenticated else None
+    if user is not None and user.locale in languages:
+        return user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    best = request.accept_languages.best_match(languages)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def date_long(value) -> str:
+    """« 28 novembre 2026 » / "November 28, 2026"."""
+    return format_date(value, format="long") if value else ""
+
+
+def datetime_long(value) -> str:
+    """« 28 novembre 2026 à 18:30 » in Europe/Paris."""
+    if not value:
+        return ""
+    return gettext(
+        "%(date)s à %(time)s",
+        date=format_date(value, format="long"),
+        time=format_time(value, format="short"),
+    )
+
+
+def datetime_short(value) -> str:
+    return format_datetime(value, format="short") if value else ""

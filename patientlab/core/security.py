@@ -1,0 +1,198 @@
+"""Roles, password hashing, signed tokens, safe redirects and HTTP security headers."""
+
+import secrets
+from collections.abc import Iterable
+from functools import cache, wraps
+from importlib import resources
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+class Role:
+    """The roles a user may hold (several at once)."""
+
+    PATIENT_EXPERT = "patient_expert"
+    ASSOCIATION_REP = "association_rep"
+    RESEARCHER = "researcher"
+    ORGANISER = "organiser"
+    MODERATOR = "moderator"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    ALL = (
+        PATIENT_EXPERT,
+        ASSOCIATION_REP,
+        RESEARCHER,
+        ORGANISER,
+        MODERATOR,
+        COORDINATOR,
+        ADMIN,
+    )
+    # Roles that a coordinator must validate before they take effect.
+    NEED_VALIDATION = (PATIENT_EXPERT, ASSOCIATION_REP)
+    # Roles that may review applications to calls once validated.
+    REVIEWERS = (PATIENT_EXPERT, ASSOCIATION_REP)
+
+
+ROLE_LABELS = {
+    Role.PATIENT_EXPERT: _l("Patient·e expert·e"),
+    Role.ASSOCIATION_REP: _l("Représentant·e d’association"),
+    Role.RESEARCHER: _l("Chercheur·e"),
+    Role.ORGANISER: _l("Organisateur·rice d’événements"),
+    Role.MODERATOR: _l("Modérateur·rice"),
+    Role.COORDINATOR: _l("Coordinateur·rice"),
+    Role.ADMIN: _l("Administrateur·rice"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def roles_required(*roles: str):
+    """Route decorator: 401 (login page) for visitors, 403 without one of ``roles``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not current_user.has_any_role(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Passwords -------------------------------------------------------------
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["ARGON2_TIME_COST"],
+        memory_cost=cfg["ARGON2_MEMORY_COST"],
+        parallelism=cfg["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; an empty hash (no password set) never matches."""
+    if not password_hash:
+        # Spend comparable time so that timing does not reveal unknown accounts.
+        _hasher().hash(password)
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    text = resources.files("patientlab.core.data").joinpath("common-passwords.txt").read_text(
+        encoding="utf-8"
+    )
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def is_common_password(password: str) -> bool:
+    return password.casefold() in common_passwords()
+
+
+# --- Signed tokens ---------------------------------------------------------
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"patientlab.{purpose}")
+
+
+def make_token(purpose: str, payload) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+class TokenError(Exception):
+    """A signed link was tampered with, or is too old."""
+
+    def __init__(self, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def read_token(purpose: str, token: str, max_age: int):
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenError(expired=True) from exc
+    except BadSignature as exc:
+        raise TokenError(expired=False) from exc
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+# --- Redirects -------------------------------------------------------------
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Return ``target`` only when it is a local path on this site, else None."""
+    if not target:
+        return None
+    target = target.strip()
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+# --- Headers ---------------------------------------------------------------
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+    )
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("HSTS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if current_user and current_user.is_authenticated and request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def has_any(held: Iterable[str], wanted: Iterable[str]) -> bool:
+    return bool(set(held) & set(wanted))

@@ -1,0 +1,31 @@
+"""Jinja filters and globals used by every template."""
+
+from flask import request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from patientlab.core.i18n import LANGUAGE_NAMES, date_long, datetime_long, datetime_short
+from patientlab.core.security import Role, role_label
+
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["date_long"] = date_long
+    app.jinja_env.filters["datetime_long"] = datetime_long
+    app.jinja_env.filters["datetime_short"] = datetime_short
+    app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _inject():
+        locale = str(get_locale())
+        user = current_user if current_user and current_user.is_authenticated else None
+        return {
+            "html_lang": locale,
+            "other_languages": [code for code in app.config["LANGUAGES"] if code != locale],
+            "current_path": request.path if request else "/",
+            "is_coordinator": bool(user and user.has_any_role((Role.COORDINATOR, Role.ADMIN))),
+        }

@@ -1,0 +1,126 @@
+"""Realistic French demo data. Running it twice changes nothing."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from patientlab.associations.models import Association
+from patientlab.auth.models import CharterAcceptance, RequestStatus, RoleRequest, User, UserRole
+from patientlab.core.models import utcnow
+from patientlab.core.security import Role, hash_password
+from patientlab.extensions import db
+
+DEMO_PASSWORD = "demo-patientlab-2026"  # noqa: S105 - published demo password
+
+ASSOCIATIONS = [
+    ("Ligue contre le cancer — Comité du Rhône", "https://www.ligue-cancer.net",
+     "Comité départemental : soutien aux personnes malades et à leurs proches, prévention, "
+     "financement de la recherche."),
+    ("Ligue contre le cancer — Comité de l’Isère", "https://www.ligue-cancer.net",
+     "Comité départemental : ateliers, permanences d’écoute et soutien à la recherche."),
+    ("Proches aidants en cancérologie", "",
+     "Association de proches aidants : groupes de parole, entraide et information sur les "
+     "droits des aidants."),
+    ("Vivre après un cancer du poumon", "",
+     "Association de patients : partage d’expérience, activité physique adaptée, "
+     "accompagnement au retour à l’emploi."),
+]
+
+# email, name, pseudonym, roles, association index, bio, text size
+PEOPLE = [
+    ("admin@exemple.fr", "Équipe plateforme PatientLab", "", [Role.ADMIN], None,
+     "Administration de la plateforme.", 100),
+    ("coordination@exemple.fr", "Anne Lefèvre", "Anne (coordination ECLAIR)",
+     [Role.COORDINATOR], None,
+     "Coordinatrice du groupe ECLAIR au cancéropôle : je valide les patient·es expert·es et "
+     "j’organise les appels « Expérience patient ».", 100),
+    ("patient@exemple.fr", "Martine Dubois", "Martine D.", [Role.PATIENT_EXPERT], None,
+     "Soignée pour un cancer du sein en 2019. Je relis les projets pour que la parole des "
+     "patientes soit entendue.", 150),
+    ("association@exemple.fr", "Karim Benali", "Karim B.", [Role.ASSOCIATION_REP], 0,
+     "Bénévole au comité du Rhône de la Ligue contre le cancer, je représente les adhérents "
+     "dans les relectures.", 100),
+    ("chercheur@exemple.fr", "Claire Morel", "Dr Claire Morel", [Role.RESEARCHER], None,
+     "Chercheuse en épidémiologie, je travaille sur la qualité de vie après un cancer.", 100),
+    ("organisation@exemple.fr", "Sophie Martin", "Sophie (cancéropôle)", [Role.ORGANISER],
+     None, "Chargée des événements « Parle-Moi » au cancéropôle.", 100),
+    ("moderation@exemple.fr", "Lucas Girard", "Lucas (modération)", [Role.MODERATOR], None,
+     "Je veille à ce que les échanges restent sûrs et bienveillants.", 100),
+]
+
+# Requests waiting for the coordinator: email, name, role, association index, motivation
+PENDING = [
+    ("jeanne.roussel@exemple.fr", "Jeanne Roussel", Role.PATIENT_EXPERT, None,
+     "Atteinte d’un lymphome en 2021, aujourd’hui en rémission. Je voudrais aider les "
+     "équipes à rendre leurs projets plus clairs pour les patients."),
+    ("paul.mercier@exemple.fr", "Paul Mercier", Role.ASSOCIATION_REP, 2,
+     "Aidant de mon épouse pendant trois ans, je représente l’association des proches "
+     "aidants."),
+]
+
+
+def _user(email: str, name: str, **fields) -> tuple[User, bool]:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        return user, False
+    user = User(email=email, name=name, password_hash=hash_password(DEMO_PASSWORD),
+                email_verified_at=utcnow(), locale="fr", **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user, True
+
+
+def seed() -> dict:
+    """Create the demo data that is missing. Returns what was created."""
+    created = {"associations": 0, "users": 0, "requests": 0}
+    associations = []
+    for name, website, description in ASSOCIATIONS:
+        assoc = db.session.scalar(select(Association).where(Association.name == name))
+        if assoc is None:
+            assoc = Association(name=name, website=website, description=description)
+            db.session.add(assoc)
+            db.session.flush()
+            created["associations"] += 1
+        associations.append(assoc)
+
+    coordinator = None
+    for email, name, pseudonym, roles, assoc_index, bio, size in PEOPLE:
+        assoc_id = associations[assoc_index].id if assoc_index is not None else None
+        user, new = _user(email, name, pseudonym=pseudonym, bio=bio, association_id=assoc_id,
+                          pref_text_size=size)
+        if new:
+            created["users"] += 1
+            for role in roles:
+                db.session.add(UserRole(user_id=user.id, role=role))
+            if Role.PATIENT_EXPERT in roles or Role.ASSOCIATION_REP in roles:
+                db.session.add(CharterAcceptance(user_id=user.id, version="2026-1",
+                                                 accepted_at=utcnow() - timedelta(days=90)))
+                db.session.add(RoleRequest(
+                    user_id=user.id, role=roles[0], status=RequestStatus.APPROVED,
+                    motivation="", created_at=utcnow() - timedelta(days=90),
+                    decided_at=utcnow() - timedelta(days=88)))
+        if Role.COORDINATOR in roles:
+            coordinator = user
+
+    for email, name, role, assoc_index, motivation in PENDING:
+        assoc_id = associations[assoc_index].id if assoc_index is not None else None
+        user, new = _user(email, name, association_id=assoc_id)
+        if new:
+            created["users"] += 1
+            if role == Role.PATIENT_EXPERT:
+                db.session.add(CharterAcceptance(user_id=user.id, version="2026-1",
+                                                 accepted_at=utcnow() - timedelta(days=3)))
+            db.session.add(RoleRequest(user_id=user.id, role=role, motivation=motivation,
+                                       created_at=utcnow() - timedelta(days=3)))
+            created["requests"] += 1
+
+    if coordinator is not None:
+        for row in db.session.scalars(select(RoleRequest).where(
+                RoleRequest.status == RequestStatus.APPROVED,
+                RoleRequest.decided_by_id.is_(None))):
+            row.decided_by_id = coordinator.id
+    db.session.flush()
+    return created
+
+
+DEMO_ACCOUNTS = [(email, name, roles) for email, name, _p, roles, _a, _b, _s in PEOPLE]

@@ -1,0 +1,67 @@
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from patientlab.auth.forms import LanguageForm
+from patientlab.core.i18n import LANG_COOKIE
+from patientlab.core.security import safe_next_url
+from patientlab.extensions import db
+from patientlab.main import bp
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.route("/accessibilite")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/confidentialite")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/charte")
+def charter():
+    return render_template("main/charter.html")
+
+
+@bp.route("/langue", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    target = safe_next_url(form.next.data) or url_for("main.home")
+    if not form.validate_on_submit():
+        return redirect(target)
+    if current_user.is_authenticated:
+        current_user.locale = form.lang.data
+        db.session.commit()
+    response = make_response(redirect(target))
+    response.set_cookie(LANG_COOKIE, form.lang.data, max_age=ONE_YEAR, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.app_context_processor
+def _inject_language_form():
+    def language_form():
+        form = LanguageForm(formdata=None)
+        form.next.data = request.full_path.rstrip("?") if request else "/"
+        return form
+
+    return {"language_form": language_form}

@@ -1,0 +1,57 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+
+  var lang = document.documentElement.lang || "fr";
+  var labels = {
+    fr: { show: "Afficher", hide: "Masquer", shown: "Mot de passe affiché", hidden: "Mot de passe masqué" },
+    en: { show: "Show", hide: "Hide", shown: "Password shown", hidden: "Password hidden" }
+  };
+  var t = labels[lang] || labels.fr;
+
+  function enhancePassword(input) {
+    var wrapper = document.createElement("div");
+    wrapper.className = "password-wrapper";
+    input.parentNode.insertBefore(wrapper, input);
+    wrapper.appendChild(input);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--secondary";
+    button.textContent = t.show;
+    button.setAttribute("aria-controls", input.id);
+    button.setAttribute("aria-pressed", "false");
+    var status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    button.addEventListener("click", function () {
+      var show = input.type === "password";
+      input.type = show ? "text" : "password";
+      button.textContent = show ? t.hide : t.show;
+      button.setAttribute("aria-pressed", show ? "true" : "false");
+      status.textContent = show ? t.shown : t.hidden;
+    });
+    wrapper.appendChild(button);
+    wrapper.appendChild(status);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var inputs = document.querySelectorAll("input[data-password]");
+    for (var i = 0; i < inputs.length; i++) { enhancePassword(inputs[i]); }
+
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        if (!link) { return; }
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (target) {
+          event.preventDefault();
+          var label = document.querySelector("label[for='" + target.id + "']");
+          (label || target).scrollIntoView();
+          target.focus();
+        }
+      });
+    }
+  });
+})();
