@@ -70,7 +70,6 @@ class RegisterForm(FlaskForm, AssociationChoiceMixin):
     )
     association = SelectField(
         _l("Votre association"), coerce=_coerce_optional_int, validate_choice=True,
-        validators=[Optional()],
     )
     motivation = TrimmedTextAreaField(
         _l("Quelques mots sur votre parcours et vos motivations"),

@@ -88,10 +88,12 @@ class Transport:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{outbox_id:06d}.eml"
         path.write_bytes(bytes(message))
-        log.info("mail %s to %s written to %s: %s", outbox_id, message["To"], path, message["Subject"])
+        log.info("mail %s to %s written to %s: %s", outbox_id, message["To"], path,
+                 message["Subject"])
 
 
-def send_pending(now: datetime | None = None, transport: Transport | None = None) -> tuple[int, int]:
+def send_pending(now: datetime | None = None,
+                 transport: Transport | None = None) -> tuple[int, int]:
     """Try every due message once. Returns (sent, failed). Commits after each message."""
     now = now or utcnow()
     transport = transport or Transport()
@@ -107,7 +109,7 @@ def send_pending(now: datetime | None = None, transport: Transport | None = None
         message.attempts += 1
         try:
             transport.send(message.to_email(sender), message.id)
-        except Exception as exc:  # noqa: BLE001 - any failure means "retry later"
+        except Exception as exc:
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             message.next_attempt_at = now + backoff(
                 message.attempts, current_app.config["MAIL_MAX_BACKOFF_SECONDS"]

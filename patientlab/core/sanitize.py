@@ -49,7 +49,7 @@ def _set_link_rel(attrs, new=False):
     return attrs
 
 
-_linker = Linker(callbacks=[_set_link_rel], skip_tags={"a"}, parse_email=False)
+_linker = Linker(callbacks=[_set_link_rel], parse_email=False)
 
 
 def rich_text(value: str | None) -> str:

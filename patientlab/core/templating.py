@@ -8,7 +8,6 @@ from patientlab.core.i18n import LANGUAGE_NAMES, date_long, datetime_long, datet
 from patientlab.core.security import Role, role_label
 
 
-
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["datetime_long"] = datetime_long

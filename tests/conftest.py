@@ -1,0 +1,152 @@
+"""Shared fixtures: one app per test session, each test inside a rolled-back transaction.
+
+Set PATIENTLAB_TEST_DATABASE_URL to run the suite on PostgreSQL
+(``make test-postgres`` does it with a throwaway cluster).
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import select
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from patientlab import create_app
+from patientlab.core.mail import OutboxMessage
+from patientlab.extensions import db
+from tests import factories
+
+PASSWORD = "un mot de passe bien long"
+
+
+class Client(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    Without this, a request made while the test holds an app context would
+    share the test's ``g`` (and so its logged-in user and database session).
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app("testing", {"MAIL_DIR": str(instance / "mail")})
+    application.instance_path = str(instance)
+    application.test_client_class = Client
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def session(app):
+    """Every test runs in a transaction that is rolled back at the end.
+
+    Commits made by the code under test become savepoints, so tests see real
+    commits but leave nothing behind.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class FormClient:
+    """A test client that fills forms like a person: it reads the CSRF token first."""
+
+    TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                       r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def csrf(self, url):
+        page = self.client.get(url)
+        match = self.TOKEN.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {url} ({page.status_code})"
+        return match.group(1) or match.group(2)
+
+    def submit(self, url, data=None, *, form_url=None, follow=False, prefix=""):
+        token = self.csrf(form_url or url)
+        payload = {f"{prefix}csrf_token" if prefix else "csrf_token": token, **(data or {})}
+        return self.client.post(url, data=payload, follow_redirects=follow)
+
+    def login(self, email, password=PASSWORD):
+        response = self.submit("/compte/connexion", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def logout(self):
+        return self.submit("/compte/deconnexion", form_url="/")
+
+
+@pytest.fixture
+def web(client):
+    return FormClient(client)
+
+
+def outbox(recipient=None):
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return list(db.session.scalars(query))
+
+
+def link_in(message) -> str:
+    """The first link of a mail, as a local path."""
+    match = re.search(r"https?://\S+", message.body_text)
+    assert match, message.body_text
+    parts = urlsplit(match.group(0))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture
+def user_factory():
+    return factories.UserFactory
+
+
+@pytest.fixture
+def make_user():
+    def make(*roles, **kwargs):
+        return factories.UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+def pytest_report_header(config):
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get("PATIENTLAB_TEST_DATABASE_URL", "sqlite://")
+    return f"database: {make_url(url).render_as_string(hide_password=True)}"

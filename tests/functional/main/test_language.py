@@ -1,0 +1,56 @@
+from sqlalchemy import select
+
+from patientlab.auth.models import User
+from patientlab.extensions import db
+
+
+def test_accept_language_is_used_when_nothing_was_chosen(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+    page = client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '<html lang="fr"' in page
+
+
+def test_visitor_switches_language_with_a_cookie_and_comes_back_to_the_page(web):
+    response = web.submit("/langue", {"lang": "en", "next": "/charte"}, form_url="/charte")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/charte"
+    page = web.get("/charte", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "Participation charter" in page
+    # The switcher offers the other language, marked with its own language.
+    assert 'lang="fr"' in page
+    assert "Français" in page
+
+
+def test_language_switch_refuses_external_next(web):
+    response = web.submit("/langue", {"lang": "en", "next": "https://evil.example/"},
+                          form_url="/")
+    assert response.headers["Location"] == "/"
+
+
+def test_logged_in_users_language_is_stored_on_the_account(app, web, make_user):
+    user = make_user(email="jane@exemple.fr")
+    web.login("jane@exemple.fr")
+    web.submit("/langue", {"lang": "en", "next": "/"}, form_url="/")
+    db.session.expire_all()
+    assert db.session.scalar(select(User.locale).where(User.id == user.id)) == "en"
+    # On another device, with no cookie, the account's choice wins.
+    other = type(web)(app.test_client())
+    other.login("jane@exemple.fr")
+    assert '<html lang="en"' in other.get("/").get_data(as_text=True)
+
+
+def test_dates_are_formatted_for_the_locale_in_paris_time(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from patientlab.core.i18n import datetime_long
+
+    moment = datetime(2026, 11, 28, 17, 30, tzinfo=UTC)  # 18:30 in Paris
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert datetime_long(moment) == "28 novembre 2026 à 18:30"
+        with force_locale("en"):
+            assert datetime_long(moment) == "November 28, 2026 at 6:30\u202fPM"

@@ -1,0 +1,115 @@
+import pytest
+from flask import abort
+
+from patientlab.extensions import db
+
+
+def test_home_is_french_by_default_and_explains_the_three_things(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr"' in page
+    assert page.count("<h1") == 1
+    assert "Lire des projets de recherche expliqués simplement" in page
+    assert "Donner votre avis sur des demandes de financement" in page
+    assert "Venir à une soirée « Parle-Moi »" in page
+    assert 'href="#contenu"' in page
+    assert '<main id="contenu" tabindex="-1"' in page
+    assert "Accessibilité : partiellement conforme" in page
+
+
+@pytest.mark.parametrize("url", ["/accessibilite", "/confidentialite", "/charte"])
+def test_public_information_pages(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("<h1") == 1
+
+
+def test_accessibility_statement_has_what_the_law_requires(client):
+    page = client.get("/accessibilite").get_data(as_text=True)
+    for needed in ("article 47", "partiellement conforme", "RGAA", "Défenseur des droits",
+                   "Signaler un problème", "axe-core"):
+        assert needed in page
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Permissions-Policy" in response.headers
+
+
+def test_no_inline_script_or_style_in_pages(client):
+    page = client.get("/compte/inscription").get_data(as_text=True)
+    assert "<script>" not in page
+    assert "style=" not in page
+    assert "<style" not in page
+
+
+def test_healthz_is_200_with_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_without_the_database(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("database down")
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_unknown_page_is_a_translated_404_with_the_layout(client):
+    response = client.get("/nulle-part")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Page introuvable" in page
+    assert 'id="navigation"' in page
+
+
+def test_wrong_method_is_a_405_page(client):
+    response = client.post("/accessibilite")
+    assert response.status_code in (400, 405)  # CSRF check may answer first
+    response = client.delete("/accessibilite")
+    assert response.status_code == 405
+    assert "Action impossible" in response.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused_with_a_clear_page(client):
+    response = client.post("/compte/connexion", data={"email": "a@b.fr", "password": "x"})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_a_friendly_413(client):
+    response = client.post("/compte/connexion", data={"email": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "dépasse 2 Mo" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def failing_app():
+    """A separate app with routes that fail on purpose, to see the 429 and 500 pages."""
+    from patientlab import create_app
+
+    app = create_app("testing", {"PROPAGATE_EXCEPTIONS": False})
+    app.add_url_rule("/_test/boom", "boom", lambda: 1 / 0)
+    app.add_url_rule("/_test/slow-down", "slow_down", lambda: abort(429))
+    return app
+
+
+def test_server_error_is_a_translated_500_page(failing_app):
+    response = failing_app.test_client().get("/_test/boom")
+    assert response.status_code == 500
+    assert "Un problème technique est survenu" in response.get_data(as_text=True)
+
+
+def test_too_many_requests_page(failing_app):
+    response = failing_app.test_client().get("/_test/slow-down")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.get_data(as_text=True)

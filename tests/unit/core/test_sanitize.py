@@ -1,0 +1,60 @@
+import pytest
+
+from patientlab.core.sanitize import plain_text, rich_text
+
+
+def test_plain_text_removes_control_and_invisible_characters():
+    assert plain_text("Mar\x00tine\u200b Dubois\x07") == "Martine Dubois"
+
+
+def test_plain_text_single_line_folds_white_space():
+    assert plain_text("  Claire \n\t Morel  ") == "Claire Morel"
+
+
+def test_plain_text_multiline_keeps_paragraphs_but_not_endless_blank_lines():
+    assert plain_text("Bonjour\r\n\r\n\r\n\r\nà vous  \n", multiline=True) == "Bonjour\n\nà vous"
+
+
+def test_plain_text_normalises_to_nfc():
+    decomposed = "e\u0301"  # e + combining acute accent
+    assert plain_text(decomposed) == "é"
+
+
+def test_plain_text_of_none_is_empty():
+    assert plain_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">clic</a>',
+        '<a href="java\u200bscript:alert(1)">clic</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+        '<svg onload="alert(1)"></svg>',
+        '<p style="color:red" onclick="alert(1)">texte</p>',
+        '<form><button formaction="javascript:alert(1)">x</button></form>',
+        "<iframe src=//evil></iframe>",
+    ],
+)
+def test_rich_text_never_keeps_anything_executable(payload):
+    cleaned = rich_text(payload).lower()
+    for forbidden in ("<script", "onerror", "onload", "onclick", "javascript:", "data:",
+                      "<svg", "<iframe", "style=", "formaction", "<form", "<button", "<img"):
+        assert forbidden not in cleaned
+
+
+def test_rich_text_keeps_paragraphs_lists_emphasis_and_safe_links():
+    html = ('<p>Un <strong>essai</strong> <em>clinique</em></p><ul><li>un</li></ul>'
+            '<a href="https://exemple.fr">lien</a>')
+    cleaned = rich_text(html)
+    assert "<p>Un <strong>essai</strong> <em>clinique</em></p>" in cleaned
+    assert "<ul><li>un</li></ul>" in cleaned
+    assert 'href="https://exemple.fr"' in cleaned
+    assert 'rel="noopener noreferrer nofollow"' in cleaned
+
+
+def test_rich_text_of_empty_value_is_empty():
+    assert rich_text("") == ""
+    assert rich_text(None) == ""

@@ -1,0 +1,100 @@
+from sqlalchemy import select
+
+from patientlab.auth.models import User
+from patientlab.core.mail import OutboxMessage, queue_mail
+from patientlab.core.security import Role, verify_password
+from patientlab.demo import DEMO_PASSWORD
+from patientlab.extensions import db
+
+
+def _run(app, *args, **kwargs):
+    return app.test_cli_runner().invoke(args=list(args), **kwargs)
+
+
+def test_create_admin_creates_a_verified_admin(app):
+    result = _run(app, "create-admin", "Admin@Exemple.fr", "--password",
+                  "une phrase d’administration")
+    assert result.exit_code == 0, result.output
+    assert "Admin account created: admin@exemple.fr" in result.output
+    user = db.session.scalar(select(User).where(User.email == "admin@exemple.fr"))
+    assert user.has_role(Role.ADMIN)
+    assert user.is_verified
+    assert verify_password(user.password_hash, "une phrase d’administration")
+
+
+def test_create_admin_prompts_for_the_password(app):
+    result = _run(app, "create-admin", "chef@exemple.fr",
+                  input="une phrase d’administration\nune phrase d’administration\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_create_admin_refuses_a_weak_password(app):
+    result = _run(app, "create-admin", "chef@exemple.fr", "--password", "court")
+    assert result.exit_code != 0
+    assert "12" in result.output
+    result = _run(app, "create-admin", "chef@exemple.fr", "--password", "azertyuiop123")
+    assert result.exit_code != 0
+    assert db.session.scalar(select(User)) is None
+
+
+def test_create_admin_promotes_an_existing_account(app, make_user):
+    make_user(Role.RESEARCHER, email="claire@exemple.fr")
+    result = _run(app, "create-admin", "claire@exemple.fr", "--password",
+                  "une phrase d’administration")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "claire@exemple.fr"))
+    assert user.roles == {Role.ADMIN, Role.RESEARCHER}
+
+
+def test_demo_seed_is_idempotent_and_prints_the_logins(app):
+    first = _run(app, "demo-seed")
+    assert first.exit_code == 0, first.output
+    assert DEMO_PASSWORD in first.output
+    for email in ("admin@exemple.fr", "coordination@exemple.fr", "patient@exemple.fr",
+                  "association@exemple.fr", "chercheur@exemple.fr", "organisation@exemple.fr",
+                  "moderation@exemple.fr"):
+        assert email in first.output
+    count = db.session.query(User).count()
+    second = _run(app, "demo-seed")
+    assert second.exit_code == 0
+    assert "users +0" in second.output
+    assert db.session.query(User).count() == count
+    martine = db.session.scalar(select(User).where(User.email == "patient@exemple.fr"))
+    assert martine.can_review
+    assert verify_password(martine.password_hash, DEMO_PASSWORD)
+
+
+def test_outbox_send_delivers_and_reports(app, tmp_path, make_user):
+    from flask_babel import lazy_gettext as _l
+
+    app.config["MAIL_DIR"] = str(tmp_path)
+    user = make_user()
+    queue_mail(user.email, _l("Confirmez votre adresse e-mail"), "verify_email", user=user,
+               url="https://x.test/", hours=48)
+    db.session.commit()
+    result = _run(app, "outbox", "send")
+    assert result.exit_code == 0, result.output
+    assert "sent 1, failed 0" in result.output
+    assert db.session.scalar(select(OutboxMessage)).sent_at is not None
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+
+
+def test_outbox_send_exits_non_zero_when_a_message_fails(app, make_user):
+    from flask_babel import lazy_gettext as _l
+
+    app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=9)  # nothing listens there
+    try:
+        user = make_user()
+        queue_mail(user.email, _l("Confirmez votre adresse e-mail"), "verify_email",
+                   user=user, url="https://x.test/", hours=48)
+        db.session.commit()
+        result = _run(app, "outbox", "send")
+        assert result.exit_code == 1
+        assert "failed 1" in result.output
+        message = db.session.scalar(select(OutboxMessage))
+        db.session.refresh(message)
+        assert message.sent_at is None
+        assert message.attempts == 1
+    finally:
+        app.config.update(MAIL_SMTP_HOST="", MAIL_SMTP_PORT=587)
