@@ -50,12 +50,17 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def session(app):
+def session(request):
     """Every test runs in a transaction that is rolled back at the end.
 
     Commits made by the code under test become savepoints, so tests see real
-    commits but leave nothing behind.
+    commits but leave nothing behind. Browser tests talk to a real server with
+    its own database instead, so they are left alone.
     """
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
+    app = request.getfixturevalue("app")
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

@@ -1,0 +1,275 @@
+"""Real-browser accessibility checks: axe-core, focus, reflow, contrast, target size.
+
+Every helper here raises AssertionError with a message naming the page, the
+rule and the element, so a failing run says exactly what to fix.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+HERE = Path(__file__).parent
+AXE_JS = HERE / "vendor" / "axe.min.js"
+ARTIFACTS = HERE / "artifacts"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+
+# Paths the crawler never follows: files, feeds and actions that are not pages.
+SKIP_PATH = re.compile(r"^/(static/|healthz$)|\.(ics|csv|pdf|json)$")
+
+
+def chromium_path() -> str:
+    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
+        if Path(candidate).exists():
+            return candidate
+    raise RuntimeError("Debian's chromium is missing: run `make test`, which installs it")
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core violations on the current page (axe is injected at document start)."""
+    return page.evaluate(
+        """async (tags) => {
+            const results = await window.axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(" ")).slice(0, 5),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{url}:"]
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']}")
+        lines.extend(f"      at {target}" for target in v["targets"])
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page, label: str = "") -> None:
+    violations = run_axe(page)
+    assert not violations, "axe-core violations\n" + format_violations(
+        label or page.url, violations)
+
+
+@dataclass
+class CrawlReport:
+    role: str
+    pages: list[str] = field(default_factory=list)
+    error_states: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def local_path(base_url: str, href: str) -> str | None:
+    """The same-site path (with query) of a link, or None for anything else."""
+    if not href or href.startswith(("mailto:", "tel:", "javascript:")):
+        return None
+    absolute, _fragment = urldefrag(urljoin(base_url + "/", href))
+    parts = urlsplit(absolute)
+    base = urlsplit(base_url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if SKIP_PATH.search(parts.path):
+        return None
+    return path
+
+
+LINKS_AND_GET_FORMS = """() => {
+    const out = [];
+    for (const a of document.querySelectorAll('a[href]')) out.push(a.getAttribute('href'));
+    for (const f of document.querySelectorAll('form')) {
+        if ((f.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
+        const params = new URLSearchParams(new FormData(f));
+        out.push((f.getAttribute('action') || location.pathname) + '?' + params.toString());
+    }
+    return out;
+}"""
+
+# POST forms worth submitting empty: those with something for a person to fill.
+FILLABLE_POST_FORMS = """() => {
+    const forms = [...document.querySelectorAll('form')].filter(f =>
+        (f.getAttribute('method') || 'get').toLowerCase() === 'post');
+    return forms.map((f, i) => ({
+        index: i,
+        fillable: f.querySelectorAll(
+            'input[type=text], input[type=email], input[type=password], input:not([type]),'
+            + ' textarea, select').length > 0,
+    })).filter(f => f.fillable).map(f => f.index);
+}"""
+
+SUBMIT_EMPTY = """(index) => {
+    const forms = [...document.querySelectorAll('form')].filter(f =>
+        (f.getAttribute('method') || 'get').toLowerCase() === 'post');
+    const form = forms[index];
+    for (const el of form.querySelectorAll(
+            'input[type=text], input[type=email], input[type=password], input:not([type]), textarea')) {
+        el.value = '';
+    }
+    for (const el of form.querySelectorAll('input[type=checkbox]')) el.checked = false;
+    const button = form.querySelector('button[type=submit], input[type=submit], button:not([type])');
+    if (button) { button.click(); } else { form.requestSubmit(); }
+}"""
+
+
+def crawl(context, base_url: str, role: str, *, max_pages: int = 200) -> CrawlReport:
+    """Visit every same-site page reachable from / and check each with axe-core.
+
+    Each POST form with fields is also submitted empty, and its error state checked.
+    """
+    report = CrawlReport(role)
+    page = context.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text)
+            if msg.type == "error" else None)
+    queue = ["/"]
+    seen = {"/"}
+    while queue and len(report.pages) < max_pages:
+        path = queue.pop(0)
+        response = page.goto(base_url + path)
+        status = response.status if response else 0
+        if status >= 500 or status == 0:
+            report.failures.append(f"{path}: HTTP {status}")
+            continue
+        report.pages.append(path)
+        _check(page, f"{role} {path}", report)
+        for href in page.evaluate(LINKS_AND_GET_FORMS):
+            target = local_path(base_url, href)
+            if target and target not in seen:
+                seen.add(target)
+                queue.append(target)
+        for index in page.evaluate(FILLABLE_POST_FORMS):
+            page.goto(base_url + path)
+            with page.expect_navigation():
+                page.evaluate(SUBMIT_EMPTY, index)
+            report.error_states.append(f"{path} (form {index + 1})")
+            if page.url.rstrip("/") != (base_url + path).rstrip("/"):
+                # Submitting redirected (e.g. nothing required): still check where we landed.
+                pass
+            _check(page, f"{role} {path} — form {index + 1} submitted empty", report)
+    if console_errors:
+        report.failures.append(f"console errors (CSP or script): {console_errors[:5]}")
+    page.close()
+    return report
+
+
+def _check(page, label: str, report: CrawlReport) -> None:
+    violations = run_axe(page)
+    if violations:
+        report.failures.append(format_violations(label, violations))
+    headings = page.locator("h1").count()
+    if headings != 1:
+        report.failures.append(f"{label}: {headings} <h1> elements (one expected)")
+    small = small_targets(page)
+    if small:
+        report.failures.append(f"{label}: targets smaller than 24×24 px: {small}")
+
+
+# --- Colour contrast ---------------------------------------------------------
+
+def _channel(value: float) -> float:
+    value /= 255
+    return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    r, g, b = (_channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def parse_rgb(css: str) -> tuple[float, float, float]:
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)[:3]]
+    return numbers[0], numbers[1], numbers[2]
+
+
+def contrast_ratio(fg: str, bg: str) -> float:
+    light, dark = sorted((_luminance(parse_rgb(fg)), _luminance(parse_rgb(bg))), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# --- Focus -------------------------------------------------------------------
+
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return {body: true};
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    const cx = Math.min(Math.max(rect.left + rect.width / 2, 0), innerWidth - 1);
+    const cy = Math.min(Math.max(rect.top + rect.height / 2, 0), innerHeight - 1);
+    const top = document.elementFromPoint(cx, cy);
+    return {
+        body: false,
+        tag: el.tagName.toLowerCase(),
+        id: el.id,
+        text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+        shadow: style.boxShadow !== 'none',
+        covered: !!top && top !== el && !el.contains(top) && !top.contains(el)
+                 && !(el.labels && [...el.labels].some(l => l.contains(top))),
+    };
+}"""
+
+
+def focus_state(page) -> dict:
+    return page.evaluate(FOCUS_STATE)
+
+
+def assert_focus_visible(page, where: str) -> dict:
+    state = focus_state(page)
+    assert not state["body"], f"{where}: focus was lost to <body>"
+    assert state["outline"] or state["shadow"], f"{where}: no visible focus on {state}"
+    assert not state["covered"], f"{where}: focused element is covered: {state}"
+    return state
+
+
+def tab_until(page, predicate_js: str, where: str, *, shift: bool = False,
+              limit: int = 60) -> dict:
+    """Press Tab until the focused element matches ``predicate_js`` (a JS
+    function taking the element). Every stop must show a visible focus."""
+    key = "Shift+Tab" if shift else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        state = assert_focus_visible(page, where)
+        if page.evaluate(f"({predicate_js})(document.activeElement)"):
+            return state
+    raise AssertionError(f"{where}: {limit} × {key} never reached the element")
+
+
+def scroll_overflow(page) -> int:
+    """How many CSS pixels the page overflows horizontally (0 is good)."""
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth")
+
+
+SMALL_TARGETS = """() => {
+    const selector = 'header a, header button, nav a, nav button, footer a, form button,'
+        + ' form input[type=submit], form input[type=checkbox], form input[type=radio],'
+        + ' form select, form input[type=text], form input[type=email], form input[type=password]';
+    const small = [];
+    for (const el of document.querySelectorAll(selector)) {
+        const rect = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || style.display === 'none') continue;
+        if (rect.right < 0 || rect.bottom < 0) continue;  // off-screen skip links
+        if (rect.width === 0 && rect.height === 0) continue;
+        if (rect.width < 24 || rect.height < 24) {
+            small.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.id).trim().slice(0, 40)}" ${Math.round(rect.width)}×${Math.round(rect.height)}`);
+        }
+    }
+    return small;
+}"""
+
+
+def small_targets(page) -> list[str]:
+    return page.evaluate(SMALL_TARGETS)

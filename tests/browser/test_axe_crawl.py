@@ -1,0 +1,32 @@
+"""Crawl every page as a visitor and as each demo role: zero axe-core violations."""
+
+import pytest
+
+from tests.browser.conftest import DEMO_ROLES, log_in
+from tests.browser.harness import assert_no_axe_violations, crawl, run_axe
+
+ROLES = ["visitor", *DEMO_ROLES]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_has_zero_axe_violations(role, new_context, base_url, capsys):
+    context = new_context()
+    if role != "visitor":
+        log_in(context, base_url, DEMO_ROLES[role])
+    report = crawl(context, base_url, role)
+    with capsys.disabled():
+        print(f"\n  axe crawl as {role}: {len(report.pages)} pages, "
+              f"{len(report.error_states)} form error states checked")
+    assert len(report.pages) >= 5, report.pages
+    assert not report.failures, "\n".join(report.failures)
+
+
+def test_harness_catches_a_broken_page(new_context, base_url):
+    """An image without alt and an input without label must fail the check."""
+    page = new_context().new_page()
+    page.goto(base_url + "/_test/page-cassee")
+    rules = {v["id"] for v in run_axe(page)}
+    assert "image-alt" in rules
+    assert "label" in rules
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_no_axe_violations(page)

@@ -1,0 +1,161 @@
+"""Reflow, text size, motion, forced colours and the display preferences, measured in Chromium."""
+
+import pytest
+
+from tests.browser.conftest import log_in
+from tests.browser.harness import assert_focus_visible, contrast_ratio, scroll_overflow
+
+PUBLIC_PAGES = ["/", "/compte/connexion", "/compte/inscription", "/compte/preferences",
+                "/compte/mot-de-passe-oublie", "/accessibilite", "/confidentialite", "/charte",
+                "/page-qui-n-existe-pas"]
+ACCOUNT_PAGES = ["/", "/compte/profil", "/compte/mot-de-passe", "/compte/adresse",
+                 "/compte/role", "/compte/preferences"]
+COORDINATION_PAGES = ["/coordination/", "/coordination/validations"]
+
+
+def _overflows(page, base_url, paths):
+    problems = []
+    for path in paths:
+        page.goto(base_url + path)
+        overflow = scroll_overflow(page)
+        if overflow > 0:
+            problems.append(f"{path}: {overflow}px")
+    return problems
+
+
+def test_no_horizontal_scrolling_at_320_css_pixels(new_context, base_url):
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    assert not _overflows(page, base_url, PUBLIC_PAGES)
+
+
+def test_no_horizontal_scrolling_at_320_px_for_a_reader_with_text_at_150_percent(
+        new_context, base_url):
+    # Martine reads with text at 150 %: her account pages must still reflow.
+    context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
+                     "patient@exemple.fr")
+    page = context.new_page()
+    page.goto(base_url + "/")
+    assert "pl-text-150" in page.evaluate("document.documentElement.className")
+    assert not _overflows(page, base_url, ACCOUNT_PAGES)
+
+
+def test_no_horizontal_scrolling_at_320_px_on_coordination_pages(new_context, base_url):
+    context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
+                     "coordination@exemple.fr")
+    page = context.new_page()
+    page.goto(base_url + "/coordination/validations")
+    link = page.locator("main table a").first.get_attribute("href")
+    assert not _overflows(page, base_url, [*COORDINATION_PAGES, link])
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_text_at_200_percent_does_not_scroll_sideways(new_context, base_url, path):
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(base_url + path)
+    before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.evaluate("document.documentElement.style.fontSize = '225%'")  # 2 × the 112.5 % base
+    after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert after == pytest.approx(2 * before)
+    assert scroll_overflow(page) == 0
+
+
+def test_text_spacing_preference_uses_the_wcag_values_without_overflow(new_context, base_url):
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    page.goto(base_url + "/compte/preferences")
+    page.check("#wide_spacing")
+    page.click("text=Enregistrer mes préférences")
+    style = page.evaluate("""() => {
+        const s = getComputedStyle(document.body);
+        return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight),
+                letter: parseFloat(s.letterSpacing), word: parseFloat(s.wordSpacing)};
+    }""")
+    assert style["line"] >= 1.5 * style["size"]
+    assert style["letter"] >= 0.12 * style["size"] - 0.01
+    assert style["word"] >= 0.16 * style["size"] - 0.01
+    assert not _overflows(page, base_url, PUBLIC_PAGES)
+
+
+def test_preferences_are_visible_in_computed_styles(new_context, base_url):
+    page = new_context().new_page()
+    page.goto(base_url + "/")
+    normal = page.evaluate("""() => ({
+        size: parseFloat(getComputedStyle(document.documentElement).fontSize),
+        font: getComputedStyle(document.body).fontFamily})""")
+
+    page.goto(base_url + "/compte/preferences")
+    page.check("#text_size-2")
+    page.check("#high_contrast")
+    page.check("#dyslexia_font")
+    page.click("text=Enregistrer mes préférences")
+    page.goto(base_url + "/")
+    styled = page.evaluate("""async () => {
+        const loaded = await document.fonts.load('1em OpenDyslexic');
+        const body = getComputedStyle(document.body);
+        const link = document.querySelector('footer a');
+        const hint = document.querySelector('.card-status');
+        return {
+            size: parseFloat(getComputedStyle(document.documentElement).fontSize),
+            font: body.fontFamily, loaded: loaded.length,
+            color: body.color,
+            bodyBackground: body.backgroundColor,
+            footerBackground: getComputedStyle(document.querySelector('footer')).backgroundColor,
+            link: getComputedStyle(link).color,
+            hint: getComputedStyle(hint).color,
+        };
+    }""")
+    assert styled["size"] == pytest.approx(normal["size"] * 1.5)
+    assert "OpenDyslexic" not in normal["font"]
+    assert styled["font"].startswith('"OpenDyslexic"') or styled["font"].startswith("OpenDyslexic")
+    assert styled["loaded"] >= 1, "the OpenDyslexic font file did not load"
+    background = styled["bodyBackground"]
+    assert contrast_ratio(styled["color"], background) >= 7
+    assert contrast_ratio(styled["link"], styled["footerBackground"]) >= 7
+    assert contrast_ratio(styled["hint"], background) >= 7
+
+
+def test_normal_colours_meet_aa_contrast(new_context, base_url):
+    page = new_context().new_page()
+    page.goto(base_url + "/")
+    colours = page.evaluate("""() => ({
+        body: getComputedStyle(document.body).color,
+        bg: getComputedStyle(document.body).backgroundColor,
+        muted: getComputedStyle(document.querySelector('.card-status')).color,
+        link: getComputedStyle(document.querySelector('footer a')).color,
+        footerBg: getComputedStyle(document.querySelector('footer')).backgroundColor,
+    })""")
+    assert contrast_ratio(colours["body"], colours["bg"]) >= 4.5
+    assert contrast_ratio(colours["muted"], colours["bg"]) >= 4.5
+    assert contrast_ratio(colours["link"], colours["footerBg"]) >= 4.5
+
+
+def test_reduced_motion_and_forced_colours_leave_content_readable(new_context, base_url):
+    context = new_context(reduced_motion="reduce", forced_colors="active")
+    page = context.new_page()
+    page.goto(base_url + "/compte/inscription")
+    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+    assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
+    heading = page.locator("h1")
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box["width"] > 0
+    assert box["height"] > 0
+    styles = page.evaluate("""() => {
+        const h1 = getComputedStyle(document.querySelector('h1'));
+        const button = getComputedStyle(document.querySelector('.button'));
+        return {color: h1.color, background: getComputedStyle(document.body).backgroundColor,
+                buttonBorder: button.borderTopStyle, transition: button.transitionDuration};
+    }""")
+    assert contrast_ratio(styles["color"], styles["background"]) >= 4.5
+    assert styles["buttonBorder"] != "none"
+    assert styles["transition"] in ("0s", "")
+    page.keyboard.press("Tab")
+    assert_focus_visible(page, "forced colours: first Tab")
+
+
+def test_screenshots_of_the_home_page(new_context, base_url, artifacts):
+    for width in (1280, 320):
+        page = new_context(viewport={"width": width, "height": 900}).new_page()
+        page.goto(base_url + "/")
+        target = artifacts / f"accueil-{width}px.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
