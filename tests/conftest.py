@@ -17,8 +17,7 @@ from patientlab import create_app
 from patientlab.core.mail import OutboxMessage
 from patientlab.extensions import db
 from tests import factories
-
-PASSWORD = "un mot de passe bien long"
+from tests.factories import PASSWORD
 
 
 class Client(FlaskClient):

@@ -30,3 +30,42 @@ def test_harness_catches_a_broken_page(new_context, base_url):
     assert "label" in rules
     with pytest.raises(AssertionError, match="image-alt"):
         assert_no_axe_violations(page)
+
+
+def test_english_pages_have_zero_axe_violations(new_context, base_url):
+    context = new_context(locale="en-GB")
+    report = crawl(context, base_url, "visitor (English)")
+    assert len(report.pages) >= 5
+    assert not report.failures, "\n".join(report.failures)
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "status"),
+    [
+        ("visitor", "/page-qui-n-existe-pas", 404),
+        ("visitor", "/compte/verifier/lien-abime", 400),
+        ("visitor", "/compte/mot-de-passe/lien-abime", 400),
+        ("visitor", "/compte/inscription/verifiez-vos-mails", 200),
+        ("researcher", "/coordination/", 403),
+        ("coordinator", "/coordination/validations/999999", 404),
+    ],
+)
+def test_pages_reached_without_a_link_have_zero_violations(
+        role, path, status, new_context, base_url):
+    context = new_context()
+    if role != "visitor":
+        log_in(context, base_url, DEMO_ROLES[role])
+    page = context.new_page()
+    response = page.goto(base_url + path)
+    assert response.status == status
+    assert page.locator("h1").count() == 1
+    assert_no_axe_violations(page, f"{role} {path}")
+
+
+def test_pages_after_a_successful_form_have_zero_violations(new_context, base_url):
+    page = new_context().new_page()
+    page.goto(base_url + "/compte/mot-de-passe-oublie")
+    page.fill("#email", "quelquun@exemple.fr")
+    page.click("main button[type=submit]")
+    assert "Vérifiez vos e-mails" in page.inner_text("h1")
+    assert_no_axe_violations(page, "forgotten password sent")
