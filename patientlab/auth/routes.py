@@ -300,6 +300,8 @@ def preferences():
 
 @bp.before_app_request
 def _load_preferences():
+    if request.endpoint == "static":
+        return
     g.preferences = current_preferences(request, current_user)
 
 
