@@ -130,7 +130,11 @@ def _register_blueprints(app: Flask) -> None:
     from patientlab.auth import bp as auth_bp
     from patientlab.coordination import bp as coordination_bp
     from patientlab.main import bp as main_bp
+    from patientlab.moderation import bp as moderation_bp
+    from patientlab.projects import bp as projects_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(coordination_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(moderation_bp)

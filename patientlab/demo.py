@@ -72,7 +72,7 @@ def _user(email: str, name: str, **fields) -> tuple[User, bool]:
 
 def seed() -> dict:
     """Create the demo data that is missing. Returns what was created."""
-    created = {"associations": 0, "users": 0, "requests": 0}
+    created = {"associations": 0, "users": 0, "requests": 0, "projects": 0}
     associations = []
     for name, website, description in ASSOCIATIONS:
         assoc = db.session.scalar(select(Association).where(Association.name == name))
@@ -113,6 +113,14 @@ def seed() -> dict:
             db.session.add(RoleRequest(user_id=user.id, role=role, motivation=motivation,
                                        created_at=utcnow() - timedelta(days=3)))
             created["requests"] += 1
+
+    by_email = {u.email: u for u in db.session.scalars(select(User))}
+    from patientlab.projects.demo import seed_projects
+
+    created["projects"] = seed_projects(
+        researcher=by_email["chercheur@exemple.fr"],
+        raters=[by_email["patient@exemple.fr"], by_email["association@exemple.fr"]],
+        asker=by_email["association@exemple.fr"], moderator=by_email["moderation@exemple.fr"])
 
     if coordinator is not None:
         for row in db.session.scalars(select(RoleRequest).where(

@@ -69,3 +69,43 @@ def rich_text(value: str | None) -> str:
     # Every surviving link gets rel="noopener noreferrer nofollow".
     cleaned = _linker.linkify(cleaned)
     return cleaned.strip()
+
+
+_BLOCK_TAG = re.compile(r"<(p|ul|ol)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*[-•*]\s+")
+
+
+def _blocks_from_plain(text: str) -> str:
+    """Blank lines separate paragraphs; lines starting with « - » make a list."""
+    html = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(_LIST_ITEM.match(line) for line in lines):
+            items = "".join(f"<li>{_LIST_ITEM.sub('', line).strip()}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        else:
+            html.append("<p>" + "<br>".join(line.strip() for line in lines) + "</p>")
+    return "".join(html)
+
+
+def render_rich_text(stored: str | None):
+    """HTML for display of a stored rich-text field, as Markup (safe to insert).
+
+    The stored value already went through rich_text(); it is cleaned again here
+    so that what reaches a page has always just passed the allowlist.
+    """
+    from markupsafe import Markup
+
+    if not stored:
+        return Markup("")
+    html = stored if _BLOCK_TAG.search(stored) else _blocks_from_plain(stored)
+    return Markup(rich_text(html))  # noqa: S704 - output of the allowlist cleaner
+
+
+def editable(stored: str | None) -> str:
+    """The stored rich text as the author typed it, for a textarea (Jinja escapes it)."""
+    import html
+
+    return html.unescape(stored or "")

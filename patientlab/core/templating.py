@@ -14,6 +14,19 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["datetime_short"] = datetime_short
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["Role"] = Role
+    from patientlab.moderation.models import REFUSAL_REASONS, ModerationState
+    from patientlab.projects.models import (
+        CANCER_TYPES,
+        REGIONS,
+        THEMES,
+        Publication,
+        ResearchStatus,
+    )
+
+    app.jinja_env.globals.update(
+        CANCER_TYPES=CANCER_TYPES, THEMES=THEMES, REGIONS=REGIONS, Publication=Publication,
+        ResearchStatus=ResearchStatus, ModerationState=ModerationState,
+        REFUSAL_REASONS=REFUSAL_REASONS)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -27,4 +40,7 @@ def register_template_helpers(app) -> None:
             "other_languages": [code for code in app.config["LANGUAGES"] if code != locale],
             "current_path": request.path if request else "/",
             "is_coordinator": bool(user and user.has_any_role((Role.COORDINATOR, Role.ADMIN))),
+            "is_moderator": bool(user and user.has_any_role((Role.MODERATOR, Role.ADMIN))),
+            "is_researcher": bool(user and user.has_any_role(
+                (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN))),
         }

@@ -34,9 +34,35 @@
     wrapper.appendChild(status);
   }
 
+  function addCounter(field) {
+    var max = parseInt(field.getAttribute("data-maxlength"), 10);
+    var counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.id = field.id + "-count";
+    counter.setAttribute("aria-live", "polite");
+    var timer = null;
+    function update() {
+      var left = max - field.value.length;
+      counter.textContent = lang === "en"
+        ? (left >= 0 ? left + " characters left" : -left + " characters too many")
+        : (left >= 0 ? left + " caractères restants" : -left + " caractères en trop");
+    }
+    field.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 600);
+    });
+    update();
+    field.parentNode.insertBefore(counter, field.nextSibling);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var inputs = document.querySelectorAll("input[data-password]");
     for (var i = 0; i < inputs.length; i++) { enhancePassword(inputs[i]); }
+
+    var counted = document.querySelectorAll("[data-maxlength]");
+    for (var j = 0; j < counted.length; j++) { addCounter(counted[j]); }
 
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {

@@ -1,0 +1,153 @@
+"""Text helpers: accent-insensitive search keys and French readability.
+
+The readability score is Kandel & Moles' adaptation of Flesch's formula to
+French: 207 − 1.015 × (words / sentences) − 73.6 × (syllables / words).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bleach import clean as _strip_tags  # only to drop tags from sanitised HTML
+from flask_babel import lazy_gettext as _l
+
+VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)?", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”)\]]*\s+|\n+")
+_VOWEL_GROUP = re.compile(f"[{VOWELS}]+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free text for search: « Sein » and « sein » give « sein »."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return without_marks.replace("œ", "oe").replace("æ", "ae")
+
+
+def fold_char(ch: str) -> str:
+    """One character folded to one character (keeps positions aligned)."""
+    base = unicodedata.normalize("NFKD", ch.casefold())
+    kept = "".join(c for c in base if not unicodedata.combining(c))
+    return kept[:1] if kept else ch
+
+
+def plain_from_html(html: str) -> str:
+    """Text of sanitised rich text, one paragraph or list item per line."""
+    if not html:
+        return ""
+    spaced = re.sub(r"</(p|li)>|<br\s*/?>", "\n", html)
+    text = _strip_tags(spaced, tags=set(), strip=True)
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = re.sub(r"[ \t]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def sentences(text: str) -> list[str]:
+    parts = (part.strip() for part in _SENTENCE_END.split(text))
+    return [part for part in parts if words(part)]
+
+
+def syllables(word: str) -> int:
+    """Spoken syllables of a French word, by rule (good enough for a readability score).
+
+    Vowel groups are counted; « qu » and « gu » (before e, i, y) count as consonants;
+    a final mute « e », « es » or « ent » after a consonant is not pronounced.
+    """
+    w = word.lower().replace("’", "'")
+    if w.isdigit():
+        return max(1, len(w))  # a rough count for numbers read aloud
+    w = w.split("'")[-1]  # l'équipe → équipe
+    w = w.replace("qu", "q")
+    w = re.sub(r"gu(?=[eéèêiîy])", "g", w)
+    count = len(_VOWEL_GROUP.findall(w))
+    mute_e = re.search(f"[^{VOWELS}](e|es)$", w)
+    mute_ent = len(w) > 4 and re.search(f"[^{VOWELS}]ent$", w) and _is_verb_ending(w)
+    if count > 1 and (mute_e or mute_ent):
+        count -= 1
+    return max(count, 1)
+
+
+_ENT_NOUNS = ("ment", "dent", "gent", "tient", "lent", "rent", "cent", "vent", "sent")
+
+
+def _is_verb_ending(word: str) -> bool:
+    """« ils mangent » (mute) versus « patient », « traitement » (spoken)."""
+    return not word.endswith(_ENT_NOUNS)
+
+
+@dataclass
+class Readability:
+    words: int
+    sentences: int
+    syllables: int
+    score: float
+    level: object
+    advice: object
+    longest_sentences: list[tuple[int, str]] = field(default_factory=list)
+    jargon: list[str] = field(default_factory=list)
+
+    @property
+    def words_per_sentence(self) -> float:
+        return self.words / self.sentences if self.sentences else 0.0
+
+
+def kandel_moles(word_count: int, sentence_count: int, syllable_count: int) -> float:
+    if not word_count or not sentence_count:
+        return 0.0
+    return 207 - 1.015 * (word_count / sentence_count) - 73.6 * (syllable_count / word_count)
+
+
+def interpret(score: float) -> tuple[str, str]:
+    """A plain French level and a piece of advice for a score (translated by the caller)."""
+    if score >= 80:
+        return _l("facile"), _l("Le texte est facile à lire. Gardez des phrases courtes.")
+    if score >= 60:
+        return _l("assez facile"), _l("Le texte se lit assez bien. Raccourcissez encore les "
+                                      "phrases les plus longues.")
+    if score >= 40:
+        return _l("difficile"), _l("Le texte est difficile pour beaucoup de patients. Coupez "
+                                   "les phrases longues et remplacez les mots techniques.")
+    return _l("très difficile"), _l("Le texte est très difficile. Écrivez une idée par phrase "
+                                    "et expliquez chaque mot technique.")
+
+
+# Technical words that patients often do not know, beyond the glossary.
+TECHNICAL_TERMS = (
+    "randomisé", "randomisation", "cohorte", "biomarqueur", "immunothérapie",
+    "oncogénétique", "métastatique", "métastase", "pronostic", "placebo", "multicentrique",
+    "épidémiologie", "épidémiologique", "translationnel", "séquençage", "génomique",
+    "in vitro", "in vivo", "essai de phase", "critère de jugement", "survie globale",
+    "survie sans progression", "adjuvant", "néoadjuvant", "hormonothérapie", "cytotoxique",
+    "morbidité", "comorbidité", "iatrogène", "observance", "incidence", "prévalence",
+    "ctDNA", "ADN tumoral circulant", "PROMs", "qualité de vie relative à la santé",
+)
+
+
+def find_terms(text: str, terms) -> list[str]:
+    """Which of ``terms`` appear in ``text`` (whole words, case and accent insensitive)."""
+    folded = fold(text)
+    found = []
+    for term in terms:
+        if re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", folded):
+            found.append(term)
+    return found
+
+
+def readability(text: str, extra_terms=()) -> Readability:
+    """Analyse plain French text (use plain_from_html on rich text first)."""
+    sentence_list = sentences(text)
+    word_list = words(text)
+    syllable_count = sum(syllables(w) for w in word_list)
+    score = round(kandel_moles(len(word_list), len(sentence_list), syllable_count), 1)
+    level, advice = interpret(score)
+    longest = sorted(((len(words(s)), s) for s in sentence_list), reverse=True)
+    long_ones = [(n, s) for n, s in longest if n > 20][:3]
+    jargon = find_terms(text, sorted({*TECHNICAL_TERMS, *extra_terms}, key=str.lower))
+    return Readability(len(word_list), len(sentence_list), syllable_count, score, level,
+                       advice, long_ones, jargon)

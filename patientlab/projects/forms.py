@@ -1,0 +1,168 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from patientlab.core.forms import TrimmedStringField, TrimmedTextAreaField
+from patientlab.moderation.models import REFUSAL_REASONS
+
+from .models import CANCER_TYPES, REGIONS, THEMES, ResearchStatus
+from .services import SORTS
+
+SUMMARY_MAX = 4000
+
+
+def _max(n):
+    return Length(max=n, message=_l("%(max)s caractères au plus : raccourcissez le texte.",
+                                    max=f"{n:,}".replace(",", " ")))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProjectForm(FlaskForm):
+    title = TrimmedStringField(
+        _l("Titre du projet"),
+        validators=[DataRequired(message=_l("Donnez un titre au projet, par exemple « Bouger "
+                                            "pendant la chimiothérapie ».")), _max(200)])
+    teaser = TrimmedStringField(_l("Le projet en une phrase"), validators=[Optional(), _max(400)])
+    research_status = SelectField(
+        _l("Avancement de la recherche"),
+        choices=[(k, v) for k, v in ResearchStatus.LABELS.items()])
+    region = SelectField(_l("Cancéropôle"),
+                         choices=[("", _l("Non précisé")), *list(REGIONS.items())])
+    lab = TrimmedStringField(_l("Laboratoire ou service"), validators=[Optional(), _max(200)])
+    team = TrimmedTextAreaField(_l("Équipe"), validators=[Optional(), _max(2000)])
+    cancer_types = MultiCheckboxField(_l("Types de cancer"),
+                                      choices=list(CANCER_TYPES.items()))
+    themes = MultiCheckboxField(_l("Thèmes"), choices=list(THEMES.items()))
+    why = TrimmedTextAreaField(_l("Pourquoi cette recherche ?"),
+                               validators=[Optional(), _max(SUMMARY_MAX)])
+    what = TrimmedTextAreaField(_l("Ce que l’équipe va faire"),
+                                validators=[Optional(), _max(SUMMARY_MAX)])
+    change = TrimmedTextAreaField(_l("Ce que cela pourrait changer pour les patients"),
+                                  validators=[Optional(), _max(SUMMARY_MAX)])
+    involvement = TrimmedTextAreaField(_l("Comment les patients sont associés"),
+                                       validators=[Optional(), _max(SUMMARY_MAX)])
+    scientific_abstract = TrimmedTextAreaField(_l("Résumé scientifique"),
+                                               validators=[Optional(), _max(6000)])
+    start_date = DateField(_l("Date de début"), validators=[Optional()],
+                           render_kw={"autocomplete": "off"})
+    end_date = DateField(_l("Date de fin prévue"), validators=[Optional()],
+                         render_kw={"autocomplete": "off"})
+    falc_text = TrimmedTextAreaField(_l("Version « Facile à lire et à comprendre » (FALC)"),
+                                     validators=[Optional(), _max(SUMMARY_MAX)])
+    falc_checked_by = TrimmedStringField(_l("Relu et validé par"),
+                                         validators=[Optional(), _max(200)])
+    falc_checked_on = DateField(_l("Date de la relecture FALC"), validators=[Optional()])
+    save = SubmitField(_l("Enregistrer"))
+    check = SubmitField(_l("Vérifier la lisibilité"))
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("La date de fin doit venir après la date de début."))
+
+    def validate_falc_checked_on(self, field):
+        if self.falc_checked_by.data and not field.data:
+            raise ValidationError(_l("Indiquez la date de la relecture, par exemple "
+                                     "15/03/2026."))
+
+
+class SubmitForPublicationForm(FlaskForm):
+    submit = SubmitField(_l("Envoyer pour publication"))
+
+
+class PublishForm(FlaskForm):
+    submit = SubmitField(_l("Publier le projet"))
+
+
+class ReturnForm(FlaskForm):
+    reason = TrimmedTextAreaField(
+        _l("Ce que l’équipe doit changer"),
+        validators=[DataRequired(message=_l("Dites à l’équipe ce qu’elle doit changer.")),
+                    _max(2000)])
+    submit = SubmitField(_l("Renvoyer à l’équipe"))
+
+
+class QuestionForm(FlaskForm):
+    body = TrimmedTextAreaField(
+        _l("Votre question"),
+        validators=[DataRequired(message=_l("Écrivez votre question.")), _max(1500)])
+    submit = SubmitField(_l("Envoyer ma question"))
+
+
+class AnswerForm(FlaskForm):
+    answer = TrimmedTextAreaField(
+        _l("Votre réponse"),
+        validators=[DataRequired(message=_l("Écrivez votre réponse.")), _max(3000)])
+    submit = SubmitField(_l("Publier la réponse"))
+
+
+class ClarityForm(FlaskForm):
+    score = RadioField(
+        _l("Ce résumé était-il clair pour vous ?"),
+        choices=[("5", _l("5 — très clair")), ("4", _l("4 — plutôt clair")),
+                 ("3", _l("3 — moyennement clair")), ("2", _l("2 — peu clair")),
+                 ("1", _l("1 — pas clair du tout"))],
+        validators=[InputRequired(message=_l("Choisissez une note de 1 à 5."))])
+    unclear = TrimmedTextAreaField(_l("Qu’est-ce qui n’était pas clair ?"),
+                                   validators=[Optional(), _max(1000)])
+    submit = SubmitField(_l("Donner mon avis"))
+
+
+class GlossaryTermForm(FlaskForm):
+    term = TrimmedStringField(
+        _l("Terme"),
+        validators=[DataRequired(message=_l("Écrivez le terme, par exemple « essai "
+                                            "clinique ».")), _max(120)])
+    definition = TrimmedTextAreaField(
+        _l("Définition en mots simples"),
+        validators=[DataRequired(message=_l("Écrivez une définition courte et simple.")),
+                    _max(1000)])
+    submit = SubmitField(_l("Enregistrer le terme"))
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField(_l("Supprimer"))
+
+
+class ModerationForm(FlaskForm):
+    decision = RadioField(
+        _l("Décision"),
+        choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
+        validators=[InputRequired(message=_l("Choisissez de publier ou de refuser."))])
+    reason = SelectField(_l("Raison du refus"),
+                         choices=[("", _l("Choisir une raison")), *list(REFUSAL_REASONS.items())])
+    note = TrimmedTextAreaField(_l("Message à l’auteur"), validators=[Optional(), _max(1000)])
+    submit = SubmitField(_l("Enregistrer la décision"))
+
+    def validate_reason(self, field):
+        if self.decision.data == "refuse" and not field.data:
+            raise ValidationError(_l("Choisissez la raison du refus."))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = TrimmedStringField(_l("Mots recherchés"), validators=[Optional(), Length(max=200)])
+    cancer = SelectField(_l("Type de cancer"),
+                         choices=[("", _l("Tous")), *list(CANCER_TYPES.items())],
+                         validate_choice=False)
+    theme = SelectField(_l("Thème"), choices=[("", _l("Tous")), *list(THEMES.items())],
+                        validate_choice=False)
+    status = SelectField(_l("Avancement"),
+                         choices=[("", _l("Tous")), *list(ResearchStatus.LABELS.items())],
+                         validate_choice=False)
+    sort = SelectField(_l("Trier par"), choices=list(SORTS.items()), validate_choice=False)
+    page = IntegerField(validators=[Optional()])

@@ -1,0 +1,210 @@
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from patientlab.auth.models import User
+from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.extensions import db
+from patientlab.moderation.models import Moderated
+
+CANCER_TYPES = {
+    "sein": _l("Cancer du sein"),
+    "poumon": _l("Cancer du poumon"),
+    "colorectal": _l("Cancer colorectal"),
+    "prostate": _l("Cancer de la prostate"),
+    "hematologie": _l("Leucémies et lymphomes"),
+    "peau": _l("Mélanome et cancers de la peau"),
+    "gynecologique": _l("Cancers gynécologiques"),
+    "orl": _l("Cancers ORL"),
+    "pancreas": _l("Cancer du pancréas"),
+    "pediatrie": _l("Cancers de l’enfant et de l’adolescent"),
+    "tous": _l("Tous les cancers"),
+}
+
+THEMES = {
+    "qualite-de-vie": _l("Qualité de vie"),
+    "nutrition-activite": _l("Nutrition et activité physique"),
+    "entourage": _l("Entourage familial et aidants"),
+    "prevention": _l("Prévention et dépistage"),
+    "traitements": _l("Traitements et effets secondaires"),
+    "emploi": _l("Travail et retour à l’emploi"),
+    "inegalites": _l("Inégalités et accès aux soins"),
+    "apres-cancer": _l("Vivre après un cancer"),
+}
+
+REGIONS = {
+    "est": "Cancéropôle Est",
+    "grand-ouest": "Cancéropôle Grand Ouest",
+    "ile-de-france": "Cancéropôle Île-de-France",
+    "clara": "Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA)",
+    "nord-ouest": "Cancéropôle Nord-Ouest",
+    "provence": "Cancéropôle Provence-Alpes-Côte d’Azur",
+    "grand-sud-ouest": "Cancéropôle Grand Sud-Ouest",
+}
+
+
+class ResearchStatus:
+    PREPARING = "preparing"
+    RUNNING = "running"
+    FINISHED = "finished"
+    LABELS = {
+        PREPARING: _l("En préparation"),
+        RUNNING: _l("En cours"),
+        FINISHED: _l("Terminé"),
+    }
+
+
+class Publication:
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    RETURNED = "returned"
+    LABELS = {
+        DRAFT: _l("Brouillon"),
+        SUBMITTED: _l("En attente de publication"),
+        PUBLISHED: _l("Publié"),
+        RETURNED: _l("À retravailler"),
+    }
+
+
+class Project(db.Model):
+    __tablename__ = "project"
+    __table_args__ = (
+        Index("ix_project_publication_published_at", "publication", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"),
+                                          index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_sort: Mapped[str] = mapped_column(String(200), index=True, default="")
+    teaser: Mapped[str] = mapped_column(String(400), default="")
+    research_status: Mapped[str] = mapped_column(String(12), default=ResearchStatus.PREPARING,
+                                                 index=True)
+    region: Mapped[str] = mapped_column(String(30), default="")
+    team: Mapped[str] = mapped_column(Text, default="")
+    lab: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    # Lay summary, sanitised rich text
+    why: Mapped[str] = mapped_column(Text, default="")
+    what: Mapped[str] = mapped_column(Text, default="")
+    change: Mapped[str] = mapped_column(Text, default="")
+    involvement: Mapped[str] = mapped_column(Text, default="")
+    scientific_abstract: Mapped[str] = mapped_column(Text, default="")
+    # Easy-to-read version (FALC): plain text, one sentence per line
+    falc_text: Mapped[str] = mapped_column(Text, default="")
+    falc_checked_by: Mapped[str] = mapped_column(String(200), default="")
+    falc_checked_on: Mapped[date | None] = mapped_column(Date)
+    # Publication workflow
+    publication: Mapped[str] = mapped_column(String(12), default=Publication.DRAFT)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Accent-free, lower-case text of title, teaser and summary, for search
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
+    cancer_type_rows: Mapped[list["ProjectCancerType"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin")
+    theme_rows: Mapped[list["ProjectTheme"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def cancer_types(self) -> list[str]:
+        return sorted(row.slug for row in self.cancer_type_rows)
+
+    @property
+    def themes(self) -> list[str]:
+        return sorted(row.slug for row in self.theme_rows)
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == Publication.PUBLISHED
+
+    @property
+    def has_falc(self) -> bool:
+        return bool(self.falc_text.strip())
+
+    @property
+    def falc_is_checked(self) -> bool:
+        return self.has_falc and bool(self.falc_checked_by) and self.falc_checked_on is not None
+
+
+class ProjectCancerType(db.Model):
+    __tablename__ = "project_cancer_type"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    slug: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class ProjectTheme(db.Model):
+    __tablename__ = "project_theme"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    slug: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class Question(Moderated, db.Model):
+    """A question about a project: pre-moderated, answered publicly by the team."""
+
+    __tablename__ = "project_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                  index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[Project] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
+
+
+class ClarityRating(db.Model):
+    """« Was this clear? » — a patient expert's 1–5 rating of a lay summary."""
+
+    __tablename__ = "clarity_rating"
+    __table_args__ = (
+        UniqueConstraint("project_id", "user_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    score: Mapped[int] = mapped_column(Integer)
+    unclear: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GlossaryTerm(db.Model):
+    __tablename__ = "glossary_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    definition: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,346 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.sanitize import editable
+from patientlab.core.security import Role, roles_required
+from patientlab.core.text import fold
+from patientlab.extensions import db
+from patientlab.projects import bp
+from patientlab.projects import services as svc
+from patientlab.projects.forms import (
+    AnswerForm,
+    ClarityForm,
+    DeleteForm,
+    GlossaryTermForm,
+    ProjectForm,
+    PublishForm,
+    QuestionForm,
+    ReturnForm,
+    SearchForm,
+    SubmitForPublicationForm,
+)
+from patientlab.projects.models import GlossaryTerm
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _field_error(form, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+# --- Public list and detail --------------------------------------------------
+
+
+@bp.route("/projets/")
+def index():
+    form = SearchForm(request.args)
+    form.validate()
+    page_arg = request.args.get("page", "1")
+    query = svc.SearchQuery(
+        q=(form.q.data or "")[:200], cancer=form.cancer.data or "", theme=form.theme.data or "",
+        status=form.status.data or "", sort=form.sort.data or "recent",
+        page=int(page_arg) if page_arg.isdigit() else 1)
+    results = svc.search_projects(query)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("projects/index.html", search=form, results=results, query=query,
+                           page_args=args)
+
+
+def _render_detail(project, *, question_form=None, clarity_form=None, answer_forms=None,
+                   status=200):
+    user = _user() if current_user.is_authenticated else None
+    rating = svc.my_rating(user, project)
+    if clarity_form is None:
+        clarity_form = ClarityForm(formdata=None)
+        if rating is not None:
+            clarity_form.score.data = str(rating.score)
+            clarity_form.unclear.data = rating.unclear
+    questions = svc.published_questions(project)
+    answer_forms = answer_forms or {}
+    if svc.can_edit(user, project):
+        for question in questions:
+            answer_forms.setdefault(question.id, AnswerForm(
+                formdata=None, prefix=f"reponse-{question.id}", answer=question.answer))
+    return render_template(
+        "projects/detail.html", project=project, summary=svc.lay_summary(project),
+        questions=questions, my_pending=svc.my_pending_questions(user, project),
+        question_form=question_form or QuestionForm(formdata=None),
+        clarity_form=clarity_form, rating=rating, answer_forms=answer_forms,
+        can_edit=svc.can_edit(user, project), can_ask=svc.can_ask(user),
+        can_rate=svc.can_rate(user), can_publish=svc.can_publish(user),
+        form=question_form or clarity_form,
+    ), status
+
+
+@bp.route("/projets/<int:project_id>")
+def detail(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    return _render_detail(project)
+
+
+@bp.route("/projets/<int:project_id>/facile-a-lire")
+def falc(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    if not project.has_falc:
+        abort(404)
+    return render_template("projects/falc.html", project=project,
+                           lines=[line for line in project.falc_text.split("\n") if line.strip()])
+
+
+@bp.route("/projets/<int:project_id>/questions", methods=["POST"])
+@login_required
+def ask(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            svc.ask_question(_user(), project, form.body.data)
+        except PermissionError:
+            abort(403)
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Merci ! Votre question sera publiée après relecture par un modérateur. "
+                    "Vous recevrez un e-mail quand l’équipe aura répondu."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id) + "#questions")
+    return _render_detail(project, question_form=form)
+
+
+@bp.route("/projets/<int:project_id>/questions/<int:question_id>/reponse", methods=["POST"])
+@login_required
+def answer(project_id, question_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    question = svc.get_question_or_404(question_id, project)
+    if not svc.can_edit(_user(), project):
+        abort(403)
+    form = AnswerForm(prefix=f"reponse-{question.id}")
+    if form.validate_on_submit():
+        try:
+            svc.answer_question(_user(), question, form.answer.data)
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre réponse est publiée."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id)
+                            + f"#question-{question.id}")
+    return _render_detail(project, answer_forms={question.id: form})
+
+
+@bp.route("/projets/<int:project_id>/clarte", methods=["POST"])
+@login_required
+def rate(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    if not svc.can_rate(_user()):
+        abort(403)
+    form = ClarityForm()
+    if form.validate_on_submit():
+        try:
+            svc.rate_clarity(_user(), project, int(form.score.data), form.unclear.data or "")
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Merci pour votre avis sur la clarté du résumé."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id) + "#clarte")
+    return _render_detail(project, clarity_form=form)
+
+
+# --- Researchers ---------------------------------------------------------------
+
+
+@bp.route("/projets/mes-projets")
+@roles_required(Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
+def mine():
+    return render_template("projects/mine.html", rows=svc.dashboard(_user()))
+
+
+def _data_from(form) -> svc.ProjectData:
+    return svc.ProjectData(
+        title=form.title.data or "", teaser=form.teaser.data or "",
+        research_status=form.research_status.data, region=form.region.data or "",
+        lab=form.lab.data or "", team=form.team.data or "",
+        cancer_types=form.cancer_types.data or [], themes=form.themes.data or [],
+        why=form.why.data or "", what=form.what.data or "", change=form.change.data or "",
+        involvement=form.involvement.data or "",
+        scientific_abstract=form.scientific_abstract.data or "",
+        start_date=form.start_date.data, end_date=form.end_date.data,
+        falc_text=form.falc_text.data or "", falc_checked_by=form.falc_checked_by.data or "",
+        falc_checked_on=form.falc_checked_on.data)
+
+
+def _form_for(project) -> ProjectForm:
+    form = ProjectForm(formdata=None, obj=project)
+    for name in svc.SUMMARY_FIELDS:
+        getattr(form, name).data = editable(getattr(project, name))
+    form.cancer_types.data = project.cancer_types
+    form.themes.data = project.themes
+    return form
+
+
+def _edit_page(form, project=None, analysis=None, status=200):
+    if analysis is None and project is not None:
+        analysis = svc.summary_readability(project)
+    return render_template(
+        "projects/edit.html", form=form, project=project, analysis=analysis,
+        submit_form=SubmitForPublicationForm(formdata=None),
+        missing=svc.missing_for_publication(project) if project else []), status
+
+
+@bp.route("/projets/nouveau", methods=["GET", "POST"])
+@roles_required(Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
+def new():
+    form = ProjectForm()
+    if form.validate_on_submit():
+        data = _data_from(form)
+        if form.check.data:
+            return _edit_page(form, analysis=svc.summary_readability(data))
+        project = svc.create_project(_user(), data)
+        db.session.commit()
+        flash(_("Le projet est enregistré comme brouillon. Voici sa lisibilité."), "success")
+        return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
+    return _edit_page(form)
+
+
+@bp.route("/projets/<int:project_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(project_id):
+    project = svc.get_editable_project(project_id, current_user)
+    form = ProjectForm() if request.method == "POST" else _form_for(project)
+    if form.validate_on_submit():
+        data = _data_from(form)
+        if form.check.data:
+            return _edit_page(form, project, analysis=svc.summary_readability(data))
+        svc.update_project(_user(), project, data)
+        db.session.commit()
+        flash(_("Les modifications sont enregistrées."), "success")
+        return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
+    return _edit_page(form, project)
+
+
+@bp.route("/projets/<int:project_id>/soumettre", methods=["POST"])
+@login_required
+def submit(project_id):
+    project = svc.get_editable_project(project_id, current_user)
+    form = SubmitForPublicationForm()
+    if form.validate_on_submit():
+        try:
+            svc.submit_for_publication(_user(), project)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Le projet est envoyé. La coordination le relit avant de le publier."),
+                  "success")
+    return redirect(url_for("projects.edit", project_id=project.id))
+
+
+# --- Publication by coordinators and moderators --------------------------------
+
+
+@bp.route("/projets/a-publier")
+@roles_required(*svc.PUBLISHERS)
+def review_queue():
+    return render_template("projects/review_queue.html", projects=svc.submitted_projects())
+
+
+@bp.route("/projets/<int:project_id>/publication", methods=["GET", "POST"])
+@roles_required(*svc.PUBLISHERS)
+def review(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    publish_form = PublishForm(prefix="publier")
+    return_form = ReturnForm(prefix="renvoyer")
+    try:
+        if publish_form.submit.data and publish_form.validate_on_submit():
+            svc.publish(_user(), project)
+            db.session.commit()
+            flash(_("« %(title)s » est publié.", title=project.title), "success")
+            return redirect(url_for("projects.review_queue"))
+        if return_form.submit.data and return_form.validate_on_submit():
+            svc.return_to_author(_user(), project, return_form.reason.data)
+            db.session.commit()
+            flash(_("Le projet est renvoyé à l’équipe avec votre message."), "success")
+            return redirect(url_for("projects.review_queue"))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("projects.review", project_id=project.id))
+    return render_template("projects/review.html", project=project,
+                           summary=svc.lay_summary(project), publish_form=publish_form,
+                           return_form=return_form, form=return_form,
+                           analysis=svc.summary_readability(project))
+
+
+# --- Glossary ----------------------------------------------------------------
+
+
+@bp.route("/glossaire")
+def glossary():
+    terms = svc.glossary()
+    letters = {}
+    for term in terms:
+        letters.setdefault(fold(term.term)[:1].upper(), []).append(term)
+    return render_template("projects/glossary.html", letters=letters)
+
+
+@bp.route("/glossaire/gerer", methods=["GET", "POST"])
+@roles_required(*svc.EDITORS)
+def glossary_manage():
+    form = GlossaryTermForm()
+    if form.validate_on_submit():
+        try:
+            term = svc.save_term(_user(), None, form.term.data, form.definition.data)
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("« %(term)s » est ajouté au glossaire.", term=term.term), "success")
+            return redirect(url_for("projects.glossary_manage"))
+    return render_template("projects/glossary_manage.html", form=form, terms=svc.glossary(),
+                           delete_form=DeleteForm(formdata=None))
+
+
+def _term_or_404(term_id):
+    term = db.session.get(GlossaryTerm, term_id)
+    if term is None:
+        abort(404)
+    return term
+
+
+@bp.route("/glossaire/<int:term_id>/modifier", methods=["GET", "POST"])
+@roles_required(*svc.EDITORS)
+def glossary_edit(term_id):
+    term = _term_or_404(term_id)
+    form = GlossaryTermForm(obj=term) if request.method == "GET" else GlossaryTermForm()
+    if request.method == "GET":
+        form.term.data = term.term
+    if form.validate_on_submit():
+        try:
+            svc.save_term(_user(), term, form.term.data, form.definition.data)
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Le terme est enregistré."), "success")
+            return redirect(url_for("projects.glossary_manage"))
+    return render_template("projects/glossary_edit.html", form=form, term=term)
+
+
+@bp.route("/glossaire/<int:term_id>/supprimer", methods=["POST"])
+@roles_required(*svc.EDITORS)
+def glossary_delete(term_id):
+    term = _term_or_404(term_id)
+    if DeleteForm().validate_on_submit():
+        svc.delete_term(_user(), term)
+        db.session.commit()
+        flash(_("Le terme est supprimé du glossaire."), "success")
+    return redirect(url_for("projects.glossary_manage"))

@@ -1,0 +1,573 @@
+"""Projects: search, editing, publication workflow, glossary, questions, clarity ratings.
+
+Services flush, never commit; permissions are checked here and in the lookup
+helpers (404 for what a person may not know exists, 403 for what they may not do).
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import Select, exists, func, or_, select
+
+from patientlab.auth.models import User, UserRole
+from patientlab.auth.services import ServiceError, external_url
+from patientlab.core import audit
+from patientlab.core.mail import queue_mail
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
+from patientlab.core.security import Role
+from patientlab.core.text import fold, plain_from_html, readability
+from patientlab.extensions import db
+from patientlab.moderation.models import REFUSAL_REASONS, ModerationState
+
+from .glossary import Term, mark_terms
+from .models import (
+    CANCER_TYPES,
+    REGIONS,
+    THEMES,
+    ClarityRating,
+    GlossaryTerm,
+    Project,
+    ProjectCancerType,
+    ProjectTheme,
+    Publication,
+    Question,
+    ResearchStatus,
+)
+
+PER_PAGE = 20
+PUBLISHERS = (Role.COORDINATOR, Role.MODERATOR, Role.ADMIN)
+EDITORS = (Role.COORDINATOR, Role.ADMIN)
+RATERS = (Role.PATIENT_EXPERT, Role.ASSOCIATION_REP)
+SUMMARY_FIELDS = ("why", "what", "change", "involvement")
+SORTS = {
+    "recent": _l("les plus récents"),
+    "titre": _l("titre, de A à Z"),
+}
+
+
+# --- Permissions -------------------------------------------------------------
+
+
+def _user(user) -> User | None:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def can_edit(user, project: Project) -> bool:
+    user = _user(user)
+    return bool(user and (project.owner_id == user.id or user.has_any_role(EDITORS)))
+
+
+def can_publish(user) -> bool:
+    user = _user(user)
+    return bool(user and user.has_any_role(PUBLISHERS))
+
+
+def can_see(user, project: Project) -> bool:
+    return project.is_published or can_edit(user, project) or can_publish(user)
+
+
+def get_project_or_404(project_id: int, user) -> Project:
+    """A project this person may read; unpublished ones do not exist for others."""
+    project = db.session.get(Project, project_id)
+    if project is None or not can_see(user, project):
+        abort(404)
+    return project
+
+
+def get_editable_project(project_id: int, user) -> Project:
+    project = get_project_or_404(project_id, user)
+    if not can_edit(user, project):
+        abort(403)
+    return project
+
+
+# --- Search ------------------------------------------------------------------
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    cancer: str = ""
+    theme: str = ""
+    status: str = ""
+    sort: str = "recent"
+    page: int = 1
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(query: SearchQuery) -> Select:
+    stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
+    for word in fold(query.q).split()[:10]:
+        stmt = stmt.where(Project.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    if query.cancer in CANCER_TYPES:
+        stmt = stmt.where(exists().where(ProjectCancerType.project_id == Project.id,
+                                         ProjectCancerType.slug == query.cancer))
+    if query.theme in THEMES:
+        stmt = stmt.where(exists().where(ProjectTheme.project_id == Project.id,
+                                         ProjectTheme.slug == query.theme))
+    if query.status in ResearchStatus.LABELS:
+        stmt = stmt.where(Project.research_status == query.status)
+    return stmt
+
+
+def search_projects(query: SearchQuery) -> Page:
+    """Published projects matching the query: two queries plus two for the tags."""
+    stmt = _filtered(query)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if query.sort == "titre":
+        stmt = stmt.order_by(Project.title_sort, Project.id)
+    else:
+        stmt = stmt.order_by(Project.published_at.desc(), Project.id.desc())
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(query.page, 1), pages)
+    items = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    return Page(items, total, page)
+
+
+# --- Editing -----------------------------------------------------------------
+
+
+@dataclass
+class ProjectData:
+    title: str
+    teaser: str
+    research_status: str
+    region: str
+    lab: str
+    team: str
+    cancer_types: list[str]
+    themes: list[str]
+    why: str
+    what: str
+    change: str
+    involvement: str
+    scientific_abstract: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    falc_text: str = ""
+    falc_checked_by: str = ""
+    falc_checked_on: date | None = None
+
+
+def _apply(project: Project, data: ProjectData) -> None:
+    project.title = plain_text(data.title)
+    project.title_sort = fold(project.title)[:200]
+    project.teaser = plain_text(data.teaser)
+    project.research_status = (data.research_status if data.research_status in
+                               ResearchStatus.LABELS else ResearchStatus.PREPARING)
+    project.region = data.region if data.region in REGIONS else ""
+    project.lab = plain_text(data.lab)
+    project.team = plain_text(data.team, multiline=True)
+    for name in SUMMARY_FIELDS:
+        setattr(project, name, rich_text(getattr(data, name)))
+    project.scientific_abstract = plain_text(data.scientific_abstract, multiline=True)
+    project.start_date, project.end_date = data.start_date, data.end_date
+    project.falc_text = plain_text(data.falc_text, multiline=True)
+    project.falc_checked_by = plain_text(data.falc_checked_by)
+    project.falc_checked_on = data.falc_checked_on if project.falc_checked_by else None
+    project.updated_at = utcnow()
+    wanted_types = {slug for slug in data.cancer_types if slug in CANCER_TYPES}
+    project.cancer_type_rows = [row for row in project.cancer_type_rows
+                                if row.slug in wanted_types] + [
+        ProjectCancerType(slug=slug) for slug in sorted(wanted_types - set(project.cancer_types))]
+    wanted_themes = {slug for slug in data.themes if slug in THEMES}
+    project.theme_rows = [row for row in project.theme_rows if row.slug in wanted_themes] + [
+        ProjectTheme(slug=slug) for slug in sorted(wanted_themes - set(project.themes))]
+    from flask_babel import force_locale
+
+    with force_locale("fr"):  # labels are searchable in French, the site's language
+        labels = [str(CANCER_TYPES[s]) for s in wanted_types] + [str(THEMES[s])
+                                                                 for s in wanted_themes]
+    project.search_text = fold(" ".join([
+        project.title, project.teaser, project.lab, *labels,
+        *(plain_from_html(getattr(project, name)) for name in SUMMARY_FIELDS)]))
+
+
+def create_project(user: User, data: ProjectData) -> Project:
+    if not user.has_any_role((Role.RESEARCHER, *EDITORS)):
+        raise PermissionError("only researchers create projects")
+    project = Project(owner_id=user.id)
+    project.cancer_type_rows = []
+    project.theme_rows = []
+    _apply(project, data)
+    db.session.add(project)
+    db.session.flush()
+    audit.record(user, "project.create", project, summary=project.title)
+    return project
+
+
+def update_project(user: User, project: Project, data: ProjectData) -> None:
+    if not can_edit(user, project):
+        raise PermissionError("not an editor of this project")
+    _apply(project, data)
+    if project.publication == Publication.RETURNED:
+        project.publication = Publication.DRAFT
+    audit.record(user, "project.update", project, summary=project.title)
+
+
+def missing_for_publication(project: Project) -> list[str]:
+    labels = {"teaser": _l("le résumé en une phrase"),
+              "why": _l("Pourquoi cette recherche ?"),
+              "what": _l("Ce que l’équipe va faire"),
+              "change": _l("Ce que cela pourrait changer pour les patients"),
+              "involvement": _l("Comment les patients sont associés")}
+    missing = [str(label) for name, label in labels.items()
+               if not plain_from_html(getattr(project, name)).strip()]
+    if not project.cancer_types:
+        missing.append(str(_l("au moins un type de cancer")))
+    if not project.themes:
+        missing.append(str(_l("au moins un thème")))
+    return missing
+
+
+def _coordinators() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))))
+
+
+def submit_for_publication(user: User, project: Project) -> None:
+    if not can_edit(user, project):
+        raise PermissionError("not an editor of this project")
+    if project.publication in (Publication.SUBMITTED, Publication.PUBLISHED):
+        raise ServiceError(_l("Ce projet est déjà envoyé pour publication."))
+    missing = missing_for_publication(project)
+    if missing:
+        raise ServiceError(_l("Avant l’envoi, complétez : %(fields)s.",
+                              fields=", ".join(missing)))
+    project.publication = Publication.SUBMITTED
+    project.return_reason = ""
+    audit.record(user, "project.submit", project, summary=project.title)
+    for coordinator in _coordinators():
+        queue_mail(coordinator.email, _l("Un projet attend sa publication"),
+                   "project_submitted", locale=coordinator.locale or "fr", user=coordinator,
+                   project=project, url=external_url("projects.review_queue"))
+
+
+def publish(actor: User, project: Project) -> None:
+    if not can_publish(actor):
+        raise PermissionError("only coordinators and moderators publish")
+    if project.publication != Publication.SUBMITTED:
+        raise ServiceError(_l("Ce projet n’attend pas de publication."))
+    project.publication = Publication.PUBLISHED
+    project.published_at = project.published_at or utcnow()
+    audit.record(actor, "project.publish", project, summary=project.title)
+    owner = project.owner
+    queue_mail(owner.email, _l("Votre projet est publié"), "project_published",
+               locale=owner.locale or "fr", user=owner, project=project,
+               url=external_url("projects.detail", project_id=project.id))
+
+
+def return_to_author(actor: User, project: Project, reason: str) -> None:
+    if not can_publish(actor):
+        raise PermissionError("only coordinators and moderators return projects")
+    if project.publication != Publication.SUBMITTED:
+        raise ServiceError(_l("Ce projet n’attend pas de publication."))
+    reason = plain_text(reason, multiline=True)
+    if not reason:
+        raise ServiceError(_l("Dites à l’équipe ce qu’elle doit changer."), field="reason")
+    project.publication = Publication.RETURNED
+    project.return_reason = reason
+    audit.record(actor, "project.return", project, summary=project.title, reason=reason)
+    owner = project.owner
+    queue_mail(owner.email, _l("Votre projet est à retravailler"), "project_returned",
+               locale=owner.locale or "fr", user=owner, project=project, reason=reason,
+               url=external_url("projects.edit", project_id=project.id))
+
+
+def submitted_projects() -> list[Project]:
+    return list(db.session.scalars(
+        select(Project).where(Project.publication == Publication.SUBMITTED)
+        .order_by(Project.updated_at)))
+
+
+# --- Glossary ----------------------------------------------------------------
+
+
+def glossary() -> list[GlossaryTerm]:
+    return sorted(db.session.scalars(select(GlossaryTerm)), key=lambda t: fold(t.term))
+
+
+def _slugify(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(term)).strip("-")[:140] or "terme"
+
+
+def save_term(actor: User, term: GlossaryTerm | None, text: str, definition: str) -> GlossaryTerm:
+    if not actor.has_any_role(EDITORS):
+        raise PermissionError("only coordinators maintain the glossary")
+    text = plain_text(text)
+    clash = db.session.scalar(select(GlossaryTerm).where(
+        func.lower(GlossaryTerm.term) == text.lower()))
+    if clash is not None and clash is not term:
+        raise ServiceError(_l("Ce terme est déjà dans le glossaire."), field="term")
+    if term is None:
+        term = GlossaryTerm(term=text, slug=_slugify(text), definition="")
+        db.session.add(term)
+        action = "glossary.create"
+    else:
+        action = "glossary.update"
+        term.term, term.slug = text, _slugify(text)
+    term.definition = plain_text(definition, multiline=True)
+    term.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, action, term, summary=term.term)
+    return term
+
+
+def delete_term(actor: User, term: GlossaryTerm) -> None:
+    if not actor.has_any_role(EDITORS):
+        raise PermissionError("only coordinators maintain the glossary")
+    audit.record(actor, "glossary.delete", term, summary=term.term)
+    db.session.delete(term)
+
+
+@dataclass
+class Summary:
+    """A project's lay summary ready to show: HTML sections and the terms explained."""
+
+    sections: list[tuple[str, str, Markup]]
+    terms: list[Term] = field(default_factory=list)
+
+
+SECTION_TITLES = {
+    "why": _l("Pourquoi cette recherche ?"),
+    "what": _l("Ce que l’équipe va faire"),
+    "change": _l("Ce que cela pourrait changer pour les patients"),
+    "involvement": _l("Comment les patients sont associés"),
+}
+
+
+def lay_summary(project: Project) -> Summary:
+    terms = [Term(t.term, t.slug, t.definition) for t in glossary()]
+    used: set[str] = set()
+    sections = []
+    for name in SUMMARY_FIELDS:
+        html = render_rich_text(getattr(project, name))
+        if html:
+            sections.append((name, str(SECTION_TITLES[name]), mark_terms(html, terms, used)))
+    explained = [t for t in terms if t.slug in used]
+    return Summary(sections, explained)
+
+
+def summary_readability(data_or_project) -> object:
+    """Readability of the four summary sections together, with glossary words as jargon."""
+    text = "\n".join(plain_from_html(render_rich_text(rich_text(getattr(data_or_project, n))))
+                     for n in SUMMARY_FIELDS)
+    extra = [t.term for t in glossary()]
+    return readability(text, extra_terms=extra)
+
+
+# --- Questions ---------------------------------------------------------------
+
+
+def can_ask(user) -> bool:
+    user = _user(user)
+    return bool(user and user.is_verified and user.active)
+
+
+def ask_question(user: User, project: Project, body: str) -> Question:
+    if not project.is_published:
+        abort(404)
+    if not can_ask(user):
+        raise PermissionError("confirm the e-mail address before asking")
+    body = plain_text(body, multiline=True)
+    if not body:
+        raise ServiceError(_l("Écrivez votre question."), field="body")
+    question = Question(project_id=project.id, author_id=user.id, body=body)
+    db.session.add(question)
+    db.session.flush()
+    audit.record(user, "question.create", question, summary=f"project={project.id}")
+    return question
+
+
+def published_questions(project: Project) -> list[Question]:
+    return list(db.session.scalars(
+        select(Question).where(Question.project_id == project.id,
+                               Question.moderation_state == ModerationState.PUBLISHED)
+        .order_by(Question.created_at)))
+
+
+def my_pending_questions(user, project: Project) -> list[Question]:
+    user = _user(user)
+    if user is None:
+        return []
+    return list(db.session.scalars(
+        select(Question).where(Question.project_id == project.id,
+                               Question.author_id == user.id,
+                               Question.moderation_state == ModerationState.PENDING)))
+
+
+def pending_questions() -> list[Question]:
+    return list(db.session.scalars(
+        select(Question).where(Question.moderation_state == ModerationState.PENDING)
+        .order_by(Question.created_at)))
+
+
+def moderate_question(moderator: User, question: Question, decision: str,
+                      reason: str = "", note: str = "") -> None:
+    if not moderator.has_any_role((Role.MODERATOR, Role.ADMIN)):
+        raise PermissionError("only moderators decide")
+    if question.moderation_state != ModerationState.PENDING:
+        raise ServiceError(_l("Cette question a déjà été traitée par un autre modérateur."))
+    question.moderated_by_id = moderator.id
+    question.moderated_at = utcnow()
+    if decision == "publish":
+        question.moderation_state = ModerationState.PUBLISHED
+        audit.record(moderator, "moderation.publish", question)
+        owner = question.project.owner
+        queue_mail(owner.email, _l("Une question vous attend"), "question_to_answer",
+                   locale=owner.locale or "fr", user=owner, project=question.project,
+                   question=question, url=external_url("projects.detail",
+                                                       project_id=question.project_id))
+        return
+    if decision != "refuse":
+        raise ServiceError(_l("Choisissez une décision."), field="decision")
+    if reason not in REFUSAL_REASONS:
+        raise ServiceError(_l("Choisissez la raison du refus."), field="reason")
+    note = plain_text(note, multiline=True)
+    if reason == "other" and not note:
+        raise ServiceError(_l("Précisez la raison du refus."), field="note")
+    question.moderation_state = ModerationState.REFUSED
+    question.moderation_reason = reason
+    question.moderation_note = note
+    audit.record(moderator, "moderation.refuse", question, reason=f"{reason} {note}".strip())
+    if question.author is not None:
+        queue_mail(question.author.email, _l("Votre question n’a pas été publiée"),
+                   "question_refused", locale=question.author.locale or "fr",
+                   user=question.author, project=question.project,
+                   reason=str(REFUSAL_REASONS[reason]), note=note)
+
+
+def get_question_or_404(question_id: int, project: Project) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.project_id != project.id:
+        abort(404)
+    return question
+
+
+def answer_question(user: User, question: Question, answer: str) -> None:
+    if not can_edit(user, question.project):
+        raise PermissionError("only the project's team answers")
+    if not question.is_published:
+        raise ServiceError(_l("Cette question n’est pas publiée."))
+    answer = plain_text(answer, multiline=True)
+    if not answer:
+        raise ServiceError(_l("Écrivez votre réponse."), field="answer")
+    first = not question.answer
+    question.answer = answer
+    question.answered_by_id = user.id
+    question.answered_at = utcnow()
+    audit.record(user, "question.answer", question)
+    if first and question.author is not None:
+        queue_mail(question.author.email, _l("L’équipe a répondu à votre question"),
+                   "question_answered", locale=question.author.locale or "fr",
+                   user=question.author, project=question.project, question=question,
+                   url=external_url("projects.detail", project_id=question.project_id))
+
+
+# --- Clarity ratings ---------------------------------------------------------
+
+
+def can_rate(user) -> bool:
+    user = _user(user)
+    return bool(user and user.has_any_role(RATERS))
+
+
+def my_rating(user, project: Project) -> ClarityRating | None:
+    user = _user(user)
+    if user is None:
+        return None
+    return db.session.scalar(select(ClarityRating).where(
+        ClarityRating.project_id == project.id, ClarityRating.user_id == user.id))
+
+
+def rate_clarity(user: User, project: Project, score: int, unclear: str) -> ClarityRating:
+    if not project.is_published:
+        abort(404)
+    if not can_rate(user):
+        raise PermissionError("only patient experts and association representatives rate")
+    if score not in range(1, 6):
+        raise ServiceError(_l("Choisissez une note de 1 à 5."), field="score")
+    rating = my_rating(user, project)
+    if rating is None:
+        rating = ClarityRating(project_id=project.id, user_id=user.id, score=score)
+        db.session.add(rating)
+    rating.score = score
+    rating.unclear = plain_text(unclear, multiline=True)
+    rating.updated_at = utcnow()
+    db.session.flush()
+    return rating
+
+
+@dataclass
+class ClaritySummary:
+    count: int
+    average: float | None
+    comments: list[str]
+
+
+def clarity_summaries(project_ids: list[int]) -> dict[int, ClaritySummary]:
+    """Average, count and comments for several projects in two queries."""
+    result = {pid: ClaritySummary(0, None, []) for pid in project_ids}
+    if not project_ids:
+        return result
+    rows = db.session.execute(
+        select(ClarityRating.project_id, func.count(), func.avg(ClarityRating.score))
+        .where(ClarityRating.project_id.in_(project_ids)).group_by(ClarityRating.project_id))
+    for pid, count, average in rows:
+        result[pid].count = count
+        result[pid].average = round(float(average), 1)
+    comments = db.session.execute(
+        select(ClarityRating.project_id, ClarityRating.unclear)
+        .where(ClarityRating.project_id.in_(project_ids), ClarityRating.unclear != "")
+        .order_by(ClarityRating.updated_at.desc()))
+    for pid, text in comments:
+        result[pid].comments.append(text)
+    return result
+
+
+# --- Researcher dashboard ----------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    project: Project
+    clarity: ClaritySummary
+    to_answer: list[Question]
+
+
+def dashboard(user: User) -> list[DashboardRow]:
+    projects = list(db.session.scalars(
+        select(Project).where(Project.owner_id == user.id).order_by(Project.updated_at.desc())))
+    ids = [p.id for p in projects]
+    clarity = clarity_summaries(ids)
+    to_answer: dict[int, list[Question]] = {pid: [] for pid in ids}
+    if ids:
+        for question in db.session.scalars(
+                select(Question).where(Question.project_id.in_(ids),
+                                       Question.moderation_state == ModerationState.PUBLISHED,
+                                       or_(Question.answer == "", Question.answer.is_(None)))
+                .order_by(Question.created_at)):
+            to_answer[question.project_id].append(question)
+    return [DashboardRow(p, clarity[p.id], to_answer[p.id]) for p in projects]
