@@ -55,3 +55,29 @@ class RoleRequestFactory(Base):
     user = factory.SubFactory(UserFactory)
     role = "patient_expert"
     motivation = "Je veux aider."
+
+
+def make_project(owner=None, *, published=True, **fields):
+    """A project built through the service, so search text and tags are computed."""
+    from patientlab.projects import services as svc
+    from patientlab.projects.models import Project, Publication
+
+    owner = owner or UserFactory(roles=["researcher"])
+    data = {
+        "title": "Bouger pendant la chimiothérapie", "teaser": "Moins de fatigue.",
+        "research_status": "running", "region": "clara", "lab": "Centre Léon Bérard",
+        "team": "", "cancer_types": ["sein"], "themes": ["nutrition-activite"],
+        "why": "La fatigue gêne la vie.", "what": "Un programme à la maison.",
+        "change": "Moins de fatigue.", "involvement": "Trois patientes ont relu.",
+    }
+    data.update(fields)
+    project = Project(owner_id=owner.id, cancer_type_rows=[], theme_rows=[])
+    svc._apply(project, svc.ProjectData(**data))
+    if published:
+        from patientlab.core.models import utcnow
+
+        project.publication = Publication.PUBLISHED
+        project.published_at = utcnow()
+    db.session.add(project)
+    db.session.flush()
+    return project

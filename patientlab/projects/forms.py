@@ -141,7 +141,7 @@ class ModerationForm(FlaskForm):
         _l("Décision"),
         choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
         validators=[InputRequired(message=_l("Choisissez de publier ou de refuser."))])
-    reason = SelectField(_l("Raison du refus"),
+    reason = SelectField(_l("Raison du refus"), default="",
                          choices=[("", _l("Choisir une raison")), *list(REFUSAL_REASONS.items())])
     note = TrimmedTextAreaField(_l("Message à l’auteur"), validators=[Optional(), _max(1000)])
     submit = SubmitField(_l("Enregistrer la décision"))

@@ -54,17 +54,17 @@ def mark_terms(html: Markup, terms: list[Term], already: set[str]) -> Markup:
 
 def _mark_text(text: str, patterns, already: set[str]) -> str:
     folded = _folded(text)
-    spans = []
+    spans = []  # links to add
+    taken = []  # every occurrence of a longer term: shorter ones may not match inside
     for term, pattern in patterns:
-        if term.slug in already:
-            continue
         for match in pattern.finditer(folded):
             start, end = match.span()
-            if any(start < e and end > s for s, e, _ in spans):
+            if any(start < e and end > s for s, e in taken):
                 continue
-            spans.append((start, end, term))
-            already.add(term.slug)
-            break
+            taken.append((start, end))
+            if term.slug not in already:
+                spans.append((start, end, term))
+                already.add(term.slug)
     if not spans:
         return text
     spans.sort()

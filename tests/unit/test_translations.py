@@ -71,3 +71,9 @@ def test_english_is_really_english():
     same = [e.id for e in catalog if e.id and isinstance(e.id, str) and e.string == e.id
             and len(e.id) > 12 and e.id not in SAME_IN_BOTH]
     assert not same, f"copied, not translated: {same[:10]}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_catalogue_is_not_marked_fuzzy(lang):
+    """pybabel compile skips a catalogue whose header is fuzzy: it would not be used."""
+    assert not _catalog(lang).fuzzy

@@ -1,0 +1,213 @@
+import re
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from patientlab.core.security import Role
+from patientlab.extensions import db
+from patientlab.moderation.models import ModerationState
+from patientlab.projects.models import ClarityRating, Project, Publication, Question
+from tests.conftest import outbox
+from tests.factories import UserFactory, make_project
+
+
+@contextmanager
+def count_queries():
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def test_list_page_queries_do_not_grow_with_the_number_of_projects(client):
+    owner = UserFactory(roles=[Role.RESEARCHER])
+    for i in range(10):
+        make_project(owner, title=f"Projet {i}")
+    db.session.commit()
+    with count_queries() as small:
+        assert client.get("/projets/?q=fatigue&cancer=sein").status_code == 200
+    for i in range(490):
+        make_project(owner, title=f"Projet bis {i}")
+    db.session.commit()
+    with count_queries() as large:
+        page = client.get("/projets/?q=fatigue&cancer=sein").get_data(as_text=True)
+    assert "500 projets trouvés" in page
+    assert len(small) == len(large), (len(small), len(large))
+    assert len(large) <= 6
+
+
+def test_list_page_has_search_filters_and_accessible_pagination(client):
+    owner = UserFactory(roles=[Role.RESEARCHER])
+    for i in range(25):
+        make_project(owner, title=f"Projet {i:02d}")
+    db.session.commit()
+    page = client.get("/projets/?sort=titre").get_data(as_text=True)
+    assert '<form method="get"' in page
+    assert 'aria-label="Pages de résultats"' in page
+    assert 'aria-current="page"' in page
+    assert 'href="/projets/?page=2&amp;sort=titre"' in page
+    page2 = client.get("/projets/?sort=titre&page=2").get_data(as_text=True)
+    assert "Projet 24" in page2
+    assert "<title>Projets de recherche — page 2" in page2
+    # Bad page numbers do not break the page.
+    assert client.get("/projets/?page=abc").status_code == 200
+    assert client.get("/projets/?page=-3").status_code == 200
+
+
+def test_detail_shows_structured_summary_glossary_and_scientific_abstract(client):
+    from patientlab.projects.models import GlossaryTerm
+
+    db.session.add(GlossaryTerm(term="cohorte", slug="cohorte", definition="Un groupe suivi."))
+    project = make_project(what="Nous suivons une cohorte de femmes.",
+                           scientific_abstract="Étude prospective.")
+    db.session.commit()
+    page = client.get(f"/projets/{project.id}").get_data(as_text=True)
+    for heading in ("Pourquoi cette recherche ?", "Ce que l’équipe va faire",
+                    "Ce que cela pourrait changer pour les patients",
+                    "Comment les patients sont associés"):
+        assert heading in page
+    assert '<a href="#terme-cohorte" class="glossary-term">cohorte</a>' in page
+    assert '<dt id="terme-cohorte"><dfn>cohorte</dfn></dt>' in page
+    assert "<details" in page
+    assert "Étude prospective." in page
+
+
+def test_falc_version_and_logo_only_when_checked(client):
+    from datetime import date
+
+    unchecked = make_project(falc_text="Une phrase.\nUne autre phrase.")
+    checked = make_project(falc_text="Une phrase.", falc_checked_by="Atelier FALC",
+                           falc_checked_on=date(2026, 3, 15))
+    plain = make_project()
+    db.session.commit()
+    assert "Facile à lire et à comprendre" in client.get(
+        f"/projets/{unchecked.id}").get_data(as_text=True)
+    page = client.get(f"/projets/{unchecked.id}/facile-a-lire").get_data(as_text=True)
+    assert "<p>Une autre phrase.</p>" in page
+    assert "falc-badge" not in page
+    page = client.get(f"/projets/{checked.id}/facile-a-lire").get_data(as_text=True)
+    assert "Texte relu et validé par Atelier FALC le 15 mars 2026." in page
+    assert client.get(f"/projets/{plain.id}/facile-a-lire").status_code == 404
+
+
+def test_unpublished_project_is_invisible_and_editing_others_is_403(web, make_user):
+    draft = make_project(published=False)
+    published = make_project()
+    db.session.commit()
+    assert web.get(f"/projets/{draft.id}").status_code == 404
+    assert web.get("/projets/999999").status_code == 404
+    make_user(Role.RESEARCHER, email="autre@exemple.fr")
+    web.login("autre@exemple.fr")
+    assert web.get(f"/projets/{draft.id}/modifier").status_code == 404
+    assert web.get(f"/projets/{published.id}/modifier").status_code == 403
+    response = web.submit(f"/projets/{published.id}/modifier", {"title": "Piraté"},
+                          form_url="/projets/nouveau")
+    assert response.status_code == 403
+
+
+def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
+    make_user(Role.RESEARCHER, email="claire@exemple.fr")
+    make_user(Role.COORDINATOR, email="anne@exemple.fr")
+    web.login("claire@exemple.fr")
+    long_text = ("Cette étude multicentrique randomisée évaluera l’efficacité d’une "
+                 "immunothérapie adjuvante sur la survie sans progression des patientes "
+                 "atteintes d’un cancer du sein métastatique avec des biomarqueurs.")
+    form = {"title": "Mon projet", "teaser": "Une phrase.", "research_status": "preparing",
+            "region": "", "why": long_text, "what": "Nous suivons des femmes.",
+            "change": "Mieux soigner.", "involvement": "Des patientes relisent.",
+            "cancer_types": "sein", "themes": "traitements"}
+    page = web.submit("/projets/nouveau", {**form, "check": "Vérifier la lisibilité"}
+                      ).get_data(as_text=True)
+    assert "Lisibilité du résumé" in page
+    assert re.search(r"Score : \d+ sur 100 — (très )?difficile", page)
+    assert "multicentrique" in page
+    assert long_text in page  # nothing lost
+    assert db.session.scalar(select(Project)) is None  # checking does not save
+
+    response = web.submit("/projets/nouveau", {**form, "save": "Enregistrer"})
+    assert response.status_code == 302
+    project = db.session.scalar(select(Project))
+    assert project.publication == Publication.DRAFT
+    edit_page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Score :" in edit_page
+
+    web.submit(f"/projets/{project.id}/soumettre", form_url=f"/projets/{project.id}/modifier")
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).publication == Publication.SUBMITTED
+    assert outbox("anne@exemple.fr")
+
+
+def test_project_form_errors_are_listed_and_input_kept(web, make_user):
+    make_user(Role.RESEARCHER, email="claire@exemple.fr")
+    web.login("claire@exemple.fr")
+    page = web.submit("/projets/nouveau", {
+        "title": "", "research_status": "running", "why": "x" * 4001,
+        "start_date": "2026-05-01", "end_date": "2026-01-01", "save": "Enregistrer",
+    }).get_data(as_text=True)
+    assert "<title>Erreur :" in page
+    assert "Donnez un titre au projet" in page
+    assert "4 000 caractères au plus" in page
+    assert "La date de fin doit venir après la date de début." in page
+    assert 'value="2026-05-01"' in page
+
+
+def test_question_flow_through_the_pages(web, make_user, app):
+    project = make_project()
+    make_user(Role.ASSOCIATION_REP, email="karim@exemple.fr")
+    make_user(Role.MODERATOR, email="lucas@exemple.fr")
+    db.session.commit()
+    url = f"/projets/{project.id}"
+    web.login("karim@exemple.fr")
+    page = web.submit(f"{url}/questions", {"body": ""}, form_url=url).get_data(as_text=True)
+    assert "Écrivez votre question." in page
+    web.submit(f"{url}/questions", {"body": "<b>Combien</b> de séances ?"}, form_url=url)
+    page = web.get(url).get_data(as_text=True)
+    assert "attend la relecture d’un modérateur" in page
+    web.logout()
+
+    question = db.session.scalar(select(Question))
+    web.login("lucas@exemple.fr")
+    queue = web.get("/moderation/").get_data(as_text=True)
+    assert "Combien" in queue
+    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish"})
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).moderation_state == ModerationState.PUBLISHED
+    page = web.get(url).get_data(as_text=True)
+    assert "&lt;b&gt;Combien&lt;/b&gt; de séances ?" in page  # shown as text, never as HTML
+
+
+def test_only_moderators_reach_the_queue(web, make_user):
+    assert web.get("/moderation/").status_code == 302
+    make_user(Role.RESEARCHER, email="claire@exemple.fr")
+    web.login("claire@exemple.fr")
+    assert web.get("/moderation/").status_code == 403
+    assert web.get("/projets/a-publier").status_code == 403
+    assert web.get("/glossaire/gerer").status_code == 403
+
+
+def test_clarity_rating_from_the_page(web, make_user):
+    project = make_project()
+    make_user(Role.PATIENT_EXPERT, email="martine@exemple.fr")
+    make_user(email="visiteuse@exemple.fr")
+    db.session.commit()
+    url = f"/projets/{project.id}"
+    web.login("visiteuse@exemple.fr")
+    assert web.submit(f"{url}/clarte", {"score": "4"}, form_url=url).status_code == 403
+    web.logout()
+    web.login("martine@exemple.fr")
+    page = web.submit(f"{url}/clarte", {"score": "9"}, form_url=url).get_data(as_text=True)
+    assert "Il y a un problème" in page
+    web.submit(f"{url}/clarte", {"score": "2", "unclear": "Le mot cohorte"}, form_url=url)
+    rating = db.session.scalar(select(ClarityRating))
+    assert (rating.score, rating.unclear) == (2, "Le mot cohorte")
+    page = web.get(url).get_data(as_text=True)
+    assert "Vous avez donné la note 2 sur 5" in page
+    assert re.search(r'<input checked[^>]*value="2"', page)

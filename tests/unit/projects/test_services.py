@@ -1,0 +1,288 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from werkzeug.exceptions import Forbidden, NotFound
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.audit import AuditEntry
+from patientlab.core.models import utcnow
+from patientlab.core.security import Role
+from patientlab.extensions import db
+from patientlab.moderation.models import ModerationState
+from patientlab.projects import services as svc
+from patientlab.projects.glossary import Term, mark_terms
+from patientlab.projects.models import GlossaryTerm, Publication
+from tests.conftest import outbox
+from tests.factories import UserFactory, make_project
+
+
+def _search(**kwargs):
+    return svc.search_projects(svc.SearchQuery(**kwargs))
+
+
+def _titles(page):
+    return [p.title for p in page.items]
+
+
+# --- Search --------------------------------------------------------------------
+
+def test_search_ignores_case_and_accents():
+    make_project(title="Cancer du Sein et fatigue")
+    make_project(title="Nutrition, activité physique", cancer_types=["colorectal"])
+    assert _titles(_search(q="sein")) == ["Cancer du Sein et fatigue"]
+    assert _titles(_search(q="SEIN")) == ["Cancer du Sein et fatigue"]
+    assert "Nutrition, activité physique" in _titles(_search(q="nutrition"))
+    assert "Nutrition, activité physique" in _titles(_search(q="activite"))
+    assert "Nutrition, activité physique" in _titles(_search(q="ACTIVITÉ"))
+
+
+def test_search_needs_every_word_and_searches_the_summary():
+    make_project(title="Projet A", why="Les aidants sont épuisés.")
+    make_project(title="Projet B", why="Les aidants vont bien.")
+    assert _titles(_search(q="aidants epuises")) == ["Projet A"]
+
+
+def test_search_treats_like_wildcards_literally():
+    make_project(title="Projet 100 pour cent")
+    assert _titles(_search(q="%")) == []
+    assert _titles(_search(q="_")) == []
+
+
+def test_unpublished_projects_are_never_listed():
+    make_project(title="Brouillon secret", published=False)
+    assert _search().total == 0
+
+
+def test_filters_by_cancer_type_theme_and_status():
+    make_project(title="Sein", cancer_types=["sein"], themes=["qualite-de-vie"],
+                 research_status="running")
+    make_project(title="Poumon", cancer_types=["poumon"], themes=["entourage"],
+                 research_status="finished")
+    assert _titles(_search(cancer="poumon")) == ["Poumon"]
+    assert _titles(_search(theme="qualite-de-vie")) == ["Sein"]
+    assert _titles(_search(status="finished")) == ["Poumon"]
+    assert _search(cancer="inconnu").total == 2  # unknown filter values are ignored
+
+
+def test_sort_by_title_or_most_recent():
+    old = make_project(title="Zèbre")
+    old.published_at = utcnow() - timedelta(days=5)
+    make_project(title="Abeille")
+    make_project(title="Écureuil")
+    assert _titles(_search(sort="titre")) == ["Abeille", "Écureuil", "Zèbre"]
+    assert _titles(_search(sort="recent"))[-1] == "Zèbre"
+
+
+def test_pagination_by_twenty():
+    owner = UserFactory(roles=[Role.RESEARCHER])
+    for i in range(45):
+        make_project(owner, title=f"Projet {i:02d}")
+    first = _search(sort="titre")
+    assert (first.total, first.pages, len(first.items)) == (45, 3, 20)
+    last = _search(sort="titre", page=3)
+    assert _titles(last) == ["Projet 40", "Projet 41", "Projet 42", "Projet 43", "Projet 44"]
+    assert _search(sort="titre", page=99).page == 3
+
+
+# --- Permissions and workflow ------------------------------------------------------
+
+def test_unpublished_project_is_404_for_the_public_and_other_researchers():
+    project = make_project(published=False)
+    other = UserFactory(roles=[Role.RESEARCHER])
+    with pytest.raises(NotFound):
+        svc.get_project_or_404(project.id, None)
+    with pytest.raises(NotFound):
+        svc.get_project_or_404(project.id, other)
+    assert svc.get_project_or_404(project.id, project.owner) is project
+    with pytest.raises(NotFound):
+        svc.get_project_or_404(999999, project.owner)
+
+
+def test_only_the_owner_and_coordinators_edit():
+    project = make_project()
+    other = UserFactory(roles=[Role.RESEARCHER])
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    with pytest.raises(Forbidden):
+        svc.get_editable_project(project.id, other)
+    assert svc.get_editable_project(project.id, coordinator) is project
+    assert svc.get_editable_project(project.id, project.owner) is project
+
+
+def test_publication_workflow_with_return_and_mails():
+    coordinator = UserFactory(roles=[Role.COORDINATOR], email="anne@exemple.fr")
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    project = make_project(published=False)
+    owner = project.owner
+
+    svc.submit_for_publication(owner, project)
+    assert project.publication == Publication.SUBMITTED
+    assert outbox("anne@exemple.fr"), "coordinators are told"
+    with pytest.raises(ServiceError):
+        svc.submit_for_publication(owner, project)
+
+    with pytest.raises(PermissionError):
+        svc.publish(owner, project)
+    with pytest.raises(ServiceError):
+        svc.return_to_author(moderator, project, "  ")
+    svc.return_to_author(moderator, project, "Expliquez le mot cohorte.")
+    assert project.publication == Publication.RETURNED
+    [message] = outbox(owner.email)
+    assert "Expliquez le mot cohorte." in message.body_text
+
+    svc.update_project(owner, project, svc.ProjectData(**{**_data(project), "why": "Clair."}))
+    assert project.publication == Publication.DRAFT
+    svc.submit_for_publication(owner, project)
+    svc.publish(coordinator, project)
+    assert project.is_published
+    assert project.published_at is not None
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"project.submit", "project.return", "project.update", "project.publish"} <= actions
+
+
+def _data(project):
+    return {"title": project.title, "teaser": project.teaser,
+            "research_status": project.research_status, "region": project.region,
+            "lab": project.lab, "team": project.team, "cancer_types": project.cancer_types,
+            "themes": project.themes, "why": project.why, "what": project.what,
+            "change": project.change, "involvement": project.involvement}
+
+
+def test_an_incomplete_summary_cannot_be_submitted():
+    project = make_project(published=False, involvement="", themes=[])
+    with pytest.raises(ServiceError) as excinfo:
+        svc.submit_for_publication(project.owner, project)
+    message = str(excinfo.value.message)
+    assert "Comment les patients sont associés" in message
+    assert "au moins un thème" in message
+
+
+def test_summaries_are_sanitised_on_save():
+    project = make_project(why='<script>alert(1)</script><p onclick="x()">Texte</p>'
+                               '<a href="javascript:alert(1)">lien</a>')
+    assert "<script" not in project.why
+    assert "onclick" not in project.why
+    assert "javascript:" not in project.why
+    html = str(svc.lay_summary(project).sections[0][2])
+    assert "<p>" in html
+    assert "Texte" in html
+
+
+# --- Glossary ----------------------------------------------------------------------
+
+def test_first_occurrence_of_each_glossary_term_is_linked_once():
+    terms = [Term("essai clinique", "essai-clinique", "Une étude."),
+             Term("essai", "essai", "Un test."), Term("Cohorte", "cohorte", "Un groupe.")]
+    used = set()
+    html = mark_terms(
+        __import__("markupsafe").Markup(
+            "<p>Un Essai Clinique suit une cohorte.</p><p>Un autre essai clinique ; "
+            '<a href="https://x.fr">cohorte</a> essai.</p>'), terms, used)
+    text = str(html)
+    assert text.count('href="#terme-essai-clinique"') == 1
+    assert '<a href="#terme-essai-clinique" class="glossary-term">Essai Clinique</a>' in text
+    assert text.count('href="#terme-cohorte"') == 1
+    assert '<a href="https://x.fr">cohorte</a>' in text  # existing links untouched
+    # The short term is not found inside the longer one; its first lone use is linked.
+    assert '<a href="#terme-essai" class="glossary-term">essai</a>.</p>' in text
+    assert used == {"essai-clinique", "cohorte", "essai"}
+
+
+def test_lay_summary_lists_the_terms_it_explains():
+    db.session.add(GlossaryTerm(term="biomarqueur", slug="biomarqueur", definition="Trace."))
+    db.session.add(GlossaryTerm(term="radiothérapie", slug="radiotherapie", definition="Rayons."))
+    project = make_project(what="Nous mesurons un biomarqueur dans le sang.")
+    summary = svc.lay_summary(project)
+    assert [t.slug for t in summary.terms] == ["biomarqueur"]
+
+
+def test_glossary_is_maintained_by_coordinators_only():
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    term = svc.save_term(coordinator, None, "Essai clinique", "Une étude.")
+    assert term.slug == "essai-clinique"
+    with pytest.raises(ServiceError):
+        svc.save_term(coordinator, None, "essai clinique", "Doublon.")
+    with pytest.raises(PermissionError):
+        svc.save_term(UserFactory(roles=[Role.RESEARCHER]), None, "X", "Y")
+    assert [t.term for t in svc.glossary()] == ["Essai clinique"]
+
+
+# --- Questions ---------------------------------------------------------------------
+
+def test_question_is_premoderated_then_answered_with_notifications():
+    project = make_project()
+    asker = UserFactory(email="karim@exemple.fr")
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    question = svc.ask_question(asker, project, "  Combien de séances ?  ")
+    assert question.moderation_state == ModerationState.PENDING
+    assert svc.published_questions(project) == []
+    assert question in svc.pending_questions()
+
+    svc.moderate_question(moderator, question, "publish")
+    assert svc.published_questions(project) == [question]
+    assert outbox(project.owner.email), "the team is told"
+    with pytest.raises(ServiceError):
+        svc.moderate_question(moderator, question, "refuse", "insult")
+
+    with pytest.raises(PermissionError):
+        svc.answer_question(asker, question, "Je réponds à sa place")
+    svc.answer_question(project.owner, question, "Deux par semaine.")
+    assert question.answer == "Deux par semaine."
+    [message] = outbox("karim@exemple.fr")
+    assert "a répondu" in message.subject
+
+
+def test_refused_question_needs_a_reason_and_tells_the_author():
+    project = make_project()
+    question = svc.ask_question(UserFactory(email="paul@exemple.fr"), project, "Question ?")
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    with pytest.raises(ServiceError):
+        svc.moderate_question(moderator, question, "refuse", "")
+    with pytest.raises(ServiceError):
+        svc.moderate_question(moderator, question, "refuse", "other", "")
+    svc.moderate_question(moderator, question, "refuse", "identifying", "Retirez le nom.")
+    assert question.moderation_state == ModerationState.REFUSED
+    [message] = outbox("paul@exemple.fr")
+    assert "Retirez le nom." in message.body_text
+    with pytest.raises(PermissionError):
+        svc.moderate_question(UserFactory(roles=[Role.RESEARCHER]), question, "publish")
+
+
+def test_unverified_people_cannot_ask_and_unpublished_projects_take_no_question():
+    project = make_project()
+    with pytest.raises(PermissionError):
+        svc.ask_question(UserFactory(email_verified_at=None), project, "Question ?")
+    with pytest.raises(NotFound):
+        svc.ask_question(UserFactory(), make_project(published=False), "Question ?")
+
+
+# --- Clarity ratings -----------------------------------------------------------------
+
+def test_clarity_rating_is_one_per_person_and_summarised():
+    project = make_project()
+    martine = UserFactory(roles=[Role.PATIENT_EXPERT])
+    karim = UserFactory(roles=[Role.ASSOCIATION_REP])
+    svc.rate_clarity(martine, project, 2, "Le mot cohorte.")
+    svc.rate_clarity(martine, project, 3, "Le mot cohorte.")
+    svc.rate_clarity(karim, project, 5, "")
+    summary = svc.clarity_summaries([project.id])[project.id]
+    assert summary.count == 2
+    assert summary.average == 4.0
+    assert summary.comments == ["Le mot cohorte."]
+    with pytest.raises(ServiceError):
+        svc.rate_clarity(martine, project, 6, "")
+    with pytest.raises(PermissionError):
+        svc.rate_clarity(UserFactory(), project, 4, "")
+
+
+def test_dashboard_shows_ratings_and_questions_to_answer():
+    project = make_project()
+    other = make_project(project.owner, title="Autre")
+    question = svc.ask_question(UserFactory(), project, "Question ?")
+    svc.moderate_question(UserFactory(roles=[Role.MODERATOR]), question, "publish")
+    svc.rate_clarity(UserFactory(roles=[Role.PATIENT_EXPERT]), project, 4, "")
+    rows = {row.project.id: row for row in svc.dashboard(project.owner)}
+    assert rows[project.id].to_answer == [question]
+    assert rows[project.id].clarity.average == 4.0
+    assert rows[other.id].to_answer == []
+    assert rows[other.id].clarity.count == 0
