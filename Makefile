@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo test test-unit test-browser test-postgres lint chromium clean
+        db-upgrade demo test test-unit test-browser test-postgres lint chromium clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,3 +75,7 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 instance/mail tests/browser/artifacts .pytest_cache
+
+## make bench: measurements against targets (SQL statements per page so far)
+bench: install
+	$(BIN)/python -m bench.queries
