@@ -99,7 +99,7 @@ def verify_email(token):
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/verifier/renvoyer", methods=["POST"])
+@bp.route("/renvoyer-confirmation", methods=["POST"])
 @login_required
 def resend_verification():
     if not current_user.is_verified:

@@ -137,7 +137,7 @@ def test_resend_verification(web, make_user):
     make_user(email="anne@exemple.fr", email_verified_at=None)
     web.login("anne@exemple.fr")
     assert "Confirmez votre adresse e-mail" in web.get("/").get_data(as_text=True)
-    web.submit("/compte/verifier/renvoyer", form_url="/")
+    web.submit("/compte/renvoyer-confirmation", form_url="/")
     assert len(outbox("anne@exemple.fr")) == 1
 
 
