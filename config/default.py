@@ -49,6 +49,21 @@ MAIL_SEND_AFTER_COMMIT = True  # deliver right after the request commits
 MAIL_DIR = ""  # default: <instance>/mail
 MAIL_MAX_BACKOFF_SECONDS = 6 * 3600
 
+# Sessions: logged out after 30 minutes without activity, and after 12 hours in any case.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+
+# Rate limits (Flask-Limiter). memory:// counts per process: with several gunicorn
+# workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL.
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+RATE_LIMIT_LOGIN_PER_IP = "20 per minute;100 per hour"
+RATE_LIMIT_LOGIN_PER_ACCOUNT = "5 per minute;30 per hour"
+RATE_LIMIT_REGISTER_PER_IP = "10 per hour"
+RATE_LIMIT_RESET_PER_IP = "10 per hour"
+RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
+
 CONTACT_EMAIL = "accessibilite@patientlab.fr"
 PRIVACY_EMAIL = "dpo@patientlab.fr"
 PLATFORM_NAME = "PatientLab"

@@ -9,4 +9,5 @@ ARGON2_TIME_COST = 1
 ARGON2_MEMORY_COST = 8
 ARGON2_PARALLELISM = 1
 MAIL_SEND_AFTER_COMMIT = False
+RATELIMIT_ENABLED = False  # turned on by the tests that check it
 

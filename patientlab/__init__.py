@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from patientlab.extensions import babel, csrf, db, login_manager, migrate
+from patientlab.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ENVIRONMENTS = ("development", "testing", "production")
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -100,6 +100,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Per IP by default; some routes add a per-account key (see auth.routes).
+limiter = Limiter(key_func=get_remote_address)

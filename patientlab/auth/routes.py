@@ -1,3 +1,5 @@
+import time
+
 from flask import (
     current_app,
     flash,
@@ -29,9 +31,19 @@ from patientlab.auth.forms import (
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.core.security import TokenError, safe_next_url
-from patientlab.extensions import db
+from patientlab.core.text import fold
+from patientlab.extensions import db, limiter
 
 ONE_YEAR = 365 * 24 * 3600
+
+
+def _config(name):
+    return lambda: current_app.config[name]
+
+
+def _account_key() -> str:
+    """Rate-limit key for the account named in the submitted form (login, reset)."""
+    return "account:" + fold(request.form.get("email", ""))[:254]
 
 
 def _apply_service_error(form, error: svc.ServiceError) -> None:
@@ -49,10 +61,12 @@ def _start_session(user) -> None:
     if prefs_lang:
         session["_locale"] = prefs_lang
     session.permanent = True
+    session["_started"] = session["_seen"] = int(time.time())
     login_user(user)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit(_config("RATE_LIMIT_REGISTER_PER_IP"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("auth.profile"))
@@ -110,6 +124,8 @@ def resend_verification():
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(_config("RATE_LIMIT_LOGIN_PER_IP"), methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_LOGIN_PER_ACCOUNT"), methods=["POST"], key_func=_account_key)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -147,6 +163,8 @@ def logout():
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit(_config("RATE_LIMIT_RESET_PER_IP"), methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_RESET_PER_ACCOUNT"), methods=["POST"], key_func=_account_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -299,10 +317,28 @@ def preferences():
 
 
 @bp.before_app_request
-def _load_preferences():
+def _session_and_preferences():
+    """End sessions idle for too long or too old, then load display preferences."""
     if request.endpoint == "static":
-        return
+        return None
+    if current_user.is_authenticated:
+        now = int(time.time())
+        started = session.get("_started", now)
+        seen = session.get("_seen", now)
+        cfg = current_app.config
+        if (now - seen > cfg["SESSION_IDLE_TIMEOUT"]
+                or now - started > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
+            current_app.logger.info("session expired user=%s", current_user.id)
+            logout_user()
+            session.clear()
+            flash(_("Votre session a expiré. Reconnectez-vous pour continuer."), "info")
+            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("auth.login", next=safe_next_url(target)))
+        if now - seen > 60:  # refresh the activity mark at most once a minute
+            session["_seen"] = now
+        session.setdefault("_started", started)
     g.preferences = current_preferences(request, current_user)
+    return None
 
 
 @bp.app_context_processor

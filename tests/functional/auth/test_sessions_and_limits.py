@@ -1,0 +1,85 @@
+import time
+
+import pytest
+
+from patientlab import create_app
+from patientlab.extensions import db
+from tests.conftest import FormClient
+
+
+def _shift_session(client, **seconds_ago):
+    with client.session_transaction() as session:
+        for key, ago in seconds_ago.items():
+            session[key] = int(time.time()) - ago
+
+
+def test_idle_session_is_ended_after_thirty_minutes(web, make_user):
+    make_user(email="anne@exemple.fr")
+    web.login("anne@exemple.fr")
+    _shift_session(web.client, _seen=29 * 60)
+    assert web.get("/compte/profil").status_code == 200
+    _shift_session(web.client, _seen=31 * 60)
+    response = web.get("/compte/profil")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/compte/connexion?next=/compte/profil")
+    page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Votre session a expiré" in page
+    assert web.get("/compte/profil").status_code == 302
+
+
+def test_session_ends_after_twelve_hours_even_when_active(web, make_user):
+    make_user(email="anne@exemple.fr")
+    web.login("anne@exemple.fr")
+    _shift_session(web.client, _started=12 * 3600 + 5, _seen=10)
+    assert web.get("/compte/profil").status_code == 302
+
+
+def test_activity_keeps_the_session_alive(web, make_user):
+    make_user(email="anne@exemple.fr")
+    web.login("anne@exemple.fr")
+    _shift_session(web.client, _seen=20 * 60)
+    assert web.get("/compte/profil").status_code == 200
+    with web.client.session_transaction() as session:
+        assert int(time.time()) - session["_seen"] < 5
+
+
+@pytest.fixture
+def limited_app(app):
+    """The test app's database, with rate limiting turned on and tight limits."""
+    limited = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_ENABLED": True,
+        "RATE_LIMIT_LOGIN_PER_ACCOUNT": "3 per minute",
+        "RATE_LIMIT_LOGIN_PER_IP": "6 per minute",
+        "RATE_LIMIT_RESET_PER_ACCOUNT": "2 per hour",
+    })
+    limited.test_client_class = type(app.test_client())
+    return limited
+
+
+def _login(client, email):
+    web = FormClient(client)
+    return web.submit("/compte/connexion", {"email": email, "password": "mauvais mot de passe"})
+
+
+def test_login_is_limited_per_account_and_per_ip(limited_app):
+    with limited_app.app_context():
+        db.create_all()
+        client = limited_app.test_client()
+        statuses = [_login(client, "anne@exemple.fr").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        page = _login(client, "ANNE@exemple.fr").get_data(as_text=True)
+        assert "Trop de tentatives" in page
+        # Another account from the same address still gets a few tries, up to the IP limit.
+        statuses = [_login(client, f"autre{i}@exemple.fr").status_code for i in range(4)]
+        assert statuses[:2] == [200, 200]
+        assert statuses[-1] == 429
+
+
+def test_password_reset_requests_are_limited_per_account(limited_app):
+    with limited_app.app_context():
+        db.create_all()
+        web = FormClient(limited_app.test_client())
+        codes = [web.submit("/compte/mot-de-passe-oublie",
+                            {"email": "karim@exemple.fr"}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
