@@ -128,11 +128,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from patientlab.auth import bp as auth_bp
-    from patientlab.coordination import bp as coordination_bp
-    from patientlab.main import bp as main_bp
-    from patientlab.moderation import bp as moderation_bp
-    from patientlab.projects import bp as projects_bp
+    from patientlab.auth.routes import bp as auth_bp
+    from patientlab.coordination.routes import bp as coordination_bp
+    from patientlab.main.routes import bp as main_bp
+    from patientlab.moderation.routes import bp as moderation_bp
+    from patientlab.projects.routes import bp as projects_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -1,6 +1,7 @@
 import time
 
 from flask import (
+    Blueprint,
     current_app,
     flash,
     g,
@@ -16,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from patientlab.associations.services import list_associations
-from patientlab.auth import bp
 from patientlab.auth import services as svc
 from patientlab.auth.forms import (
     ChangeEmailForm,
@@ -33,6 +33,8 @@ from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_prefe
 from patientlab.core.security import TokenError, safe_next_url
 from patientlab.core.text import fold
 from patientlab.extensions import db, limiter
+
+bp = Blueprint("auth", __name__, url_prefix="/compte")
 
 ONE_YEAR = 365 * 24 * 3600
 

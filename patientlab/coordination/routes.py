@@ -1,12 +1,13 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from patientlab.auth import services as auth_svc
-from patientlab.coordination import bp
 from patientlab.coordination.forms import ApproveForm, RefuseForm
 from patientlab.core.security import Role, roles_required
 from patientlab.extensions import db
+
+bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
 COORDINATION = (Role.COORDINATOR, Role.ADMIN)
 

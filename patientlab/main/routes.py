@@ -1,4 +1,4 @@
-from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -6,7 +6,8 @@ from patientlab.auth.forms import LanguageForm
 from patientlab.core.i18n import LANG_COOKIE
 from patientlab.core.security import safe_next_url
 from patientlab.extensions import db
-from patientlab.main import bp
+
+bp = Blueprint("main", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 

@@ -1,15 +1,16 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from patientlab.auth.services import ServiceError
 from patientlab.core.security import Role, roles_required
 from patientlab.extensions import db
-from patientlab.moderation import bp
+from patientlab.moderation.forms import ModerationForm
 from patientlab.moderation.models import REFUSAL_REASONS
 from patientlab.projects import services as projects
-from patientlab.projects.forms import ModerationForm
 from patientlab.projects.models import Question
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 MODERATORS = (Role.MODERATOR, Role.ADMIN)
 

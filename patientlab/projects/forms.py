@@ -12,7 +12,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from patientlab.core.forms import TrimmedStringField, TrimmedTextAreaField
-from patientlab.moderation.models import REFUSAL_REASONS
 
 from .models import CANCER_TYPES, REGIONS, THEMES, ResearchStatus
 from .services import SORTS
@@ -134,21 +133,6 @@ class GlossaryTermForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     submit = SubmitField(_l("Supprimer"))
-
-
-class ModerationForm(FlaskForm):
-    decision = RadioField(
-        _l("Décision"),
-        choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
-        validators=[InputRequired(message=_l("Choisissez de publier ou de refuser."))])
-    reason = SelectField(_l("Raison du refus"), default="",
-                         choices=[("", _l("Choisir une raison")), *list(REFUSAL_REASONS.items())])
-    note = TrimmedTextAreaField(_l("Message à l’auteur"), validators=[Optional(), _max(1000)])
-    submit = SubmitField(_l("Enregistrer la décision"))
-
-    def validate_reason(self, field):
-        if self.decision.data == "refuse" and not field.data:
-            raise ValidationError(_l("Choisissez la raison du refus."))
 
 
 class SearchForm(FlaskForm):

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,7 +7,6 @@ from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, roles_required
 from patientlab.core.text import fold
 from patientlab.extensions import db
-from patientlab.projects import bp
 from patientlab.projects import services as svc
 from patientlab.projects.forms import (
     AnswerForm,
@@ -22,6 +21,8 @@ from patientlab.projects.forms import (
     SubmitForPublicationForm,
 )
 from patientlab.projects.models import GlossaryTerm
+
+bp = Blueprint("projects", __name__)
 
 
 def _user():

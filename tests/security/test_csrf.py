@@ -1,0 +1,31 @@
+"""Every state-changing route refuses a request without a CSRF token (400)."""
+
+import pytest
+from flask import url_for
+
+ARGS = {"project_id": 1, "question_id": 1, "term_id": 1, "request_id": 1, "token": "x"}
+
+
+def _post_routes(app):
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "POST" in rule.methods and rule.endpoint != "static":
+                yield rule.endpoint, url_for(rule.endpoint,
+                                             **{a: ARGS[a] for a in rule.arguments})
+
+
+def test_there_are_post_routes_to_check(app):
+    assert len(list(_post_routes(app))) >= 15
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_post_without_csrf_token_is_400_everywhere(app, web, make_user, logged_in):
+    if logged_in:
+        make_user("admin", "coordinator", "moderator", "researcher", email="tout@exemple.fr")
+        web.login("tout@exemple.fr")
+    wrong = []
+    for endpoint, url in _post_routes(app):
+        status = web.client.post(url, data={"title": "x", "body": "x"}).status_code
+        if status != 400:
+            wrong.append(f"{endpoint} {url}: {status}")
+    assert not wrong, wrong
