@@ -64,6 +64,9 @@ RATE_LIMIT_REGISTER_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
 
+# « Parle-Moi »: registrants' personal data is erased this many days after the event.
+EVENT_PURGE_DAYS = 90
+
 CONTACT_EMAIL = "accessibilite@patientlab.fr"
 PRIVACY_EMAIL = "dpo@patientlab.fr"
 PLATFORM_NAME = "PatientLab"

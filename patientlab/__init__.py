@@ -56,7 +56,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        from patientlab.core.locking import immediate_begin
+
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate_begin.get() else "BEGIN")
 
 
 def create_app(env: str | None = None, config: dict | None = None) -> Flask:
@@ -139,3 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordination_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(moderation_bp)
+    from patientlab.events.routes import bp as events_bp
+    from patientlab.events.routes import org as organisation_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(organisation_bp)

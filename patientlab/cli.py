@@ -12,6 +12,8 @@ def register_cli(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_seed)
     app.cli.add_command(outbox)
+    app.cli.add_command(reminders)
+    app.cli.add_command(events)
 
 
 @click.command("create-admin")
@@ -78,3 +80,38 @@ def outbox_send():
     click.echo(f"sent {sent}, failed {failed} (will be retried)")
     if failed:
         raise SystemExit(1)
+
+
+@click.group("reminders")
+def reminders():
+    """Reminder mails."""
+
+
+@reminders.command("send")
+def reminders_send():
+    """Remind confirmed people of « Parle-Moi » evenings within 48 hours (safe to re-run)."""
+    from patientlab.events.services import send_reminders
+
+    sent = send_reminders()
+    db.session.commit()
+    click.echo(f"event reminders queued: {sent}")
+
+
+@click.group("events")
+def events():
+    """« Parle-Moi » events."""
+
+
+@events.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Days after an event (default: EVENT_PURGE_DAYS, 90).")
+def events_purge(days):
+    """Erase registrants' personal data some days after each event."""
+    from patientlab.events.services import purge_personal_data
+
+    days = current_app.config["EVENT_PURGE_DAYS"] if days is None else days
+    if days < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--days")
+    erased = purge_personal_data(days)
+    db.session.commit()
+    click.echo(f"registrations erased: {erased} (events ended more than {days} days ago)")

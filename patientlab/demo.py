@@ -72,7 +72,7 @@ def _user(email: str, name: str, **fields) -> tuple[User, bool]:
 
 def seed() -> dict:
     """Create the demo data that is missing. Returns what was created."""
-    created = {"associations": 0, "users": 0, "requests": 0, "projects": 0}
+    created = {"associations": 0, "users": 0, "requests": 0, "projects": 0, "events": 0}
     associations = []
     for name, website, description in ASSOCIATIONS:
         assoc = db.session.scalar(select(Association).where(Association.name == name))
@@ -121,6 +121,10 @@ def seed() -> dict:
         researcher=by_email["chercheur@exemple.fr"],
         raters=[by_email["patient@exemple.fr"], by_email["association@exemple.fr"]],
         asker=by_email["association@exemple.fr"], moderator=by_email["moderation@exemple.fr"])
+
+    from patientlab.events.demo import seed_events
+
+    created["events"] = seed_events(by_email["organisation@exemple.fr"])
 
     if coordinator is not None:
         for row in db.session.scalars(select(RoleRequest).where(

@@ -4,7 +4,10 @@ Set PATIENTLAB_TEST_DATABASE_URL to run the suite on PostgreSQL
 (``make test-postgres`` does it with a throwaway cluster).
 """
 
+import logging
+import os
 import re
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,9 +15,11 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import select
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.serving import make_server
 
 from patientlab import create_app
 from patientlab.core.mail import OutboxMessage
+from patientlab.demo import seed
 from patientlab.extensions import db
 from tests import factories
 from tests.factories import PASSWORD
@@ -56,7 +61,7 @@ def session(request):
     commits but leave nothing behind. Browser tests talk to a real server with
     its own database instead, so they are left alone.
     """
-    if request.node.get_closest_marker("browser"):
+    if request.node.get_closest_marker("live"):
         yield None
         return
     app = request.getfixturevalue("app")
@@ -154,3 +159,66 @@ def pytest_report_header(config):
 
     url = os.environ.get("PATIENTLAB_TEST_DATABASE_URL", "sqlite://")
     return f"database: {make_url(url).render_as_string(hide_password=True)}"
+
+
+# --- A real server, for browser and concurrency tests ---------------------------------
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = str(item.path).replace("\\", "/")
+        if "tests/browser/" in path:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.live)
+        elif "tests/live/" in path:
+            item.add_marker(pytest.mark.live)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    url = os.environ.get("PATIENTLAB_TEST_BROWSER_DATABASE_URL") or (
+        f"sqlite:///{folder / 'patientlab.sqlite3'}")
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MAIL_DIR": str(folder / "mail"),
+        "PROPAGATE_EXCEPTIONS": False,
+    })
+    app.instance_path = str(folder)
+    _add_test_only_pages(app)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _add_test_only_pages(app):
+    """A page that breaks the rules on purpose, to prove the harness catches it."""
+    from flask import render_template_string
+
+    broken = """{% extends "base.html" %}{% block title %}Page cassée{% endblock %}
+    {% block content %}<h1>Page cassée exprès</h1>
+    <img src="/static/fonts/opendyslexic/LICENSE">
+    <form method="get"><input type="text" name="sans-etiquette"></form>
+    {% endblock %}"""
+    app.add_url_rule("/_test/page-cassee", "test_broken_page",
+                     lambda: render_template_string(broken))
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app):
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+

@@ -81,3 +81,23 @@ def make_project(owner=None, *, published=True, **fields):
     db.session.add(project)
     db.session.flush()
     return project
+
+
+def make_event(organiser=None, *, capacity=20, days=10, **fields):
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+    from patientlab.events.models import Event
+
+    organiser = organiser or UserFactory(roles=["organiser"])
+    starts = utcnow() + timedelta(days=days)
+    values = {"title": "Parler du cancer en famille", "theme": "entourage",
+              "starts_at": starts, "ends_at": starts + timedelta(hours=2),
+              "format": "onsite", "venue_name": "Maison des associations",
+              "address": "28 rue Denfert-Rochereau, 69004 Lyon", "capacity": capacity,
+              "lock_version": 0, "step_free": True}
+    values.update(fields)
+    event = Event(organiser_id=organiser.id, **values)
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -56,3 +56,8 @@ def datetime_long(value) -> str:
 
 def datetime_short(value) -> str:
     return format_datetime(value, format="short") if value else ""
+
+
+def time_short(value) -> str:
+    """« 18:30 » / "6:30 PM" in Europe/Paris."""
+    return format_time(value, format="short") if value else ""

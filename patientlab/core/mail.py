@@ -37,6 +37,10 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # One optional text attachment (for example an .ics calendar file).
+    attachment_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    attachment_type: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    attachment_body: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_email(self, sender: str) -> EmailMessage:
         msg = EmailMessage()
@@ -46,10 +50,15 @@ class OutboxMessage(db.Model):
         msg["Date"] = formatdate(self.created_at.timestamp(), localtime=False)
         msg["Message-ID"] = make_msgid(idstring=f"outbox{self.id}", domain="patientlab.fr")
         msg.set_content(self.body_text)
+        if self.attachment_name:
+            maintype, _, subtype = self.attachment_type.partition("/")
+            msg.add_attachment(self.attachment_body.encode("utf-8"), maintype=maintype,
+                               subtype=subtype, filename=self.attachment_name)
         return msg
 
 
-def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr", **context):
+def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr",
+               attachment: tuple[str, str, str] | None = None, **context):
     """Render ``templates/mail/<template>.txt`` in ``locale`` and add it to the outbox.
 
     ``subject`` should be a lazy string so it is translated in ``locale`` too.
@@ -60,6 +69,8 @@ def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr
             subject=str(subject),
             body_text=render_template(f"mail/{template}.txt", **context),
         )
+    if attachment is not None:
+        message.attachment_name, message.attachment_type, message.attachment_body = attachment
     db.session.add(message)
     db.session.flush()
     g.outbox_dirty = True

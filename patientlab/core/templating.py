@@ -4,7 +4,14 @@ from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from patientlab.core.i18n import LANGUAGE_NAMES, date_long, datetime_long, datetime_short
+from patientlab.core.i18n import (
+    LANGUAGE_NAMES,
+    date_long,
+    datetime_long,
+    datetime_short,
+    time_short,
+)
+from patientlab.core.sanitize import render_rich_text
 from patientlab.core.security import Role, role_label
 
 
@@ -13,6 +20,11 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["datetime_long"] = datetime_long
     app.jinja_env.filters["datetime_short"] = datetime_short
     app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.filters["time_short"] = time_short
+    app.jinja_env.filters["rich"] = render_rich_text
+    from patientlab.events.models import EVENT_THEMES, EventFormat
+
+    app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     app.jinja_env.globals["Role"] = Role
     from patientlab.moderation.models import REFUSAL_REASONS, ModerationState
     from patientlab.projects.models import (
@@ -41,6 +53,7 @@ def register_template_helpers(app) -> None:
             "current_path": request.path if request else "/",
             "is_coordinator": bool(user and user.has_any_role((Role.COORDINATOR, Role.ADMIN))),
             "is_moderator": bool(user and user.has_any_role((Role.MODERATOR, Role.ADMIN))),
+            "is_organiser": bool(user and user.has_any_role((Role.ORGANISER, Role.ADMIN))),
             "is_researcher": bool(user and user.has_any_role(
                 (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN))),
         }

@@ -8,7 +8,8 @@ from tests.browser.harness import assert_focus_visible, contrast_ratio, scroll_o
 PUBLIC_PAGES = ["/", "/compte/connexion", "/compte/inscription", "/compte/preferences",
                 "/compte/mot-de-passe-oublie", "/accessibilite", "/confidentialite", "/charte",
                 "/page-qui-n-existe-pas", "/projets/", "/projets/1", "/projets/1/facile-a-lire",
-                "/glossaire", "/projets/?q=fatigue&cancer=sein"]
+                "/glossaire", "/projets/?q=fatigue&cancer=sein", "/evenements/", "/evenements/1",
+                "/evenements/2", "/evenements/?periode=passees"]
 ACCOUNT_PAGES = ["/", "/compte/profil", "/compte/mot-de-passe", "/compte/adresse",
                  "/compte/role", "/compte/preferences", "/projets/1"]
 COORDINATION_PAGES = ["/coordination/", "/coordination/validations", "/projets/a-publier",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from patientlab.auth.models import User
 from patientlab.core.security import Role
 from patientlab.extensions import db
-from tests.factories import RoleRequestFactory, UserFactory, make_project
+from tests.factories import RoleRequestFactory, UserFactory, make_event, make_project
 
 ROLES = ["visitor", "citizen", Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.RESEARCHER,
          Role.ORGANISER, Role.MODERATOR, Role.COORDINATOR, Role.ADMIN]
@@ -33,6 +33,7 @@ COORDINATION = roles(Role.COORDINATOR, Role.ADMIN)
 MODERATION = roles(Role.MODERATOR, Role.ADMIN)
 PUBLISHERS = roles(Role.COORDINATOR, Role.MODERATOR, Role.ADMIN)
 RESEARCH = roles(Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
+ORGANISERS = roles(Role.ORGANISER, Role.ADMIN)
 
 ACCESS = {
     "static": NOT_A_PAGE,
@@ -77,6 +78,22 @@ ACCESS = {
     "projects.ask": POST_ONLY,
     "projects.answer": POST_ONLY,
     "projects.rate": POST_ONLY,
+    "events.index": PUBLIC,
+    "events.detail": PUBLIC,
+    "events.event_ics": PUBLIC,
+    "events.feed": PUBLIC,
+    "events.register": POST_ONLY,
+    "events.registration": BAD_TOKEN,
+    "events.cancel_registration": POST_ONLY,
+    "organisation.events": ORGANISERS,
+    "organisation.new": ORGANISERS,
+    "organisation.edit": ORGANISERS,  # the organiser account here runs the event
+    "organisation.dashboard": ORGANISERS,
+    "organisation.export": ORGANISERS,
+    "organisation.attendance_sheet": ORGANISERS,
+    "organisation.check_in": ORGANISERS,
+    "organisation.toggle_check_in": POST_ONLY,
+    "organisation.cancel": POST_ONLY,
 }
 
 
@@ -109,13 +126,16 @@ def objects():
     db.session.add(term)
     request = RoleRequestFactory()
     db.session.flush()
+    organiser = UserFactory(email="organiser@exemple.fr", roles=[Role.ORGANISER])
+    event = make_event(organiser)
     for role in ROLES:
-        if role not in ("visitor", Role.RESEARCHER):
+        if role not in ("visitor", Role.RESEARCHER, Role.ORGANISER):
             UserFactory(email=f"{role}@exemple.fr",
                         roles=[] if role == "citizen" else [role])
     db.session.commit()
     return {"project_id": project.id, "question_id": question.id, "term_id": term.id,
-            "request_id": request.id, "token": "jeton-invalide", "filename": "css/x.css"}
+            "request_id": request.id, "token": "jeton-invalide", "filename": "css/x.css",
+            "event_id": event.id, "registration_id": 1}
 
 
 def test_every_route_is_in_the_access_table(app):

@@ -3,7 +3,8 @@
 import pytest
 from flask import url_for
 
-ARGS = {"project_id": 1, "question_id": 1, "term_id": 1, "request_id": 1, "token": "x"}
+ARGS = {"project_id": 1, "question_id": 1, "term_id": 1, "request_id": 1, "token": "x",
+        "event_id": 1, "registration_id": 1}
 
 
 def _post_routes(app):
@@ -21,7 +22,8 @@ def test_there_are_post_routes_to_check(app):
 @pytest.mark.parametrize("logged_in", [False, True])
 def test_post_without_csrf_token_is_400_everywhere(app, web, make_user, logged_in):
     if logged_in:
-        make_user("admin", "coordinator", "moderator", "researcher", email="tout@exemple.fr")
+        make_user("admin", "coordinator", "moderator", "researcher", "organiser",
+                  email="tout@exemple.fr")
         web.login("tout@exemple.fr")
     wrong = []
     for endpoint, url in _post_routes(app):

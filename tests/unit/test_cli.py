@@ -98,3 +98,35 @@ def test_outbox_send_exits_non_zero_when_a_message_fails(app, make_user):
         assert message.attempts == 1
     finally:
         app.config.update(MAIL_SMTP_HOST="", MAIL_SMTP_PORT=587)
+
+
+def test_reminders_send_is_idempotent(app):
+    from patientlab.events import services as events
+    from tests.factories import make_event
+
+    event = make_event(days=1)
+    events.register(event.id, events.RegistrationData(
+        name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
+    db.session.commit()
+    assert "queued: 1" in _run(app, "reminders", "send").output
+    assert "queued: 0" in _run(app, "reminders", "send").output
+
+
+def test_events_purge_uses_the_configured_delay(app):
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+    from patientlab.events.models import Registration
+    from tests.factories import make_event
+
+    event = make_event()
+    event.starts_at = utcnow() - timedelta(days=100)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    db.session.add(Registration(event_id=event.id, name="Nadia", email="n@x.fr", seats=1,
+                                status="confirmed", link_key="k"))
+    db.session.commit()
+    assert "erased: 0" in _run(app, "events", "purge", "--days", "120").output
+    result = _run(app, "events", "purge")
+    assert "erased: 1" in result.output
+    assert "90 days" in result.output
+    assert _run(app, "events", "purge", "--days", "-1").exit_code != 0

@@ -1,0 +1,1 @@
+"""« Parle-Moi » public evenings: events, registrations, waiting list, check-in."""

@@ -1,0 +1,132 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from patientlab.auth.models import User
+from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.extensions import db
+
+EVENT_THEMES = {
+    "entourage": _l("Impact des cancers sur l’entourage familial"),
+    "nutrition": _l("Nutrition, activité physique & cancers"),
+    "progres": _l("Progrès dans la lutte contre les cancers"),
+    "vivre": _l("Vivre avec et après un cancer"),
+}
+
+
+class EventFormat:
+    ONSITE = "onsite"
+    ONLINE = "online"
+    LABELS = {ONSITE: _l("Sur place"), ONLINE: _l("En ligne")}
+
+
+# What a person needs, never their condition.
+ACCOMMODATIONS = {
+    "step_free": _l("Accès sans marche (fauteuil roulant, déambulateur)"),
+    "induction_loop": _l("Boucle magnétique"),
+    "lsf": _l("Interprète en langue des signes française (LSF)"),
+    "captions": _l("Sous-titrage en direct"),
+    "front_seat": _l("Place près de l’estrade"),
+    "companion_seat": _l("Place pour un accompagnant"),
+    "large_print": _l("Documents en gros caractères"),
+    "quiet_space": _l("Espace calme pour faire une pause"),
+}
+
+
+class RegistrationStatus:
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    LABELS = {CONFIRMED: _l("confirmée"), WAITING: _l("sur liste d’attente"),
+              CANCELLED: _l("annulée")}
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                     index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(30), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    speakers: Mapped[str] = mapped_column(Text, default="")
+    programme: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    format: Mapped[str] = mapped_column(String(10), default=EventFormat.ONSITE, index=True)
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    online_info: Mapped[str] = mapped_column(Text, default="")
+    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
+    sign_language: Mapped[bool] = mapped_column(Boolean, default=False)
+    live_captions: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_room: Mapped[bool] = mapped_column(Boolean, default=False)
+    transport: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int] = mapped_column(Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped inside the registration lock; also serialises writers on SQLite.
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organiser: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def is_past(self, now: datetime) -> bool:
+        return self.ends_at <= now
+
+
+class Registration(db.Model):
+    __tablename__ = "event_registration"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        CheckConstraint("seats BETWEEN 1 AND 4", name="seats_range"),
+        Index("ix_event_registration_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(320))
+    seats: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(10))
+    needs: Mapped[str] = mapped_column(String(300), default="")  # comma-separated keys
+    needs_other: Mapped[str] = mapped_column(Text, default="")
+    needs_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    privacy_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the personal link's signature: a new key revokes old links.
+    link_key: Mapped[str] = mapped_column(String(32))
+
+    event: Mapped[Event] = relationship(lazy="joined")
+
+    @property
+    def need_list(self) -> list[str]:
+        return [key for key in self.needs.split(",") if key in ACCOMMODATIONS]

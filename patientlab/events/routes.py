@@ -1,0 +1,350 @@
+import csv
+import io
+from datetime import datetime, time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.locking import start_write_transaction
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import editable
+from patientlab.core.security import Role, TokenError, roles_required
+from patientlab.events import services as svc
+from patientlab.events.forms import (
+    CancelEventForm,
+    CancelRegistrationForm,
+    CheckInForm,
+    EventForm,
+    RegistrationForm,
+)
+from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db
+
+bp = Blueprint("events", __name__)
+org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
+
+
+def _user():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _field_error(form, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+# --- Public ------------------------------------------------------------------------
+
+
+@bp.route("/evenements/")
+def index():
+    past = request.args.get("periode") == "passees"
+    theme = request.args.get("theme", "")
+    fmt = request.args.get("format", "")
+    events = svc.list_events(past=past, theme=theme, fmt=fmt)
+    return render_template("events/index.html", events=events, past=past, theme=theme,
+                           fmt=fmt, counts=svc.counts_for([e.id for e in events]),
+                           themes=EVENT_THEMES, formats=EventFormat.LABELS)
+
+
+def _detail(event, form=None, status=200):
+    if form is None:
+        form = RegistrationForm(formdata=None)
+        user = _user()
+        if user is not None:
+            form.name.data, form.email.data = user.name, user.email
+    counts = svc.counts_for([event.id])[event.id]
+    return render_template("events/detail.html", event=event, form=form, counts=counts,
+                           left=svc.seats_left(event, counts),
+                           problem=svc.registration_problem(event),
+                           needs=ACCOMMODATIONS, now=utcnow()), status
+
+
+@bp.route("/evenements/<int:event_id>")
+def detail(event_id):
+    return _detail(svc.get_event_or_404(event_id))
+
+
+@bp.route("/evenements/<int:event_id>/inscription", methods=["POST"])
+def register(event_id):
+    event = svc.get_event_or_404(event_id)
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return _detail(event, form)
+    start_write_transaction()
+    data = svc.RegistrationData(
+        name=form.name.data, email=form.email.data, seats=form.seats.data,
+        needs=form.needs.data or [], needs_other=form.needs_other.data or "",
+        needs_consent=form.needs_consent.data, privacy_consent=form.privacy_consent.data,
+        locale=str(get_locale()))
+    try:
+        registration = svc.register(event_id, data, user=_user())
+    except svc.AlreadyRegistered as already:
+        svc.resend_link(already.registration, locale=str(get_locale()))
+        db.session.commit()
+        flash(_("Cette adresse e-mail est déjà inscrite à cette soirée. Nous venons de renvoyer "
+                "à cette adresse le lien pour voir ou annuler l’inscription."), "info")
+        return redirect(url_for("events.detail", event_id=event_id))
+    except ServiceError as error:
+        db.session.rollback()
+        _field_error(form, error)
+        return _detail(svc.get_event_or_404(event_id), form)
+    db.session.commit()
+    return redirect(url_for("events.registration", token=svc.link_token(registration),
+                            nouvelle=1))
+
+
+def _registration_or_400(token):
+    try:
+        return svc.registration_for_token(token)
+    except TokenError as error:
+        abort(Response(render_template("events/bad_link.html", expired=error.expired),
+                       status=400))
+
+
+@bp.route("/inscriptions/<token>")
+def registration(token):
+    reg = _registration_or_400(token)
+    return render_template("events/registration.html", registration=reg, event=reg.event,
+                           token=token, new=request.args.get("nouvelle") == "1",
+                           cancel_form=CancelRegistrationForm(formdata=None), needs=ACCOMMODATIONS,
+                           position=_waiting_position(reg))
+
+
+def _waiting_position(reg):
+    if reg.status != S.WAITING:
+        return None
+    return sum(1 for r in svc.registrations_of(reg.event)
+               if r.status == S.WAITING and (r.created_at, r.id) < (reg.created_at, reg.id)) + 1
+
+
+@bp.route("/inscriptions/<token>/annuler", methods=["POST"])
+def cancel_registration(token):
+    reg = _registration_or_400(token)
+    if CancelRegistrationForm().validate_on_submit():
+        registration_id = reg.id
+        start_write_transaction()
+        try:
+            svc.cancel_registration(registration_id, actor=_user())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Votre inscription est annulée. Merci de nous avoir prévenus : votre place "
+                    "va à quelqu’un de la liste d’attente."), "success")
+    return redirect(url_for("events.registration", token=token))
+
+
+@bp.route("/evenements/<int:event_id>.ics")
+def event_ics(event_id):
+    event = svc.get_event_or_404(event_id)
+    return Response(svc.calendar_for([event]), mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="parle-moi-{event.id}.ics"'})
+
+
+@bp.route("/evenements.ics")
+def feed():
+    return Response(svc.calendar_for(svc.list_events()), mimetype="text/calendar")
+
+
+# --- Organisers ------------------------------------------------------------------------
+
+MANAGERS = (Role.ORGANISER, Role.ADMIN)
+
+
+@org.route("/")
+@roles_required(*MANAGERS)
+def events():
+    items = svc.managed_events(_user())
+    return render_template("events/organiser/index.html", events=items,
+                           counts=svc.counts_for([e.id for e in items]))
+
+
+def _local(day, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=svc.PARIS).astimezone(svc.PARIS)
+
+
+def _event_data(form) -> svc.EventData:
+    from datetime import UTC
+
+    starts = _local(form.date.data, form.start_time.data).astimezone(UTC)
+    ends = _local(form.date.data, form.end_time.data).astimezone(UTC)
+    opens = (_local(form.opens_on.data, time(0, 0)).astimezone(UTC)
+             if form.opens_on.data else None)
+    closes = (_local(form.closes_on.data, time(23, 59)).astimezone(UTC)
+              if form.closes_on.data else None)
+    return svc.EventData(
+        title=form.title.data, theme=form.theme.data, description=form.description.data or "",
+        speakers=form.speakers.data or "", programme=form.programme.data or "",
+        starts_at=starts, ends_at=ends, format=form.format.data,
+        venue_name=form.venue_name.data or "", address=form.address.data or "",
+        online_info=form.online_info.data or "", step_free=form.step_free.data,
+        hearing_loop=form.hearing_loop.data, sign_language=form.sign_language.data,
+        live_captions=form.live_captions.data, quiet_room=form.quiet_room.data,
+        transport=form.transport.data or "", capacity=form.capacity.data,
+        registration_opens_at=opens, registration_closes_at=closes)
+
+
+def _fill(form, event) -> None:
+    local_start = event.starts_at.astimezone(svc.PARIS)
+    form.date.data = local_start.date()
+    form.start_time.data = local_start.time()
+    form.end_time.data = event.ends_at.astimezone(svc.PARIS).time()
+    form.description.data = editable(event.description)
+    form.opens_on.data = (event.registration_opens_at.astimezone(svc.PARIS).date()
+                          if event.registration_opens_at else None)
+    form.closes_on.data = (event.registration_closes_at.astimezone(svc.PARIS).date()
+                           if event.registration_closes_at else None)
+
+
+def _save(form, event):
+    if form.validate_on_submit():
+        if event is not None:
+            start_write_transaction()
+            event = svc.get_event_or_404(event.id)
+        try:
+            saved = svc.save_event(_user(), event, _event_data(form))
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("La soirée est enregistrée."), "success")
+            return redirect(url_for("organisation.dashboard", event_id=saved.id))
+    return render_template("events/organiser/edit.html", form=form, event=event,
+                           cancel_form=CancelEventForm(formdata=None))
+
+
+@org.route("/nouvelle", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new():
+    return _save(EventForm(), None)
+
+
+@org.route("/<int:event_id>/modifier", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit(event_id):
+    event = svc.get_managed_event(event_id, _user())
+    form = EventForm() if request.method == "POST" else EventForm(obj=event)
+    if request.method == "GET":
+        _fill(form, event)
+    return _save(form, event)
+
+
+@org.route("/<int:event_id>/annuler", methods=["POST"])
+@roles_required(*MANAGERS)
+def cancel(event_id):
+    event = svc.get_managed_event(event_id, _user())
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            told = svc.cancel_event(_user(), event, form.reason.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("La soirée est annulée. %(num)s inscription(s) prévenue(s) par e-mail.",
+                    num=told), "success")
+            return redirect(url_for("organisation.dashboard", event_id=event.id))
+    else:
+        flash(_("Expliquez en une phrase pourquoi la soirée est annulée."), "error")
+    return redirect(url_for("organisation.edit", event_id=event.id) + "#annuler")
+
+
+@org.route("/<int:event_id>")
+@roles_required(*MANAGERS)
+def dashboard(event_id):
+    event = svc.get_managed_event(event_id, _user())
+    query = request.args.get("q", "")[:100]
+    return render_template("events/organiser/dashboard.html", event=event, query=query,
+                           registrations=svc.registrations_of(event, query),
+                           counts=svc.counts_for([event.id])[event.id],
+                           needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
+                           S=S)
+
+
+@org.route("/<int:event_id>/inscrits.csv")
+@roles_required(*MANAGERS)
+def export(event_id):
+    event = svc.get_managed_event(event_id, _user())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("Nom"), _("E-mail"), _("Places"), _("État"), _("Inscrit le"),
+                     _("Présent"), _("Besoins")])
+    for reg in svc.registrations_of(event):
+        needs = [str(ACCOMMODATIONS[k]) for k in reg.need_list]
+        if reg.needs_other:
+            needs.append(reg.needs_other)
+        writer.writerow([_csv_safe(reg.name), reg.email, reg.seats,
+                         str(S.LABELS[reg.status]),
+                         reg.created_at.astimezone(svc.PARIS).strftime("%d/%m/%Y %H:%M"),
+                         _("oui") if reg.checked_in_at else _("non"),
+                         _csv_safe(" ; ".join(needs))])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="inscrits-{event.id}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@org.route("/<int:event_id>/feuille-de-presence")
+@roles_required(*MANAGERS)
+def attendance_sheet(event_id):
+    event = svc.get_managed_event(event_id, _user())
+    confirmed = [r for r in svc.registrations_of(event) if r.status == S.CONFIRMED]
+    return render_template("events/organiser/sheet.html", event=event, registrations=confirmed,
+                           needs=ACCOMMODATIONS)
+
+
+@org.route("/<int:event_id>/accueil")
+@roles_required(*MANAGERS)
+def check_in(event_id):
+    event = svc.get_managed_event(event_id, _user())
+    query = request.args.get("q", "")[:100]
+    confirmed = [r for r in svc.registrations_of(event, query) if r.status == S.CONFIRMED]
+    return render_template("events/organiser/check_in.html", event=event, query=query,
+                           registrations=confirmed, form=CheckInForm(formdata=None),
+                           counts=svc.counts_for([event.id])[event.id])
+
+
+@org.route("/<int:event_id>/accueil/<int:registration_id>", methods=["POST"])
+@roles_required(*MANAGERS)
+def toggle_check_in(event_id, registration_id):
+    event = svc.get_managed_event(event_id, _user())
+    present = request.args.get("present") == "1"
+    if CheckInForm().validate_on_submit():
+        try:
+            reg = svc.set_checked_in(_user(), event, registration_id, present)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            if present:
+                flash(_("%(name)s est pointé·e présent·e.", name=reg.name), "success")
+            else:
+                flash(_("Le pointage de %(name)s est annulé.", name=reg.name), "success")
+    return redirect(url_for("organisation.check_in", event_id=event.id,
+                            q=request.args.get("q") or None) + f"#inscription-{registration_id}")

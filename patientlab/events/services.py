@@ -1,0 +1,512 @@
+"""« Parle-Moi » events: listing, registrations that never oversell, waiting list,
+personal links, calendar files, reminders, check-in and purge of personal data.
+
+Every change to an event's seats happens under a lock on the event row, so that
+concurrent registrations and cancellations are applied one at a time.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
+from icalendar import Calendar
+from icalendar import Event as IcsEvent
+from sqlalchemy import case, exists, func, or_, select
+
+from patientlab.auth.models import User
+from patientlab.auth.services import ServiceError, external_url, normalise_email
+from patientlab.core import audit
+from patientlab.core.mail import queue_mail
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import plain_text, rich_text
+from patientlab.core.security import Role, TokenError, make_token, read_token
+from patientlab.core.text import fold, plain_from_html
+from patientlab.extensions import db
+
+from .models import ACCOMMODATIONS, EVENT_THEMES, Event, EventFormat, Registration
+from .models import RegistrationStatus as S
+
+PARIS = ZoneInfo("Europe/Paris")
+LINK_PURPOSE = "registration"
+LINK_MAX_AGE = 400 * 24 * 3600
+MANAGERS = (Role.ORGANISER, Role.ADMIN)
+
+
+class AlreadyRegistered(ServiceError):
+    def __init__(self, registration: Registration):
+        super().__init__(_l("Cette adresse e-mail est déjà inscrite à cette soirée."),
+                         field="email")
+        self.registration = registration
+
+
+# --- Reading ---------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    confirmed: int = 0
+    waiting: int = 0
+    cancelled: int = 0
+    checked_in: int = 0
+    registrations: int = 0
+
+
+def counts_for(event_ids: list[int]) -> dict[int, Counts]:
+    """Seats per status for several events, in one query."""
+    result = {eid: Counts() for eid in event_ids}
+    if not event_ids:
+        return result
+    seats = Registration.seats
+    rows = db.session.execute(
+        select(Registration.event_id,
+               func.sum(case((Registration.status == S.CONFIRMED, seats), else_=0)),
+               func.sum(case((Registration.status == S.WAITING, seats), else_=0)),
+               func.sum(case((Registration.status == S.CANCELLED, seats), else_=0)),
+               func.sum(case((Registration.checked_in_at.is_not(None), seats), else_=0)),
+               func.count())
+        .where(Registration.event_id.in_(event_ids)).group_by(Registration.event_id))
+    for eid, confirmed, waiting, cancelled, checked_in, count in rows:
+        result[eid] = Counts(int(confirmed or 0), int(waiting or 0), int(cancelled or 0),
+                             int(checked_in or 0), count)
+    return result
+
+
+def list_events(*, past: bool = False, theme: str = "", fmt: str = "",
+                now: datetime | None = None) -> list[Event]:
+    now = now or utcnow()
+    stmt = select(Event)
+    if past:
+        stmt = stmt.where(Event.ends_at <= now).order_by(Event.starts_at.desc())
+    else:
+        stmt = stmt.where(Event.ends_at > now).order_by(Event.starts_at)
+    if theme in EVENT_THEMES:
+        stmt = stmt.where(Event.theme == theme)
+    if fmt in EventFormat.LABELS:
+        stmt = stmt.where(Event.format == fmt)
+    return list(db.session.scalars(stmt))
+
+
+def get_event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def seats_left(event: Event, counts: Counts) -> int:
+    return max(event.capacity - counts.confirmed, 0)
+
+
+def registration_problem(event: Event, now: datetime | None = None):
+    """Why registering is impossible now, or None."""
+    now = now or utcnow()
+    if event.is_cancelled:
+        return _l("Cette soirée est annulée.")
+    if event.starts_at <= now:
+        return _l("Cette soirée a déjà commencé ou est passée.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _l("Les inscriptions ouvrent le %(date)s.", date=_fmt(event.registration_opens_at))
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return _l("Les inscriptions sont closes.")
+    return None
+
+
+def _fmt(moment):
+    from patientlab.core.i18n import datetime_long
+
+    return datetime_long(moment)
+
+
+# --- Locking and seats -----------------------------------------------------------
+
+
+def _lock(event_id: int) -> Event:
+    """The event row, locked until the transaction ends (FOR UPDATE on PostgreSQL;
+    on SQLite the UPDATE below takes the database write lock)."""
+    event = db.session.scalars(
+        select(Event).where(Event.id == event_id).with_for_update()
+        .execution_options(populate_existing=True)).one_or_none()
+    if event is None:
+        abort(404)
+    event.lock_version += 1
+    db.session.flush()
+    return event
+
+
+def _confirmed_seats(event_id: int) -> int:
+    return int(db.session.scalar(
+        select(func.coalesce(func.sum(Registration.seats), 0))
+        .where(Registration.event_id == event_id, Registration.status == S.CONFIRMED)) or 0)
+
+
+def _promote(event: Event, now: datetime) -> list[Registration]:
+    """Confirm the first waiting registrations that fit in the free seats."""
+    confirmed = _confirmed_seats(event.id)
+    promoted = []
+    if event.is_cancelled or event.starts_at <= now:
+        return promoted
+    waiting = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status == S.WAITING)
+        .order_by(Registration.created_at, Registration.id))
+    for registration in waiting:
+        if confirmed + registration.seats <= event.capacity:
+            registration.status = S.CONFIRMED
+            registration.confirmed_at = now
+            confirmed += registration.seats
+            promoted.append(registration)
+            audit.record(None, "registration.promote", registration,
+                         summary=f"event={event.id} seats={registration.seats}")
+            _mail_registration(registration, "registration_promoted",
+                               _l("Une place s’est libérée : votre inscription est confirmée"))
+    return promoted
+
+
+# --- Registering -------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationData:
+    name: str
+    email: str
+    seats: int = 1
+    needs: list[str] = field(default_factory=list)
+    needs_other: str = ""
+    needs_consent: bool = False
+    privacy_consent: bool = False
+    locale: str = "fr"
+
+
+def register(event_id: int, data: RegistrationData, user: User | None = None,
+             now: datetime | None = None) -> Registration:
+    now = now or utcnow()
+    event = _lock(event_id)
+    problem = registration_problem(event, now)
+    if problem:
+        raise ServiceError(problem)
+    if data.seats not in range(1, 5):
+        raise ServiceError(_l("Choisissez entre 1 et 4 places."), field="seats")
+    if not data.privacy_consent:
+        raise ServiceError(_l("Cochez la case pour accepter l’utilisation de vos données."),
+                           field="privacy_consent")
+    needs = [key for key in data.needs if key in ACCOMMODATIONS]
+    needs_other = plain_text(data.needs_other, multiline=True)
+    if (needs or needs_other) and not data.needs_consent:
+        raise ServiceError(_l("Pour que nous puissions organiser l’aménagement, cochez la case "
+                              "d’accord, ou retirez les besoins indiqués."),
+                           field="needs_consent")
+    email = normalise_email(data.email)
+    registration = db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.email == email))
+    if registration is not None and registration.status != S.CANCELLED:
+        raise AlreadyRegistered(registration)
+    has_waiting = db.session.scalar(select(exists().where(
+        Registration.event_id == event.id, Registration.status == S.WAITING)))
+    fits = _confirmed_seats(event.id) + data.seats <= event.capacity
+    status = S.CONFIRMED if fits and not has_waiting else S.WAITING
+    if registration is None:
+        registration = Registration(event_id=event.id, email=email)
+        db.session.add(registration)
+    registration.user_id = user.id if user is not None else None
+    registration.name = plain_text(data.name)
+    registration.seats = data.seats
+    registration.status = status
+    registration.needs = ",".join(needs)
+    registration.needs_other = needs_other
+    registration.needs_consent_at = now if (needs or needs_other) else None
+    registration.privacy_consent_at = now
+    registration.created_at = now
+    registration.confirmed_at = now if status == S.CONFIRMED else None
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.link_key = secrets.token_hex(8)
+    db.session.flush()
+    audit.record(user, "registration.create", registration,
+                 summary=f"event={event.id} status={status} seats={data.seats}")
+    if status == S.CONFIRMED:
+        _mail_registration(registration, "registration_confirmed",
+                           _l("Votre inscription est confirmée"), locale=data.locale)
+    else:
+        _mail_registration(registration, "registration_waiting",
+                           _l("Vous êtes sur la liste d’attente"), locale=data.locale)
+    return registration
+
+
+def resend_link(registration: Registration, locale: str = "fr") -> None:
+    _mail_registration(registration, "registration_link", _l("Le lien de votre inscription"),
+                       locale=locale)
+
+
+def cancel_registration(registration_id: int, actor: User | None = None,
+                        now: datetime | None = None) -> list[Registration]:
+    """Cancel, then confirm the first waiting people who fit. Returns those promoted."""
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    event = _lock(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == S.CANCELLED:
+        return []
+    if event.starts_at <= now:
+        raise ServiceError(_l("La soirée a commencé : l’inscription ne peut plus être annulée."))
+    registration.status = S.CANCELLED
+    registration.cancelled_at = now
+    audit.record(actor, "registration.cancel", registration, summary=f"event={event.id}")
+    return _promote(event, now)
+
+
+# --- Personal links -----------------------------------------------------------------
+
+
+def link_token(registration: Registration) -> str:
+    return make_token(LINK_PURPOSE, {"r": registration.id, "k": registration.link_key})
+
+
+def registration_for_token(token: str) -> Registration:
+    data = read_token(LINK_PURPOSE, token, LINK_MAX_AGE)
+    registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
+    if registration is None or registration.link_key != data.get("k"):
+        raise TokenError(expired=False)
+    return registration
+
+
+def _mail_registration(registration: Registration, template: str, subject,
+                       locale: str = "fr") -> None:
+    event = registration.event
+    attachment = None
+    if registration.status == S.CONFIRMED:
+        attachment = ("parle-moi.ics", "text/calendar", calendar_for([event]))
+    queue_mail(registration.email, subject, template, locale=locale, attachment=attachment,
+               registration=registration, event=event,
+               url=external_url("events.registration", token=link_token(registration)),
+               event_url=external_url("events.detail", event_id=event.id))
+
+
+# --- Calendar ---------------------------------------------------------------------------
+
+
+def calendar_for(events: list[Event]) -> str:
+    calendar = Calendar()
+    calendar.add("prodid", "-//PatientLab//Parle-Moi//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Parle-Moi — PatientLab")
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    for event in events:
+        item = IcsEvent()
+        item.add("uid", f"parle-moi-{event.id}@patientlab.fr")
+        item.add("dtstamp", utcnow())
+        item.add("dtstart", event.starts_at.astimezone(PARIS))
+        item.add("dtend", event.ends_at.astimezone(PARIS))
+        item.add("summary", f"Parle-Moi : {event.title}")
+        item.add("description", plain_from_html(event.description))
+        location = (", ".join(p for p in (event.venue_name, event.address) if p)
+                    if event.format == EventFormat.ONSITE else str(_l("En ligne")))
+        item.add("location", location)
+        item.add("url", external_url("events.detail", event_id=event.id))
+        item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        calendar.add_component(item)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")
+
+
+# --- Organisers -----------------------------------------------------------------------
+
+
+def can_manage(user, event: Event | None = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.ORGANISER) and (event is None or event.organiser_id == user.id)
+
+
+def get_managed_event(event_id: int, user) -> Event:
+    event = get_event_or_404(event_id)
+    if not can_manage(user, event):
+        abort(403)
+    return event
+
+
+def managed_events(user) -> list[Event]:
+    stmt = select(Event).order_by(Event.starts_at.desc())
+    if not user.has_role(Role.ADMIN):
+        stmt = stmt.where(Event.organiser_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class EventData:
+    title: str
+    theme: str
+    description: str
+    speakers: str
+    programme: str
+    starts_at: datetime
+    ends_at: datetime
+    format: str
+    venue_name: str
+    address: str
+    online_info: str
+    step_free: bool
+    hearing_loop: bool
+    sign_language: bool
+    live_captions: bool
+    quiet_room: bool
+    transport: str
+    capacity: int
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+
+
+def save_event(user: User, event: Event | None, data: EventData,
+               now: datetime | None = None) -> Event:
+    now = now or utcnow()
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if data.ends_at <= data.starts_at:
+        raise ServiceError(_l("La fin doit venir après le début."), field="end_time")
+    if data.capacity < 0:
+        raise ServiceError(_l("La capacité ne peut pas être négative."), field="capacity")
+    if event is None:
+        event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0)
+        db.session.add(event)
+        action = "event.create"
+    else:
+        event = _lock(event.id)
+        action = "event.update"
+    event.title = plain_text(data.title)
+    event.theme = data.theme if data.theme in EVENT_THEMES else "progres"
+    event.description = rich_text(data.description)
+    event.speakers = plain_text(data.speakers, multiline=True)
+    event.programme = plain_text(data.programme, multiline=True)
+    event.starts_at, event.ends_at = data.starts_at, data.ends_at
+    event.format = data.format if data.format in EventFormat.LABELS else EventFormat.ONSITE
+    event.venue_name = plain_text(data.venue_name)
+    event.address = plain_text(data.address)
+    event.online_info = plain_text(data.online_info, multiline=True)
+    for name in ("step_free", "hearing_loop", "sign_language", "live_captions", "quiet_room"):
+        setattr(event, name, bool(getattr(data, name)))
+    event.transport = plain_text(data.transport, multiline=True)
+    event.capacity = data.capacity  # lowering never drops anyone already confirmed
+    event.registration_opens_at = data.registration_opens_at
+    event.registration_closes_at = data.registration_closes_at
+    event.updated_at = now
+    db.session.flush()
+    audit.record(user, action, event, summary=f"capacity={event.capacity}")
+    _promote(event, now)  # a larger capacity lets waiting people in
+    return event
+
+
+def cancel_event(user: User, event: Event, reason: str, now: datetime | None = None) -> int:
+    """Cancel the evening and tell every registrant. Returns how many were told."""
+    now = now or utcnow()
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    event = _lock(event.id)
+    if event.is_cancelled:
+        raise ServiceError(_l("Cette soirée est déjà annulée."))
+    reason = plain_text(reason, multiline=True)
+    if not reason:
+        raise ServiceError(_l("Expliquez en une phrase pourquoi la soirée est annulée."),
+                           field="reason")
+    event.cancelled_at = now
+    event.cancel_reason = reason
+    audit.record(user, "event.cancel", event, reason=reason)
+    told = 0
+    for registration in db.session.scalars(select(Registration).where(
+            Registration.event_id == event.id, Registration.status != S.CANCELLED)):
+        queue_mail(registration.email, _l("Soirée annulée : %(title)s", title=event.title),
+                   "event_cancelled", registration=registration, event=event, reason=reason)
+        told += 1
+    return told
+
+
+def registrations_of(event: Event, query: str = "") -> list[Registration]:
+    stmt = select(Registration).where(Registration.event_id == event.id)
+    for word in fold(query).split()[:5]:
+        pattern = f"%{word}%"
+        stmt = stmt.where(or_(func.lower(Registration.name).like(pattern),
+                              func.lower(Registration.email).like(pattern)))
+    order = case((Registration.status == S.CONFIRMED, 0), (Registration.status == S.WAITING, 1),
+                 else_=2)
+    return list(db.session.scalars(stmt.order_by(order, Registration.name,
+                                                 Registration.created_at)))
+
+
+def needs_summary(event: Event) -> dict[str, int]:
+    """How many confirmed or waiting people need each accommodation."""
+    totals = dict.fromkeys(ACCOMMODATIONS, 0)
+    for registration in db.session.scalars(select(Registration).where(
+            Registration.event_id == event.id, Registration.status != S.CANCELLED,
+            Registration.needs != "")):
+        for key in registration.need_list:
+            totals[key] += 1
+    return {key: count for key, count in totals.items() if count}
+
+
+def set_checked_in(user: User, event: Event, registration_id: int, present: bool,
+                   now: datetime | None = None) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if registration.status != S.CONFIRMED:
+        raise ServiceError(_l("Seules les inscriptions confirmées peuvent être pointées."))
+    registration.checked_in_at = (now or utcnow()) if present else None
+    audit.record(user, "registration.check_in" if present else "registration.check_in_undo",
+                 registration)
+    return registration
+
+
+# --- Scheduled jobs -------------------------------------------------------------------
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Mail confirmed people whose evening starts within 48 hours. Safe to run again."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Event.starts_at > now, Event.starts_at <= now + timedelta(hours=48),
+               Event.cancelled_at.is_(None), Registration.status == S.CONFIRMED,
+               Registration.reminder_sent_at.is_(None)))
+    sent = 0
+    for registration in due:
+        _mail_registration(registration, "registration_reminder",
+                           _l("Rappel : votre soirée « Parle-Moi » approche"))
+        registration.reminder_sent_at = now
+        sent += 1
+    return sent
+
+
+def purge_personal_data(days: int, now: datetime | None = None) -> int:
+    """Erase names, addresses and needs of registrations ``days`` after each event.
+
+    Seats, statuses and check-ins stay, without anyone's identity, for statistics.
+    Returns the number of registrations erased.
+    """
+    now = now or utcnow()
+    events = db.session.scalars(select(Event).where(
+        Event.ends_at <= now - timedelta(days=days), Event.purged_at.is_(None)))
+    erased = 0
+    for event in events:
+        before = erased
+        for registration in db.session.scalars(select(Registration).where(
+                Registration.event_id == event.id)):
+            registration.name = ""
+            registration.email = f"effacee-{uuid.uuid4().hex}@invalid"
+            registration.needs = ""
+            registration.needs_other = ""
+            registration.user_id = None
+            registration.link_key = secrets.token_hex(8)
+            erased += 1
+        event.purged_at = now
+        audit.record(None, "event.purge_registrations", event,
+                     summary=f"registrations={erased - before} after {days} days")
+    current_app.logger.info("purged personal data of %s registrations", erased)
+    return erased

@@ -1,0 +1,61 @@
+"""« Parle-Moi » in the browser: registering by keyboard, check-in on a phone."""
+
+from tests.browser.conftest import log_in
+from tests.browser.harness import assert_no_axe_violations, scroll_overflow, tab_until
+
+
+def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context, base_url):
+    page = new_context().new_page()
+    page.goto(base_url + "/evenements/")
+    tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('parler aux enfants')",
+              "list → evening")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_until(page, "el => el.id === 'name'", "registration: name")
+    page.keyboard.type("Chantal Mercier")
+    tab_until(page, "el => el.id === 'email'", "registration: e-mail")
+    page.keyboard.type("chantal.mercier@exemple.fr")
+    tab_until(page, "el => el.id === 'seats'", "registration: seats")
+    page.keyboard.press("ArrowDown")  # 2 places
+    tab_until(page, "el => el.id === 'needs-0'", "registration: step-free access")
+    page.keyboard.press("Space")
+    tab_until(page, "el => el.id === 'needs_consent'", "registration: needs consent")
+    page.keyboard.press("Space")
+    tab_until(page, "el => el.id === 'privacy_consent'", "registration: privacy consent")
+    page.keyboard.press("Space")
+    tab_until(page, "el => el.id === 'submit'", "registration: submit")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Places confirmées : 2." in page.inner_text("main")
+    assert "Accès sans marche" in page.inner_text("main")
+    assert_no_axe_violations(page, "registration confirmation")
+
+
+def test_check_in_page_works_on_a_phone(new_context, base_url):
+    context = log_in(new_context(viewport={"width": 320, "height": 640}, has_touch=True),
+                     base_url, "organisation@exemple.fr")
+    page = context.new_page()
+    page.goto(base_url + "/organisation/evenements/2/accueil")
+    assert scroll_overflow(page) == 0
+    assert_no_axe_violations(page, "check-in at 320 px")
+    page.fill("#q", "Camille")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    button = page.locator("main button:has-text('Pointer présent·e')").first
+    box = button.bounding_box()
+    assert box["height"] >= 44
+    with page.expect_navigation():
+        button.click()
+    assert "est pointé·e présent·e" in page.inner_text("main")
+    assert page.locator("main button:has-text('Annuler le pointage')").count() >= 1
+    assert scroll_overflow(page) == 0
+
+
+def test_organiser_dashboard_and_sheet_have_zero_violations(new_context, base_url):
+    context = log_in(new_context(), base_url, "organisation@exemple.fr")
+    page = context.new_page()
+    for path in ("/organisation/evenements/", "/organisation/evenements/2",
+                 "/organisation/evenements/2/feuille-de-presence",
+                 "/organisation/evenements/2/modifier"):
+        page.goto(base_url + path)
+        assert_no_axe_violations(page, path)

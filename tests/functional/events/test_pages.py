@@ -1,0 +1,165 @@
+import csv
+import io
+import re
+
+from sqlalchemy import select
+
+from patientlab.core.security import Role
+from patientlab.events.models import Registration
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db
+from tests.conftest import link_in, outbox
+from tests.factories import UserFactory, make_event
+
+FORM = {"name": "Nadia Benali", "email": "nadia@exemple.fr", "seats": "2",
+        "privacy_consent": "y"}
+
+
+def test_list_shows_upcoming_events_places_and_filters(client):
+    full = make_event(capacity=0, title="Soirée complète", theme="nutrition")
+    make_event(title="Soirée en ligne", format="online", theme="progres")
+    past = make_event(days=-30, title="Soirée passée")
+    db.session.commit()
+    page = client.get("/evenements/").get_data(as_text=True)
+    assert "Complet — liste d’attente ouverte" in page
+    assert "Soirée passée" not in page
+    assert "Soirée en ligne" in client.get("/evenements/?format=online").get_data(as_text=True)
+    assert full.title not in client.get("/evenements/?theme=progres").get_data(as_text=True)
+    assert past.title in client.get("/evenements/?periode=passees").get_data(as_text=True)
+
+
+def test_visitor_registers_with_family_and_an_access_need_then_cancels(web):
+    event = make_event(capacity=3)
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    page = web.get(url).get_data(as_text=True)
+    assert "Accès sans marche" in page
+    response = web.submit(f"{url}/inscription",
+                          {**FORM, "needs": "step_free", "needs_consent": "y"}, form_url=url)
+    assert response.status_code == 302
+    page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Merci, votre inscription est enregistrée" in page
+    assert "Places confirmées : 2." in page
+    [message] = outbox("nadia@exemple.fr")
+    assert message.attachment_name == "parle-moi.ics"
+    link = link_in(message)
+    assert link.startswith("/inscriptions/")
+
+    response = web.submit(f"{link}/annuler", form_url=link, follow=True)
+    assert "Votre inscription est annulée" in response.get_data(as_text=True)
+    reg = db.session.scalar(select(Registration))
+    db.session.refresh(reg)
+    assert reg.status == S.CANCELLED
+
+
+def test_form_errors_keep_input_and_needs_without_consent_are_refused(web):
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    page = web.submit(f"{url}/inscription", {"name": "Nadia", "email": "pas-une-adresse",
+                                             "seats": "9"}, form_url=url).get_data(as_text=True)
+    assert "<title>Erreur :" in page
+    assert "Saisissez une adresse e-mail valide" in page
+    assert 'value="pas-une-adresse"' in page
+    page = web.submit(f"{url}/inscription", {**FORM, "needs": "lsf"},
+                      form_url=url).get_data(as_text=True)
+    assert "cochez la case d’accord" in page
+    assert re.search(r'<input checked[^>]*value="lsf"', page)
+    assert db.session.scalar(select(Registration)) is None
+
+
+def test_double_submission_creates_one_registration(web):
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    web.submit(f"{url}/inscription", FORM, form_url=url)
+    response = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
+    assert "déjà inscrite à cette soirée" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(Registration)).all()) == 1
+
+
+def test_tampered_link_is_a_clear_400(client):
+    response = client.get("/inscriptions/pas-un-vrai-lien")
+    assert response.status_code == 400
+    assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
+
+
+def test_calendar_downloads(client):
+    event = make_event()
+    db.session.commit()
+    response = client.get(f"/evenements/{event.id}.ics")
+    assert response.mimetype == "text/calendar"
+    assert "BEGIN:VTIMEZONE" in response.get_data(as_text=True)
+    assert "TZID:Europe/Paris" in client.get("/evenements.ics").get_data(as_text=True)
+
+
+def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    make_user(Role.ORGANISER, email="autre@exemple.fr")
+    event = make_event(organiser, capacity=2)
+    db.session.add_all([
+        Registration(event_id=event.id, name="=HYPERLINK(\"x\")", email="a@exemple.fr",
+                     seats=2, status=S.CONFIRMED, needs="step_free", link_key="k"),
+        Registration(event_id=event.id, name="Bernard", email="b@exemple.fr", seats=1,
+                     status=S.WAITING, link_key="k")])
+    db.session.commit()
+    base = f"/organisation/evenements/{event.id}"
+
+    web.login("autre@exemple.fr")
+    assert web.get(base).status_code == 403
+    assert web.get(f"{base}/inscrits.csv").status_code == 403
+    web.logout()
+
+    web.login("sophie@exemple.fr")
+    page = web.get(base).get_data(as_text=True)
+    assert "Accès sans marche (fauteuil roulant, déambulateur) : 1" in page
+    assert "Bernard" in web.get(f"{base}?q=bern").get_data(as_text=True)
+    response = web.get(f"{base}/inscrits.csv")
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "Nom"
+    assert rows[1][0].startswith("'=")  # no formula injection in spreadsheets
+    assert "Feuille de présence" in web.get(f"{base}/feuille-de-presence").get_data(as_text=True)
+
+    registration = db.session.scalar(select(Registration).where(Registration.seats == 2))
+    web.submit(f"{base}/accueil/{registration.id}?present=1", form_url=f"{base}/accueil")
+    db.session.refresh(registration)
+    assert registration.checked_in_at is not None
+    page = web.get(f"{base}/accueil").get_data(as_text=True)
+    assert "Annuler le pointage" in page
+
+
+def test_organiser_creates_an_event_in_paris_time(web, make_user):
+    make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    web.login("sophie@exemple.fr")
+    response = web.submit("/organisation/evenements/nouvelle", {
+        "title": "Nouvelle soirée", "theme": "nutrition", "date": "2027-03-12",
+        "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
+        "step_free": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    from patientlab.events.models import Event
+
+    event = db.session.scalar(select(Event).where(Event.title == "Nouvelle soirée"))
+    assert event.starts_at.hour == 17  # 18:30 in Paris is 17:30 UTC in March
+    page = web.submit("/organisation/evenements/nouvelle", {
+        "title": "", "theme": "nutrition", "date": "2027-03-12", "start_time": "20:30",
+        "end_time": "18:30", "format": "onsite", "capacity": "-1"}).get_data(as_text=True)
+    assert "Donnez un titre à la soirée." in page
+    assert "Entre 0 et 5 000 places." in page
+
+
+def test_cancelling_an_evening_needs_a_reason(web, make_user):
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(organiser)
+    UserFactory()
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    url = f"/organisation/evenements/{event.id}/annuler"
+    web.submit(url, {"reason": ""}, form_url=f"/organisation/evenements/{event.id}/modifier")
+    db.session.refresh(event)
+    assert event.cancelled_at is None
+    web.submit(url, {"reason": "Grève des transports"},
+               form_url=f"/organisation/evenements/{event.id}/modifier")
+    db.session.refresh(event)
+    assert event.cancelled_at is not None

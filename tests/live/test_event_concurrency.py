@@ -1,0 +1,78 @@
+"""Fifty people register at the same moment for twenty seats, through a real server.
+
+Runs on SQLite (BEGIN IMMEDIATE) and, with `make test-postgres`, on PostgreSQL
+(SELECT … FOR UPDATE). Exactly twenty seats are confirmed, thirty people wait,
+nobody is lost and nobody gets an error page.
+"""
+
+import http.cookiejar
+import re
+import threading
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from patientlab.auth.models import User
+from patientlab.core.models import utcnow
+from patientlab.events.models import Event, Registration
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db
+
+PEOPLE = 50
+SEATS = 20
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _new_event(live_app) -> int:
+    with live_app.app_context():
+        organiser = db.session.scalar(select(User).where(User.email == "organisation@exemple.fr"))
+        starts = utcnow() + timedelta(days=30)
+        event = Event(organiser_id=organiser.id, title="Soirée très demandée", theme="progres",
+                      starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=SEATS,
+                      format="onsite", lock_version=0)
+        db.session.add(event)
+        db.session.commit()
+        event_id = event.id
+        db.session.remove()
+    return event_id
+
+
+def _person(base_url, event_id, index, barrier, results):
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{base_url}/evenements/{event_id}", timeout=60).read().decode()
+    token = TOKEN.search(page).group(1)
+    body = urllib.parse.urlencode({
+        "csrf_token": token, "name": f"Personne {index}",
+        "email": f"personne{index}@exemple.fr", "seats": "1", "privacy_consent": "y",
+    }).encode()
+    barrier.wait(timeout=60)
+    try:
+        response = opener.open(f"{base_url}/evenements/{event_id}/inscription", data=body,
+                               timeout=60)
+        results[index] = (response.status, response.geturl())
+    except urllib.error.HTTPError as error:
+        results[index] = (error.code, error.read()[:300])
+
+
+def test_fifty_simultaneous_registrations_for_twenty_seats(live_app, base_url):
+    event_id = _new_event(live_app)
+    barrier = threading.Barrier(PEOPLE)
+    results = {}
+    threads = [threading.Thread(target=_person, args=(base_url, event_id, i, barrier, results))
+               for i in range(PEOPLE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    failures = {i: r for i, r in results.items() if r[0] != 200 or "/inscriptions/" not in r[1]}
+    assert len(results) == PEOPLE
+    assert not failures, failures
+    with live_app.app_context():
+        rows = dict(db.session.execute(
+            select(Registration.status, func.count()).where(Registration.event_id == event_id)
+            .group_by(Registration.status)).all())
+        db.session.remove()
+    assert rows == {S.CONFIRMED: SEATS, S.WAITING: PEOPLE - SEATS}

@@ -1,0 +1,240 @@
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.models import utcnow
+from patientlab.core.security import Role, TokenError
+from patientlab.events import services as svc
+from patientlab.events.models import Registration
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db
+from tests.conftest import outbox
+from tests.factories import UserFactory, make_event
+
+
+def _data(email, seats=1, **kwargs):
+    return svc.RegistrationData(name=f"Personne {email}", email=email, seats=seats,
+                                privacy_consent=True, **kwargs)
+
+
+def _register(event, email, seats=1, **kwargs):
+    return svc.register(event.id, _data(email, seats, **kwargs))
+
+
+def test_registrations_are_confirmed_until_seats_run_out_then_wait():
+    event = make_event(capacity=4)
+    first = _register(event, "a@exemple.fr", seats=3)
+    second = _register(event, "b@exemple.fr", seats=2)
+    third = _register(event, "c@exemple.fr", seats=1)
+    assert first.status == S.CONFIRMED
+    assert second.status == S.WAITING
+    # Nobody jumps the queue, even a smaller party that would fit.
+    assert third.status == S.WAITING
+    counts = svc.counts_for([event.id])[event.id]
+    assert (counts.confirmed, counts.waiting) == (3, 3)
+
+
+def test_confirmation_mail_has_a_calendar_file_and_waiting_mail_says_so():
+    event = make_event(capacity=1)
+    _register(event, "a@exemple.fr")
+    _register(event, "b@exemple.fr")
+    [confirmed] = outbox("a@exemple.fr")
+    [waiting] = outbox("b@exemple.fr")
+    assert confirmed.attachment_name == "parle-moi.ics"
+    assert "BEGIN:VCALENDAR" in confirmed.attachment_body
+    assert "/inscriptions/" in confirmed.body_text
+    assert waiting.attachment_name == ""
+    assert "liste d’attente" in waiting.body_text
+
+
+def test_cancellation_promotes_the_first_waiting_people_who_fit():
+    event = make_event(capacity=4)
+    a = _register(event, "a@exemple.fr", seats=4)
+    b = _register(event, "b@exemple.fr", seats=3)
+    c = _register(event, "c@exemple.fr", seats=2)
+    d = _register(event, "d@exemple.fr", seats=1)
+    promoted = svc.cancel_registration(a.id)
+    assert [r.email for r in promoted] == ["b@exemple.fr", "d@exemple.fr"]
+    assert (b.status, c.status, d.status) == (S.CONFIRMED, S.WAITING, S.CONFIRMED)
+    assert "une place s’est libérée" in outbox("b@exemple.fr")[-1].body_text
+    assert svc.counts_for([event.id])[event.id].confirmed == 4
+    assert svc.cancel_registration(a.id) == []  # twice is harmless
+
+
+def test_double_registration_with_the_same_address_is_refused():
+    event = make_event()
+    _register(event, "Karim@Exemple.fr")
+    with pytest.raises(svc.AlreadyRegistered):
+        _register(event, "karim@exemple.fr ")
+    assert db.session.query(Registration).count() == 1
+
+
+def test_registering_again_after_cancelling_goes_to_the_end_of_the_queue():
+    event = make_event(capacity=1)
+    first = _register(event, "a@exemple.fr")
+    _register(event, "b@exemple.fr")
+    svc.cancel_registration(first.id)
+    again = _register(event, "a@exemple.fr")
+    assert again.id == first.id
+    assert again.status == S.WAITING
+
+
+def test_needs_are_kept_only_with_explicit_consent():
+    event = make_event()
+    with pytest.raises(ServiceError) as excinfo:
+        _register(event, "a@exemple.fr", needs=["step_free"])
+    assert excinfo.value.field == "needs_consent"
+    reg = _register(event, "a@exemple.fr", needs=["step_free", "bogus", "lsf"],
+                    needs_other="Chien guide", needs_consent=True)
+    assert reg.need_list == ["step_free", "lsf"]
+    assert reg.needs_other == "Chien guide"
+    assert reg.needs_consent_at is not None
+    plain = _register(event, "b@exemple.fr", needs_consent=True)
+    assert plain.needs_consent_at is None
+
+
+def test_privacy_consent_and_seat_limits_are_required():
+    event = make_event()
+    with pytest.raises(ServiceError) as excinfo:
+        svc.register(event.id, svc.RegistrationData(name="X", email="x@exemple.fr"))
+    assert excinfo.value.field == "privacy_consent"
+    with pytest.raises(ServiceError) as excinfo:
+        _register(event, "y@exemple.fr", seats=5)
+    assert excinfo.value.field == "seats"
+
+
+@pytest.mark.parametrize("case", ["cancelled", "past", "not_open", "closed"])
+def test_registration_is_refused_outside_its_window(case):
+    now = utcnow()
+    fields = {
+        "cancelled": {"cancelled_at": now},
+        "past": {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=1)},
+        "not_open": {"registration_opens_at": now + timedelta(days=1)},
+        "closed": {"registration_closes_at": now - timedelta(minutes=1)},
+    }[case]
+    event = make_event(**fields)
+    with pytest.raises(ServiceError):
+        _register(event, "a@exemple.fr")
+
+
+def test_raising_capacity_confirms_waiting_people_and_lowering_drops_nobody():
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    event = make_event(organiser, capacity=2)
+    a = _register(event, "a@exemple.fr", seats=2)
+    b = _register(event, "b@exemple.fr", seats=2)
+
+    def data(capacity):
+        return svc.EventData(
+            title=event.title, theme=event.theme, description="", speakers="", programme="",
+            starts_at=event.starts_at, ends_at=event.ends_at, format=event.format,
+            venue_name=event.venue_name, address=event.address, online_info="",
+            step_free=True, hearing_loop=False, sign_language=False, live_captions=False,
+            quiet_room=False, transport="", capacity=capacity)
+
+    svc.save_event(organiser, event, data(1))
+    assert a.status == S.CONFIRMED  # lowering never drops confirmed people
+    assert b.status == S.WAITING
+    svc.save_event(organiser, event, data(4))
+    assert b.status == S.CONFIRMED
+
+
+def test_personal_link_opens_the_registration_and_can_be_revoked():
+    event = make_event()
+    reg = _register(event, "a@exemple.fr")
+    token = svc.link_token(reg)
+    assert svc.registration_for_token(token) is reg
+    with pytest.raises(TokenError):
+        svc.registration_for_token(token[:-3] + "abc")
+    reg.link_key = "nouvelle-cle"
+    with pytest.raises(TokenError):
+        svc.registration_for_token(token)
+
+
+def test_calendar_files_parse_back_with_the_paris_time_zone():
+    event = make_event(title="Soirée test")
+    cancelled = make_event(title="Soirée annulée", cancelled_at=utcnow())
+    calendar = Calendar.from_ical(svc.calendar_for([event, cancelled]))
+    timezones = list(calendar.walk("VTIMEZONE"))
+    assert [str(t["TZID"]) for t in timezones] == ["Europe/Paris"]
+    items = calendar.walk("VEVENT")
+    assert [str(i["SUMMARY"]) for i in items] == ["Parle-Moi : Soirée test",
+                                                  "Parle-Moi : Soirée annulée"]
+    start = items[0].decoded("DTSTART")
+    assert str(start.tzinfo) == "Europe/Paris"
+    assert start == event.starts_at.replace(microsecond=0)
+    assert str(items[1]["STATUS"]) == "CANCELLED"
+
+
+def test_reminders_go_once_to_confirmed_people_of_evenings_within_48_hours():
+    soon = make_event(days=1)
+    later = make_event(days=5)
+    _register(soon, "a@exemple.fr")
+    _register(later, "b@exemple.fr")
+    soon.capacity = 1
+    _register(soon, "c@exemple.fr")  # waiting: no reminder
+    assert svc.send_reminders() == 1
+    assert svc.send_reminders() == 0
+    assert "Rappel" in outbox("a@exemple.fr")[-1].subject
+    assert len(outbox("c@exemple.fr")) == 1
+
+
+def test_cancelling_an_event_mails_every_registrant():
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    event = make_event(organiser, capacity=1)
+    _register(event, "a@exemple.fr")
+    _register(event, "b@exemple.fr")
+    with pytest.raises(PermissionError):
+        svc.cancel_event(UserFactory(roles=[Role.ORGANISER]), event, "Salle indisponible")
+    assert svc.cancel_event(organiser, event, "Salle indisponible") == 2
+    assert "Salle indisponible" in outbox("b@exemple.fr")[-1].body_text
+    with pytest.raises(ServiceError):
+        _register(event, "c@exemple.fr")
+
+
+def test_purge_erases_identities_but_keeps_anonymous_counts():
+    event = make_event(days=-100)
+    event.starts_at = utcnow() - timedelta(days=100)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    recent = make_event(days=-10)
+    recent.starts_at = utcnow() - timedelta(days=10)
+    recent.ends_at = recent.starts_at + timedelta(hours=2)
+    for target in (event, recent):
+        db.session.add(Registration(event_id=target.id, name="Nadia B.", email=f"n{target.id}@x.fr",
+                                    seats=2, status=S.CONFIRMED, needs="step_free",
+                                    needs_other="Fauteuil", link_key="k",
+                                    checked_in_at=utcnow()))
+    db.session.flush()
+    assert svc.purge_personal_data(90) == 1
+    assert svc.purge_personal_data(90) == 0  # idempotent
+    old = db.session.scalar(select(Registration).where(Registration.event_id == event.id))
+    assert (old.name, old.needs, old.needs_other) == ("", "", "")
+    assert old.email.endswith("@invalid")
+    counts = svc.counts_for([event.id])[event.id]
+    assert (counts.confirmed, counts.checked_in) == (2, 2)
+    kept = db.session.scalar(select(Registration).where(Registration.event_id == recent.id))
+    assert kept.name == "Nadia B."
+
+
+def test_only_the_events_organiser_or_an_admin_manages_it():
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    event = make_event(organiser)
+    assert svc.can_manage(organiser, event)
+    assert svc.can_manage(UserFactory(roles=[Role.ADMIN]), event)
+    assert not svc.can_manage(UserFactory(roles=[Role.ORGANISER]), event)
+    assert not svc.can_manage(UserFactory(roles=[Role.COORDINATOR]), event)
+
+
+def test_check_in_only_for_confirmed_registrations_and_can_be_undone():
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    event = make_event(organiser, capacity=1)
+    a = _register(event, "a@exemple.fr")
+    b = _register(event, "b@exemple.fr")
+    svc.set_checked_in(organiser, event, a.id, True)
+    assert a.checked_in_at is not None
+    svc.set_checked_in(organiser, event, a.id, False)
+    assert a.checked_in_at is None
+    with pytest.raises(ServiceError):
+        svc.set_checked_in(organiser, event, b.id, True)
