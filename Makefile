@@ -76,6 +76,8 @@ lint: install
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 instance/mail tests/browser/artifacts .pytest_cache
 
-## make bench: measurements against targets (SQL statements per page so far)
+## make bench: measurements against targets (SQL per page, registrations under load)
 bench: install
 	$(BIN)/python -m bench.queries
+	bash scripts/with-postgres.sh sh -c \
+	  'PATIENTLAB_BENCH_POSTGRES_URL=$$PATIENTLAB_TEST_BROWSER_DATABASE_URL $(BIN)/python -m bench.registrations'

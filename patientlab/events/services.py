@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError, external_url, normalise_email
@@ -128,7 +129,9 @@ def _lock(event_id: int) -> Event:
     """The event row, locked until the transaction ends (FOR UPDATE on PostgreSQL;
     on SQLite the UPDATE below takes the database write lock)."""
     event = db.session.scalars(
-        select(Event).where(Event.id == event_id).with_for_update()
+        select(Event).where(Event.id == event_id)
+        .options(lazyload(Event.organiser))  # no outer join: FOR UPDATE locks this row only
+        .with_for_update(of=Event)
         .execution_options(populate_existing=True)).one_or_none()
     if event is None:
         abort(404)

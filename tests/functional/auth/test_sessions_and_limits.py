@@ -54,7 +54,10 @@ def limited_app(app):
         "RATE_LIMIT_RESET_PER_ACCOUNT": "2 per hour",
     })
     limited.test_client_class = type(app.test_client())
-    return limited
+    yield limited
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _login(client, email):

@@ -100,7 +100,10 @@ def failing_app():
     app = create_app("testing", {"PROPAGATE_EXCEPTIONS": False})
     app.add_url_rule("/_test/boom", "boom", lambda: 1 / 0)
     app.add_url_rule("/_test/slow-down", "slow_down", lambda: abort(429))
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_server_error_is_a_translated_500_page(failing_app):
