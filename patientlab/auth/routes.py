@@ -30,6 +30,7 @@ from patientlab.auth.forms import (
     RoleRequestForm,
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
+from patientlab.core.forms import add_service_error
 from patientlab.core.security import TokenError, safe_next_url
 from patientlab.core.text import fold
 from patientlab.extensions import db, limiter
@@ -47,13 +48,6 @@ def _account_key() -> str:
     """Rate-limit key for the account named in the submitted form (login, reset)."""
     return "account:" + fold(request.form.get("email", ""))[:254]
 
-
-def _apply_service_error(form, error: svc.ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def _start_session(user) -> None:
@@ -89,7 +83,7 @@ def register():
         try:
             svc.register(data)
         except svc.ServiceError as error:
-            _apply_service_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             return redirect(url_for("auth.check_email"))
@@ -226,7 +220,7 @@ def change_password():
         try:
             svc.change_password(user, form.current_password.data, form.password.data)
         except svc.ServiceError as error:
-            _apply_service_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             _start_session(user)  # this device stays logged in, the others are logged out
@@ -245,7 +239,7 @@ def change_email():
             svc.request_email_change(current_user._get_current_object(),
                                      form.current_password.data, form.email.data)
         except svc.ServiceError as error:
-            _apply_service_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("Nous avons envoyé un lien à %(email)s. Ouvrez-le pour confirmer la "
@@ -279,7 +273,7 @@ def request_role():
             svc.request_role(current_user._get_current_object(), form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
         except svc.ServiceError as error:
-            _apply_service_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("Votre demande est envoyée. Une personne de la coordination vous "

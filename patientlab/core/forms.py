@@ -2,8 +2,9 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from patientlab.core.security import is_common_password
 
@@ -61,3 +62,25 @@ class ConsentField(BooleanField):
     def __init__(self, *args, **kwargs):
         kwargs["default"] = False
         super().__init__(*args, **kwargs)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes (render with the ``checkboxes`` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def max_length(n: int) -> Length:
+    """« 4 000 caractères au plus » with the number written the French way."""
+    return Length(max=n, message=_l("%(max)s caractères au plus : raccourcissez le texte.",
+                                    max=f"{n:,}".replace(",", " ")))
+
+
+def add_service_error(form, error) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the form."""
+    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))

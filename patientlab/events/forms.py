@@ -6,36 +6,28 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     SubmitField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from patientlab.core.forms import (
     ConsentField,
+    MultiCheckboxField,
     TrimmedStringField,
     TrimmedTextAreaField,
     email_validators,
+    max_length,
 )
 
 from .models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _max(n):
-    return Length(max=n, message=_l("%(max)s caractères au plus.", max=n))
-
-
 class RegistrationForm(FlaskForm):
     name = TrimmedStringField(
         _l("Nom et prénom"),
-        validators=[DataRequired(message=_l("Saisissez votre nom et votre prénom.")), _max(120)])
+        validators=[DataRequired(message=_l("Saisissez votre nom et votre prénom.")),
+                    max_length(120)])
     email = TrimmedStringField(
         _l("Adresse e-mail"),
         validators=[DataRequired(message=_l("Saisissez votre adresse e-mail, par exemple "
@@ -47,7 +39,7 @@ class RegistrationForm(FlaskForm):
         validators=[InputRequired(message=_l("Choisissez entre 1 et 4 places."))])
     needs = MultiCheckboxField(_l("Ce dont vous avez besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
-    needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), _max(500)])
+    needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
     needs_consent = ConsentField(_l("J’accepte que ces besoins soient transmis aux seuls "
                                     "organisateurs de la soirée, puis effacés après la soirée"))
     privacy_consent = ConsentField(_l("J’accepte que mon nom et mon adresse e-mail servent à "
@@ -62,11 +54,12 @@ class CancelRegistrationForm(FlaskForm):
 class EventForm(FlaskForm):
     title = TrimmedStringField(
         _l("Titre de la soirée"),
-        validators=[DataRequired(message=_l("Donnez un titre à la soirée.")), _max(200)])
+        validators=[DataRequired(message=_l("Donnez un titre à la soirée.")), max_length(200)])
     theme = SelectField(_l("Thème"), choices=list(EVENT_THEMES.items()))
-    description = TrimmedTextAreaField(_l("Présentation"), validators=[Optional(), _max(4000)])
-    speakers = TrimmedTextAreaField(_l("Intervenants"), validators=[Optional(), _max(2000)])
-    programme = TrimmedTextAreaField(_l("Programme"), validators=[Optional(), _max(2000)])
+    description = TrimmedTextAreaField(_l("Présentation"),
+                                       validators=[Optional(), max_length(4000)])
+    speakers = TrimmedTextAreaField(_l("Intervenants"), validators=[Optional(), max_length(2000)])
+    programme = TrimmedTextAreaField(_l("Programme"), validators=[Optional(), max_length(2000)])
     date = DateField(_l("Date"), validators=[InputRequired(
         message=_l("Indiquez la date, par exemple 12/03/2027."))])
     start_time = TimeField(_l("Heure de début"), validators=[InputRequired(
@@ -76,17 +69,17 @@ class EventForm(FlaskForm):
     format = RadioField(_l("Format"), choices=list(EventFormat.LABELS.items()),
                         default=EventFormat.ONSITE,
                         validators=[InputRequired(message=_l("Choisissez le format."))])
-    venue_name = TrimmedStringField(_l("Lieu"), validators=[Optional(), _max(200)])
-    address = TrimmedStringField(_l("Adresse"), validators=[Optional(), _max(300)])
+    venue_name = TrimmedStringField(_l("Lieu"), validators=[Optional(), max_length(200)])
+    address = TrimmedStringField(_l("Adresse"), validators=[Optional(), max_length(300)])
     online_info = TrimmedTextAreaField(_l("Comment suivre la soirée en ligne"),
-                                       validators=[Optional(), _max(1000)])
+                                       validators=[Optional(), max_length(1000)])
     step_free = BooleanField(_l("Accès sans marche"))
     hearing_loop = BooleanField(_l("Boucle magnétique"))
     sign_language = BooleanField(_l("Interprète en langue des signes (LSF)"))
     live_captions = BooleanField(_l("Sous-titrage en direct"))
     quiet_room = BooleanField(_l("Salle calme"))
     transport = TrimmedTextAreaField(_l("Transports accessibles les plus proches"),
-                                     validators=[Optional(), _max(1000)])
+                                     validators=[Optional(), max_length(1000)])
     capacity = IntegerField(
         _l("Nombre de places"),
         validators=[InputRequired(message=_l("Indiquez le nombre de places, par exemple 80.")),
@@ -100,7 +93,7 @@ class CancelEventForm(FlaskForm):
     reason = TrimmedTextAreaField(
         _l("Raison de l’annulation"),
         validators=[DataRequired(message=_l("Expliquez en une phrase pourquoi la soirée est "
-                                            "annulée.")), _max(1000)])
+                                            "annulée.")), max_length(1000)])
     submit = SubmitField(_l("Annuler la soirée et prévenir les inscrits"))
 
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from patientlab.auth.services import ServiceError
+from patientlab.core.forms import add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
@@ -40,13 +41,6 @@ org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
 def _user():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
-
-def _field_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 # --- Public ------------------------------------------------------------------------
@@ -103,7 +97,7 @@ def register(event_id):
         return redirect(url_for("events.detail", event_id=event_id))
     except ServiceError as error:
         db.session.rollback()
-        _field_error(form, error)
+        add_service_error(form, error)
         return _detail(svc.get_event_or_404(event_id), form)
     db.session.commit()
     return redirect(url_for("events.registration", token=svc.link_token(registration),
@@ -224,7 +218,7 @@ def _save(form, event):
             saved = svc.save_event(_user(), event, _event_data(form))
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("La soirée est enregistrée."), "success")

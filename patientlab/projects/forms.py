@@ -5,13 +5,16 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from patientlab.core.forms import TrimmedStringField, TrimmedTextAreaField
+from patientlab.core.forms import (
+    MultiCheckboxField,
+    TrimmedStringField,
+    TrimmedTextAreaField,
+    max_length,
+)
 
 from .models import CANCER_TYPES, REGIONS, THEMES, ResearchStatus
 from .services import SORTS
@@ -19,50 +22,43 @@ from .services import SORTS
 SUMMARY_MAX = 4000
 
 
-def _max(n):
-    return Length(max=n, message=_l("%(max)s caractères au plus : raccourcissez le texte.",
-                                    max=f"{n:,}".replace(",", " ")))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ProjectForm(FlaskForm):
     title = TrimmedStringField(
         _l("Titre du projet"),
         validators=[DataRequired(message=_l("Donnez un titre au projet, par exemple « Bouger "
-                                            "pendant la chimiothérapie ».")), _max(200)])
-    teaser = TrimmedStringField(_l("Le projet en une phrase"), validators=[Optional(), _max(400)])
+                                            "pendant la chimiothérapie ».")), max_length(200)])
+    teaser = TrimmedStringField(_l("Le projet en une phrase"),
+                                validators=[Optional(), max_length(400)])
     research_status = SelectField(
         _l("Avancement de la recherche"),
         choices=[(k, v) for k, v in ResearchStatus.LABELS.items()])
     region = SelectField(_l("Cancéropôle"),
                          choices=[("", _l("Non précisé")), *list(REGIONS.items())])
-    lab = TrimmedStringField(_l("Laboratoire ou service"), validators=[Optional(), _max(200)])
-    team = TrimmedTextAreaField(_l("Équipe"), validators=[Optional(), _max(2000)])
+    lab = TrimmedStringField(_l("Laboratoire ou service"), validators=[Optional(), max_length(200)])
+    team = TrimmedTextAreaField(_l("Équipe"), validators=[Optional(), max_length(2000)])
     cancer_types = MultiCheckboxField(_l("Types de cancer"),
                                       choices=list(CANCER_TYPES.items()))
     themes = MultiCheckboxField(_l("Thèmes"), choices=list(THEMES.items()))
     why = TrimmedTextAreaField(_l("Pourquoi cette recherche ?"),
-                               validators=[Optional(), _max(SUMMARY_MAX)])
+                               validators=[Optional(), max_length(SUMMARY_MAX)])
     what = TrimmedTextAreaField(_l("Ce que l’équipe va faire"),
-                                validators=[Optional(), _max(SUMMARY_MAX)])
+                                validators=[Optional(), max_length(SUMMARY_MAX)])
     change = TrimmedTextAreaField(_l("Ce que cela pourrait changer pour les patients"),
-                                  validators=[Optional(), _max(SUMMARY_MAX)])
+                                  validators=[Optional(), max_length(SUMMARY_MAX)])
     involvement = TrimmedTextAreaField(_l("Comment les patients sont associés"),
-                                       validators=[Optional(), _max(SUMMARY_MAX)])
+                                       validators=[Optional(), max_length(SUMMARY_MAX)])
     scientific_abstract = TrimmedTextAreaField(_l("Résumé scientifique"),
-                                               validators=[Optional(), _max(6000)])
+                                               validators=[Optional(), max_length(6000)])
     start_date = DateField(_l("Date de début"), validators=[Optional()],
                            render_kw={"autocomplete": "off"})
     end_date = DateField(_l("Date de fin prévue"), validators=[Optional()],
                          render_kw={"autocomplete": "off"})
     falc_text = TrimmedTextAreaField(_l("Version « Facile à lire et à comprendre » (FALC)"),
-                                     validators=[Optional(), _max(SUMMARY_MAX)])
+                                     validators=[Optional(), max_length(SUMMARY_MAX)])
     falc_checked_by = TrimmedStringField(_l("Relu et validé par"),
-                                         validators=[Optional(), _max(200)])
+                                         validators=[Optional(), max_length(200)])
     falc_checked_on = DateField(_l("Date de la relecture FALC"), validators=[Optional()])
     save = SubmitField(_l("Enregistrer"))
     check = SubmitField(_l("Vérifier la lisibilité"))
@@ -89,21 +85,21 @@ class ReturnForm(FlaskForm):
     reason = TrimmedTextAreaField(
         _l("Ce que l’équipe doit changer"),
         validators=[DataRequired(message=_l("Dites à l’équipe ce qu’elle doit changer.")),
-                    _max(2000)])
+                    max_length(2000)])
     submit = SubmitField(_l("Renvoyer à l’équipe"))
 
 
 class QuestionForm(FlaskForm):
     body = TrimmedTextAreaField(
         _l("Votre question"),
-        validators=[DataRequired(message=_l("Écrivez votre question.")), _max(1500)])
+        validators=[DataRequired(message=_l("Écrivez votre question.")), max_length(1500)])
     submit = SubmitField(_l("Envoyer ma question"))
 
 
 class AnswerForm(FlaskForm):
     answer = TrimmedTextAreaField(
         _l("Votre réponse"),
-        validators=[DataRequired(message=_l("Écrivez votre réponse.")), _max(3000)])
+        validators=[DataRequired(message=_l("Écrivez votre réponse.")), max_length(3000)])
     submit = SubmitField(_l("Publier la réponse"))
 
 
@@ -115,7 +111,7 @@ class ClarityForm(FlaskForm):
                  ("1", _l("1 — pas clair du tout"))],
         validators=[InputRequired(message=_l("Choisissez une note de 1 à 5."))])
     unclear = TrimmedTextAreaField(_l("Qu’est-ce qui n’était pas clair ?"),
-                                   validators=[Optional(), _max(1000)])
+                                   validators=[Optional(), max_length(1000)])
     submit = SubmitField(_l("Donner mon avis"))
 
 
@@ -123,11 +119,11 @@ class GlossaryTermForm(FlaskForm):
     term = TrimmedStringField(
         _l("Terme"),
         validators=[DataRequired(message=_l("Écrivez le terme, par exemple « essai "
-                                            "clinique ».")), _max(120)])
+                                            "clinique ».")), max_length(120)])
     definition = TrimmedTextAreaField(
         _l("Définition en mots simples"),
         validators=[DataRequired(message=_l("Écrivez une définition courte et simple.")),
-                    _max(1000)])
+                    max_length(1000)])
     submit = SubmitField(_l("Enregistrer le terme"))
 
 

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from patientlab.auth.services import ServiceError
+from patientlab.core.forms import add_service_error
 from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, roles_required
 from patientlab.core.text import fold
@@ -28,13 +29,6 @@ bp = Blueprint("projects", __name__)
 def _user():
     return current_user._get_current_object()
 
-
-def _field_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 # --- Public list and detail --------------------------------------------------
@@ -107,7 +101,7 @@ def ask(project_id):
         except PermissionError:
             abort(403)
         except ServiceError as error:
-            _field_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("Merci ! Votre question sera publiée après relecture par un modérateur. "
@@ -128,7 +122,7 @@ def answer(project_id, question_id):
         try:
             svc.answer_question(_user(), question, form.answer.data)
         except ServiceError as error:
-            _field_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("Votre réponse est publiée."), "success")
@@ -148,7 +142,7 @@ def rate(project_id):
         try:
             svc.rate_clarity(_user(), project, int(form.score.data), form.unclear.data or "")
         except ServiceError as error:
-            _field_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("Merci pour votre avis sur la clarté du résumé."), "success")
@@ -301,7 +295,7 @@ def glossary_manage():
         try:
             term = svc.save_term(_user(), None, form.term.data, form.definition.data)
         except ServiceError as error:
-            _field_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("« %(term)s » est ajouté au glossaire.", term=term.term), "success")
@@ -328,7 +322,7 @@ def glossary_edit(term_id):
         try:
             svc.save_term(_user(), term, form.term.data, form.definition.data)
         except ServiceError as error:
-            _field_error(form, error)
+            add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("Le terme est enregistré."), "success")
