@@ -4,7 +4,7 @@ Visitors keep them in a cookie; logged-in users on their account (and the
 cookie is refreshed so the choice survives logout on this device).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 PREFS_COOKIE = "affichage"
 TEXT_SIZES = (100, 125, 150)
@@ -63,9 +63,6 @@ class Preferences:
         user.pref_dyslexia_font = self.dyslexia_font
         user.pref_wide_spacing = self.wide_spacing
         user.pref_reduced_motion = self.reduced_motion
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def current_preferences(request, user) -> Preferences:

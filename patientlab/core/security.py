@@ -1,7 +1,6 @@
 """Roles, password hashing, signed tokens, safe redirects and HTTP security headers."""
 
 import secrets
-from collections.abc import Iterable
 from functools import cache, wraps
 from importlib import resources
 from urllib.parse import urlsplit
@@ -193,6 +192,3 @@ def set_security_headers(response):
         headers["Cache-Control"] = "no-store"
     return response
 
-
-def has_any(held: Iterable[str], wanted: Iterable[str]) -> bool:
-    return bool(set(held) & set(wanted))

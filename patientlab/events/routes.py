@@ -21,7 +21,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
-from patientlab.core.security import Role, TokenError, roles_required
+from patientlab.core.security import TokenError, roles_required
 from patientlab.events import services as svc
 from patientlab.events.forms import (
     CancelEventForm,
@@ -118,14 +118,7 @@ def registration(token):
     return render_template("events/registration.html", registration=reg, event=reg.event,
                            token=token, new=request.args.get("nouvelle") == "1",
                            cancel_form=CancelRegistrationForm(formdata=None), needs=ACCOMMODATIONS,
-                           position=_waiting_position(reg))
-
-
-def _waiting_position(reg):
-    if reg.status != S.WAITING:
-        return None
-    return sum(1 for r in svc.registrations_of(reg.event)
-               if r.status == S.WAITING and (r.created_at, r.id) < (reg.created_at, reg.id)) + 1
+                           position=svc.waiting_position(reg))
 
 
 @bp.route("/inscriptions/<token>/annuler", methods=["POST"])
@@ -161,11 +154,8 @@ def feed():
 
 # --- Organisers ------------------------------------------------------------------------
 
-MANAGERS = (Role.ORGANISER, Role.ADMIN)
-
-
 @org.route("/")
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def events():
     items = svc.managed_events(_user())
     return render_template("events/organiser/index.html", events=items,
@@ -173,7 +163,7 @@ def events():
 
 
 def _local(day, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=svc.PARIS).astimezone(svc.PARIS)
+    return datetime.combine(day, moment, tzinfo=svc.PARIS)
 
 
 def _event_data(form) -> svc.EventData:
@@ -228,13 +218,13 @@ def _save(form, event):
 
 
 @org.route("/nouvelle", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def new():
     return _save(EventForm(), None)
 
 
 @org.route("/<int:event_id>/modifier", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def edit(event_id):
     event = svc.get_managed_event(event_id, _user())
     form = EventForm() if request.method == "POST" else EventForm(obj=event)
@@ -244,7 +234,7 @@ def edit(event_id):
 
 
 @org.route("/<int:event_id>/annuler", methods=["POST"])
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def cancel(event_id):
     event = svc.get_managed_event(event_id, _user())
     form = CancelEventForm()
@@ -265,7 +255,7 @@ def cancel(event_id):
 
 
 @org.route("/<int:event_id>")
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def dashboard(event_id):
     event = svc.get_managed_event(event_id, _user())
     query = request.args.get("q", "")[:100]
@@ -277,7 +267,7 @@ def dashboard(event_id):
 
 
 @org.route("/<int:event_id>/inscrits.csv")
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def export(event_id):
     event = svc.get_managed_event(event_id, _user())
     buffer = io.StringIO()
@@ -305,7 +295,7 @@ def _csv_safe(value: str) -> str:
 
 
 @org.route("/<int:event_id>/feuille-de-presence")
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def attendance_sheet(event_id):
     event = svc.get_managed_event(event_id, _user())
     confirmed = [r for r in svc.registrations_of(event) if r.status == S.CONFIRMED]
@@ -314,7 +304,7 @@ def attendance_sheet(event_id):
 
 
 @org.route("/<int:event_id>/accueil")
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def check_in(event_id):
     event = svc.get_managed_event(event_id, _user())
     query = request.args.get("q", "")[:100]
@@ -325,7 +315,7 @@ def check_in(event_id):
 
 
 @org.route("/<int:event_id>/accueil/<int:registration_id>", methods=["POST"])
-@roles_required(*MANAGERS)
+@roles_required(*svc.MANAGERS)
 def toggle_check_in(event_id, registration_id):
     event = svc.get_managed_event(event_id, _user())
     present = request.args.get("present") == "1"

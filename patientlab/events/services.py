@@ -239,6 +239,18 @@ def register(event_id: int, data: RegistrationData, user: User | None = None,
     return registration
 
 
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None when not on the waiting list."""
+    if registration.status != S.WAITING:
+        return None
+    ahead = db.session.scalar(select(func.count()).where(
+        Registration.event_id == registration.event_id, Registration.status == S.WAITING,
+        or_(Registration.created_at < registration.created_at,
+            (Registration.created_at == registration.created_at)
+            & (Registration.id < registration.id))))
+    return int(ahead or 0) + 1
+
+
 def resend_link(registration: Registration, locale: str = "fr") -> None:
     _mail_registration(registration, "registration_link", _l("Le lien de votre inscription"),
                        locale=locale)

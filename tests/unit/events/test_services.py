@@ -238,3 +238,15 @@ def test_check_in_only_for_confirmed_registrations_and_can_be_undone():
     assert a.checked_in_at is None
     with pytest.raises(ServiceError):
         svc.set_checked_in(organiser, event, b.id, True)
+
+
+def test_waiting_position_counts_the_people_ahead():
+    event = make_event(capacity=1)
+    first = _register(event, "a@exemple.fr")
+    second = _register(event, "b@exemple.fr")
+    third = _register(event, "c@exemple.fr")
+    assert svc.waiting_position(first) is None
+    assert svc.waiting_position(second) == 1
+    assert svc.waiting_position(third) == 2
+    svc.cancel_registration(first.id)  # the second is promoted
+    assert svc.waiting_position(third) == 1
