@@ -186,6 +186,7 @@ def live_app(tmp_path_factory):
     })
     app.instance_path = str(folder)
     _add_test_only_pages(app)
+    app.after_request(_read_files_fully)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -196,6 +197,23 @@ def live_app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def _read_files_fully(response):
+    """Serve static files from memory in the test server.
+
+    A browser that leaves a page while a font is still downloading makes the
+    development server drop the response without closing the file; the
+    ResourceWarning would then fail whichever test runs next.
+    """
+    if response.direct_passthrough:
+        iterable = response.response
+        body = b"".join(iterable)
+        if hasattr(iterable, "close"):
+            iterable.close()
+        response.direct_passthrough = False
+        response.set_data(body)
+    return response
 
 
 def _add_test_only_pages(app):
