@@ -16,6 +16,8 @@ BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
 LANGUAGES = ("fr", "en")
 
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # 2 MB: larger bodies get a 413 page
+MAX_UPLOAD_LENGTH = 11 * 1024 * 1024  # pages with a PDF field (the PDF itself: 10 MB)
+UPLOAD_DIR = ""  # default: <instance>/uploads, outside static/
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -146,3 +146,22 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(events_bp)
     app.register_blueprint(organisation_bp)
+    from patientlab.calls.coordination_routes import bp as call_admin_bp
+    from patientlab.calls.review_routes import bp as reviews_bp
+    from patientlab.calls.routes import UPLOAD_ENDPOINTS
+    from patientlab.calls.routes import applications as applications_bp
+    from patientlab.calls.routes import bp as calls_bp
+
+    app.register_blueprint(calls_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(call_admin_bp)
+
+    def allow_uploads():
+        """Pages with a file field accept larger bodies (before CSRF reads the form)."""
+        from flask import request
+
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = app.config["MAX_UPLOAD_LENGTH"]
+
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)

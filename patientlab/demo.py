@@ -72,7 +72,8 @@ def _user(email: str, name: str, **fields) -> tuple[User, bool]:
 
 def seed() -> dict:
     """Create the demo data that is missing. Returns what was created."""
-    created = {"associations": 0, "users": 0, "requests": 0, "projects": 0, "events": 0}
+    created = {"associations": 0, "users": 0, "requests": 0, "projects": 0, "events": 0,
+               "calls": 0}
     associations = []
     for name, website, description in ASSOCIATIONS:
         assoc = db.session.scalar(select(Association).where(Association.name == name))
@@ -125,6 +126,11 @@ def seed() -> dict:
     from patientlab.events.demo import seed_events
 
     created["events"] = seed_events(by_email["organisation@exemple.fr"])
+
+    from patientlab.calls.demo import seed_calls
+
+    if coordinator is not None:
+        created["calls"] = seed_calls(coordinator, by_email)
 
     if coordinator is not None:
         for row in db.session.scalars(select(RoleRequest).where(

@@ -101,3 +101,60 @@ def make_event(organiser=None, *, capacity=20, days=10, **fields):
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def make_call(*, state="open", published=True, **fields):
+    """A call whose dates put it in ``state`` today: open, upcoming, review or closed."""
+    from datetime import timedelta
+
+    from patientlab.calls import services as svc
+    from patientlab.calls.models import Call
+    from patientlab.core.models import utcnow
+
+    today = svc.paris_day(utcnow())
+    offsets = {"upcoming": (5, 30, 60, 80, 100), "open": (-10, 20, 40, 60, 80),
+               "review": (-60, -10, 12, 30, 45), "responses": (-60, -30, -5, 10, 30),
+               "closed": (-300, -240, -200, -170, -150)}[state]
+    opens, deadline, reviews, responses, results = (today + timedelta(days=d) for d in offsets)
+    values = {"title": "Oncostarter – Expérience patient", "description": "Un appel.",
+              "eligibility": "", "opens_at": svc.start_of_day(opens),
+              "application_deadline": svc.end_of_day(deadline),
+              "review_deadline": svc.end_of_day(reviews),
+              "response_deadline": svc.end_of_day(responses),
+              "results_at": svc.start_of_day(results),
+              "published_at": utcnow() if published else None}
+    values.update(fields)
+    call = Call(criteria=svc.default_criteria(), **values)
+    db.session.add(call)
+    db.session.flush()
+    return call
+
+
+def make_application(owner=None, call=None, *, submitted=True, **fields):
+    from patientlab.calls.models import Application, ApplicationStatus
+    from patientlab.core.models import utcnow
+
+    owner = owner or UserFactory(roles=["researcher"])
+    call = call or make_call()
+    values = {"title": "Mieux dormir après un cancer", "lay_summary": "Un résumé simple.",
+              "scientific_summary": "Méthode.", "involvement_plan": "Deux patientes.",
+              "budget_summary": "20 000 €.", "team": "Dr Morel"}
+    values.update(fields)
+    application = Application(call_id=call.id, owner_id=owner.id, **values)
+    if submitted:
+        application.status = ApplicationStatus.SUBMITTED
+        application.submitted_at = utcnow()
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def make_assignment(application, reviewer=None, *, status="accepted"):
+    from patientlab.calls.models import Assignment
+
+    reviewer = reviewer or UserFactory(roles=["patient_expert"])
+    assignment = Assignment(application_id=application.id, reviewer_id=reviewer.id,
+                            status=status)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

@@ -6,7 +6,7 @@ Dates are always shown in Europe/Paris.
 """
 
 from flask import current_app, g, request
-from flask_babel import format_date, format_datetime, format_time, gettext
+from flask_babel import format_date, format_datetime, format_decimal, format_time, gettext
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -61,3 +61,10 @@ def datetime_short(value) -> str:
 def time_short(value) -> str:
     """« 18:30 » / "6:30 PM" in Europe/Paris."""
     return format_time(value, format="short") if value else ""
+
+
+def decimal(value) -> str:
+    """« 3,5 » / "3.5": at most one decimal, none when whole; a dash when missing."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.#")

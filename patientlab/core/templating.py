@@ -9,6 +9,7 @@ from patientlab.core.i18n import (
     date_long,
     datetime_long,
     datetime_short,
+    decimal,
     time_short,
 )
 from patientlab.core.sanitize import render_rich_text
@@ -22,6 +23,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["time_short"] = time_short
     app.jinja_env.filters["rich"] = render_rich_text
+    app.jinja_env.filters["decimal"] = decimal
     from patientlab.events.models import EVENT_THEMES, EventFormat
 
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
@@ -39,6 +41,23 @@ def register_template_helpers(app) -> None:
         CANCER_TYPES=CANCER_TYPES, THEMES=THEMES, REGIONS=REGIONS, Publication=Publication,
         ResearchStatus=ResearchStatus, ModerationState=ModerationState,
         REFUSAL_REASONS=REFUSAL_REASONS)
+    from patientlab.calls.models import (
+        COI_REASONS,
+        ApplicationStatus,
+        AssignmentStatus,
+        CallState,
+        CriterionKind,
+        Decision,
+        ReviewStatus,
+        Visibility,
+    )
+    from patientlab.calls.services import last_day
+
+    app.jinja_env.filters["last_day"] = last_day
+    app.jinja_env.globals.update(
+        CallState=CallState, ApplicationStatus=ApplicationStatus,
+        AssignmentStatus=AssignmentStatus, ReviewStatus=ReviewStatus, Decision=Decision,
+        CriterionKind=CriterionKind, Visibility=Visibility, COI_REASONS=COI_REASONS)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -54,6 +73,7 @@ def register_template_helpers(app) -> None:
             "is_coordinator": bool(user and user.has_any_role((Role.COORDINATOR, Role.ADMIN))),
             "is_moderator": bool(user and user.has_any_role((Role.MODERATOR, Role.ADMIN))),
             "is_organiser": bool(user and user.has_any_role((Role.ORGANISER, Role.ADMIN))),
+            "is_reviewer": bool(user and user.has_any_role((*Role.REVIEWERS, Role.ADMIN))),
             "is_researcher": bool(user and user.has_any_role(
                 (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN))),
         }

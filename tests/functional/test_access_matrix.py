@@ -5,6 +5,8 @@ see it. POST-only routes answer 405 to GET; the POST side is covered by each
 feature's tests.
 """
 
+import io
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
@@ -12,7 +14,15 @@ from sqlalchemy import select
 from patientlab.auth.models import User
 from patientlab.core.security import Role
 from patientlab.extensions import db
-from tests.factories import RoleRequestFactory, UserFactory, make_event, make_project
+from tests.factories import (
+    RoleRequestFactory,
+    UserFactory,
+    make_application,
+    make_assignment,
+    make_call,
+    make_event,
+    make_project,
+)
 
 ROLES = ["visitor", "citizen", Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.RESEARCHER,
          Role.ORGANISER, Role.MODERATOR, Role.COORDINATOR, Role.ADMIN]
@@ -34,6 +44,10 @@ MODERATION = roles(Role.MODERATOR, Role.ADMIN)
 PUBLISHERS = roles(Role.COORDINATOR, Role.MODERATOR, Role.ADMIN)
 RESEARCH = roles(Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
 ORGANISERS = roles(Role.ORGANISER, Role.ADMIN)
+OWNER = roles(Role.RESEARCHER)  # the researcher account here owns the application
+READERS = roles(Role.RESEARCHER, Role.PATIENT_EXPERT, Role.COORDINATOR, Role.ADMIN)
+REVIEWERS = roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.ADMIN)
+ASSIGNED = roles(Role.PATIENT_EXPERT)  # the patient expert here is the assigned reviewer
 
 ACCESS = {
     "static": NOT_A_PAGE,
@@ -94,6 +108,39 @@ ACCESS = {
     "organisation.check_in": ORGANISERS,
     "organisation.toggle_check_in": POST_ONLY,
     "organisation.cancel": POST_ONLY,
+    "calls.index": PUBLIC,
+    "calls.detail": PUBLIC,
+    "applications.mine": RESEARCH,
+    "applications.new": RESEARCH,
+    "applications.edit": OWNER,
+    "applications.confirm": OWNER,
+    "applications.detail": RESEARCH,
+    "applications.respond": POST_ONLY,
+    "applications.attachment": READERS,
+    "reviews.index": REVIEWERS,
+    "reviews.detail": ASSIGNED,
+    "reviews.interests": POST_ONLY,
+    "reviews.confirm": ASSIGNED,
+    "reviews.print_version": ASSIGNED,
+    "call_admin.index": COORDINATION,
+    "call_admin.new": COORDINATION,
+    "call_admin.edit": COORDINATION,
+    "call_admin.call": COORDINATION,
+    "call_admin.criteria": COORDINATION,
+    "call_admin.new_criterion": COORDINATION,
+    "call_admin.edit_criterion": COORDINATION,
+    "call_admin.move_criterion": POST_ONLY,
+    "call_admin.delete_criterion": POST_ONLY,
+    "call_admin.ranking": COORDINATION,
+    "call_admin.ranking_csv": COORDINATION,
+    "call_admin.summary": COORDINATION,
+    "call_admin.application": COORDINATION,
+    "call_admin.assign": POST_ONLY,
+    "call_admin.unassign": POST_ONLY,
+    "call_admin.release": POST_ONLY,
+    "call_admin.decide": POST_ONLY,
+    "call_admin.review": COORDINATION,
+    "call_admin.enter_review": COORDINATION,
 }
 
 
@@ -128,12 +175,24 @@ def objects():
     db.session.flush()
     organiser = UserFactory(email="organiser@exemple.fr", roles=[Role.ORGANISER])
     event = make_event(organiser)
+    users = {}
     for role in ROLES:
         if role not in ("visitor", Role.RESEARCHER, Role.ORGANISER):
-            UserFactory(email=f"{role}@exemple.fr",
-                        roles=[] if role == "citizen" else [role])
+            users[role] = UserFactory(email=f"{role}@exemple.fr",
+                                      roles=[] if role == "citizen" else [role])
+    call = make_call()
+    application = make_application(researcher, call)
+    from patientlab.calls import reviewing
+    from patientlab.calls import services as call_svc
+
+    call_svc.store_attachment(researcher, application, io.BytesIO(b"%PDF-1.4 test"), "p.pdf")
+    assignment = make_assignment(application, users[Role.PATIENT_EXPERT])
+    review = reviewing.save_review(users[Role.PATIENT_EXPERT], assignment, {})
     db.session.commit()
-    return {"project_id": project.id, "question_id": question.id, "term_id": term.id,
+    return {"call_id": call.id, "application_id": application.id,
+            "assignment_id": assignment.id, "review_id": review.id,
+            "criterion_id": call.criteria[0].id, "project_id": project.id,
+            "question_id": question.id, "term_id": term.id,
             "request_id": request.id, "token": "jeton-invalide", "filename": "css/x.css",
             "event_id": event.id, "registration_id": 1}
 
@@ -155,7 +214,9 @@ def test_each_role_gets_the_declared_status_on_every_route(app, web, objects, ro
             continue
         with app.test_request_context():
             url = url_for(rule.endpoint, **{arg: objects[arg] for arg in rule.arguments})
-        status = web.get(url).status_code
+        response = web.get(url)
+        status = response.status_code
+        response.close()
         if status != expected(access, role):
             wrong.append(f"{url}: {status}, expected {expected(access, role)}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)

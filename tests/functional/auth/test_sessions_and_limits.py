@@ -3,7 +3,7 @@ import time
 import pytest
 
 from patientlab import create_app
-from patientlab.extensions import db
+from patientlab.extensions import db, limiter
 from tests.conftest import FormClient
 
 
@@ -56,8 +56,11 @@ def limited_app(app):
     limited.test_client_class = type(app.test_client())
     yield limited
     with limited.app_context():
+        limiter.reset()
         db.session.remove()
         db.engine.dispose()
+    # The limiter is one object shared by every app: leave it as the other tests expect.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
 
 
 def _login(client, email):

@@ -1,0 +1,437 @@
+"""The coordination's pages for calls: the call and its review form, assignments,
+moderation and release of reviews, decisions, ranking, CSV and committee summary."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.forms import add_service_error
+from patientlab.core.models import utcnow
+from patientlab.core.security import roles_required
+from patientlab.extensions import db
+
+from . import reviewing
+from . import services as svc
+from .forms import (
+    AssignForm,
+    CallForm,
+    CriterionForm,
+    DecisionForm,
+    DeleteForm,
+    MoveForm,
+    ReleaseForm,
+    RephraseForm,
+    UnassignForm,
+    comments_form,
+    review_form,
+)
+from .models import (
+    ApplicationStatus,
+    AssignmentStatus,
+    CallState,
+    CriterionKind,
+    Decision,
+    ReviewStatus,
+    Visibility,
+)
+from .review_routes import answers_from, show_answer_errors
+
+bp = Blueprint("call_admin", __name__, url_prefix="/coordination/appels")
+COORDINATION = svc.COORDINATION
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _context(**values):
+    return {"State": CallState, "Status": ApplicationStatus, "AssignmentStatus": AssignmentStatus,
+            "ReviewStatus": ReviewStatus, "Decision": Decision, "Kind": CriterionKind,
+            "Visibility": Visibility, "last_day": svc.last_day, "now": utcnow(), **values}
+
+
+# --- Calls -------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(*COORDINATION)
+def index():
+    calls = svc.list_all_calls()
+    return render_template("calls/admin/index.html",
+                           **_context(calls=[(c, reviewing.call_progress(c)) for c in calls]))
+
+
+def _call_data(form) -> svc.CallData:
+    return svc.CallData(
+        title=form.title.data, description=form.description.data or "",
+        eligibility=form.eligibility.data or "", opens_on=form.opens_on.data,
+        application_deadline_on=form.application_deadline_on.data,
+        review_deadline_on=form.review_deadline_on.data,
+        response_deadline_on=form.response_deadline_on.data, results_on=form.results_on.data,
+        published=form.published.data)
+
+
+def _save_call(form, call=None):
+    if form.validate_on_submit():
+        data = _call_data(form)
+        errors = svc.check_timeline(data)
+        for error in errors:
+            add_service_error(form, error)
+        if not errors:
+            try:
+                call = svc.save_call(_user(), call, data)
+            except ServiceError as error:
+                add_service_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("L’appel est enregistré."), "success")
+                return redirect(url_for("call_admin.call", call_id=call.id))
+    return render_template("calls/admin/edit.html", **_context(form=form, call=call))
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def new():
+    return _save_call(CallForm())
+
+
+@bp.route("/<int:call_id>/modifier", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def edit(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    if request.method == "GET":
+        form = CallForm(formdata=None, obj=call)
+        form.opens_on.data = svc.paris_day(call.opens_at)
+        form.application_deadline_on.data = svc.last_day(call.application_deadline)
+        form.review_deadline_on.data = svc.last_day(call.review_deadline)
+        form.response_deadline_on.data = svc.last_day(call.response_deadline)
+        form.results_on.data = svc.paris_day(call.results_at)
+        form.published.data = call.published_at is not None
+        return render_template("calls/admin/edit.html", **_context(form=form, call=call))
+    return _save_call(CallForm(), call)
+
+
+@bp.route("/<int:call_id>")
+@roles_required(*COORDINATION)
+def call(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    applications = reviewing.applications_for_coordination(call)
+    rows = {row.application.id: row for row in reviewing.ranking(call)}
+    return render_template("calls/admin/call.html", **_context(
+        call=call, applications=applications, rows=rows,
+        progress=reviewing.call_progress(call),
+        to_moderate=reviewing.reviews_to_moderate(call)))
+
+
+# --- Review form ---------------------------------------------------------------------
+
+
+@bp.route("/<int:call_id>/grille")
+@roles_required(*COORDINATION)
+def criteria(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    return render_template("calls/admin/criteria.html", **_context(
+        call=call, move_form=MoveForm(formdata=None), delete_form=DeleteForm(formdata=None)))
+
+
+def _criterion_data(form) -> svc.CriterionData:
+    return svc.CriterionData(
+        label=form.label.data, help_text=form.help_text.data or "", kind=form.kind.data,
+        anchors=form.anchors.data or "", required=form.required.data,
+        comment_below=form.comment_below.data, visibility=form.visibility.data)
+
+
+def _save_criterion(call, form, criterion=None):
+    if call.is_form_frozen:
+        flash(_("La grille ne peut plus changer : une relecture a déjà été envoyée avec elle."),
+              "error")
+        return redirect(url_for("call_admin.criteria", call_id=call.id))
+    if form.validate_on_submit():
+        try:
+            svc.save_criterion(_user(), call, criterion, _criterion_data(form))
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("La question est enregistrée."), "success")
+            return redirect(url_for("call_admin.criteria", call_id=call.id))
+    return render_template("calls/admin/criterion.html",
+                           **_context(call=call, form=form, criterion=criterion))
+
+
+@bp.route("/<int:call_id>/grille/nouvelle", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def new_criterion(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    form = CriterionForm()
+    if request.method == "GET":
+        form.anchors.data = "\n".join(str(a) for a in CriterionKind.DEFAULT_ANCHORS)
+        form.comment_below.data = 2
+    return _save_criterion(call, form)
+
+
+@bp.route("/<int:call_id>/grille/<int:criterion_id>", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def edit_criterion(call_id, criterion_id):
+    call = svc.get_call_or_404(call_id, _user())
+    criterion = svc.get_criterion_or_404(call, criterion_id)
+    form = CriterionForm(formdata=None, obj=criterion) if request.method == "GET" \
+        else CriterionForm()
+    return _save_criterion(call, form, criterion)
+
+
+@bp.route("/<int:call_id>/grille/<int:criterion_id>/deplacer", methods=["POST"])
+@roles_required(*COORDINATION)
+def move_criterion(call_id, criterion_id):
+    call = svc.get_call_or_404(call_id, _user())
+    criterion = svc.get_criterion_or_404(call, criterion_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        try:
+            svc.move_criterion(_user(), call, criterion, -1 if form.up.data else 1)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("call_admin.criteria", call_id=call.id)
+                    + f"#critere-{criterion.id}")
+
+
+@bp.route("/<int:call_id>/grille/<int:criterion_id>/supprimer", methods=["POST"])
+@roles_required(*COORDINATION)
+def delete_criterion(call_id, criterion_id):
+    call = svc.get_call_or_404(call_id, _user())
+    criterion = svc.get_criterion_or_404(call, criterion_id)
+    if DeleteForm().validate_on_submit():
+        try:
+            svc.delete_criterion(_user(), call, criterion)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("La question est supprimée."), "success")
+    return redirect(url_for("call_admin.criteria", call_id=call.id))
+
+
+# --- Ranking, CSV, committee summary -----------------------------------------------------
+
+
+@bp.route("/<int:call_id>/classement")
+@roles_required(*COORDINATION)
+def ranking(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    return render_template("calls/admin/ranking.html", **_context(
+        call=call, rows=reviewing.ranking(call),
+        scored=[c for c in call.criteria if c.is_scored]))
+
+
+@bp.route("/<int:call_id>/classement.csv")
+@roles_required(*COORDINATION)
+def ranking_csv(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    separator = "," if request.args.get("separateur") == "virgule" else ";"
+    return Response(reviewing.ranking_csv(call, separator),
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="classement-appel-{call.id}.csv"'})
+
+
+@bp.route("/<int:call_id>/synthese")
+@roles_required(*COORDINATION)
+def summary(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    return render_template("calls/admin/summary.html", **_context(
+        call=call, items=reviewing.committee_summary(call),
+        scored=[c for c in call.criteria if c.is_scored]))
+
+
+# --- One application: assignments, release, decision -----------------------------------------
+
+
+def _application_page(application, assign_form=None, decision_form=None, status=200):
+    suggested = []
+    if request.args.get("suggestion") == "1":
+        suggested = [u.id for u in reviewing.suggest_reviewers(application)]
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None, prefix="affecter")
+        assign_form.reviewers.data = suggested
+    eligible = reviewing.eligible_reviewers(application)
+    load = reviewing.load_in_call(application.call)
+    assign_form.reviewers.choices = [(u.id, u.name) for u in eligible]
+    if decision_form is None:
+        decision_form = DecisionForm(formdata=None, prefix="decision")
+        decision_form.decision.data = application.decision or None
+        decision_form.rationale.data = application.decision_rationale
+    assignments = reviewing.assignments_of(application)
+    return render_template("calls/admin/application.html", **_context(
+        application=application, call=application.call, assignments=assignments,
+        assign_form=assign_form, eligible=eligible, load=load, suggested=suggested,
+        unassign_form=UnassignForm(formdata=None),
+        release_form=ReleaseForm(formdata=None, prefix="transmettre"),
+        decision_form=decision_form, form=assign_form if assign_form.errors else decision_form,
+        waiting_release=[a for a in assignments if a.review is not None
+                         and a.review.status == ReviewStatus.SUBMITTED],
+        feedback=reviewing.feedback_for(application, confidential=True,
+                                        released_only=False))), status
+
+
+@bp.route("/candidatures/<int:application_id>")
+@roles_required(*COORDINATION)
+def application(application_id):
+    return _application_page(svc.get_application_or_404(application_id))
+
+
+@bp.route("/candidatures/<int:application_id>/affecter", methods=["POST"])
+@roles_required(*COORDINATION)
+def assign(application_id):
+    application = svc.get_application_or_404(application_id)
+    form = AssignForm(prefix="affecter")
+    form.reviewers.choices = [(u.id, u.name) for u in reviewing.eligible_reviewers(application)]
+    if form.validate_on_submit():
+        try:
+            created = reviewing.assign(_user(), application, form.reviewers.data or [])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)s affectation enregistrée. La personne est prévenue par "
+                           "e-mail.", "%(num)s affectations enregistrées. Les personnes sont "
+                           "prévenues par e-mail.", len(created)), "success")
+            return redirect(url_for("call_admin.application", application_id=application.id))
+    elif not form.errors.get("csrf_token"):
+        form.reviewers.errors = [_("Choisissez au moins un·e relecteur·rice.")]
+    return _application_page(application, assign_form=form)
+
+
+@bp.route("/affectations/<int:assignment_id>/retirer", methods=["POST"])
+@roles_required(*COORDINATION)
+def unassign(assignment_id):
+    assignment = reviewing.get_assignment_or_404(assignment_id)
+    application_id = assignment.application_id
+    if UnassignForm().validate_on_submit():
+        try:
+            reviewing.unassign(_user(), assignment)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("L’affectation est retirée."), "success")
+    return redirect(url_for("call_admin.application", application_id=application_id))
+
+
+@bp.route("/candidatures/<int:application_id>/transmettre", methods=["POST"])
+@roles_required(*COORDINATION)
+def release(application_id):
+    application = svc.get_application_or_404(application_id)
+    if ReleaseForm(prefix="transmettre").validate_on_submit():
+        try:
+            count = reviewing.release_feedback(_user(), application)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)s relecture transmise. Le porteur du projet est prévenu.",
+                           "%(num)s relectures transmises. Le porteur du projet est prévenu.",
+                           count), "success")
+    return redirect(url_for("call_admin.application", application_id=application.id))
+
+
+@bp.route("/candidatures/<int:application_id>/decision", methods=["POST"])
+@roles_required(*COORDINATION)
+def decide(application_id):
+    application = svc.get_application_or_404(application_id)
+    form = DecisionForm(prefix="decision")
+    if form.validate_on_submit():
+        try:
+            reviewing.record_decision(_user(), application, form.decision.data,
+                                      form.rationale.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("La décision est enregistrée. Le porteur et les relecteurs sont prévenus."),
+                  "success")
+            return redirect(url_for("call_admin.application", application_id=application.id))
+    return _application_page(application, decision_form=form)
+
+
+# --- Moderating one review, entering a paper review ----------------------------------------
+
+
+@bp.route("/relectures/<int:review_id>", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def review(review_id):
+    review = reviewing.get_review_or_404(review_id)
+    assignment = review.assignment
+    criteria = assignment.application.call.criteria
+    with_comments = [c for c in criteria if review.answer_for(c.id) is not None]
+    edit_form = comments_form(review, with_comments, blank=request.method == "GET")
+    rephrase_form = RephraseForm(prefix="reformuler")
+    if request.method == "POST":
+        try:
+            if edit_form.submit.data and edit_form.validate_on_submit():
+                changed = reviewing.edit_comments(_user(), review, {
+                    c.id: getattr(edit_form, f"comment_{c.id}").data or ""
+                    for c in with_comments})
+                db.session.commit()
+                flash(ngettext("%(num)s commentaire corrigé. Le texte d’origine est gardé dans "
+                               "le journal.", "%(num)s commentaires corrigés. Le texte d’origine "
+                               "est gardé dans le journal.", changed), "success")
+                return redirect(url_for("call_admin.review", review_id=review.id))
+            if rephrase_form.submit.data and rephrase_form.validate_on_submit():
+                reviewing.ask_rephrase(_user(), review, rephrase_form.message.data)
+                db.session.commit()
+                flash(_("La demande de reformulation est envoyée."), "success")
+                return redirect(url_for("call_admin.application",
+                                        application_id=assignment.application_id))
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("call_admin.review", review_id=review.id))
+    if not rephrase_form.submit.data:
+        rephrase_form = RephraseForm(prefix="reformuler", formdata=None)
+    if not edit_form.submit.data:
+        edit_form = comments_form(review, with_comments, blank=True)
+    return render_template("calls/admin/review.html", **_context(
+        review=review, assignment=assignment, application=assignment.application,
+        criteria=criteria, edit_form=edit_form, rephrase_form=rephrase_form,
+        form=edit_form if edit_form.errors else rephrase_form))
+
+
+@bp.route("/affectations/<int:assignment_id>/saisie", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def enter_review(assignment_id):
+    assignment = reviewing.get_assignment_or_404(assignment_id)
+    criteria = assignment.application.call.criteria
+    review_obj = assignment.review
+    if assignment.status == AssignmentStatus.CONFLICT or (
+            review_obj is not None and review_obj.status != ReviewStatus.DRAFT):
+        flash(_("Cette relecture ne peut pas être saisie ici."), "error")
+        return redirect(url_for("call_admin.application",
+                                application_id=assignment.application_id))
+    if request.method == "GET":
+        form = review_form(criteria, answers=reviewing.answers_of(review_obj), blank=True)
+    else:
+        form = review_form(criteria)
+        if form.validate_on_submit():
+            answers = answers_from(form, criteria)
+            errors = reviewing.check_answers(criteria, answers)
+            if errors:
+                show_answer_errors(form, errors)
+            else:
+                try:
+                    reviewing.save_review(_user(), assignment, answers, on_behalf=True)
+                    reviewing.submit_review(_user(), assignment, on_behalf=True)
+                except ServiceError as error:
+                    add_service_error(form, error)
+                else:
+                    db.session.commit()
+                    flash(_("La relecture papier est enregistrée au nom de %(name)s.",
+                            name=assignment.reviewer.name), "success")
+                    return redirect(url_for("call_admin.application",
+                                            application_id=assignment.application_id))
+    return render_template("calls/admin/enter_review.html", **_context(
+        assignment=assignment, application=assignment.application, criteria=criteria,
+        form=form))

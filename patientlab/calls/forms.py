@@ -1,0 +1,238 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from patientlab.core.forms import (
+    MultiCheckboxField,
+    TrimmedStringField,
+    TrimmedTextAreaField,
+    max_length,
+)
+
+from .models import COI_REASONS, CriterionKind, Decision, Visibility
+
+
+def _date(label, example="15/03/2027"):
+    return DateField(label, validators=[InputRequired(
+        message=_l("Indiquez une date, par exemple %(example)s.", example=example))])
+
+
+class CallForm(FlaskForm):
+    title = TrimmedStringField(
+        _l("Titre de l’appel"),
+        validators=[DataRequired(message=_l("Donnez un titre à l’appel, par exemple « Oncostarter "
+                                            "2027 – Expérience patient ».")), max_length(200)])
+    description = TrimmedTextAreaField(
+        _l("Présentation"),
+        validators=[DataRequired(message=_l("Présentez l’appel en quelques phrases.")),
+                    max_length(6000)])
+    eligibility = TrimmedTextAreaField(_l("Qui peut candidater"),
+                                       validators=[Optional(), max_length(4000)])
+    opens_on = _date(_l("Ouverture des candidatures"))
+    application_deadline_on = _date(_l("Dernier jour pour déposer une candidature"))
+    review_deadline_on = _date(_l("Dernier jour pour les relectures"))
+    response_deadline_on = _date(_l("Dernier jour pour les réponses des porteurs"))
+    results_on = _date(_l("Date des résultats"))
+    published = BooleanField(_l("Publier l’appel (il devient visible de tous)"))
+    submit = SubmitField(_l("Enregistrer l’appel"))
+
+
+class CriterionForm(FlaskForm):
+    label = TrimmedStringField(
+        _l("Question posée aux relecteurs"),
+        validators=[DataRequired(message=_l("Écrivez la question, par exemple « Le projet est-il "
+                                            "important pour les patients ? »")),
+                    max_length(300)])
+    help_text = TrimmedTextAreaField(_l("Aide affichée sous la question"),
+                                     validators=[Optional(), max_length(1000)])
+    kind = RadioField(_l("Type de réponse"), choices=list(CriterionKind.LABELS.items()),
+                      default=CriterionKind.SCALE,
+                      validators=[InputRequired(message=_l("Choisissez un type de réponse."))])
+    anchors = TrimmedTextAreaField(_l("Libellés de l’échelle, du plus faible au plus fort"),
+                                   validators=[Optional(), max_length(500)])
+    required = BooleanField(_l("Réponse obligatoire"), default=True)
+    comment_below = IntegerField(
+        _l("Commentaire obligatoire pour une note inférieure ou égale à"),
+        validators=[Optional(), NumberRange(min=1, max=5, message=_l("Un nombre entre 1 et 5."))])
+    visibility = RadioField(_l("Qui lit la réponse"), choices=list(Visibility.LABELS.items()),
+                            default=Visibility.SHARED,
+                            validators=[InputRequired(message=_l("Choisissez qui lit la "
+                                                                 "réponse."))])
+    submit = SubmitField(_l("Enregistrer la question"))
+
+
+class MoveForm(FlaskForm):
+    up = SubmitField(_l("Monter"))
+    down = SubmitField(_l("Descendre"))
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField(_l("Supprimer"))
+
+
+class ApplicationForm(FlaskForm):
+    title = TrimmedStringField(
+        _l("Titre du projet"),
+        validators=[DataRequired(message=_l("Donnez un titre au projet, par exemple « Mieux "
+                                            "dormir après un cancer du sein ».")),
+                    max_length(200)])
+    lay_summary = TrimmedTextAreaField(_l("Résumé pour les patients"),
+                                       validators=[Optional(), max_length(4000)])
+    scientific_summary = TrimmedTextAreaField(_l("Résumé scientifique"),
+                                              validators=[Optional(), max_length(6000)])
+    involvement_plan = TrimmedTextAreaField(_l("Comment les patients participent au projet"),
+                                            validators=[Optional(), max_length(4000)])
+    budget_summary = TrimmedTextAreaField(_l("Budget demandé et son usage"),
+                                          validators=[Optional(), max_length(3000)])
+    team = TrimmedTextAreaField(_l("Équipe"), validators=[Optional(), max_length(2000)])
+    attachment = FileField(_l("Document PDF"))
+    remove_attachment = BooleanField(_l("Supprimer le document joint"))
+    save = SubmitField(_l("Enregistrer le brouillon"))
+    check = SubmitField(_l("Vérifier la lisibilité du résumé"))
+    review = SubmitField(_l("Relire avant de déposer"))
+
+
+class SubmitApplicationForm(FlaskForm):
+    submit = SubmitField(_l("Déposer la candidature"))
+
+
+class InterestsForm(FlaskForm):
+    conflict = RadioField(
+        _l("Avez-vous un lien avec ce projet ou son équipe ?"),
+        choices=[("no", _l("Non, je n’ai aucun lien")),
+                 ("yes", _l("Oui, j’ai un lien (je ne relirai pas ce projet)"))],
+        validators=[InputRequired(message=_l("Répondez oui ou non."))])
+    reason = SelectField(_l("Quel lien ?"),
+                         choices=[("", _l("Choisir…")), *COI_REASONS.items()],
+                         validators=[Optional()])
+    details = TrimmedTextAreaField(_l("Précisions"), validators=[Optional(), max_length(1000)])
+    submit = SubmitField(_l("Enregistrer ma déclaration"))
+
+    def validate_reason(self, field):
+        if self.conflict.data == "yes" and not field.data:
+            raise ValidationError(_l("Choisissez le lien qui vous concerne."))
+
+
+class ScoreField(RadioField):
+    """A radio group whose values are integers, with our own error messages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("validators", [Optional()])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                self.data = None
+                self.process_errors.append(_l("Choisissez une des réponses proposées."))
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(_l("Choisissez une des réponses proposées."))
+
+
+def review_form(criteria, *, answers=None, blank: bool = False):
+    """``blank``: a new form filled from ``answers``; otherwise the posted data."""
+    """A form with one score group and one comment per criterion of the call."""
+
+    class ReviewForm(FlaskForm):
+        save = SubmitField(_l("Enregistrer le brouillon"))
+        check = SubmitField(_l("Relire avant d’envoyer"))
+        send = SubmitField(_l("Enregistrer et envoyer la relecture"))
+
+    for criterion in criteria:
+        if criterion.is_scored:
+            setattr(ReviewForm, f"score_{criterion.id}",
+                    ScoreField(criterion.label, choices=criterion.options()))
+        setattr(ReviewForm, f"comment_{criterion.id}", TrimmedTextAreaField(
+            _l("Votre commentaire") if criterion.is_scored else criterion.label,
+            validators=[Optional(), max_length(5000)]))
+    form = ReviewForm(formdata=None) if blank else ReviewForm()
+    if blank and answers:
+        for criterion_id, answer in answers.items():
+            score = getattr(form, f"score_{criterion_id}", None)
+            if score is not None:
+                score.data = answer.score
+            comment = getattr(form, f"comment_{criterion_id}", None)
+            if comment is not None:
+                comment.data = answer.comment
+    return form
+
+
+class SendReviewForm(FlaskForm):
+    submit = SubmitField(_l("Envoyer ma relecture"))
+
+
+class AssignForm(FlaskForm):
+    reviewers = MultiCheckboxField(_l("Relecteurs et relectrices à affecter"), coerce=int)
+    submit = SubmitField(_l("Affecter les personnes cochées"))
+
+
+class UnassignForm(FlaskForm):
+    submit = SubmitField(_l("Retirer"))
+
+
+class RephraseForm(FlaskForm):
+    message = TrimmedTextAreaField(
+        _l("Ce qu’il faudrait reformuler"),
+        validators=[DataRequired(message=_l("Écrivez ce qu’il faudrait reformuler, par exemple "
+                                            "« Le nom de votre médecin permet de vous "
+                                            "reconnaître. »")), max_length(2000)])
+    submit = SubmitField(_l("Demander une reformulation"))
+
+
+def comments_form(review, criteria, blank: bool = False):
+    class CommentsForm(FlaskForm):
+        submit = SubmitField(_l("Enregistrer les corrections"))
+
+    for criterion in criteria:
+        setattr(CommentsForm, f"comment_{criterion.id}", TrimmedTextAreaField(
+            criterion.label, validators=[Optional(), max_length(5000)]))
+    form = CommentsForm(prefix="corriger", formdata=None) if blank else \
+        CommentsForm(prefix="corriger")
+    if blank:
+        for criterion in criteria:
+            answer = review.answer_for(criterion.id)
+            getattr(form, f"comment_{criterion.id}").data = answer.comment if answer else ""
+    return form
+
+
+class ReleaseForm(FlaskForm):
+    submit = SubmitField(_l("Transmettre les relectures au porteur"))
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(_l("Décision du comité"), choices=list(Decision.LABELS.items()),
+                          validators=[InputRequired(message=_l("Choisissez la décision."))])
+    rationale = TrimmedTextAreaField(
+        _l("Explication publique de la décision"),
+        validators=[DataRequired(message=_l("Expliquez la décision en quelques phrases.")),
+                    max_length(3000)])
+    submit = SubmitField(_l("Enregistrer la décision et prévenir"))
+
+
+def response_form(feedback, application, blank: bool = False):
+    """One answer per released comment, and one to the whole review."""
+
+    class ResponseForm(FlaskForm):
+        general = TrimmedTextAreaField(_l("Votre réponse à l’ensemble des avis"),
+                                       validators=[Optional(), max_length(6000)])
+        submit = SubmitField(_l("Envoyer ma réponse"))
+
+    comment_ids = [answer.id for summary in feedback.criteria
+                   for _letter, answer in summary.comments]
+    for answer_id in comment_ids:
+        setattr(ResponseForm, f"response_{answer_id}", TrimmedTextAreaField(
+            _l("Ce que vous changez"), validators=[Optional(), max_length(3000)]))
+    form = ResponseForm(formdata=None) if blank else ResponseForm()
+    if blank:
+        form.general.data = application.response_general
+        for summary in feedback.criteria:
+            for _letter, answer in summary.comments:
+                getattr(form, f"response_{answer.id}").data = answer.response
+    return form

@@ -1,0 +1,279 @@
+"""« Expérience patient » calls: the call and its review form, applications,
+assignments of reviewers, reviews, the applicant's answers and the decision."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from patientlab.auth.models import User
+from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.extensions import db
+
+
+class CallState:
+    DRAFT = "draft"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    REVIEW = "review"
+    CLOSED = "closed"
+    LABELS = {DRAFT: _l("brouillon"), UPCOMING: _l("à venir"), OPEN: _l("ouvert"),
+              REVIEW: _l("en évaluation"), CLOSED: _l("clos")}
+
+
+class CriterionKind:
+    """Kinds of questions. Scored kinds are ordinal: a higher score is better."""
+
+    SCALE = "scale"      # 1 to 5, each level with a label
+    CHOICE = "choice"    # oui / en partie / non
+    QUALITY = "quality"  # excellent / bien / passable / insuffisant
+    TEXT = "text"        # free text only
+    LABELS = {SCALE: _l("Échelle de 1 à 5"), CHOICE: _l("Oui, en partie, non"),
+              QUALITY: _l("Excellent, bien, passable, insuffisant"),
+              TEXT: _l("Texte libre")}
+    SCORED = (SCALE, CHOICE, QUALITY)
+    CHOICES = {
+        CHOICE: [(3, _l("Oui")), (2, _l("En partie")), (1, _l("Non"))],
+        QUALITY: [(4, _l("Excellent")), (3, _l("Bien")), (2, _l("Passable")),
+                  (1, _l("Insuffisant"))],
+    }
+    DEFAULT_ANCHORS = [_l("Pas du tout"), _l("Un peu"), _l("Moyennement"), _l("Beaucoup"),
+                       _l("Tout à fait")]
+
+
+class Visibility:
+    SHARED = "shared"
+    CONFIDENTIAL = "confidential"
+    LABELS = {SHARED: _l("Partagé avec le porteur du projet"),
+              CONFIDENTIAL: _l("Confidentiel : coordination et comité seulement")}
+
+
+class ApplicationStatus:
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LABELS = {DRAFT: _l("brouillon"), SUBMITTED: _l("déposée")}
+
+
+class Decision:
+    FUNDED = "funded"
+    CONDITIONAL = "conditional"
+    NOT_FUNDED = "not_funded"
+    LABELS = {FUNDED: _l("Financé"), CONDITIONAL: _l("Financé sous conditions"),
+              NOT_FUNDED: _l("Non financé")}
+
+
+class AssignmentStatus:
+    PENDING = "pending"      # the reviewer has not yet declared their interests
+    ACCEPTED = "accepted"    # no conflict: the reviewer may review
+    CONFLICT = "conflict"    # conflict declared: no longer assigned
+    LABELS = {PENDING: _l("déclaration de liens d’intérêts attendue"),
+              ACCEPTED: _l("acceptée"), CONFLICT: _l("conflit d’intérêts déclaré")}
+
+
+class ReviewStatus:
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"    # the coordination asked the reviewer to rephrase
+    RELEASED = "released"    # shared with the applicant
+    LABELS = {DRAFT: _l("brouillon"), SUBMITTED: _l("envoyée"),
+              RETURNED: _l("à reformuler"), RELEASED: _l("transmise au porteur")}
+
+
+COI_REASONS = {
+    "knows_team": _l("Je connais personnellement l’équipe du projet"),
+    "same_place": _l("Je suis soigné·e ou je travaille dans le même établissement"),
+    "involved": _l("Je participe au projet ou à un projet concurrent"),
+    "other": _l("Autre lien"),
+}
+
+
+class Call(db.Model):
+    __tablename__ = "call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    # Instants in UTC. Deadlines are exclusive: the call accepts while now < deadline.
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    application_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    review_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    response_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    results_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    form_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="call", order_by="Criterion.position", cascade="all, delete-orphan",
+        lazy="selectin")
+
+    def state(self, now: datetime) -> str:
+        if self.published_at is None:
+            return CallState.DRAFT
+        if now < self.opens_at:
+            return CallState.UPCOMING
+        if now < self.application_deadline:
+            return CallState.OPEN
+        if now < self.results_at:
+            return CallState.REVIEW
+        return CallState.CLOSED
+
+    def accepts_applications(self, now: datetime) -> bool:
+        return self.state(now) == CallState.OPEN
+
+    @property
+    def is_form_frozen(self) -> bool:
+        return self.form_frozen_at is not None
+
+
+class Criterion(db.Model):
+    __tablename__ = "call_criterion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    help_text: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(10), default=CriterionKind.SCALE)
+    anchors: Mapped[str] = mapped_column(Text, default="")  # five labels, one per line
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A comment is required when the score is at or below this value (None: never).
+    comment_below: Mapped[int | None] = mapped_column(Integer)
+    visibility: Mapped[str] = mapped_column(String(12), default=Visibility.SHARED)
+
+    call: Mapped[Call] = relationship(back_populates="criteria")
+
+    @property
+    def is_scored(self) -> bool:
+        return self.kind in CriterionKind.SCORED
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility == Visibility.SHARED
+
+    @property
+    def max_score(self) -> int:
+        return {CriterionKind.SCALE: 5, CriterionKind.CHOICE: 3,
+                CriterionKind.QUALITY: 4}.get(self.kind, 0)
+
+    def options(self) -> list[tuple[int, str]]:
+        """(score, label), best first for choices; 1 to 5 for scales."""
+        if self.kind == CriterionKind.SCALE:
+            labels = [line.strip() for line in self.anchors.split("\n") if line.strip()]
+            if len(labels) != 5:
+                labels = [str(label) for label in CriterionKind.DEFAULT_ANCHORS]
+            return [(n, f"{n} – {labels[n - 1]}") for n in range(1, 6)]
+        return [(value, str(label)) for value, label in CriterionKind.CHOICES.get(self.kind, [])]
+
+    def score_label(self, score: int | None) -> str:
+        return dict(self.options()).get(score, "") if score is not None else ""
+
+
+class Application(db.Model):
+    __tablename__ = "call_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                 index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    lay_summary: Mapped[str] = mapped_column(Text, default="")
+    scientific_summary: Mapped[str] = mapped_column(Text, default="")
+    involvement_plan: Mapped[str] = mapped_column(Text, default="")
+    budget_summary: Mapped[str] = mapped_column(Text, default="")
+    team: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=ApplicationStatus.DRAFT, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optional PDF, stored outside static/ under a random name.
+    attachment_key: Mapped[str] = mapped_column(String(64), default="")
+    attachment_name: Mapped[str] = mapped_column(String(200), default="")
+    attachment_size: Mapped[int] = mapped_column(Integer, default=0)
+    feedback_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_general: Mapped[str] = mapped_column(Text, default="")
+    response_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision: Mapped[str] = mapped_column(String(12), default="")
+    decision_rationale: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    call: Mapped[Call] = relationship(lazy="joined")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ApplicationStatus.SUBMITTED
+
+
+class Assignment(db.Model):
+    __tablename__ = "review_assignment"
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("call_application.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                             index=True)
+    status: Mapped[str] = mapped_column(String(10), default=AssignmentStatus.PENDING)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    coi_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    coi_reason: Mapped[str] = mapped_column(String(20), default="")
+    coi_details: Mapped[str] = mapped_column(Text, default="")
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship(lazy="joined")
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id], lazy="joined")
+    review: Mapped["Review | None"] = relationship(back_populates="assignment", uselist=False,
+                                                   lazy="selectin")
+
+
+class Review(db.Model):
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("review_assignment.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=ReviewStatus.DRAFT, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_message: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    assignment: Mapped[Assignment] = relationship(back_populates="review")
+    answers: Mapped[list["ReviewAnswer"]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", lazy="selectin")
+
+    def answer_for(self, criterion_id: int) -> "ReviewAnswer | None":
+        return next((a for a in self.answers if a.criterion_id == criterion_id), None)
+
+
+class ReviewAnswer(db.Model):
+    __tablename__ = "review_answer"
+    __table_args__ = (UniqueConstraint("review_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("call_criterion.id",
+                                                         ondelete="CASCADE"), index=True)
+    score: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # The applicant's answer to this comment (« vous avez dit, nous avons fait »).
+    response: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="answers")
+

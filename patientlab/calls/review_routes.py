@@ -1,0 +1,168 @@
+"""The reviewer's pages (/relectures/): assignments, conflicts of interest, the
+review form beside the application, the check page, the large-print version."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.forms import add_service_error
+from patientlab.core.models import utcnow
+from patientlab.core.security import Role, roles_required
+from patientlab.extensions import db
+
+from . import reviewing
+from . import services as svc
+from .forms import InterestsForm, SendReviewForm, review_form
+from .models import AssignmentStatus, Decision, ReviewStatus
+
+bp = Blueprint("reviews", __name__, url_prefix="/relectures")
+REVIEWERS = (*Role.REVIEWERS, Role.ADMIN)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def answers_from(form, criteria) -> dict[int, reviewing.AnswerData]:
+    answers = {}
+    for criterion in criteria:
+        score = getattr(form, f"score_{criterion.id}", None)
+        comment = getattr(form, f"comment_{criterion.id}")
+        answers[criterion.id] = reviewing.AnswerData(
+            score=score.data if score is not None else None, comment=comment.data or "")
+    return answers
+
+
+def show_answer_errors(form, errors) -> None:
+    for criterion_id, problems in errors.items():
+        for kind, message in problems.items():
+            field = getattr(form, f"{kind}_{criterion_id}", None)
+            if field is not None:
+                field.errors = [*field.errors, str(message)]
+
+
+@bp.route("/")
+@roles_required(*REVIEWERS)
+def index():
+    assignments = reviewing.reviewer_assignments(_user())
+    now = utcnow()
+    return render_template("calls/reviews/index.html", assignments=assignments, now=now,
+                           Status=AssignmentStatus, ReviewStatus=ReviewStatus,
+                           last_day=svc.last_day, Decision=Decision)
+
+
+def _review_page(assignment, form=None, interests_form=None, status=200):
+    now = utcnow()
+    application = assignment.application
+    criteria = application.call.criteria
+    review = assignment.review
+    if form is None and assignment.status == AssignmentStatus.ACCEPTED:
+        form = review_form(criteria, answers=reviewing.answers_of(review), blank=True)
+    feedback = reviewing.feedback_for(application) \
+        if reviewing.can_see_feedback(_user(), assignment) else None
+    return render_template(
+        "calls/reviews/review.html", assignment=assignment, application=application,
+        call=application.call, criteria=criteria, review=review, form=form,
+        interests_form=interests_form or InterestsForm(formdata=None),
+        open=reviewing.review_open(assignment, now), feedback=feedback, now=now,
+        Status=AssignmentStatus, ReviewStatus=ReviewStatus, Decision=Decision,
+        last_day=svc.last_day, my_letter=_my_letter(feedback, review)), status
+
+
+def _my_letter(feedback, review):
+    if feedback is None or review is None:
+        return None
+    return next((letter for letter, r in feedback.reviews if r.id == review.id), None)
+
+
+@bp.route("/<int:assignment_id>", methods=["GET", "POST"])
+@roles_required(*REVIEWERS)
+def detail(assignment_id):
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        return _review_page(assignment)
+    criteria = assignment.application.call.criteria
+    form = review_form(criteria)
+    if not form.is_submitted():
+        return _review_page(assignment)
+    if not form.validate_on_submit():
+        return _review_page(assignment, form)
+    try:
+        reviewing.save_review(_user(), assignment, answers_from(form, criteria))
+    except ServiceError as error:
+        add_service_error(form, error)
+        return _review_page(assignment, form)
+    db.session.commit()
+    if form.check.data or form.send.data:
+        errors = reviewing.check_answers(criteria, answers_from(form, criteria))
+        if errors:
+            show_answer_errors(form, errors)
+            form.form_errors.append(_("Votre brouillon est enregistré, mais des réponses "
+                                      "manquent avant de pouvoir l’envoyer."))
+            return _review_page(assignment, form)
+        return redirect(url_for("reviews.confirm", assignment_id=assignment.id))
+    flash(_("Brouillon enregistré. Vous pouvez reprendre plus tard, jusqu’à la date limite."),
+          "success")
+    return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+
+
+@bp.route("/<int:assignment_id>/interets", methods=["POST"])
+@roles_required(*REVIEWERS)
+def interests(assignment_id):
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    form = InterestsForm()
+    if form.validate_on_submit():
+        conflict = form.conflict.data == "yes"
+        try:
+            reviewing.declare_interests(_user(), assignment, conflict=conflict,
+                                        reason=form.reason.data or "",
+                                        details=form.details.data or "")
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            if conflict:
+                flash(_("Merci. Vous ne relirez pas ce projet ; la coordination est "
+                        "prévenue."), "success")
+                return redirect(url_for("reviews.index"))
+            flash(_("Merci. Vous pouvez commencer la relecture."), "success")
+            return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+    return _review_page(assignment, interests_form=form)
+
+
+@bp.route("/<int:assignment_id>/verifier", methods=["GET", "POST"])
+@roles_required(*REVIEWERS)
+def confirm(assignment_id):
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    if assignment.status != AssignmentStatus.ACCEPTED or assignment.review is None:
+        return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+    form = SendReviewForm()
+    if form.validate_on_submit():
+        try:
+            reviewing.submit_review(_user(), assignment)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Merci ! Votre relecture est envoyée. Vous pouvez encore la modifier "
+                    "jusqu’à la date limite."), "success")
+            return redirect(url_for("reviews.index"))
+    criteria = assignment.application.call.criteria
+    return render_template(
+        "calls/reviews/confirm.html", assignment=assignment, form=form, criteria=criteria,
+        review=assignment.review, application=assignment.application,
+        errors=reviewing.check_answers(criteria, reviewing.answers_of(assignment.review)),
+        open=reviewing.review_open(assignment, utcnow()), last_day=svc.last_day)
+
+
+@bp.route("/<int:assignment_id>/imprimer")
+@roles_required(*REVIEWERS)
+def print_version(assignment_id):
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    if assignment.status == AssignmentStatus.PENDING:
+        abort(403)
+    return render_template("calls/reviews/print.html", assignment=assignment,
+                           application=assignment.application, call=assignment.application.call,
+                           criteria=assignment.application.call.criteria,
+                           last_day=svc.last_day)

@@ -1,0 +1,240 @@
+"""Public call pages and the applicant's pages (/candidatures/)."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.forms import add_service_error
+from patientlab.core.models import utcnow
+from patientlab.core.security import Role, roles_required
+from patientlab.extensions import db
+
+from . import reviewing
+from . import services as svc
+from .forms import ApplicationForm, SubmitApplicationForm, response_form
+from .models import ApplicationStatus, CallState, Decision
+
+bp = Blueprint("calls", __name__)
+applications = Blueprint("applications", __name__, url_prefix="/candidatures")
+
+APPLICANTS = (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
+UPLOAD_ENDPOINTS = ("applications.new", "applications.edit")
+
+
+def _user():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+# --- Public ------------------------------------------------------------------------
+
+
+@bp.route("/appels/")
+def index():
+    return render_template("calls/index.html", calls=svc.list_public_calls(), now=utcnow())
+
+
+@bp.route("/appels/<int:call_id>")
+def detail(call_id):
+    user = _user()
+    call = svc.get_call_or_404(call_id, user)
+    mine = [a for a in svc.applications_of(user) if a.call_id == call.id] if user else []
+    return render_template("calls/detail.html", call=call, now=utcnow(), mine=mine,
+                           can_apply=svc.can_apply(user), State=CallState,
+                           last_day=svc.last_day, day=svc.paris_day)
+
+
+# --- Applicant ---------------------------------------------------------------------
+
+
+@applications.route("/")
+@roles_required(*APPLICANTS)
+def mine():
+    return render_template("calls/applications/mine.html",
+                           applications=svc.applications_of(_user()), now=utcnow(),
+                           Status=ApplicationStatus, Decision=Decision)
+
+
+def _data(form) -> svc.ApplicationData:
+    return svc.ApplicationData(
+        title=form.title.data or "", lay_summary=form.lay_summary.data or "",
+        scientific_summary=form.scientific_summary.data or "",
+        involvement_plan=form.involvement_plan.data or "",
+        budget_summary=form.budget_summary.data or "", team=form.team.data or "")
+
+
+def _edit_page(form, call, application=None, analysis=None, status=200):
+    if analysis is None and application is not None and application.lay_summary:
+        analysis = svc.lay_summary_readability(application.lay_summary)
+    return render_template("calls/applications/edit.html", form=form, call=call,
+                           application=application, analysis=analysis,
+                           last_day=svc.last_day), status
+
+
+def _save_attachment(form, application) -> bool:
+    """Store or remove the PDF; False (with a field error) when the file is refused."""
+    upload = form.attachment.data
+    try:
+        if form.remove_attachment.data:
+            svc.delete_attachment(_user(), application)
+        if upload is not None and getattr(upload, "filename", ""):
+            svc.store_attachment(_user(), application, upload.stream, upload.filename)
+    except ServiceError as error:
+        add_service_error(form, error)
+        return False
+    return True
+
+
+def _after_save(form, application):
+    if form.check.data:
+        flash(_("Brouillon enregistré. La lisibilité du résumé est calculée ci-dessous."),
+              "success")
+        return redirect(url_for("applications.edit", application_id=application.id)
+                        + "#lisibilite")
+    if form.review.data:
+        return redirect(url_for("applications.confirm", application_id=application.id))
+    flash(_("Brouillon enregistré. Vous pouvez y revenir quand vous voulez jusqu’à la date "
+            "limite."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@applications.route("/nouvelle/<int:call_id>", methods=["GET", "POST"])
+@roles_required(*APPLICANTS)
+def new(call_id):
+    call = svc.get_call_or_404(call_id, _user())
+    form = ApplicationForm()
+    if not call.accepts_applications(utcnow()):
+        flash(_("Cet appel n’accepte pas de candidature en ce moment."), "error")
+        return redirect(url_for("calls.detail", call_id=call.id))
+    if form.validate_on_submit():
+        try:
+            application = svc.create_application(_user(), call, _data(form))
+        except ServiceError as error:
+            add_service_error(form, error)
+            return _edit_page(form, call)
+        if not _save_attachment(form, application):
+            db.session.rollback()
+            return _edit_page(form, call)
+        db.session.commit()
+        return _after_save(form, application)
+    analysis = svc.lay_summary_readability(form.lay_summary.data or "") \
+        if form.is_submitted() and form.lay_summary.data else None
+    return _edit_page(form, call, analysis=analysis)
+
+
+@applications.route("/<int:application_id>/modifier", methods=["GET", "POST"])
+@roles_required(*APPLICANTS)
+def edit(application_id):
+    application = svc.get_own_application(application_id, _user())
+    if application.owner_id != current_user.id:
+        abort(403)  # the coordination reads applications, it does not write them
+    if not svc.can_edit_application(application):
+        flash(_("La date limite est passée : la candidature ne peut plus être modifiée."),
+              "info")
+        return redirect(url_for("applications.detail", application_id=application.id))
+    if request.method == "GET":
+        form = ApplicationForm(formdata=None, obj=application)
+        return _edit_page(form, application.call, application)
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        try:
+            svc.update_application(_user(), application, _data(form))
+        except ServiceError as error:
+            add_service_error(form, error)
+            return _edit_page(form, application.call, application)
+        if not _save_attachment(form, application):
+            db.session.rollback()
+            return _edit_page(form, application.call, application)
+        db.session.commit()
+        return _after_save(form, application)
+    return _edit_page(form, application.call, application)
+
+
+@applications.route("/<int:application_id>/verifier", methods=["GET", "POST"])
+@roles_required(*APPLICANTS)
+def confirm(application_id):
+    application = svc.get_own_application(application_id, _user())
+    if application.owner_id != current_user.id:
+        abort(403)
+    form = SubmitApplicationForm()
+    if form.validate_on_submit():
+        try:
+            svc.submit_application(_user(), application)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre candidature est déposée. Vous pouvez encore la modifier jusqu’à la "
+                    "date limite."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    return render_template("calls/applications/confirm.html", application=application,
+                           form=form, missing=svc.missing_parts(application),
+                           editable=svc.can_edit_application(application),
+                           last_day=svc.last_day)
+
+
+def _detail_page(application, form=None, status=200):
+    now = utcnow()
+    feedback = reviewing.feedback_for(application)
+    can_respond = application.owner_id == current_user.id and \
+        reviewing.can_respond(application, now)
+    if form is None and can_respond:
+        form = response_form(feedback, application, blank=True)
+    return render_template(
+        "calls/applications/detail.html", application=application, call=application.call,
+        feedback=feedback, form=form, can_respond=can_respond, now=now,
+        editable=svc.can_edit_application(application, now), Decision=Decision,
+        last_day=svc.last_day), status
+
+
+@applications.route("/<int:application_id>", endpoint="detail")
+@roles_required(*APPLICANTS)
+def application_detail(application_id):
+    return _detail_page(svc.get_own_application(application_id, _user()))
+
+
+@applications.route("/<int:application_id>/reponse", methods=["POST"])
+@roles_required(*APPLICANTS)
+def respond(application_id):
+    application = svc.get_own_application(application_id, _user())
+    if application.owner_id != current_user.id:
+        abort(403)
+    feedback = reviewing.feedback_for(application)
+    form = response_form(feedback, application)
+    if form.validate_on_submit():
+        per_comment = {int(name.removeprefix("response_")): field.data or ""
+                       for name, field in form._fields.items() if name.startswith("response_")}
+        try:
+            reviewing.respond(_user(), application, form.general.data or "", per_comment)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre réponse est enregistrée. Les relecteurs sont prévenus et peuvent "
+                    "la lire."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id)
+                            + "#reponse")
+    return _detail_page(application, form)
+
+
+@applications.route("/<int:application_id>/document")
+@login_required
+def attachment(application_id):
+    application = svc.get_application_or_404(application_id)
+    if not svc.can_read_application(_user(), application):
+        abort(403)
+    path = svc.attachment_path(application)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=application.attachment_name, max_age=0)
+

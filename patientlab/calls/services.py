@@ -1,0 +1,475 @@
+"""Calls and applications: who may see and change them, the call's timeline and
+review form, applications drafted and submitted before the deadline, PDF attachments.
+
+Reviews, feedback and decisions are in ``reviewing.py``. Services flush and never
+commit; the request commits once.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from patientlab.auth.models import User
+from patientlab.auth.services import ServiceError
+from patientlab.core import audit
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import plain_text
+from patientlab.core.security import Role
+from patientlab.core.text import readability
+from patientlab.extensions import db
+
+from .models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallState,
+    Criterion,
+    CriterionKind,
+    Visibility,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+COORDINATION = (Role.COORDINATOR, Role.ADMIN)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def is_coordinator(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and user.has_any_role(COORDINATION))
+
+
+def ensure_coordinator(user) -> None:
+    if not is_coordinator(user):
+        raise PermissionError("coordination only")
+
+
+# --- Dates: a call's days are Paris days -------------------------------------------
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(ZoneInfo("UTC"))
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after ``day`` in Paris: a deadline on ``day`` is exclusive of it."""
+    return start_of_day(day + timedelta(days=1))
+
+
+def last_day(deadline: datetime) -> date:
+    """The last day included before an exclusive deadline."""
+    return (deadline - timedelta(microseconds=1)).astimezone(PARIS).date()
+
+
+def paris_day(moment: datetime) -> date:
+    return moment.astimezone(PARIS).date()
+
+
+# --- Calls ---------------------------------------------------------------------------
+
+
+def list_public_calls(now: datetime | None = None) -> list[Call]:
+    now = now or utcnow()
+    calls = db.session.scalars(select(Call).where(Call.published_at.is_not(None))
+                               .order_by(Call.opens_at.desc())).all()
+    order = {CallState.OPEN: 0, CallState.UPCOMING: 1, CallState.REVIEW: 2, CallState.CLOSED: 3}
+    return sorted(calls, key=lambda c: order[c.state(now)])
+
+
+def list_all_calls() -> list[Call]:
+    return list(db.session.scalars(select(Call).order_by(Call.opens_at.desc())))
+
+
+def get_call_or_404(call_id: int, user=None) -> Call:
+    call = db.session.get(Call, call_id)
+    if call is None or (call.published_at is None and not is_coordinator(user)):
+        abort(404)
+    return call
+
+
+@dataclass
+class CallData:
+    title: str
+    description: str
+    eligibility: str
+    opens_on: date
+    application_deadline_on: date
+    review_deadline_on: date
+    response_deadline_on: date
+    results_on: date
+    published: bool = False
+
+
+def check_timeline(data: CallData) -> list[ServiceError]:
+    """Each date after the one before: open ≤ deadline < reviews < answers < results."""
+    errors = []
+    if data.application_deadline_on < data.opens_on:
+        errors.append(ServiceError(_l("La date limite de dépôt doit venir après l’ouverture."),
+                                   field="application_deadline_on"))
+    if data.review_deadline_on <= data.application_deadline_on:
+        errors.append(ServiceError(_l("La fin des relectures doit venir après la date limite "
+                                      "de dépôt."), field="review_deadline_on"))
+    if data.response_deadline_on <= data.review_deadline_on:
+        errors.append(ServiceError(_l("La date limite des réponses des porteurs doit venir "
+                                      "après la fin des relectures."),
+                                   field="response_deadline_on"))
+    if data.results_on <= data.response_deadline_on:
+        errors.append(ServiceError(_l("Les résultats doivent venir après la date limite des "
+                                      "réponses."), field="results_on"))
+    return errors
+
+
+def save_call(actor: User, call: Call | None, data: CallData) -> Call:
+    ensure_coordinator(actor)
+    errors = check_timeline(data)
+    if errors:
+        raise errors[0]
+    creating = call is None
+    if creating:
+        call = Call(created_by_id=actor.id, criteria=default_criteria())
+        db.session.add(call)
+    call.title = plain_text(data.title)
+    call.description = plain_text(data.description, multiline=True)
+    call.eligibility = plain_text(data.eligibility, multiline=True)
+    call.opens_at = start_of_day(data.opens_on)
+    call.application_deadline = end_of_day(data.application_deadline_on)
+    call.review_deadline = end_of_day(data.review_deadline_on)
+    call.response_deadline = end_of_day(data.response_deadline_on)
+    call.results_at = start_of_day(data.results_on)
+    if data.published and call.published_at is None:
+        call.published_at = utcnow()
+    elif not data.published:
+        if call.published_at is not None and _application_count(call) > 0:
+            raise ServiceError(_l("Des candidatures existent déjà : l’appel reste publié."),
+                               field="published")
+        call.published_at = None
+    call.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "call.created" if creating else "call.updated", call,
+                 summary=call.title)
+    return call
+
+
+def _application_count(call: Call) -> int:
+    return db.session.scalar(select(func.count()).select_from(Application)
+                             .where(Application.call_id == call.id)) or 0
+
+
+def default_criteria() -> list[Criterion]:
+    """Questions public reviewers are asked at NIHR and PCORI, in plain French."""
+    shared, confidential = Visibility.SHARED, Visibility.CONFIDENTIAL
+    rows = [
+        (str(_l("Le projet est-il important pour les patients et leurs proches ?")),
+         str(_l("Pensez à votre expérience : la question posée compte-t-elle dans la vie des "
+                "personnes malades et de leur entourage ?")), CriterionKind.SCALE, True, 2,
+         shared),
+        (str(_l("Le projet peut-il apporter un bénéfice durable aux patients ?")),
+         str(_l("Si le projet réussit, qu’est-ce qui changera pour les patients, et pour "
+                "combien de temps ?")), CriterionKind.SCALE, True, 2, shared),
+        (str(_l("Qui risque d’être laissé de côté ?")),
+         str(_l("Personnes âgées, éloignées des lieux de soin, qui parlent peu le français, "
+                "en situation de handicap ou de précarité… Le projet pense-t-il à elles ?")),
+         CriterionKind.TEXT, True, None, shared),
+        (str(_l("Les patients sont-ils bien impliqués dans le projet ?")),
+         str(_l("Des patients ont-ils participé à la préparation ? Auront-ils un vrai rôle "
+                "pendant le projet, et seront-ils dédommagés ?")), CriterionKind.SCALE, True, 2,
+         shared),
+        (str(_l("Le résumé pour les patients est-il clair ?")),
+         str(_l("Avez-vous compris le résumé sans aide ? Les mots techniques sont-ils "
+                "expliqués ?")), CriterionKind.QUALITY, True, 2, shared),
+        (str(_l("Les contraintes pour les participants sont-elles acceptables ?")),
+         str(_l("Déplacements, examens, temps, fatigue, questions éthiques : est-ce "
+                "raisonnable pour des personnes malades ?")), CriterionKind.CHOICE, True, 2,
+         shared),
+        (str(_l("Votre avis global sur le projet")),
+         str(_l("Recommanderiez-vous de financer ce projet ?")), CriterionKind.SCALE, True, 2,
+         shared),
+        (str(_l("Commentaire confidentiel pour le comité")),
+         str(_l("Ce que vous voulez dire au comité sans que le porteur du projet le lise.")),
+         CriterionKind.TEXT, False, None, confidential),
+    ]
+    return [Criterion(position=i, label=label, help_text=help_text, kind=kind,
+                      required=required, comment_below=below, visibility=visibility,
+                      anchors="\n".join(str(a) for a in CriterionKind.DEFAULT_ANCHORS)
+                      if kind == CriterionKind.SCALE else "")
+            for i, (label, help_text, kind, required, below, visibility) in enumerate(rows)]
+
+
+# --- The review form (criteria) ---------------------------------------------------------
+
+
+@dataclass
+class CriterionData:
+    label: str
+    help_text: str
+    kind: str
+    anchors: str
+    required: bool
+    comment_below: int | None
+    visibility: str
+
+
+def _ensure_form_editable(call: Call) -> None:
+    if call.is_form_frozen:
+        raise ServiceError(_l("La grille ne peut plus changer : une relecture a déjà été "
+                              "envoyée avec elle."))
+
+
+def get_criterion_or_404(call: Call, criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.call_id != call.id:
+        abort(404)
+    return criterion
+
+
+def save_criterion(actor: User, call: Call, criterion: Criterion | None,
+                   data: CriterionData) -> Criterion:
+    ensure_coordinator(actor)
+    _ensure_form_editable(call)
+    if data.kind not in CriterionKind.LABELS:
+        raise ServiceError(_l("Choisissez un type de question."), field="kind")
+    anchors = [plain_text(line) for line in data.anchors.split("\n") if line.strip()]
+    if data.kind == CriterionKind.SCALE and anchors and len(anchors) != 5:
+        raise ServiceError(_l("Donnez exactement 5 libellés, un par ligne, du plus faible au "
+                              "plus fort."), field="anchors")
+    creating = criterion is None
+    if creating:
+        criterion = Criterion(call_id=call.id, position=len(call.criteria))
+        call.criteria.append(criterion)
+    criterion.label = plain_text(data.label)
+    criterion.help_text = plain_text(data.help_text, multiline=True)
+    criterion.kind = data.kind
+    criterion.anchors = "\n".join(anchors) if data.kind == CriterionKind.SCALE else ""
+    criterion.required = data.required
+    criterion.comment_below = data.comment_below if data.kind in CriterionKind.SCORED else None
+    criterion.visibility = (data.visibility if data.visibility in Visibility.LABELS
+                            else Visibility.SHARED)
+    db.session.flush()
+    audit.record(actor, "call.criterion_added" if creating else "call.criterion_changed",
+                 call, summary=criterion.label)
+    return criterion
+
+
+def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
+    ensure_coordinator(actor)
+    _ensure_form_editable(call)
+    call.criteria.remove(criterion)
+    for position, row in enumerate(call.criteria):
+        row.position = position
+    db.session.flush()
+    audit.record(actor, "call.criterion_removed", call, summary=criterion.label)
+
+
+def move_criterion(actor: User, call: Call, criterion: Criterion, step: int) -> None:
+    ensure_coordinator(actor)
+    _ensure_form_editable(call)
+    rows = list(call.criteria)
+    index = rows.index(criterion)
+    target = index + step
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+        for position, row in enumerate(rows):
+            row.position = position
+        call.criteria.sort(key=lambda row: row.position)
+        db.session.flush()
+
+
+# --- Applications ------------------------------------------------------------------------
+
+
+def can_apply(user) -> bool:
+    return bool(user is not None and user.is_authenticated
+                and user.has_any_role((Role.RESEARCHER, *COORDINATION)))
+
+
+def get_application_or_404(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+def get_own_application(application_id: int, user) -> Application:
+    """For the applicant's pages: the owner (and the coordination) only."""
+    application = get_application_or_404(application_id)
+    if application.owner_id != user.id and not is_coordinator(user):
+        abort(403)
+    return application
+
+
+def applications_of(user: User) -> list[Application]:
+    return list(db.session.scalars(select(Application).where(Application.owner_id == user.id)
+                                   .order_by(Application.created_at.desc())))
+
+
+@dataclass
+class ApplicationData:
+    title: str
+    lay_summary: str = ""
+    scientific_summary: str = ""
+    involvement_plan: str = ""
+    budget_summary: str = ""
+    team: str = ""
+
+
+REQUIRED_PARTS = {
+    "title": _l("le titre"),
+    "lay_summary": _l("le résumé pour les patients"),
+    "scientific_summary": _l("le résumé scientifique"),
+    "involvement_plan": _l("l’implication des patients"),
+    "budget_summary": _l("le budget"),
+    "team": _l("l’équipe"),
+}
+
+
+def can_edit_application(application: Application, now: datetime | None = None) -> bool:
+    return application.call.accepts_applications(now or utcnow())
+
+
+def _deadline_error(call: Call, now: datetime) -> ServiceError:
+    if now < call.opens_at:
+        return ServiceError(_l("L’appel n’est pas encore ouvert."))
+    return ServiceError(_l("La date limite de dépôt est passée : la candidature ne peut plus "
+                           "être modifiée ni déposée. Votre brouillon reste enregistré."))
+
+
+def create_application(user: User, call: Call, data: ApplicationData,
+                       now: datetime | None = None) -> Application:
+    now = now or utcnow()
+    if not can_apply(user):
+        raise PermissionError("researchers only")
+    if not call.accepts_applications(now):
+        raise _deadline_error(call, now)
+    application = Application(call_id=call.id, owner_id=user.id, title="")
+    application.call = call
+    _apply(application, data)
+    db.session.add(application)
+    db.session.flush()
+    audit.record(user, "application.created", application, summary=application.title)
+    return application
+
+
+def _apply(application: Application, data: ApplicationData) -> None:
+    application.title = plain_text(data.title)
+    for name in ("lay_summary", "scientific_summary", "involvement_plan", "budget_summary",
+                 "team"):
+        setattr(application, name, plain_text(getattr(data, name), multiline=True))
+    application.updated_at = utcnow()
+
+
+def update_application(user: User, application: Application, data: ApplicationData,
+                       now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if application.owner_id != user.id:
+        raise PermissionError("owner only")
+    if not can_edit_application(application, now):
+        raise _deadline_error(application.call, now)
+    _apply(application, data)
+    db.session.flush()
+
+
+def missing_parts(application: Application) -> list[str]:
+    return [str(label) for name, label in REQUIRED_PARTS.items()
+            if not getattr(application, name).strip()]
+
+
+def submit_application(user: User, application: Application,
+                       now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if application.owner_id != user.id:
+        raise PermissionError("owner only")
+    if not can_edit_application(application, now):
+        raise _deadline_error(application.call, now)
+    missing = missing_parts(application)
+    if missing:
+        raise ServiceError(_l("Complétez d’abord : %(parts)s.", parts=", ".join(missing)))
+    first = application.submitted_at is None
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    db.session.flush()
+    audit.record(user, "application.submitted" if first else "application.resubmitted",
+                 application, summary=application.title)
+
+
+def lay_summary_readability(text: str):
+    return readability(plain_text(text, multiline=True))
+
+
+# --- Attachments: PDF only, outside static/, served to allowed people only ------------------
+
+
+def upload_dir() -> Path:
+    folder = Path(current_app.config.get("UPLOAD_DIR") or
+                  Path(current_app.instance_path) / "uploads")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def attachment_path(application: Application) -> Path | None:
+    if not application.attachment_key:
+        return None
+    return upload_dir() / f"{application.attachment_key}.pdf"
+
+
+def store_attachment(user: User, application: Application, stream, filename: str,
+                     now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if application.owner_id != user.id:
+        raise PermissionError("owner only")
+    if not can_edit_application(application, now):
+        raise _deadline_error(application.call, now)
+    data = stream.read(ATTACHMENT_MAX_BYTES + 1)
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ServiceError(_l("Le fichier dépasse 10 Mo. Réduisez-le (par exemple en "
+                              "l’enregistrant en « PDF optimisé ») puis envoyez-le à nouveau."),
+                           field="attachment")
+    if not data.startswith(b"%PDF-"):
+        raise ServiceError(_l("Le fichier n’est pas un PDF. Enregistrez votre document au "
+                              "format PDF puis envoyez-le à nouveau."), field="attachment")
+    remove_attachment_file(application)
+    application.attachment_key = secrets.token_hex(16)
+    name = plain_text(Path(filename or "").name)[:150] or "piece-jointe.pdf"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    application.attachment_name = name
+    application.attachment_size = len(data)
+    attachment_path(application).write_bytes(data)
+    db.session.flush()
+
+
+def remove_attachment_file(application: Application) -> None:
+    path = attachment_path(application)
+    if path is not None and path.exists():
+        path.unlink()
+    application.attachment_key = ""
+    application.attachment_name = ""
+    application.attachment_size = 0
+
+
+def delete_attachment(user: User, application: Application, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if application.owner_id != user.id:
+        raise PermissionError("owner only")
+    if not can_edit_application(application, now):
+        raise _deadline_error(application.call, now)
+    remove_attachment_file(application)
+    db.session.flush()
+
+
+def can_read_application(user, application: Application) -> bool:
+    """The applicant, the coordination, and reviewers assigned without conflict."""
+    from .models import Assignment
+
+    if user is None or not user.is_authenticated:
+        return False
+    if application.owner_id == user.id or is_coordinator(user):
+        return True
+    return db.session.scalar(
+        select(func.count()).select_from(Assignment)
+        .where(Assignment.application_id == application.id, Assignment.reviewer_id == user.id,
+               Assignment.status != "conflict")) > 0
