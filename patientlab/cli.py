@@ -89,12 +89,16 @@ def reminders():
 
 @reminders.command("send")
 def reminders_send():
-    """Remind confirmed people of « Parle-Moi » evenings within 48 hours (safe to re-run)."""
+    """Remind people of evenings within 48 hours and reviewers 3 days before a review
+    deadline (safe to re-run: each reminder is sent once)."""
+    from patientlab.calls.reviewing import send_review_reminders
     from patientlab.events.services import send_reminders
 
     sent = send_reminders()
+    reviews = send_review_reminders()
     db.session.commit()
     click.echo(f"event reminders queued: {sent}")
+    click.echo(f"review reminders queued: {reviews}")
 
 
 @click.group("events")

@@ -214,7 +214,7 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
     plan = [
         (apps[1][0], martine, AssignmentStatus.ACCEPTED, ReviewStatus.DRAFT),
         (apps[1][0], karim, AssignmentStatus.PENDING, None),
-        (apps[1][0], sylvie, AssignmentStatus.ACCEPTED, ReviewStatus.SUBMITTED),
+        (apps[1][0], sylvie, AssignmentStatus.ACCEPTED, ReviewStatus.RELEASED),
         (apps[1][1], martine, AssignmentStatus.PENDING, None),
         (apps[1][1], helene, AssignmentStatus.ACCEPTED, ReviewStatus.SUBMITTED),
         (apps[1][1], jacques, AssignmentStatus.ACCEPTED, ReviewStatus.SUBMITTED),
@@ -233,5 +233,7 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
             if review_status == ReviewStatus.DRAFT:
                 for answer in review.answers[3:]:
                     answer.score, answer.comment = None, ""
+    # Sylvie's review is already passed on: Dr Morel can answer it.
+    apps[1][0].feedback_released_at = now - timedelta(days=1)
     db.session.flush()
     return len(calls)

@@ -66,7 +66,8 @@ def test_text_spacing_preference_uses_the_wcag_values_without_overflow(new_conte
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
     page.goto(base_url + "/compte/preferences")
     page.check("#wide_spacing")
-    page.click("text=Enregistrer mes préférences")
+    with page.expect_navigation():  # read the styles of the page after saving, not before
+        page.click("text=Enregistrer mes préférences")
     style = page.evaluate("""() => {
         const s = getComputedStyle(document.body);
         return {size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight),
@@ -89,7 +90,8 @@ def test_preferences_are_visible_in_computed_styles(new_context, base_url):
     page.check("#text_size-2")
     page.check("#high_contrast")
     page.check("#dyslexia_font")
-    page.click("text=Enregistrer mes préférences")
+    with page.expect_navigation():
+        page.click("text=Enregistrer mes préférences")
     page.goto(base_url + "/")
     styled = page.evaluate("""async () => {
         const loaded = await document.fonts.load('1em OpenDyslexic');

@@ -37,7 +37,8 @@ def test_register_login_preferences_logout_without_javascript(
     page.check("#text_size-1")
     page.check("#wide_spacing")
     page.check("#reduced_motion")
-    page.click("text=Enregistrer mes préférences")
+    with page.expect_navigation():
+        page.click("text=Enregistrer mes préférences")
     classes = page.evaluate("document.documentElement.className")
     assert re.search(r"\bpl-text-125\b", classes)
     assert "pl-spacing" in classes

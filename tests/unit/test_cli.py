@@ -108,8 +108,22 @@ def test_reminders_send_is_idempotent(app):
     events.register(event.id, events.RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
     db.session.commit()
-    assert "queued: 1" in _run(app, "reminders", "send").output
-    assert "queued: 0" in _run(app, "reminders", "send").output
+    assert "event reminders queued: 1" in _run(app, "reminders", "send").output
+    assert "event reminders queued: 0" in _run(app, "reminders", "send").output
+
+
+def test_reminders_send_reminds_reviewers_three_days_before_the_deadline(app):
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+    from tests.factories import make_application, make_assignment, make_call
+
+    call = make_call(state="review")
+    call.review_deadline = utcnow() + timedelta(days=2)
+    make_assignment(make_application(call=call))
+    db.session.commit()
+    assert "review reminders queued: 1" in _run(app, "reminders", "send").output
+    assert "review reminders queued: 0" in _run(app, "reminders", "send").output
 
 
 def test_events_purge_uses_the_configured_delay(app):
