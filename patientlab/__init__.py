@@ -156,6 +156,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(call_admin_bp)
+    from patientlab.admin.routes import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
 
     def allow_uploads():
         """Pages with a file field accept larger bodies (before CSRF reads the form)."""

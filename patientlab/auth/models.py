@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
         String(64), unique=True, default=new_session_token
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Suspended accounts may log in to read and to export their data, nothing else.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Display preferences (also kept in a cookie for visitors).
     pref_text_size: Mapped[int] = mapped_column(Integer, default=100)
     pref_high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -66,6 +69,10 @@ class User(UserMixin, db.Model):
 
     def has_any_role(self, roles) -> bool:
         return bool(self.roles & set(roles))
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     @property
     def is_verified(self) -> bool:

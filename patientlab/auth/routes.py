@@ -333,8 +333,18 @@ def _session_and_preferences():
         if now - seen > 60:  # refresh the activity mark at most once a minute
             session["_seen"] = now
         session.setdefault("_started", started)
+        if (current_user.is_suspended and request.method == "POST"
+                and request.endpoint not in SUSPENDED_MAY_POST):
+            current_app.logger.info("refused: suspended user=%s endpoint=%s",
+                                    current_user.id, request.endpoint)
+            g.preferences = current_preferences(request, current_user)
+            return render_template("auth/suspended.html"), 403
     g.preferences = current_preferences(request, current_user)
     return None
+
+
+# A suspended account reads, changes its display and language, and logs out.
+SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences")
 
 
 @bp.app_context_processor

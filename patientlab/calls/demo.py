@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from patientlab.auth.models import User
+from patientlab.core import audit
 from patientlab.core.models import utcnow
 from patientlab.extensions import db
 
@@ -236,4 +237,25 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
     # Sylvie's review is already passed on: Dr Morel can answer it.
     apps[1][0].feedback_released_at = now - timedelta(days=1)
     db.session.flush()
+    _journal(coordinator)
     return len(calls)
+
+
+def _journal(coordinator: User) -> None:
+    """The audit entries the services would have written, at the time they happened."""
+    for assignment in db.session.scalars(select(Assignment)):
+        audit.record(coordinator, "review.assigned", assignment).created_at = \
+            assignment.assigned_at
+    for review in db.session.scalars(select(Review).where(Review.submitted_at.is_not(None))):
+        audit.record(review.assignment.reviewer, "review.submitted", review).created_at = \
+            review.submitted_at
+        if review.released_at is not None:
+            audit.record(coordinator, "review.released", review).created_at = \
+                review.released_at
+    for application in db.session.scalars(select(Application).where(
+            Application.decided_at.is_not(None))):
+        entry = audit.record(coordinator, "application.decided", application,
+                             summary=f"- → {application.decision}",
+                             reason=application.decision_rationale)
+        entry.created_at = application.decided_at
+    db.session.flush()

@@ -47,6 +47,7 @@ ORGANISERS = roles(Role.ORGANISER, Role.ADMIN)
 OWNER = roles(Role.RESEARCHER)  # the researcher account here owns the application
 READERS = roles(Role.RESEARCHER, Role.PATIENT_EXPERT, Role.COORDINATOR, Role.ADMIN)
 REVIEWERS = roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.ADMIN)
+ADMIN = roles(Role.ADMIN)
 ASSIGNED = roles(Role.PATIENT_EXPERT)  # the patient expert here is the assigned reviewer
 
 ACCESS = {
@@ -141,6 +142,13 @@ ACCESS = {
     "call_admin.decide": POST_ONLY,
     "call_admin.review": COORDINATION,
     "call_admin.enter_review": COORDINATION,
+    "admin.index": ADMIN,
+    "admin.journal": ADMIN,
+    "admin.users": ADMIN,
+    "admin.user": ADMIN,
+    "admin.roles": POST_ONLY,
+    "admin.suspend": POST_ONLY,
+    "admin.lift": POST_ONLY,
 }
 
 
@@ -189,7 +197,7 @@ def objects():
     assignment = make_assignment(application, users[Role.PATIENT_EXPERT])
     review = reviewing.save_review(users[Role.PATIENT_EXPERT], assignment, {})
     db.session.commit()
-    return {"call_id": call.id, "application_id": application.id,
+    return {"user_id": researcher.id, "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,
             "question_id": question.id, "term_id": term.id,

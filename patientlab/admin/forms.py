@@ -1,0 +1,26 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SubmitField
+from wtforms.validators import DataRequired, InputRequired
+
+from patientlab.core.forms import MultiCheckboxField, TrimmedTextAreaField, max_length
+from patientlab.core.security import ROLE_LABELS
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Rôles"), choices=list(ROLE_LABELS.items()))
+    submit = SubmitField(_l("Enregistrer les rôles"))
+
+
+class SuspendForm(FlaskForm):
+    reason = TrimmedTextAreaField(
+        _l("Raison de la suspension"),
+        validators=[DataRequired(message=_l("Expliquez la raison : elle sera envoyée à la "
+                                            "personne.")), max_length(2000)])
+    until = DateField(_l("Suspendu jusqu’au (inclus)"), validators=[InputRequired(
+        message=_l("Indiquez une date, par exemple %(example)s.", example="31/12/2026"))])
+    submit = SubmitField(_l("Suspendre le compte"))
+
+
+class LiftForm(FlaskForm):
+    submit = SubmitField(_l("Lever la suspension"))

@@ -1,0 +1,127 @@
+"""/admin/: the audit journal and the accounts (roles, suspension). Admins only."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.forms import add_service_error
+from patientlab.core.security import ROLE_LABELS, Role, roles_required
+from patientlab.extensions import db
+
+from . import services as svc
+from .forms import LiftForm, RolesForm, SuspendForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _int(name: str) -> int:
+    value = request.args.get(name, "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@roles_required(Role.ADMIN)
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/journal")
+@roles_required(Role.ADMIN)
+def journal():
+    query = svc.JournalQuery(
+        action=request.args.get("action", "")[:40], object_type=request.args.get("objet", "")[:40],
+        actor=request.args.get("auteur", "").strip()[:100], since=_date("depuis"),
+        until=_date("jusqua"), page=_int("page"))
+    actions, types = svc.journal_choices()
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/journal.html", result=svc.journal(query), query=query,
+                           actions=actions, types=types, page_args=args)
+
+
+@bp.route("/utilisateurs/")
+@roles_required(Role.ADMIN)
+def users():
+    q = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    users, page, pages = svc.search_users(q, role, _int("page"))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/users.html", users=users, q=q, role=role, page=page,
+                           pages=pages, page_args=args, roles=ROLE_LABELS)
+
+
+def _user_page(user, roles_form=None, suspend_form=None, status=200):
+    if roles_form is None:
+        roles_form = RolesForm(formdata=None, prefix="roles")
+        roles_form.roles.data = sorted(user.roles)
+    return render_template(
+        "admin/user.html", user=user, roles_form=roles_form,
+        suspend_form=suspend_form or SuspendForm(formdata=None, prefix="suspendre"),
+        lift_form=LiftForm(formdata=None, prefix="lever"), activity=svc.user_activity(user),
+        form=(roles_form if roles_form.errors else suspend_form)), status
+
+
+@bp.route("/utilisateurs/<int:user_id>")
+@roles_required(Role.ADMIN)
+def user(user_id):
+    return _user_page(svc.get_user_or_404(user_id))
+
+
+@bp.route("/utilisateurs/<int:user_id>/roles", methods=["POST"])
+@roles_required(Role.ADMIN)
+def roles(user_id):
+    user = svc.get_user_or_404(user_id)
+    form = RolesForm(prefix="roles")
+    if form.validate_on_submit():
+        try:
+            changed = svc.set_roles(_user(), user, form.roles.data or [])
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Les rôles de %(name)s sont enregistrés.", name=user.name) if changed
+                  else _("Rien n’a changé."), "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, roles_form=form)
+
+
+@bp.route("/utilisateurs/<int:user_id>/suspension", methods=["POST"])
+@roles_required(Role.ADMIN)
+def suspend(user_id):
+    user = svc.get_user_or_404(user_id)
+    form = SuspendForm(prefix="suspendre")
+    if form.validate_on_submit():
+        try:
+            svc.suspend(_user(), user, form.reason.data, form.until.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par e-mail.",
+                    name=user.name), "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, suspend_form=form)
+
+
+@bp.route("/utilisateurs/<int:user_id>/lever-suspension", methods=["POST"])
+@roles_required(Role.ADMIN)
+def lift(user_id):
+    user = svc.get_user_or_404(user_id)
+    if LiftForm(prefix="lever").validate_on_submit():
+        svc.lift_suspension(_user(), user)
+        db.session.commit()
+        flash(_("La suspension est levée."), "success")
+    return redirect(url_for("admin.user", user_id=user.id))

@@ -1,0 +1,181 @@
+"""Administration: the audit journal, users (roles, suspension).
+
+Every change goes through a service that checks the actor and writes the audit trail.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from patientlab.auth.models import User, UserRole
+from patientlab.auth.services import ServiceError, end_all_sessions, external_url
+from patientlab.core import audit
+from patientlab.core.audit import AuditEntry
+from patientlab.core.mail import queue_mail
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import plain_text
+from patientlab.core.security import Role
+from patientlab.extensions import db
+
+PAGE_SIZE = 50
+
+
+def ensure_admin(actor) -> None:
+    if actor is None or not actor.has_role(Role.ADMIN):
+        raise PermissionError("admins only")
+
+
+# --- Journal --------------------------------------------------------------------------
+
+
+@dataclass
+class JournalQuery:
+    action: str = ""
+    object_type: str = ""
+    actor: str = ""
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+
+
+@dataclass
+class JournalPage:
+    entries: list[tuple[AuditEntry, User | None]]
+    total: int
+    page: int
+    pages: int
+
+
+def journal(query: JournalQuery) -> JournalPage:
+    """Newest first, filtered; two statements whatever the size of the journal."""
+    from patientlab.calls.services import start_of_day
+
+    conditions = []
+    if query.action:
+        conditions.append(AuditEntry.action.startswith(query.action))
+    if query.object_type:
+        conditions.append(AuditEntry.object_type == query.object_type)
+    if query.actor:
+        pattern = f"%{query.actor.lower()}%"
+        conditions.append(AuditEntry.actor_id.in_(select(User.id).where(or_(
+            func.lower(User.email).like(pattern), func.lower(User.name).like(pattern)))))
+    if query.since:
+        conditions.append(AuditEntry.created_at >= start_of_day(query.since))
+    if query.until:
+        conditions.append(AuditEntry.created_at < start_of_day(query.until + timedelta(days=1)))
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(*conditions)) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(query.page, 1), pages)
+    rows = db.session.execute(
+        select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(*conditions).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return JournalPage([(entry, user) for entry, user in rows], total, page, pages)
+
+
+def journal_choices() -> tuple[list[str], list[str]]:
+    """The action families and object types present, for the filters."""
+    actions = sorted({a.split(".")[0] for a in db.session.scalars(
+        select(AuditEntry.action).distinct())})
+    types = sorted(db.session.scalars(select(AuditEntry.object_type).distinct()))
+    return actions, [t for t in types if t]
+
+
+# --- Users ---------------------------------------------------------------------------
+
+
+def search_users(q: str = "", role: str = "", page: int = 1) -> tuple[list[User], int, int]:
+    conditions = []
+    if q:
+        pattern = f"%{q.lower()}%"
+        conditions.append(or_(func.lower(User.email).like(pattern),
+                              func.lower(User.name).like(pattern)))
+    if role == "suspended":
+        conditions.append(User.suspended_until > utcnow())
+    elif role:
+        conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    total = db.session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(page, 1), pages)
+    users = list(db.session.scalars(select(User).where(*conditions).order_by(User.name, User.id)
+                                    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return users, page, pages
+
+
+def get_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def set_roles(actor: User, user: User, roles: list[str]) -> bool:
+    """Give exactly ``roles``; an admin cannot remove their own admin role."""
+    ensure_admin(actor)
+    wanted = {r for r in roles if r in Role.ALL}
+    if user.id == actor.id and Role.ADMIN not in wanted:
+        raise ServiceError(_l("Vous ne pouvez pas retirer votre propre rôle d’administration."),
+                           field="roles")
+    before = user.roles
+    if wanted == before:
+        return False
+    for row in list(user.role_rows):
+        if row.role not in wanted:
+            user.role_rows.remove(row)
+    for role in sorted(wanted - before):
+        user.role_rows.append(UserRole(user_id=user.id, role=role, granted_by_id=actor.id))
+    # A change of privilege starts new sessions (ASVS 7.2).
+    end_all_sessions(user)
+    db.session.flush()
+    audit.record(actor, "user.roles_changed", user,
+                 summary=f"{', '.join(sorted(before)) or '-'} → "
+                         f"{', '.join(sorted(wanted)) or '-'}")
+    return True
+
+
+def suspend(actor: User, user: User, reason: str, until: date,
+            now: datetime | None = None) -> None:
+    """Read-only access until ``until`` (Paris day, included); the person is told why."""
+    from patientlab.calls.services import end_of_day
+
+    ensure_admin(actor)
+    now = now or utcnow()
+    reason = plain_text(reason, multiline=True)
+    if not reason:
+        raise ServiceError(_l("Expliquez la raison de la suspension : elle sera envoyée à la "
+                              "personne."), field="reason")
+    if end_of_day(until) <= now:
+        raise ServiceError(_l("Choisissez une date de fin dans le futur."), field="until")
+    if user.id == actor.id:
+        raise ServiceError(_l("Vous ne pouvez pas suspendre votre propre compte."))
+    user.suspended_until = end_of_day(until)
+    user.suspension_reason = reason
+    db.session.flush()
+    audit.record(actor, "user.suspended", user, summary=f"until {until.isoformat()}",
+                 reason=reason)
+    queue_mail(user.email, _l("Votre compte PatientLab est suspendu"), "account_suspended",
+               locale=user.locale or "fr", user=user, reason=reason, until=until,
+               url=external_url("main.charter"))
+
+
+def lift_suspension(actor: User, user: User) -> None:
+    ensure_admin(actor)
+    if user.suspended_until is None:
+        return
+    user.suspended_until = None
+    user.suspension_reason = ""
+    db.session.flush()
+    audit.record(actor, "user.unsuspended", user)
+
+
+def user_activity(user: User, limit: int = 20) -> list[AuditEntry]:
+    """What this person did and what was done to their account."""
+    return list(db.session.scalars(
+        select(AuditEntry).where(or_(AuditEntry.actor_id == user.id, (
+            (AuditEntry.object_type == "user") & (AuditEntry.object_id == user.id))))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)))
+

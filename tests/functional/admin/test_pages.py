@@ -1,0 +1,56 @@
+from datetime import date, timedelta
+
+from patientlab.extensions import db
+from tests.conftest import outbox
+from tests.factories import UserFactory, make_event
+
+
+def test_admin_changes_roles_and_suspends_with_errors_next_to_fields(web):
+    UserFactory(email="admin@exemple.fr", roles=["admin"])
+    user = UserFactory(email="karim@exemple.fr", name="Karim Benali", roles=["researcher"])
+    db.session.commit()
+    web.login("admin@exemple.fr")
+    page = web.get("/admin/utilisateurs/?q=karim").get_data(as_text=True)
+    assert "Karim Benali" in page
+    url = f"/admin/utilisateurs/{user.id}"
+    response = web.submit(f"{url}/roles", {"roles-roles": ["researcher", "organiser"]},
+                          form_url=url, prefix="roles-")
+    assert response.status_code == 302
+    page = web.submit(f"{url}/suspension", {"suspendre-reason": "Propos insultants.",
+                                            "suspendre-until": "pas une date"},
+                      form_url=url, prefix="suspendre-").get_data(as_text=True)
+    assert "<title>Erreur :" in page
+    assert 'id="suspendre-until-error"' in page
+    assert "Propos insultants." in page
+    until = (date.today() + timedelta(days=7)).isoformat()
+    response = web.submit(f"{url}/suspension", {"suspendre-reason": "Propos insultants.",
+                                                "suspendre-until": until},
+                          form_url=url, prefix="suspendre-")
+    assert response.status_code == 302
+    assert "suspendu" in outbox("karim@exemple.fr")[0].subject
+    page = web.get("/admin/journal?action=user").get_data(as_text=True)
+    assert "user.suspended" in page
+    assert "user.roles_changed" in page
+    assert "Propos insultants." in page
+
+
+def test_a_suspended_person_reads_but_cannot_write(web):
+    admin = UserFactory(email="admin@exemple.fr", roles=["admin"])
+    user = UserFactory(email="karim@exemple.fr", roles=["researcher"])
+    event = make_event()
+    from patientlab.admin import services as svc
+
+    svc.suspend(admin, user, "Propos insultants.", date.today() + timedelta(days=7))
+    db.session.commit()
+    web.login("karim@exemple.fr")  # logging in is still possible
+    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    assert "Votre compte est suspendu jusqu’au" in page
+    response = web.submit("/projets/nouveau", {"title": "Un projet", "save": "1"})
+    assert response.status_code == 403
+    assert "Propos insultants." in response.get_data(as_text=True)
+    response = web.submit(f"/evenements/{event.id}/inscription",
+                          {"name": "Karim", "email": "karim@exemple.fr", "seats": "1",
+                           "privacy_consent": "y"}, form_url=f"/evenements/{event.id}")
+    assert response.status_code == 403
+    assert web.submit("/compte/preferences", {"text_size": "125"}).status_code == 302
+    assert web.logout().status_code == 302
