@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo test test-unit test-browser test-postgres lint chromium clean bench
+        db-upgrade demo test test-unit test-browser test-postgres lint chromium wrk clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,8 +76,18 @@ lint: install
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 instance/mail tests/browser/artifacts .pytest_cache
 
-## make bench: measurements against targets (SQL per page, registrations under load)
-bench: install
+## Debian's wrk, the load generator of the throughput benchmark
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for the benchmarks…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+## make bench: measurements against targets (throughput vs bare Flask, SQL per page,
+## registrations under load on SQLite and PostgreSQL, page weight); bench/results.json
+bench: install wrk
+	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.queries
 	bash scripts/with-postgres.sh sh -c \
 	  'PATIENTLAB_BENCH_POSTGRES_URL=$$PATIENTLAB_TEST_BROWSER_DATABASE_URL $(BIN)/python -m bench.registrations'
+	$(BIN)/python -m bench.weight

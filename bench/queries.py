@@ -1,24 +1,33 @@
-"""SQL statements per page at small and large data sizes (no N+1 allowed).
+"""SQL statements per main page at ×1 and ×100 data (no N+1 allowed).
 
-Run with `make bench`. Prints a table and writes bench/results.json
-({"queries": [{"page", "small", "large"}]}). The same property is enforced
-for the project list by tests/functional/projects/test_pages.py.
+The data comes from `bench-seed` (scale 0.01, then 1.0: 10,000 users, 1,000 projects,
+2,000 applications, 50,000 registrations…). Prints a table and writes
+{"queries": [{"page", "small", "large"}]} into bench/results.json. The same property
+is a test: tests/functional/test_queries.py.
 """
 
 import json
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from patientlab import create_app
+from patientlab.auth.models import User, UserRole
+from patientlab.calls.models import Call
 from patientlab.core.security import Role, hash_password
+from patientlab.events.models import Event
 from patientlab.extensions import db
+from patientlab.projects.models import Project
+from patientlab.scale_seed import PASSWORD, seed
 
 RESULTS = Path(__file__).with_name("results.json")
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+ADMIN = "admin-banc@exemple.fr"
 
 
 @contextmanager
@@ -35,63 +44,63 @@ def counting():
         event.remove(Engine, "before_cursor_execute", record)
 
 
-def _fill(app, projects: int, questions_per_project: int) -> int:
-    from patientlab.auth.models import User, UserRole
-    from patientlab.moderation.models import ModerationState
-    from patientlab.projects import services as svc
-    from patientlab.projects.models import Project, Publication, Question
-
-    with app.app_context():
-        owner = User(email=f"chercheur{projects}@exemple.fr", name="Chercheuse",
-                     password_hash=hash_password("x" * 20))
-        db.session.add(owner)
-        db.session.flush()
-        db.session.add(UserRole(user_id=owner.id, role=Role.RESEARCHER))
-        first = None
-        for i in range(projects):
-            project = Project(owner_id=owner.id, cancer_type_rows=[], theme_rows=[])
-            svc._apply(project, svc.ProjectData(
-                title=f"Projet {i} sur la fatigue", teaser="Moins de fatigue.",
-                research_status="running", region="clara", lab="Laboratoire", team="",
-                cancer_types=["sein", "poumon"], themes=["qualite-de-vie"],
-                why="La fatigue gêne.", what="Un programme.", change="Mieux vivre.",
-                involvement="Des patientes relisent."))
-            project.publication = Publication.PUBLISHED
-            from patientlab.core.models import utcnow
-
-            project.published_at = utcnow()
-            db.session.add(project)
-            db.session.flush()
-            first = first or project.id
-            for j in range(questions_per_project if i == 0 else 0):
-                db.session.add(Question(project_id=project.id, author_id=owner.id,
-                                        body=f"Question {j} ?",
-                                        moderation_state=ModerationState.PUBLISHED))
-        db.session.commit()
-        return first
+def _first(model, column, prefix):
+    return db.session.scalar(select(model.id).where(column.like(f"{prefix}%"))
+                             .order_by(model.id))
 
 
-PAGES = [
-    ("project list", lambda pid: "/projets/?q=fatigue&cancer=sein"),
-    ("project detail", lambda pid: f"/projets/{pid}"),
-    ("glossary", lambda pid: "/glossaire"),
-]
+def _someone(role, prefix):
+    return db.session.scalar(select(User.email).join(UserRole, UserRole.user_id == User.id)
+                             .where(UserRole.role == role, User.email.like(f"{prefix}%"))
+                             .order_by(User.id))
 
 
-def measure(scale: int) -> dict[str, int]:
+def _pages(prefix):
+    return [
+        ("project list", None, "/projets/?q=fatigue&cancer=sein"),
+        ("project detail", None, f"/projets/{_first(Project, Project.title, prefix)}"),
+        ("call ranking", ADMIN,
+         f"/coordination/appels/{_first(Call, Call.title, prefix)}/classement"),
+        ("reviewer dashboard", _someone(Role.PATIENT_EXPERT, prefix), "/relectures/"),
+        ("event dashboard", _someone(Role.ORGANISER, prefix),
+         f"/organisation/evenements/{_first(Event, Event.title, prefix)}"),
+        ("moderation queue", ADMIN, "/moderation/"),
+        ("admin journal", ADMIN, "/admin/journal"),
+    ]
+
+
+def _login(client, email):
+    page = client.get("/compte/connexion").get_data(as_text=True)
+    password = "banc-d-essai-administration" if email == ADMIN else PASSWORD
+    response = client.post("/compte/connexion", data={
+        "csrf_token": TOKEN.search(page).group(1), "email": email, "password": password})
+    if response.status_code != 302:
+        raise RuntimeError(f"cannot log in as {email}")
+
+
+def measure(scale: float) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app("testing", {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "WTF_CSRF_ENABLED": False})
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/q.sqlite3"})
         with app.app_context():
             db.create_all()
-        project_id = _fill(app, projects=10 * scale, questions_per_project=5 * scale)
-        client = app.test_client()
+            admin = User(email=ADMIN, name="Administration",
+                         password_hash=hash_password("banc-d-essai-administration"))
+            db.session.add(admin)
+            db.session.flush()
+            for role in (Role.ADMIN, Role.COORDINATOR, Role.MODERATOR):
+                db.session.add(UserRole(user_id=admin.id, role=role))
+            seed(scale, prefix="banc")
+            db.session.commit()
+            pages = _pages("banc")
+            db.session.remove()
         counts = {}
-        for name, url in PAGES:
-            client.get(url(project_id))  # warm caches
+        for name, email, url in pages:
+            client = app.test_client()
+            if email:
+                _login(client, email)
+            client.get(url)  # warm caches
             with counting() as statements:
-                response = client.get(url(project_id))
+                response = client.get(url)
             if response.status_code != 200:
                 raise RuntimeError(f"{name}: HTTP {response.status_code}")
             counts[name] = len(statements)
@@ -101,8 +110,8 @@ def measure(scale: int) -> dict[str, int]:
 
 
 def main() -> int:
-    small, large = measure(1), measure(100)
-    rows = [{"page": name, "small": small[name], "large": large[name]} for name, _ in PAGES]
+    small, large = measure(0.01), measure(1.0)
+    rows = [{"page": name, "small": small[name], "large": large[name]} for name in small]
     print(f"{'page':<20} {'×1':>6} {'×100':>6}")
     failed = False
     for row in rows:

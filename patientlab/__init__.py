@@ -109,6 +109,9 @@ def _init_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=os.path.join(PROJECT_ROOT, "translations"),
     )
+    from patientlab.core.i18n import install_fast_translations
+
+    install_fast_translations(app, babel)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"

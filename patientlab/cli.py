@@ -14,6 +14,7 @@ def register_cli(app) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(reminders)
     app.cli.add_command(events)
+    app.cli.add_command(bench_seed)
 
 
 @click.command("create-admin")
@@ -119,3 +120,21 @@ def events_purge(days):
     erased = purge_personal_data(days)
     db.session.commit()
     click.echo(f"registrations erased: {erased} (events ended more than {days} days ago)")
+
+
+@click.command("bench-seed")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="1 = 10 000 comptes, 1 000 projets, 2 000 candidatures, 50 000 inscriptions.")
+@click.option("--prefix", default="banc", show_default=True,
+              help="Début des adresses e-mail et des titres créés.")
+def bench_seed(scale, prefix):
+    """Fill the database at national scale for benchmarks (bulk inserts)."""
+    import time
+
+    from patientlab.scale_seed import seed
+
+    started = time.perf_counter()
+    counts = seed(scale, prefix=prefix)
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    click.echo(f"done in {time.perf_counter() - started:.1f} s")

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -56,13 +56,3 @@ def healthz():
         db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
-
-
-@bp.app_context_processor
-def _inject_language_form():
-    def language_form():
-        form = LanguageForm(formdata=None)
-        form.next.data = request.full_path.rstrip("?") if request else "/"
-        return form
-
-    return {"language_form": language_form}

@@ -13,6 +13,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
 from patientlab.auth.services import ServiceError, external_url
@@ -141,6 +142,10 @@ def search_projects(query: SearchQuery) -> Page:
         stmt = stmt.order_by(Project.published_at.desc(), Project.id.desc())
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(query.page, 1), pages)
+    # The cards show neither the owner nor the summary: do not load them.
+    stmt = stmt.options(lazyload(Project.owner), defer(Project.why), defer(Project.what),
+                        defer(Project.change), defer(Project.involvement),
+                        defer(Project.scientific_abstract), defer(Project.search_text))
     items = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     return Page(items, total, page)
 

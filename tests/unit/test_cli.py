@@ -144,3 +144,17 @@ def test_events_purge_uses_the_configured_delay(app):
     assert "erased: 1" in result.output
     assert "90 days" in result.output
     assert _run(app, "events", "purge", "--days", "-1").exit_code != 0
+
+
+def test_bench_seed_fills_every_table_in_proportion(app):
+    from sqlalchemy import func, select
+
+    from patientlab.calls.models import Application, Review
+    from patientlab.events.models import Registration
+    from patientlab.projects.models import Project
+
+    output = _run(app, "bench-seed", "--scale", "0.01", "--prefix", "essai").output
+    assert "users: 100, projects: 10, calls: 1, applications: 20, reviews: 100" in output
+    counts = [db.session.scalar(select(func.count()).select_from(model))
+              for model in (Project, Application, Review, Registration)]
+    assert counts == [10, 20, 100, 500]

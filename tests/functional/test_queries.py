@@ -1,0 +1,72 @@
+"""Main pages run the same number of SQL statements at ×1 and ×10 data (no N+1).
+
+The data comes from the benchmark seed (`flask bench-seed`), at two small scales.
+"""
+
+from sqlalchemy import select
+
+from patientlab.auth.models import User, UserRole
+from patientlab.calls.models import Call
+from patientlab.core.security import Role
+from patientlab.events.models import Event
+from patientlab.extensions import db
+from patientlab.projects.models import Project
+from patientlab.scale_seed import PASSWORD, seed
+from tests.factories import UserFactory
+from tests.functional.projects.test_pages import count_queries
+
+
+def _first(model, column, prefix):
+    return db.session.scalar(select(model.id).where(column.like(f"{prefix}%"))
+                             .order_by(model.id))
+
+
+def _someone(role, prefix):
+    return db.session.scalar(select(User.email).join(UserRole, UserRole.user_id == User.id)
+                             .where(UserRole.role == role, User.email.like(f"{prefix}%"))
+                             .order_by(User.id))
+
+
+def _pages(prefix):
+    project = _first(Project, Project.title, prefix)
+    call = _first(Call, Call.title, prefix)
+    event = _first(Event, Event.title, prefix)
+    return [
+        (None, "/projets/?q=fatigue&cancer=sein"),
+        (None, f"/projets/{project}"),
+        ("admin@exemple.fr", f"/coordination/appels/{call}/classement"),
+        (_someone(Role.PATIENT_EXPERT, prefix), "/relectures/"),
+        (_someone(Role.ORGANISER, prefix), f"/organisation/evenements/{event}"),
+        ("admin@exemple.fr", "/moderation/"),
+        ("admin@exemple.fr", "/admin/journal"),
+    ]
+
+
+def _measure(client_factory, prefix):
+    from tests.conftest import FormClient
+
+    counts = {}
+    for email, url in _pages(prefix):
+        web = FormClient(client_factory())
+        if email:
+            web.login(email, "un mot de passe bien long" if email == "admin@exemple.fr"
+                      else PASSWORD)
+        web.get(url)  # warm up
+        with count_queries() as statements:
+            response = web.get(url)
+        assert response.status_code == 200, url
+        counts[url.replace(prefix, "")] = len(statements)
+    return counts
+
+
+def test_main_pages_do_not_run_more_queries_with_more_data(app):
+    UserFactory(email="admin@exemple.fr", roles=[Role.ADMIN, Role.COORDINATOR,
+                                                  Role.MODERATOR])
+    seed(0.002, prefix="petit")
+    db.session.commit()
+    small = _measure(app.test_client, "petit")
+    seed(0.02, prefix="grand")
+    db.session.commit()
+    large = _measure(app.test_client, "grand")
+    assert list(small.values()) == list(large.values()), (small, large)
+    assert all(count > 0 for count in small.values())
