@@ -66,6 +66,12 @@ RATE_LIMIT_REGISTER_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
 
+# Moderation: content reported by this many different people is hidden until a
+# moderator looks; authors with this many contributions published by a moderator are
+# trusted (published at once, moderated afterwards; 0 turns trust off).
+MODERATION_REPORTS_TO_HIDE = 3
+MODERATION_TRUST_AFTER = 3
+
 # « Parle-Moi »: registrants' personal data is erased this many days after the event.
 EVENT_PURGE_DAYS = 90
 

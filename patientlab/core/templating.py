@@ -28,7 +28,12 @@ def register_template_helpers(app) -> None:
 
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     app.jinja_env.globals["Role"] = Role
-    from patientlab.moderation.models import REFUSAL_REASONS, ModerationState
+    from patientlab.moderation.models import (
+        REFUSAL_REASONS,
+        REPORT_REASONS,
+        AppealOutcome,
+        ModerationState,
+    )
     from patientlab.projects.models import (
         CANCER_TYPES,
         REGIONS,
@@ -40,7 +45,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         CANCER_TYPES=CANCER_TYPES, THEMES=THEMES, REGIONS=REGIONS, Publication=Publication,
         ResearchStatus=ResearchStatus, ModerationState=ModerationState,
-        REFUSAL_REASONS=REFUSAL_REASONS)
+        REFUSAL_REASONS=REFUSAL_REASONS, REPORT_REASONS=REPORT_REASONS,
+        AppealOutcome=AppealOutcome)
     from patientlab.calls.models import (
         COI_REASONS,
         ApplicationStatus,
@@ -72,8 +78,16 @@ def register_template_helpers(app) -> None:
             "current_path": request.path if request else "/",
             "is_coordinator": bool(user and user.has_any_role((Role.COORDINATOR, Role.ADMIN))),
             "is_moderator": bool(user and user.has_any_role((Role.MODERATOR, Role.ADMIN))),
+            "moderation_waiting": _moderation_waiting,
             "is_organiser": bool(user and user.has_any_role((Role.ORGANISER, Role.ADMIN))),
             "is_reviewer": bool(user and user.has_any_role((*Role.REVIEWERS, Role.ADMIN))),
             "is_researcher": bool(user and user.has_any_role(
                 (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN))),
         }
+
+
+def _moderation_waiting() -> int:
+    """Items waiting for a moderator (pending, reported, appealed), for the navigation."""
+    from patientlab.moderation.services import counts
+
+    return sum(counts().values())

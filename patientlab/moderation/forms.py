@@ -1,25 +1,59 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from patientlab.core.forms import TrimmedTextAreaField
+from patientlab.core.forms import TrimmedTextAreaField, max_length
 
-from .models import REFUSAL_REASONS
+from .models import REFUSAL_REASONS, REPORT_REASONS, AppealOutcome
 
 
 class ModerationForm(FlaskForm):
     decision = RadioField(
         _l("Décision"),
         choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
-        validators=[InputRequired(message=_l("Choisissez de publier ou de refuser."))])
-    reason = SelectField(_l("Raison du refus"), default="",
+        validators=[InputRequired(message=_l("Choisissez une décision."))])
+    reason = SelectField(_l("Raison"), default="",
                          choices=[("", _l("Choisir une raison")), *REFUSAL_REASONS.items()])
     note = TrimmedTextAreaField(
         _l("Message à l’auteur"),
         validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))])
+    # The state the moderator saw: a decision taken meanwhile by someone else wins.
+    seen_state = HiddenField()
     submit = SubmitField(_l("Enregistrer la décision"))
 
     def validate_reason(self, field):
-        if self.decision.data == "refuse" and not field.data:
-            raise ValidationError(_l("Choisissez la raison du refus."))
+        if self.decision.data in ("refuse", "hide") and not field.data:
+            raise ValidationError(_l("Choisissez la raison."))
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(_l("Pourquoi signalez-vous ce contenu ?"),
+                        choices=list(REPORT_REASONS.items()),
+                        validators=[InputRequired(message=_l("Choisissez une raison."))])
+    note = TrimmedTextAreaField(_l("Précisions"), validators=[Optional(), max_length(1000)])
+    submit = SubmitField(_l("Envoyer le signalement"))
+
+
+class AppealForm(FlaskForm):
+    text = TrimmedTextAreaField(
+        _l("Pourquoi la décision devrait-elle changer ?"),
+        validators=[DataRequired(message=_l("Expliquez en quelques phrases pourquoi la "
+                                            "décision devrait changer.")), max_length(2000)])
+    submit = SubmitField(_l("Envoyer mon recours"))
+
+
+class AppealDecisionForm(FlaskForm):
+    outcome = RadioField(_l("Votre décision sur le recours"),
+                         choices=list(AppealOutcome.LABELS.items()),
+                         validators=[InputRequired(message=_l("Choisissez de maintenir ou "
+                                                              "d’annuler la décision."))])
+    reason = TrimmedTextAreaField(
+        _l("Explication envoyée à l’auteur"),
+        validators=[DataRequired(message=_l("Expliquez votre réponse : elle sera envoyée à "
+                                            "l’auteur.")), max_length(2000)])
+    submit = SubmitField(_l("Trancher le recours"))
+
+
+class TrustForm(FlaskForm):
+    submit = SubmitField(_l("Changer la confiance"))

@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from patientlab.core.models import UTCDateTime
+from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.extensions import db
 
 
 class ModerationState:
@@ -50,3 +51,58 @@ class Moderated:
     @property
     def is_published(self) -> bool:
         return self.moderation_state == ModerationState.PUBLISHED
+
+
+REPORT_REASONS = {
+    "third_party_health": _l("Elle parle de la santé d’une autre personne"),
+    "identifying": _l("Elle permet de reconnaître quelqu’un"),
+    "insult": _l("Insulte ou harcèlement"),
+    "commercial": _l("Publicité"),
+    "harmful_advice": _l("Conseil médical dangereux"),
+    "other": _l("Autre raison"),
+}
+
+
+class AppealOutcome:
+    UPHELD = "upheld"      # the decision stays
+    REVERSED = "reversed"  # the content is published again
+    LABELS = {UPHELD: _l("décision maintenue"), REVERSED: _l("décision annulée")}
+
+
+class ContentReport(db.Model):
+    """A logged-in person reports published content; K distinct people hide it."""
+
+    __tablename__ = "content_report"
+    __table_args__ = (UniqueConstraint("kind", "object_id", "reporter_id"),
+                      Index("ix_content_report_object", "kind", "object_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(Integer)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a moderator looked at the reports (published again or hidden).
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Appeal(db.Model):
+    """The author contests a refusal or a hiding, once; another moderator decides."""
+
+    __tablename__ = "moderation_appeal"
+    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who took the decision under appeal: they may not decide the appeal.
+    original_moderator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str] = mapped_column(String(10), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")

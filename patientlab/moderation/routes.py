@@ -1,49 +1,177 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+"""/moderation/: the queue, one item with its context, reports and appeals."""
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
-from patientlab.core.security import Role, roles_required
+from patientlab.core.forms import add_service_error
+from patientlab.core.security import roles_required
 from patientlab.extensions import db
-from patientlab.moderation.forms import ModerationForm
-from patientlab.moderation.models import REFUSAL_REASONS
-from patientlab.projects import services as projects
-from patientlab.projects.models import Question
+
+from . import services as svc
+from .forms import AppealDecisionForm, AppealForm, ModerationForm, ReportForm, TrustForm
+from .models import ModerationState as S
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+AGES = {"": 0, "1": 1, "3": 3, "7": 7}
 
-MODERATORS = (Role.MODERATOR, Role.ADMIN)
+
+def _user():
+    return current_user._get_current_object()
 
 
 @bp.route("/")
-@roles_required(*MODERATORS)
+@roles_required(*svc.MODERATORS)
 def index():
-    return render_template("moderation/index.html", questions=projects.pending_questions(),
-                           to_publish=projects.submitted_projects())
+    name = request.args.get("file", "attente")
+    if name not in svc.QUEUES:
+        name = "attente"
+    kind = request.args.get("type", "")
+    kind = kind if kind in svc.kinds() else ""
+    age = request.args.get("age", "")
+    age = age if age in AGES else ""
+    page_arg = request.args.get("page", "1")
+    page = svc.queue(name, kind_name=kind, older_than_days=AGES[age],
+                     page=int(page_arg) if page_arg.isdigit() else 1)
+    from patientlab.projects.services import submitted_projects
+
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("moderation/index.html", page=page, name=name, kind=kind, age=age,
+                           counts=svc.counts(), queues=svc.QUEUES, kinds=svc.kinds(),
+                           page_args=args, to_publish=submitted_projects())
 
 
-@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
-@roles_required(*MODERATORS)
-def question(question_id):
-    item = db.session.get(Question, question_id)
-    if item is None:
-        abort(404)
+def _decision_choices(state: str):
+    return [(key, svc.DECISION_LABELS[key]) for key, (allowed, _t) in svc.TRANSITIONS.items()
+            if state in allowed]
+
+
+def _item_page(kind, item, form=None, appeal_form=None, status=200):
+    if form is None:
+        form = ModerationForm(formdata=None)
+    form.decision.choices = _decision_choices(item.moderation_state)
+    form.seen_state.data = item.moderation_state
+    author = db.session.get(User, item.author_id) if item.author_id else None
+    return render_template(
+        "moderation/item.html", kind=kind, item=item, form=form, author=author,
+        reports=svc.open_reports(kind, item), appeal=svc.get_appeal(kind, item),
+        appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="recours"),
+        trust_form=TrustForm(formdata=None, prefix="confiance"),
+        trusted=author is not None and svc.is_trusted(author)), status
+
+
+@bp.route("/<kind>s/<int:item_id>", methods=["GET", "POST"])
+@roles_required(*svc.MODERATORS)
+def item(kind, item_id):
+    kind = svc.kind_of(kind)
+    item = svc.get_item_or_404(kind, item_id)
     form = ModerationForm()
+    form.decision.choices = _decision_choices(form.seen_state.data or item.moderation_state)
     if form.validate_on_submit():
         try:
-            projects.moderate_question(current_user._get_current_object(), item,
-                                       form.decision.data, form.reason.data or "",
-                                       form.note.data or "")
+            svc.decide(_user(), kind, item, form.decision.data,
+                       seen_state=form.seen_state.data or "", reason=form.reason.data or "",
+                       note=form.note.data or "")
         except ServiceError as error:
             db.session.rollback()
-            if error.field and hasattr(form, error.field):
-                getattr(form, error.field).errors.append(str(error.message))
-            else:
-                flash(str(error.message), "error")
-                return redirect(url_for("moderation.index"))
+            if error.field:
+                add_service_error(form, error)
+                return _item_page(kind, item, form)
+            flash(str(error.message), "error")
+            return redirect(url_for("moderation.item", kind=kind.name, item_id=item_id))
+        db.session.commit()
+        flash(_("Décision enregistrée."), "success")
+        return redirect(url_for("moderation.index"))
+    if form.is_submitted():
+        return _item_page(kind, item, form)
+    return _item_page(kind, item)
+
+
+@bp.route("/<kind>s/<int:item_id>/recours", methods=["POST"])
+@roles_required(*svc.MODERATORS)
+def decide_appeal(kind, item_id):
+    kind = svc.kind_of(kind)
+    item = svc.get_item_or_404(kind, item_id)
+    record = svc.get_appeal(kind, item)
+    if record is None:
+        abort(404)
+    form = AppealDecisionForm(prefix="recours")
+    if form.validate_on_submit():
+        try:
+            svc.decide_appeal(_user(), kind, item, record, form.outcome.data, form.reason.data)
+        except ServiceError as error:
+            db.session.rollback()
+            add_service_error(form, error)
+            return _item_page(kind, item, appeal_form=form)
+        db.session.commit()
+        flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
+        return redirect(url_for("moderation.index", file="recours"))
+    return _item_page(kind, item, appeal_form=form)
+
+
+@bp.route("/confiance/<int:user_id>", methods=["POST"])
+@roles_required(*svc.MODERATORS)
+def trust(user_id):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    if TrustForm(prefix="confiance").validate_on_submit():
+        trusted = person.trusted_at is None
+        svc.set_trust(_user(), person, trusted)
+        db.session.commit()
+        flash(_("%(name)s est maintenant un auteur de confiance : ses contributions sont "
+                "publiées tout de suite.", name=person.public_name) if trusted else
+              _("%(name)s n’est plus un auteur de confiance : ses contributions seront relues "
+                "avant publication.", name=person.public_name), "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else url_for("moderation.index"))
+
+
+# --- For everyone: report, appeal -------------------------------------------------------
+
+
+@bp.route("/signaler/<kind>/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def report(kind, item_id):
+    kind = svc.kind_of(kind)
+    item = svc.get_item_or_404(kind, item_id)
+    if item.moderation_state != S.PUBLISHED:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            svc.report(_user(), kind, item, form.reason.data, form.note.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            add_service_error(form, error)
         else:
             db.session.commit()
-            flash(_("Décision enregistrée."), "success")
-            return redirect(url_for("moderation.index"))
-    return render_template("moderation/question.html", item=item, form=form,
-                           reasons=REFUSAL_REASONS)
+            flash(_("Merci. Un modérateur va relire ce contenu."), "success")
+            return redirect(kind.public_url(item))
+    return render_template("moderation/report.html", kind=kind, item=item, form=form)
+
+
+@bp.route("/recours/<kind>/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def appeal(kind, item_id):
+    kind = svc.kind_of(kind)
+    item = svc.get_item_or_404(kind, item_id)
+    if item.author_id != current_user.id:
+        abort(403)
+    form = AppealForm()
+    if form.validate_on_submit():
+        try:
+            svc.appeal(_user(), kind, item, form.text.data)
+        except ServiceError as error:
+            db.session.rollback()
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre recours est envoyé. Un autre modérateur va relire la décision ; "
+                    "vous recevrez sa réponse par e-mail."), "success")
+            return redirect(url_for("moderation.appeal", kind=kind.name, item_id=item.id))
+    return render_template("moderation/appeal.html", kind=kind, item=item, form=form,
+                           existing=svc.get_appeal(kind, item),
+                           can_appeal=svc.can_appeal(_user(), kind, item))

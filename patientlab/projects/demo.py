@@ -241,7 +241,24 @@ def _first_project_activity(project, raters, asker, moderator) -> None:
     pending = Question(
         project_id=project.id, author_id=asker.id,
         body="Combien de temps dure le programme en tout ?")
-    db.session.add_all([answered, waiting, pending])
+    refused = Question(
+        project_id=project.id, author_id=raters[0].id,
+        body="Mon oncologue au centre de Lyon Sud, le Dr X., dit que ce programme ne sert à "
+        "rien. Qu’en pensez-vous ?",
+        moderation_state=ModerationState.REFUSED, moderated_by_id=moderator.id,
+        moderated_at=utcnow(), moderation_reason="identifying",
+        moderation_note="Le nom de votre médecin permet de le reconnaître : reformulez sans.")
+    db.session.add_all([answered, waiting, pending, refused])
+    db.session.flush()
+    from patientlab.moderation.models import Appeal, ContentReport
+
+    # One question reported once (still visible), one refusal under appeal.
+    db.session.add(ContentReport(kind="question", object_id=waiting.id,
+                                 reporter_id=raters[0].id, reason="other",
+                                 note="Je ne suis pas sûre que ce soit le bon endroit."))
+    db.session.add(Appeal(kind="question", object_id=refused.id, author_id=raters[0].id,
+                          text="Je ne voulais nuire à personne, je cherchais un avis.",
+                          original_moderator_id=moderator.id))
     for rater, score, unclear in zip(raters, (4, 3), (
             "", "Je n’ai pas compris ce qu’est un éducateur sportif."), strict=False):
         db.session.add(ClarityRating(project_id=project.id, user_id=rater.id, score=score,

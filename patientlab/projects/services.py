@@ -24,7 +24,7 @@ from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
 from patientlab.core.text import fold, plain_from_html, readability
 from patientlab.extensions import db
-from patientlab.moderation.models import REFUSAL_REASONS, ModerationState
+from patientlab.moderation.models import ModerationState
 
 from .glossary import Term, mark_terms
 from .models import (
@@ -399,10 +399,17 @@ def ask_question(user: User, project: Project, body: str) -> Question:
     body = plain_text(body, multiline=True)
     if not body:
         raise ServiceError(_l("Écrivez votre question."), field="body")
-    question = Question(project_id=project.id, author_id=user.id, body=body)
+    from patientlab.moderation import services as moderation
+
+    state = moderation.initial_state(user)
+    question = Question(project_id=project.id, author_id=user.id, body=body,
+                        moderation_state=state)
     db.session.add(question)
     db.session.flush()
     audit.record(user, "question.create", question, summary=f"project={project.id}")
+    if state == ModerationState.PUBLISHED:  # a trusted author: moderated afterwards
+        audit.record(user, "moderation.auto_published", question)
+        moderation._tell_project_team(question)
     return question
 
 
@@ -431,37 +438,15 @@ def pending_questions() -> list[Question]:
 
 def moderate_question(moderator: User, question: Question, decision: str,
                       reason: str = "", note: str = "") -> None:
-    if not moderator.has_any_role((Role.MODERATOR, Role.ADMIN)):
+    """Publish or refuse a pending question (the moderation workflow decides)."""
+    from patientlab.moderation import services as moderation
+
+    if not moderation.is_moderator(moderator):
         raise PermissionError("only moderators decide")
     if question.moderation_state != ModerationState.PENDING:
         raise ServiceError(_l("Cette question a déjà été traitée par un autre modérateur."))
-    question.moderated_by_id = moderator.id
-    question.moderated_at = utcnow()
-    if decision == "publish":
-        question.moderation_state = ModerationState.PUBLISHED
-        audit.record(moderator, "moderation.publish", question)
-        owner = question.project.owner
-        queue_mail(owner.email, _l("Une question vous attend"), "question_to_answer",
-                   locale=owner.locale or "fr", user=owner, project=question.project,
-                   question=question, url=external_url("projects.detail",
-                                                       project_id=question.project_id))
-        return
-    if decision != "refuse":
-        raise ServiceError(_l("Choisissez une décision."), field="decision")
-    if reason not in REFUSAL_REASONS:
-        raise ServiceError(_l("Choisissez la raison du refus."), field="reason")
-    note = plain_text(note, multiline=True)
-    if reason == "other" and not note:
-        raise ServiceError(_l("Précisez la raison du refus."), field="note")
-    question.moderation_state = ModerationState.REFUSED
-    question.moderation_reason = reason
-    question.moderation_note = note
-    audit.record(moderator, "moderation.refuse", question, reason=f"{reason} {note}".strip())
-    if question.author is not None:
-        queue_mail(question.author.email, _l("Votre question n’a pas été publiée"),
-                   "question_refused", locale=question.author.locale or "fr",
-                   user=question.author, project=question.project,
-                   reason=str(REFUSAL_REASONS[reason]), note=note)
+    moderation.decide(moderator, moderation.kind_of("question"), question, decision,
+                      seen_state=ModerationState.PENDING, reason=reason, note=note)
 
 
 def get_question_or_404(question_id: int, project: Project) -> Question:

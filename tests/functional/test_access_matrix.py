@@ -48,6 +48,7 @@ OWNER = roles(Role.RESEARCHER)  # the researcher account here owns the applicati
 READERS = roles(Role.RESEARCHER, Role.PATIENT_EXPERT, Role.COORDINATOR, Role.ADMIN)
 REVIEWERS = roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.ADMIN)
 ADMIN = roles(Role.ADMIN)
+NOBODY = roles()
 ASSIGNED = roles(Role.PATIENT_EXPERT)  # the patient expert here is the assigned reviewer
 
 ACCESS = {
@@ -76,7 +77,11 @@ ACCESS = {
     "coordination.validations": COORDINATION,
     "coordination.validation": COORDINATION,
     "moderation.index": MODERATION,
-    "moderation.question": MODERATION,
+    "moderation.item": MODERATION,
+    "moderation.decide_appeal": POST_ONLY,
+    "moderation.trust": POST_ONLY,
+    "moderation.report": AUTH,  # any logged-in person reports published content
+    "moderation.appeal": NOBODY,  # only the author (not one of these accounts)
     "projects.index": PUBLIC,
     "projects.detail": PUBLIC,
     "projects.falc": PUBLIC,
@@ -177,6 +182,7 @@ def objects():
     from patientlab.projects.models import GlossaryTerm
 
     question = svc.ask_question(UserFactory(), project, "Une question ?")
+    question.moderation_state = "published"
     term = GlossaryTerm(term="cohorte", slug="cohorte", definition="Un groupe.")
     db.session.add(term)
     request = RoleRequestFactory()
@@ -197,7 +203,8 @@ def objects():
     assignment = make_assignment(application, users[Role.PATIENT_EXPERT])
     review = reviewing.save_review(users[Role.PATIENT_EXPERT], assignment, {})
     db.session.commit()
-    return {"user_id": researcher.id, "call_id": call.id, "application_id": application.id,
+    return {"kind": "question", "item_id": question.id, "user_id": researcher.id,
+            "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,
             "question_id": question.id, "term_id": term.id,

@@ -139,7 +139,8 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     question = db.session.scalar(select(Question).order_by(Question.id.desc()))
     assert question is not None, "the question was not recorded"
     _check(web, ["/moderation/", f"/moderation/questions/{question.id}"], "moderation")
-    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish"})
+    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish",
+                                                         "seen_state": "pending"})
     web.submit("/glossaire/gerer", {"term": XSS_PAYLOADS[(start + 7) % len(XSS_PAYLOADS)][:120],
                                     "definition": XSS_PAYLOADS[(start + 8) % len(XSS_PAYLOADS)]})
     web.logout()

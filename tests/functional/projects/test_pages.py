@@ -177,7 +177,8 @@ def test_question_flow_through_the_pages(web, make_user, app):
     web.login("lucas@exemple.fr")
     queue = web.get("/moderation/").get_data(as_text=True)
     assert "Combien" in queue
-    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish"})
+    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish",
+                                                         "seen_state": "pending"})
     db.session.expire_all()
     assert db.session.get(Question, question.id).moderation_state == ModerationState.PUBLISHED
     page = web.get(url).get_data(as_text=True)

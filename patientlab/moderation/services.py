@@ -1,0 +1,393 @@
+"""One moderation workflow for every kind of user-written content.
+
+States: pending → published or refused; published → hidden (by a moderator, or
+automatically after K distinct reports); hidden or refused → published (restore).
+A decision is applied only if the item is still in the state the moderator saw, so
+two moderators deciding at once cannot both win (and the author gets one mail).
+Authors may appeal a refusal or a hiding once; another moderator decides.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import abort, current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from patientlab.auth.models import User
+from patientlab.auth.services import ServiceError, external_url
+from patientlab.core import audit
+from patientlab.core.mail import queue_mail
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import plain_text
+from patientlab.core.security import Role
+from patientlab.extensions import db
+
+from .models import REFUSAL_REASONS, REPORT_REASONS, Appeal, AppealOutcome, ContentReport
+from .models import ModerationState as S
+
+MODERATORS = (Role.MODERATOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of moderated content: its model, its text and how to show it."""
+
+    name: str
+    label: object
+    model: type
+    text_attr: str
+
+    def text(self, item) -> str:
+        return getattr(item, self.text_attr)
+
+    def public_url(self, item) -> str:
+        return url_for("projects.detail", project_id=item.project_id) + f"#question-{item.id}"
+
+    def context(self, item) -> str:
+        return item.project.title
+
+
+def _kinds() -> dict[str, Kind]:
+    from patientlab.projects.models import Question
+
+    return {"question": Kind("question", _l("Question sur un projet"), Question, "body")}
+
+
+def kind_of(name: str) -> Kind:
+    kind = _kinds().get(name)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def kinds() -> dict[str, Kind]:
+    return _kinds()
+
+
+def get_item_or_404(kind: Kind, item_id: int):
+    item = db.session.get(kind.model, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def is_moderator(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_any_role(MODERATORS))
+
+
+def _ensure_moderator(user) -> None:
+    if not is_moderator(user):
+        raise PermissionError("moderators only")
+
+
+# --- Trust: pre-moderation for new accounts, post-moderation for trusted ones ---------------
+
+
+def is_trusted(user: User) -> bool:
+    if user.trusted_at is not None:
+        return True
+    needed = current_app.config["MODERATION_TRUST_AFTER"]
+    if not needed:
+        return False
+    published = sum(db.session.scalar(
+        select(func.count()).select_from(kind.model).where(
+            kind.model.author_id == user.id, kind.model.moderation_state == S.PUBLISHED,
+            kind.model.moderated_by_id.is_not(None))) or 0 for kind in _kinds().values())
+    return published >= needed
+
+
+def initial_state(user: User) -> str:
+    return S.PUBLISHED if is_trusted(user) else S.PENDING
+
+
+def set_trust(moderator: User, user: User, trusted: bool) -> None:
+    _ensure_moderator(moderator)
+    user.trusted_at = utcnow() if trusted else None
+    db.session.flush()
+    audit.record(moderator, "moderation.trust_granted" if trusted else "moderation.trust_removed",
+                 user)
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+TRANSITIONS = {
+    "publish": ((S.PENDING,), S.PUBLISHED),
+    "refuse": ((S.PENDING,), S.REFUSED),
+    "hide": ((S.PUBLISHED,), S.HIDDEN),
+    "restore": ((S.HIDDEN, S.REFUSED), S.PUBLISHED),
+}
+DECISION_LABELS = {"publish": _l("Publier"), "refuse": _l("Refuser"), "hide": _l("Masquer"),
+                   "restore": _l("Rétablir (publier à nouveau)")}
+
+
+def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
+           reason: str = "", note: str = "", now: datetime | None = None) -> None:
+    _ensure_moderator(moderator)
+    now = now or utcnow()
+    if decision not in TRANSITIONS:
+        raise ServiceError(_l("Choisissez une décision."), field="decision")
+    allowed, target = TRANSITIONS[decision]
+    note = plain_text(note, multiline=True)
+    if decision in ("refuse", "hide"):
+        if reason not in REFUSAL_REASONS:
+            raise ServiceError(_l("Choisissez la raison."), field="reason")
+        if reason == "other" and not note:
+            raise ServiceError(_l("Précisez la raison."), field="note")
+    else:
+        reason = ""
+    if seen_state not in allowed:
+        raise ServiceError(_l("Cette décision n’est pas possible dans l’état actuel."))
+    model = kind.model
+    changed = db.session.execute(
+        update(model).where(model.id == item.id, model.moderation_state == seen_state)
+        .values(moderation_state=target, moderated_by_id=moderator.id, moderated_at=now,
+                moderation_reason=reason, moderation_note=note)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise ServiceError(_l("Un autre modérateur vient de traiter ce contenu : rechargez la "
+                              "page pour voir sa décision."))
+    db.session.refresh(item)
+    _close_reports(kind, item, now)
+    audit.record(moderator, f"moderation.{decision}", item,
+                 summary=f"{seen_state} → {target}", reason=f"{reason} {note}".strip())
+    if decision in ("refuse", "hide"):
+        _mail_author(kind, item, decision, reason, note)
+    elif decision == "publish" and hasattr(item, "project"):
+        _tell_project_team(item)
+
+
+def _close_reports(kind: Kind, item, now: datetime) -> None:
+    db.session.execute(update(ContentReport).where(
+        ContentReport.kind == kind.name, ContentReport.object_id == item.id,
+        ContentReport.handled_at.is_(None)).values(handled_at=now)
+        .execution_options(synchronize_session=False))
+
+
+def _mail_author(kind: Kind, item, decision: str, reason: str, note: str) -> None:
+    author = db.session.get(User, item.author_id) if item.author_id else None
+    if author is None:
+        return
+    subject = (_l("Votre contribution n’a pas été publiée") if decision == "refuse"
+               else _l("Votre contribution a été masquée"))
+    queue_mail(author.email, subject, "moderation_decision", locale=author.locale or "fr",
+               user=author, decision=decision, reason=REFUSAL_REASONS.get(reason, ""),
+               note=note, text=kind.text(item), context=kind.context(item),
+               appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id))
+
+
+def _tell_project_team(question) -> None:
+    owner = question.project.owner
+    queue_mail(owner.email, _l("Une question vous attend"), "question_to_answer",
+               locale=owner.locale or "fr", user=owner, project=question.project,
+               question=question, url=external_url("projects.detail",
+                                                   project_id=question.project_id))
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
+    """Record a report; True when the item was hidden because K people reported it."""
+    if reason not in REPORT_REASONS:
+        raise ServiceError(_l("Choisissez pourquoi vous signalez ce contenu."), field="reason")
+    if item.moderation_state != S.PUBLISHED:
+        raise ServiceError(_l("Ce contenu n’est plus publié."))
+    if item.author_id == user.id:
+        raise ServiceError(_l("Vous ne pouvez pas signaler votre propre contribution."))
+    exists = db.session.scalar(select(ContentReport.id).where(
+        ContentReport.kind == kind.name, ContentReport.object_id == item.id,
+        ContentReport.reporter_id == user.id))
+    if exists:
+        raise ServiceError(_l("Vous avez déjà signalé ce contenu. Merci, un modérateur va le "
+                              "relire."))
+    db.session.add(ContentReport(kind=kind.name, object_id=item.id, reporter_id=user.id,
+                                 reason=reason, note=plain_text(note, multiline=True)))
+    db.session.flush()
+    audit.record(user, "moderation.reported", item, reason=reason)
+    reporters = db.session.scalar(select(func.count(func.distinct(ContentReport.reporter_id)))
+                                  .where(ContentReport.kind == kind.name,
+                                         ContentReport.object_id == item.id,
+                                         ContentReport.handled_at.is_(None))) or 0
+    if reporters < current_app.config["MODERATION_REPORTS_TO_HIDE"]:
+        return False
+    model = kind.model
+    hidden = db.session.execute(
+        update(model).where(model.id == item.id, model.moderation_state == S.PUBLISHED)
+        .values(moderation_state=S.HIDDEN, moderated_by_id=None, moderated_at=utcnow(),
+                moderation_reason="reports", moderation_note="")
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(item)
+    if hidden:
+        audit.record(None, "moderation.auto_hidden", item,
+                     summary=f"{reporters} signalements")
+    return bool(hidden)
+
+
+def open_reports(kind: Kind, item) -> list[ContentReport]:
+    return list(db.session.scalars(select(ContentReport).where(
+        ContentReport.kind == kind.name, ContentReport.object_id == item.id,
+        ContentReport.handled_at.is_(None)).order_by(ContentReport.created_at)))
+
+
+# --- Appeals ---------------------------------------------------------------------------------
+
+
+def can_appeal(user, kind: Kind, item) -> bool:
+    return (user is not None and item.author_id == user.id
+            and item.moderation_state in (S.REFUSED, S.HIDDEN)
+            and get_appeal(kind, item) is None)
+
+
+def get_appeal(kind: Kind, item) -> Appeal | None:
+    return db.session.scalar(select(Appeal).where(Appeal.kind == kind.name,
+                                                  Appeal.object_id == item.id))
+
+
+def appeal(user: User, kind: Kind, item, text: str) -> Appeal:
+    if item.author_id != user.id:
+        raise PermissionError("authors only")
+    if item.moderation_state not in (S.REFUSED, S.HIDDEN):
+        raise ServiceError(_l("Cette contribution est publiée : il n’y a rien à contester."))
+    if get_appeal(kind, item) is not None:
+        raise ServiceError(_l("Vous avez déjà fait un recours pour cette contribution. Un seul "
+                              "recours est possible."))
+    text = plain_text(text, multiline=True)
+    if not text:
+        raise ServiceError(_l("Expliquez en quelques phrases pourquoi la décision devrait "
+                              "changer."), field="text")
+    record = Appeal(kind=kind.name, object_id=item.id, author_id=user.id, text=text,
+                    original_moderator_id=item.moderated_by_id)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(user, "moderation.appealed", item)
+    return record
+
+
+def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: str,
+                  reason: str, now: datetime | None = None) -> None:
+    _ensure_moderator(moderator)
+    now = now or utcnow()
+    if record.decided_at is not None:
+        raise ServiceError(_l("Ce recours a déjà été tranché."))
+    if record.original_moderator_id == moderator.id:
+        raise ServiceError(_l("Vous avez pris la première décision : un autre modérateur doit "
+                              "trancher ce recours."))
+    if outcome not in AppealOutcome.LABELS:
+        raise ServiceError(_l("Choisissez de maintenir ou d’annuler la décision."),
+                           field="outcome")
+    reason = plain_text(reason, multiline=True)
+    if not reason:
+        raise ServiceError(_l("Expliquez votre réponse : elle sera envoyée à l’auteur."),
+                           field="reason")
+    changed = db.session.execute(
+        update(Appeal).where(Appeal.id == record.id, Appeal.decided_at.is_(None))
+        .values(decided_by_id=moderator.id, decided_at=now, outcome=outcome, reason=reason)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise ServiceError(_l("Ce recours a déjà été tranché."))
+    db.session.refresh(record)
+    if outcome == AppealOutcome.REVERSED:
+        item.moderation_state = S.PUBLISHED
+        item.moderated_by_id = moderator.id
+        item.moderated_at = now
+        item.moderation_reason = ""
+        item.moderation_note = ""
+    db.session.flush()
+    audit.record(moderator, f"moderation.appeal_{outcome}", item, reason=reason)
+    author = db.session.get(User, record.author_id) if record.author_id else None
+    if author is not None:
+        queue_mail(author.email, _l("Réponse à votre recours"), "moderation_appeal",
+                   locale=author.locale or "fr", user=author, outcome=outcome,
+                   reason=reason, text=kind.text(item), context=kind.context(item))
+
+
+# --- Queue -----------------------------------------------------------------------------------
+
+
+QUEUES = {
+    "attente": _l("En attente de relecture"),
+    "signales": _l("Signalés"),
+    "recours": _l("Recours"),
+    "publies": _l("Publiés sans relecture (auteurs de confiance)"),
+    "masques": _l("Masqués"),
+    "refuses": _l("Refusés"),
+}
+PAGE_SIZE = 30
+
+
+@dataclass
+class QueueItem:
+    kind: Kind
+    item: object
+    reports: int = 0
+    appeal: Appeal | None = None
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    total: int
+    page: int
+    pages: int
+
+
+def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
+          page: int = 1) -> QueuePage:
+    """Oldest first. A handful of statements whatever the size of the queue."""
+    results: list[QueueItem] = []
+    total = 0
+    selected = [k for k in _kinds().values() if not kind_name or k.name == kind_name]
+    for kind in selected:
+        model = kind.model
+        stmt = select(model)
+        date_column = model.created_at
+        if name == "attente":
+            stmt = stmt.where(model.moderation_state == S.PENDING)
+        elif name == "signales":
+            stmt = stmt.where(model.moderation_state.in_((S.PUBLISHED, S.HIDDEN)), model.id.in_(
+                select(ContentReport.object_id).where(ContentReport.kind == kind.name,
+                                                      ContentReport.handled_at.is_(None))))
+        elif name == "recours":
+            stmt = stmt.where(model.id.in_(select(Appeal.object_id).where(
+                Appeal.kind == kind.name, Appeal.decided_at.is_(None))))
+        elif name == "publies":
+            stmt = stmt.where(model.moderation_state == S.PUBLISHED,
+                              model.moderated_by_id.is_(None))
+        elif name == "masques":
+            stmt = stmt.where(model.moderation_state == S.HIDDEN)
+        elif name == "refuses":
+            stmt = stmt.where(model.moderation_state == S.REFUSED)
+        if older_than_days:
+            stmt = stmt.where(date_column <= utcnow() - timedelta(days=older_than_days))
+        total += db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = list(db.session.scalars(stmt.order_by(date_column, model.id)
+                                       .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+        ids = [row.id for row in rows]
+        counts = dict(db.session.execute(
+            select(ContentReport.object_id, func.count()).where(
+                ContentReport.kind == kind.name, ContentReport.object_id.in_(ids),
+                ContentReport.handled_at.is_(None)).group_by(ContentReport.object_id)).all()
+        ) if ids else {}
+        appeals = {a.object_id: a for a in db.session.scalars(select(Appeal).where(
+            Appeal.kind == kind.name, Appeal.object_id.in_(ids)))} if ids else {}
+        results += [QueueItem(kind, row, counts.get(row.id, 0), appeals.get(row.id))
+                    for row in rows]
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return QueuePage(results[:PAGE_SIZE], total, min(max(page, 1), pages), pages)
+
+
+def counts() -> dict[str, int]:
+    """How many items wait in each queue that needs a moderator (for the navigation)."""
+    result = {"attente": 0, "signales": 0, "recours": 0}
+    for kind in _kinds().values():
+        model = kind.model
+        result["attente"] += db.session.scalar(select(func.count()).select_from(model).where(
+            model.moderation_state == S.PENDING)) or 0
+        result["signales"] += db.session.scalar(
+            select(func.count(func.distinct(ContentReport.object_id))).where(
+                ContentReport.kind == kind.name, ContentReport.handled_at.is_(None))) or 0
+    result["recours"] = db.session.scalar(select(func.count()).select_from(Appeal).where(
+        Appeal.decided_at.is_(None))) or 0
+    return result

@@ -1,0 +1,85 @@
+from sqlalchemy import select
+
+from patientlab.extensions import db
+from patientlab.moderation.models import ContentReport
+from patientlab.moderation.models import ModerationState as S
+from patientlab.projects import services as projects
+from tests.conftest import link_in, outbox
+from tests.factories import UserFactory, make_project
+
+
+def test_report_hide_appeal_and_reverse_through_the_pages(web):
+    UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    UserFactory(email="ines@exemple.fr", roles=["moderator"])
+    UserFactory(email="karim@exemple.fr")
+    author = UserFactory(email="paul@exemple.fr")
+    project = make_project()
+    question = projects.ask_question(author, project, "Pourquoi deux séances ?")
+    question.moderation_state = S.PUBLISHED
+    db.session.commit()
+
+    # Karim reports the question from the project page.
+    web.login("karim@exemple.fr")
+    page = web.get(f"/projets/{project.id}").get_data(as_text=True)
+    report_url = f"/moderation/signaler/question/{question.id}"
+    assert report_url in page
+    page = web.submit(report_url, {}).get_data(as_text=True)
+    assert "Choisissez une raison." in page
+    web.submit(report_url, {"reason": "insult", "note": "Ton agressif."})
+    assert db.session.scalar(select(ContentReport.reason)) == "insult"
+    web.logout()
+
+    # Lucas sees it in the "reported" queue with a count in the navigation, and hides it.
+    web.login("lucas@exemple.fr")
+    page = web.get("/moderation/?file=signales").get_data(as_text=True)
+    assert "Modération (1)" in page
+    assert "signalé 1 fois" in page
+    url = f"/moderation/questions/{question.id}"
+    page = web.get(url).get_data(as_text=True)
+    assert "Ton agressif." in page
+    page = web.submit(url, {"decision": "hide", "seen_state": "published"}).get_data(
+        as_text=True)
+    assert "Choisissez la raison." in page
+    web.submit(url, {"decision": "hide", "seen_state": "published", "reason": "insult"})
+    db.session.expire_all()
+    assert question.moderation_state == S.HIDDEN
+    # A second, stale decision is refused without a second mail.
+    response = web.submit(url, {"decision": "hide", "seen_state": "published",
+                                "reason": "insult"}, follow=True)
+    assert "Cette décision n’est pas possible" in response.get_data(as_text=True) or \
+        "Un autre modérateur" in response.get_data(as_text=True)
+    assert len(outbox("paul@exemple.fr")) == 1
+    web.logout()
+
+    # Paul appeals from the link in his mail.
+    appeal = link_in(outbox("paul@exemple.fr")[0])
+    web.login("paul@exemple.fr")
+    page = web.submit(appeal, {"text": ""}).get_data(as_text=True)
+    assert "Expliquez en quelques phrases" in page
+    web.submit(appeal, {"text": "Je demandais seulement une précision."})
+    assert "attend la décision d’un autre modérateur" in web.get(appeal).get_data(as_text=True)
+    web.logout()
+
+    # Lucas cannot decide the appeal; Inès can.
+    web.login("lucas@exemple.fr")
+    assert "un autre modérateur doit trancher" in web.get(url).get_data(as_text=True)
+    web.logout()
+    web.login("ines@exemple.fr")
+    assert "Recours (1)" in web.get("/moderation/").get_data(as_text=True)
+    response = web.submit(f"{url}/recours", {"recours-outcome": "reversed",
+                                             "recours-reason": "La question est légitime."},
+                          form_url=url, prefix="recours-")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert question.moderation_state == S.PUBLISHED
+    assert "légitime" in outbox("paul@exemple.fr")[-1].body_text
+
+
+def test_only_the_author_reaches_the_appeal_page(web):
+    UserFactory(email="karim@exemple.fr")
+    question = projects.ask_question(UserFactory(), make_project(), "Question ?")
+    db.session.commit()
+    web.login("karim@exemple.fr")
+    assert web.get(f"/moderation/recours/question/{question.id}").status_code == 403
+    assert web.get("/moderation/recours/inconnu/1").status_code == 404
+    assert web.get(f"/moderation/signaler/question/{question.id}").status_code == 404  # pending

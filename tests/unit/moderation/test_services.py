@@ -1,0 +1,167 @@
+import pytest
+from sqlalchemy import select
+
+from patientlab.auth.services import ServiceError
+from patientlab.core.audit import AuditEntry
+from patientlab.extensions import db
+from patientlab.moderation import services as svc
+from patientlab.moderation.models import AppealOutcome
+from patientlab.moderation.models import ModerationState as S
+from patientlab.projects import services as projects
+from tests.conftest import outbox
+from tests.factories import UserFactory, make_project
+
+
+@pytest.fixture
+def question():
+    return projects.ask_question(UserFactory(email="paul@exemple.fr"), make_project(),
+                                 "Combien de séances ?")
+
+
+@pytest.fixture
+def kind():
+    return svc.kind_of("question")
+
+
+def _actions():
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def _moderator(**kwargs):
+    return UserFactory(roles=["moderator"], **kwargs)
+
+
+def test_each_transition_is_allowed_only_from_its_state_and_audited(question, kind):
+    moderator = _moderator()
+    assert question.moderation_state == S.PENDING
+    with pytest.raises(ServiceError):
+        svc.decide(moderator, kind, question, "hide", seen_state=S.PENDING, reason="insult")
+    svc.decide(moderator, kind, question, "publish", seen_state=S.PENDING)
+    assert question.moderation_state == S.PUBLISHED
+    svc.decide(moderator, kind, question, "hide", seen_state=S.PUBLISHED, reason="insult")
+    assert question.moderation_state == S.HIDDEN
+    svc.decide(moderator, kind, question, "restore", seen_state=S.HIDDEN)
+    assert question.moderation_state == S.PUBLISHED
+    assert _actions()[-3:] == ["moderation.publish", "moderation.hide", "moderation.restore"]
+
+
+def test_refusing_and_hiding_need_a_reason_and_mail_the_author_with_the_appeal_link(
+        question, kind):
+    moderator = _moderator()
+    with pytest.raises(ServiceError) as error:
+        svc.decide(moderator, kind, question, "refuse", seen_state=S.PENDING)
+    assert error.value.field == "reason"
+    with pytest.raises(ServiceError) as error:
+        svc.decide(moderator, kind, question, "refuse", seen_state=S.PENDING, reason="other")
+    assert error.value.field == "note"
+    svc.decide(moderator, kind, question, "refuse", seen_state=S.PENDING,
+               reason="identifying", note="Retirez le nom du médecin.")
+    [mail] = outbox("paul@exemple.fr")
+    assert "Retirez le nom du médecin." in mail.body_text
+    assert f"/moderation/recours/question/{question.id}" in mail.body_text
+
+
+def test_two_moderators_at_once_only_one_decides_and_one_mail_is_sent(question, kind):
+    first, second = _moderator(), _moderator()
+    svc.decide(first, kind, question, "refuse", seen_state=S.PENDING, reason="insult")
+    with pytest.raises(ServiceError) as error:
+        svc.decide(second, kind, question, "publish", seen_state=S.PENDING)
+    assert "Un autre modérateur" in str(error.value.message)
+    assert question.moderation_state == S.REFUSED
+    assert len(outbox("paul@exemple.fr")) == 1
+
+
+def test_only_moderators_decide(question, kind):
+    with pytest.raises(PermissionError):
+        svc.decide(UserFactory(roles=["coordinator"]), kind, question, "publish",
+                   seen_state=S.PENDING)
+
+
+def test_content_reported_by_k_people_is_hidden_automatically(app, question, kind):
+    svc.decide(_moderator(), kind, question, "publish", seen_state=S.PENDING)
+    k = app.config["MODERATION_REPORTS_TO_HIDE"]
+    reporters = [UserFactory() for _ in range(k)]
+    for reporter in reporters[:-1]:
+        assert svc.report(reporter, kind, question, "insult") is False
+    with pytest.raises(ServiceError):
+        svc.report(reporters[0], kind, question, "insult")  # once per person
+    with pytest.raises(ServiceError):
+        svc.report(question.author, kind, question, "insult")  # not one's own
+    assert question.moderation_state == S.PUBLISHED
+    assert svc.report(reporters[-1], kind, question, "other", "Publicité") is True
+    assert question.moderation_state == S.HIDDEN
+    assert question.moderation_reason == "reports"
+    assert "moderation.auto_hidden" in _actions()
+    assert svc.counts()["signales"] == 1
+    # A moderator restores it: the reports are closed.
+    svc.decide(_moderator(), kind, question, "restore", seen_state=S.HIDDEN)
+    assert svc.counts()["signales"] == 0
+    assert svc.open_reports(kind, question) == []
+
+
+def test_trust_after_n_approved_contributions_or_when_granted(app, kind):
+    author = UserFactory()
+    moderator = _moderator()
+    project = make_project()
+    needed = app.config["MODERATION_TRUST_AFTER"]
+    for i in range(needed):
+        assert not svc.is_trusted(author)
+        q = projects.ask_question(author, project, f"Question {i} ?")
+        assert q.moderation_state == S.PENDING
+        svc.decide(moderator, kind, q, "publish", seen_state=S.PENDING)
+    assert svc.is_trusted(author)
+    q = projects.ask_question(author, project, "Et maintenant ?")
+    assert q.moderation_state == S.PUBLISHED  # post-moderation
+    assert "moderation.auto_published" in _actions()
+    newcomer = UserFactory()
+    svc.set_trust(moderator, newcomer, True)
+    assert projects.ask_question(newcomer, project, "Bonjour ?").moderation_state == S.PUBLISHED
+    svc.set_trust(moderator, newcomer, False)
+    assert not svc.is_trusted(newcomer)
+    assert _actions().count("moderation.trust_granted") == 1
+
+
+def test_appeal_once_decided_by_another_moderator_and_mailed(question, kind):
+    first, second = _moderator(), _moderator()
+    svc.decide(first, kind, question, "refuse", seen_state=S.PENDING, reason="off_topic")
+    author = question.author
+    with pytest.raises(PermissionError):
+        svc.appeal(UserFactory(), kind, question, "Ce n’est pas hors sujet.")
+    with pytest.raises(ServiceError):
+        svc.appeal(author, kind, question, " ")
+    record = svc.appeal(author, kind, question, "Ma question porte bien sur le projet.")
+    with pytest.raises(ServiceError):
+        svc.appeal(author, kind, question, "Encore.")  # once only
+    assert svc.counts()["recours"] == 1
+    with pytest.raises(ServiceError) as error:
+        svc.decide_appeal(first, kind, question, record, AppealOutcome.REVERSED, "Oui.")
+    assert "un autre modérateur" in str(error.value.message)
+    svc.decide_appeal(second, kind, question, record, AppealOutcome.REVERSED,
+                      "Vous avez raison, la question est publiée.")
+    assert question.moderation_state == S.PUBLISHED
+    assert "Vous avez raison" in outbox("paul@exemple.fr")[-1].body_text
+    with pytest.raises(ServiceError):
+        svc.decide_appeal(second, kind, question, record, AppealOutcome.UPHELD, "Non.")
+    assert "moderation.appeal_reversed" in _actions()
+
+
+def test_upheld_appeal_keeps_the_decision(question, kind):
+    svc.decide(_moderator(), kind, question, "refuse", seen_state=S.PENDING, reason="insult")
+    record = svc.appeal(question.author, kind, question, "Je ne voulais pas blesser.")
+    svc.decide_appeal(_moderator(), kind, question, record, AppealOutcome.UPHELD,
+                      "Le ton reste blessant.")
+    assert question.moderation_state == S.REFUSED
+    assert "maintient la décision" in outbox("paul@exemple.fr")[-1].body_text
+
+
+def test_queue_is_oldest_first_filtered_by_state_and_paginated(kind):
+    project = make_project()
+    questions = [projects.ask_question(UserFactory(), project, f"Question {i} ?")
+                 for i in range(35)]
+    page = svc.queue("attente")
+    assert page.total == 35
+    assert page.pages == 2
+    assert page.items[0].item is questions[0]
+    assert len(svc.queue("attente", page=2).items) == 5
+    assert svc.queue("masques").total == 0
+    assert svc.queue("attente", older_than_days=1).total == 0
