@@ -1,9 +1,13 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from patientlab.auth import services as auth_svc
+from patientlab.coordination import participation as part
 from patientlab.coordination.forms import ApproveForm, RefuseForm
+from patientlab.core.models import utcnow
 from patientlab.core.security import Role, roles_required
 from patientlab.extensions import db
 
@@ -62,3 +66,35 @@ def validation(request_id):
         "coordination/validation.html", req=req, approve_form=approve_form,
         refuse_form=refuse_form, charter=auth_svc.latest_charter_acceptance(req.user),
     )
+
+
+def _period() -> part.Period:
+    default = part.default_period(utcnow().date())
+
+    def day(name, fallback):
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return fallback
+
+    since, until = day("depuis", default.since), day("jusqua", default.until)
+    return part.Period(min(since, until), max(since, until))
+
+
+@bp.route("/participation")
+@roles_required(*COORDINATION)
+def participation():
+    period = _period()
+    return render_template("coordination/participation.html", data=part.participation(period),
+                           period=period)
+
+
+@bp.route("/participation.csv")
+@roles_required(*COORDINATION)
+def participation_csv():
+    period = _period()
+    separator = "," if request.args.get("separateur") == "virgule" else ";"
+    return Response(part.as_csv(part.participation(period), separator),
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="participation-'
+                             f'{period.since.isoformat()}-{period.until.isoformat()}.csv"'})

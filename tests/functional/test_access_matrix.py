@@ -76,6 +76,8 @@ ACCESS = {
     "coordination.index": COORDINATION,
     "coordination.validations": COORDINATION,
     "coordination.validation": COORDINATION,
+    "coordination.participation": COORDINATION,
+    "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
     "moderation.item": MODERATION,
     "moderation.decide_appeal": POST_ONLY,

@@ -54,3 +54,21 @@ def test_a_suspended_person_reads_but_cannot_write(web):
     assert response.status_code == 403
     assert web.submit("/compte/preferences", {"text_size": "125"}).status_code == 302
     assert web.logout().status_code == 302
+
+
+def test_participation_dashboard_and_csv_for_the_coordination(web):
+    UserFactory(email="anne@exemple.fr", roles=["coordinator"])
+    event = make_event(days=-5, title="Soirée passée")
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    page = web.get("/coordination/participation").get_data(as_text=True)
+    assert "Soirée passée" in page
+    assert '<svg class="chart" role="img"' in page
+    assert "<caption" in page
+    since = (date.today() - timedelta(days=3)).isoformat()
+    page = web.get(f"/coordination/participation?depuis={since}").get_data(as_text=True)
+    assert "Soirée passée" not in page
+    response = web.get("/coordination/participation.csv?separateur=virgule")
+    assert response.data.startswith("\ufeff".encode())
+    assert "Rubrique,Libellé,Valeur,Présents" in response.data.decode()
+    assert event.id
