@@ -3,7 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
-from patientlab.core.forms import MultiCheckboxField, TrimmedTextAreaField, max_length
+from patientlab.core.forms import (
+    MultiCheckboxField,
+    TrimmedStringField,
+    TrimmedTextAreaField,
+    max_length,
+)
 from patientlab.core.security import ROLE_LABELS
 
 
@@ -24,3 +29,13 @@ class SuspendForm(FlaskForm):
 
 class LiftForm(FlaskForm):
     submit = SubmitField(_l("Lever la suspension"))
+
+
+class AssociationForm(FlaskForm):
+    name = TrimmedStringField(
+        _l("Nom de l’association"),
+        validators=[DataRequired(message=_l("Donnez le nom, par exemple « Ligue contre le "
+                                            "cancer — Comité du Rhône ».")), max_length(200)])
+    website = TrimmedStringField(_l("Site web"), validators=[max_length(300)])
+    description = TrimmedTextAreaField(_l("Présentation"), validators=[max_length(2000)])
+    submit = SubmitField(_l("Enregistrer l’association"))

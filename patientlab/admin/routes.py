@@ -12,7 +12,7 @@ from patientlab.core.security import ROLE_LABELS, Role, roles_required
 from patientlab.extensions import db
 
 from . import services as svc
-from .forms import LiftForm, RolesForm, SuspendForm
+from .forms import AssociationForm, LiftForm, RolesForm, SuspendForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -125,3 +125,37 @@ def lift(user_id):
         db.session.commit()
         flash(_("La suspension est levée."), "success")
     return redirect(url_for("admin.user", user_id=user.id))
+
+
+# --- Associations ----------------------------------------------------------------------
+
+
+@bp.route("/associations/")
+@roles_required(Role.ADMIN)
+def associations():
+    from patientlab.associations import services as assoc
+
+    return render_template("admin/associations.html", associations=assoc.list_associations(),
+                           members=assoc.members_count())
+
+
+@bp.route("/associations/nouvelle", methods=["GET", "POST"], defaults={"association_id": None})
+@bp.route("/associations/<int:association_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def association(association_id):
+    from patientlab.associations import services as assoc
+
+    existing = assoc.get_association_or_404(association_id) if association_id else None
+    form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
+    if form.validate_on_submit():
+        try:
+            saved = assoc.save_association(_user(), existing, name=form.name.data,
+                                           website=form.website.data or "",
+                                           description=form.description.data or "")
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("L’association « %(name)s » est enregistrée.", name=saved.name), "success")
+            return redirect(url_for("admin.associations"))
+    return render_template("admin/association.html", form=form, association=existing)

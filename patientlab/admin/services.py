@@ -28,6 +28,12 @@ def ensure_admin(actor) -> None:
         raise PermissionError("admins only")
 
 
+def ensure_may_suspend(actor) -> None:
+    """Admins and moderators suspend accounts."""
+    if actor is None or not actor.has_any_role((Role.ADMIN, Role.MODERATOR)):
+        raise PermissionError("admins and moderators only")
+
+
 # --- Journal --------------------------------------------------------------------------
 
 
@@ -142,7 +148,7 @@ def suspend(actor: User, user: User, reason: str, until: date,
     """Read-only access until ``until`` (Paris day, included); the person is told why."""
     from patientlab.calls.services import end_of_day
 
-    ensure_admin(actor)
+    ensure_may_suspend(actor)
     now = now or utcnow()
     reason = plain_text(reason, multiline=True)
     if not reason:
@@ -163,7 +169,7 @@ def suspend(actor: User, user: User, reason: str, until: date,
 
 
 def lift_suspension(actor: User, user: User) -> None:
-    ensure_admin(actor)
+    ensure_may_suspend(actor)
     if user.suspended_until is None:
         return
     user.suspended_until = None

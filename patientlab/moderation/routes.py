@@ -175,3 +175,35 @@ def appeal(kind, item_id):
     return render_template("moderation/appeal.html", kind=kind, item=item, form=form,
                            existing=svc.get_appeal(kind, item),
                            can_appeal=svc.can_appeal(_user(), kind, item))
+
+
+@bp.route("/comptes/<int:user_id>/suspension", methods=["GET", "POST"])
+@roles_required(*svc.MODERATORS)
+def suspend(user_id):
+    from patientlab.admin import services as admin
+    from patientlab.admin.forms import LiftForm, SuspendForm
+
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = SuspendForm(prefix="suspendre")
+    lift = LiftForm(prefix="lever")
+    try:
+        if lift.submit.data and lift.validate_on_submit():
+            admin.lift_suspension(_user(), person)
+            db.session.commit()
+            flash(_("La suspension est levée."), "success")
+            return redirect(url_for("moderation.suspend", user_id=person.id))
+        if form.submit.data and form.validate_on_submit():
+            admin.suspend(_user(), person, form.reason.data, form.until.data)
+            db.session.commit()
+            flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par "
+                    "e-mail.", name=person.public_name), "success")
+            return redirect(url_for("moderation.suspend", user_id=person.id))
+    except ServiceError as error:
+        db.session.rollback()
+        add_service_error(form, error)
+    if not form.is_submitted():
+        form = SuspendForm(prefix="suspendre", formdata=None)
+    return render_template("moderation/suspend.html", person=person, form=form,
+                           lift_form=LiftForm(prefix="lever", formdata=None))

@@ -82,6 +82,7 @@ ACCESS = {
     "moderation.item": MODERATION,
     "moderation.decide_appeal": POST_ONLY,
     "moderation.trust": POST_ONLY,
+    "moderation.suspend": MODERATION,
     "moderation.report": AUTH,  # any logged-in person reports published content
     "moderation.appeal": NOBODY,  # only the author (not one of these accounts)
     "projects.index": PUBLIC,
@@ -156,6 +157,8 @@ ACCESS = {
     "admin.roles": POST_ONLY,
     "admin.suspend": POST_ONLY,
     "admin.lift": POST_ONLY,
+    "admin.associations": ADMIN,
+    "admin.association": ADMIN,
 }
 
 
@@ -205,7 +208,12 @@ def objects():
     assignment = make_assignment(application, users[Role.PATIENT_EXPERT])
     review = reviewing.save_review(users[Role.PATIENT_EXPERT], assignment, {})
     db.session.commit()
-    return {"kind": "question", "item_id": question.id, "user_id": researcher.id,
+    from tests.factories import AssociationFactory
+
+    association = AssociationFactory()
+    db.session.commit()
+    return {"association_id": association.id, "kind": "question", "item_id": question.id,
+            "user_id": researcher.id,
             "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,

@@ -83,3 +83,25 @@ def test_only_the_author_reaches_the_appeal_page(web):
     assert web.get(f"/moderation/recours/question/{question.id}").status_code == 403
     assert web.get("/moderation/recours/inconnu/1").status_code == 404
     assert web.get(f"/moderation/signaler/question/{question.id}").status_code == 404  # pending
+
+
+def test_a_moderator_suspends_and_restores_an_author(web):
+    from datetime import date, timedelta
+
+    UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    author = UserFactory(email="paul@exemple.fr")
+    db.session.commit()
+    web.login("lucas@exemple.fr")
+    url = f"/moderation/comptes/{author.id}/suspension"
+    page = web.submit(url, {"suspendre-reason": "", "suspendre-submit": "1",
+                            "suspendre-until": "2099-01-01"}, prefix="suspendre-")
+    assert "Expliquez la raison" in page.get_data(as_text=True)
+    until = (date.today() + timedelta(days=10)).isoformat()
+    web.submit(url, {"suspendre-reason": "Messages insultants répétés.",
+                     "suspendre-submit": "1", "suspendre-until": until}, prefix="suspendre-")
+    db.session.expire_all()
+    assert author.is_suspended
+    assert "suspendu" in outbox("paul@exemple.fr")[0].subject
+    web.submit(url, {"lever-submit": "1"}, prefix="lever-")
+    db.session.expire_all()
+    assert not author.is_suspended
