@@ -71,6 +71,12 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
              + [{"user_id": u, "role": Role.PATIENT_EXPERT if i % 5 else Role.ASSOCIATION_REP}
                 for i, u in enumerate(reviewers)])
     _bulk(UserRole, roles)
+    from flask import current_app
+
+    from patientlab.auth.models import CharterAcceptance
+
+    _bulk(CharterAcceptance, [{"user_id": u, "version": current_app.config["CHARTER_VERSION"],
+                               "accepted_at": now} for u in reviewers])
 
     # Projects, built once through the service so that search text is right.
     template = Project(owner_id=researchers[0], cancer_type_rows=[], theme_rows=[])

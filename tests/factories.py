@@ -43,6 +43,14 @@ class UserFactory(Base):
     def roles(obj, create, extracted, **kwargs):
         for role in extracted or []:
             db.session.add(UserRole(user_id=obj.id, role=role))
+        if set(extracted or []) & {"patient_expert", "association_rep"}:
+            # Validated reviewers accepted the charter when they registered.
+            from flask import current_app
+
+            from patientlab.auth.models import CharterAcceptance
+
+            db.session.add(CharterAcceptance(user_id=obj.id,
+                                             version=current_app.config["CHARTER_VERSION"]))
         if extracted:
             db.session.flush()
             db.session.expire(obj, ["role_rows"])

@@ -159,3 +159,34 @@ def association(association_id):
             flash(_("L’association « %(name)s » est enregistrée.", name=saved.name), "success")
             return redirect(url_for("admin.associations"))
     return render_template("admin/association.html", form=form, association=existing)
+
+
+# --- Charter versions ------------------------------------------------------------------
+
+
+@bp.route("/charte", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def charter():
+    from sqlalchemy import select
+
+    from patientlab.auth import services as auth
+    from patientlab.auth.forms import PublishCharterForm
+    from patientlab.auth.models import CharterVersion
+
+    form = PublishCharterForm()
+    if form.validate_on_submit():
+        try:
+            published = auth.publish_charter(_user(), form.version.data, form.summary.data,
+                                             form.body.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("La version %(version)s de la charte est publiée. Les relecteurs "
+                    "l’accepteront à leur prochaine visite.", version=published.version),
+                  "success")
+            return redirect(url_for("admin.charter"))
+    versions = list(db.session.scalars(select(CharterVersion).order_by(
+        CharterVersion.published_at.desc(), CharterVersion.id.desc())))
+    return render_template("admin/charter.html", form=form, versions=versions,
+                           current=auth.current_charter_version())

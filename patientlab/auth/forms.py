@@ -208,3 +208,32 @@ class LanguageForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class AcceptCharterForm(FlaskForm):
+    charter = ConsentField(_l("J’ai lu la nouvelle version de la charte et je m’engage à la "
+                              "respecter"))
+    submit = SubmitField(_l("Accepter et continuer"))
+
+    def validate_charter(self, field):
+        if not field.data:
+            raise ValidationError(_l("Cochez la case pour accepter la charte : elle est "
+                                     "nécessaire pour continuer à relire des projets."))
+
+
+class PublishCharterForm(FlaskForm):
+    version = TrimmedStringField(
+        _l("Numéro de version"),
+        validators=[DataRequired(message=_l("Donnez un numéro de version, par exemple "
+                                            "« 2027-1 ».")),
+                    Length(max=20, message=_l("20 caractères au plus."))])
+    summary = TrimmedTextAreaField(
+        _l("Ce qui change, en quelques phrases"),
+        validators=[DataRequired(message=_l("Expliquez ce qui change : c’est ce que les "
+                                            "relecteurs liront d’abord.")),
+                    Length(max=2000, message=_l("2 000 caractères au plus."))])
+    body = TrimmedTextAreaField(
+        _l("Texte complet de la charte"),
+        validators=[DataRequired(message=_l("Collez le texte complet de la charte.")),
+                    Length(max=20000, message=_l("20 000 caractères au plus."))])
+    submit = SubmitField(_l("Publier cette version"))

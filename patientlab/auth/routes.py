@@ -19,6 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from patientlab.associations.services import list_associations
 from patientlab.auth import services as svc
 from patientlab.auth.forms import (
+    AcceptCharterForm,
     ChangeEmailForm,
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -264,6 +265,22 @@ def confirm_email_change(token):
                     else url_for("auth.login"))
 
 
+@bp.route("/charte", methods=["GET", "POST"])
+@login_required
+def accept_charter():
+    target = safe_next_url(request.values.get("next")) or url_for("main.home")
+    if not svc.needs_charter(current_user):
+        return redirect(target)
+    form = AcceptCharterForm()
+    if form.validate_on_submit():
+        svc.accept_charter(current_user._get_current_object())
+        db.session.commit()
+        flash(_("Merci d’avoir accepté la nouvelle version de la charte."), "success")
+        return redirect(target)
+    return render_template("auth/accept_charter.html", form=form, charter=svc.current_charter(),
+                           next_url=target)
+
+
 @bp.route("/role", methods=["GET", "POST"])
 @login_required
 def request_role():
@@ -333,6 +350,10 @@ def _session_and_preferences():
         if now - seen > 60:  # refresh the activity mark at most once a minute
             session["_seen"] = now
         session.setdefault("_started", started)
+        if (request.method == "GET" and request.endpoint not in CHARTER_EXEMPT
+                and svc.needs_charter(current_user)):
+            return redirect(url_for("auth.accept_charter",
+                                    next=safe_next_url(request.full_path.rstrip("?"))))
         if (current_user.is_suspended and request.method == "POST"
                 and request.endpoint not in SUSPENDED_MAY_POST):
             current_app.logger.info("refused: suspended user=%s endpoint=%s",
@@ -342,6 +363,12 @@ def _session_and_preferences():
     g.preferences = current_preferences(request, current_user)
     return None
 
+
+# Pages a reviewer reaches before accepting a new version of the charter. Forms sent
+# (POST) are never stopped, so nothing typed before the new version is lost.
+CHARTER_EXEMPT = ("auth.accept_charter", "auth.logout", "main.charter", "main.set_language",
+                  "auth.preferences", "main.healthz", "main.accessibility", "main.privacy",
+                  "auth.profile", "static")
 
 # A suspended account reads, changes its display and language, and logs out.
 SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences")

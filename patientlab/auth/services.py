@@ -26,7 +26,14 @@ from patientlab.core.security import (
 )
 from patientlab.extensions import db
 
-from .models import CharterAcceptance, RequestStatus, RoleRequest, User, UserRole
+from .models import (
+    CharterAcceptance,
+    CharterVersion,
+    RequestStatus,
+    RoleRequest,
+    User,
+    UserRole,
+)
 
 VERIFY = "verify-email"
 RESET = "reset-password"
@@ -133,8 +140,43 @@ def register(data: Registration) -> User | None:
     return user
 
 
+def current_charter() -> "CharterVersion | None":
+    """The latest published version, or None while only the built-in text exists."""
+    return db.session.scalar(select(CharterVersion).order_by(
+        CharterVersion.published_at.desc(), CharterVersion.id.desc()).limit(1))
+
+
+def current_charter_version() -> str:
+    charter = current_charter()
+    return charter.version if charter else current_app.config["CHARTER_VERSION"]
+
+
+def needs_charter(user) -> bool:
+    """Reviewers must have accepted the current version before they go on."""
+    if user is None or not user.is_authenticated or not user.can_review:
+        return False
+    latest = latest_charter_acceptance(user)
+    return latest is None or latest.version != current_charter_version()
+
+
+def publish_charter(actor: User, version: str, summary: str, body: str) -> CharterVersion:
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionError("admins only")
+    version = plain_text(version)
+    exists = db.session.scalar(select(CharterVersion.id).where(CharterVersion.version == version))
+    if exists or version == current_app.config["CHARTER_VERSION"]:
+        raise ServiceError(_l("Ce numéro de version existe déjà : choisissez-en un autre, par "
+                              "exemple « 2027-1 »."), field="version")
+    charter = CharterVersion(version=version, summary=plain_text(summary, multiline=True),
+                             body=plain_text(body, multiline=True), published_by_id=actor.id)
+    db.session.add(charter)
+    db.session.flush()
+    audit.record(actor, "charter.published", charter, summary=version)
+    return charter
+
+
 def accept_charter(user: User) -> CharterAcceptance:
-    version = current_app.config["CHARTER_VERSION"]
+    version = current_charter_version()
     acceptance = db.session.scalar(
         select(CharterAcceptance).where(CharterAcceptance.user_id == user.id,
                                         CharterAcceptance.version == version)

@@ -109,6 +109,10 @@ def _person(email: str, name: str, role: str) -> User:
         from patientlab.auth.models import UserRole
 
         db.session.add(UserRole(user_id=user.id, role=role))
+        if role in ("patient_expert", "association_rep"):
+            from patientlab.auth.models import CharterAcceptance
+
+            db.session.add(CharterAcceptance(user_id=user.id, version="2026-1"))
         db.session.flush()
     return user
 

@@ -29,7 +29,9 @@ def privacy():
 
 @bp.route("/charte")
 def charter():
-    return render_template("main/charter.html")
+    from patientlab.auth.services import current_charter
+
+    return render_template("main/charter.html", charter=current_charter())
 
 
 @bp.route("/langue", methods=["POST"])

@@ -33,6 +33,7 @@ ANONYMOUS = "anonymous only"
 BAD_TOKEN = "bad token"
 POST_ONLY = "post only"
 NOT_A_PAGE = "not a page"
+REDIRECT = "redirect"
 
 
 def roles(*allowed):
@@ -158,6 +159,8 @@ ACCESS = {
     "admin.suspend": POST_ONLY,
     "admin.lift": POST_ONLY,
     "admin.associations": ADMIN,
+    "admin.charter": ADMIN,
+    "auth.accept_charter": REDIRECT,  # nothing to accept: back to where one came from
     "admin.association": ADMIN,
 }
 
@@ -174,6 +177,8 @@ def expected(access, role):
         return 400
     if access == POST_ONLY:
         return 405
+    if access == REDIRECT:
+        return 302
     if not logged_in:
         return 302
     return 200 if role in access else 403
