@@ -160,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(call_admin_bp)
     from patientlab.admin.routes import bp as admin_bp
+    from patientlab.core import settings as _settings  # noqa: F401 - its table is a model
 
     app.register_blueprint(admin_bp)
 

@@ -109,12 +109,13 @@ def events():
 
 @events.command("purge")
 @click.option("--days", type=int, default=None,
-              help="Days after an event (default: EVENT_PURGE_DAYS, 90).")
+              help="Days after an event (default: the admin setting, else EVENT_PURGE_DAYS, 90).")
 def events_purge(days):
     """Erase registrants' personal data some days after each event."""
+    from patientlab.core.settings import setting
     from patientlab.events.services import purge_personal_data
 
-    days = current_app.config["EVENT_PURGE_DAYS"] if days is None else days
+    days = setting("EVENT_PURGE_DAYS") if days is None else days
     if days < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--days")
     erased = purge_personal_data(days)

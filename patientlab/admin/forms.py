@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SubmitField
+from wtforms import DateField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from patientlab.core.forms import (
@@ -39,3 +39,20 @@ class AssociationForm(FlaskForm):
     website = TrimmedStringField(_l("Site web"), validators=[max_length(300)])
     description = TrimmedTextAreaField(_l("Présentation"), validators=[max_length(2000)])
     submit = SubmitField(_l("Enregistrer l’association"))
+
+
+def settings_form(definitions, values, *, blank: bool):
+    """One whole-number field per setting, with its limits."""
+    from wtforms.validators import NumberRange
+
+    class SettingsForm(FlaskForm):
+        submit = SubmitField(_l("Enregistrer les réglages"))
+
+    for name, definition in definitions.items():
+        setattr(SettingsForm, name, IntegerField(definition.label, validators=[
+            InputRequired(message=_l("Indiquez un nombre entier.")),
+            NumberRange(min=definition.minimum, max=definition.maximum,
+                        message=_l("Entre %(min)s et %(max)s.", min=definition.minimum,
+                                   max=definition.maximum))]))
+    form = SettingsForm(formdata=None, data=values) if blank else SettingsForm()
+    return form

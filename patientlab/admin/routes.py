@@ -190,3 +190,28 @@ def charter():
         CharterVersion.published_at.desc(), CharterVersion.id.desc())))
     return render_template("admin/charter.html", form=form, versions=versions,
                            current=auth.current_charter_version())
+
+
+# --- Platform settings -----------------------------------------------------------------
+
+
+@bp.route("/reglages", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings():
+    from patientlab.core import settings as platform
+
+    from .forms import settings_form
+
+    form = settings_form(platform.DEFINITIONS, platform.all_settings(),
+                         blank=request.method == "GET")
+    if form.validate_on_submit():
+        try:
+            changed = platform.save_settings(_user(), {
+                name: form[name].data for name in platform.DEFINITIONS})
+        except platform.SettingError as error:
+            form[error.name].errors = [str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("Réglages enregistrés.") if changed else _("Rien n’a changé."), "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, definitions=platform.DEFINITIONS)

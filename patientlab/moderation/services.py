@@ -10,7 +10,7 @@ Authors may appeal a refusal or a hiding once; another moderator decides.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import abort, current_app, url_for
+from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -21,6 +21,7 @@ from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
+from patientlab.core.settings import setting
 from patientlab.extensions import db
 
 from .models import REFUSAL_REASONS, REPORT_REASONS, Appeal, AppealOutcome, ContentReport
@@ -87,7 +88,7 @@ def _ensure_moderator(user) -> None:
 def is_trusted(user: User) -> bool:
     if user.trusted_at is not None:
         return True
-    needed = current_app.config["MODERATION_TRUST_AFTER"]
+    needed = setting("MODERATION_TRUST_AFTER")
     if not needed:
         return False
     published = sum(db.session.scalar(
@@ -210,7 +211,7 @@ def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
                                   .where(ContentReport.kind == kind.name,
                                          ContentReport.object_id == item.id,
                                          ContentReport.handled_at.is_(None))) or 0
-    if reporters < current_app.config["MODERATION_REPORTS_TO_HIDE"]:
+    if reporters < setting("MODERATION_REPORTS_TO_HIDE"):
         return False
     model = kind.model
     hidden = db.session.execute(

@@ -160,6 +160,7 @@ ACCESS = {
     "admin.lift": POST_ONLY,
     "admin.associations": ADMIN,
     "admin.charter": ADMIN,
+    "admin.settings": ADMIN,
     "auth.accept_charter": REDIRECT,  # nothing to accept: back to where one came from
     "admin.association": ADMIN,
 }

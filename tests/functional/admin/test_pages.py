@@ -72,3 +72,20 @@ def test_participation_dashboard_and_csv_for_the_coordination(web):
     assert response.data.startswith("\ufeff".encode())
     assert "Rubrique,Libellé,Valeur,Présents" in response.data.decode()
     assert event.id
+
+
+def test_settings_page_keeps_input_on_error_and_saves(web):
+    UserFactory(email="admin@exemple.fr", roles=["admin"])
+    db.session.commit()
+    web.login("admin@exemple.fr")
+    page = web.submit("/admin/reglages", {"MODERATION_REPORTS_TO_HIDE": "0",
+                                          "MODERATION_TRUST_AFTER": "5",
+                                          "EVENT_PURGE_DAYS": "60"}).get_data(as_text=True)
+    assert "Entre 1 et 50." in page
+    assert 'value="5"' in page
+    response = web.submit("/admin/reglages", {"MODERATION_REPORTS_TO_HIDE": "2",
+                                              "MODERATION_TRUST_AFTER": "5",
+                                              "EVENT_PURGE_DAYS": "60"})
+    assert response.status_code == 302
+    page = web.get("/admin/reglages").get_data(as_text=True)
+    assert 'value="60"' in page
