@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from patientlab.core.forms import TrimmedTextAreaField, max_length
+from patientlab.core.forms import MultiCheckboxField, TrimmedTextAreaField, max_length
 
 from .models import REFUSAL_REASONS, REPORT_REASONS, AppealOutcome
 
@@ -57,3 +57,27 @@ class AppealDecisionForm(FlaskForm):
 
 class TrustForm(FlaskForm):
     submit = SubmitField(_l("Changer la confiance"))
+
+
+class EditTextForm(FlaskForm):
+    text = TrimmedTextAreaField(_l("Texte corrigé"), validators=[max_length(5000)])
+    submit = SubmitField(_l("Enregistrer le texte corrigé"))
+
+
+class BulkForm(FlaskForm):
+    # Any id may be sent: the service decides only items that exist and still wait.
+    items = MultiCheckboxField(_l("Contenus choisis"), coerce=int, validate_choice=False)
+    decision = RadioField(_l("Décision pour les contenus cochés"),
+                          choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
+                          validators=[InputRequired(message=_l("Choisissez une décision."))])
+    reason = SelectField(_l("Raison du refus"), default="",
+                         choices=[("", _l("Choisir une raison")), *REFUSAL_REASONS.items()])
+    submit = SubmitField(_l("Appliquer aux contenus cochés"))
+
+    def validate_items(self, field):
+        if not field.data:
+            raise ValidationError(_l("Cochez au moins un contenu."))
+
+    def validate_reason(self, field):
+        if self.decision.data == "refuse" and not field.data:
+            raise ValidationError(_l("Choisissez la raison."))

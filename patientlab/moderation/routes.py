@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from patientlab.auth.models import User
@@ -11,7 +12,15 @@ from patientlab.core.security import roles_required
 from patientlab.extensions import db
 
 from . import services as svc
-from .forms import AppealDecisionForm, AppealForm, ModerationForm, ReportForm, TrustForm
+from .forms import (
+    AppealDecisionForm,
+    AppealForm,
+    BulkForm,
+    EditTextForm,
+    ModerationForm,
+    ReportForm,
+    TrustForm,
+)
 from .models import ModerationState as S
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -40,7 +49,46 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("moderation/index.html", page=page, name=name, kind=kind, age=age,
                            counts=svc.counts(), queues=svc.QUEUES, kinds=svc.kinds(),
-                           page_args=args, to_publish=submitted_projects())
+                           page_args=args, to_publish=submitted_projects(),
+                           bulk_form=BulkForm(formdata=None, prefix="lot"))
+
+
+@bp.route("/<kind>s/lot", methods=["POST"])
+@roles_required(*svc.MODERATORS)
+def bulk(kind):
+    kind = svc.kind_of(kind)
+    form = BulkForm(prefix="lot")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(str(errors[0]), "error")
+        return redirect(url_for("moderation.index", file="attente", type=kind.name))
+    done, skipped = svc.decide_many(_user(), kind, form.items.data, form.decision.data,
+                                    form.reason.data or "")
+    db.session.commit()
+    flash(ngettext("%(num)s contenu traité.", "%(num)s contenus traités.", done)
+          + (" " + ngettext("%(num)s était déjà traité par un autre modérateur.",
+                            "%(num)s étaient déjà traités par un autre modérateur.", skipped)
+             if skipped else ""), "success")
+    return redirect(url_for("moderation.index", file="attente", type=kind.name))
+
+
+@bp.route("/<kind>s/<int:item_id>/texte", methods=["POST"])
+@roles_required(*svc.MODERATORS)
+def edit_text(kind, item_id):
+    kind = svc.kind_of(kind)
+    item = svc.get_item_or_404(kind, item_id)
+    form = EditTextForm(prefix="texte")
+    if form.validate_on_submit():
+        try:
+            changed = svc.edit_text(_user(), kind, item, form.text.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Texte corrigé. L’original est gardé dans le journal.") if changed
+                  else _("Rien n’a changé."), "success")
+    return redirect(url_for("moderation.item", kind=kind.name, item_id=item.id))
 
 
 def _decision_choices(state: str):
@@ -59,6 +107,7 @@ def _item_page(kind, item, form=None, appeal_form=None, status=200):
         reports=svc.open_reports(kind, item), appeal=svc.get_appeal(kind, item),
         appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="recours"),
         trust_form=TrustForm(formdata=None, prefix="confiance"),
+        text_form=EditTextForm(formdata=None, prefix="texte", text=kind.text(item)),
         trusted=author is not None and svc.is_trusted(author)), status
 
 

@@ -186,6 +186,42 @@ def _tell_project_team(question) -> None:
                                                    project_id=question.project_id))
 
 
+def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:
+    """Edit out identifying details; the original stays in the audit trail."""
+    _ensure_moderator(moderator)
+    text = plain_text(text, multiline=True)
+    if not text:
+        raise ServiceError(_l("Le texte ne peut pas être vide : refusez ou masquez plutôt le "
+                              "contenu."), field="text")
+    before = kind.text(item)
+    if text == before:
+        return False
+    setattr(item, kind.text_attr, text)
+    db.session.flush()
+    audit.record(moderator, "moderation.edited", item,
+                 summary=f"before: {before}\nafter: {text}", reason="anonymisation")
+    return True
+
+
+def decide_many(moderator: User, kind: Kind, ids: list[int], decision: str,
+                reason: str = "") -> tuple[int, int]:
+    """Publish or refuse several pending items; returns (done, already decided)."""
+    _ensure_moderator(moderator)
+    if decision not in ("publish", "refuse"):
+        raise ServiceError(_l("Choisissez une décision."), field="decision")
+    if decision == "refuse" and reason not in REFUSAL_REASONS:
+        raise ServiceError(_l("Choisissez la raison."), field="reason")
+    done = skipped = 0
+    for item in db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))):
+        try:
+            decide(moderator, kind, item, decision, seen_state=S.PENDING, reason=reason)
+        except ServiceError:
+            skipped += 1
+        else:
+            done += 1
+    return done, skipped
+
+
 # --- Reports ---------------------------------------------------------------------------------
 
 

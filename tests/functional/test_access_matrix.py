@@ -84,6 +84,8 @@ ACCESS = {
     "moderation.decide_appeal": POST_ONLY,
     "moderation.trust": POST_ONLY,
     "moderation.suspend": MODERATION,
+    "moderation.bulk": POST_ONLY,
+    "moderation.edit_text": POST_ONLY,
     "moderation.report": AUTH,  # any logged-in person reports published content
     "moderation.appeal": NOBODY,  # only the author (not one of these accounts)
     "projects.index": PUBLIC,

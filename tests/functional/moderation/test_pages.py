@@ -105,3 +105,22 @@ def test_a_moderator_suspends_and_restores_an_author(web):
     web.submit(url, {"lever-submit": "1"}, prefix="lever-")
     db.session.expire_all()
     assert not author.is_suspended
+
+
+def test_bulk_publication_from_the_queue(web):
+    UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    project = make_project()
+    first, second = (projects.ask_question(UserFactory(), project, f"Question {i} ?")
+                     for i in range(2))
+    db.session.commit()
+    web.login("lucas@exemple.fr")
+    page = web.get("/moderation/").get_data(as_text=True)
+    assert f'id="lot-{first.id}"' in page
+    response = web.submit("/moderation/questions/lot", {"lot-items": [str(first.id),
+                                                                      str(second.id)],
+                                                        "lot-decision": "publish"},
+                          form_url="/moderation/", prefix="lot-", follow=True)
+    assert "2 contenus traités." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert first.moderation_state == S.PUBLISHED
+    assert second.moderation_state == S.PUBLISHED

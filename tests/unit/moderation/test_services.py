@@ -165,3 +165,29 @@ def test_queue_is_oldest_first_filtered_by_state_and_paginated(kind):
     assert len(svc.queue("attente", page=2).items) == 5
     assert svc.queue("masques").total == 0
     assert svc.queue("attente", older_than_days=1).total == 0
+
+
+def test_edit_for_anonymisation_keeps_the_original_in_the_audit(question, kind):
+    moderator = _moderator()
+    with pytest.raises(ServiceError):
+        svc.edit_text(moderator, kind, question, "  ")
+    assert svc.edit_text(moderator, kind, question, "Combien de séances ?") is False
+    assert svc.edit_text(moderator, kind, question, "Combien de [séances] ?") is True
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "moderation.edited"))
+    assert "before: Combien de séances ?" in entry.summary
+    assert question.body == "Combien de [séances] ?"
+
+
+def test_bulk_decision_skips_items_already_decided(kind):
+    project = make_project()
+    first, second, third = (projects.ask_question(UserFactory(), project, f"Q{i} ?")
+                            for i in range(3))
+    moderator = _moderator()
+    svc.decide(moderator, kind, third, "publish", seen_state=S.PENDING)
+    with pytest.raises(ServiceError):
+        svc.decide_many(moderator, kind, [first.id], "refuse", reason="")
+    done, skipped = svc.decide_many(moderator, kind, [first.id, second.id, third.id, 999999],
+                                    "refuse", reason="off_topic")
+    assert (done, skipped) == (2, 1)
+    assert first.moderation_state == S.REFUSED
+    assert second.moderation_state == S.REFUSED
