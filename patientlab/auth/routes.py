@@ -2,6 +2,8 @@ import time
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     flash,
     g,
@@ -263,6 +265,38 @@ def confirm_email_change(token):
     flash(_("Votre nouvelle adresse e-mail est enregistrée."), "success")
     return redirect(url_for("auth.profile") if current_user.is_authenticated
                     else url_for("auth.login"))
+
+
+@bp.route("/donnees")
+@login_required
+def my_data():
+    from patientlab.auth.export import collect
+
+    return render_template("auth/data.html", data=collect(current_user._get_current_object()))
+
+
+@bp.route("/donnees.<fmt>")
+@login_required
+def export_data(fmt):
+    import json
+
+    from patientlab.auth.export import collect, record_export
+
+    if fmt not in ("json", "html"):
+        abort(404)
+    user = current_user._get_current_object()
+    data = collect(user)
+    record_export(user, fmt)
+    db.session.commit()
+    name = f"patientlab-mes-donnees-{data['exported_at'][:10]}.{fmt}"
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+        mimetype = "application/json"
+    else:
+        body = render_template("auth/data_export.html", data=data)
+        mimetype = "text/html"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/charte", methods=["GET", "POST"])

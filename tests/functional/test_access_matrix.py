@@ -71,6 +71,8 @@ ACCESS = {
     "auth.confirm_email_change": BAD_TOKEN,
     "auth.preferences": PUBLIC,
     "auth.profile": AUTH,
+    "auth.my_data": AUTH,
+    "auth.export_data": AUTH,
     "auth.change_password": AUTH,
     "auth.change_email": AUTH,
     "auth.request_role": AUTH,
@@ -220,8 +222,8 @@ def objects():
 
     association = AssociationFactory()
     db.session.commit()
-    return {"association_id": association.id, "kind": "question", "item_id": question.id,
-            "user_id": researcher.id,
+    return {"fmt": "json", "association_id": association.id, "kind": "question",
+            "item_id": question.id, "user_id": researcher.id,
             "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,
