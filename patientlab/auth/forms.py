@@ -237,3 +237,15 @@ class PublishCharterForm(FlaskForm):
         validators=[DataRequired(message=_l("Collez le texte complet de la charte.")),
                     Length(max=20000, message=_l("20 000 caractères au plus."))])
     submit = SubmitField(_l("Publier cette version"))
+
+
+class EraseAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Votre mot de passe"),
+        validators=[DataRequired(message=_l("Saisissez votre mot de passe pour confirmer."))])
+    confirm = ConsentField(_l("Je comprends que mon compte sera supprimé définitivement"))
+    submit = SubmitField(_l("Supprimer mon compte"))
+
+    def validate_confirm(self, field):
+        if not field.data:
+            raise ValidationError(_l("Cochez la case pour confirmer la suppression."))

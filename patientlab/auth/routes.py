@@ -24,6 +24,7 @@ from patientlab.auth.forms import (
     AcceptCharterForm,
     ChangeEmailForm,
     ChangePasswordForm,
+    EraseAccountForm,
     ForgotPasswordForm,
     LoginForm,
     PreferencesForm,
@@ -273,6 +274,26 @@ def my_data():
     from patientlab.auth.export import collect
 
     return render_template("auth/data.html", data=collect(current_user._get_current_object()))
+
+
+@bp.route("/supprimer", methods=["GET", "POST"])
+@login_required
+def erase():
+    from patientlab.auth.erasure import erase_account
+
+    form = EraseAccountForm()
+    if form.validate_on_submit():
+        try:
+            erase_account(current_user._get_current_object(), form.password.data)
+        except svc.ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Votre compte est supprimé. Merci d’avoir participé."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/erase.html", form=form)
 
 
 @bp.route("/donnees.<fmt>")

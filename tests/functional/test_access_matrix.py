@@ -72,6 +72,7 @@ ACCESS = {
     "auth.preferences": PUBLIC,
     "auth.profile": AUTH,
     "auth.my_data": AUTH,
+    "auth.erase": AUTH,
     "auth.export_data": AUTH,
     "auth.change_password": AUTH,
     "auth.change_email": AUTH,

@@ -40,3 +40,41 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
     assert db.session.scalars(select(AuditEntry.summary).where(
         AuditEntry.action == "account.data_exported")).all() == ["json", "html"]
     assert web.get("/compte/donnees.pdf").status_code == 404
+
+
+def test_erasing_my_account_keeps_what_i_wrote_for_others_without_my_name(web):
+    from patientlab.auth.models import CharterAcceptance, User, UserRole
+    from patientlab.events.models import Registration
+    from tests.factories import PASSWORD
+
+    karim = UserFactory(email="karim@exemple.fr", name="Karim Benali",
+                        roles=["association_rep"])
+    question = projects.ask_question(karim, make_project(), "Combien de séances ?")
+    event = make_event(capacity=1)
+    events.register(event.id, events.RegistrationData(
+        name="Karim Benali", email="karim@exemple.fr", seats=1, privacy_consent=True))
+    waiting = events.register(event.id, events.RegistrationData(
+        name="Nadia", email="nadia@exemple.fr", seats=1, privacy_consent=True))
+    db.session.commit()
+    web.login("karim@exemple.fr")
+    page = web.submit("/compte/supprimer", {"password": "mauvais mot de passe",
+                                            "confirm": "y"}).get_data(as_text=True)
+    assert "Ce n’est pas le bon mot de passe." in page
+    page = web.submit("/compte/supprimer", {"password": PASSWORD}).get_data(as_text=True)
+    assert "Cochez la case pour confirmer" in page
+    response = web.submit("/compte/supprimer", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    erased = db.session.get(User, karim.id)
+    assert erased.name == "Compte supprimé"
+    assert "karim" not in erased.email
+    assert not erased.active
+    assert db.session.scalars(select(UserRole).where(UserRole.user_id == karim.id)).all() == []
+    assert db.session.scalars(select(CharterAcceptance).where(
+        CharterAcceptance.user_id == karim.id)).all() == []
+    assert db.session.scalars(select(Registration.email)).all() == ["nadia@exemple.fr"]
+    assert db.session.get(Registration, waiting.id).status == "confirmed"  # seat passed on
+    assert db.session.get(type(question), question.id).body == "Combien de séances ?"
+    assert web.get("/compte/profil").status_code == 302  # logged out
+    assert web.submit("/compte/connexion", {"email": "karim@exemple.fr",
+                                            "password": PASSWORD}).status_code == 200

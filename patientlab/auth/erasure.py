@@ -1,0 +1,61 @@
+"""Erasing an account (GDPR art. 17): the person's profile, roles, consents and event
+registrations go; what they wrote for others stays, without their name.
+
+The user row itself is kept, emptied, because projects, applications, reviews and
+the audit trail point to it: they then show « Compte supprimé ».
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
+
+from patientlab.core import audit
+from patientlab.core.models import utcnow
+from patientlab.core.security import new_session_token, verify_password
+from patientlab.extensions import db
+
+from .models import CharterAcceptance, RoleRequest, User, UserRole
+from .services import ServiceError
+
+ERASED_NAME = "Compte supprimé"
+
+
+def erase_account(user: User, password: str | None, *, now: datetime | None = None,
+                  reason: str = "self") -> None:
+    """``password`` re-authenticates a person erasing their own account; retention jobs
+    pass None with another ``reason``."""
+    from patientlab.events import services as events
+    from patientlab.events.models import Registration
+    from patientlab.events.models import RegistrationStatus as RS
+
+    now = now or utcnow()
+    if reason == "self" and not verify_password(user.password_hash, password or ""):
+        raise ServiceError(_l("Ce n’est pas le bon mot de passe."), field="password")
+    registrations = list(db.session.scalars(select(Registration).where(or_(
+        Registration.user_id == user.id,
+        func.lower(Registration.email) == user.email.lower()))))
+    for registration in registrations:
+        # Free the seats of evenings still to come, so the waiting list moves on.
+        if registration.status != RS.CANCELLED and registration.event.starts_at > now:
+            events.cancel_registration(registration.id, now=now)
+    for registration in registrations:
+        db.session.delete(registration)
+    db.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
+    db.session.execute(delete(CharterAcceptance).where(CharterAcceptance.user_id == user.id))
+    db.session.execute(delete(RoleRequest).where(RoleRequest.user_id == user.id))
+    db.session.expire(user, ["role_rows"])
+    user.email = f"compte-supprime-{user.id}@invalid"
+    user.name = ERASED_NAME
+    user.pseudonym = ""
+    user.bio = ""
+    user.password_hash = ""
+    user.association_id = None
+    user.locale = None
+    user.email_verified_at = None
+    user.last_login_at = None
+    user.active = False
+    user.trusted_at = None
+    user.session_token = new_session_token()
+    db.session.flush()
+    audit.record(user if reason == "self" else None, "account.erased", user, reason=reason)
