@@ -75,6 +75,12 @@ MODERATION_TRUST_AFTER = 3
 # « Parle-Moi »: registrants' personal data is erased this many days after the event.
 EVENT_PURGE_DAYS = 90
 
+# Retention (CNIL): accounts never confirmed are erased after 30 days; accounts without a
+# login for 2 years are warned, then erased 30 days later (`flask privacy purge`, daily).
+UNVERIFIED_ACCOUNT_DAYS = 30
+INACTIVE_ACCOUNT_DAYS = 730
+INACTIVITY_WARNING_DAYS = 30
+
 CONTACT_EMAIL = "accessibilite@patientlab.fr"
 PRIVACY_EMAIL = "dpo@patientlab.fr"
 PLATFORM_NAME = "PatientLab"

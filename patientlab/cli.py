@@ -15,6 +15,7 @@ def register_cli(app) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(events)
     app.cli.add_command(bench_seed)
+    app.cli.add_command(privacy)
 
 
 @click.command("create-admin")
@@ -139,3 +140,20 @@ def bench_seed(scale, prefix):
     db.session.commit()
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
+
+
+@click.group("privacy")
+def privacy():
+    """Personal data retention."""
+
+
+@privacy.command("purge")
+def privacy_purge():
+    """Erase unconfirmed and long-inactive accounts (after a warning) and the personal data
+    of past event registrations. Run daily; safe to run again."""
+    from patientlab.auth.retention import purge
+
+    counts = purge()
+    db.session.commit()
+    for name, count in counts.items():
+        click.echo(f"{name.replace('_', ' ')}: {count}")

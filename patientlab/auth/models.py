@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     # Suspended accounts may log in to read and to export their data, nothing else.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Retention: when the person was told that their inactive account will be erased.
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Trusted authors are published at once and moderated afterwards.
     trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Display preferences (also kept in a cookie for visitors).

@@ -1,0 +1,69 @@
+"""Retention jobs (CNIL's proportionate periods), all run by `flask privacy purge`.
+
+- accounts never confirmed: erased after UNVERIFIED_ACCOUNT_DAYS (30);
+- accounts without a login for INACTIVE_ACCOUNT_DAYS (2 years): warned by mail, then
+  erased INACTIVITY_WARNING_DAYS later if still unused (a login cancels it);
+- event registrations: names, e-mails and needs erased EVENT_PURGE_DAYS after the event;
+- the audit trail is kept: it is append-only and holds no health data.
+
+Running it twice in a row changes nothing the second time.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+
+from patientlab.core.mail import queue_mail
+from patientlab.core.models import utcnow
+from patientlab.extensions import db
+
+from .erasure import erase_account
+from .models import User
+from .services import external_url
+
+
+def purge(now: datetime | None = None) -> dict[str, int]:
+    from patientlab.core.settings import setting
+    from patientlab.events.services import purge_personal_data
+
+    now = now or utcnow()
+    cfg = current_app.config
+    counts = {"unverified_erased": 0, "inactive_warned": 0, "inactive_erased": 0}
+    live = User.active.is_(True)
+
+    for user in db.session.scalars(select(User).where(
+            live, User.email_verified_at.is_(None),
+            User.created_at < now - timedelta(days=cfg["UNVERIFIED_ACCOUNT_DAYS"]))):
+        erase_account(user, None, now=now, reason="unverified")
+        counts["unverified_erased"] += 1
+
+    last_seen = func.coalesce(User.last_login_at, User.created_at)
+    inactive_since = now - timedelta(days=cfg["INACTIVE_ACCOUNT_DAYS"])
+    warning = timedelta(days=cfg["INACTIVITY_WARNING_DAYS"])
+    # A login after the warning cancels it.
+    for user in db.session.scalars(select(User).where(
+            live, User.inactivity_warned_at.is_not(None),
+            User.last_login_at > User.inactivity_warned_at)):
+        user.inactivity_warned_at = None
+    db.session.flush()
+    for user in db.session.scalars(select(User).where(
+            live, User.email_verified_at.is_not(None), last_seen < inactive_since + warning,
+            User.inactivity_warned_at.is_(None))):
+        user.inactivity_warned_at = now
+        queue_mail(user.email, _l("Votre compte PatientLab va être supprimé"),
+                   "inactive_account", locale=user.locale or "fr", user=user,
+                   days=cfg["INACTIVITY_WARNING_DAYS"], url=external_url("auth.login"))
+        counts["inactive_warned"] += 1
+    for user in db.session.scalars(select(User).where(
+            live, User.inactivity_warned_at.is_not(None),
+            User.inactivity_warned_at <= now - warning,
+            or_(User.last_login_at.is_(None),
+                and_(User.last_login_at <= User.inactivity_warned_at)))):
+        erase_account(user, None, now=now, reason="inactive")
+        counts["inactive_erased"] += 1
+
+    counts["registrations_erased"] = purge_personal_data(setting("EVENT_PURGE_DAYS"), now=now)
+    db.session.flush()
+    return counts
