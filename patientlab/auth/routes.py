@@ -139,7 +139,8 @@ def login():
                 "L’adresse e-mail ou le mot de passe ne correspond pas. Vérifiez-les, ou "
                 "choisissez « Mot de passe oublié »."))
             form.password.errors = [*form.password.errors, _("Vérifiez votre mot de passe.")]
-            current_app.logger.info("login failed ip=%s", request.remote_addr)
+            current_app.logger.info("login failed account=%r ip=%s", form.email.data[:254],
+                                    request.remote_addr)
         else:
             db.session.commit()
             _start_session(user)
@@ -154,6 +155,7 @@ def login():
 @login_required
 def logout():
     user = current_user._get_current_object()
+    current_app.logger.info("logout user=%s ip=%s", user.id, request.remote_addr)
     svc.end_all_sessions(user)
     db.session.commit()
     logout_user()

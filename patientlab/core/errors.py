@@ -42,8 +42,19 @@ def render_error(code: int, detail=None):
                            message=detail or message), code
 
 
+log = logging.getLogger(__name__)
+
+
 def handle_http_exception(error: HTTPException):
     code = error.code or 500
+    if code in (401, 403):
+        # Every refused authorisation is logged; the path is quoted so that a newline
+        # in it cannot forge a log line.
+        from flask_login import current_user
+
+        user = current_user.id if current_user and current_user.is_authenticated else None
+        log.info("access refused status=%s user=%s ip=%s path=%r", code, user,
+                 request.remote_addr, request.path)
     if code not in MESSAGES:
         return error
     body, status = render_error(code)
@@ -57,14 +68,12 @@ def handle_csrf_error(error: CSRFError):
     return render_error(400, CSRF_MESSAGE)
 
 
-log = logging.getLogger(__name__)
-
 
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     original = error.original_exception
     if original is not None:
-        log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+        log.error("unhandled error on %s %r", request.method, request.path, exc_info=original)
     return render_error(500)
 
 
