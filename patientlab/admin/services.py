@@ -159,6 +159,8 @@ def suspend(actor: User, user: User, reason: str, until: date,
     if user.id == actor.id:
         raise ServiceError(_l("Vous ne pouvez pas suspendre votre propre compte."))
     user.suspended_until = end_of_day(until)
+    user.suspended_by_id = actor.id
+    user.suspended_at = now
     user.suspension_reason = reason
     db.session.flush()
     audit.record(actor, "user.suspended", user, summary=f"until {until.isoformat()}",
@@ -173,6 +175,7 @@ def lift_suspension(actor: User, user: User) -> None:
     if user.suspended_until is None:
         return
     user.suspended_until = None
+    user.suspended_by_id = None
     user.suspension_reason = ""
     db.session.flush()
     audit.record(actor, "user.unsuspended", user)

@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     # Suspended accounts may log in to read and to export their data, nothing else.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", name="fk_user_suspended_by_id"))
     # Retention: when the person was told that their inactive account will be erased.
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Trusted authors are published at once and moderated afterwards.

@@ -428,7 +428,8 @@ CHARTER_EXEMPT = ("auth.accept_charter", "auth.logout", "main.charter", "main.se
                   "auth.profile", "static")
 
 # A suspended account reads, changes its display and language, and logs out.
-SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences")
+SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences",
+                      "moderation.appeal_suspension")
 
 
 @bp.app_context_processor

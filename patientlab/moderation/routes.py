@@ -48,6 +48,8 @@ def index():
 
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("moderation/index.html", page=page, name=name, kind=kind, age=age,
+                           account_appeals=svc.open_suspension_appeals() if name == "recours"
+                           else [],
                            counts=svc.counts(), queues=svc.QUEUES, kinds=svc.kinds(),
                            page_args=args, to_publish=submitted_projects(),
                            bulk_form=BulkForm(formdata=None, prefix="lot"))
@@ -255,4 +257,55 @@ def suspend(user_id):
     if not form.is_submitted():
         form = SuspendForm(prefix="suspendre", formdata=None)
     return render_template("moderation/suspend.html", person=person, form=form,
-                           lift_form=LiftForm(prefix="lever", formdata=None))
+                           lift_form=LiftForm(prefix="lever", formdata=None),
+                           appeal=svc.suspension_appeal(person),
+                           appeal_form=AppealDecisionForm(prefix="recours", formdata=None))
+
+
+@bp.route("/recours-suspension", methods=["GET", "POST"])
+@login_required
+def appeal_suspension():
+    user = _user()
+    if not user.is_suspended and svc.suspension_appeal(user) is None:
+        abort(404)
+    form = AppealForm()
+    if form.validate_on_submit():
+        try:
+            svc.appeal_suspension(user, form.text.data)
+        except ServiceError as error:
+            db.session.rollback()
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre recours est envoyé. Un autre modérateur va relire la décision ; "
+                    "vous recevrez sa réponse par e-mail."), "success")
+            return redirect(url_for("moderation.appeal_suspension"))
+    return render_template("moderation/appeal_suspension.html", form=form,
+                           existing=svc.suspension_appeal(user),
+                           can_appeal=svc.can_appeal_suspension(user))
+
+
+@bp.route("/comptes/<int:user_id>/recours", methods=["POST"])
+@roles_required(*svc.MODERATORS)
+def decide_suspension_appeal(user_id):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    record = svc.suspension_appeal(person)
+    if record is None:
+        abort(404)
+    form = AppealDecisionForm(prefix="recours")
+    if form.validate_on_submit():
+        try:
+            svc.decide_suspension_appeal(_user(), person, record, form.outcome.data,
+                                         form.reason.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(str(errors[0]), "error")
+    return redirect(url_for("moderation.suspend", user_id=person.id))

@@ -340,6 +340,79 @@ def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: st
                    reason=reason, text=kind.text(item), context=kind.context(item))
 
 
+# --- Appeals against a suspension (kind "account", object = the person) -------------
+
+
+ACCOUNT = "account"
+
+
+def suspension_appeal(user: User) -> Appeal | None:
+    """The appeal against the current suspension, if any (one per suspension)."""
+    if user.suspended_at is None:
+        return None
+    return db.session.scalar(select(Appeal).where(
+        Appeal.kind == ACCOUNT, Appeal.object_id == user.id,
+        Appeal.created_at >= user.suspended_at).order_by(Appeal.id.desc()).limit(1))
+
+
+def can_appeal_suspension(user: User) -> bool:
+    return user.is_suspended and suspension_appeal(user) is None
+
+
+def appeal_suspension(user: User, text: str) -> Appeal:
+    if not user.is_suspended:
+        raise ServiceError(_l("Votre compte n’est pas suspendu."))
+    if suspension_appeal(user) is not None:
+        raise ServiceError(_l("Vous avez déjà fait un recours contre cette suspension. Un seul "
+                              "recours est possible."))
+    text = plain_text(text, multiline=True)
+    if not text:
+        raise ServiceError(_l("Expliquez en quelques phrases pourquoi la décision devrait "
+                              "changer."), field="text")
+    record = Appeal(kind=ACCOUNT, object_id=user.id, author_id=user.id, text=text,
+                    original_moderator_id=user.suspended_by_id)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(user, "moderation.appealed", user)
+    return record
+
+
+def decide_suspension_appeal(moderator: User, user: User, record: Appeal, outcome: str,
+                             reason: str, now: datetime | None = None) -> None:
+    _ensure_moderator(moderator)
+    now = now or utcnow()
+    if record.decided_at is not None:
+        raise ServiceError(_l("Ce recours a déjà été tranché."))
+    if record.original_moderator_id == moderator.id:
+        raise ServiceError(_l("Vous avez pris la première décision : un autre modérateur doit "
+                              "trancher ce recours."))
+    if outcome not in AppealOutcome.LABELS:
+        raise ServiceError(_l("Choisissez de maintenir ou d’annuler la décision."),
+                           field="outcome")
+    reason = plain_text(reason, multiline=True)
+    if not reason:
+        raise ServiceError(_l("Expliquez votre réponse : elle sera envoyée à l’auteur."),
+                           field="reason")
+    record.decided_by_id, record.decided_at = moderator.id, now
+    record.outcome, record.reason = outcome, reason
+    if outcome == AppealOutcome.REVERSED:
+        user.suspended_until = None
+        user.suspension_reason = ""
+        user.suspended_by_id = None
+    db.session.flush()
+    audit.record(moderator, f"moderation.appeal_{outcome}", user, reason=reason)
+    queue_mail(user.email, _l("Réponse à votre recours"), "moderation_appeal",
+               locale=user.locale or "fr", user=user, outcome=outcome, reason=reason,
+               text=record.text, context="", account=True)
+
+
+def open_suspension_appeals() -> list[tuple[Appeal, User]]:
+    return list(db.session.execute(
+        select(Appeal, User).join(User, User.id == Appeal.object_id)
+        .where(Appeal.kind == ACCOUNT, Appeal.decided_at.is_(None))
+        .order_by(Appeal.created_at)).all())
+
+
 # --- Queue -----------------------------------------------------------------------------------
 
 

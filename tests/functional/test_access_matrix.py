@@ -34,6 +34,7 @@ BAD_TOKEN = "bad token"
 POST_ONLY = "post only"
 NOT_A_PAGE = "not a page"
 REDIRECT = "redirect"
+NOT_SUSPENDED = "404 for accounts not suspended"
 
 
 def roles(*allowed):
@@ -87,6 +88,8 @@ ACCESS = {
     "moderation.decide_appeal": POST_ONLY,
     "moderation.trust": POST_ONLY,
     "moderation.suspend": MODERATION,
+    "moderation.appeal_suspension": NOT_SUSPENDED,  # 404 unless suspended
+    "moderation.decide_suspension_appeal": POST_ONLY,
     "moderation.bulk": POST_ONLY,
     "moderation.edit_text": POST_ONLY,
     "moderation.report": AUTH,  # any logged-in person reports published content
@@ -185,6 +188,8 @@ def expected(access, role):
         return 405
     if access == REDIRECT:
         return 302
+    if access == NOT_SUSPENDED:
+        return 404 if logged_in else 302
     if not logged_in:
         return 302
     return 200 if role in access else 403

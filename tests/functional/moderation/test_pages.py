@@ -124,3 +124,41 @@ def test_bulk_publication_from_the_queue(web):
     db.session.expire_all()
     assert first.moderation_state == S.PUBLISHED
     assert second.moderation_state == S.PUBLISHED
+
+
+def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):
+    from datetime import date, timedelta
+
+    from patientlab.admin import services as admin
+
+    lucas = UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    UserFactory(email="ines@exemple.fr", roles=["moderator"])
+    author = UserFactory(email="paul@exemple.fr")
+    admin.suspend(lucas, author, "Propos blessants.", date.today() + timedelta(days=10))
+    db.session.commit()
+
+    web.login("paul@exemple.fr")
+    page = web.get("/evenements/").get_data(as_text=True)
+    assert "/moderation/recours-suspension" in page
+    url = "/moderation/recours-suspension"
+    assert "Expliquez en quelques phrases" in web.submit(url, {"text": ""}).get_data(
+        as_text=True)
+    response = web.submit(url, {"text": "C’était une citation, pas une insulte."})
+    assert response.status_code == 302
+    assert "attend la décision d’un autre modérateur" in web.get(url).get_data(as_text=True)
+    web.logout()
+
+    web.login("lucas@exemple.fr")
+    assert "Recours de" in web.get("/moderation/?file=recours").get_data(as_text=True)
+    page = web.get(f"/moderation/comptes/{author.id}/suspension").get_data(as_text=True)
+    assert "un autre modérateur doit trancher" in page
+    web.logout()
+    web.login("ines@exemple.fr")
+    suspension = f"/moderation/comptes/{author.id}/suspension"
+    web.submit(f"/moderation/comptes/{author.id}/recours",
+               {"recours-outcome": "reversed", "recours-reason": "C’était une citation."},
+               form_url=suspension, prefix="recours-")
+    db.session.expire_all()
+    assert not author.is_suspended
+    assert "citation" in outbox("paul@exemple.fr")[-1].body_text
+    assert "levé la suspension" in outbox("paul@exemple.fr")[-1].body_text
