@@ -87,7 +87,7 @@ def local_path(base_url: str, href: str) -> str | None:
 
 LINKS_AND_GET_FORMS = """() => {
     const out = [];
-    for (const a of document.querySelectorAll('a[href]')) out.push(a.getAttribute('href'));
+    for (const a of document.querySelectorAll('a[href]:not([download])')) out.push(a.getAttribute('href'));
     for (const f of document.querySelectorAll('form')) {
         if ((f.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
         const params = new URLSearchParams(new FormData(f));
