@@ -130,7 +130,7 @@ def page_kind(path: str) -> str:
 
 
 def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
-          per_kind: int = 3) -> CrawlReport:
+          per_kind: int = 2) -> CrawlReport:
     """Visit every same-site page reachable from / and check each with axe-core.
 
     Each POST form with fields is also submitted empty, and its error state checked.
