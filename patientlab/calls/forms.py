@@ -145,12 +145,14 @@ def review_form(criteria, *, answers=None, blank: bool = False):
         check = SubmitField(_l("Relire avant d’envoyer"))
         send = SubmitField(_l("Enregistrer et envoyer la relecture"))
 
-    for criterion in criteria:
+    for number, criterion in enumerate(criteria, start=1):
         if criterion.is_scored:
             setattr(ReviewForm, f"score_{criterion.id}",
                     ScoreField(criterion.label, choices=criterion.options()))
+        # Each comment's label names its question, for people who hear the labels.
         setattr(ReviewForm, f"comment_{criterion.id}", TrimmedTextAreaField(
-            _l("Votre commentaire") if criterion.is_scored else criterion.label,
+            _l("Votre commentaire sur la question %(num)s", num=number)
+            if criterion.is_scored else criterion.label,
             validators=[Optional(), max_length(5000)]))
     form = ReviewForm(formdata=None) if blank else ReviewForm()
     if blank and answers:
