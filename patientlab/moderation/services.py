@@ -282,6 +282,14 @@ def get_appeal(kind: Kind, item) -> Appeal | None:
                                                   Appeal.object_id == item.id))
 
 
+def _appeal_text(text: str) -> str:
+    text = plain_text(text, multiline=True)
+    if not text:
+        raise ServiceError(_l("Expliquez en quelques phrases pourquoi la décision devrait "
+                              "changer."), field="text")
+    return text
+
+
 def appeal(user: User, kind: Kind, item, text: str) -> Appeal:
     if item.author_id != user.id:
         raise PermissionError("authors only")
@@ -290,10 +298,7 @@ def appeal(user: User, kind: Kind, item, text: str) -> Appeal:
     if get_appeal(kind, item) is not None:
         raise ServiceError(_l("Vous avez déjà fait un recours pour cette contribution. Un seul "
                               "recours est possible."))
-    text = plain_text(text, multiline=True)
-    if not text:
-        raise ServiceError(_l("Expliquez en quelques phrases pourquoi la décision devrait "
-                              "changer."), field="text")
+    text = _appeal_text(text)
     record = Appeal(kind=kind.name, object_id=item.id, author_id=user.id, text=text,
                     original_moderator_id=item.moderated_by_id)
     db.session.add(record)
@@ -302,10 +307,11 @@ def appeal(user: User, kind: Kind, item, text: str) -> Appeal:
     return record
 
 
-def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: str,
-                  reason: str, now: datetime | None = None) -> None:
+def _record_appeal_decision(moderator: User, record: Appeal, outcome: str, reason: str,
+                            now: datetime) -> str:
+    """The checks every appeal decision shares, then the decision itself, recorded only
+    if nobody decided meanwhile. Returns the cleaned reason."""
     _ensure_moderator(moderator)
-    now = now or utcnow()
     if record.decided_at is not None:
         raise ServiceError(_l("Ce recours a déjà été tranché."))
     if record.original_moderator_id == moderator.id:
@@ -325,6 +331,13 @@ def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: st
     if changed != 1:
         raise ServiceError(_l("Ce recours a déjà été tranché."))
     db.session.refresh(record)
+    return reason
+
+
+def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: str,
+                  reason: str, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    reason = _record_appeal_decision(moderator, record, outcome, reason, now)
     if outcome == AppealOutcome.REVERSED:
         item.moderation_state = S.PUBLISHED
         item.moderated_by_id = moderator.id
@@ -365,10 +378,7 @@ def appeal_suspension(user: User, text: str) -> Appeal:
     if suspension_appeal(user) is not None:
         raise ServiceError(_l("Vous avez déjà fait un recours contre cette suspension. Un seul "
                               "recours est possible."))
-    text = plain_text(text, multiline=True)
-    if not text:
-        raise ServiceError(_l("Expliquez en quelques phrases pourquoi la décision devrait "
-                              "changer."), field="text")
+    text = _appeal_text(text)
     record = Appeal(kind=ACCOUNT, object_id=user.id, author_id=user.id, text=text,
                     original_moderator_id=user.suspended_by_id)
     db.session.add(record)
@@ -379,22 +389,8 @@ def appeal_suspension(user: User, text: str) -> Appeal:
 
 def decide_suspension_appeal(moderator: User, user: User, record: Appeal, outcome: str,
                              reason: str, now: datetime | None = None) -> None:
-    _ensure_moderator(moderator)
     now = now or utcnow()
-    if record.decided_at is not None:
-        raise ServiceError(_l("Ce recours a déjà été tranché."))
-    if record.original_moderator_id == moderator.id:
-        raise ServiceError(_l("Vous avez pris la première décision : un autre modérateur doit "
-                              "trancher ce recours."))
-    if outcome not in AppealOutcome.LABELS:
-        raise ServiceError(_l("Choisissez de maintenir ou d’annuler la décision."),
-                           field="outcome")
-    reason = plain_text(reason, multiline=True)
-    if not reason:
-        raise ServiceError(_l("Expliquez votre réponse : elle sera envoyée à l’auteur."),
-                           field="reason")
-    record.decided_by_id, record.decided_at = moderator.id, now
-    record.outcome, record.reason = outcome, reason
+    reason = _record_appeal_decision(moderator, record, outcome, reason, now)
     if outcome == AppealOutcome.REVERSED:
         user.suspended_until = None
         user.suspension_reason = ""
