@@ -6,8 +6,6 @@ Reviewers are never named to applicants or to each other: released reviews get a
 letter (« Relecteur·rice A ») in the order they were submitted.
 """
 
-import csv
-import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +22,7 @@ from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
+from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.extensions import db
 
 from .models import (
@@ -620,32 +619,25 @@ def ranking(call: Call) -> list[RankingRow]:
 
 
 def ranking_csv(call: Call, separator: str = ";") -> str:
-    """UTF-8 with a byte-order mark so that Excel reads the accents."""
+    """One row per submitted application, best first (see core.spreadsheet)."""
     scored = [c for c in call.criteria if c.is_scored]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
-    writer.writerow([str(_l("Rang")), str(_l("Candidature")), str(_l("Porteur")),
-                     str(_l("Relectures reçues")), str(_l("Relectures attendues")),
-                     str(_l("Relectures manquantes")), str(_l("Score moyen (0 à 100)")),
-                     *[c.label for c in scored], str(_l("Décision"))])
+    rows = [[str(_l("Rang")), str(_l("Candidature")), str(_l("Porteur")),
+             str(_l("Relectures reçues")), str(_l("Relectures attendues")),
+             str(_l("Relectures manquantes")), str(_l("Score moyen (0 à 100)")),
+             *[c.label for c in scored], str(_l("Décision"))]]
     for rank, row in enumerate(ranking(call), start=1):
         app = row.application
-        writer.writerow([
-            rank, _csv_safe(app.title), _csv_safe(app.owner.name if app.owner else ""),
+        rows.append([
+            rank, safe_cell(app.title), safe_cell(app.owner.name if app.owner else ""),
             row.submitted, row.expected, row.missing,
             _number(row.score), *[_number(row.means[c.id]) for c in scored],
             str(Decision.LABELS.get(app.decision, "")),
         ])
-    return "\ufeff" + out.getvalue()
+    return csv_for_excel(rows, separator)
 
 
 def _number(value) -> str:
     return "" if value is None else f"{value:g}".replace(".", ",")
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def call_progress(call: Call) -> dict[str, int]:

@@ -3,8 +3,6 @@
 Each figure is one aggregate query, whatever the amount of data.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -17,6 +15,7 @@ from patientlab.calls.models import Application, Assignment, Call, Review
 from patientlab.calls.reviewing import SUBMITTED_STATES
 from patientlab.calls.services import start_of_day
 from patientlab.core.security import Role
+from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.events.models import EVENT_THEMES, Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
@@ -120,10 +119,7 @@ def participation(period: Period) -> Participation:
 
 def as_csv(data: Participation, separator: str = ";") -> str:
     """One row per figure: section, label, value (UTF-8 with BOM for Excel)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
-    writer.writerow([str(_l("Rubrique")), str(_l("Libellé")), str(_l("Valeur")),
-                     str(_l("Présents"))])
+    rows = [[str(_l("Rubrique")), str(_l("Libellé")), str(_l("Valeur")), str(_l("Présents"))]]
     general = str(_l("Général"))
     for label, value in [
             (_l("Patient·es expert·es et associations validés"), data.reviewers_validated),
@@ -134,17 +130,13 @@ def as_csv(data: Participation, separator: str = ";") -> str:
             (_l("Places réservées aux soirées"), data.registrations),
             (_l("Personnes présentes aux soirées"), data.attended),
             (_l("Associations impliquées"), len(data.associations_involved))]:
-        writer.writerow([general, str(label), value, ""])
+        rows.append([general, str(label), value, ""])
     for title, count in data.reviews_per_call:
-        writer.writerow([str(_l("Relectures par appel")), _safe(title), count, ""])
+        rows.append([str(_l("Relectures par appel")), safe_cell(title), count, ""])
     for title, _theme, confirmed, present in data.events:
-        writer.writerow([str(_l("Soirée")), _safe(title), confirmed, present])
+        rows.append([str(_l("Soirée")), safe_cell(title), confirmed, present])
     for theme, confirmed, present in data.themes:
-        writer.writerow([str(_l("Thème")), str(EVENT_THEMES[theme]), confirmed, present])
+        rows.append([str(_l("Thème")), str(EVENT_THEMES[theme]), confirmed, present])
     for name in data.associations_involved:
-        writer.writerow([str(_l("Association")), _safe(name), "", ""])
-    return "\ufeff" + out.getvalue()
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        rows.append([str(_l("Association")), safe_cell(name), "", ""])
+    return csv_for_excel(rows, separator)

@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import datetime, time
 
 from flask import (
@@ -22,6 +20,7 @@ from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
 from patientlab.core.security import TokenError, roles_required
+from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.events import services as svc
 from patientlab.events.forms import (
     CancelEventForm,
@@ -270,28 +269,20 @@ def dashboard(event_id):
 @roles_required(*svc.MANAGERS)
 def export(event_id):
     event = svc.get_managed_event(event_id, _user())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Nom"), _("E-mail"), _("Places"), _("État"), _("Inscrit le"),
-                     _("Présent"), _("Besoins")])
+    rows = [[_("Nom"), _("E-mail"), _("Places"), _("État"), _("Inscrit le"), _("Présent"),
+             _("Besoins")]]
     for reg in svc.registrations_of(event):
         needs = [str(ACCOMMODATIONS[k]) for k in reg.need_list]
         if reg.needs_other:
             needs.append(reg.needs_other)
-        writer.writerow([_csv_safe(reg.name), reg.email, reg.seats,
-                         str(S.LABELS[reg.status]),
-                         reg.created_at.astimezone(svc.PARIS).strftime("%d/%m/%Y %H:%M"),
-                         _("oui") if reg.checked_in_at else _("non"),
-                         _csv_safe(" ; ".join(needs))])
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+        rows.append([safe_cell(reg.name), reg.email, reg.seats, str(S.LABELS[reg.status]),
+                     reg.created_at.astimezone(svc.PARIS).strftime("%d/%m/%Y %H:%M"),
+                     _("oui") if reg.checked_in_at else _("non"),
+                     safe_cell(" ; ".join(needs))])
+    return Response(csv_for_excel(rows), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="inscrits-{event.id}.csv"',
                              "Cache-Control": "no-store"})
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @org.route("/<int:event_id>/feuille-de-presence")
