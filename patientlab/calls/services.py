@@ -338,6 +338,14 @@ def _deadline_error(call: Call, now: datetime) -> ServiceError:
                            "être modifiée ni déposée. Votre brouillon reste enregistré."))
 
 
+def _ensure_owner_before_deadline(user: User, application: Application, now: datetime) -> None:
+    """Only the applicant changes an application, and only while the call is open."""
+    if application.owner_id != user.id:
+        raise PermissionError("owner only")
+    if not can_edit_application(application, now):
+        raise _deadline_error(application.call, now)
+
+
 def create_application(user: User, call: Call, data: ApplicationData,
                        now: datetime | None = None) -> Application:
     now = now or utcnow()
@@ -365,10 +373,7 @@ def _apply(application: Application, data: ApplicationData) -> None:
 def update_application(user: User, application: Application, data: ApplicationData,
                        now: datetime | None = None) -> None:
     now = now or utcnow()
-    if application.owner_id != user.id:
-        raise PermissionError("owner only")
-    if not can_edit_application(application, now):
-        raise _deadline_error(application.call, now)
+    _ensure_owner_before_deadline(user, application, now)
     _apply(application, data)
     db.session.flush()
 
@@ -381,10 +386,7 @@ def missing_parts(application: Application) -> list[str]:
 def submit_application(user: User, application: Application,
                        now: datetime | None = None) -> None:
     now = now or utcnow()
-    if application.owner_id != user.id:
-        raise PermissionError("owner only")
-    if not can_edit_application(application, now):
-        raise _deadline_error(application.call, now)
+    _ensure_owner_before_deadline(user, application, now)
     missing = missing_parts(application)
     if missing:
         raise ServiceError(_l("Complétez d’abord : %(parts)s.", parts=", ".join(missing)))
@@ -419,10 +421,7 @@ def attachment_path(application: Application) -> Path | None:
 def store_attachment(user: User, application: Application, stream, filename: str,
                      now: datetime | None = None) -> None:
     now = now or utcnow()
-    if application.owner_id != user.id:
-        raise PermissionError("owner only")
-    if not can_edit_application(application, now):
-        raise _deadline_error(application.call, now)
+    _ensure_owner_before_deadline(user, application, now)
     data = stream.read(ATTACHMENT_MAX_BYTES + 1)
     if len(data) > ATTACHMENT_MAX_BYTES:
         raise ServiceError(_l("Le fichier dépasse 10 Mo. Réduisez-le (par exemple en "
@@ -453,10 +452,7 @@ def remove_attachment_file(application: Application) -> None:
 
 def delete_attachment(user: User, application: Application, now: datetime | None = None) -> None:
     now = now or utcnow()
-    if application.owner_id != user.id:
-        raise PermissionError("owner only")
-    if not can_edit_application(application, now):
-        raise _deadline_error(application.call, now)
+    _ensure_owner_before_deadline(user, application, now)
     remove_attachment_file(application)
     db.session.flush()
 
