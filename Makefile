@@ -70,8 +70,11 @@ test-browser: install chromium
 test-postgres: install chromium
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff (with its security rules), bandit, and known vulnerabilities of the installed packages
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet --recursive patientlab config scripts wsgi.py
+	$(BIN)/python scripts/audit_dependencies.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 instance/mail tests/browser/artifacts .pytest_cache

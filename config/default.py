@@ -7,7 +7,7 @@ JSON when possible, so ``PATIENTLAB_MAIL_SMTP_PORT=587`` becomes an integer.
 
 from datetime import timedelta
 
-SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 - refused in production
+SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 - refused in production  # nosec B105
 SQLALCHEMY_DATABASE_URI = "sqlite:///patientlab.sqlite3"  # relative to instance/
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
@@ -45,7 +45,7 @@ MAIL_FROM = "PatientLab <ne-pas-repondre@patientlab.fr>"
 MAIL_SMTP_HOST = ""  # empty: messages are written to instance/mail/ and logged
 MAIL_SMTP_PORT = 587
 MAIL_SMTP_USERNAME = ""
-MAIL_SMTP_PASSWORD = ""
+MAIL_SMTP_PASSWORD = ""  # empty: no SMTP login  # nosec B105
 MAIL_SMTP_STARTTLS = True
 MAIL_SEND_AFTER_COMMIT = True  # deliver right after the request commits
 MAIL_DIR = ""  # default: <instance>/mail

@@ -28,7 +28,7 @@ def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
     app.config["ENV_NAME"] = env
     if env == "production":
         secret = app.config.get("SECRET_KEY")
-        if not secret or secret == "dev-only-secret-change-me" or len(str(secret)) < 32:  # noqa: S105
+        if not secret or secret == "dev-only-secret-change-me" or len(str(secret)) < 32:  # noqa: S105  # nosec B105
             raise ConfigurationError(
                 "PATIENTLAB_SECRET_KEY must be set to a random value of at least 32 characters")
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):

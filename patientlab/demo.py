@@ -10,7 +10,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password
 from patientlab.extensions import db
 
-DEMO_PASSWORD = "demo-patientlab-2026"  # noqa: S105 - published demo password
+DEMO_PASSWORD = "demo-patientlab-2026"  # noqa: S105 - published demo password  # nosec B105
 
 ASSOCIATIONS = [
     ("Ligue contre le cancer — Comité du Rhône", "https://www.ligue-cancer.net",

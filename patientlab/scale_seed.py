@@ -30,7 +30,7 @@ from patientlab.extensions import db
 from patientlab.projects import services as project_svc
 from patientlab.projects.models import Project, ProjectCancerType, ProjectTheme, Question
 
-PASSWORD = "bench-patientlab-2026"  # noqa: S105 - published benchmark password
+PASSWORD = "bench-patientlab-2026"  # noqa: S105 - published benchmark password  # nosec B105
 BASE = {"users": 10_000, "projects": 1_000, "calls": 50, "applications": 2_000,
         "reviews_per_application": 5, "events": 200, "registrations": 50_000,
         "questions": 2_000, "journal": 20_000}
@@ -50,7 +50,7 @@ def _ids(column, condition) -> list[int]:
 
 def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
     """Add the rows; returns how many of each. Run it on an empty or demo database."""
-    rng = random.Random(2026)  # noqa: S311 - reproducible benchmark data, not secrets
+    rng = random.Random(2026)  # noqa: S311 - reproducible benchmark data, not secrets  # nosec B311
     now = utcnow()
     counts = {k: max(1, round(v * scale)) if k != "reviews_per_application" else v
               for k, v in BASE.items()}

@@ -101,7 +101,7 @@ def render_rich_text(stored: str | None):
     if not stored:
         return Markup("")
     html = stored if _BLOCK_TAG.search(stored) else _blocks_from_plain(stored)
-    return Markup(rich_text(html))  # noqa: S704 - output of the allowlist cleaner
+    return Markup(rich_text(html))  # noqa: S704 - output of the allowlist cleaner  # nosec
 
 
 def editable(stored: str | None) -> str:
