@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo test test-unit test-browser test-postgres lint chromium wrk clean bench
+        db-upgrade demo demo-code test test-unit test-browser test-postgres lint chromium wrk clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: run
+
+## make demo-code: the current two-step login code of the demo admin, coordination and moderation accounts
+demo-code: install
+	@$(FLASK) demo-code
 
 ## make serve-prod: example production server (needs PATIENTLAB_SECRET_KEY and PATIENTLAB_DATABASE_URL)
 serve-prod: install

@@ -65,6 +65,12 @@ RATE_LIMIT_LOGIN_PER_ACCOUNT = "5 per minute;30 per hour"
 RATE_LIMIT_REGISTER_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
+RATE_LIMIT_CODE_PER_IP = "20 per minute;100 per hour"
+RATE_LIMIT_CODE_PER_ACCOUNT = "5 per minute;20 per hour"
+
+# Two-step login (authenticator app): required for these roles, offered to everyone.
+MFA_REQUIRED_ROLES = ("admin", "coordinator", "moderator")
+LOGIN_CODE_MAX_AGE = 5 * 60  # seconds between the password and the code
 
 # Moderation: content reported by this many different people is hidden until a
 # moderator looks; authors with this many contributions published by a moderator are

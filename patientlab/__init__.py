@@ -121,15 +121,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
 
-    from patientlab.auth.models import User
-
     @login_manager.user_loader
     def load_user(session_token: str):
-        from sqlalchemy import select
+        from patientlab.auth.services import get_user_by_session_token
 
-        if not session_token:
-            return None
-        return db.session.scalar(select(User).where(User.session_token == session_token))
+        return get_user_by_session_token(session_token)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -11,6 +11,7 @@ from patientlab.extensions import db
 def register_cli(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_seed)
+    app.cli.add_command(demo_code)
     app.cli.add_command(outbox)
     app.cli.add_command(reminders)
     app.cli.add_command(events)
@@ -58,14 +59,36 @@ def create_admin(email, name, password):
 @click.command("demo-seed")
 def demo_seed():
     """Fill the database with French demo data (safe to run again)."""
-    from patientlab.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed
+    from flask import current_app
 
+    from patientlab.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo data has published passwords: never in production")
     created = seed()
     db.session.commit()
     click.echo("Demo data: " + ", ".join(f"{k} +{v}" for k, v in created.items()))
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    two_step = set(current_app.config["MFA_REQUIRED_ROLES"])
     for email, name, roles in DEMO_ACCOUNTS:
-        click.echo(f"  {email:<26} {name} — {', '.join(roles)}")
+        mark = " *" if set(roles) & two_step else ""
+        click.echo(f"  {email:<26} {name} — {', '.join(roles)}{mark}")
+    click.echo("* two-step login: after the password, type the code printed by "
+               "`make demo-code` in another terminal, or add the key "
+               f"{DEMO_TOTP_SECRET} to an authenticator app.")
+
+
+@click.command("demo-code")
+def demo_code():
+    """The code the demo accounts' authenticator app shows now (two-step login)."""
+    import pyotp
+    from flask import current_app
+
+    from patientlab.demo import DEMO_TOTP_SECRET
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("no demo accounts in production")
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
 
 @click.group("outbox")

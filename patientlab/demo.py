@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from patientlab.associations.models import Association
@@ -11,6 +12,9 @@ from patientlab.core.security import Role, hash_password
 from patientlab.extensions import db
 
 DEMO_PASSWORD = "demo-patientlab-2026"  # noqa: S105 - published demo password  # nosec B105
+# The authenticator key of the demo accounts whose role requires two-step login
+# (published too: `flask demo-code` prints the current code).
+DEMO_TOTP_SECRET = "PATIENTLABDEMOCODEPATIENTLABDEMO"  # noqa: S105  # nosec B105
 
 ASSOCIATIONS = [
     ("Ligue contre le cancer — Comité du Rhône", "https://www.ligue-cancer.net",
@@ -93,6 +97,9 @@ def seed() -> dict:
             created["users"] += 1
             for role in roles:
                 db.session.add(UserRole(user_id=user.id, role=role))
+            if set(roles) & set(current_app.config["MFA_REQUIRED_ROLES"]):
+                user.totp_secret = DEMO_TOTP_SECRET
+                user.totp_enabled_at = utcnow() - timedelta(days=90)
             if Role.PATIENT_EXPERT in roles or Role.ASSOCIATION_REP in roles:
                 db.session.add(CharterAcceptance(user_id=user.id, version="2026-1",
                                                  accepted_at=utcnow() - timedelta(days=90)))

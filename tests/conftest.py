@@ -18,6 +18,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.serving import make_server
 
 from patientlab import create_app
+from patientlab.auth.models import User
 from patientlab.core.mail import OutboxMessage
 from patientlab.demo import seed
 from patientlab.extensions import db
@@ -113,6 +114,10 @@ class FormClient:
     def login(self, email, password=PASSWORD):
         response = self.submit("/compte/connexion", {"email": email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        if response.headers["Location"].startswith("/compte/connexion/code"):
+            user = db.session.scalar(select(User).where(User.email == email))
+            response = self.submit("/compte/connexion/code", {"code": factories.login_code(user)})
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response
 
     def logout(self):

@@ -27,6 +27,16 @@ class SuspendForm(FlaskForm):
     submit = SubmitField(_l("Suspendre le compte"))
 
 
+class ResetTwoStepForm(FlaskForm):
+    reason = TrimmedTextAreaField(
+        _l("Comment avez-vous vérifié que c’est bien cette personne qui le demande ?"),
+        validators=[DataRequired(message=_l("Dites comment vous avez vérifié son identité, "
+                                            "par exemple « rappelée au numéro connu de la "
+                                            "coordination ».")),
+                    max_length(1000)])
+    submit = SubmitField(_l("Réinitialiser la double authentification"))
+
+
 class LiftForm(FlaskForm):
     submit = SubmitField(_l("Lever la suspension"))
 

@@ -6,13 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from patientlab.auth import two_step
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.security import ROLE_LABELS, Role, roles_required
 from patientlab.extensions import db
 
 from . import services as svc
-from .forms import AssociationForm, LiftForm, RolesForm, SuspendForm
+from .forms import AssociationForm, LiftForm, ResetTwoStepForm, RolesForm, SuspendForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -63,13 +64,14 @@ def users():
                            pages=pages, page_args=args, roles=ROLE_LABELS)
 
 
-def _user_page(user, roles_form=None, suspend_form=None, status=200):
+def _user_page(user, roles_form=None, suspend_form=None, reset_form=None, status=200):
     if roles_form is None:
         roles_form = RolesForm(formdata=None, prefix="roles")
         roles_form.roles.data = sorted(user.roles)
     return render_template(
         "admin/user.html", user=user, roles_form=roles_form,
         suspend_form=suspend_form or SuspendForm(formdata=None, prefix="suspendre"),
+        reset_form=reset_form or ResetTwoStepForm(formdata=None, prefix="double"),
         lift_form=LiftForm(formdata=None, prefix="lever"), activity=svc.user_activity(user),
         form=(roles_form if roles_form.errors else suspend_form)), status
 
@@ -114,6 +116,24 @@ def suspend(user_id):
                     name=user.name), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, suspend_form=form)
+
+
+@bp.route("/utilisateurs/<int:user_id>/double-authentification", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_two_step(user_id):
+    user = svc.get_user_or_404(user_id)
+    form = ResetTwoStepForm(prefix="double")
+    if form.validate_on_submit():
+        try:
+            two_step.reset_by_admin(_user(), user, form.reason.data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("La double authentification de %(name)s est réinitialisée. La personne est "
+                    "prévenue par e-mail.", name=user.name), "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, reset_form=form)
 
 
 @bp.route("/utilisateurs/<int:user_id>/lever-suspension", methods=["POST"])

@@ -15,7 +15,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import new_session_token, verify_password
 from patientlab.extensions import db
 
-from .models import CharterAcceptance, RoleRequest, User, UserRole
+from .models import CharterAcceptance, RecoveryCode, RoleRequest, User, UserRole
 from .services import ServiceError
 
 ERASED_NAME = "Compte supprimé"
@@ -44,6 +44,7 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
     db.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     db.session.execute(delete(CharterAcceptance).where(CharterAcceptance.user_id == user.id))
     db.session.execute(delete(RoleRequest).where(RoleRequest.user_id == user.id))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.expire(user, ["role_rows"])
     user.email = f"compte-supprime-{user.id}@invalid"
     user.name = ERASED_NAME
@@ -56,6 +57,7 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
     user.last_login_at = None
     user.active = False
     user.trusted_at = None
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     user.session_token = new_session_token()
     db.session.flush()
     audit.record(user if reason == "self" else None, "account.erased", user, reason=reason)

@@ -31,6 +31,8 @@ def collect(user: User) -> dict:
             "email_verified_at": _when(user.email_verified_at),
             "last_login_at": _when(user.last_login_at), "roles": sorted(user.roles),
             "suspended_until": _when(user.suspended_until),
+            # Whether two-step login is on; the secret and the recovery codes stay here.
+            "two_step_login_since": _when(user.totp_enabled_at),
             "display_preferences": {
                 "text_size": user.pref_text_size, "high_contrast": user.pref_high_contrast,
                 "dyslexia_font": user.pref_dyslexia_font,

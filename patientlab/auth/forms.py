@@ -249,3 +249,34 @@ class EraseAccountForm(FlaskForm):
     def validate_confirm(self, field):
         if not field.data:
             raise ValidationError(_l("Cochez la case pour confirmer la suppression."))
+
+
+class _CodeForm(FlaskForm):
+    code = TrimmedStringField(
+        _l("Code à 6 chiffres"),
+        validators=[_required(_l("Tapez le code à 6 chiffres affiché par votre application.")),
+                    Length(max=40, message=_l("40 caractères au plus."))],
+    )
+
+
+class LoginCodeForm(_CodeForm):
+    submit = SubmitField(_l("Valider le code"))
+
+
+class TwoStepSetupForm(_CodeForm):
+    submit = SubmitField(_l("Activer la double authentification"))
+
+
+class _PasswordConfirmForm(FlaskForm):
+    password = PasswordField(
+        _l("Votre mot de passe"),
+        validators=[_required(_l("Saisissez votre mot de passe pour confirmer."))],
+    )
+
+
+class NewRecoveryCodesForm(_PasswordConfirmForm):
+    submit = SubmitField(_l("Créer de nouveaux codes de secours"))
+
+
+class TurnOffTwoStepForm(_PasswordConfirmForm):
+    submit = SubmitField(_l("Désactiver la double authentification"))

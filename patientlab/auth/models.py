@@ -47,6 +47,11 @@ class User(UserMixin, db.Model):
     inactivity_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Trusted authors are published at once and moderated afterwards.
     trusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-step login (TOTP, RFC 6238): the shared secret, when it was turned on, and the
+    # last time step accepted, so that a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     # Display preferences (also kept in a cookie for visitors).
     pref_text_size: Mapped[int] = mapped_column(Integer, default=100)
     pref_high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -80,6 +85,10 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def has_two_step_login(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def is_verified(self) -> bool:
@@ -154,3 +163,18 @@ class CharterVersion(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces the authenticator app when the phone is lost.
+
+    Only a hash is kept: the person sees the codes once, when they are made.
+    """
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

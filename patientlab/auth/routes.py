@@ -14,24 +14,29 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from patientlab.associations.services import list_associations
 from patientlab.auth import services as svc
+from patientlab.auth import two_step
 from patientlab.auth.forms import (
     AcceptCharterForm,
     ChangeEmailForm,
     ChangePasswordForm,
     EraseAccountForm,
     ForgotPasswordForm,
+    LoginCodeForm,
     LoginForm,
+    NewRecoveryCodesForm,
     PreferencesForm,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
     RoleRequestForm,
+    TurnOffTwoStepForm,
+    TwoStepSetupForm,
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.core.forms import add_service_error
@@ -143,12 +148,80 @@ def login():
                                     request.remote_addr)
         else:
             db.session.commit()
-            _start_session(user)
-            current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
-            flash(_("Bonjour %(name)s, vous êtes connecté·e.", name=user.public_name),
-                  "success")
-            return redirect(safe_next_url(form.next.data) or url_for("main.home"))
+            if user.has_two_step_login:
+                _await_code(user, form.next.data)
+                current_app.logger.info("login password ok, code asked user=%s ip=%s",
+                                        user.id, request.remote_addr)
+                return redirect(url_for("auth.login_code"))
+            return _logged_in(user, form.next.data)
     return render_template("auth/login.html", form=form)
+
+
+def _logged_in(user, next_url):
+    _start_session(user)
+    current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
+    flash(_("Bonjour %(name)s, vous êtes connecté·e.", name=user.public_name), "success")
+    return redirect(safe_next_url(next_url) or url_for("main.home"))
+
+
+def _await_code(user, next_url) -> None:
+    """Password checked: remember whose code we wait for (not logged in yet)."""
+    prefs_lang = session.get("_locale")
+    session.clear()
+    if prefs_lang:
+        session["_locale"] = prefs_lang
+    session["_code_for"] = {"token": user.session_token, "at": int(time.time()),
+                            "next": safe_next_url(next_url) or ""}
+
+
+def _user_awaiting_code():
+    pending = session.get("_code_for")
+    if not isinstance(pending, dict):
+        return None, ""
+    if int(time.time()) - int(pending.get("at", 0)) > current_app.config["LOGIN_CODE_MAX_AGE"]:
+        return None, ""
+    return svc.get_user_by_session_token(str(pending.get("token", ""))), pending.get("next", "")
+
+
+def _code_account_key() -> str:
+    pending = session.get("_code_for")
+    token = pending.get("token", "") if isinstance(pending, dict) else ""
+    return "code:" + str(token)[:64]
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@limiter.limit(_config("RATE_LIMIT_CODE_PER_IP"), methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_CODE_PER_ACCOUNT"), methods=["POST"],
+               key_func=_code_account_key)
+def login_code():
+    """Second step of the login for accounts with an authenticator app."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.profile"))
+    user, next_url = _user_awaiting_code()
+    if user is None or not user.active:
+        session.pop("_code_for", None)
+        flash(_("Votre connexion a expiré. Saisissez à nouveau votre adresse e-mail et votre "
+                "mot de passe."), "info")
+        return redirect(url_for("auth.login"))
+    form = LoginCodeForm()
+    if form.validate_on_submit():
+        used = two_step.check_code(user, form.code.data)
+        if used is None:
+            form.code.errors = [*form.code.errors, _(
+                "Ce code ne convient pas. Tapez les 6 chiffres affichés en ce moment par votre "
+                "application, ou un de vos codes de secours.")]
+            current_app.logger.info("login code failed user=%s ip=%s", user.id,
+                                    request.remote_addr)
+        else:
+            db.session.commit()
+            response = _logged_in(user, next_url)
+            if used == "recovery":
+                left = two_step.recovery_codes_left(user)
+                flash(ngettext("Vous avez utilisé un code de secours. Il vous en reste %(num)d.",
+                               "Vous avez utilisé un code de secours. Il vous en reste %(num)d.",
+                               left), "warning")
+            return response
+    return render_template("auth/login_code.html", form=form)
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -268,6 +341,88 @@ def confirm_email_change(token):
     flash(_("Votre nouvelle adresse e-mail est enregistrée."), "success")
     return redirect(url_for("auth.profile") if current_user.is_authenticated
                     else url_for("auth.login"))
+
+
+def _security_page(codes_form=None, off_form=None, status=200):
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/security.html",
+        codes_form=codes_form or NewRecoveryCodesForm(prefix="codes"),
+        off_form=off_form or TurnOffTwoStepForm(prefix="off"),
+        required=two_step.is_required(user),
+        codes_left=two_step.recovery_codes_left(user) if user.has_two_step_login else 0,
+    ), status
+
+
+@bp.route("/securite")
+@login_required
+def security():
+    return _security_page()
+
+
+@bp.route("/securite/double-authentification", methods=["GET", "POST"])
+@login_required
+def two_step_setup():
+    user = current_user._get_current_object()
+    if user.has_two_step_login:
+        flash(_("La double authentification est déjà activée."), "info")
+        return redirect(url_for("auth.security"))
+    secret = two_step.secret_for_setup(user)
+    db.session.commit()  # the same secret until set-up is finished
+    form = TwoStepSetupForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_step.enable(user, form.code.data)
+        except svc.ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            current_app.logger.info("two-step login enabled user=%s", user.id)
+            return render_template("auth/recovery_codes.html", codes=codes, first=True,
+                                   next_url=safe_next_url(request.args.get("next")))
+    uri = two_step.provisioning_uri(user, secret)
+    return render_template("auth/two_step_setup.html", form=form,
+                           secret=two_step.grouped(secret), qr_code=two_step.qr_code_data_uri(uri),
+                           required=two_step.is_required(user))
+
+
+@bp.route("/securite/codes-de-secours", methods=["POST"])
+@login_required
+def new_recovery_codes():
+    user = current_user._get_current_object()
+    form = NewRecoveryCodesForm(prefix="codes")
+    if form.validate_on_submit():
+        try:
+            codes = two_step.new_recovery_codes(user, form.password.data)
+        except svc.ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes, first=False,
+                                   next_url=None)
+    return _security_page(codes_form=form)
+
+
+@bp.route("/securite/double-authentification/desactiver", methods=["POST"])
+@login_required
+def two_step_off():
+    user = current_user._get_current_object()
+    form = TurnOffTwoStepForm(prefix="off")
+    if form.validate_on_submit():
+        try:
+            two_step.turn_off(user, form.password.data)
+        except svc.ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            current_app.logger.info("two-step login disabled user=%s", user.id)
+            if two_step.is_required(user):
+                flash(_("Votre ancienne application ne marche plus. Installez la nouvelle "
+                        "maintenant : votre rôle demande la double authentification."), "info")
+                return redirect(url_for("auth.two_step_setup"))
+            flash(_("La double authentification est désactivée."), "success")
+            return redirect(url_for("auth.security"))
+    return _security_page(off_form=form)
 
 
 @bp.route("/donnees")
@@ -407,6 +562,10 @@ def _session_and_preferences():
         if now - seen > 60:  # refresh the activity mark at most once a minute
             session["_seen"] = now
         session.setdefault("_started", started)
+        if (request.endpoint not in TWO_STEP_SETUP_EXEMPT
+                and two_step.needs_setup(current_user)):
+            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("auth.two_step_setup", next=safe_next_url(target)))
         if (request.method == "GET" and request.endpoint not in CHARTER_EXEMPT
                 and svc.needs_charter(current_user)):
             return redirect(url_for("auth.accept_charter",
@@ -426,6 +585,11 @@ def _session_and_preferences():
 CHARTER_EXEMPT = ("auth.accept_charter", "auth.logout", "main.charter", "main.set_language",
                   "auth.preferences", "main.healthz", "main.accessibility", "main.privacy",
                   "auth.profile", "static")
+
+# Pages an account whose role requires two-step login reaches before setting it up.
+TWO_STEP_SETUP_EXEMPT = ("auth.two_step_setup", "auth.logout", "main.set_language",
+                         "auth.preferences", "main.healthz", "main.accessibility",
+                         "main.privacy", "static")
 
 # A suspended account reads, changes its display and language, and logs out.
 SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences",

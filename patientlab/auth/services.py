@@ -66,6 +66,12 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def get_user_by_session_token(token: str) -> User | None:
+    if not token:
+        return None
+    return db.session.scalar(select(User).where(User.session_token == token))
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for a mail, whether or not we are inside a request."""
     from flask import has_request_context

@@ -236,8 +236,10 @@ class Assignment(db.Model):
 
     application: Mapped[Application] = relationship(lazy="joined")
     reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id], lazy="joined")
+    # A draft review goes with its assignment when a coordinator withdraws it.
     review: Mapped["Review | None"] = relationship(back_populates="assignment", uselist=False,
-                                                   lazy="selectin")
+                                                   lazy="selectin",
+                                                   cascade="all, delete-orphan")
 
 
 class Review(db.Model):

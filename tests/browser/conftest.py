@@ -7,9 +7,13 @@ The database is a temporary SQLite file, or PATIENTLAB_TEST_BROWSER_DATABASE_URL
 
 import pytest
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 
+from patientlab.auth.models import User
 from patientlab.demo import DEMO_PASSWORD
+from patientlab.extensions import db
 from tests.browser.harness import ARTIFACTS, AXE_JS, CHROMIUM_ARGS, chromium_path
+from tests.factories import login_code
 
 DEMO_ROLES = {
     "admin": "admin@exemple.fr",
@@ -20,6 +24,25 @@ DEMO_ROLES = {
     "organiser": "organisation@exemple.fr",
     "moderator": "moderation@exemple.fr",
 }
+
+
+_LIVE = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_app_for_codes(live_app):
+    """Lets log_in read the demo accounts' authenticator key, as their phone would."""
+    _LIVE["app"] = live_app
+    yield
+    _LIVE.clear()
+
+
+def current_code(email):
+    with _LIVE["app"].app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        code = login_code(user)
+        db.session.commit()
+        return code
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +86,10 @@ def log_in(context, base_url, email, password=DEMO_PASSWORD):
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("form.form button[type=submit], form.form input[type=submit]")
+    if "/compte/connexion/code" in page.url:  # two-step login
+        page.fill("#code", current_code(email))
+        with page.expect_navigation():
+            page.click("form.form button[type=submit]")
     assert "/compte/connexion" not in page.url, f"login failed for {email}"
     page.close()
     return context

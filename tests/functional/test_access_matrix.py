@@ -35,6 +35,7 @@ POST_ONLY = "post only"
 NOT_A_PAGE = "not a page"
 REDIRECT = "redirect"
 NOT_SUSPENDED = "404 for accounts not suspended"
+TWO_STEP_SETUP = "set-up page, then 302 once two-step login is on"
 
 
 def roles(*allowed):
@@ -52,6 +53,7 @@ REVIEWERS = roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.ADMIN)
 ADMIN = roles(Role.ADMIN)
 NOBODY = roles()
 ASSIGNED = roles(Role.PATIENT_EXPERT)  # the patient expert here is the assigned reviewer
+TWO_STEP_ROLES = roles(Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
 
 ACCESS = {
     "static": NOT_A_PAGE,
@@ -78,6 +80,12 @@ ACCESS = {
     "auth.change_password": AUTH,
     "auth.change_email": AUTH,
     "auth.request_role": AUTH,
+    "auth.login_code": REDIRECT,  # nobody waiting for a code: back to the login page
+    "auth.security": AUTH,
+    "auth.two_step_setup": TWO_STEP_SETUP,
+    "auth.new_recovery_codes": POST_ONLY,
+    "auth.two_step_off": POST_ONLY,
+    "admin.reset_two_step": POST_ONLY,
     "coordination.index": COORDINATION,
     "coordination.validations": COORDINATION,
     "coordination.validation": COORDINATION,
@@ -190,6 +198,8 @@ def expected(access, role):
         return 302
     if access == NOT_SUSPENDED:
         return 404 if logged_in else 302
+    if access == TWO_STEP_SETUP:  # the factory sets it up for the roles that require it
+        return 302 if not logged_in or role in TWO_STEP_ROLES else 200
     if not logged_in:
         return 302
     return 200 if role in access else 403

@@ -48,3 +48,26 @@ def test_main_flows_log_events_but_no_secret(web, caplog):
         assert secret not in text, f"a secret reached the logs: {secret[:12]}…"
     # A newline typed in a URL stays inside one quoted log line.
     assert not any(line.startswith("faux login") for line in text.split("\n"))
+
+
+def test_two_step_login_logs_events_but_neither_the_key_nor_the_codes(web, caplog):
+    import pyotp
+
+    from patientlab.auth import two_step
+    from patientlab.extensions import db
+
+    caplog.set_level(logging.DEBUG)
+    anne = UserFactory(email="anne@exemple.fr")
+    secret = two_step.secret_for_setup(anne)
+    codes = two_step.enable(anne, pyotp.TOTP(secret).now())
+    db.session.commit()
+    web.submit("/compte/connexion", {"email": "anne@exemple.fr", "password": PASSWORD})
+    web.submit("/compte/connexion/code", {"code": "000000"})
+    web.submit("/compte/connexion/code", {"code": codes[0]})
+
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert re.search(r"login password ok, code asked user=\d+", text)
+    assert re.search(r"login code failed user=\d+ ip=", text)
+    assert re.search(r"login ok user=\d+", text)
+    for secret_text in (secret, *codes, codes[0].replace("-", "")):
+        assert secret_text not in text

@@ -52,6 +52,8 @@ def limited_app(app):
         "RATE_LIMIT_LOGIN_PER_ACCOUNT": "3 per minute",
         "RATE_LIMIT_LOGIN_PER_IP": "6 per minute",
         "RATE_LIMIT_RESET_PER_ACCOUNT": "2 per hour",
+        "RATE_LIMIT_CODE_PER_ACCOUNT": "3 per minute",
+        "RATE_LIMIT_CODE_PER_IP": "5 per minute",
     })
     limited.test_client_class = type(app.test_client())
     yield limited
@@ -89,3 +91,22 @@ def test_password_reset_requests_are_limited_per_account(limited_app):
         codes = [web.submit("/compte/mot-de-passe-oublie",
                             {"email": "karim@exemple.fr"}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
+
+
+def test_login_codes_are_limited_per_account_and_per_ip(limited_app):
+    """Six digits are guessable without a limit: a few tries per account, then 429."""
+    with limited_app.app_context():
+        db.create_all()
+        client = limited_app.test_client()
+        web = FormClient(client)
+        token = web.csrf("/compte/connexion")
+
+        def try_code(account):
+            with client.session_transaction() as session:
+                session["_code_for"] = {"token": account, "at": int(time.time()), "next": ""}
+            return client.post("/compte/connexion/code",
+                               data={"code": "123456", "csrf_token": token}).status_code
+
+        assert [try_code("compte-a") for _ in range(4)] == [302, 302, 302, 429]
+        # Another account from the same address: its first try passes, then the IP's limit.
+        assert [try_code("compte-b") for _ in range(3)] == [302, 302, 429]

@@ -343,3 +343,28 @@ def test_reminders_go_three_days_before_the_deadline_once(setup):
     assert outbox(late.reviewer.email)[-1].subject.startswith("Rappel")
     assert outbox(conflicted.reviewer.email) == []
     assert utcnow() > now - timedelta(days=365)
+
+
+def test_withdrawing_an_assignment_takes_its_draft_along_but_not_a_sent_review(setup):
+    from patientlab.calls.models import Assignment, Review, ReviewAnswer
+
+    coordinator, call, application = setup
+    reviewer = UserFactory(roles=["patient_expert"])
+    assignment = make_assignment(application, reviewer)
+    draft = rv.save_review(reviewer, assignment, answers(call))
+    db.session.flush()
+    draft_id = draft.id
+    rv.unassign(coordinator, assignment)
+    assert db.session.get(Assignment, assignment.id) is None
+    assert db.session.get(Review, draft_id) is None
+    assert not db.session.scalars(
+        select(ReviewAnswer).where(ReviewAnswer.review_id == draft_id)).all()
+    assert "review.unassigned" in actions()
+
+    sent = make_assignment(application, UserFactory(roles=["patient_expert"]))
+    rv.save_review(sent.reviewer, sent, answers(call))
+    rv.submit_review(sent.reviewer, sent)
+    with pytest.raises(ServiceError):
+        rv.unassign(coordinator, sent)
+    with pytest.raises(PermissionError):
+        rv.unassign(reviewer, sent)
