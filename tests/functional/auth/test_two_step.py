@@ -44,7 +44,8 @@ def test_the_code_is_asked_after_the_password_and_before_anything_else(web):
     response = web.submit(CODE_PAGE, {"code": _wrong(login_code(moderator))})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'aria-invalid="true"' in page and "Ce code ne convient pas" in page
+    assert 'aria-invalid="true"' in page
+    assert "Ce code ne convient pas" in page
     assert web.get("/compte/profil").status_code == 302
 
     response = web.submit(CODE_PAGE, {"code": login_code(moderator)})
@@ -148,12 +149,14 @@ def test_the_security_page_renews_codes_and_turns_off(web):
                           form_url="/compte/securite")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'id="codes-password-error"' in page and "pas le bon" in page
+    assert 'id="codes-password-error"' in page
+    assert "pas le bon" in page
 
     response = web.submit("/compte/securite/codes-de-secours", {"codes-password": PASSWORD},
                           form_url="/compte/securite")
     new = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", response.get_data(as_text=True))
-    assert len(new) == 10 and not set(new) & set(old)
+    assert len(new) == 10
+    assert not set(new) & set(old)
 
     response = web.submit("/compte/securite/double-authentification/desactiver",
                           {"off-password": PASSWORD}, form_url="/compte/securite")

@@ -60,7 +60,8 @@ def test_enabling_needs_a_right_code_and_gives_ten_recovery_codes(anne):
 
     codes = two_step.enable(anne, _code(anne))
     assert anne.has_two_step_login
-    assert len(codes) == 10 and len(set(codes)) == 10
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
     assert all(len(code) == 11 and code[5] == "-" for code in codes)
     stored = list(db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == anne.id)))
     assert len(stored) == 10
@@ -129,7 +130,8 @@ def test_turning_it_off_needs_the_password(anne):
         two_step.turn_off(anne, "pas le bon")
     assert anne.has_two_step_login
     two_step.turn_off(anne, PASSWORD)
-    assert not anne.has_two_step_login and anne.totp_secret is None
+    assert not anne.has_two_step_login
+    assert anne.totp_secret is None
     assert two_step.recovery_codes_left(anne) == 0
     assert _entries("account.two_step_disabled")
     assert "désactivée" in outbox("anne@exemple.fr")[-1].subject
