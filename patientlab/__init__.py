@@ -140,6 +140,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordination_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(moderation_bp)
+    from patientlab.members.routes import bp as members_bp
+
+    app.register_blueprint(members_bp)
     from patientlab.events.routes import bp as events_bp
     from patientlab.events.routes import org as organisation_bp
 

@@ -74,6 +74,22 @@ def _user(email: str, name: str, **fields) -> tuple[User, bool]:
     return user, True
 
 
+def _seed_bios(bios, moderator) -> None:
+    """Presentations already read by the moderator, and one waiting in the queue."""
+    from patientlab.members.models import Bio
+    from patientlab.moderation.models import ModerationState
+
+    for user, text in bios:
+        waiting = user.email == "association@exemple.fr"
+        db.session.add(Bio(
+            author_id=user.id, body=text,
+            created_at=utcnow() - timedelta(days=1 if waiting else 80),
+            moderation_state=ModerationState.PENDING if waiting else ModerationState.PUBLISHED,
+            moderated_by_id=None if waiting else moderator.id,
+            moderated_at=None if waiting else utcnow() - timedelta(days=79)))
+    db.session.flush()
+
+
 def seed() -> dict:
     """Create the demo data that is missing. Returns what was created."""
     created = {"associations": 0, "users": 0, "requests": 0, "projects": 0, "events": 0,
@@ -89,12 +105,14 @@ def seed() -> dict:
         associations.append(assoc)
 
     coordinator = None
+    bios = []
     for email, name, pseudonym, roles, assoc_index, bio, size in PEOPLE:
         assoc_id = associations[assoc_index].id if assoc_index is not None else None
-        user, new = _user(email, name, pseudonym=pseudonym, bio=bio, association_id=assoc_id,
+        user, new = _user(email, name, pseudonym=pseudonym, association_id=assoc_id,
                           pref_text_size=size)
         if new:
             created["users"] += 1
+            bios.append((user, bio))
             for role in roles:
                 db.session.add(UserRole(user_id=user.id, role=role))
             if set(roles) & set(current_app.config["MFA_REQUIRED_ROLES"]):
@@ -123,6 +141,7 @@ def seed() -> dict:
             created["requests"] += 1
 
     by_email = {u.email: u for u in db.session.scalars(select(User))}
+    _seed_bios(bios, by_email["moderation@exemple.fr"])
     from patientlab.projects.demo import seed_projects
 
     created["projects"] = seed_projects(

@@ -28,6 +28,7 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
     from patientlab.events import services as events
     from patientlab.events.models import Registration
     from patientlab.events.models import RegistrationStatus as RS
+    from patientlab.members.models import Bio
 
     now = now or utcnow()
     if reason == "self" and not verify_password(user.password_hash, password or ""):
@@ -45,11 +46,11 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
     db.session.execute(delete(CharterAcceptance).where(CharterAcceptance.user_id == user.id))
     db.session.execute(delete(RoleRequest).where(RoleRequest.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(Bio).where(Bio.author_id == user.id))
     db.session.expire(user, ["role_rows"])
     user.email = f"compte-supprime-{user.id}@invalid"
     user.name = ERASED_NAME
     user.pseudonym = ""
-    user.bio = ""
     user.password_hash = ""  # no password: nobody can log in  # nosec B105
     user.association_id = None
     user.locale = None

@@ -19,14 +19,18 @@ def collect(user: User) -> dict:
     """A plain dict of lists; dates in ISO 8601 (UTC)."""
     from patientlab.calls.models import Application, Assignment, Review
     from patientlab.events.models import Registration
+    from patientlab.members.services import bio_of
     from patientlab.moderation.models import Appeal, ContentReport
-    from patientlab.projects.models import ClarityRating, Project, Question
+    from patientlab.projects.models import Answer, ClarityRating, Project, Question
 
+    bio = bio_of(user)
     data = {
         "exported_at": _when(utcnow()),
         "account": {
             "email": user.email, "name": user.name, "public_name": user.pseudonym,
-            "bio": user.bio, "association": user.association.name if user.association else None,
+            "bio": bio.body if bio else "",
+            "bio_state": bio.moderation_state if bio else None,
+            "association": user.association.name if user.association else None,
             "language": user.locale, "created_at": _when(user.created_at),
             "email_verified_at": _when(user.email_verified_at),
             "last_login_at": _when(user.last_login_at), "roles": sorted(user.roles),
@@ -54,9 +58,15 @@ def collect(user: User) -> dict:
             for p in db.session.scalars(select(Project).where(Project.owner_id == user.id))],
         "questions": [
             {"project": q.project.title, "question": q.body, "state": q.moderation_state,
-             "asked_at": _when(q.created_at), "answer": q.answer}
+             "asked_at": _when(q.created_at),
+             "answer": q.published_answer.body if q.published_answer else None}
             for q in db.session.scalars(select(Question).where(Question.author_id == user.id)
                                         .order_by(Question.created_at))],
+        "answers_written": [
+            {"project": a.question.project.title, "question": a.question.body,
+             "answer": a.body, "state": a.moderation_state, "written_at": _when(a.created_at)}
+            for a in db.session.scalars(select(Answer).where(Answer.author_id == user.id)
+                                        .order_by(Answer.created_at))],
         "clarity_ratings": [
             {"project_id": r.project_id, "score": r.score, "unclear": r.unclear}
             for r in db.session.scalars(select(ClarityRating).where(

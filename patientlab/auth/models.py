@@ -24,7 +24,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     name: Mapped[str] = mapped_column(String(120))
     pseudonym: Mapped[str] = mapped_column(String(60), default="")
-    bio: Mapped[str] = mapped_column(Text, default="")
     association_id: Mapped[int | None] = mapped_column(
         ForeignKey("association.id", ondelete="SET NULL"), index=True
     )

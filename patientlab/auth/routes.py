@@ -43,6 +43,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.security import TokenError, safe_next_url
 from patientlab.core.text import fold
 from patientlab.extensions import db, limiter
+from patientlab.members.services import bio_of
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 
@@ -272,19 +273,31 @@ def reset_password(token):
 @login_required
 def profile():
     user = current_user._get_current_object()
+    bio = bio_of(user)
     form = ProfileForm(obj=None if request.method == "POST" else user)
     form.set_association_choices(list_associations())
     if request.method == "GET":
         form.association.data = user.association_id
+        form.bio.data = bio.body if bio else ""
     if form.validate_on_submit():
-        svc.update_profile(user, name=form.name.data, pseudonym=form.pseudonym.data or "",
-                           bio=form.bio.data or "", association_id=form.association.data)
-        db.session.commit()
-        flash(_("Votre profil est enregistré."), "success")
-        return redirect(url_for("auth.profile"))
+        try:
+            svc.update_profile(user, name=form.name.data, pseudonym=form.pseudonym.data or "",
+                               bio=form.bio.data or "", association_id=form.association.data)
+        except svc.ServiceError as error:
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            bio = bio_of(user)
+            if bio is not None and not bio.is_published:
+                flash(_("Votre profil est enregistré. Votre présentation sera visible après "
+                        "relecture par un modérateur."), "success")
+            else:
+                flash(_("Votre profil est enregistré."), "success")
+            return redirect(url_for("auth.profile"))
     return render_template(
         "auth/profile.html",
         form=form,
+        bio=bio,
         role_requests=svc.role_requests_of(user),
         charter=svc.latest_charter_acceptance(user),
     )

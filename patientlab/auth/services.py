@@ -350,10 +350,13 @@ def confirm_email_change(token: str) -> User:
 
 def update_profile(user: User, *, name: str, pseudonym: str, bio: str,
                    association_id: int | None) -> None:
+    """Name, public name and association; the presentation goes to moderation."""
+    from patientlab.members.services import set_bio
+
     user.name = plain_text(name)
     user.pseudonym = plain_text(pseudonym)
-    user.bio = plain_text(bio, multiline=True)
     user.association_id = association_id
+    set_bio(user, bio)
     audit.record(user, "account.update_profile", user)
 
 

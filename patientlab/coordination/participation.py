@@ -19,7 +19,8 @@ from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.events.models import EVENT_THEMES, Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
-from patientlab.projects.models import Question
+from patientlab.moderation.models import ModerationState
+from patientlab.projects.models import Answer, Question
 
 
 @dataclass
@@ -71,9 +72,11 @@ def participation(period: Period) -> Participation:
     asked = (Question.created_at >= start) & (Question.created_at < end)
     result.questions_asked = db.session.scalar(
         select(func.count()).select_from(Question).where(asked)) or 0
+    # Answers written in the period and published (moderated, or by a trusted author).
     result.questions_answered = db.session.scalar(
-        select(func.count()).select_from(Question).where(
-            Question.answered_at >= start, Question.answered_at < end)) or 0
+        select(func.count()).select_from(Answer).where(
+            Answer.created_at >= start, Answer.created_at < end,
+            Answer.moderation_state == ModerationState.PUBLISHED)) or 0
 
     # Active reviewers: reviewed or asked a question in the period.
     reviewed_by = select(Assignment.reviewer_id).join(

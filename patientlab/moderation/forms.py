@@ -65,8 +65,9 @@ class EditTextForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    # Any id may be sent: the service decides only items that exist and still wait.
-    items = MultiCheckboxField(_l("Contenus choisis"), coerce=int, validate_choice=False)
+    # "kind-id" references; any may be sent: the service decides only items that exist
+    # and still wait.
+    items = MultiCheckboxField(_l("Contenus choisis"), validate_choice=False)
     decision = RadioField(_l("Décision pour les contenus cochés"),
                           choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
                           validators=[InputRequired(message=_l("Choisissez une décision."))])

@@ -55,23 +55,23 @@ def index():
                            bulk_form=BulkForm(formdata=None, prefix="lot"))
 
 
-@bp.route("/<kind>s/lot", methods=["POST"])
+@bp.route("/lot", methods=["POST"])
 @roles_required(*svc.MODERATORS)
-def bulk(kind):
-    kind = svc.kind_of(kind)
+def bulk():
     form = BulkForm(prefix="lot")
+    back = url_for("moderation.index", file="attente", type=request.args.get("type", ""))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(str(errors[0]), "error")
-        return redirect(url_for("moderation.index", file="attente", type=kind.name))
-    done, skipped = svc.decide_many(_user(), kind, form.items.data, form.decision.data,
+        return redirect(back)
+    done, skipped = svc.decide_many(_user(), form.items.data, form.decision.data,
                                     form.reason.data or "")
     db.session.commit()
     flash(ngettext("%(num)s contenu traité.", "%(num)s contenus traités.", done)
           + (" " + ngettext("%(num)s était déjà traité par un autre modérateur.",
                             "%(num)s étaient déjà traités par un autre modérateur.", skipped)
              if skipped else ""), "success")
-    return redirect(url_for("moderation.index", file="attente", type=kind.name))
+    return redirect(back)
 
 
 @bp.route("/<kind>s/<int:item_id>/texte", methods=["POST"])

@@ -7,12 +7,14 @@ two moderators deciding at once cannot both win (and the author gets one mail).
 Authors may appeal a refusal or a hiding once; another moderator decides.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, union_all, update
 
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError, external_url
@@ -32,27 +34,46 @@ MODERATORS = (Role.MODERATOR, Role.ADMIN)
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of moderated content: its model, its text and how to show it."""
+    """A kind of moderated content: its model, its text, where it is shown and what
+    happens when it is published."""
 
     name: str
     label: object
     model: type
     text_attr: str
+    url: Callable[[Any], str]
+    describe: Callable[[Any], str]
+    on_publish: Callable[[Any], None] | None = None
 
     def text(self, item) -> str:
         return getattr(item, self.text_attr)
 
     def public_url(self, item) -> str:
-        return url_for("projects.detail", project_id=item.project_id) + f"#question-{item.id}"
+        return self.url(item)
 
     def context(self, item) -> str:
-        return item.project.title
+        return self.describe(item)
+
+
+def _question_url(question) -> str:
+    return url_for("projects.detail", project_id=question.project_id) + f"#question-{question.id}"
 
 
 def _kinds() -> dict[str, Kind]:
-    from patientlab.projects.models import Question
+    from patientlab.members.models import Bio
+    from patientlab.projects import services as projects
+    from patientlab.projects.models import Answer, Question
 
-    return {"question": Kind("question", _l("Question sur un projet"), Question, "body")}
+    return {
+        "question": Kind("question", _l("Question sur un projet"), Question, "body",
+                         _question_url, lambda q: q.project.title, _tell_project_team),
+        "answer": Kind("answer", _l("Réponse d’une équipe de recherche"), Answer, "body",
+                       lambda a: _question_url(a.question),
+                       lambda a: a.question.project.title, projects.tell_asker),
+        "bio": Kind("bio", _l("Présentation d’un membre"), Bio, "body",
+                    lambda b: url_for("members.profile", user_id=b.author_id),
+                    lambda b: b.author.public_name),
+    }
 
 
 def kind_of(name: str) -> Kind:
@@ -155,8 +176,8 @@ def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
                  summary=f"{seen_state} → {target}", reason=f"{reason} {note}".strip())
     if decision in ("refuse", "hide"):
         _mail_author(kind, item, decision, reason, note)
-    elif decision == "publish" and hasattr(item, "project"):
-        _tell_project_team(item)
+    elif decision == "publish" and kind.on_publish is not None:
+        kind.on_publish(item)
 
 
 def _close_reports(kind: Kind, item, now: datetime) -> None:
@@ -203,22 +224,35 @@ def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:
     return True
 
 
-def decide_many(moderator: User, kind: Kind, ids: list[int], decision: str,
+def decide_many(moderator: User, refs: list[str], decision: str,
                 reason: str = "") -> tuple[int, int]:
-    """Publish or refuse several pending items; returns (done, already decided)."""
+    """Publish or refuse several pending items named "kind-id" (e.g. "answer-12");
+    returns (done, already decided or unknown)."""
     _ensure_moderator(moderator)
     if decision not in ("publish", "refuse"):
         raise ServiceError(_l("Choisissez une décision."), field="decision")
     if decision == "refuse" and reason not in REFUSAL_REASONS:
         raise ServiceError(_l("Choisissez la raison."), field="reason")
-    done = skipped = 0
-    for item in db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))):
-        try:
-            decide(moderator, kind, item, decision, seen_state=S.PENDING, reason=reason)
-        except ServiceError:
-            skipped += 1
+    wanted: dict[str, list[int]] = {}
+    skipped = 0
+    for ref in refs:
+        name, _sep, number = str(ref).rpartition("-")
+        if name in _kinds() and number.isdigit() and len(number) < 12:
+            wanted.setdefault(name, []).append(int(number))
         else:
-            done += 1
+            skipped += 1
+    done = 0
+    for name, ids in wanted.items():
+        kind = _kinds()[name]
+        found = list(db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))))
+        skipped += len(set(ids)) - len(found)
+        for item in found:
+            try:
+                decide(moderator, kind, item, decision, seen_state=S.PENDING, reason=reason)
+            except ServiceError:
+                skipped += 1
+            else:
+                done += 1
     return done, skipped
 
 
@@ -344,6 +378,8 @@ def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: st
         item.moderated_at = now
         item.moderation_reason = ""
         item.moderation_note = ""
+        if kind.on_publish is not None:
+            kind.on_publish(item)
     db.session.flush()
     audit.record(moderator, f"moderation.appeal_{outcome}", item, reason=reason)
     author = db.session.get(User, record.author_id) if record.author_id else None
@@ -439,49 +475,65 @@ class QueuePage:
     pages: int
 
 
+def _queue_filter(name: str, kind: Kind, stmt):
+    model = kind.model
+    if name == "attente":
+        return stmt.where(model.moderation_state == S.PENDING)
+    if name == "signales":
+        return stmt.where(model.moderation_state.in_((S.PUBLISHED, S.HIDDEN)), model.id.in_(
+            select(ContentReport.object_id).where(ContentReport.kind == kind.name,
+                                                  ContentReport.handled_at.is_(None))))
+    if name == "recours":
+        return stmt.where(model.id.in_(select(Appeal.object_id).where(
+            Appeal.kind == kind.name, Appeal.decided_at.is_(None))))
+    if name == "publies":
+        return stmt.where(model.moderation_state == S.PUBLISHED,
+                          model.moderated_by_id.is_(None))
+    if name == "masques":
+        return stmt.where(model.moderation_state == S.HIDDEN)
+    if name == "refuses":
+        return stmt.where(model.moderation_state == S.REFUSED)
+    return stmt
+
+
 def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
           page: int = 1) -> QueuePage:
-    """Oldest first. A handful of statements whatever the size of the queue."""
-    results: list[QueueItem] = []
-    total = 0
+    """Oldest first across every kind. A handful of statements whatever the size."""
     selected = [k for k in _kinds().values() if not kind_name or k.name == kind_name]
+    parts = []
     for kind in selected:
         model = kind.model
-        stmt = select(model)
-        date_column = model.created_at
-        if name == "attente":
-            stmt = stmt.where(model.moderation_state == S.PENDING)
-        elif name == "signales":
-            stmt = stmt.where(model.moderation_state.in_((S.PUBLISHED, S.HIDDEN)), model.id.in_(
-                select(ContentReport.object_id).where(ContentReport.kind == kind.name,
-                                                      ContentReport.handled_at.is_(None))))
-        elif name == "recours":
-            stmt = stmt.where(model.id.in_(select(Appeal.object_id).where(
-                Appeal.kind == kind.name, Appeal.decided_at.is_(None))))
-        elif name == "publies":
-            stmt = stmt.where(model.moderation_state == S.PUBLISHED,
-                              model.moderated_by_id.is_(None))
-        elif name == "masques":
-            stmt = stmt.where(model.moderation_state == S.HIDDEN)
-        elif name == "refuses":
-            stmt = stmt.where(model.moderation_state == S.REFUSED)
+        part = select(literal(kind.name).label("kind"), model.id.label("id"),
+                      model.created_at.label("at"))
+        part = _queue_filter(name, kind, part)
         if older_than_days:
-            stmt = stmt.where(date_column <= utcnow() - timedelta(days=older_than_days))
-        total += db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = list(db.session.scalars(stmt.order_by(date_column, model.id)
-                                       .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-        ids = [row.id for row in rows]
-        counts = dict(db.session.execute(
-            select(ContentReport.object_id, func.count()).where(
-                ContentReport.kind == kind.name, ContentReport.object_id.in_(ids),
-                ContentReport.handled_at.is_(None)).group_by(ContentReport.object_id)).all()
-        ) if ids else {}
-        appeals = {a.object_id: a for a in db.session.scalars(select(Appeal).where(
-            Appeal.kind == kind.name, Appeal.object_id.in_(ids)))} if ids else {}
-        results += [QueueItem(kind, row, counts.get(row.id, 0), appeals.get(row.id))
-                    for row in rows]
+            part = part.where(model.created_at <= utcnow() - timedelta(days=older_than_days))
+        parts.append(part)
+    everything = union_all(*parts).subquery()
+    total = db.session.scalar(select(func.count()).select_from(everything)) or 0
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return QueuePage(results[:PAGE_SIZE], total, min(max(page, 1), pages), pages)
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(everything.c.kind, everything.c.id)
+        .order_by(everything.c.at, everything.c.kind, everything.c.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    by_kind: dict[str, list[int]] = {}
+    for kind_name_, item_id in rows:
+        by_kind.setdefault(kind_name_, []).append(item_id)
+    loaded: dict[tuple[str, int], QueueItem] = {}
+    for name_, ids in by_kind.items():
+        kind = _kinds()[name_]
+        counts_ = dict(db.session.execute(
+            select(ContentReport.object_id, func.count()).where(
+                ContentReport.kind == name_, ContentReport.object_id.in_(ids),
+                ContentReport.handled_at.is_(None)).group_by(ContentReport.object_id)).all())
+        appeals = {a.object_id: a for a in db.session.scalars(select(Appeal).where(
+            Appeal.kind == name_, Appeal.object_id.in_(ids)))}
+        for item in db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))):
+            loaded[(name_, item.id)] = QueueItem(kind, item, counts_.get(item.id, 0),
+                                                 appeals.get(item.id))
+    items = [loaded[key] for key in (tuple(row) for row in rows) if key in loaded]
+    return QueuePage(items, total, page, pages)
 
 
 def counts() -> dict[str, int]:

@@ -10,7 +10,7 @@ from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 
 from . import services as svc
-from .models import ClarityRating, GlossaryTerm, Project, Publication, Question
+from .models import Answer, ClarityRating, GlossaryTerm, Project, Publication, Question
 
 GLOSSARY = [
     ("essai clinique", "Une étude qui teste un traitement ou un soin chez des personnes "
@@ -230,9 +230,7 @@ def _first_project_activity(project, raters, asker, moderator) -> None:
         project_id=project.id, author_id=asker.id,
         body="Est-ce que le programme convient aussi aux femmes de plus de 70 ans ?",
         moderation_state=ModerationState.PUBLISHED, moderated_by_id=moderator.id,
-        moderated_at=utcnow(), answer="Oui. Les exercices sont adaptés à chaque personne, "
-        "quel que soit son âge. L’éducateur ajuste le programme au premier appel.",
-        answered_by_id=project.owner_id, answered_at=utcnow())
+        moderated_at=utcnow())
     waiting = Question(
         project_id=project.id, author_id=asker.id,
         body="Peut-on faire le programme à deux, avec son conjoint ?",
@@ -250,6 +248,17 @@ def _first_project_activity(project, raters, asker, moderator) -> None:
         moderation_note="Le nom de votre médecin permet de le reconnaître : reformulez sans.")
     db.session.add_all([answered, waiting, pending, refused])
     db.session.flush()
+    db.session.add(Answer(
+        question_id=answered.id, author_id=project.owner_id, asker_told_at=utcnow(),
+        body="Oui. Les exercices sont adaptés à chaque personne, quel que soit son âge. "
+        "L’éducateur ajuste le programme au premier appel.",
+        moderation_state=ModerationState.PUBLISHED, moderated_by_id=moderator.id,
+        moderated_at=utcnow()))
+    # An answer the team just wrote, waiting for a moderator.
+    db.session.add(Answer(
+        question_id=waiting.id, author_id=project.owner_id,
+        body="Oui, et c’est même conseillé : à deux, on tient plus facilement le rythme. "
+        "Chacun a son propre programme."))
     from patientlab.moderation.models import Appeal, ContentReport
 
     # One question reported once (still visible), one refusal under appeal.

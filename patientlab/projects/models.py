@@ -171,12 +171,34 @@ class Question(Moderated, db.Model):
                                                   index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    answer: Mapped[str] = mapped_column(Text, default="")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
-                                                                  ondelete="SET NULL"))
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     project: Mapped[Project] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
+    answer: Mapped["Answer | None"] = relationship(
+        back_populates="question", uselist=False, lazy="selectin", cascade="all, delete-orphan")
+
+    @property
+    def published_answer(self) -> "Answer | None":
+        return self.answer if self.answer is not None and self.answer.is_published else None
+
+
+class Answer(Moderated, db.Model):
+    """The project team's public answer to a question, moderated like every text."""
+
+    __tablename__ = "project_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("project_question.id", ondelete="CASCADE"), unique=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                  index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # When the text last changed: the moderation queue's age counts from there.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The asker is told once, when an answer is first published.
+    asker_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    question: Mapped[Question] = relationship(back_populates="answer", lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
 
 

@@ -8,6 +8,7 @@ from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, roles_required
 from patientlab.core.text import fold
 from patientlab.extensions import db
+from patientlab.moderation.models import REFUSAL_REASONS
 from patientlab.projects import services as svc
 from patientlab.projects.forms import (
     AnswerForm,
@@ -63,7 +64,8 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
     if svc.can_edit(user, project):
         for question in questions:
             answer_forms.setdefault(question.id, AnswerForm(
-                formdata=None, prefix=f"reponse-{question.id}", answer=question.answer))
+                formdata=None, prefix=f"reponse-{question.id}",
+                answer=question.answer.body if question.answer else ""))
     return render_template(
         "projects/detail.html", project=project, summary=svc.lay_summary(project),
         questions=questions, my_pending=svc.my_pending_questions(user, project),
@@ -71,7 +73,7 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
         clarity_form=clarity_form, rating=rating, answer_forms=answer_forms,
         can_edit=svc.can_edit(user, project), can_ask=svc.can_ask(user),
         can_rate=svc.can_rate(user), can_publish=svc.can_publish(user),
-        form=question_form or clarity_form,
+        refusal_reasons=REFUSAL_REASONS, form=question_form or clarity_form,
     ), status
 
 
@@ -120,12 +122,17 @@ def answer(project_id, question_id):
     form = AnswerForm(prefix=f"reponse-{question.id}")
     if form.validate_on_submit():
         try:
-            svc.answer_question(_user(), question, form.answer.data)
+            answer = svc.answer_question(_user(), question, form.answer.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
             db.session.commit()
-            flash(_("Votre réponse est publiée."), "success")
+            if answer.is_published:
+                flash(_("Votre réponse est publiée."), "success")
+            else:
+                flash(_("Merci ! Votre réponse sera publiée après relecture par un modérateur. "
+                        "La personne qui a posé la question recevra alors un e-mail."),
+                      "success")
             return redirect(url_for("projects.detail", project_id=project.id)
                             + f"#question-{question.id}")
     return _render_detail(project, answer_forms={question.id: form})

@@ -12,7 +12,7 @@ from datetime import date
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
@@ -31,6 +31,7 @@ from .models import (
     CANCER_TYPES,
     REGIONS,
     THEMES,
+    Answer,
     ClarityRating,
     GlossaryTerm,
     Project,
@@ -456,24 +457,50 @@ def get_question_or_404(question_id: int, project: Project) -> Question:
     return question
 
 
-def answer_question(user: User, question: Question, answer: str) -> None:
+def answer_question(user: User, question: Question, text: str) -> Answer:
+    """Write or rewrite the team's answer. Like every text, it is read by a moderator
+    first unless its author is trusted; the asker is told once it is public."""
     if not can_edit(user, question.project):
         raise PermissionError("only the project's team answers")
     if not question.is_published:
         raise ServiceError(_l("Cette question n’est pas publiée."))
-    answer = plain_text(answer, multiline=True)
-    if not answer:
+    text = plain_text(text, multiline=True)
+    if not text:
         raise ServiceError(_l("Écrivez votre réponse."), field="answer")
-    first = not question.answer
-    question.answer = answer
-    question.answered_by_id = user.id
-    question.answered_at = utcnow()
-    audit.record(user, "question.answer", question)
-    if first and question.author is not None:
-        queue_mail(question.author.email, _l("L’équipe a répondu à votre question"),
-                   "question_answered", locale=question.author.locale or "fr",
-                   user=question.author, project=question.project, question=question,
-                   url=external_url("projects.detail", project_id=question.project_id))
+    from patientlab.moderation import services as moderation
+
+    answer = question.answer
+    if answer is not None and answer.body == text:
+        return answer
+    state = moderation.initial_state(user)
+    if answer is None:
+        answer = Answer(question_id=question.id, body=text)
+        db.session.add(answer)
+        question.answer = answer
+    answer.body = text
+    answer.author_id = user.id
+    answer.created_at = utcnow()
+    answer.moderation_state = state
+    answer.moderated_by_id = answer.moderated_at = None
+    answer.moderation_reason = answer.moderation_note = ""
+    db.session.flush()
+    audit.record(user, "question.answer", question, summary=f"answer={answer.id}")
+    if state == ModerationState.PUBLISHED:  # a trusted author: moderated afterwards
+        audit.record(user, "moderation.auto_published", answer)
+        tell_asker(answer)
+    return answer
+
+
+def tell_asker(answer: Answer) -> None:
+    """Mail the person who asked, the first time an answer to their question is public."""
+    question = answer.question
+    if answer.asker_told_at is not None or question.author is None:
+        return
+    answer.asker_told_at = utcnow()
+    queue_mail(question.author.email, _l("L’équipe a répondu à votre question"),
+               "question_answered", locale=question.author.locale or "fr",
+               user=question.author, project=question.project, question=question,
+               url=external_url("projects.detail", project_id=question.project_id))
 
 
 # --- Clarity ratings ---------------------------------------------------------
@@ -557,7 +584,7 @@ def dashboard(user: User) -> list[DashboardRow]:
         for question in db.session.scalars(
                 select(Question).where(Question.project_id.in_(ids),
                                        Question.moderation_state == ModerationState.PUBLISHED,
-                                       or_(Question.answer == "", Question.answer.is_(None)))
+                                       ~Question.answer.has())
                 .order_by(Question.created_at)):
             to_answer[question.project_id].append(question)
     return [DashboardRow(p, clarity[p.id], to_answer[p.id]) for p in projects]

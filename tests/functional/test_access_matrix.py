@@ -92,6 +92,7 @@ ACCESS = {
     "coordination.participation": COORDINATION,
     "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
+    "members.profile": AUTH,
     "moderation.item": MODERATION,
     "moderation.decide_appeal": POST_ONLY,
     "moderation.trust": POST_ONLY,

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from patientlab.core.security import Role
 from patientlab.extensions import db
-from patientlab.projects.models import Project, Question
+from patientlab.members.models import Bio
+from patientlab.projects.models import Answer, Project, Question
 from tests.security.payloads import XSS_PAYLOADS
 
 OUR_SCRIPT = "/static/js/patientlab.js"
@@ -114,6 +115,9 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     db.session.expire_all()
     assert db.session.get(Project, project.id).publication == "submitted"
     web.submit("/compte/profil", {**_rotate(PROFILE_FIELDS, start + 3), "association": ""})
+    web.submit("/compte/profil", {"name": "Claire Morel", "pseudonym": "", "association": "",
+                                  "bio": XSS_PAYLOADS[(start + 4) % len(XSS_PAYLOADS)][:900]
+                                  + " Texte."})
     _check(web, [f"/projets/{project.id}/modifier", "/projets/mes-projets", "/compte/profil"],
            f"researcher, payloads from {start}")
     web.logout()
@@ -148,5 +152,21 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     web.submit(f"{url}/questions/{question.id}/reponse",
                {f"reponse-{question.id}-answer": XSS_PAYLOADS[(start + 9) % len(XSS_PAYLOADS)]},
                form_url=url, prefix=f"reponse-{question.id}-")
+    web.logout()
+
+    # The moderator reads the answer and the researcher's presentation, and publishes them.
+    web.login("lucas@exemple.fr")
+    answer = db.session.scalar(select(Answer).order_by(Answer.id.desc()))
+    bio = db.session.scalar(select(Bio).order_by(Bio.id.desc()))
+    assert answer is not None, "the answer was not recorded"
+    assert bio is not None, "the presentation was not recorded"
+    _check(web, ["/moderation/", f"/moderation/answers/{answer.id}",
+                 f"/moderation/bios/{bio.id}"], "moderation of answers and presentations")
+    for kind, item in (("answers", answer), ("bios", bio)):
+        web.submit(f"/moderation/{kind}/{item.id}", {"decision": "publish",
+                                                     "seen_state": "pending"})
+    _check(web, [f"/membres/{bio.author_id}"], "member page")
+    web.logout()
+    web.login("claire@exemple.fr")
     _check(web, [url, f"{url}/facile-a-lire", "/projets/", "/projets/mes-projets", "/glossaire",
                  f"/projets/?q={XSS_PAYLOADS[start][:20]}"], f"public pages, from {start}")

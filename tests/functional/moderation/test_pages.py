@@ -114,16 +114,24 @@ def test_bulk_publication_from_the_queue(web):
                      for i in range(2))
     db.session.commit()
     web.login("lucas@exemple.fr")
+    answered = projects.ask_question(UserFactory(), project, "Et après ?")
+    answered.moderation_state = S.PUBLISHED
+    answer = projects.answer_question(project.owner, answered, "Oui.")
+    db.session.commit()
     page = web.get("/moderation/").get_data(as_text=True)
-    assert f'id="lot-{first.id}"' in page
-    response = web.submit("/moderation/questions/lot", {"lot-items": [str(first.id),
-                                                                      str(second.id)],
-                                                        "lot-decision": "publish"},
-                          form_url="/moderation/", prefix="lot-", follow=True)
-    assert "2 contenus traités." in response.get_data(as_text=True)
+    assert f'id="lot-question-{first.id}"' in page
+    assert f'id="lot-answer-{answer.id}"' in page  # every kind in one queue
+    response = web.submit("/moderation/lot", {
+        "lot-items": [f"question-{first.id}", f"question-{second.id}", f"answer-{answer.id}",
+                      "question-999999", "nimporte-quoi"],
+        "lot-decision": "publish"}, form_url="/moderation/", prefix="lot-", follow=True)
+    page = response.get_data(as_text=True)
+    assert "3 contenus traités." in page
+    assert "2 étaient déjà traités" in page
     db.session.expire_all()
     assert first.moderation_state == S.PUBLISHED
     assert second.moderation_state == S.PUBLISHED
+    assert answer.moderation_state == S.PUBLISHED
 
 
 def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):

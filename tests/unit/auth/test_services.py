@@ -159,7 +159,10 @@ def test_update_profile_cleans_the_text():
     svc.update_profile(user, name="  Martine\u200b Dubois ", pseudonym="Martine D.",
                        bio="Ligne 1\r\n\r\n\r\nLigne 2", association_id=None)
     assert user.name == "Martine Dubois"
-    assert user.bio == "Ligne 1\n\nLigne 2"
+    from patientlab.members.services import bio_of
+
+    assert bio_of(user).body == "Ligne 1\n\nLigne 2"
+    assert bio_of(user).moderation_state == "pending"  # read by a moderator first
 
 
 def test_coordinator_approves_a_request_and_the_person_can_review():

@@ -51,7 +51,10 @@ def test_figures_on_fixed_data():
     project = make_project()
     question = projects.ask_question(martine, project, "Combien de temps ?")
     question.moderation_state = "published"
-    projects.answer_question(project.owner, question, "Un an.")
+    projects.answer_question(project.owner, question, "Un an.").moderation_state = "published"
+    other_question = projects.ask_question(martine, project, "Et la suite ?")
+    other_question.moderation_state = "published"
+    projects.answer_question(project.owner, other_question, "Pas encore relue.")  # pending
     projects.ask_question(UserFactory(), project, "Et après ?")
     past = make_event(days=-10, theme="nutrition", title="Bien manger")
     _registration(past, "a@exemple.fr", 2, present=True)
@@ -67,7 +70,7 @@ def test_figures_on_fixed_data():
     assert data.reviewers_validated == 3
     assert data.reviewers_active == 2
     assert data.reviews_submitted == 3
-    assert (data.questions_asked, data.questions_answered) == (2, 1)
+    assert (data.questions_asked, data.questions_answered) == (3, 1)
     assert data.reviews_per_call == [("Oncostarter 2026", 2), ("Oncostarter bis", 1)]
     assert data.events == [("En famille", "entourage", 4, 4), ("Bien manger", "nutrition", 3, 2)]
     assert data.themes == [("entourage", 4, 4), ("nutrition", 3, 2)]

@@ -185,9 +185,69 @@ def test_bulk_decision_skips_items_already_decided(kind):
     moderator = _moderator()
     svc.decide(moderator, kind, third, "publish", seen_state=S.PENDING)
     with pytest.raises(ServiceError):
-        svc.decide_many(moderator, kind, [first.id], "refuse", reason="")
-    done, skipped = svc.decide_many(moderator, kind, [first.id, second.id, third.id, 999999],
-                                    "refuse", reason="off_topic")
-    assert (done, skipped) == (2, 1)
+        svc.decide_many(moderator, [f"question-{first.id}"], "refuse", reason="")
+    refs = [f"question-{i}" for i in (first.id, second.id, third.id, 999999)]
+    done, skipped = svc.decide_many(moderator, [*refs, "inconnu-1", "question-x"], "refuse",
+                                    reason="off_topic")
+    assert (done, skipped) == (2, 4)
     assert first.moderation_state == S.REFUSED
     assert second.moderation_state == S.REFUSED
+
+
+def test_the_queue_mixes_every_kind_oldest_first_and_filters_by_kind():
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+    from patientlab.members.services import set_bio
+
+    project = make_project()
+    question = projects.ask_question(UserFactory(), project, "Q ?")
+    question.created_at = utcnow() - timedelta(days=3)
+    answered = projects.ask_question(UserFactory(), project, "Déjà publiée ?")
+    answered.moderation_state = S.PUBLISHED
+    answered.created_at = utcnow() - timedelta(days=10)
+    answer = projects.answer_question(project.owner, answered, "Oui.")
+    answer.created_at = utcnow() - timedelta(days=5)
+    bio = set_bio(UserFactory(), "Bonjour.")
+    db.session.flush()
+    page = svc.queue("attente")
+    assert [(e.kind.name, e.item) for e in page.items] == [
+        ("answer", answer), ("question", question), ("bio", bio)]
+    assert page.total == 3
+    assert [e.item for e in svc.queue("attente", kind_name="answer").items] == [answer]
+    assert [e.item for e in svc.queue("attente", older_than_days=4).items] == [answer]
+    assert svc.counts()["attente"] == 3
+
+
+def test_answers_count_towards_trust_and_tell_the_asker_when_published(app):
+    asker = UserFactory(email="karim@exemple.fr")
+    project = make_project()
+    moderator = _moderator()
+    kind = svc.kind_of("answer")
+    for i in range(app.config["MODERATION_TRUST_AFTER"]):
+        question = projects.ask_question(asker, project, f"Question {i} ?")
+        question.moderation_state = S.PUBLISHED
+        answer = projects.answer_question(project.owner, question, f"Réponse {i}.")
+        assert answer.moderation_state == S.PENDING
+        svc.decide(moderator, kind, answer, "publish", seen_state=S.PENDING)
+    assert len([m for m in outbox("karim@exemple.fr") if "a répondu" in m.subject]) == 3
+    assert svc.is_trusted(project.owner)
+    question = projects.ask_question(asker, project, "Encore une ?")
+    question.moderation_state = S.PUBLISHED
+    assert projects.answer_question(project.owner, question, "Oui.").is_published
+
+
+def test_an_answer_refused_then_reversed_on_appeal_tells_the_asker():
+    asker = UserFactory(email="karim@exemple.fr")
+    project = make_project()
+    question = projects.ask_question(asker, project, "Question ?")
+    question.moderation_state = S.PUBLISHED
+    answer = projects.answer_question(project.owner, question, "Appelez le Dr X. au 06…")
+    kind = svc.kind_of("answer")
+    svc.decide(_moderator(), kind, answer, "refuse", seen_state=S.PENDING,
+               reason="identifying")
+    assert "a répondu" not in " ".join(m.subject for m in outbox("karim@exemple.fr"))
+    record = svc.appeal(project.owner, kind, answer, "C’est le numéro du service, public.")
+    svc.decide_appeal(_moderator(), kind, answer, record, "reversed", "Numéro public, d’accord.")
+    assert answer.moderation_state == S.PUBLISHED
+    assert any("a répondu" in m.subject for m in outbox("karim@exemple.fr"))

@@ -226,10 +226,24 @@ def test_question_is_premoderated_then_answered_with_notifications():
 
     with pytest.raises(PermissionError):
         svc.answer_question(asker, question, "Je réponds à sa place")
-    svc.answer_question(project.owner, question, "Deux par semaine.")
-    assert question.answer == "Deux par semaine."
+    answer = svc.answer_question(project.owner, question, "Deux par semaine.")
+    assert answer.body == "Deux par semaine."
+    assert answer.moderation_state == ModerationState.PENDING  # moderated like any text
+    assert question.published_answer is None
+    assert outbox("karim@exemple.fr") == [], "the asker hears of it once it is public"
+    from patientlab.moderation import services as moderation
+
+    moderation.decide(moderator, moderation.kind_of("answer"), answer, "publish",
+                      seen_state=ModerationState.PENDING)
+    assert question.published_answer is answer
     [message] = outbox("karim@exemple.fr")
     assert "a répondu" in message.subject
+    # A rewritten answer is read again; the asker is not mailed a second time.
+    svc.answer_question(project.owner, question, "Deux par semaine, une heure chacune.")
+    assert answer.moderation_state == ModerationState.PENDING
+    moderation.decide(moderator, moderation.kind_of("answer"), answer, "publish",
+                      seen_state=ModerationState.PENDING)
+    assert len(outbox("karim@exemple.fr")) == 1
 
 
 def test_refused_question_needs_a_reason_and_tells_the_author():

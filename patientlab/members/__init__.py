@@ -1,0 +1,1 @@
+"""Members' public pages: who someone is on the platform, and their moderated presentation."""
