@@ -22,6 +22,7 @@ from patientlab.calls.models import (
     Review,
     ReviewAnswer,
 )
+from patientlab.core import days
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password
@@ -100,15 +101,15 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
     _bulk(ProjectTheme, [{"project_id": p, "slug": "qualite-de-vie"} for p in project_ids])
 
     # Calls, each with the default review form; applications; reviews.
-    today = call_svc.paris_day(now)
+    today = days.paris_day(now)
     calls = []
     for i in range(counts["calls"]):
         call = Call(title=f"{prefix} appel {i}", description="Appel de banc d’essai.",
-                    opens_at=call_svc.start_of_day(today - timedelta(days=60)),
-                    application_deadline=call_svc.end_of_day(today - timedelta(days=10)),
-                    review_deadline=call_svc.end_of_day(today + timedelta(days=12)),
-                    response_deadline=call_svc.end_of_day(today + timedelta(days=30)),
-                    results_at=call_svc.start_of_day(today + timedelta(days=45)),
+                    opens_at=days.start_of_day(today - timedelta(days=60)),
+                    application_deadline=days.end_of_day(today - timedelta(days=10)),
+                    review_deadline=days.end_of_day(today + timedelta(days=12)),
+                    response_deadline=days.end_of_day(today + timedelta(days=30)),
+                    results_at=days.start_of_day(today + timedelta(days=45)),
                     published_at=now, form_frozen_at=now,
                     criteria=call_svc.default_criteria())
         db.session.add(call)

@@ -6,6 +6,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from patientlab.associations.models import Association
 from patientlab.auth.models import RoleRequest, User, UserRole
+from patientlab.core import days
 from patientlab.core.models import utcnow
 from patientlab.core.security import hash_password
 from patientlab.extensions import db
@@ -145,17 +146,17 @@ def make_call(*, state="open", published=True, **fields):
     from patientlab.calls.models import Call
     from patientlab.core.models import utcnow
 
-    today = svc.paris_day(utcnow())
+    today = days.paris_day(utcnow())
     offsets = {"upcoming": (5, 30, 60, 80, 100), "open": (-10, 20, 40, 60, 80),
                "review": (-60, -10, 12, 30, 45), "responses": (-60, -30, -5, 10, 30),
                "closed": (-300, -240, -200, -170, -150)}[state]
     opens, deadline, reviews, responses, results = (today + timedelta(days=d) for d in offsets)
     values = {"title": "Oncostarter – Expérience patient", "description": "Un appel.",
-              "eligibility": "", "opens_at": svc.start_of_day(opens),
-              "application_deadline": svc.end_of_day(deadline),
-              "review_deadline": svc.end_of_day(reviews),
-              "response_deadline": svc.end_of_day(responses),
-              "results_at": svc.start_of_day(results),
+              "eligibility": "", "opens_at": days.start_of_day(opens),
+              "application_deadline": days.end_of_day(deadline),
+              "review_deadline": days.end_of_day(reviews),
+              "response_deadline": days.end_of_day(responses),
+              "results_at": days.start_of_day(results),
               "published_at": utcnow() if published else None}
     values.update(fields)
     call = Call(criteria=svc.default_criteria(), **values)

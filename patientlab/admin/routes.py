@@ -4,12 +4,11 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from patientlab.auth import two_step
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
-from patientlab.core.security import ROLE_LABELS, Role, roles_required
+from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
 from patientlab.extensions import db
 
 from . import services as svc
@@ -17,9 +16,6 @@ from .forms import AssociationForm, LiftForm, ResetTwoStepForm, RolesForm, Suspe
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _int(name: str) -> int:
@@ -58,10 +54,10 @@ def journal():
 def users():
     q = request.args.get("q", "").strip()[:100]
     role = request.args.get("role", "")
-    users, page, pages = svc.search_users(q, role, _int("page"))
+    result = svc.search_users(q, role, _int("page"))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("admin/users.html", users=users, q=q, role=role, page=page,
-                           pages=pages, page_args=args, roles=ROLE_LABELS)
+    return render_template("admin/users.html", result=result, q=q, role=role,
+                           page_args=args, roles=ROLE_LABELS)
 
 
 def _user_page(user, roles_form=None, suspend_form=None, reset_form=None, status=200):
@@ -89,7 +85,7 @@ def roles(user_id):
     form = RolesForm(prefix="roles")
     if form.validate_on_submit():
         try:
-            changed = svc.set_roles(_user(), user, form.roles.data or [])
+            changed = svc.set_roles(acting_user(), user, form.roles.data or [])
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -107,7 +103,7 @@ def suspend(user_id):
     form = SuspendForm(prefix="suspendre")
     if form.validate_on_submit():
         try:
-            svc.suspend(_user(), user, form.reason.data, form.until.data)
+            svc.suspend(acting_user(), user, form.reason.data, form.until.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -125,7 +121,7 @@ def reset_two_step(user_id):
     form = ResetTwoStepForm(prefix="double")
     if form.validate_on_submit():
         try:
-            two_step.reset_by_admin(_user(), user, form.reason.data)
+            two_step.reset_by_admin(acting_user(), user, form.reason.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -141,7 +137,7 @@ def reset_two_step(user_id):
 def lift(user_id):
     user = svc.get_user_or_404(user_id)
     if LiftForm(prefix="lever").validate_on_submit():
-        svc.lift_suspension(_user(), user)
+        svc.lift_suspension(acting_user(), user)
         db.session.commit()
         flash(_("La suspension est levée."), "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -169,7 +165,7 @@ def association(association_id):
     form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
     if form.validate_on_submit():
         try:
-            saved = assoc.save_association(_user(), existing, name=form.name.data,
+            saved = assoc.save_association(acting_user(), existing, name=form.name.data,
                                            website=form.website.data or "",
                                            description=form.description.data or "")
         except ServiceError as error:
@@ -196,7 +192,7 @@ def charter():
     form = PublishCharterForm()
     if form.validate_on_submit():
         try:
-            published = auth.publish_charter(_user(), form.version.data, form.summary.data,
+            published = auth.publish_charter(acting_user(), form.version.data, form.summary.data,
                                              form.body.data)
         except ServiceError as error:
             add_service_error(form, error)
@@ -226,7 +222,7 @@ def settings():
                          blank=request.method == "GET")
     if form.validate_on_submit():
         try:
-            changed = platform.save_settings(_user(), {
+            changed = platform.save_settings(acting_user(), {
                 name: form[name].data for name in platform.DEFINITIONS})
         except platform.SettingError as error:
             form[error.name].errors = [str(error.message)]

@@ -16,6 +16,7 @@ from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
+from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.extensions import db
@@ -47,17 +48,9 @@ class JournalQuery:
     page: int = 1
 
 
-@dataclass
-class JournalPage:
-    entries: list[tuple[AuditEntry, User | None]]
-    total: int
-    page: int
-    pages: int
-
-
-def journal(query: JournalQuery) -> JournalPage:
+def journal(query: JournalQuery) -> Page:
     """Newest first, filtered; two statements whatever the size of the journal."""
-    from patientlab.calls.services import start_of_day
+    from patientlab.core.days import start_of_day
 
     conditions = []
     if query.action:
@@ -74,13 +67,13 @@ def journal(query: JournalQuery) -> JournalPage:
         conditions.append(AuditEntry.created_at < start_of_day(query.until + timedelta(days=1)))
     total = db.session.scalar(select(func.count()).select_from(AuditEntry)
                               .where(*conditions)) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(query.page, 1), pages)
+    result = Page.of(total, query.page, PAGE_SIZE)
     rows = db.session.execute(
         select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.actor_id)
         .where(*conditions).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return JournalPage([(entry, user) for entry, user in rows], total, page, pages)
+        .limit(PAGE_SIZE).offset(result.offset)).all()
+    result.items = [(entry, user) for entry, user in rows]
+    return result
 
 
 def journal_choices() -> tuple[list[str], list[str]]:
@@ -94,7 +87,7 @@ def journal_choices() -> tuple[list[str], list[str]]:
 # --- Users ---------------------------------------------------------------------------
 
 
-def search_users(q: str = "", role: str = "", page: int = 1) -> tuple[list[User], int, int]:
+def search_users(q: str = "", role: str = "", page: int = 1) -> Page:
     conditions = []
     if q:
         pattern = f"%{q.lower()}%"
@@ -105,11 +98,11 @@ def search_users(q: str = "", role: str = "", page: int = 1) -> tuple[list[User]
     elif role:
         conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     total = db.session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(page, 1), pages)
-    users = list(db.session.scalars(select(User).where(*conditions).order_by(User.name, User.id)
-                                    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return users, page, pages
+    result = Page.of(total, page, PAGE_SIZE)
+    result.items = list(db.session.scalars(
+        select(User).where(*conditions).order_by(User.name, User.id)
+        .limit(PAGE_SIZE).offset(result.offset)))
+    return result
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -146,7 +139,7 @@ def set_roles(actor: User, user: User, roles: list[str]) -> bool:
 def suspend(actor: User, user: User, reason: str, until: date,
             now: datetime | None = None) -> None:
     """Read-only access until ``until`` (Paris day, included); the person is told why."""
-    from patientlab.calls.services import end_of_day
+    from patientlab.core.days import end_of_day
 
     ensure_may_suspend(actor)
     now = now or utcnow()

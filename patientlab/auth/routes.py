@@ -40,7 +40,7 @@ from patientlab.auth.forms import (
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.core.forms import add_service_error
-from patientlab.core.security import TokenError, safe_next_url
+from patientlab.core.security import TokenError, acting_user, safe_next_url
 from patientlab.core.text import fold
 from patientlab.extensions import db, limiter
 from patientlab.members.services import bio_of
@@ -228,7 +228,7 @@ def login_code():
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
 def logout():
-    user = current_user._get_current_object()
+    user = acting_user()
     current_app.logger.info("logout user=%s ip=%s", user.id, request.remote_addr)
     svc.end_all_sessions(user)
     db.session.commit()
@@ -272,7 +272,7 @@ def reset_password(token):
 @bp.route("/profil", methods=["GET", "POST"])
 @login_required
 def profile():
-    user = current_user._get_current_object()
+    user = acting_user()
     bio = bio_of(user)
     form = ProfileForm(obj=None if request.method == "POST" else user)
     form.set_association_choices(list_associations())
@@ -308,7 +308,7 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = acting_user()
         try:
             svc.change_password(user, form.current_password.data, form.password.data)
         except svc.ServiceError as error:
@@ -328,7 +328,7 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            svc.request_email_change(current_user._get_current_object(),
+            svc.request_email_change(acting_user(),
                                      form.current_password.data, form.email.data)
         except svc.ServiceError as error:
             add_service_error(form, error)
@@ -357,7 +357,7 @@ def confirm_email_change(token):
 
 
 def _security_page(codes_form=None, off_form=None, status=200):
-    user = current_user._get_current_object()
+    user = acting_user()
     return render_template(
         "auth/security.html",
         codes_form=codes_form or NewRecoveryCodesForm(prefix="codes"),
@@ -376,7 +376,7 @@ def security():
 @bp.route("/securite/double-authentification", methods=["GET", "POST"])
 @login_required
 def two_step_setup():
-    user = current_user._get_current_object()
+    user = acting_user()
     if user.has_two_step_login:
         flash(_("La double authentification est déjà activée."), "info")
         return redirect(url_for("auth.security"))
@@ -402,7 +402,7 @@ def two_step_setup():
 @bp.route("/securite/codes-de-secours", methods=["POST"])
 @login_required
 def new_recovery_codes():
-    user = current_user._get_current_object()
+    user = acting_user()
     form = NewRecoveryCodesForm(prefix="codes")
     if form.validate_on_submit():
         try:
@@ -419,7 +419,7 @@ def new_recovery_codes():
 @bp.route("/securite/double-authentification/desactiver", methods=["POST"])
 @login_required
 def two_step_off():
-    user = current_user._get_current_object()
+    user = acting_user()
     form = TurnOffTwoStepForm(prefix="off")
     if form.validate_on_submit():
         try:
@@ -443,7 +443,7 @@ def two_step_off():
 def my_data():
     from patientlab.auth.export import collect
 
-    return render_template("auth/data.html", data=collect(current_user._get_current_object()))
+    return render_template("auth/data.html", data=collect(acting_user()))
 
 
 @bp.route("/supprimer", methods=["GET", "POST"])
@@ -454,7 +454,7 @@ def erase():
     form = EraseAccountForm()
     if form.validate_on_submit():
         try:
-            erase_account(current_user._get_current_object(), form.password.data)
+            erase_account(acting_user(), form.password.data)
         except svc.ServiceError as error:
             add_service_error(form, error)
         else:
@@ -475,7 +475,7 @@ def export_data(fmt):
 
     if fmt not in ("json", "html"):
         abort(404)
-    user = current_user._get_current_object()
+    user = acting_user()
     data = collect(user)
     record_export(user, fmt)
     db.session.commit()
@@ -498,7 +498,7 @@ def accept_charter():
         return redirect(target)
     form = AcceptCharterForm()
     if form.validate_on_submit():
-        svc.accept_charter(current_user._get_current_object())
+        svc.accept_charter(acting_user())
         db.session.commit()
         flash(_("Merci d’avoir accepté la nouvelle version de la charte."), "success")
         return redirect(target)
@@ -512,7 +512,7 @@ def request_role():
     form = RoleRequestForm()
     if form.validate_on_submit():
         try:
-            svc.request_role(current_user._get_current_object(), form.role.data,
+            svc.request_role(acting_user(), form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
         except svc.ServiceError as error:
             add_service_error(form, error)
@@ -543,7 +543,7 @@ def preferences():
             reduced_motion=form.reduced_motion.data,
         )
         if current_user.is_authenticated:
-            prefs.apply_to_user(current_user._get_current_object())
+            prefs.apply_to_user(acting_user())
             db.session.commit()
         flash(_("Vos préférences d’affichage sont enregistrées."), "success")
         response = make_response(redirect(url_for("auth.preferences")))

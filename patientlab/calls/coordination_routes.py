@@ -4,12 +4,12 @@ moderation and release of reviews, decisions, ranking, CSV and committee summary
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from patientlab.auth.services import ServiceError
+from patientlab.core import days
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
-from patientlab.core.security import roles_required
+from patientlab.core.security import acting_user, roles_required
 from patientlab.extensions import db
 
 from . import reviewing
@@ -42,14 +42,11 @@ bp = Blueprint("call_admin", __name__, url_prefix="/coordination/appels")
 COORDINATION = svc.COORDINATION
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 def _context(**values):
     return {"State": CallState, "Status": ApplicationStatus, "AssignmentStatus": AssignmentStatus,
             "ReviewStatus": ReviewStatus, "Decision": Decision, "Kind": CriterionKind,
-            "Visibility": Visibility, "last_day": svc.last_day, "now": utcnow(), **values}
+            "Visibility": Visibility, "last_day": days.last_day, "now": utcnow(), **values}
 
 
 # --- Calls -------------------------------------------------------------------------
@@ -81,7 +78,7 @@ def _save_call(form, call=None):
             add_service_error(form, error)
         if not errors:
             try:
-                call = svc.save_call(_user(), call, data)
+                call = svc.save_call(acting_user(), call, data)
             except ServiceError as error:
                 add_service_error(form, error)
             else:
@@ -100,14 +97,14 @@ def new():
 @bp.route("/<int:call_id>/modifier", methods=["GET", "POST"])
 @roles_required(*COORDINATION)
 def edit(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     if request.method == "GET":
         form = CallForm(formdata=None, obj=call)
-        form.opens_on.data = svc.paris_day(call.opens_at)
-        form.application_deadline_on.data = svc.last_day(call.application_deadline)
-        form.review_deadline_on.data = svc.last_day(call.review_deadline)
-        form.response_deadline_on.data = svc.last_day(call.response_deadline)
-        form.results_on.data = svc.paris_day(call.results_at)
+        form.opens_on.data = days.paris_day(call.opens_at)
+        form.application_deadline_on.data = days.last_day(call.application_deadline)
+        form.review_deadline_on.data = days.last_day(call.review_deadline)
+        form.response_deadline_on.data = days.last_day(call.response_deadline)
+        form.results_on.data = days.paris_day(call.results_at)
         form.published.data = call.published_at is not None
         return render_template("calls/admin/edit.html", **_context(form=form, call=call))
     return _save_call(CallForm(), call)
@@ -116,7 +113,7 @@ def edit(call_id):
 @bp.route("/<int:call_id>")
 @roles_required(*COORDINATION)
 def call(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     applications = reviewing.applications_for_coordination(call)
     rows = {row.application.id: row for row in reviewing.ranking(call)}
     return render_template("calls/admin/call.html", **_context(
@@ -131,7 +128,7 @@ def call(call_id):
 @bp.route("/<int:call_id>/grille")
 @roles_required(*COORDINATION)
 def criteria(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     return render_template("calls/admin/criteria.html", **_context(
         call=call, move_form=MoveForm(formdata=None), delete_form=DeleteForm(formdata=None)))
 
@@ -150,7 +147,7 @@ def _save_criterion(call, form, criterion=None):
         return redirect(url_for("call_admin.criteria", call_id=call.id))
     if form.validate_on_submit():
         try:
-            svc.save_criterion(_user(), call, criterion, _criterion_data(form))
+            svc.save_criterion(acting_user(), call, criterion, _criterion_data(form))
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -164,7 +161,7 @@ def _save_criterion(call, form, criterion=None):
 @bp.route("/<int:call_id>/grille/nouvelle", methods=["GET", "POST"])
 @roles_required(*COORDINATION)
 def new_criterion(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     form = CriterionForm()
     if request.method == "GET":
         form.anchors.data = "\n".join(str(a) for a in CriterionKind.DEFAULT_ANCHORS)
@@ -175,7 +172,7 @@ def new_criterion(call_id):
 @bp.route("/<int:call_id>/grille/<int:criterion_id>", methods=["GET", "POST"])
 @roles_required(*COORDINATION)
 def edit_criterion(call_id, criterion_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     criterion = svc.get_criterion_or_404(call, criterion_id)
     form = CriterionForm(formdata=None, obj=criterion) if request.method == "GET" \
         else CriterionForm()
@@ -185,12 +182,12 @@ def edit_criterion(call_id, criterion_id):
 @bp.route("/<int:call_id>/grille/<int:criterion_id>/deplacer", methods=["POST"])
 @roles_required(*COORDINATION)
 def move_criterion(call_id, criterion_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     criterion = svc.get_criterion_or_404(call, criterion_id)
     form = MoveForm()
     if form.validate_on_submit():
         try:
-            svc.move_criterion(_user(), call, criterion, -1 if form.up.data else 1)
+            svc.move_criterion(acting_user(), call, criterion, -1 if form.up.data else 1)
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -202,11 +199,11 @@ def move_criterion(call_id, criterion_id):
 @bp.route("/<int:call_id>/grille/<int:criterion_id>/supprimer", methods=["POST"])
 @roles_required(*COORDINATION)
 def delete_criterion(call_id, criterion_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     criterion = svc.get_criterion_or_404(call, criterion_id)
     if DeleteForm().validate_on_submit():
         try:
-            svc.delete_criterion(_user(), call, criterion)
+            svc.delete_criterion(acting_user(), call, criterion)
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -221,7 +218,7 @@ def delete_criterion(call_id, criterion_id):
 @bp.route("/<int:call_id>/classement")
 @roles_required(*COORDINATION)
 def ranking(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     return render_template("calls/admin/ranking.html", **_context(
         call=call, rows=reviewing.ranking(call),
         scored=[c for c in call.criteria if c.is_scored]))
@@ -230,7 +227,7 @@ def ranking(call_id):
 @bp.route("/<int:call_id>/classement.csv")
 @roles_required(*COORDINATION)
 def ranking_csv(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     separator = "," if request.args.get("separateur") == "virgule" else ";"
     return Response(reviewing.ranking_csv(call, separator),
                     mimetype="text/csv; charset=utf-8",
@@ -241,7 +238,7 @@ def ranking_csv(call_id):
 @bp.route("/<int:call_id>/synthese")
 @roles_required(*COORDINATION)
 def summary(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     return render_template("calls/admin/summary.html", **_context(
         call=call, items=reviewing.committee_summary(call),
         scored=[c for c in call.criteria if c.is_scored]))
@@ -291,7 +288,7 @@ def assign(application_id):
     form.reviewers.choices = [(u.id, u.name) for u in reviewing.eligible_reviewers(application)]
     if form.validate_on_submit():
         try:
-            created = reviewing.assign(_user(), application, form.reviewers.data or [])
+            created = reviewing.assign(acting_user(), application, form.reviewers.data or [])
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -312,7 +309,7 @@ def unassign(assignment_id):
     application_id = assignment.application_id
     if UnassignForm().validate_on_submit():
         try:
-            reviewing.unassign(_user(), assignment)
+            reviewing.unassign(acting_user(), assignment)
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -327,7 +324,7 @@ def release(application_id):
     application = svc.get_application_or_404(application_id)
     if ReleaseForm(prefix="transmettre").validate_on_submit():
         try:
-            count = reviewing.release_feedback(_user(), application)
+            count = reviewing.release_feedback(acting_user(), application)
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -345,7 +342,7 @@ def decide(application_id):
     form = DecisionForm(prefix="decision")
     if form.validate_on_submit():
         try:
-            reviewing.record_decision(_user(), application, form.decision.data,
+            reviewing.record_decision(acting_user(), application, form.decision.data,
                                       form.rationale.data)
         except ServiceError as error:
             add_service_error(form, error)
@@ -372,7 +369,7 @@ def review(review_id):
     if request.method == "POST":
         try:
             if edit_form.submit.data and edit_form.validate_on_submit():
-                changed = reviewing.edit_comments(_user(), review, {
+                changed = reviewing.edit_comments(acting_user(), review, {
                     c.id: getattr(edit_form, f"comment_{c.id}").data or ""
                     for c in with_comments})
                 db.session.commit()
@@ -381,7 +378,7 @@ def review(review_id):
                                "est gardé dans le journal.", changed), "success")
                 return redirect(url_for("call_admin.review", review_id=review.id))
             if rephrase_form.submit.data and rephrase_form.validate_on_submit():
-                reviewing.ask_rephrase(_user(), review, rephrase_form.message.data)
+                reviewing.ask_rephrase(acting_user(), review, rephrase_form.message.data)
                 db.session.commit()
                 flash(_("La demande de reformulation est envoyée."), "success")
                 return redirect(url_for("call_admin.application",
@@ -422,8 +419,8 @@ def enter_review(assignment_id):
                 show_answer_errors(form, errors)
             else:
                 try:
-                    reviewing.save_review(_user(), assignment, answers, on_behalf=True)
-                    reviewing.submit_review(_user(), assignment, on_behalf=True)
+                    reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
+                    reviewing.submit_review(acting_user(), assignment, on_behalf=True)
                 except ServiceError as error:
                     add_service_error(form, error)
                 else:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import audit
+from patientlab.core import audit, days
 from patientlab.core.models import utcnow
 from patientlab.extensions import db
 
@@ -135,18 +135,18 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
     for email, name, role in EXTRA_PEOPLE:
         people[email] = _person(email, name, role)
     now = utcnow()
-    today = svc.paris_day(now)
+    today = days.paris_day(now)
     reviewers = [people[e] for e in ("patient@exemple.fr", "association@exemple.fr",
                                      "sylvie.caron@exemple.fr", "helene.robert@exemple.fr",
                                      "jacques.petit@exemple.fr")]
     calls = []
     for title, opens, deadline, reviews, responses, results in CALLS:
         call = Call(title=title, description=DESCRIPTION, eligibility=ELIGIBILITY,
-                    opens_at=svc.start_of_day(today + timedelta(days=opens)),
-                    application_deadline=svc.end_of_day(today + timedelta(days=deadline)),
-                    review_deadline=svc.end_of_day(today + timedelta(days=reviews)),
-                    response_deadline=svc.end_of_day(today + timedelta(days=responses)),
-                    results_at=svc.start_of_day(today + timedelta(days=results)),
+                    opens_at=days.start_of_day(today + timedelta(days=opens)),
+                    application_deadline=days.end_of_day(today + timedelta(days=deadline)),
+                    review_deadline=days.end_of_day(today + timedelta(days=reviews)),
+                    response_deadline=days.end_of_day(today + timedelta(days=responses)),
+                    results_at=days.start_of_day(today + timedelta(days=results)),
                     published_at=now + timedelta(days=opens - 7), created_by_id=coordinator.id,
                     criteria=svc.default_criteria())
         db.session.add(call)

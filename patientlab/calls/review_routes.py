@@ -3,25 +3,21 @@ review form beside the application, the check page, the large-print version."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from patientlab.auth.services import ServiceError
+from patientlab.core import days
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
-from patientlab.core.security import Role, roles_required
+from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.extensions import db
 
 from . import reviewing
-from . import services as svc
 from .forms import InterestsForm, SendReviewForm, review_form
 from .models import AssignmentStatus, Decision, ReviewStatus
 
 bp = Blueprint("reviews", __name__, url_prefix="/relectures")
 REVIEWERS = (*Role.REVIEWERS, Role.ADMIN)
 
-
-def _user():
-    return current_user._get_current_object()
 
 
 def answers_from(form, criteria) -> dict[int, reviewing.AnswerData]:
@@ -45,11 +41,11 @@ def show_answer_errors(form, errors) -> None:
 @bp.route("/")
 @roles_required(*REVIEWERS)
 def index():
-    assignments = reviewing.reviewer_assignments(_user())
+    assignments = reviewing.reviewer_assignments(acting_user())
     now = utcnow()
     return render_template("calls/reviews/index.html", assignments=assignments, now=now,
                            Status=AssignmentStatus, ReviewStatus=ReviewStatus,
-                           last_day=svc.last_day, Decision=Decision)
+                           last_day=days.last_day, Decision=Decision)
 
 
 def _review_page(assignment, form=None, interests_form=None, status=200):
@@ -60,14 +56,14 @@ def _review_page(assignment, form=None, interests_form=None, status=200):
     if form is None and assignment.status == AssignmentStatus.ACCEPTED:
         form = review_form(criteria, answers=reviewing.answers_of(review), blank=True)
     feedback = reviewing.feedback_for(application) \
-        if reviewing.can_see_feedback(_user(), assignment) else None
+        if reviewing.can_see_feedback(acting_user(), assignment) else None
     return render_template(
         "calls/reviews/review.html", assignment=assignment, application=application,
         call=application.call, criteria=criteria, review=review, form=form,
         interests_form=interests_form or InterestsForm(formdata=None),
         open=reviewing.review_open(assignment, now), feedback=feedback, now=now,
         Status=AssignmentStatus, ReviewStatus=ReviewStatus, Decision=Decision,
-        last_day=svc.last_day, my_letter=_my_letter(feedback, review)), status
+        last_day=days.last_day, my_letter=_my_letter(feedback, review)), status
 
 
 def _my_letter(feedback, review):
@@ -79,7 +75,7 @@ def _my_letter(feedback, review):
 @bp.route("/<int:assignment_id>", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def detail(assignment_id):
-    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, acting_user())
     if assignment.status != AssignmentStatus.ACCEPTED:
         return _review_page(assignment)
     criteria = assignment.application.call.criteria
@@ -89,7 +85,7 @@ def detail(assignment_id):
     if not form.validate_on_submit():
         return _review_page(assignment, form)
     try:
-        reviewing.save_review(_user(), assignment, answers_from(form, criteria))
+        reviewing.save_review(acting_user(), assignment, answers_from(form, criteria))
     except ServiceError as error:
         add_service_error(form, error)
         return _review_page(assignment, form)
@@ -110,12 +106,12 @@ def detail(assignment_id):
 @bp.route("/<int:assignment_id>/interets", methods=["POST"])
 @roles_required(*REVIEWERS)
 def interests(assignment_id):
-    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, acting_user())
     form = InterestsForm()
     if form.validate_on_submit():
         conflict = form.conflict.data == "yes"
         try:
-            reviewing.declare_interests(_user(), assignment, conflict=conflict,
+            reviewing.declare_interests(acting_user(), assignment, conflict=conflict,
                                         reason=form.reason.data or "",
                                         details=form.details.data or "")
         except ServiceError as error:
@@ -134,13 +130,13 @@ def interests(assignment_id):
 @bp.route("/<int:assignment_id>/verifier", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def confirm(assignment_id):
-    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, acting_user())
     if assignment.status != AssignmentStatus.ACCEPTED or assignment.review is None:
         return redirect(url_for("reviews.detail", assignment_id=assignment.id))
     form = SendReviewForm()
     if form.validate_on_submit():
         try:
-            reviewing.submit_review(_user(), assignment)
+            reviewing.submit_review(acting_user(), assignment)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -153,16 +149,16 @@ def confirm(assignment_id):
         "calls/reviews/confirm.html", assignment=assignment, form=form, criteria=criteria,
         review=assignment.review, application=assignment.application,
         errors=reviewing.check_answers(criteria, reviewing.answers_of(assignment.review)),
-        open=reviewing.review_open(assignment, utcnow()), last_day=svc.last_day)
+        open=reviewing.review_open(assignment, utcnow()), last_day=days.last_day)
 
 
 @bp.route("/<int:assignment_id>/imprimer")
 @roles_required(*REVIEWERS)
 def print_version(assignment_id):
-    assignment = reviewing.get_assignment_for_reviewer(assignment_id, _user())
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, acting_user())
     if assignment.status == AssignmentStatus.PENDING:
         abort(403)
     return render_template("calls/reviews/print.html", assignment=assignment,
                            application=assignment.application, call=assignment.application.call,
                            criteria=assignment.application.call.criteria,
-                           last_day=svc.last_day)
+                           last_day=days.last_day)

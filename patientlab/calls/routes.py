@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from patientlab.auth.services import ServiceError
+from patientlab.core import days
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
-from patientlab.core.security import Role, roles_required
+from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.extensions import db
 
 from . import reviewing
@@ -31,9 +32,6 @@ APPLICANTS = (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
 UPLOAD_ENDPOINTS = ("applications.new", "applications.edit")
 
 
-def _user():
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
 
 # --- Public ------------------------------------------------------------------------
 
@@ -45,12 +43,12 @@ def index():
 
 @bp.route("/appels/<int:call_id>")
 def detail(call_id):
-    user = _user()
+    user = acting_user()
     call = svc.get_call_or_404(call_id, user)
     mine = [a for a in svc.applications_of(user) if a.call_id == call.id] if user else []
     return render_template("calls/detail.html", call=call, now=utcnow(), mine=mine,
                            can_apply=svc.can_apply(user), State=CallState,
-                           last_day=svc.last_day, day=svc.paris_day)
+                           last_day=days.last_day, day=days.paris_day)
 
 
 # --- Applicant ---------------------------------------------------------------------
@@ -60,7 +58,7 @@ def detail(call_id):
 @roles_required(*APPLICANTS)
 def mine():
     return render_template("calls/applications/mine.html",
-                           applications=svc.applications_of(_user()), now=utcnow(),
+                           applications=svc.applications_of(acting_user()), now=utcnow(),
                            Status=ApplicationStatus, Decision=Decision)
 
 
@@ -77,7 +75,7 @@ def _edit_page(form, call, application=None, analysis=None, status=200):
         analysis = svc.lay_summary_readability(application.lay_summary)
     return render_template("calls/applications/edit.html", form=form, call=call,
                            application=application, analysis=analysis,
-                           last_day=svc.last_day), status
+                           last_day=days.last_day), status
 
 
 def _save_attachment(form, application) -> bool:
@@ -85,9 +83,9 @@ def _save_attachment(form, application) -> bool:
     upload = form.attachment.data
     try:
         if form.remove_attachment.data:
-            svc.delete_attachment(_user(), application)
+            svc.delete_attachment(acting_user(), application)
         if upload is not None and getattr(upload, "filename", ""):
-            svc.store_attachment(_user(), application, upload.stream, upload.filename)
+            svc.store_attachment(acting_user(), application, upload.stream, upload.filename)
     except ServiceError as error:
         add_service_error(form, error)
         return False
@@ -110,14 +108,14 @@ def _after_save(form, application):
 @applications.route("/nouvelle/<int:call_id>", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def new(call_id):
-    call = svc.get_call_or_404(call_id, _user())
+    call = svc.get_call_or_404(call_id, acting_user())
     form = ApplicationForm()
     if not call.accepts_applications(utcnow()):
         flash(_("Cet appel n’accepte pas de candidature en ce moment."), "error")
         return redirect(url_for("calls.detail", call_id=call.id))
     if form.validate_on_submit():
         try:
-            application = svc.create_application(_user(), call, _data(form))
+            application = svc.create_application(acting_user(), call, _data(form))
         except ServiceError as error:
             add_service_error(form, error)
             return _edit_page(form, call)
@@ -134,7 +132,7 @@ def new(call_id):
 @applications.route("/<int:application_id>/modifier", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def edit(application_id):
-    application = svc.get_own_application(application_id, _user())
+    application = svc.get_own_application(application_id, acting_user())
     if application.owner_id != current_user.id:
         abort(403)  # the coordination reads applications, it does not write them
     if not svc.can_edit_application(application):
@@ -147,7 +145,7 @@ def edit(application_id):
     form = ApplicationForm()
     if form.validate_on_submit():
         try:
-            svc.update_application(_user(), application, _data(form))
+            svc.update_application(acting_user(), application, _data(form))
         except ServiceError as error:
             add_service_error(form, error)
             return _edit_page(form, application.call, application)
@@ -162,13 +160,13 @@ def edit(application_id):
 @applications.route("/<int:application_id>/verifier", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def confirm(application_id):
-    application = svc.get_own_application(application_id, _user())
+    application = svc.get_own_application(application_id, acting_user())
     if application.owner_id != current_user.id:
         abort(403)
     form = SubmitApplicationForm()
     if form.validate_on_submit():
         try:
-            svc.submit_application(_user(), application)
+            svc.submit_application(acting_user(), application)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -179,7 +177,7 @@ def confirm(application_id):
     return render_template("calls/applications/confirm.html", application=application,
                            form=form, missing=svc.missing_parts(application),
                            editable=svc.can_edit_application(application),
-                           last_day=svc.last_day)
+                           last_day=days.last_day)
 
 
 def _detail_page(application, form=None, status=200):
@@ -193,19 +191,19 @@ def _detail_page(application, form=None, status=200):
         "calls/applications/detail.html", application=application, call=application.call,
         feedback=feedback, form=form, can_respond=can_respond, now=now,
         editable=svc.can_edit_application(application, now), Decision=Decision,
-        last_day=svc.last_day), status
+        last_day=days.last_day), status
 
 
 @applications.route("/<int:application_id>", endpoint="detail")
 @roles_required(*APPLICANTS)
 def application_detail(application_id):
-    return _detail_page(svc.get_own_application(application_id, _user()))
+    return _detail_page(svc.get_own_application(application_id, acting_user()))
 
 
 @applications.route("/<int:application_id>/reponse", methods=["POST"])
 @roles_required(*APPLICANTS)
 def respond(application_id):
-    application = svc.get_own_application(application_id, _user())
+    application = svc.get_own_application(application_id, acting_user())
     if application.owner_id != current_user.id:
         abort(403)
     feedback = reviewing.feedback_for(application)
@@ -214,7 +212,7 @@ def respond(application_id):
         per_comment = {int(name.removeprefix("response_")): field.data or ""
                        for name, field in form._fields.items() if name.startswith("response_")}
         try:
-            reviewing.respond(_user(), application, form.general.data or "", per_comment)
+            reviewing.respond(acting_user(), application, form.general.data or "", per_comment)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -230,7 +228,7 @@ def respond(application_id):
 @login_required
 def attachment(application_id):
     application = svc.get_application_or_404(application_id)
-    if not svc.can_read_application(_user(), application):
+    if not svc.can_read_application(acting_user(), application):
         abort(403)
     path = svc.attachment_path(application)
     if path is None or not path.exists():

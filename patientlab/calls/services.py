@@ -7,9 +7,8 @@ commit; the request commits once.
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
 from patientlab.core import audit
+from patientlab.core.days import end_of_day, start_of_day
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
@@ -34,7 +34,6 @@ from .models import (
     Visibility,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
 COORDINATION = (Role.COORDINATOR, Role.ADMIN)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -50,24 +49,6 @@ def ensure_coordinator(user) -> None:
 
 
 # --- Dates: a call's days are Paris days -------------------------------------------
-
-
-def start_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(ZoneInfo("UTC"))
-
-
-def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` in Paris: a deadline on ``day`` is exclusive of it."""
-    return start_of_day(day + timedelta(days=1))
-
-
-def last_day(deadline: datetime) -> date:
-    """The last day included before an exclusive deadline."""
-    return (deadline - timedelta(microseconds=1)).astimezone(PARIS).date()
-
-
-def paris_day(moment: datetime) -> date:
-    return moment.astimezone(PARIS).date()
 
 
 # --- Calls ---------------------------------------------------------------------------

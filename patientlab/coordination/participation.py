@@ -13,7 +13,7 @@ from patientlab.associations.models import Association
 from patientlab.auth.models import User, UserRole
 from patientlab.calls.models import Application, Assignment, Call, Review
 from patientlab.calls.reviewing import SUBMITTED_STATES
-from patientlab.calls.services import start_of_day
+from patientlab.core.days import start_of_day
 from patientlab.core.security import Role
 from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.events.models import EVENT_THEMES, Event, Registration

@@ -2,13 +2,12 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from patientlab.auth import services as auth_svc
 from patientlab.coordination import participation as part
 from patientlab.coordination.forms import ApproveForm, RefuseForm
 from patientlab.core.models import utcnow
-from patientlab.core.security import Role, roles_required
+from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.extensions import db
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
@@ -44,7 +43,7 @@ def validation(request_id):
     req = get_role_request_or_404(request_id)
     approve_form = ApproveForm(prefix="approve")
     refuse_form = RefuseForm(prefix="refuse")
-    actor = current_user._get_current_object()
+    actor = acting_user()
     try:
         if approve_form.submit.data and approve_form.validate_on_submit():
             auth_svc.approve_role_request(actor, req)

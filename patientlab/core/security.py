@@ -54,6 +54,14 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def acting_user():
+    """The account behind this request (Flask-Login's proxy unwrapped), None for a visitor.
+
+    Services take the real object: they compare it, store it and pass it on.
+    """
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def roles_required(*roles: str):
     """Route decorator: 401 (login page) for visitors, 403 without one of ``roles``."""
 

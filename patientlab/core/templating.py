@@ -57,7 +57,7 @@ def register_template_helpers(app) -> None:
         ReviewStatus,
         Visibility,
     )
-    from patientlab.calls.services import last_day
+    from patientlab.core.days import last_day
 
     app.jinja_env.filters["last_day"] = last_day
     app.jinja_env.globals.update(

@@ -12,14 +12,13 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
-from patientlab.core.security import TokenError, roles_required
+from patientlab.core.security import TokenError, acting_user, roles_required
 from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.events import services as svc
 from patientlab.events.forms import (
@@ -36,9 +35,6 @@ from patientlab.extensions import db
 bp = Blueprint("events", __name__)
 org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
 
-
-def _user():
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 
@@ -59,7 +55,7 @@ def index():
 def _detail(event, form=None, status=200):
     if form is None:
         form = RegistrationForm(formdata=None)
-        user = _user()
+        user = acting_user()
         if user is not None:
             form.name.data, form.email.data = user.name, user.email
     counts = svc.counts_for([event.id])[event.id]
@@ -87,7 +83,7 @@ def register(event_id):
         needs_consent=form.needs_consent.data, privacy_consent=form.privacy_consent.data,
         locale=str(get_locale()))
     try:
-        registration = svc.register(event_id, data, user=_user())
+        registration = svc.register(event_id, data, user=acting_user())
     except svc.AlreadyRegistered as already:
         svc.resend_link(already.registration, locale=str(get_locale()))
         db.session.commit()
@@ -127,7 +123,7 @@ def cancel_registration(token):
         registration_id = reg.id
         start_write_transaction()
         try:
-            svc.cancel_registration(registration_id, actor=_user())
+            svc.cancel_registration(registration_id, actor=acting_user())
         except ServiceError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -156,7 +152,7 @@ def feed():
 @org.route("/")
 @roles_required(*svc.MANAGERS)
 def events():
-    items = svc.managed_events(_user())
+    items = svc.managed_events(acting_user())
     return render_template("events/organiser/index.html", events=items,
                            counts=svc.counts_for([e.id for e in items]))
 
@@ -204,7 +200,7 @@ def _save(form, event):
             start_write_transaction()
             event = svc.get_event_or_404(event.id)
         try:
-            saved = svc.save_event(_user(), event, _event_data(form))
+            saved = svc.save_event(acting_user(), event, _event_data(form))
         except ServiceError as error:
             db.session.rollback()
             add_service_error(form, error)
@@ -225,7 +221,7 @@ def new():
 @org.route("/<int:event_id>/modifier", methods=["GET", "POST"])
 @roles_required(*svc.MANAGERS)
 def edit(event_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     form = EventForm() if request.method == "POST" else EventForm(obj=event)
     if request.method == "GET":
         _fill(form, event)
@@ -235,11 +231,11 @@ def edit(event_id):
 @org.route("/<int:event_id>/annuler", methods=["POST"])
 @roles_required(*svc.MANAGERS)
 def cancel(event_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
-            told = svc.cancel_event(_user(), event, form.reason.data)
+            told = svc.cancel_event(acting_user(), event, form.reason.data)
         except ServiceError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -256,7 +252,7 @@ def cancel(event_id):
 @org.route("/<int:event_id>")
 @roles_required(*svc.MANAGERS)
 def dashboard(event_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     query = request.args.get("q", "")[:100]
     return render_template("events/organiser/dashboard.html", event=event, query=query,
                            registrations=svc.registrations_of(event, query),
@@ -268,7 +264,7 @@ def dashboard(event_id):
 @org.route("/<int:event_id>/inscrits.csv")
 @roles_required(*svc.MANAGERS)
 def export(event_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     rows = [[_("Nom"), _("E-mail"), _("Places"), _("État"), _("Inscrit le"), _("Présent"),
              _("Besoins")]]
     for reg in svc.registrations_of(event):
@@ -288,7 +284,7 @@ def export(event_id):
 @org.route("/<int:event_id>/feuille-de-presence")
 @roles_required(*svc.MANAGERS)
 def attendance_sheet(event_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     confirmed = [r for r in svc.registrations_of(event) if r.status == S.CONFIRMED]
     return render_template("events/organiser/sheet.html", event=event, registrations=confirmed,
                            needs=ACCOMMODATIONS)
@@ -297,7 +293,7 @@ def attendance_sheet(event_id):
 @org.route("/<int:event_id>/accueil")
 @roles_required(*svc.MANAGERS)
 def check_in(event_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     query = request.args.get("q", "")[:100]
     confirmed = [r for r in svc.registrations_of(event, query) if r.status == S.CONFIRMED]
     return render_template("events/organiser/check_in.html", event=event, query=query,
@@ -308,11 +304,11 @@ def check_in(event_id):
 @org.route("/<int:event_id>/accueil/<int:registration_id>", methods=["POST"])
 @roles_required(*svc.MANAGERS)
 def toggle_check_in(event_id, registration_id):
-    event = svc.get_managed_event(event_id, _user())
+    event = svc.get_managed_event(event_id, acting_user())
     present = request.args.get("present") == "1"
     if CheckInForm().validate_on_submit():
         try:
-            reg = svc.set_checked_in(_user(), event, registration_id, present)
+            reg = svc.set_checked_in(acting_user(), event, registration_id, present)
         except ServiceError as error:
             flash(str(error.message), "error")
         else:

@@ -9,7 +9,6 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
@@ -21,6 +20,7 @@ from sqlalchemy.orm import lazyload
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError, external_url, normalise_email
 from patientlab.core import audit
+from patientlab.core.days import PARIS
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text, rich_text
@@ -31,7 +31,6 @@ from patientlab.extensions import db
 from .models import ACCOMMODATIONS, EVENT_THEMES, Event, EventFormat, Registration
 from .models import RegistrationStatus as S
 
-PARIS = ZoneInfo("Europe/Paris")
 LINK_PURPOSE = "registration"
 LINK_MAX_AGE = 400 * 24 * 3600
 MANAGERS = (Role.ORGANISER, Role.ADMIN)

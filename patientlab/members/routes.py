@@ -1,8 +1,9 @@
 """/membres/<id>: who someone is on the platform, for the people logged in."""
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from patientlab.core.security import acting_user
 from patientlab.moderation.models import REFUSAL_REASONS
 
 from . import services as svc
@@ -15,5 +16,5 @@ bp = Blueprint("members", __name__, url_prefix="/membres")
 def profile(user_id):
     member = svc.get_member_or_404(user_id)
     return render_template("members/profile.html",
-                           page=svc.member_page(current_user._get_current_object(), member),
+                           page=svc.member_page(acting_user(), member),
                            reasons=REFUSAL_REASONS)

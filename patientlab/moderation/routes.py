@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
-from patientlab.core.security import roles_required
+from patientlab.core.security import acting_user, roles_required
 from patientlab.extensions import db
 
 from . import services as svc
@@ -26,9 +26,6 @@ from .models import ModerationState as S
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 AGES = {"": 0, "1": 1, "3": 3, "7": 7}
 
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.route("/")
@@ -64,7 +61,7 @@ def bulk():
         for errors in form.errors.values():
             flash(str(errors[0]), "error")
         return redirect(back)
-    done, skipped = svc.decide_many(_user(), form.items.data, form.decision.data,
+    done, skipped = svc.decide_many(acting_user(), form.items.data, form.decision.data,
                                     form.reason.data or "")
     db.session.commit()
     flash(ngettext("%(num)s contenu traité.", "%(num)s contenus traités.", done)
@@ -82,7 +79,7 @@ def edit_text(kind, item_id):
     form = EditTextForm(prefix="texte")
     if form.validate_on_submit():
         try:
-            changed = svc.edit_text(_user(), kind, item, form.text.data or "")
+            changed = svc.edit_text(acting_user(), kind, item, form.text.data or "")
         except ServiceError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -122,7 +119,7 @@ def item(kind, item_id):
     form.decision.choices = _decision_choices(form.seen_state.data or item.moderation_state)
     if form.validate_on_submit():
         try:
-            svc.decide(_user(), kind, item, form.decision.data,
+            svc.decide(acting_user(), kind, item, form.decision.data,
                        seen_state=form.seen_state.data or "", reason=form.reason.data or "",
                        note=form.note.data or "")
         except ServiceError as error:
@@ -151,7 +148,8 @@ def decide_appeal(kind, item_id):
     form = AppealDecisionForm(prefix="recours")
     if form.validate_on_submit():
         try:
-            svc.decide_appeal(_user(), kind, item, record, form.outcome.data, form.reason.data)
+            svc.decide_appeal(acting_user(), kind, item, record, form.outcome.data,
+                              form.reason.data)
         except ServiceError as error:
             db.session.rollback()
             add_service_error(form, error)
@@ -170,7 +168,7 @@ def trust(user_id):
         abort(404)
     if TrustForm(prefix="confiance").validate_on_submit():
         trusted = person.trusted_at is None
-        svc.set_trust(_user(), person, trusted)
+        svc.set_trust(acting_user(), person, trusted)
         db.session.commit()
         flash(_("%(name)s est maintenant un auteur de confiance : ses contributions sont "
                 "publiées tout de suite.", name=person.public_name) if trusted else
@@ -193,7 +191,7 @@ def report(kind, item_id):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            svc.report(_user(), kind, item, form.reason.data, form.note.data or "")
+            svc.report(acting_user(), kind, item, form.reason.data, form.note.data or "")
         except ServiceError as error:
             db.session.rollback()
             add_service_error(form, error)
@@ -214,7 +212,7 @@ def appeal(kind, item_id):
     form = AppealForm()
     if form.validate_on_submit():
         try:
-            svc.appeal(_user(), kind, item, form.text.data)
+            svc.appeal(acting_user(), kind, item, form.text.data)
         except ServiceError as error:
             db.session.rollback()
             add_service_error(form, error)
@@ -225,7 +223,7 @@ def appeal(kind, item_id):
             return redirect(url_for("moderation.appeal", kind=kind.name, item_id=item.id))
     return render_template("moderation/appeal.html", kind=kind, item=item, form=form,
                            existing=svc.get_appeal(kind, item),
-                           can_appeal=svc.can_appeal(_user(), kind, item))
+                           can_appeal=svc.can_appeal(acting_user(), kind, item))
 
 
 @bp.route("/comptes/<int:user_id>/suspension", methods=["GET", "POST"])
@@ -241,12 +239,12 @@ def suspend(user_id):
     lift = LiftForm(prefix="lever")
     try:
         if lift.submit.data and lift.validate_on_submit():
-            admin.lift_suspension(_user(), person)
+            admin.lift_suspension(acting_user(), person)
             db.session.commit()
             flash(_("La suspension est levée."), "success")
             return redirect(url_for("moderation.suspend", user_id=person.id))
         if form.submit.data and form.validate_on_submit():
-            admin.suspend(_user(), person, form.reason.data, form.until.data)
+            admin.suspend(acting_user(), person, form.reason.data, form.until.data)
             db.session.commit()
             flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par "
                     "e-mail.", name=person.public_name), "success")
@@ -265,7 +263,7 @@ def suspend(user_id):
 @bp.route("/recours-suspension", methods=["GET", "POST"])
 @login_required
 def appeal_suspension():
-    user = _user()
+    user = acting_user()
     if not user.is_suspended and svc.suspension_appeal(user) is None:
         abort(404)
     form = AppealForm()
@@ -297,7 +295,7 @@ def decide_suspension_appeal(user_id):
     form = AppealDecisionForm(prefix="recours")
     if form.validate_on_submit():
         try:
-            svc.decide_suspension_appeal(_user(), person, record, form.outcome.data,
+            svc.decide_suspension_appeal(acting_user(), person, record, form.outcome.data,
                                          form.reason.data)
         except ServiceError as error:
             db.session.rollback()

@@ -21,6 +21,7 @@ from patientlab.auth.services import ServiceError, external_url
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
+from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.settings import setting
@@ -467,14 +468,6 @@ class QueueItem:
     appeal: Appeal | None = None
 
 
-@dataclass
-class QueuePage:
-    items: list[QueueItem]
-    total: int
-    page: int
-    pages: int
-
-
 def _queue_filter(name: str, kind: Kind, stmt):
     model = kind.model
     if name == "attente":
@@ -497,7 +490,7 @@ def _queue_filter(name: str, kind: Kind, stmt):
 
 
 def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
-          page: int = 1) -> QueuePage:
+          page: int = 1) -> Page:
     """Oldest first across every kind. A handful of statements whatever the size."""
     selected = [k for k in _kinds().values() if not kind_name or k.name == kind_name]
     parts = []
@@ -511,12 +504,11 @@ def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
         parts.append(part)
     everything = union_all(*parts).subquery()
     total = db.session.scalar(select(func.count()).select_from(everything)) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(page, 1), pages)
+    result = Page.of(total, page, PAGE_SIZE)
     rows = db.session.execute(
         select(everything.c.kind, everything.c.id)
         .order_by(everything.c.at, everything.c.kind, everything.c.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        .limit(PAGE_SIZE).offset(result.offset)).all()
     by_kind: dict[str, list[int]] = {}
     for kind_name_, item_id in rows:
         by_kind.setdefault(kind_name_, []).append(item_id)
@@ -532,8 +524,8 @@ def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
         for item in db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))):
             loaded[(name_, item.id)] = QueueItem(kind, item, counts_.get(item.id, 0),
                                                  appeals.get(item.id))
-    items = [loaded[key] for key in (tuple(row) for row in rows) if key in loaded]
-    return QueuePage(items, total, page, pages)
+    result.items = [loaded[key] for key in (tuple(row) for row in rows) if key in loaded]
+    return result
 
 
 def counts() -> dict[str, int]:

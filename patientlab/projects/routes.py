@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.sanitize import editable
-from patientlab.core.security import Role, roles_required
+from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.core.text import fold
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
@@ -26,9 +26,6 @@ from patientlab.projects.models import GlossaryTerm
 
 bp = Blueprint("projects", __name__)
 
-
-def _user():
-    return current_user._get_current_object()
 
 
 
@@ -52,7 +49,7 @@ def index():
 
 def _render_detail(project, *, question_form=None, clarity_form=None, answer_forms=None,
                    status=200):
-    user = _user() if current_user.is_authenticated else None
+    user = acting_user()
     rating = svc.my_rating(user, project)
     if clarity_form is None:
         clarity_form = ClarityForm(formdata=None)
@@ -99,7 +96,7 @@ def ask(project_id):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            svc.ask_question(_user(), project, form.body.data)
+            svc.ask_question(acting_user(), project, form.body.data)
         except PermissionError:
             abort(403)
         except ServiceError as error:
@@ -117,12 +114,12 @@ def ask(project_id):
 def answer(project_id, question_id):
     project = svc.get_project_or_404(project_id, current_user)
     question = svc.get_question_or_404(question_id, project)
-    if not svc.can_edit(_user(), project):
+    if not svc.can_edit(acting_user(), project):
         abort(403)
     form = AnswerForm(prefix=f"reponse-{question.id}")
     if form.validate_on_submit():
         try:
-            answer = svc.answer_question(_user(), question, form.answer.data)
+            answer = svc.answer_question(acting_user(), question, form.answer.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -142,12 +139,12 @@ def answer(project_id, question_id):
 @login_required
 def rate(project_id):
     project = svc.get_project_or_404(project_id, current_user)
-    if not svc.can_rate(_user()):
+    if not svc.can_rate(acting_user()):
         abort(403)
     form = ClarityForm()
     if form.validate_on_submit():
         try:
-            svc.rate_clarity(_user(), project, int(form.score.data), form.unclear.data or "")
+            svc.rate_clarity(acting_user(), project, int(form.score.data), form.unclear.data or "")
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -163,7 +160,7 @@ def rate(project_id):
 @bp.route("/projets/mes-projets")
 @roles_required(Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
 def mine():
-    return render_template("projects/mine.html", rows=svc.dashboard(_user()))
+    return render_template("projects/mine.html", rows=svc.dashboard(acting_user()))
 
 
 def _data_from(form) -> svc.ProjectData:
@@ -206,7 +203,7 @@ def new():
         data = _data_from(form)
         if form.check.data:
             return _edit_page(form, analysis=svc.summary_readability(data))
-        project = svc.create_project(_user(), data)
+        project = svc.create_project(acting_user(), data)
         db.session.commit()
         flash(_("Le projet est enregistré comme brouillon. Voici sa lisibilité."), "success")
         return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
@@ -222,7 +219,7 @@ def edit(project_id):
         data = _data_from(form)
         if form.check.data:
             return _edit_page(form, project, analysis=svc.summary_readability(data))
-        svc.update_project(_user(), project, data)
+        svc.update_project(acting_user(), project, data)
         db.session.commit()
         flash(_("Les modifications sont enregistrées."), "success")
         return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
@@ -236,7 +233,7 @@ def submit(project_id):
     form = SubmitForPublicationForm()
     if form.validate_on_submit():
         try:
-            svc.submit_for_publication(_user(), project)
+            svc.submit_for_publication(acting_user(), project)
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -263,12 +260,12 @@ def review(project_id):
     return_form = ReturnForm(prefix="renvoyer")
     try:
         if publish_form.submit.data and publish_form.validate_on_submit():
-            svc.publish(_user(), project)
+            svc.publish(acting_user(), project)
             db.session.commit()
             flash(_("« %(title)s » est publié.", title=project.title), "success")
             return redirect(url_for("projects.review_queue"))
         if return_form.submit.data and return_form.validate_on_submit():
-            svc.return_to_author(_user(), project, return_form.reason.data)
+            svc.return_to_author(acting_user(), project, return_form.reason.data)
             db.session.commit()
             flash(_("Le projet est renvoyé à l’équipe avec votre message."), "success")
             return redirect(url_for("projects.review_queue"))
@@ -300,7 +297,7 @@ def glossary_manage():
     form = GlossaryTermForm()
     if form.validate_on_submit():
         try:
-            term = svc.save_term(_user(), None, form.term.data, form.definition.data)
+            term = svc.save_term(acting_user(), None, form.term.data, form.definition.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -327,7 +324,7 @@ def glossary_edit(term_id):
         form.term.data = term.term
     if form.validate_on_submit():
         try:
-            svc.save_term(_user(), term, form.term.data, form.definition.data)
+            svc.save_term(acting_user(), term, form.term.data, form.definition.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -342,7 +339,7 @@ def glossary_edit(term_id):
 def glossary_delete(term_id):
     term = _term_or_404(term_id)
     if DeleteForm().validate_on_submit():
-        svc.delete_term(_user(), term)
+        svc.delete_term(acting_user(), term)
         db.session.commit()
         flash(_("Le terme est supprimé du glossaire."), "success")
     return redirect(url_for("projects.glossary_manage"))

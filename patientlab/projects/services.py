@@ -4,7 +4,6 @@ Services flush, never commit; permissions are checked here and in the lookup
 helpers (404 for what a person may not know exists, 403 for what they may not do).
 """
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from patientlab.auth.services import ServiceError, external_url
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
+from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
 from patientlab.core.text import fold, plain_from_html, readability
@@ -102,18 +102,6 @@ class SearchQuery:
     page: int = 1
 
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
 def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -141,14 +129,13 @@ def search_projects(query: SearchQuery) -> Page:
         stmt = stmt.order_by(Project.title_sort, Project.id)
     else:
         stmt = stmt.order_by(Project.published_at.desc(), Project.id.desc())
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(query.page, 1), pages)
+    result = Page.of(total, query.page, PER_PAGE)
     # The cards show neither the owner nor the summary: do not load them.
     stmt = stmt.options(lazyload(Project.owner), defer(Project.why), defer(Project.what),
                         defer(Project.change), defer(Project.involvement),
                         defer(Project.scientific_abstract), defer(Project.search_text))
-    items = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Page(items, total, page)
+    result.items = list(db.session.scalars(stmt.limit(PER_PAGE).offset(result.offset)))
+    return result
 
 
 # --- Editing -----------------------------------------------------------------

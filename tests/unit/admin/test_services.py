@@ -72,8 +72,8 @@ def test_journal_filters_by_action_object_actor_and_day_newest_first():
     db.session.flush()
     page = svc.journal(svc.JournalQuery())
     assert page.total == 3
-    assert page.entries[0][0] is last
-    assert page.entries[0][1] is anne
+    assert page.items[0][0] is last
+    assert page.items[0][1] is anne
     assert svc.journal(svc.JournalQuery(action="review")).total == 2
     assert svc.journal(svc.JournalQuery(object_type="project_question")).total == 1
     assert svc.journal(svc.JournalQuery(actor="LEFÈVRE".lower())).total == 2
@@ -91,7 +91,7 @@ def test_journal_pages_hold_fifty_entries():
         audit.record(None, "test.entry", object_type="test", object_id=i)
     db.session.flush()
     third = svc.journal(svc.JournalQuery(page=3))
-    assert (third.total, third.pages, third.page, len(third.entries)) == (120, 3, 3, 20)
+    assert (third.total, third.pages, third.page, len(third.items)) == (120, 3, 3, 20)
     assert svc.journal(svc.JournalQuery(page=99)).page == 3
 
 
@@ -100,7 +100,7 @@ def test_user_search_by_name_email_role_and_suspension():
     UserFactory(name="Martine Dubois", roles=["patient_expert"])
     karim = UserFactory(name="Karim Benali", email="karim@exemple.fr")
     svc.suspend(admin, karim, "Raison.", date.today() + timedelta(days=3))
-    assert [u.name for u in svc.search_users("dubois")[0]] == ["Martine Dubois"]
-    assert [u.name for u in svc.search_users("karim@")[0]] == ["Karim Benali"]
-    assert [u.name for u in svc.search_users(role="patient_expert")[0]] == ["Martine Dubois"]
-    assert [u.name for u in svc.search_users(role="suspended")[0]] == ["Karim Benali"]
+    assert [u.name for u in svc.search_users("dubois").items] == ["Martine Dubois"]
+    assert [u.name for u in svc.search_users("karim@").items] == ["Karim Benali"]
+    assert [u.name for u in svc.search_users(role="patient_expert").items] == ["Martine Dubois"]
+    assert [u.name for u in svc.search_users(role="suspended").items] == ["Karim Benali"]

@@ -9,6 +9,7 @@ from werkzeug.exceptions import NotFound
 from patientlab.auth.services import ServiceError
 from patientlab.calls import services as svc
 from patientlab.calls.models import ApplicationStatus, CallState, CriterionKind, Visibility
+from patientlab.core import days
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
 from patientlab.extensions import db
@@ -52,7 +53,7 @@ def test_deadlines_are_paris_days_and_the_last_day_is_included():
     assert not call.accepts_applications(datetime(2027, 1, 9, 23, 59, tzinfo=PARIS))
     assert call.state(datetime(2027, 1, 9, 12, 0, tzinfo=PARIS)) == CallState.UPCOMING
     assert call.state(datetime(2027, 6, 15, 0, 0, tzinfo=PARIS)) == CallState.CLOSED
-    assert svc.last_day(call.application_deadline) == date(2027, 3, 15)
+    assert days.last_day(call.application_deadline) == date(2027, 3, 15)
 
 
 @pytest.mark.parametrize(("field", "value"), [
