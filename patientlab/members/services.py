@@ -54,9 +54,7 @@ def set_bio(user: User, text: str) -> Bio | None:
         db.session.add(bio)
     bio.body = text
     bio.created_at = utcnow()
-    bio.moderation_state = state
-    bio.moderated_by_id = bio.moderated_at = None
-    bio.moderation_reason = bio.moderation_note = ""
+    bio.resubmit(state)
     db.session.flush()
     audit.record(user, "profile.bio_changed", bio)
     if state == ModerationState.PUBLISHED:

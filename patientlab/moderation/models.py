@@ -52,6 +52,15 @@ class Moderated:
     def is_published(self) -> bool:
         return self.moderation_state == ModerationState.PUBLISHED
 
+    def resubmit(self, state: str) -> None:
+        """New or rewritten text: forget the previous decision. ``state`` is pending, or
+        published for a trusted author (moderated afterwards)."""
+        self.moderation_state = state
+        self.moderated_by_id = None
+        self.moderated_at = None
+        self.moderation_reason = ""
+        self.moderation_note = ""
+
 
 REPORT_REASONS = {
     "third_party_health": _l("Elle parle de la santé d’une autre personne"),

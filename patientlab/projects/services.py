@@ -467,9 +467,7 @@ def answer_question(user: User, question: Question, text: str) -> Answer:
     answer.body = text
     answer.author_id = user.id
     answer.created_at = utcnow()
-    answer.moderation_state = state
-    answer.moderated_by_id = answer.moderated_at = None
-    answer.moderation_reason = answer.moderation_note = ""
+    answer.resubmit(state)
     db.session.flush()
     audit.record(user, "question.answer", question, summary=f"answer={answer.id}")
     if state == ModerationState.PUBLISHED:  # a trusted author: moderated afterwards
