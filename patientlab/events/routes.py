@@ -10,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from patientlab.auth.services import ServiceError
@@ -200,13 +200,18 @@ def _save(form, event):
             start_write_transaction()
             event = svc.get_event_or_404(event.id)
         try:
-            saved = svc.save_event(acting_user(), event, _event_data(form))
+            saved, told = svc.save_event(acting_user(), event, _event_data(form))
         except ServiceError as error:
             db.session.rollback()
             add_service_error(form, error)
         else:
             db.session.commit()
             flash(_("La soirée est enregistrée."), "success")
+            if told:
+                flash(ngettext("%(num)d personne inscrite a reçu un e-mail avec les "
+                               "nouvelles informations.",
+                               "%(num)d personnes inscrites ont reçu un e-mail avec les "
+                               "nouvelles informations.", told), "info")
             return redirect(url_for("organisation.dashboard", event_id=saved.id))
     return render_template("events/organiser/edit.html", form=form, event=event,
                            cancel_form=CancelEventForm(formdata=None))

@@ -314,6 +314,9 @@ def calendar_for(events: list[Event]) -> str:
         item = IcsEvent()
         item.add("uid", f"parle-moi-{event.id}@patientlab.fr")
         item.add("dtstamp", utcnow())
+        # Grows with each change of the row, so agendas replace the copy they have.
+        item.add("sequence", event.lock_version or 0)
+        item.add("last-modified", event.updated_at)
         item.add("dtstart", event.starts_at.astimezone(PARIS))
         item.add("dtend", event.ends_at.astimezone(PARIS))
         item.add("summary", f"Parle-Moi : {event.title}")
@@ -378,7 +381,9 @@ class EventData:
 
 
 def save_event(user: User, event: Event | None, data: EventData,
-               now: datetime | None = None) -> Event:
+               now: datetime | None = None) -> tuple[Event, int]:
+    """Create or update an evening. Returns it and how many registrants were mailed
+    because its date, time, place or link changed."""
     now = now or utcnow()
     if not can_manage(user, event):
         raise PermissionError("not an organiser of this event")
@@ -386,6 +391,7 @@ def save_event(user: User, event: Event | None, data: EventData,
         raise ServiceError(_l("La fin doit venir après le début."), field="end_time")
     if data.capacity < 0:
         raise ServiceError(_l("La capacité ne peut pas être négative."), field="capacity")
+    before = None
     if event is None:
         event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0)
         db.session.add(event)
@@ -393,6 +399,7 @@ def save_event(user: User, event: Event | None, data: EventData,
     else:
         event = _lock(event.id)
         action = "event.update"
+        before = _practical_details(event)
     event.title = plain_text(data.title)
     event.theme = data.theme if data.theme in EVENT_THEMES else "progres"
     event.description = rich_text(data.description)
@@ -411,9 +418,33 @@ def save_event(user: User, event: Event | None, data: EventData,
     event.registration_closes_at = data.registration_closes_at
     event.updated_at = now
     db.session.flush()
-    audit.record(user, action, event, summary=f"capacity={event.capacity}")
+    told = 0
+    if (before is not None and before != _practical_details(event)
+            and not event.is_cancelled and event.ends_at > now):
+        told = _tell_registrants_of_change(event)
+    audit.record(user, action, event, summary=f"capacity={event.capacity}"
+                 + (f" changed_details_told={told}" if told else ""))
     _promote(event, now)  # a larger capacity lets waiting people in
-    return event
+    return event, told
+
+
+def _practical_details(event: Event) -> tuple:
+    """What registrants rely on to come: when, where or how to join."""
+    return (event.starts_at, event.ends_at, event.format, event.venue_name, event.address,
+            event.online_info)
+
+
+def _tell_registrants_of_change(event: Event) -> int:
+    """Mail the new date, place or link to everyone still registered (confirmed people
+    get the updated calendar file, which replaces the old one in their agenda)."""
+    told = 0
+    for registration in db.session.scalars(select(Registration).where(
+            Registration.event_id == event.id, Registration.status != S.CANCELLED)
+            .order_by(Registration.id)):
+        _mail_registration(registration, "event_changed",
+                           _l("Changement pour la soirée : %(title)s", title=event.title))
+        told += 1
+    return told
 
 
 def cancel_event(user: User, event: Event, reason: str, now: datetime | None = None) -> int:

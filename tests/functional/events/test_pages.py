@@ -149,6 +149,33 @@ def test_organiser_creates_an_event_in_paris_time(web, make_user):
     assert "Entre 0 et 5 000 places." in page
 
 
+def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, make_user):
+    from patientlab.events import services as events
+
+    make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    web.login("sophie@exemple.fr")
+    web.submit("/organisation/evenements/nouvelle", {
+        "title": "Soirée qui bouge", "theme": "nutrition", "date": "2027-03-12",
+        "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
+        "venue_name": "Salle A", "address": "Lyon"})
+    from patientlab.events.models import Event
+
+    event = db.session.scalar(select(Event).where(Event.title == "Soirée qui bouge"))
+    events.register(event.id, events.RegistrationData(
+        name="Nadia", email="nadia@exemple.fr", seats=2, privacy_consent=True))
+    db.session.commit()
+    url = f"/organisation/evenements/{event.id}/modifier"
+    assert "chaque personne inscrite" in web.get(url).get_data(as_text=True)
+    response = web.submit(url, {
+        "title": "Soirée qui bouge", "theme": "nutrition", "date": "2027-03-19",
+        "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
+        "venue_name": "Salle B", "address": "Lyon"}, follow=True)
+    assert "1 personne inscrite a reçu un e-mail" in response.get_data(as_text=True)
+    mail = outbox("nadia@exemple.fr")[-1]
+    assert "Changement" in mail.subject
+    assert "Salle B" in mail.body_text
+
+
 def test_cancelling_an_evening_needs_a_reason(web, make_user):
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = make_event(organiser)

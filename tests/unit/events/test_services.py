@@ -141,6 +141,45 @@ def test_raising_capacity_confirms_waiting_people_and_lowering_drops_nobody():
     assert b.status == S.CONFIRMED
 
 
+def test_a_new_date_or_place_is_mailed_to_everyone_still_registered():
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    event = make_event(organiser, capacity=1)
+    _register(event, "a@exemple.fr")
+    _register(event, "b@exemple.fr")
+    gone = _register(event, "c@exemple.fr")
+    svc.cancel_registration(gone.id)
+    first_calendar = Calendar.from_ical(outbox("a@exemple.fr")[0].attachment_body)
+    first_sequence = first_calendar.walk("VEVENT")[0]["SEQUENCE"]
+
+    def data(**changes):
+        values = {"title": event.title, "theme": event.theme, "description": "",
+                  "speakers": "", "programme": "", "starts_at": event.starts_at,
+                  "ends_at": event.ends_at, "format": event.format,
+                  "venue_name": event.venue_name, "address": event.address,
+                  "online_info": "", "step_free": True, "hearing_loop": False,
+                  "sign_language": False, "live_captions": False, "quiet_room": False,
+                  "transport": "", "capacity": 1}
+        return svc.EventData(**{**values, **changes})
+
+    _saved, told = svc.save_event(organiser, event, data(title="Un titre plus clair"))
+    assert told == 0
+    assert len(outbox("a@exemple.fr")) == 1, "a new title changes nothing for registrants"
+
+    later = event.starts_at + timedelta(days=7, minutes=1)
+    _saved, told = svc.save_event(organiser, event, data(starts_at=later,
+                                                         ends_at=later + timedelta(hours=2)))
+    assert told == 2
+    confirmed, waiting = outbox("a@exemple.fr")[-1], outbox("b@exemple.fr")[-1]
+    assert "Changement pour la soirée" in confirmed.subject
+    assert "Votre place est toujours réservée" in confirmed.body_text
+    updated = Calendar.from_ical(confirmed.attachment_body).walk("VEVENT")[0]
+    assert updated["DTSTART"].dt == later.replace(microsecond=0)
+    assert updated["SEQUENCE"] > first_sequence
+    assert "toujours sur la liste d’attente" in waiting.body_text
+    assert waiting.attachment_name == ""
+    assert not any("Changement" in m.subject for m in outbox("c@exemple.fr"))
+
+
 def test_personal_link_opens_the_registration_and_can_be_revoked():
     event = make_event()
     reg = _register(event, "a@exemple.fr")
