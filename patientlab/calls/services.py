@@ -18,6 +18,7 @@ from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.days import end_of_day, start_of_day
+from patientlab.core.files import delete_file, write_file
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
@@ -418,14 +419,13 @@ def store_attachment(user: User, application: Application, stream, filename: str
         name += ".pdf"
     application.attachment_name = name
     application.attachment_size = len(data)
-    attachment_path(application).write_bytes(data)
+    write_file(db.session(), attachment_path(application), data)
     db.session.flush()
 
 
 def remove_attachment_file(application: Application) -> None:
-    path = attachment_path(application)
-    if path is not None and path.exists():
-        path.unlink()
+    """Forget the attachment; its file goes when the transaction commits."""
+    delete_file(db.session(), attachment_path(application))
     application.attachment_key = ""
     application.attachment_name = ""
     application.attachment_size = 0

@@ -168,7 +168,39 @@ def test_attachment_must_be_a_real_pdf_of_at_most_10_mb(app):
     assert application.attachment_name == "plan.pdf"
     assert application.attachment_key not in application.attachment_name
     svc.delete_attachment(researcher, application)
+    assert path.exists(), "kept until the transaction commits"
+    db.session.commit()
     assert not path.exists()
+
+
+def test_attachment_files_follow_the_transaction(app):
+    researcher = UserFactory(roles=["researcher"])
+    application = make_application(researcher, submitted=False)
+    svc.store_attachment(researcher, application, io.BytesIO(b"%PDF-1.4 v1"), "v1.pdf")
+    db.session.commit()
+    first = svc.attachment_path(application)
+    # A replacement that fails keeps the first file and leaves no stray one behind.
+    svc.store_attachment(researcher, application, io.BytesIO(b"%PDF-1.4 v2"), "v2.pdf")
+    second = svc.attachment_path(application)
+    assert second.exists()
+    db.session.rollback()
+    assert first.read_bytes() == b"%PDF-1.4 v1"
+    assert not second.exists()
+    # Nor does a request that ends without committing (the session is just closed).
+    db.session.refresh(application)
+    svc.store_attachment(researcher, application, io.BytesIO(b"%PDF-1.4 x"), "x.pdf")
+    third = svc.attachment_path(application)
+    db.session.close()
+    assert not third.exists()
+    assert first.exists()
+    # A replacement that commits removes the first file.
+    from patientlab.calls.models import Application
+
+    application = db.session.get(Application, application.id)
+    svc.store_attachment(researcher, application, io.BytesIO(b"%PDF-1.4 v3"), "v3.pdf")
+    db.session.commit()
+    assert not first.exists()
+    assert svc.attachment_path(application).read_bytes() == b"%PDF-1.4 v3"
 
 
 def test_reading_an_application_is_for_owner_coordination_and_assigned_reviewers():
