@@ -124,6 +124,8 @@ class Registration(db.Model):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the personal link's signature: a new key revokes old links.
     link_key: Mapped[str] = mapped_column(String(32))
+    # The language the person registered in: every later mail is written in it.
+    locale: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
     event: Mapped[Event] = relationship(lazy="joined")
 

@@ -226,15 +226,17 @@ def register(event_id: int, data: RegistrationData, user: User | None = None,
     registration.cancelled_at = None
     registration.checked_in_at = None
     registration.link_key = secrets.token_hex(8)
+    registration.locale = data.locale if data.locale in current_app.config["LANGUAGES"] \
+        else "fr"
     db.session.flush()
     audit.record(user, "registration.create", registration,
                  summary=f"event={event.id} status={status} seats={data.seats}")
     if status == S.CONFIRMED:
         _mail_registration(registration, "registration_confirmed",
-                           _l("Votre inscription est confirmée"), locale=data.locale)
+                           _l("Votre inscription est confirmée"))
     else:
         _mail_registration(registration, "registration_waiting",
-                           _l("Vous êtes sur la liste d’attente"), locale=data.locale)
+                           _l("Vous êtes sur la liste d’attente"))
     return registration
 
 
@@ -290,12 +292,14 @@ def registration_for_token(token: str) -> Registration:
 
 
 def _mail_registration(registration: Registration, template: str, subject,
-                       locale: str = "fr") -> None:
+                       locale: str | None = None) -> None:
+    """In the language the person registered in, unless ``locale`` says otherwise."""
     event = registration.event
     attachment = None
     if registration.status == S.CONFIRMED:
         attachment = ("parle-moi.ics", "text/calendar", calendar_for([event]))
-    queue_mail(registration.email, subject, template, locale=locale, attachment=attachment,
+    queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
+               attachment=attachment,
                registration=registration, event=event,
                url=external_url("events.registration", token=link_token(registration)),
                event_url=external_url("events.detail", event_id=event.id))
@@ -466,7 +470,8 @@ def cancel_event(user: User, event: Event, reason: str, now: datetime | None = N
     for registration in db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status != S.CANCELLED)):
         queue_mail(registration.email, _l("Soirée annulée : %(title)s", title=event.title),
-                   "event_cancelled", registration=registration, event=event, reason=reason)
+                   "event_cancelled", locale=registration.locale or "fr",
+                   registration=registration, event=event, reason=reason)
         told += 1
     return told
 

@@ -180,6 +180,15 @@ def test_a_new_date_or_place_is_mailed_to_everyone_still_registered():
     assert not any("Changement" in m.subject for m in outbox("c@exemple.fr"))
 
 
+def test_later_mails_keep_the_language_of_the_registration():
+    event = make_event(capacity=1)
+    first = _register(event, "a@exemple.fr")
+    _register(event, "b@exemple.fr", locale="en")
+    assert "waiting list" in outbox("b@exemple.fr")[-1].body_text
+    svc.cancel_registration(first.id)  # b gets the seat: told in English too
+    assert "confirmed" in outbox("b@exemple.fr")[-1].subject
+
+
 def test_personal_link_opens_the_registration_and_can_be_revoked():
     event = make_event()
     reg = _register(event, "a@exemple.fr")
