@@ -11,7 +11,7 @@ from datetime import date
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
@@ -303,24 +303,41 @@ def glossary() -> list[GlossaryTerm]:
 
 
 def _slugify(term: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(term)).strip("-")[:140] or "terme"
+    return re.sub(r"[^a-z0-9]+", "-", fold(term)).strip("-")[:130]
+
+
+def _free_slug(base: str, term: GlossaryTerm | None) -> str:
+    """« terme », « terme-2 »…: for words with no Latin letter or digit to make one of."""
+    taken = set(db.session.scalars(select(GlossaryTerm.slug).where(
+        GlossaryTerm.slug.like(f"{base}%"),
+        GlossaryTerm.id != (term.id if term is not None and term.id else -1))))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def save_term(actor: User, term: GlossaryTerm | None, text: str, definition: str) -> GlossaryTerm:
     if not actor.has_any_role(EDITORS):
         raise PermissionError("only coordinators maintain the glossary")
     text = plain_text(text)
-    clash = db.session.scalar(select(GlossaryTerm).where(
-        func.lower(GlossaryTerm.term) == text.lower()))
+    slug = _slugify(text)
+    # Same word for a reader (case, accents, punctuation aside): same anchor, refused.
+    clash = db.session.scalar(select(GlossaryTerm).where(or_(
+        func.lower(GlossaryTerm.term) == text.lower(),
+        GlossaryTerm.slug == slug if slug else false())))
     if clash is not None and clash is not term:
-        raise ServiceError(_l("Ce terme est déjà dans le glossaire."), field="term")
+        raise ServiceError(_l("Ce terme est déjà dans le glossaire (« %(term)s »).",
+                              term=clash.term), field="term")
+    slug = slug or _free_slug("terme", term)
     if term is None:
-        term = GlossaryTerm(term=text, slug=_slugify(text), definition="")
+        term = GlossaryTerm(term=text, slug=slug, definition="")
         db.session.add(term)
         action = "glossary.create"
     else:
         action = "glossary.update"
-        term.term, term.slug = text, _slugify(text)
+        term.term, term.slug = text, slug
     term.definition = plain_text(definition, multiline=True)
     term.updated_at = utcnow()
     db.session.flush()

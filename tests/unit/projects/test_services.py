@@ -202,9 +202,17 @@ def test_glossary_is_maintained_by_coordinators_only():
     assert term.slug == "essai-clinique"
     with pytest.raises(ServiceError):
         svc.save_term(coordinator, None, "essai clinique", "Doublon.")
+    for same_word in ("ESSAI-CLINIQUE", "Essai  clinique !", "éssai clinique"):
+        with pytest.raises(ServiceError):  # same anchor in the page: the same word
+            svc.save_term(coordinator, None, same_word, "Doublon.")
+    # Words without a Latin letter get numbered anchors instead of clashing.
+    first = svc.save_term(coordinator, None, "化疗", "Chimiothérapie, en chinois.")
+    second = svc.save_term(coordinator, None, "放疗", "Radiothérapie, en chinois.")
+    assert (first.slug, second.slug) == ("terme", "terme-2")
+    assert svc.save_term(coordinator, first, "化疗", "Mise à jour.").slug == "terme"
     with pytest.raises(PermissionError):
         svc.save_term(UserFactory(roles=[Role.RESEARCHER]), None, "X", "Y")
-    assert [t.term for t in svc.glossary()] == ["Essai clinique"]
+    assert [t.term for t in svc.glossary()] == ["Essai clinique", "化疗", "放疗"]
 
 
 # --- Questions ---------------------------------------------------------------------
