@@ -251,3 +251,34 @@ def test_an_answer_refused_then_reversed_on_appeal_tells_the_asker():
     svc.decide_appeal(_moderator(), kind, answer, record, "reversed", "Numéro public, d’accord.")
     assert answer.moderation_state == S.PUBLISHED
     assert any("a répondu" in m.subject for m in outbox("karim@exemple.fr"))
+
+
+def test_navigation_counts_cover_every_kind_in_one_statement(question, kind):
+    from sqlalchemy import event
+
+    from patientlab.members.services import set_bio
+
+    moderator = _moderator()
+    svc.decide(moderator, kind, question, "publish", seen_state=S.PENDING)
+    bio = set_bio(UserFactory(), "Bonjour.")
+    bio.moderation_state = S.PUBLISHED
+    for item, item_kind in ((question, kind), (bio, svc.kind_of("bio"))):
+        for _ in range(2):  # two reports of one item count once
+            svc.report(UserFactory(), item_kind, item, "insult")
+    refused = projects.ask_question(UserFactory(), make_project(), "Refusée ?")
+    svc.decide(moderator, kind, refused, "refuse", seen_state=S.PENDING, reason="insult")
+    svc.appeal(refused.author, kind, refused, "Pourquoi ?")
+    projects.ask_question(UserFactory(), make_project(), "En attente ?")
+    db.session.flush()
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = db.session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert svc.counts() == {"attente": 1, "signales": 2, "recours": 1}
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1
