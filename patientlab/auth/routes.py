@@ -60,12 +60,17 @@ def _account_key() -> str:
 
 
 
-def _start_session(user) -> None:
-    """A fresh session at login: nothing from the visitor's session carries over."""
+def _fresh_session() -> None:
+    """Nothing from the visitor's session carries over, but the chosen language."""
     prefs_lang = session.get("_locale")
     session.clear()
     if prefs_lang:
         session["_locale"] = prefs_lang
+
+
+def _start_session(user) -> None:
+    """A fresh session at login."""
+    _fresh_session()
     session.permanent = True
     session["_started"] = session["_seen"] = int(time.time())
     login_user(user)
@@ -167,10 +172,7 @@ def _logged_in(user, next_url):
 
 def _await_code(user, next_url) -> None:
     """Password checked: remember whose code we wait for (not logged in yet)."""
-    prefs_lang = session.get("_locale")
-    session.clear()
-    if prefs_lang:
-        session["_locale"] = prefs_lang
+    _fresh_session()
     session["_code_for"] = {"token": user.session_token, "at": int(time.time()),
                             "next": safe_next_url(next_url) or ""}
 

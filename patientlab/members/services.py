@@ -9,7 +9,6 @@ from sqlalchemy import delete, select
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
 from patientlab.core import audit
-from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
@@ -48,17 +47,13 @@ def set_bio(user: User, text: str) -> Bio | None:
         return None
     if bio is not None and bio.body == text:
         return bio
-    state = moderation.initial_state(user)
     if bio is None:
         bio = Bio(author_id=user.id, body=text)
         db.session.add(bio)
     bio.body = text
-    bio.created_at = utcnow()
-    bio.resubmit(state)
     db.session.flush()
     audit.record(user, "profile.bio_changed", bio)
-    if state == ModerationState.PUBLISHED:
-        audit.record(user, "moderation.auto_published", bio)
+    moderation.submit_text(user, moderation.kind_of("bio"), bio)
     return bio
 
 

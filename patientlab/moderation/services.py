@@ -124,6 +124,20 @@ def initial_state(user: User) -> str:
     return S.PUBLISHED if is_trusted(user) else S.PENDING
 
 
+def submit_text(author: User, kind: Kind, item) -> None:
+    """New or rewritten text from ``author``: it waits for a moderator, or is published at
+    once for a trusted author (moderated afterwards: audited, and the kind's publication
+    hook runs, e.g. the asker is told)."""
+    state = initial_state(author)
+    item.created_at = utcnow()
+    item.resubmit(state)
+    db.session.flush()
+    if state == S.PUBLISHED:
+        audit.record(author, "moderation.auto_published", item)
+        if kind.on_publish is not None:
+            kind.on_publish(item)
+
+
 def set_trust(moderator: User, user: User, trusted: bool) -> None:
     _ensure_moderator(moderator)
     user.trusted_at = utcnow() if trusted else None

@@ -406,15 +406,11 @@ def ask_question(user: User, project: Project, body: str) -> Question:
         raise ServiceError(_l("Écrivez votre question."), field="body")
     from patientlab.moderation import services as moderation
 
-    state = moderation.initial_state(user)
-    question = Question(project_id=project.id, author_id=user.id, body=body,
-                        moderation_state=state)
+    question = Question(project_id=project.id, author_id=user.id, body=body)
     db.session.add(question)
     db.session.flush()
     audit.record(user, "question.create", question, summary=f"project={project.id}")
-    if state == ModerationState.PUBLISHED:  # a trusted author: moderated afterwards
-        audit.record(user, "moderation.auto_published", question)
-        moderation._tell_project_team(question)
+    moderation.submit_text(user, moderation.kind_of("question"), question)
     return question
 
 
@@ -476,20 +472,15 @@ def answer_question(user: User, question: Question, text: str) -> Answer:
     answer = question.answer
     if answer is not None and answer.body == text:
         return answer
-    state = moderation.initial_state(user)
     if answer is None:
         answer = Answer(question_id=question.id, body=text)
         db.session.add(answer)
         question.answer = answer
     answer.body = text
     answer.author_id = user.id
-    answer.created_at = utcnow()
-    answer.resubmit(state)
     db.session.flush()
     audit.record(user, "question.answer", question, summary=f"answer={answer.id}")
-    if state == ModerationState.PUBLISHED:  # a trusted author: moderated afterwards
-        audit.record(user, "moderation.auto_published", answer)
-        tell_asker(answer)
+    moderation.submit_text(user, moderation.kind_of("answer"), answer)
     return answer
 
 
