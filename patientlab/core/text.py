@@ -4,16 +4,18 @@ The readability score is Kandel & Moles' adaptation of Flesch's formula to
 French: 207 − 1.015 × (words / sentences) − 73.6 × (syllables / words).
 """
 
+import html as html_module
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bleach import clean as _strip_tags  # only to drop tags from sanitised HTML
 from flask_babel import lazy_gettext as _l
 
 VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”)\]]*\s+|\n+")
+# Sanitised HTML has no « < » outside its tags; [^<>] keeps each try to one tag.
+_ANY_TAG = re.compile(r"<[^<>]*>")
 _VOWEL_GROUP = re.compile(f"[{VOWELS}]+")
 
 
@@ -38,8 +40,7 @@ def plain_from_html(html: str) -> str:
     if not html:
         return ""
     spaced = re.sub(r"</(p|li)>|<br\s*/?>", "\n", html)
-    text = _strip_tags(spaced, tags=set(), strip=True)
-    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = html_module.unescape(_ANY_TAG.sub("", spaced))
     text = re.sub(r"[ \t]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 

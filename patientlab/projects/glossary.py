@@ -55,13 +55,16 @@ def mark_terms(html: Markup, terms: list[Term], already: set[str]) -> Markup:
 def _mark_text(text: str, patterns, already: set[str]) -> str:
     folded = _folded(text)
     spans = []  # links to add
-    taken = []  # every occurrence of a longer term: shorter ones may not match inside
+    # Characters inside an occurrence of a longer term: shorter ones may not match there.
+    # One flag per character keeps the check proportional to the match, not to the
+    # number of matches found before (a term repeated a thousand times).
+    taken = bytearray(len(folded))
     for term, pattern in patterns:
         for match in pattern.finditer(folded):
             start, end = match.span()
-            if any(start < e and end > s for s, e in taken):
+            if taken.find(1, start, end) >= 0:
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             if term.slug not in already:
                 spans.append((start, end, term))
                 already.add(term.slug)
