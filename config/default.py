@@ -90,5 +90,9 @@ INACTIVITY_WARNING_DAYS = 30
 CONTACT_EMAIL = "accessibilite@patientlab.fr"
 PRIVACY_EMAIL = "dpo@patientlab.fr"
 PLATFORM_NAME = "PatientLab"
-PUBLIC_URL = "http://127.0.0.1:5000"  # base of links in mails sent outside a request
+# Base of every link in a mail or a calendar file (never the request's Host header).
+PUBLIC_URL = "http://127.0.0.1:5000"
+# Host names this platform answers for; others get a 400. Production defaults to the
+# host of PUBLIC_URL; a list such as ["patientlab.fr", "www.patientlab.fr"] adds more.
+TRUSTED_HOSTS: list[str] | None = None
 HSTS = False

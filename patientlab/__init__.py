@@ -2,6 +2,7 @@
 
 import logging
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import event
@@ -34,6 +35,10 @@ def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             raise ConfigurationError("PATIENTLAB_DATABASE_URL must name the production database")
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        # Requests naming another host (Host or X-Forwarded-Host) get a 400: links are
+        # built on PUBLIC_URL anyway, but nothing should answer for a host we are not.
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_URL"]).hostname]
 
 
 @event.listens_for(Engine, "connect")

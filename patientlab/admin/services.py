@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from patientlab.auth.models import User, UserRole
-from patientlab.auth.services import ServiceError, end_all_sessions, external_url
+from patientlab.auth.services import ServiceError, end_all_sessions
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
 from patientlab.core.mail import queue_mail
@@ -19,6 +19,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 PAGE_SIZE = 50

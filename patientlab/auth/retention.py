@@ -17,11 +17,11 @@ from sqlalchemy import and_, func, or_, select
 
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from .erasure import erase_account
 from .models import User
-from .services import external_url
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:

@@ -6,7 +6,7 @@ outbox in the same transaction.
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -24,6 +24,7 @@ from patientlab.core.security import (
     read_token,
     verify_password,
 )
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from .models import (
@@ -70,17 +71,6 @@ def get_user_by_session_token(token: str) -> User | None:
     if not token:
         return None
     return db.session.scalar(select(User).where(User.session_token == token))
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail, whether or not we are inside a request."""
-    from flask import has_request_context
-
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 # --- Registration and verification -----------------------------------------

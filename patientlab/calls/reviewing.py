@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from patientlab.auth.models import User, UserRole
-from patientlab.auth.services import ServiceError, external_url
+from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.spreadsheet import csv_for_excel, safe_cell
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from .models import (

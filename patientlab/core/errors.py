@@ -3,6 +3,7 @@
 import logging
 
 from flask import render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -57,6 +58,10 @@ def handle_http_exception(error: HTTPException):
                  request.remote_addr, request.path)
     if code not in MESSAGES:
         return error
+    if request_ctx.url_adapter is None:
+        # A host this platform does not answer for (TRUSTED_HOSTS): no link can be
+        # built, so no page with the layout; the status and a plain line only.
+        return str(MESSAGES[code][0]), code, {"Content-Type": "text/plain; charset=utf-8"}
     body, status = render_error(code)
     headers = {}
     if code == 405 and getattr(error, "valid_methods", None):

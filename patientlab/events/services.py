@@ -18,7 +18,7 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError, external_url, normalise_email
+from patientlab.auth.services import ServiceError, normalise_email
 from patientlab.core import audit
 from patientlab.core.days import PARIS
 from patientlab.core.mail import queue_mail
@@ -26,6 +26,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text, rich_text
 from patientlab.core.security import Role, TokenError, make_token, read_token
 from patientlab.core.text import fold, plain_from_html
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from .models import ACCOMMODATIONS, EVENT_THEMES, Event, EventFormat, Registration

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all, update
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError, external_url
+from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
@@ -25,6 +25,7 @@ from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.settings import setting
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from .models import REFUSAL_REASONS, REPORT_REASONS, Appeal, AppealOutcome, ContentReport

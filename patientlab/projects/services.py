@@ -15,7 +15,7 @@ from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
-from patientlab.auth.services import ServiceError, external_url
+from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
@@ -23,6 +23,7 @@ from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
 from patientlab.core.text import fold, plain_from_html, readability
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 

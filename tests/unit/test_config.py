@@ -41,3 +41,18 @@ def test_environment_variables_override_settings(monkeypatch):
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigurationError):
         create_app("staging")
+
+
+def test_production_answers_only_for_the_host_of_its_public_url(monkeypatch):
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PATIENTLAB_PUBLIC_URL", "https://patientlab.example.org")
+    app = create_app("production")
+    assert app.config["TRUSTED_HOSTS"] == ["patientlab.example.org"]
+    client = app.test_client()
+    assert client.get("/healthz", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/healthz", base_url="https://patientlab.example.org").status_code != 400
+    with app.app_context():
+        from patientlab.extensions import db
+
+        db.engine.dispose()

@@ -1,4 +1,4 @@
-from tests.conftest import PASSWORD, link_in, outbox
+from tests.conftest import PASSWORD, FormClient, link_in, outbox
 
 NEW = "une nouvelle phrase bien longue"
 
@@ -82,3 +82,17 @@ def test_request_a_role_from_the_account(web, make_user):
     response = web.submit("/compte/role", {"role": "patient_expert", "charter": "y"},
                               follow=True)
     assert "en attente de validation" in response.get_data(as_text=True)
+
+
+def test_password_reset_link_is_built_on_the_public_url_not_on_the_host_header(
+        app, client, make_user):
+    """Host-header poisoning: the reset link must never point to the attacker's host."""
+    make_user(email="lea@exemple.fr")
+    page = client.get("/compte/mot-de-passe-oublie", headers={"Host": "attacker.example"})
+    token = FormClient.TOKEN.search(page.get_data(as_text=True))
+    client.post("/compte/mot-de-passe-oublie", headers={"Host": "attacker.example"},
+                data={"csrf_token": token.group(1) or token.group(2),
+                      "email": "lea@exemple.fr"})
+    [message] = outbox("lea@exemple.fr")
+    assert "attacker.example" not in message.body_text
+    assert app.config["PUBLIC_URL"] + "/compte/mot-de-passe/" in message.body_text
