@@ -148,11 +148,9 @@ def _register_blueprints(app: Flask) -> None:
     from patientlab.members.routes import bp as members_bp
 
     app.register_blueprint(members_bp)
-    from patientlab.events.routes import bp as events_bp
-    from patientlab.events.routes import org as organisation_bp
+    from patientlab import events
 
-    app.register_blueprint(events_bp)
-    app.register_blueprint(organisation_bp)
+    events.init_app(app)
     from patientlab.calls.coordination_routes import bp as call_admin_bp
     from patientlab.calls.review_routes import bp as reviews_bp
     from patientlab.calls.routes import UPLOAD_ENDPOINTS

@@ -8,7 +8,7 @@ the audit trail point to it: they then show « Compte supprimé ».
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, select
 
 from patientlab.core import audit
 from patientlab.core.models import utcnow
@@ -33,9 +33,10 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
     now = now or utcnow()
     if reason == "self" and not verify_password(user.password_hash, password or ""):
         raise ServiceError(_l("Ce n’est pas le bon mot de passe."), field="password")
-    registrations = list(db.session.scalars(select(Registration).where(or_(
-        Registration.user_id == user.id,
-        func.lower(Registration.email) == user.email.lower()))))
+    # Only the registrations linked to the account (made while logged in, or claimed by
+    # proving the address): never a guest's who used the same address.
+    registrations = list(db.session.scalars(select(Registration).where(
+        Registration.user_id == user.id)))
     for registration in registrations:
         # Free the seats of evenings still to come, so the waiting list moves on.
         if registration.status != RS.CANCELLED and registration.event.starts_at > now:

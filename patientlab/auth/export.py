@@ -1,7 +1,7 @@
 """Everything PatientLab holds about one person (GDPR art. 15 and 20), as data that a
 program reads (JSON) and a page that a person reads (HTML)."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
@@ -78,10 +78,8 @@ def collect(user: User) -> dict:
              "needs_consent_at": _when(r.needs_consent_at),
              "privacy_consent_at": _when(r.privacy_consent_at),
              "registered_at": _when(r.created_at), "checked_in_at": _when(r.checked_in_at)}
-            for r in db.session.scalars(select(Registration).where(or_(
-                Registration.user_id == user.id,
-                func.lower(Registration.email) == user.email.lower()))
-                .order_by(Registration.created_at))],
+            for r in db.session.scalars(select(Registration).where(
+                Registration.user_id == user.id).order_by(Registration.created_at))],
         "applications": [
             {"call": a.call.title, "title": a.title, "status": a.status,
              "lay_summary": a.lay_summary, "scientific_summary": a.scientific_summary,

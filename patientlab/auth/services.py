@@ -35,6 +35,7 @@ from .models import (
     User,
     UserRole,
 )
+from .signals import address_confirmed
 
 VERIFY = "verify-email"
 RESET = "reset-password"
@@ -212,6 +213,7 @@ def verify_email(token: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         audit.record(user, "account.verify_email", user)
+    address_confirmed.send(user)
     return user
 
 
@@ -231,6 +233,8 @@ def authenticate(email: str, password: str) -> User | None:
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    if user.email_verified_at is not None:
+        address_confirmed.send(user)  # guest registrations made since with the address
     return user
 
 
@@ -279,6 +283,7 @@ def reset_password(token: str, new_password: str) -> User:
         # Following a link sent to the address proves it.
         user.email_verified_at = utcnow()
     audit.record(user, "account.reset_password", user)
+    address_confirmed.send(user)
     return user
 
 
@@ -330,6 +335,7 @@ def confirm_email_change(token: str) -> User:
     user.email = data["to"]
     user.email_verified_at = utcnow()
     audit.record(user, "account.change_email", user, summary=f"{old} -> {user.email}")
+    address_confirmed.send(user)
     queue_mail(old, _l("Votre adresse e-mail a été changée"), "email_changed",
                locale=user.locale or "fr", user=user, new_email=user.email)
     return user

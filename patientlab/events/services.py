@@ -14,7 +14,7 @@ from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from patientlab.auth.models import User
@@ -239,6 +239,21 @@ def register(event_id: int, data: RegistrationData, user: User | None = None,
         _mail_registration(registration, "registration_waiting",
                            _l("Vous êtes sur la liste d’attente"))
     return registration
+
+
+def claim_guest_registrations(user: User, **_signal) -> int:
+    """Registrations made as a guest with the address ``user`` just proved become theirs.
+
+    Only a proved address links a registration to an account: an account that never
+    confirmed its address sees and erases nothing registered under it by someone else.
+    """
+    if user.email_verified_at is None:
+        return 0
+    claimed = db.session.execute(
+        update(Registration)
+        .where(Registration.user_id.is_(None), Registration.email == normalise_email(user.email))
+        .values(user_id=user.id).execution_options(synchronize_session=False))
+    return claimed.rowcount
 
 
 def waiting_position(registration: Registration) -> int | None:

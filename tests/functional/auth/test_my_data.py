@@ -1,8 +1,10 @@
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from patientlab.core.audit import AuditEntry
+from patientlab.core.models import utcnow
 from patientlab.events import services as events
 from patientlab.extensions import db
 from patientlab.projects import services as projects
@@ -78,3 +80,59 @@ def test_erasing_my_account_keeps_what_i_wrote_for_others_without_my_name(web):
     assert web.get("/compte/profil").status_code == 302  # logged out
     assert web.submit("/compte/connexion", {"email": "karim@exemple.fr",
                                             "password": PASSWORD}).status_code == 200
+
+
+def _guest_registration(email="nadia@exemple.fr"):
+    event = make_event()
+    registration = events.register(event.id, events.RegistrationData(
+        name="Nadia Ferhat", email=email, seats=1, privacy_consent=True,
+        needs=["step_free"], needs_other="Je viens avec mon chien guide", needs_consent=True))
+    db.session.commit()
+    return registration
+
+
+def test_an_unconfirmed_account_never_sees_nor_erases_a_guest_registration_at_its_address(web):
+    """A stranger signing up with a visitor's address must not read her health needs."""
+    from patientlab.auth import retention
+    from patientlab.events.models import Registration
+
+    registration = _guest_registration()
+    stranger = UserFactory(email="nadia@exemple.fr", email_verified_at=None)
+    db.session.commit()
+    web.login("nadia@exemple.fr")
+    for url in ("/compte/donnees", "/compte/donnees.json", "/compte/donnees.html"):
+        body = web.get(url).get_data(as_text=True)
+        assert "chien guide" not in body
+        assert "Nadia Ferhat" not in body
+    assert json.loads(web.get("/compte/donnees.json").data)["event_registrations"] == []
+
+    # Erasing the account, or the purge of unconfirmed accounts, leaves her seat alone.
+    from patientlab.auth.erasure import erase_account
+    from tests.factories import PASSWORD
+
+    erase_account(stranger, PASSWORD)
+    db.session.commit()
+    old_stranger = UserFactory(email="nadia@exemple.fr", email_verified_at=None,
+                               created_at=utcnow() - timedelta(days=40))
+    db.session.commit()
+    assert retention.purge()["unverified_erased"] == 1
+    db.session.commit()
+    assert old_stranger.email != "nadia@exemple.fr"
+    kept = db.session.get(Registration, registration.id)
+    assert kept is not None
+    assert kept.status == "confirmed"
+    assert kept.user_id is None
+
+
+def test_a_guest_registration_becomes_mine_once_i_confirm_the_address(web):
+    from patientlab.auth import services as accounts
+
+    registration = _guest_registration()
+    nadia = UserFactory(email="nadia@exemple.fr", email_verified_at=None)
+    db.session.commit()
+    token = accounts.make_token(accounts.VERIFY, {"id": nadia.id, "email": nadia.email})
+    accounts.verify_email(token)
+    db.session.commit()
+    assert registration.user_id == nadia.id
+    web.login("nadia@exemple.fr")
+    assert "chien guide" in web.get("/compte/donnees.html").get_data(as_text=True)
