@@ -18,7 +18,7 @@ from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text
-from patientlab.core.security import Role
+from patientlab.core.security import Role, authority
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
@@ -152,6 +152,9 @@ def suspend(actor: User, user: User, reason: str, until: date,
         raise ServiceError(_l("Choisissez une date de fin dans le futur."), field="until")
     if user.id == actor.id:
         raise ServiceError(_l("Vous ne pouvez pas suspendre votre propre compte."))
+    if authority(user) >= authority(actor):
+        raise ServiceError(_l("Vous ne pouvez pas suspendre un compte qui a autant de droits "
+                              "que le vôtre, ou plus. Demandez à un administrateur."))
     user.suspended_until = end_of_day(until)
     user.suspended_by_id = actor.id
     user.suspended_at = now
@@ -165,9 +168,12 @@ def suspend(actor: User, user: User, reason: str, until: date,
 
 
 def lift_suspension(actor: User, user: User) -> None:
+    """Admins lift any suspension; moderators only those of accounts below their own."""
     ensure_may_suspend(actor)
     if user.suspended_until is None:
         return
+    if not actor.has_role(Role.ADMIN) and authority(user) >= authority(actor):
+        raise ServiceError(_l("Seul un administrateur peut lever cette suspension."))
     user.suspended_until = None
     user.suspended_by_id = None
     user.suspension_reason = ""

@@ -39,6 +39,15 @@ class Role:
     REVIEWERS = (PATIENT_EXPERT, ASSOCIATION_REP)
 
 
+# Who may act on whose account: a suspension (and its lifting) only reaches accounts
+# whose highest role ranks below the actor's. Other roles rank 0.
+AUTHORITY = {Role.MODERATOR: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+
+
+def authority(user) -> int:
+    return max((AUTHORITY.get(role, 0) for role in user.roles), default=0)
+
+
 ROLE_LABELS = {
     Role.PATIENT_EXPERT: _l("Patient·e expert·e"),
     Role.ASSOCIATION_REP: _l("Représentant·e d’association"),

@@ -104,3 +104,31 @@ def test_user_search_by_name_email_role_and_suspension():
     assert [u.name for u in svc.search_users("karim@").items] == ["Karim Benali"]
     assert [u.name for u in svc.search_users(role="patient_expert").items] == ["Martine Dubois"]
     assert [u.name for u in svc.search_users(role="suspended").items] == ["Karim Benali"]
+
+
+@pytest.mark.parametrize(("actor_roles", "target_roles"), [
+    (["moderator"], ["admin"]),
+    (["moderator"], ["coordinator"]),
+    (["moderator"], ["moderator", "researcher"]),
+    (["admin"], ["admin"]),
+])
+def test_nobody_suspends_an_account_with_a_role_at_or_above_their_own(actor_roles,
+                                                                      target_roles):
+    actor = UserFactory(roles=actor_roles)
+    target = UserFactory(roles=target_roles)
+    with pytest.raises(ServiceError, match="autant de droits"):
+        svc.suspend(actor, target, "Raison.", date.today() + timedelta(days=3))
+    assert not target.is_suspended
+
+
+def test_a_moderator_suspends_a_researcher_and_only_an_admin_lifts_a_higher_suspension():
+    moderator = UserFactory(roles=["moderator"])
+    researcher = UserFactory(roles=["researcher"])
+    svc.suspend(moderator, researcher, "Insultes répétées.", date.today() + timedelta(days=3))
+    assert researcher.is_suspended
+    coordinator = UserFactory(roles=["coordinator"])
+    coordinator.suspended_until = utcnow() + timedelta(days=3)  # e.g. set before the rule
+    with pytest.raises(ServiceError, match="administrateur"):
+        svc.lift_suspension(moderator, coordinator)
+    svc.lift_suspension(UserFactory(roles=["admin"]), coordinator)
+    assert not coordinator.is_suspended
