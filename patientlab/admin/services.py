@@ -154,7 +154,8 @@ def suspend(actor: User, user: User, reason: str, until: date,
         raise ServiceError(_l("Vous ne pouvez pas suspendre votre propre compte."))
     if authority(user) >= authority(actor):
         raise ServiceError(_l("Vous ne pouvez pas suspendre un compte qui a autant de droits "
-                              "que le vôtre, ou plus. Demandez à un administrateur."))
+                              "que le vôtre, ou plus. Demandez à une personne qui administre "
+                              "la plateforme."))
     user.suspended_until = end_of_day(until)
     user.suspended_by_id = actor.id
     user.suspended_at = now
@@ -173,7 +174,8 @@ def lift_suspension(actor: User, user: User) -> None:
     if user.suspended_until is None:
         return
     if not actor.has_role(Role.ADMIN) and authority(user) >= authority(actor):
-        raise ServiceError(_l("Seul un administrateur peut lever cette suspension."))
+        raise ServiceError(_l("Seule une personne qui administre la plateforme peut lever "
+                              "cette suspension."))
     user.suspended_until = None
     user.suspended_by_id = None
     user.suspension_reason = ""

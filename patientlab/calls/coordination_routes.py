@@ -116,10 +116,12 @@ def call(call_id):
     call = svc.get_call_or_404(call_id, acting_user())
     applications = reviewing.applications_for_coordination(call)
     rows = {row.application.id: row for row in reviewing.ranking(call)}
+    involved = svc.applications_involving(acting_user(), call)
     return render_template("calls/admin/call.html", **_context(
-        call=call, applications=applications, rows=rows,
+        call=call, applications=applications, rows=rows, involved=involved,
         progress=reviewing.call_progress(call),
-        to_moderate=reviewing.reviews_to_moderate(call)))
+        to_moderate=[r for r in reviewing.reviews_to_moderate(call)
+                     if r.assignment.application_id not in involved]))
 
 
 # --- Review form ---------------------------------------------------------------------
@@ -221,6 +223,7 @@ def ranking(call_id):
     call = svc.get_call_or_404(call_id, acting_user())
     return render_template("calls/admin/ranking.html", **_context(
         call=call, rows=reviewing.ranking(call),
+        involved=svc.applications_involving(acting_user(), call),
         scored=[c for c in call.criteria if c.is_scored]))
 
 
@@ -241,6 +244,7 @@ def summary(call_id):
     call = svc.get_call_or_404(call_id, acting_user())
     return render_template("calls/admin/summary.html", **_context(
         call=call, items=reviewing.committee_summary(call),
+        involved=svc.applications_involving(acting_user(), call),
         scored=[c for c in call.criteria if c.is_scored]))
 
 
@@ -277,13 +281,14 @@ def _application_page(application, assign_form=None, decision_form=None, status=
 @bp.route("/candidatures/<int:application_id>")
 @roles_required(*COORDINATION)
 def application(application_id):
-    return _application_page(svc.get_application_or_404(application_id))
+    return _application_page(svc.get_application_for_coordination(application_id,
+                                                                   acting_user()))
 
 
 @bp.route("/candidatures/<int:application_id>/affecter", methods=["POST"])
 @roles_required(*COORDINATION)
 def assign(application_id):
-    application = svc.get_application_or_404(application_id)
+    application = svc.get_application_for_coordination(application_id, acting_user())
     form = AssignForm(prefix="affecter")
     form.reviewers.choices = [(u.id, u.name) for u in reviewing.eligible_reviewers(application)]
     if form.validate_on_submit():
@@ -306,7 +311,8 @@ def assign(application_id):
 @roles_required(*COORDINATION)
 def unassign(assignment_id):
     assignment = reviewing.get_assignment_or_404(assignment_id)
-    application_id = assignment.application_id
+    application_id = svc.get_application_for_coordination(assignment.application_id,
+                                                          acting_user()).id
     if UnassignForm().validate_on_submit():
         try:
             reviewing.unassign(acting_user(), assignment)
@@ -321,7 +327,7 @@ def unassign(assignment_id):
 @bp.route("/candidatures/<int:application_id>/transmettre", methods=["POST"])
 @roles_required(*COORDINATION)
 def release(application_id):
-    application = svc.get_application_or_404(application_id)
+    application = svc.get_application_for_coordination(application_id, acting_user())
     if ReleaseForm(prefix="transmettre").validate_on_submit():
         try:
             count = reviewing.release_feedback(acting_user(), application)
@@ -338,7 +344,7 @@ def release(application_id):
 @bp.route("/candidatures/<int:application_id>/decision", methods=["POST"])
 @roles_required(*COORDINATION)
 def decide(application_id):
-    application = svc.get_application_or_404(application_id)
+    application = svc.get_application_for_coordination(application_id, acting_user())
     form = DecisionForm(prefix="decision")
     if form.validate_on_submit():
         try:
@@ -362,6 +368,7 @@ def decide(application_id):
 def review(review_id):
     review = reviewing.get_review_or_404(review_id)
     assignment = review.assignment
+    svc.get_application_for_coordination(assignment.application_id, acting_user())
     criteria = assignment.application.call.criteria
     with_comments = [c for c in criteria if review.answer_for(c.id) is not None]
     edit_form = comments_form(review, with_comments, blank=request.method == "GET")
@@ -401,6 +408,7 @@ def review(review_id):
 @roles_required(*COORDINATION)
 def enter_review(assignment_id):
     assignment = reviewing.get_assignment_or_404(assignment_id)
+    svc.get_application_for_coordination(assignment.application_id, acting_user())
     criteria = assignment.application.call.criteria
     review_obj = assignment.review
     if assignment.status == AssignmentStatus.CONFLICT or (

@@ -38,7 +38,7 @@ from .models import (
     ReviewAnswer,
     ReviewStatus,
 )
-from .services import ensure_coordinator
+from .services import ensure_may_coordinate
 
 SUBMITTED_STATES = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.RELEASED)
 
@@ -130,7 +130,7 @@ def suggest_reviewers(application: Application, wanted: int = 3) -> list[User]:
 
 
 def assign(actor: User, application: Application, reviewer_ids: list[int]) -> list[Assignment]:
-    ensure_coordinator(actor)
+    ensure_may_coordinate(actor, application)
     if application.status != ApplicationStatus.SUBMITTED:
         raise ServiceError(_l("Seule une candidature déposée peut être relue."))
     eligible = {u.id: u for u in eligible_reviewers(application)}
@@ -154,7 +154,7 @@ def assign(actor: User, application: Application, reviewer_ids: list[int]) -> li
 
 
 def unassign(actor: User, assignment: Assignment) -> None:
-    ensure_coordinator(actor)
+    ensure_may_coordinate(actor, assignment.application)
     if assignment.review is not None and assignment.review.status in SUBMITTED_STATES:
         raise ServiceError(_l("Cette relecture est déjà envoyée : elle ne peut plus être "
                               "retirée."))
@@ -243,7 +243,7 @@ def save_review(user: User, assignment: Assignment, answers: dict[int, AnswerDat
     """Save a draft. Scores outside the scale are refused; completeness is not required."""
     now = now or utcnow()
     if on_behalf:
-        ensure_coordinator(user)
+        ensure_may_coordinate(user, assignment.application)
     elif assignment.reviewer_id != user.id:
         raise PermissionError("own review only")
     if assignment.status == AssignmentStatus.CONFLICT:
@@ -293,7 +293,7 @@ def submit_review(user: User, assignment: Assignment, *, now: datetime | None = 
     if review is None:
         raise ServiceError(_l("Remplissez la relecture avant de l’envoyer."))
     if on_behalf:
-        ensure_coordinator(user)
+        ensure_may_coordinate(user, assignment.application)
     elif assignment.reviewer_id != user.id:
         raise PermissionError("own review only")
     if not on_behalf and not review_open(assignment, now):
@@ -336,7 +336,7 @@ def get_review_or_404(review_id: int) -> Review:
 
 
 def ask_rephrase(actor: User, review: Review, message: str) -> None:
-    ensure_coordinator(actor)
+    ensure_may_coordinate(actor, review.assignment.application)
     message = plain_text(message, multiline=True)
     if not message:
         raise ServiceError(_l("Écrivez ce qu’il faudrait reformuler."), field="message")
@@ -355,7 +355,7 @@ def ask_rephrase(actor: User, review: Review, message: str) -> None:
 
 def edit_comments(actor: User, review: Review, comments: dict[int, str]) -> int:
     """Edit out identifying details; the original text is kept in the audit trail."""
-    ensure_coordinator(actor)
+    ensure_may_coordinate(actor, review.assignment.application)
     if review.status == ReviewStatus.DRAFT:
         raise ServiceError(_l("Cette relecture n’est pas encore envoyée."))
     changed = 0
@@ -376,7 +376,7 @@ def edit_comments(actor: User, review: Review, comments: dict[int, str]) -> int:
 def release_feedback(actor: User, application: Application,
                      now: datetime | None = None) -> int:
     """Share every submitted review with the applicant, who is told by mail."""
-    ensure_coordinator(actor)
+    ensure_may_coordinate(actor, application)
     now = now or utcnow()
     reviews = [a.review for a in assignments_of(application)
                if a.review is not None and a.review.status == ReviewStatus.SUBMITTED]
@@ -526,7 +526,7 @@ def respond(user: User, application: Application, general: str, per_comment: dic
 
 def record_decision(actor: User, application: Application, decision: str, rationale: str,
                     now: datetime | None = None) -> None:
-    ensure_coordinator(actor)
+    ensure_may_coordinate(actor, application)
     now = now or utcnow()
     if decision not in Decision.LABELS:
         raise ServiceError(_l("Choisissez la décision du comité."), field="decision")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
@@ -47,6 +47,40 @@ def is_coordinator(user) -> bool:
 def ensure_coordinator(user) -> None:
     if not is_coordinator(user):
         raise PermissionError("coordination only")
+
+
+def involved_in(user, application) -> bool:
+    """The applicant, and whoever is assigned to review it (a declared conflict included),
+    take no part in coordinating it."""
+    from .models import Assignment
+
+    if application.owner_id == user.id:
+        return True
+    return bool(db.session.scalar(select(exists().where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == user.id))))
+
+
+def may_coordinate(user, application) -> bool:
+    """Nobody coordinates, moderates, releases or decides about their own application, or
+    one they review or declared a conflict with: another coordinator does."""
+    return is_coordinator(user) and not involved_in(user, application)
+
+
+def ensure_may_coordinate(user, application) -> None:
+    if not may_coordinate(user, application):
+        raise PermissionError("coordination of this application")
+
+
+def applications_involving(user, call) -> set[int]:
+    """Ids of the applications of ``call`` that ``user`` may not coordinate."""
+    from .models import Application, Assignment
+
+    owned = select(Application.id).where(Application.call_id == call.id,
+                                         Application.owner_id == user.id)
+    reviewed = (select(Assignment.application_id)
+                .join(Application, Application.id == Assignment.application_id)
+                .where(Application.call_id == call.id, Assignment.reviewer_id == user.id))
+    return set(db.session.scalars(owned.union(reviewed)))
 
 
 # --- Dates: a call's days are Paris days -------------------------------------------
@@ -276,6 +310,14 @@ def get_application_or_404(application_id: int) -> Application:
     return application
 
 
+def get_application_for_coordination(application_id: int, user) -> Application:
+    """404 when unknown, 403 for the coordinator who applied to it or reviews it."""
+    application = get_application_or_404(application_id)
+    if not may_coordinate(user, application):
+        abort(403)
+    return application
+
+
 def get_own_application(application_id: int, user) -> Application:
     """For the applicant's pages: the owner (and the coordination) only."""
     application = get_application_or_404(application_id)
@@ -439,14 +481,15 @@ def delete_attachment(user: User, application: Application, now: datetime | None
 
 
 def can_read_application(user, application: Application) -> bool:
-    """The applicant, the coordination, and reviewers assigned without conflict."""
-    from .models import Assignment
+    """The applicant, the coordination (but those taking part in it), and reviewers who
+    declared no conflict and still hold a reviewer role: the same people as the printed
+    version, so the attached PDF reaches nobody before their declaration of interests."""
+    from .models import Assignment, AssignmentStatus
 
     if user is None or not user.is_authenticated:
         return False
-    if application.owner_id == user.id or is_coordinator(user):
+    if application.owner_id == user.id or may_coordinate(user, application):
         return True
-    return db.session.scalar(
-        select(func.count()).select_from(Assignment)
-        .where(Assignment.application_id == application.id, Assignment.reviewer_id == user.id,
-               Assignment.status != "conflict")) > 0
+    return user.can_review and bool(db.session.scalar(select(exists().where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == user.id,
+        Assignment.status == AssignmentStatus.ACCEPTED))))

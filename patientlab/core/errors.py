@@ -74,6 +74,19 @@ def handle_csrf_error(error: CSRFError):
 
 
 
+def handle_permission_error(error: PermissionError):
+    """A service refused the acting user: the route should have checked first; 403."""
+    db.session.rollback()
+    log.info("access refused by a service user=%s path=%r: %s", _user_id(), request.path, error)
+    return render_error(403)
+
+
+def _user_id():
+    from flask_login import current_user
+
+    return current_user.id if current_user and current_user.is_authenticated else None
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     original = error.original_exception
@@ -86,3 +99,4 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(PermissionError, handle_permission_error)

@@ -128,7 +128,7 @@ def test_a_moderator_suspends_a_researcher_and_only_an_admin_lifts_a_higher_susp
     assert researcher.is_suspended
     coordinator = UserFactory(roles=["coordinator"])
     coordinator.suspended_until = utcnow() + timedelta(days=3)  # e.g. set before the rule
-    with pytest.raises(ServiceError, match="administrateur"):
+    with pytest.raises(ServiceError, match="administre la plateforme"):
         svc.lift_suspension(moderator, coordinator)
     svc.lift_suspension(UserFactory(roles=["admin"]), coordinator)
     assert not coordinator.is_suspended
