@@ -26,8 +26,8 @@ def register_cli(app) -> None:
 def create_admin(email, name, password):
     """Create an administrator account, or give the admin role to an existing one."""
     from patientlab.auth.models import User, UserRole
-    from patientlab.auth.services import normalise_email
     from patientlab.core.models import utcnow
+    from patientlab.core.text import normalise_email
 
     email = normalise_email(email)
     if "@" not in email:

@@ -41,7 +41,7 @@ from patientlab.auth.forms import (
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.core.forms import add_service_error
 from patientlab.core.security import TokenError, acting_user, safe_next_url
-from patientlab.core.text import fold
+from patientlab.core.text import normalise_email
 from patientlab.extensions import db, limiter
 from patientlab.members.services import bio_of
 
@@ -56,7 +56,7 @@ def _config(name):
 
 def _account_key() -> str:
     """Rate-limit key for the account named in the submitted form (login, reset)."""
-    return "account:" + fold(request.form.get("email", ""))[:254]
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
 

@@ -24,6 +24,7 @@ from patientlab.core.security import (
     read_token,
     verify_password,
 )
+from patientlab.core.text import normalise_email
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
@@ -58,10 +59,6 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
-
-
-def normalise_email(email: str) -> str:
-    return plain_text(email).lower()
 
 
 def get_user_by_email(email: str) -> User | None:

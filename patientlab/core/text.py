@@ -28,6 +28,20 @@ def fold(text: str | None) -> str:
     return without_marks.replace("œ", "oe").replace("æ", "ae")
 
 
+def normalise_email(email: str | None) -> str:
+    """One spelling per address, wherever an address is stored, compared or counted.
+
+    Compatibility forms folded (NFKC: full-width letters, ligatures), invisible format
+    characters and spaces removed (zero-width space, soft hyphen, bidirectional marks),
+    case folded: « ＫARIM@exemple.fr » and « karim\u200b@exemple.fr » are karim@exemple.fr.
+    """
+    text = unicodedata.normalize("NFKC", str(email or ""))
+    kept = "".join(ch for ch in text
+                   if unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
+                   and not ch.isspace())
+    return kept.casefold()
+
+
 def fold_char(ch: str) -> str:
     """One character folded to one character (keeps positions aligned)."""
     base = unicodedata.normalize("NFKD", ch.casefold())

@@ -18,14 +18,14 @@ from sqlalchemy import case, exists, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError, normalise_email
+from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.days import PARIS
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text, rich_text
 from patientlab.core.security import Role, TokenError, make_token, read_token
-from patientlab.core.text import fold, plain_from_html
+from patientlab.core.text import fold, normalise_email, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 

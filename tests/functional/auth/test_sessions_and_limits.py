@@ -84,6 +84,17 @@ def test_login_is_limited_per_account_and_per_ip(limited_app):
         assert statuses[-1] == 429
 
 
+def test_the_per_account_login_limit_is_not_bypassed_by_invisible_or_lookalike_letters(
+        limited_app):
+    """Zero-width space, soft hyphen, case and full-width letters name the same account."""
+    with limited_app.app_context():
+        db.create_all()
+        client = limited_app.test_client()
+        variants = ["anne@exemple.fr", "an\u200bne@exemple.fr", "AN\u00adNE@exemple.fr",
+                    "\uff41nne@exemple.fr"]
+        assert [_login(client, email).status_code for email in variants] == [200, 200, 200, 429]
+
+
 def test_password_reset_requests_are_limited_per_account(limited_app):
     with limited_app.app_context():
         db.create_all()

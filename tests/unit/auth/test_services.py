@@ -214,3 +214,13 @@ def test_request_role_later_from_the_account():
         svc.request_role(user, Role.PATIENT_EXPERT, charter_accepted=True)
     with pytest.raises(svc.ServiceError):
         svc.request_role(user, Role.ADMIN)
+
+
+def test_an_address_has_one_spelling_wherever_it_is_compared():
+    from patientlab.core.text import normalise_email
+
+    for variant in ("Karim@Exemple.fr", " karim\u200b@exemple.fr ", "\uff4barim@exemple.fr",
+                    "ka\u00adrim@exemple.fr", "karim@exemple.fr\u202e"):
+        assert normalise_email(variant) == "karim@exemple.fr"
+    karim = UserFactory(email="karim@exemple.fr")
+    assert svc.get_user_by_email("KA\u200bRIM@exemple.fr") == karim
