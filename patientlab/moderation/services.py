@@ -177,6 +177,9 @@ def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
         reason = ""
     if seen_state not in allowed:
         raise ServiceError(_l("Cette décision n’est pas possible dans l’état actuel."))
+    if item.author_id == moderator.id:
+        raise ServiceError(_l("C’est votre propre contribution : une autre personne de la "
+                              "modération doit en décider."))
     model = kind.model
     changed = db.session.execute(
         update(model).where(model.id == item.id, model.moderation_state == seen_state)
@@ -364,6 +367,9 @@ def _record_appeal_decision(moderator: User, record: Appeal, outcome: str, reaso
     _ensure_moderator(moderator)
     if record.decided_at is not None:
         raise ServiceError(_l("Ce recours a déjà été tranché."))
+    if record.author_id == moderator.id:
+        raise ServiceError(_l("Ce recours porte sur votre propre contribution ou votre compte : "
+                              "une autre personne de la modération doit le trancher."))
     if record.original_moderator_id == moderator.id:
         raise ServiceError(_l("Vous avez pris la première décision : un autre modérateur doit "
                               "trancher ce recours."))

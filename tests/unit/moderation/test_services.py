@@ -282,3 +282,18 @@ def test_navigation_counts_cover_every_kind_in_one_statement(question, kind):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1
+
+
+def test_a_moderator_never_decides_about_their_own_content_nor_its_appeal(kind):
+    author = _moderator(email="modo@exemple.fr")
+    own = projects.ask_question(author, make_project(), "Ma question de modératrice ?")
+    own.moderation_state = S.PENDING
+    db.session.flush()
+    with pytest.raises(ServiceError, match="votre propre contribution"):
+        svc.decide(author, kind, own, "publish", seen_state=S.PENDING)
+    svc.decide(_moderator(), kind, own, "refuse", seen_state=own.moderation_state,
+               reason="off_topic")
+    record = svc.appeal(author, kind, own, "Elle porte bien sur le projet.")
+    with pytest.raises(ServiceError, match="votre propre contribution"):
+        svc.decide_appeal(author, kind, own, record, AppealOutcome.REVERSED, "Oui.")
+    assert own.moderation_state == S.REFUSED
