@@ -50,7 +50,7 @@ demo-code: install
 ## make serve-prod: example production server (needs PATIENTLAB_SECRET_KEY and PATIENTLAB_DATABASE_URL)
 serve-prod: install
 	PATIENTLAB_ENV=production $(FLASK) db upgrade
-	PATIENTLAB_ENV=production $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	PATIENTLAB_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here)
 chromium:

@@ -80,6 +80,9 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     _load_config(app, env, config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.getLogger("patientlab").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    from patientlab.core import logs
+
+    logs.install(app)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -40,7 +40,7 @@ from patientlab.auth.forms import (
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.core.forms import add_service_error
-from patientlab.core.security import TokenError, acting_user, safe_next_url
+from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
 from patientlab.extensions import db, limiter
 from patientlab.members.services import bio_of
@@ -111,6 +111,7 @@ def check_email():
 
 
 @bp.route("/verifier/<token>")
+@private_page
 def verify_email(token):
     try:
         svc.verify_email(token)
@@ -253,6 +254,7 @@ def forgot_password():
 
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@private_page
 def reset_password(token):
     try:
         svc.user_for_reset_token(token)
@@ -343,6 +345,7 @@ def change_email():
 
 
 @bp.route("/adresse/<token>")
+@private_page
 def confirm_email_change(token):
     try:
         svc.confirm_email_change(token)

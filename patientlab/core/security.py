@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -193,6 +193,18 @@ CSP = (
 )
 
 
+def private_page(view):
+    """Route decorator: the page shows personal data or carries a working token, so no
+    browser, proxy or back-forward cache keeps it, whoever asks (a visitor included)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.private_page = True
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def set_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -205,7 +217,9 @@ def set_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if current_user and current_user.is_authenticated and request.endpoint != "static":
+    if request.endpoint != "static" and (
+            g.get("private_page") or request.method not in ("GET", "HEAD")
+            or (current_user and current_user.is_authenticated)):
         headers["Cache-Control"] = "no-store"
     return response
 

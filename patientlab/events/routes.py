@@ -18,7 +18,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
-from patientlab.core.security import TokenError, acting_user, roles_required
+from patientlab.core.security import TokenError, acting_user, private_page, roles_required
 from patientlab.core.spreadsheet import csv_for_excel, safe_cell
 from patientlab.events import services as svc
 from patientlab.events.forms import (
@@ -108,6 +108,7 @@ def _registration_or_400(token):
 
 
 @bp.route("/inscriptions/<token>")
+@private_page
 def registration(token):
     reg = _registration_or_400(token)
     return render_template("events/registration.html", registration=reg, event=reg.event,
@@ -117,6 +118,7 @@ def registration(token):
 
 
 @bp.route("/inscriptions/<token>/annuler", methods=["POST"])
+@private_page
 def cancel_registration(token):
     reg = _registration_or_400(token)
     if CancelRegistrationForm().validate_on_submit():

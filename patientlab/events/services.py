@@ -34,6 +34,10 @@ from .models import RegistrationStatus as S
 
 LINK_PURPOSE = "registration"
 LINK_MAX_AGE = 400 * 24 * 3600
+# A personal link works until a week after its evening ends (to see what was registered),
+# not for the 400 days its signature allows: a link found later in a log or a mailbox
+# opens nothing.
+LINK_GRACE = timedelta(days=7)
 MANAGERS = (Role.ORGANISER, Role.ADMIN)
 
 
@@ -304,6 +308,8 @@ def registration_for_token(token: str) -> Registration:
     registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
     if registration is None or registration.link_key != data.get("k"):
         raise TokenError(expired=False)
+    if registration.event.ends_at + LINK_GRACE < utcnow():
+        raise TokenError(expired=True)
     return registration
 
 

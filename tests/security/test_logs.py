@@ -71,3 +71,73 @@ def test_two_step_login_logs_events_but_neither_the_key_nor_the_codes(web, caplo
     assert re.search(r"login ok user=\d+", text)
     for secret_text in (secret, *codes, codes[0].replace("-", "")):
         assert secret_text not in text
+
+
+def test_working_tokens_never_reach_a_log_line(web, caplog):
+    """Tokens in personal links are replaced by « <jeton> » in every log, access log
+    included, while the route stays readable."""
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from patientlab.core.logs import AccessLogger, redact
+
+    caplog.set_level(logging.DEBUG)
+    UserFactory(email="martine@exemple.fr")
+    from patientlab.extensions import db
+
+    db.session.commit()
+    web.submit("/compte/mot-de-passe-oublie", {"email": "martine@exemple.fr"})
+    reset = link_in(outbox("martine@exemple.fr")[-1])
+    token = reset.rsplit("/", 1)[1]
+    logging.getLogger("werkzeug").info('127.0.0.1 - - "GET %s HTTP/1.1" 200 -', reset)
+    logging.getLogger("patientlab.test").info("access refused path=%r", reset)
+    assert token not in caplog.text
+    assert "/compte/mot-de-passe/<jeton>" in caplog.text
+
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": reset, "PATH_INFO": reset,
+               "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+               "HTTP_REFERER": "https://patientlab.fr" + reset, "HTTP_USER_AGENT": "test"}
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[], response_length=10)
+    request = SimpleNamespace(headers=[("REFERER", "https://patientlab.fr" + reset)])
+    atoms = AccessLogger(Config()).atoms(response, request, environ,
+                                         SimpleNamespace(seconds=0, microseconds=1000))
+    assert token not in " ".join(str(value) for value in atoms.values())
+    assert atoms["r"] == "GET /compte/mot-de-passe/<jeton> HTTP/1.1"
+    assert redact("/compte/mot-de-passe-oublie") == "/compte/mot-de-passe-oublie"
+
+
+def test_a_registration_link_stops_working_a_week_after_its_evening(client):
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+    from patientlab.core.security import TokenError
+    from patientlab.events import services as events
+
+    event = make_event()
+    registration = events.register(event.id, events.RegistrationData(
+        name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
+    token = events.link_token(registration)
+    assert events.registration_for_token(token) == registration
+    event.starts_at = utcnow() - timedelta(days=9)
+    event.ends_at = utcnow() - timedelta(days=8)
+    import pytest
+
+    with pytest.raises(TokenError) as error:
+        events.registration_for_token(token)
+    assert error.value.expired
+
+
+def test_pages_with_personal_data_or_a_token_are_never_cached_even_for_visitors(client):
+    from patientlab.events import services as events
+    from patientlab.extensions import db
+
+    event = make_event()
+    registration = events.register(event.id, events.RegistrationData(
+        name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
+    db.session.commit()
+    response = client.get(f"/inscriptions/{events.link_token(registration)}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.get("/compte/mot-de-passe/x.y.z").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
