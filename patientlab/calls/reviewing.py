@@ -22,7 +22,7 @@ from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
-from patientlab.core.spreadsheet import csv_for_excel, safe_cell
+from patientlab.core.spreadsheet import csv_for_excel
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
@@ -629,7 +629,7 @@ def ranking_csv(call: Call, separator: str = ";") -> str:
     for rank, row in enumerate(ranking(call), start=1):
         app = row.application
         rows.append([
-            rank, safe_cell(app.title), safe_cell(app.owner.name if app.owner else ""),
+            rank, app.title, app.owner.name if app.owner else "",
             row.submitted, row.expected, row.missing,
             _number(row.score), *[_number(row.means[c.id]) for c in scored],
             str(Decision.LABELS.get(app.decision, "")),

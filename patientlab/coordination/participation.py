@@ -15,7 +15,7 @@ from patientlab.calls.models import Application, Assignment, Call, Review
 from patientlab.calls.reviewing import SUBMITTED_STATES
 from patientlab.core.days import start_of_day
 from patientlab.core.security import Role
-from patientlab.core.spreadsheet import csv_for_excel, safe_cell
+from patientlab.core.spreadsheet import csv_for_excel
 from patientlab.events.models import EVENT_THEMES, Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
@@ -135,11 +135,11 @@ def as_csv(data: Participation, separator: str = ";") -> str:
             (_l("Associations impliquées"), len(data.associations_involved))]:
         rows.append([general, str(label), value, ""])
     for title, count in data.reviews_per_call:
-        rows.append([str(_l("Relectures par appel")), safe_cell(title), count, ""])
+        rows.append([str(_l("Relectures par appel")), title, count, ""])
     for title, _theme, confirmed, present in data.events:
-        rows.append([str(_l("Soirée")), safe_cell(title), confirmed, present])
+        rows.append([str(_l("Soirée")), title, confirmed, present])
     for theme, confirmed, present in data.themes:
         rows.append([str(_l("Thème")), str(EVENT_THEMES[theme]), confirmed, present])
     for name in data.associations_involved:
-        rows.append([str(_l("Association")), safe_cell(name), "", ""])
+        rows.append([str(_l("Association")), name, "", ""])
     return csv_for_excel(rows, separator)

@@ -14,7 +14,10 @@ def safe_cell(value: str) -> str:
 
 
 def csv_for_excel(rows: Iterable[Iterable], separator: str = ";") -> str:
+    """Every text cell goes through safe_cell here, so no column can be forgotten (the
+    e-mail column of the registrations once was); numbers stay numbers."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) if isinstance(cell, str) else cell for cell in row]
+                     for row in rows)
     return "\ufeff" + out.getvalue()

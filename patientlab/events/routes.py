@@ -19,7 +19,7 @@ from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
 from patientlab.core.security import TokenError, acting_user, private_page, roles_required
-from patientlab.core.spreadsheet import csv_for_excel, safe_cell
+from patientlab.core.spreadsheet import csv_for_excel
 from patientlab.events import services as svc
 from patientlab.events.forms import (
     CancelEventForm,
@@ -278,10 +278,10 @@ def export(event_id):
         needs = [str(ACCOMMODATIONS[k]) for k in reg.need_list]
         if reg.needs_other:
             needs.append(reg.needs_other)
-        rows.append([safe_cell(reg.name), reg.email, reg.seats, str(S.LABELS[reg.status]),
+        rows.append([reg.name, reg.email, reg.seats, str(S.LABELS[reg.status]),
                      reg.created_at.astimezone(svc.PARIS).strftime("%d/%m/%Y %H:%M"),
                      _("oui") if reg.checked_in_at else _("non"),
-                     safe_cell(" ; ".join(needs))])
+                     " ; ".join(needs)])
     return Response(csv_for_excel(rows), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="inscrits-{event.id}.csv"',

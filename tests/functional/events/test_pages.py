@@ -100,8 +100,8 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
     db.session.add_all([
         Registration(event_id=event.id, name="=HYPERLINK(\"x\")", email="a@exemple.fr",
                      seats=2, status=S.CONFIRMED, needs="step_free", link_key="k"),
-        Registration(event_id=event.id, name="Bernard", email="b@exemple.fr", seats=1,
-                     status=S.WAITING, link_key="k")])
+        Registration(event_id=event.id, name="Bernard", email="=1+1+cmd|' /C calc'!A0@x.fr",
+                     seats=1, status=S.WAITING, link_key="k")])
     db.session.commit()
     base = f"/organisation/evenements/{event.id}"
 
@@ -120,6 +120,7 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Nom"
     assert rows[1][0].startswith("'=")  # no formula injection in spreadsheets
+    assert rows[2][1].startswith("'=1+1+cmd")  # the e-mail column too
     assert "Feuille de présence" in web.get(f"{base}/feuille-de-presence").get_data(as_text=True)
 
     registration = db.session.scalar(select(Registration).where(Registration.seats == 2))

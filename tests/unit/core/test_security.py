@@ -84,3 +84,12 @@ def test_expired_token_is_reported_as_expired(monkeypatch):
     with pytest.raises(TokenError) as excinfo:
         read_token("verify-email", token, 60)
     assert excinfo.value.expired
+
+
+def test_every_text_cell_of_every_export_is_neutralised_and_numbers_stay_numbers():
+    from patientlab.core.spreadsheet import csv_for_excel
+
+    text = csv_for_excel([["=cmd", "+1", "-2", "@x", "\tx", "ok"], [3, -1.5, None]])
+    first, second = text.lstrip("\ufeff").split("\r\n")[:2]
+    assert first == "'=cmd;'+1;'-2;'@x;'\tx;ok"
+    assert second == "3;-1.5;"
