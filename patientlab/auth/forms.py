@@ -264,6 +264,10 @@ class LoginCodeForm(_CodeForm):
 
 
 class TwoStepSetupForm(_CodeForm):
+    password = PasswordField(
+        _l("Votre mot de passe"),
+        validators=[_required(_l("Saisissez votre mot de passe pour confirmer."))],
+    )
     submit = SubmitField(_l("Activer la double authentification"))
 
 

@@ -390,7 +390,7 @@ def two_step_setup():
     form = TwoStepSetupForm()
     if form.validate_on_submit():
         try:
-            codes = two_step.enable(user, form.code.data)
+            codes = two_step.enable(user, form.code.data, form.password.data)
         except svc.ServiceError as error:
             add_service_error(form, error)
         else:

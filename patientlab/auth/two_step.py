@@ -82,13 +82,15 @@ def qr_code_data_uri(uri: str) -> str:
                                                    light="#fff")
 
 
-def enable(user: User, code: str, *, now: datetime | None = None) -> list[str]:
-    """Turn two-step login on once the person typed a code from their app.
+def enable(user: User, code: str, password: str, *, now: datetime | None = None) -> list[str]:
+    """Turn two-step login on once the person typed their password and a code from their
+    app: whoever holds a session alone cannot bind the account to their own phone.
 
     Returns the recovery codes, shown once.
     """
     if user.has_two_step_login:
         raise TwoStepError(_l("La double authentification est déjà activée."))
+    _check_password(user, password)
     if not user.totp_secret:
         raise TwoStepError(_l("Recommencez : la page de mise en place a changé."),
                            field="code")

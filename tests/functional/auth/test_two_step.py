@@ -70,7 +70,7 @@ def test_the_same_code_does_not_open_a_second_session(web, client, app):
 def test_a_recovery_code_lets_in_once_and_says_how_many_are_left(web):
     anne = UserFactory(email="anne@exemple.fr")
     two_step.secret_for_setup(anne)
-    codes = two_step.enable(anne, pyotp.TOTP(anne.totp_secret).now())
+    codes = two_step.enable(anne, pyotp.TOTP(anne.totp_secret).now(), PASSWORD)
     db.session.commit()
     _password_step(web, "anne@exemple.fr")
     response = web.submit(CODE_PAGE, {"code": codes[0]}, follow=True)
@@ -118,13 +118,17 @@ def test_a_role_that_requires_it_is_sent_to_the_set_up_first(web):
     assert re.search(r'<img class="qr-code" src="data:image/svg\+xml[^"]*"[^>]* alt="Code QR', page)
     assert "obligatoire" in page
 
-    response = web.submit(setup, {"code": "12345"})
+    response = web.submit(setup, {"code": "12345", "password": PASSWORD})
     assert response.status_code == 200
     assert "Ce code ne convient pas" in response.get_data(as_text=True)
     assert _user("anne@exemple.fr").totp_secret == secret  # typing again keeps the same key
 
     code = pyotp.TOTP(secret).now()
-    response = web.submit(setup, {"code": code})
+    # A session alone cannot bind the account to a phone: the password is asked.
+    response = web.submit(setup, {"code": code, "password": "pas le bon mot de passe"})
+    assert "Le mot de passe n’est pas le bon" in response.get_data(as_text=True)
+    assert _user("anne@exemple.fr").totp_enabled_at is None
+    response = web.submit(setup, {"code": code, "password": PASSWORD})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", page)
@@ -138,7 +142,8 @@ def test_a_role_that_requires_it_is_sent_to_the_set_up_first(web):
 def test_the_security_page_renews_codes_and_turns_off(web):
     anne = UserFactory(email="anne@exemple.fr")
     two_step.secret_for_setup(anne)
-    old = two_step.enable(anne, pyotp.TOTP(anne.totp_secret).at(utcnow() - timedelta(seconds=30)))
+    old = two_step.enable(anne, pyotp.TOTP(anne.totp_secret).at(utcnow() - timedelta(seconds=30)),
+                          PASSWORD)
     db.session.commit()
     web.login("anne@exemple.fr")
     page = web.get("/compte/securite").get_data(as_text=True)

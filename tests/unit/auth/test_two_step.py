@@ -54,11 +54,11 @@ def test_the_set_up_secret_stays_the_same_until_it_is_finished(anne):
 
 def test_enabling_needs_a_right_code_and_gives_ten_recovery_codes(anne):
     with pytest.raises(two_step.TwoStepError) as error:
-        two_step.enable(anne, "000000" if _code(anne) != "000000" else "111111")
+        two_step.enable(anne, "000000" if _code(anne) != "000000" else "111111", PASSWORD)
     assert error.value.field == "code"
     assert not anne.has_two_step_login
 
-    codes = two_step.enable(anne, _code(anne))
+    codes = two_step.enable(anne, _code(anne), PASSWORD)
     assert anne.has_two_step_login
     assert len(codes) == 10
     assert len(set(codes)) == 10
@@ -70,12 +70,12 @@ def test_enabling_needs_a_right_code_and_gives_ten_recovery_codes(anne):
     assert _entries("account.two_step_enabled")[0].actor_id == anne.id
     assert "activée" in outbox("anne@exemple.fr")[-1].subject
     with pytest.raises(two_step.TwoStepError):
-        two_step.enable(anne, _code(anne))
+        two_step.enable(anne, _code(anne), PASSWORD)
 
 
 def test_a_code_works_once(anne):
     now = utcnow()
-    two_step.enable(anne, _code(anne, now - timedelta(seconds=30)), now=now)
+    two_step.enable(anne, _code(anne, now - timedelta(seconds=30)), PASSWORD, now=now)
     assert two_step.check_code(anne, _code(anne, now), now=now) == "app"
     assert two_step.check_code(anne, _code(anne, now), now=now) is None  # replayed
     later = now + timedelta(seconds=30)
@@ -84,7 +84,8 @@ def test_a_code_works_once(anne):
 
 def test_a_code_from_a_slightly_late_or_early_phone_is_accepted(anne):
     now = utcnow()
-    two_step.enable(anne, _code(anne, now - timedelta(minutes=5)), now=now - timedelta(minutes=5))
+    two_step.enable(anne, _code(anne, now - timedelta(minutes=5)), PASSWORD,
+                    now=now - timedelta(minutes=5))
     assert two_step.check_code(anne, _code(anne, now - timedelta(seconds=30)), now=now) == "app"
     assert two_step.check_code(anne, _code(anne, now + timedelta(seconds=30)), now=now) == "app"
     stale = _code(anne, now - timedelta(seconds=95))
@@ -94,7 +95,7 @@ def test_a_code_from_a_slightly_late_or_early_phone_is_accepted(anne):
 
 def test_spaces_and_wrong_shapes(anne):
     now = utcnow()
-    two_step.enable(anne, _code(anne, now - timedelta(seconds=60)),
+    two_step.enable(anne, _code(anne, now - timedelta(seconds=60)), PASSWORD,
                     now=now - timedelta(seconds=60))
     code = _code(anne, now)
     assert two_step.check_code(anne, f" {code[:3]} {code[3:]} ", now=now) == "app"
@@ -103,7 +104,7 @@ def test_spaces_and_wrong_shapes(anne):
 
 
 def test_a_recovery_code_works_once_and_the_owner_is_told(anne):
-    codes = two_step.enable(anne, _code(anne))
+    codes = two_step.enable(anne, _code(anne), PASSWORD)
     assert two_step.check_code(anne, codes[3].upper().replace("-", " ")) == "recovery"
     assert two_step.check_code(anne, codes[3]) is None
     assert two_step.recovery_codes_left(anne) == 9
@@ -114,7 +115,7 @@ def test_a_recovery_code_works_once_and_the_owner_is_told(anne):
 
 
 def test_new_recovery_codes_replace_the_old_ones(anne):
-    old = two_step.enable(anne, _code(anne))
+    old = two_step.enable(anne, _code(anne), PASSWORD)
     with pytest.raises(two_step.TwoStepError) as error:
         two_step.new_recovery_codes(anne, "pas le bon")
     assert error.value.field == "password"
@@ -125,7 +126,7 @@ def test_new_recovery_codes_replace_the_old_ones(anne):
 
 
 def test_turning_it_off_needs_the_password(anne):
-    two_step.enable(anne, _code(anne))
+    two_step.enable(anne, _code(anne), PASSWORD)
     with pytest.raises(two_step.TwoStepError):
         two_step.turn_off(anne, "pas le bon")
     assert anne.has_two_step_login
