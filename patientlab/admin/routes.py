@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from patientlab.auth import two_step
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
+from patientlab.core.pagination import page_number
 from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
 from patientlab.extensions import db
 
@@ -16,11 +17,6 @@ from .forms import AssociationForm, LiftForm, ResetTwoStepForm, RolesForm, Suspe
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-
-
-def _int(name: str) -> int:
-    value = request.args.get(name, "1")
-    return int(value) if value.isdigit() else 1
 
 
 def _date(name: str) -> date | None:
@@ -42,7 +38,7 @@ def journal():
     query = svc.JournalQuery(
         action=request.args.get("action", "")[:40], object_type=request.args.get("objet", "")[:40],
         actor=request.args.get("auteur", "").strip()[:100], since=_date("depuis"),
-        until=_date("jusqua"), page=_int("page"))
+        until=_date("jusqua"), page=page_number(request.args.get("page")))
     actions, types = svc.journal_choices()
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/journal.html", result=svc.journal(query), query=query,
@@ -54,7 +50,7 @@ def journal():
 def users():
     q = request.args.get("q", "").strip()[:100]
     role = request.args.get("role", "")
-    result = svc.search_users(q, role, _int("page"))
+    result = svc.search_users(q, role, page_number(request.args.get("page")))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/users.html", result=result, q=q, role=role,
                            page_args=args, roles=ROLE_LABELS)

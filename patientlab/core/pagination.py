@@ -1,7 +1,21 @@
 """One page of a long list: the items shown, how many there are in all, which page."""
 
 import math
+import re
 from dataclasses import dataclass, field
+
+# Only ASCII digits, and few of them: « ² », « 1⁰ » (which str.isdigit() accepts and int()
+# refuses) or a 4,300-digit number give the first page, never a server error.
+_PAGE = re.compile(r"[0-9]{1,6}")
+MAX_PAGE = 100_000
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for in a query string, between 1 and MAX_PAGE (1 when unreadable)."""
+    value = (raw or "").strip()
+    if not _PAGE.fullmatch(value):
+        return 1
+    return min(max(int(value), 1), MAX_PAGE)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
+from patientlab.core.pagination import page_number
 from patientlab.core.security import acting_user, roles_required
 from patientlab.extensions import db
 
@@ -38,9 +39,8 @@ def index():
     kind = kind if kind in svc.kinds() else ""
     age = request.args.get("age", "")
     age = age if age in AGES else ""
-    page_arg = request.args.get("page", "1")
     page = svc.queue(name, kind_name=kind, older_than_days=AGES[age],
-                     page=int(page_arg) if page_arg.isdigit() else 1)
+                     page=page_number(request.args.get("page")))
     from patientlab.projects.services import submitted_projects
 
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from patientlab.auth.services import ServiceError
 from patientlab.core.forms import add_service_error
+from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.core.text import fold
@@ -36,11 +37,10 @@ bp = Blueprint("projects", __name__)
 def index():
     form = SearchForm(request.args)
     form.validate()
-    page_arg = request.args.get("page", "1")
     query = svc.SearchQuery(
         q=(form.q.data or "")[:200], cancer=form.cancer.data or "", theme=form.theme.data or "",
         status=form.status.data or "", sort=form.sort.data or "recent",
-        page=int(page_arg) if page_arg.isdigit() else 1)
+        page=page_number(request.args.get("page")))
     results = svc.search_projects(query)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("projects/index.html", search=form, results=results, query=query,
