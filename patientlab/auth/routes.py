@@ -602,16 +602,17 @@ def _session_and_preferences():
 # (POST) are never stopped, so nothing typed before the new version is lost.
 CHARTER_EXEMPT = ("auth.accept_charter", "auth.logout", "main.charter", "main.set_language",
                   "auth.preferences", "main.healthz", "main.accessibility", "main.privacy",
-                  "auth.profile", "static")
+                  "auth.profile", "auth.my_data", "auth.export_data", "auth.erase", "static")
 
 # Pages an account whose role requires two-step login reaches before setting it up.
 TWO_STEP_SETUP_EXEMPT = ("auth.two_step_setup", "auth.logout", "main.set_language",
                          "auth.preferences", "main.healthz", "main.accessibility",
                          "main.privacy", "static")
 
-# A suspended account reads, changes its display and language, and logs out.
+# A suspended account reads, changes its display and language, appeals, logs out, and
+# keeps its rights over its data: export (GET) and erasure (GDPR art. 15 and 17).
 SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences",
-                      "moderation.appeal_suspension")
+                      "moderation.appeal_suspension", "auth.erase")
 
 
 @bp.app_context_processor

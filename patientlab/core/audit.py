@@ -5,6 +5,7 @@ changes, moderation, releases…). Entries are never updated or deleted through
 the application: the ORM refuses to.
 """
 
+import re
 import uuid
 from datetime import datetime
 
@@ -42,11 +43,17 @@ def _refuse_change(mapper, connection, target):
     raise AuditIsAppendOnly("audit entries cannot be changed or deleted")
 
 
+# A request id set by the proxy is kept only when it looks like one: no control
+# character, markup or space can reach the journal through a header.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,36}")
+
+
 def request_id() -> str:
     if not has_request_context():
         return ""
     if "request_id" not in g:
-        g.request_id = request.headers.get("X-Request-Id", "")[:36] or str(uuid.uuid4())
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else str(uuid.uuid4())
     return g.request_id
 
 

@@ -136,3 +136,18 @@ def test_a_guest_registration_becomes_mine_once_i_confirm_the_address(web):
     assert registration.user_id == nadia.id
     web.login("nadia@exemple.fr")
     assert "chien guide" in web.get("/compte/donnees.html").get_data(as_text=True)
+
+
+def test_a_suspended_person_still_exports_and_erases_their_data(web):
+    from patientlab.auth.models import User
+    from tests.factories import PASSWORD
+
+    karim = UserFactory(email="karim@exemple.fr", roles=["patient_expert"],
+                        suspended_until=utcnow() + timedelta(days=10))
+    db.session.commit()
+    web.login("karim@exemple.fr")
+    assert web.get("/compte/donnees").status_code == 200
+    assert web.get("/compte/donnees.json").status_code == 200
+    response = web.submit("/compte/supprimer", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    assert db.session.get(User, karim.id).name == "Compte supprimé"

@@ -31,3 +31,15 @@ def test_audit_entries_cannot_be_changed_or_deleted():
     with pytest.raises(audit.AuditIsAppendOnly):
         db.session.flush()
     db.session.rollback()
+
+
+@pytest.mark.parametrize(("header", "kept"), [
+    ("req-2026.12:01_a", True), ("x" * 37, False), ("abc def", False), ("a;b", False),
+    ("<script>", False), ("é", False), ("", False)])
+def test_a_request_id_from_the_proxy_is_kept_only_when_it_looks_like_one(app, header, kept):
+    from patientlab.core.audit import request_id
+
+    with app.test_request_context("/", headers={"X-Request-Id": header}):
+        value = request_id()
+    assert (value == header) is kept
+    assert len(value) <= 36
