@@ -14,7 +14,7 @@ bp = Blueprint("members", __name__, url_prefix="/membres")
 @bp.route("/<int:user_id>")
 @login_required
 def profile(user_id):
-    member = svc.get_member_or_404(user_id)
+    member = svc.get_member_or_404(user_id, acting_user())
     return render_template("members/profile.html",
                            page=svc.member_page(acting_user(), member),
                            reasons=REFUSAL_REASONS)

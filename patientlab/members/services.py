@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 
 from patientlab.auth.models import User
 from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.sanitize import plain_text
+from patientlab.core.security import Role
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 
@@ -19,12 +20,37 @@ BIO_MAX_LENGTH = 1000
 RECENT_QUESTIONS = 10
 
 
-def get_member_or_404(user_id: int) -> User:
-    """Erased and closed accounts have no page."""
+# Who sees every member page: the people who validate, moderate and run the platform.
+STAFF = (Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
+
+
+def get_member_or_404(user_id: int, viewer: User) -> User:
+    """Erased and closed accounts have no page; nor, for a viewer who shares no context
+    with them, does anyone who never spoke in public (see ``speaks_in_public``): walking
+    /membres/1…N must not list patient experts, whose role tells of their illness."""
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         abort(404)
+    if not (viewer.id == user.id or viewer.has_any_role(STAFF) or speaks_in_public(user)):
+        abort(404)
     return user
+
+
+def speaks_in_public(member: User) -> bool:
+    """The person already appears, under their public name, on a published page: a
+    published question or answer on a published project, or a published project."""
+    from patientlab.projects.models import Answer, Project, Publication, Question
+
+    published_project = Project.publication == Publication.PUBLISHED
+    published = ModerationState.PUBLISHED
+    return bool(db.session.scalar(select(
+        exists().where(Project.owner_id == member.id, published_project)
+        | exists().where(Question.author_id == member.id, Question.moderation_state == published,
+                         Question.project_id == Project.id, published_project)
+        | exists().where(Answer.author_id == member.id, Answer.moderation_state == published,
+                         Answer.question_id == Question.id,
+                         Question.moderation_state == published,
+                         Question.project_id == Project.id, published_project))))
 
 
 def bio_of(user: User) -> Bio | None:

@@ -12,6 +12,8 @@ from tests.factories import UserFactory, make_project
 def test_a_member_page_is_for_logged_in_people_and_shows_what_is_public(web):
     martine = UserFactory(pseudonym="Martine D.", roles=["patient_expert"])
     bio = set_bio(martine, "Je relis les projets <script>alert(1)</script>.")
+    question = projects.ask_question(martine, make_project(), "Combien de séances ?")
+    question.moderation_state = S.PUBLISHED
     UserFactory(email="karim@exemple.fr")
     db.session.commit()
     url = f"/membres/{martine.id}"
@@ -76,3 +78,16 @@ def test_the_team_answer_waits_for_a_moderator_then_the_asker_is_told(web):
     page = web.get(url).get_data(as_text=True)
     assert f"/moderation/signaler/answer/{question.answer.id}" in page
     assert f'href="/membres/{asker.id}"' in page  # the asker's name leads to their page
+
+
+def test_member_pages_cannot_be_walked_to_list_patient_experts(web):
+    """Without a public contribution or a shared context, a member page is a 404."""
+    silent = UserFactory(name="Nadia Ferhat", roles=["patient_expert"])
+    UserFactory(email="karim@exemple.fr")
+    UserFactory(email="modo@exemple.fr", roles=["moderator"])
+    db.session.commit()
+    web.login("karim@exemple.fr")
+    assert web.get(f"/membres/{silent.id}").status_code == 404
+    web.logout()
+    web.login("modo@exemple.fr")
+    assert "Nadia Ferhat" in web.get(f"/membres/{silent.id}").get_data(as_text=True)

@@ -110,11 +110,12 @@ def test_presentations_are_hidden_after_k_reports(app):
 
 
 def test_unknown_and_erased_members_have_no_page():
+    viewer = UserFactory(roles=["moderator"])
     with pytest.raises(NotFound):
-        svc.get_member_or_404(999999)
+        svc.get_member_or_404(999999, viewer)
     gone = UserFactory()
     svc.set_bio(gone, "Bientôt effacée.")
     erase_account(gone, PASSWORD)
     with pytest.raises(NotFound):
-        svc.get_member_or_404(gone.id)
+        svc.get_member_or_404(gone.id, viewer)
     assert db.session.scalars(select(Bio).where(Bio.author_id == gone.id)).all() == []
