@@ -76,6 +76,9 @@ LOGIN_CODE_MAX_AGE = 5 * 60  # seconds between the password and the code
 # moderator looks; authors with this many contributions published by a moderator are
 # trusted (published at once, moderated afterwards; 0 turns trust off).
 MODERATION_REPORTS_TO_HIDE = 3
+# Only reports by confirmed accounts at least this many days old count toward hiding:
+# three throwaway accounts cannot hide what someone wrote.
+MODERATION_REPORTER_MIN_DAYS = 7
 MODERATION_TRUST_AFTER = 3
 
 # « Parle-Moi »: registrants' personal data is erased this many days after the event.

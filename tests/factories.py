@@ -62,6 +62,15 @@ class UserFactory(Base):
             db.session.expire(obj, ["role_rows"])
 
 
+def established_user(**fields):
+    """A confirmed account created a month ago: its reports count toward hiding."""
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+
+    return UserFactory(created_at=utcnow() - timedelta(days=30), **fields)
+
+
 def _two_step_roles():
     from flask import current_app
 

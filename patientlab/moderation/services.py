@@ -296,10 +296,15 @@ def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
                                  reason=reason, note=plain_text(note, multiline=True)))
     db.session.flush()
     audit.record(user, "moderation.reported", item, reason=reason)
-    reporters = db.session.scalar(select(func.count(func.distinct(ContentReport.reporter_id)))
-                                  .where(ContentReport.kind == kind.name,
-                                         ContentReport.object_id == item.id,
-                                         ContentReport.handled_at.is_(None))) or 0
+    # Every report reaches the moderators; only those of confirmed accounts old enough
+    # count toward hiding (one per person: reports are unique per reporter).
+    old_enough = utcnow() - timedelta(days=setting("MODERATION_REPORTER_MIN_DAYS"))
+    reporters = db.session.scalar(
+        select(func.count(func.distinct(ContentReport.reporter_id)))
+        .join(User, User.id == ContentReport.reporter_id)
+        .where(ContentReport.kind == kind.name, ContentReport.object_id == item.id,
+               ContentReport.handled_at.is_(None), User.active.is_(True),
+               User.email_verified_at.is_not(None), User.created_at <= old_enough)) or 0
     if reporters < setting("MODERATION_REPORTS_TO_HIDE"):
         return False
     model = kind.model

@@ -80,11 +80,13 @@ def test_settings_page_keeps_input_on_error_and_saves(web):
     web.login("admin@exemple.fr")
     page = web.submit("/admin/reglages", {"MODERATION_REPORTS_TO_HIDE": "0",
                                           "MODERATION_TRUST_AFTER": "5",
+                                          "MODERATION_REPORTER_MIN_DAYS": "7",
                                           "EVENT_PURGE_DAYS": "60"}).get_data(as_text=True)
     assert "Entre 1 et 50." in page
     assert 'value="5"' in page
     response = web.submit("/admin/reglages", {"MODERATION_REPORTS_TO_HIDE": "2",
                                               "MODERATION_TRUST_AFTER": "5",
+                                              "MODERATION_REPORTER_MIN_DAYS": "7",
                                               "EVENT_PURGE_DAYS": "60"})
     assert response.status_code == 302
     page = web.get("/admin/reglages").get_data(as_text=True)

@@ -15,7 +15,7 @@ from patientlab.moderation.models import ModerationState as S
 from patientlab.projects import services as projects
 from patientlab.projects.models import Question
 from tests.conftest import outbox
-from tests.factories import PASSWORD, UserFactory, make_project
+from tests.factories import PASSWORD, UserFactory, established_user, make_project
 
 
 def _actions():
@@ -104,7 +104,8 @@ def test_presentations_are_hidden_after_k_reports(app):
     bio.moderation_state = S.PUBLISHED
     kind = moderation.kind_of("bio")
     needed = app.config["MODERATION_REPORTS_TO_HIDE"]
-    hidden = [moderation.report(UserFactory(), kind, bio, "insult") for _ in range(needed)]
+    hidden = [moderation.report(established_user(), kind, bio, "insult")
+              for _ in range(needed)]
     assert hidden[-1] is True
     assert bio.moderation_state == S.HIDDEN
 

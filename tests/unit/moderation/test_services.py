@@ -9,7 +9,7 @@ from patientlab.moderation.models import AppealOutcome
 from patientlab.moderation.models import ModerationState as S
 from patientlab.projects import services as projects
 from tests.conftest import outbox
-from tests.factories import UserFactory, make_project
+from tests.factories import UserFactory, established_user, make_project
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_only_moderators_decide(question, kind):
 def test_content_reported_by_k_people_is_hidden_automatically(app, question, kind):
     svc.decide(_moderator(), kind, question, "publish", seen_state=S.PENDING)
     k = app.config["MODERATION_REPORTS_TO_HIDE"]
-    reporters = [UserFactory() for _ in range(k)]
+    reporters = [established_user() for _ in range(k)]
     for reporter in reporters[:-1]:
         assert svc.report(reporter, kind, question, "insult") is False
     with pytest.raises(ServiceError):
@@ -264,7 +264,7 @@ def test_navigation_counts_cover_every_kind_in_one_statement(question, kind):
     bio.moderation_state = S.PUBLISHED
     for item, item_kind in ((question, kind), (bio, svc.kind_of("bio"))):
         for _ in range(2):  # two reports of one item count once
-            svc.report(UserFactory(), item_kind, item, "insult")
+            svc.report(established_user(), item_kind, item, "insult")
     refused = projects.ask_question(UserFactory(), make_project(), "Refusée ?")
     svc.decide(moderator, kind, refused, "refuse", seen_state=S.PENDING, reason="insult")
     svc.appeal(refused.author, kind, refused, "Pourquoi ?")
@@ -297,3 +297,19 @@ def test_a_moderator_never_decides_about_their_own_content_nor_its_appeal(kind):
     with pytest.raises(ServiceError, match="votre propre contribution"):
         svc.decide_appeal(author, kind, own, record, AppealOutcome.REVERSED, "Oui.")
     assert own.moderation_state == S.REFUSED
+
+
+def test_throwaway_accounts_cannot_hide_content_by_reporting_it(app, question, kind):
+    """Reports of unconfirmed or brand-new accounts reach moderators but hide nothing."""
+    from datetime import timedelta
+
+    from patientlab.core.models import utcnow
+
+    svc.decide(_moderator(), kind, question, "publish", seen_state=S.PENDING)
+    k = app.config["MODERATION_REPORTS_TO_HIDE"]
+    throwaway = [UserFactory(email_verified_at=None, created_at=utcnow() - timedelta(days=30))
+                 for _ in range(k)] + [UserFactory() for _ in range(k)]
+    for reporter in throwaway:
+        assert svc.report(reporter, kind, question, "insult") is False
+    assert question.moderation_state == S.PUBLISHED
+    assert len(svc.open_reports(kind, question)) == 2 * k
