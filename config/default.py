@@ -50,6 +50,7 @@ MAIL_SMTP_STARTTLS = True
 MAIL_SEND_AFTER_COMMIT = True  # deliver right after the request commits
 MAIL_DIR = ""  # default: <instance>/mail
 MAIL_MAX_BACKOFF_SECONDS = 6 * 3600
+OUTBOX_KEEP_DAYS = 30  # sent messages (and saved copies) are erased after this many days
 
 # Sessions: logged out after 30 minutes without activity, and after 12 hours in any case.
 SESSION_IDLE_TIMEOUT = 30 * 60

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from patientlab.core import audit
+from patientlab.core.mail import forget_recipient
 from patientlab.core.models import utcnow
 from patientlab.core.security import new_session_token, verify_password
 from patientlab.extensions import db
@@ -49,6 +50,7 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(Bio).where(Bio.author_id == user.id))
     db.session.expire(user, ["role_rows"])
+    forget_recipient(user.email)  # the mail sent to the person, and its saved copies
     user.email = f"compte-supprime-{user.id}@invalid"
     user.name = ERASED_NAME
     user.pseudonym = ""

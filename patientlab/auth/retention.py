@@ -4,6 +4,8 @@
 - accounts without a login for INACTIVE_ACCOUNT_DAYS (2 years): warned by mail, then
   erased INACTIVITY_WARNING_DAYS later if still unused (a login cancels it);
 - event registrations: names, e-mails and needs erased EVENT_PURGE_DAYS after the event;
+- sent mail (addresses, names and bodies, and the saved .eml copies): erased
+  OUTBOX_KEEP_DAYS after it was sent, only the number kept in the journal;
 - the audit trail is kept: it is append-only and holds no health data.
 
 Running it twice in a row changes nothing the second time.
@@ -15,7 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import purge_sent, queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -65,5 +67,6 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         counts["inactive_erased"] += 1
 
     counts["registrations_erased"] = purge_personal_data(setting("EVENT_PURGE_DAYS"), now=now)
+    counts["mail_erased"] = purge_sent(cfg["OUTBOX_KEEP_DAYS"], now=now)
     db.session.flush()
     return counts

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, String, Text, or_, select
+from sqlalchemy import Integer, String, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patientlab.core.models import UTCDateTime, utcnow
@@ -99,41 +99,120 @@ class Transport:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{outbox_id:06d}.eml"
         path.write_bytes(bytes(message))
-        log.info("mail %s to %s written to %s: %s", outbox_id, message["To"], path,
-                 message["Subject"])
+        # The id only: an address or a subject in a log would outlive the person's erasure.
+        log.info("mail %s written to %s", outbox_id, path)
+
+
+# How long a message is held by the sender that claimed it. A sender that dies after
+# its claim leaves the message to be tried again once this has passed: never lost.
+CLAIM_SECONDS = 10 * 60
+
+
+def _claim(message_id: int, seen_attempts: int, now: datetime, sender: str):
+    """Take one message for this sender, atomically; its EmailMessage, or None when
+    another sender has it.
+
+    A conditional UPDATE on the attempt count this sender read: of two senders at once
+    (two gunicorn workers after their requests, cron beside a request), exactly one
+    changes the row, on SQLite as on PostgreSQL (where the second waits for the first's
+    commit, then finds the count changed). The claim is committed before sending, so the
+    other sender skips the message while it is being sent. Each transaction here starts
+    with its write, so SQLite never has to turn a read lock into a write lock.
+    """
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+               OutboxMessage.attempts == seen_attempts)
+        .values(attempts=seen_attempts + 1,
+                next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+        .execution_options(synchronize_session=False)).rowcount == 1
+    email = None
+    if claimed:
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        email = message.to_email(sender)
+    db.session.commit()
+    return email
+
+
+def _record(message_id: int, **values) -> None:
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def send_pending(now: datetime | None = None,
                  transport: Transport | None = None) -> tuple[int, int]:
-    """Try every due message once. Returns (sent, failed). Commits after each message."""
+    """Try every due message once, each sent by exactly one sender. Returns (sent, failed).
+
+    Nothing is held open while a message is being sent: the claim and the result are
+    each their own short transaction.
+    """
     now = now or utcnow()
     transport = transport or Transport()
     sender = current_app.config["MAIL_FROM"]
-    due = db.session.scalars(
-        select(OutboxMessage)
+    due = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.attempts)
         .where(OutboxMessage.sent_at.is_(None))
         .where(or_(OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts == 0))
         .order_by(OutboxMessage.id)
     ).all()
+    db.session.commit()  # end the reading transaction before claiming
     sent = failed = 0
-    for message in due:
-        message.attempts += 1
+    for message_id, attempts in due:
+        email = _claim(message_id, attempts, now, sender)
+        if email is None:
+            continue  # another sender has it
         try:
-            transport.send(message.to_email(sender), message.id)
+            transport.send(email, message_id)
         except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            message.next_attempt_at = now + backoff(
-                message.attempts, current_app.config["MAIL_MAX_BACKOFF_SECONDS"]
-            )
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            _record(message_id, last_error=error, next_attempt_at=now + backoff(
+                attempts + 1, current_app.config["MAIL_MAX_BACKOFF_SECONDS"]))
             failed += 1
-            log.warning("mail %s to %s failed (attempt %s): %s", message.id,
-                        message.recipient, message.attempts, message.last_error)
+            log.warning("mail %s failed (attempt %s): %s", message_id, attempts + 1, error)
         else:
-            message.sent_at = now
-            message.last_error = None
+            _record(message_id, sent_at=now, last_error=None)
             sent += 1
-        db.session.commit()
     return sent, failed
+
+
+# --- Personal data in mail -------------------------------------------------------------
+
+
+def _saved_copy(message_id: int) -> Path:
+    directory = Path(current_app.config["MAIL_DIR"] or Path(current_app.instance_path) / "mail")
+    return directory / f"{message_id:06d}.eml"
+
+
+def _delete_messages(condition) -> int:
+    from patientlab.core.files import delete_file
+
+    ids = list(db.session.scalars(select(OutboxMessage.id).where(condition)))
+    for message_id in ids:
+        delete_file(db.session(), _saved_copy(message_id))
+    if ids:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                           .execution_options(synchronize_session=False))
+    return len(ids)
+
+
+def forget_recipient(address: str) -> int:
+    """Erasure: every message to ``address`` goes, sent or not, with its saved copy
+    (the files go once the transaction commits). Returns how many."""
+    return _delete_messages(func.lower(OutboxMessage.recipient) == address.lower())
+
+
+def purge_sent(days: int, now: datetime | None = None) -> int:
+    """Retention: messages sent more than ``days`` ago go, with their saved copies; only
+    their number is kept, in the journal."""
+    from patientlab.core import audit
+
+    now = now or utcnow()
+    count = _delete_messages(OutboxMessage.sent_at < now - timedelta(days=days))
+    if count:
+        audit.record(None, "outbox.purged", object_type="outbox_message",
+                     summary=f"{count} messages envoyés depuis plus de {days} jours")
+    return count
 
 
 def send_after_commit(exc) -> None:

@@ -100,3 +100,42 @@ def test_messages_are_never_deleted_by_sending():
     _queue()
     send_pending(transport=RecordingTransport())
     assert db.session.query(OutboxMessage).count() == 1
+
+
+def test_erasure_removes_the_mail_sent_to_the_person_and_its_saved_copies(app):
+    from pathlib import Path
+
+    from patientlab.auth.erasure import erase_account
+    from patientlab.auth.models import User
+    from tests.factories import PASSWORD
+
+    message_id, other_id = _queue("martine@exemple.fr").id, _queue("karim@exemple.fr").id
+    send_pending()
+    saved = Path(app.config["MAIL_DIR"]) / f"{message_id:06d}.eml"
+    assert saved.exists()
+    user = db.session.scalar(db.select(User).where(User.email == "martine@exemple.fr"))
+    erase_account(user, PASSWORD)
+    db.session.commit()
+    assert db.session.get(OutboxMessage, message_id) is None
+    assert not saved.exists()
+    assert db.session.get(OutboxMessage, other_id) is not None
+
+
+def test_sent_mail_is_erased_after_the_retention_period_and_only_counted(app):
+    from sqlalchemy import select
+
+    from patientlab.core.audit import AuditEntry
+    from patientlab.core.mail import purge_sent
+
+    ids = [_queue().id, _queue("karim@exemple.fr").id, _queue("nadia@exemple.fr").id]
+    now = utcnow()
+    send_pending(now=now - timedelta(days=40))
+    recent, unsent = (db.session.get(OutboxMessage, i) for i in ids[1:])
+    recent.sent_at = now - timedelta(days=2)
+    unsent.sent_at = None
+    db.session.commit()
+    assert purge_sent(30, now=now) == 1
+    db.session.commit()
+    assert [db.session.get(OutboxMessage, i) is None for i in ids] == [True, False, False]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "outbox.purged"))
+    assert entry.summary.startswith("1 messages")
