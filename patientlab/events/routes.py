@@ -4,10 +4,12 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale, ngettext
@@ -30,10 +32,14 @@ from patientlab.events.forms import (
 )
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 from patientlab.events.models import RegistrationStatus as S
-from patientlab.extensions import db
+from patientlab.extensions import db, limiter
 
 bp = Blueprint("events", __name__)
 org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
+
+
+def _config(name):
+    return lambda: current_app.config[name]
 
 
 
@@ -70,8 +76,18 @@ def detail(event_id):
     return _detail(svc.get_event_or_404(event_id))
 
 
+def _event_key() -> str:
+    return f"event:{request.view_args.get('event_id')}"
+
+
 @bp.route("/evenements/<int:event_id>/inscription", methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
+               key_func=_event_key)
 def register(event_id):
+    """The answer is the same whether or not the address was already registered: only
+    the address's owner learns it, by mail. A person logged in with that very address
+    (proved) sees their registration at once."""
     event = svc.get_event_or_404(event_id)
     form = RegistrationForm()
     if not form.validate_on_submit():
@@ -82,21 +98,30 @@ def register(event_id):
         needs=form.needs.data or [], needs_other=form.needs_other.data or "",
         needs_consent=form.needs_consent.data, privacy_consent=form.privacy_consent.data,
         locale=str(get_locale()))
+    user, new = acting_user(), True
     try:
-        registration = svc.register(event_id, data, user=acting_user())
+        registration = svc.register(event_id, data, user=user)
     except svc.AlreadyRegistered as already:
-        svc.resend_link(already.registration, locale=str(get_locale()))
-        db.session.commit()
-        flash(_("Cette adresse e-mail est déjà inscrite à cette soirée. Nous venons de renvoyer "
-                "à cette adresse le lien pour voir ou annuler l’inscription."), "info")
-        return redirect(url_for("events.detail", event_id=event_id))
+        registration, new = already.registration, False
+        svc.tell_already_registered(registration, locale=str(get_locale()))
     except ServiceError as error:
         db.session.rollback()
         add_service_error(form, error)
         return _detail(svc.get_event_or_404(event_id), form)
+    own = svc.is_own_address(user, registration)
     db.session.commit()
-    return redirect(url_for("events.registration", token=svc.link_token(registration),
-                            nouvelle=1))
+    if own:
+        return redirect(url_for("events.registration", token=svc.link_token(registration),
+                                nouvelle=1 if new else None))
+    session["registration_sent_to"] = registration.email
+    return redirect(url_for("events.registration_sent", event_id=event_id))
+
+
+@bp.route("/evenements/<int:event_id>/inscription/merci")
+@private_page
+def registration_sent(event_id):
+    return render_template("events/registration_sent.html", event=svc.get_event_or_404(event_id),
+                           email=session.pop("registration_sent_to", ""))
 
 
 def _registration_or_400(token):

@@ -272,6 +272,25 @@ def waiting_position(registration: Registration) -> int | None:
     return int(ahead or 0) + 1
 
 
+def tell_already_registered(registration: Registration, locale: str = "fr") -> None:
+    """Someone asked to register an address already registered: its owner gets the link
+    again, and nobody else learns anything."""
+    _mail_registration(registration, "registration_already",
+                       _l("Vous êtes déjà inscrit ou inscrite à cette soirée"), locale=locale)
+
+
+def is_own_address(user: User | None, registration: Registration) -> bool:
+    """The logged-in person proved they own the registration's address: the registration
+    is theirs (it is linked to their account if it was not yet)."""
+    if user is None or user.email_verified_at is None:
+        return False
+    if normalise_email(user.email) != registration.email:
+        return False
+    if registration.user_id is None:
+        registration.user_id = user.id
+    return registration.user_id == user.id
+
+
 def resend_link(registration: Registration, locale: str = "fr") -> None:
     _mail_registration(registration, "registration_link", _l("Le lien de votre inscription"),
                        locale=locale)

@@ -4,7 +4,25 @@ from tests.browser.conftest import log_in
 from tests.browser.harness import assert_no_axe_violations, scroll_overflow, tab_until
 
 
-def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context, base_url):
+def mail_link(live_app, base_url, email):
+    """The personal link of the last mail to ``email``, on the test server."""
+    import re
+
+    from sqlalchemy import select
+
+    from patientlab.core.mail import OutboxMessage
+    from patientlab.extensions import db
+
+    with live_app.app_context():
+        body = db.session.scalars(select(OutboxMessage.body_text).where(
+            OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first()
+        db.session.remove()
+    path = re.search(r"https?://[^/\s]+(/inscriptions/\S+)", body).group(1)
+    return base_url + path
+
+
+def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context, base_url,
+                                                                     live_app):
     page = new_context().new_page()
     page.goto(base_url + "/evenements/")
     tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('parler aux enfants')",
@@ -26,6 +44,9 @@ def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context
     tab_until(page, "el => el.id === 'submit'", "registration: submit")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    assert "Nous avons envoyé un e-mail à chantal.mercier@exemple.fr" in page.inner_text("main")
+    assert_no_axe_violations(page, "registration sent")
+    page.goto(mail_link(live_app, base_url, "chantal.mercier@exemple.fr"))
     assert "Places confirmées : 2." in page.inner_text("main")
     assert "Accès sans marche" in page.inner_text("main")
     assert_no_axe_violations(page, "registration confirmation")

@@ -59,7 +59,7 @@ def test_two_step_login_logs_events_but_neither_the_key_nor_the_codes(web, caplo
     caplog.set_level(logging.DEBUG)
     anne = UserFactory(email="anne@exemple.fr")
     secret = two_step.secret_for_setup(anne)
-    codes = two_step.enable(anne, pyotp.TOTP(secret).now())
+    codes = two_step.enable(anne, pyotp.TOTP(secret).now(), PASSWORD)
     db.session.commit()
     web.submit("/compte/connexion", {"email": "anne@exemple.fr", "password": PASSWORD})
     web.submit("/compte/connexion/code", {"code": "000000"})

@@ -38,12 +38,14 @@ def test_visitor_registers_with_family_and_an_access_need_then_cancels(web):
                           {**FORM, "needs": "step_free", "needs_consent": "y"}, form_url=url)
     assert response.status_code == 302
     page = web.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Merci, votre inscription est enregistrée" in page
-    assert "Places confirmées : 2." in page
+    assert "Merci, votre demande est enregistrée" in page
+    assert "Nous avons envoyé un e-mail à nadia@exemple.fr." in page
     [message] = outbox("nadia@exemple.fr")
     assert message.attachment_name == "parle-moi.ics"
     link = link_in(message)
     assert link.startswith("/inscriptions/")
+    page = web.get(link).get_data(as_text=True)
+    assert "Places confirmées : 2." in page
 
     response = web.submit(f"{link}/annuler", form_url=link, follow=True)
     assert "Votre inscription est annulée" in response.get_data(as_text=True)
@@ -73,9 +75,38 @@ def test_double_submission_creates_one_registration(web):
     db.session.commit()
     url = f"/evenements/{event.id}"
     web.submit(f"{url}/inscription", FORM, form_url=url)
-    response = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
-    assert "déjà inscrite à cette soirée" in response.get_data(as_text=True)
+    web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
     assert len(db.session.scalars(select(Registration)).all()) == 1
+    assert "déjà inscrit ou inscrite" in outbox("nadia@exemple.fr")[-1].subject
+
+
+def test_registering_tells_a_stranger_nothing_about_an_address(web):
+    """The same answer for a new and an already registered address; the owner is mailed."""
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    first = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
+    again = web.submit(f"{url}/inscription", {**FORM, "name": "Quelqu’un d’autre"},
+                       form_url=url, follow=True)
+    assert first.status_code == again.status_code == 200
+    def main(response):
+        return re.sub(r'name="csrf_token"[^>]*>', "", response.get_data(as_text=True))
+    assert main(first) == main(again)
+    assert "Quelqu’un d’autre" not in "".join(m.body_text for m in outbox("nadia@exemple.fr"))
+
+
+def test_a_person_logged_in_with_the_same_proved_address_sees_the_registration(web):
+    from tests.factories import UserFactory
+
+    UserFactory(email="nadia@exemple.fr", name="Nadia")
+    event = make_event()
+    db.session.commit()
+    web.login("nadia@exemple.fr")
+    url = f"/evenements/{event.id}"
+    page = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
+    assert "Merci, votre inscription est enregistrée" in page.get_data(as_text=True)
+    page = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
+    assert "Votre inscription" in page.get_data(as_text=True)
 
 
 def test_tampered_link_is_a_clear_400(client):
@@ -191,3 +222,38 @@ def test_cancelling_an_evening_needs_a_reason(web, make_user):
                form_url=f"/organisation/evenements/{event.id}/modifier")
     db.session.refresh(event)
     assert event.cancelled_at is not None
+
+
+def test_registrations_are_rate_limited_per_address_and_per_evening(app):
+    from patientlab import create_app
+    from patientlab.extensions import limiter
+    from tests.conftest import FormClient
+
+    limited = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_ENABLED": True, "RATE_LIMIT_EVENT_REGISTER_PER_IP": "2 per minute",
+        "RATE_LIMIT_EVENT_REGISTER_PER_EVENT": "4 per minute"})
+    limited.test_client_class = type(app.test_client())
+    try:
+        with limited.app_context():
+            db.create_all()
+            event = make_event()
+            db.session.commit()
+            url = f"/evenements/{event.id}"
+
+            def register(client, index):
+                return FormClient(client).submit(
+                    f"{url}/inscription", {**FORM, "email": f"p{index}@exemple.fr"},
+                    form_url=url).status_code
+
+            one = limited.test_client()
+            assert [register(one, i) for i in range(3)] == [302, 302, 429]
+            other = limited.test_client()
+            other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+            assert [register(other, i) for i in range(3, 5)] == [302, 429]  # the evening's
+    finally:
+        with limited.app_context():
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
+        limiter.enabled = app.config["RATELIMIT_ENABLED"]
