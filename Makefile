@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo demo-code test test-unit test-browser test-postgres lint chromium wrk clean bench
+        db-upgrade demo demo-code test test-unit test-browser test-postgres lint chromium redis wrk clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,19 +59,26 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+## Debian's redis-server: the live test of rate limits shared by two gunicorn workers
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  echo "Installing Debian's redis-server for the rate-limit tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
 ## make test: the whole suite (unit, functional, browser) on SQLite
-test: install chromium
+test: install chromium redis
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-unit: install
+test-unit: install redis
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install chromium
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 ## make test-postgres: the same suite on a throwaway PostgreSQL cluster
-test-postgres: install chromium
+test-postgres: install chromium redis
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make lint: ruff (with its security rules), bandit, and known vulnerabilities of the installed packages

@@ -58,6 +58,10 @@ SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
 
 # Rate limits (Flask-Limiter). memory:// counts per process: with several gunicorn
 # workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL.
+# Reverse proxies in front of the application (nginx, Caddy…): with 1, the client's
+# address is the last one the proxy added to X-Forwarded-For. 0 (default): no proxy, the
+# header is ignored. Set it to exactly the number of proxies, never more.
+PROXY_HOPS = 0
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True

@@ -84,6 +84,7 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
 
     logs.install(app)
 
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -101,6 +102,18 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, the client's address and scheme are read from
+    the X-Forwarded-For / -Proto headers those proxies set (werkzeug's ProxyFix), so that
+    per-IP limits count each person, not the proxy. Off (0) by default: without a proxy,
+    those headers are the client's own words and are ignored."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -121,3 +121,29 @@ def test_login_codes_are_limited_per_account_and_per_ip(limited_app):
         assert [try_code("compte-a") for _ in range(4)] == [302, 302, 302, 429]
         # Another account from the same address: its first try passes, then the IP's limit.
         assert [try_code("compte-b") for _ in range(3)] == [302, 302, 429]
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_behind_a_reverse_proxy_each_person_has_their_own_per_ip_limit(app, hops):
+    """With PROXY_HOPS=1 the limit counts the address the proxy forwards; without it,
+    X-Forwarded-For is the client's own words and is ignored."""
+    limited = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_ENABLED": True, "RATE_LIMIT_LOGIN_PER_IP": "2 per minute",
+        "PROXY_HOPS": hops})
+    limited.test_client_class = type(app.test_client())
+    try:
+        with limited.app_context():
+            db.create_all()
+            client = limited.test_client()
+            statuses = []
+            for i in range(4):
+                client.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{i}"
+                statuses.append(_login(client, f"personne{i}@exemple.fr").status_code)
+            assert statuses == ([200, 200, 429, 429] if hops == 0 else [200] * 4)
+    finally:
+        with limited.app_context():
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
+        limiter.enabled = app.config["RATELIMIT_ENABLED"]
