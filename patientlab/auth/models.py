@@ -102,6 +102,18 @@ class User(UserMixin, db.Model):
     def public_name(self) -> str:
         return self.pseudonym or self.name
 
+    @property
+    def visitor_name(self) -> str:
+        """What people who are not logged in see: the chosen public name, or the first name
+        and the initial of the last (« Martine D. »), never a full real name, which next to
+        a question on cancer research would tell a stranger of an illness."""
+        if self.pseudonym:
+            return self.pseudonym
+        parts = self.name.split()
+        if len(parts) < 2:
+            return self.name
+        return f"{parts[0]} {parts[-1][:1]}."
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"
 

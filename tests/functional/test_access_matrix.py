@@ -124,6 +124,7 @@ ACCESS = {
     "events.event_ics": PUBLIC,
     "events.feed": PUBLIC,
     "events.register": POST_ONLY,
+    "events.registration_sent": PUBLIC,
     "events.registration": BAD_TOKEN,
     "events.cancel_registration": POST_ONLY,
     "organisation.events": ORGANISERS,

@@ -212,3 +212,22 @@ def test_clarity_rating_from_the_page(web, make_user):
     page = web.get(url).get_data(as_text=True)
     assert "Vous avez donné la note 2 sur 5" in page
     assert re.search(r'<input checked[^>]*value="2"', page)
+
+
+def test_visitors_see_a_question_author_by_first_name_and_initial_never_the_full_name(client):
+    from patientlab.moderation.models import ModerationState
+    from patientlab.projects import services as projects_svc
+    from tests.factories import UserFactory, make_project
+
+    project = make_project()
+    for user, text in ((UserFactory(name="Martine Dubois"), "Combien de séances ?"),
+                       (UserFactory(name="Karim Benali", pseudonym="Karim du Rhône"),
+                        "Et après ?")):
+        question = projects_svc.ask_question(user, project, text)
+        question.moderation_state = ModerationState.PUBLISHED
+    db.session.commit()
+    page = client.get(f"/projets/{project.id}").get_data(as_text=True)
+    assert "Martine D." in page
+    assert "Dubois" not in page
+    assert "Karim du Rhône" in page
+    assert "Benali" not in page
