@@ -22,10 +22,10 @@ from patientlab.auth.models import User, UserRole
 from patientlab.calls.models import Call
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password
+from patientlab.demo.scale import PASSWORD, seed
 from patientlab.events.models import Event
 from patientlab.extensions import db
 from patientlab.projects.models import Project
-from patientlab.scale_seed import PASSWORD, seed
 
 RESULTS = Path(__file__).with_name("results.json")
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

@@ -156,7 +156,7 @@ def bench_seed(scale, prefix):
     """Fill the database at national scale for benchmarks (bulk inserts)."""
     import time
 
-    from patientlab.scale_seed import seed
+    from patientlab.demo.scale import seed
 
     started = time.perf_counter()
     counts = seed(scale, prefix=prefix)

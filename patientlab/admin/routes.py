@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from patientlab.auth import two_step
-from patientlab.auth.services import ServiceError
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.pagination import page_number
 from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required

@@ -11,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from patientlab.auth.models import User, UserRole
-from patientlab.auth.services import ServiceError, end_all_sessions
+from patientlab.auth.services import end_all_sessions
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page

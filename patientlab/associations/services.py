@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from patientlab.associations.models import Association
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.extensions import db

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import forget_recipient
 from patientlab.core.models import utcnow
 from patientlab.core.security import new_session_token, verify_password
 from patientlab.extensions import db
 
 from .models import CharterAcceptance, RecoveryCode, RoleRequest, User, UserRole
-from .services import ServiceError
 
 ERASED_NAME = "Compte supprimé"
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
@@ -50,15 +51,6 @@ class Profile:
     ASSOCIATION_REP = "association_rep"
     RESEARCHER = "researcher"
     CITIZEN = "citizen"
-
-
-class ServiceError(Exception):
-    """A rule was broken; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def get_user_by_email(email: str) -> User | None:

@@ -19,8 +19,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from patientlab.auth.models import RecoveryCode, User
-from patientlab.auth.services import ServiceError, end_all_sessions
+from patientlab.auth.services import end_all_sessions
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password, verify_password

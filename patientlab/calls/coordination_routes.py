@@ -5,8 +5,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from patientlab.auth.services import ServiceError
 from patientlab.core import days
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required

@@ -4,8 +4,8 @@ review form beside the application, the check page, the large-print version."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from patientlab.auth.services import ServiceError
 from patientlab.core import days
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, acting_user, roles_required

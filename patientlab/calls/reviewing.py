@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from patientlab.auth.models import User, UserRole
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text

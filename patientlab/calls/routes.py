@@ -13,8 +13,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from patientlab.auth.services import ServiceError
 from patientlab.core import days
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, acting_user, roles_required

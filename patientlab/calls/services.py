@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.days import end_of_day, start_of_day
+from patientlab.core.errors import ServiceError
 from patientlab.core.files import delete_file, write_file
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text

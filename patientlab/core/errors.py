@@ -10,6 +10,20 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from patientlab.extensions import db
 
+
+class ServiceError(Exception):
+    """A rule was broken; ``field`` names the form field the message belongs to.
+
+    Services raise it; the request's one commit helper rolls back and shows the message
+    next to the field (or at the top of the page).
+    """
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
 MESSAGES = {
     400: (_l("La demande n’a pas pu être comprise"),
           _l("Le formulaire ou le lien utilisé contient une erreur. Revenez à la page "

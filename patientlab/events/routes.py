@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from patientlab.auth.services import ServiceError
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow

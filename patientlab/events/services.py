@@ -18,9 +18,9 @@ from sqlalchemy import case, exists, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.days import PARIS
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text, rich_text

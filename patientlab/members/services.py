@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, select
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.extensions import db

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.pagination import page_number
 from patientlab.core.security import acting_user, roles_required

@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all, update
 
 from patientlab.auth.models import User
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from patientlab.auth.services import ServiceError
+from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable

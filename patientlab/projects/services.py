@@ -15,8 +15,8 @@ from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
+from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page

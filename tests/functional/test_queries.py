@@ -8,10 +8,10 @@ from sqlalchemy import select
 from patientlab.auth.models import User, UserRole
 from patientlab.calls.models import Call
 from patientlab.core.security import Role
+from patientlab.demo.scale import PASSWORD, seed
 from patientlab.events.models import Event
 from patientlab.extensions import db
 from patientlab.projects.models import Project
-from patientlab.scale_seed import PASSWORD, seed
 from tests.factories import UserFactory
 from tests.functional.projects.test_pages import count_queries
 

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from patientlab.admin import services as svc
-from patientlab.auth.services import ServiceError
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.extensions import db
 from tests.conftest import outbox

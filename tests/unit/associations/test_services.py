@@ -2,8 +2,8 @@ import pytest
 from sqlalchemy import select
 
 from patientlab.associations import services as svc
-from patientlab.auth.services import ServiceError
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.extensions import db
 from tests.factories import AssociationFactory, UserFactory
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from patientlab.auth.services import ServiceError
 from patientlab.calls import reviewing as rv
 from patientlab.calls.models import AssignmentStatus, Decision, ReviewStatus
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.extensions import db
 from tests.conftest import outbox

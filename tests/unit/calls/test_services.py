@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from patientlab.auth.services import ServiceError
 from patientlab.calls import services as svc
 from patientlab.calls.models import ApplicationStatus, CallState, CriterionKind, Visibility
 from patientlab.core import days
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.extensions import db
 from tests.factories import UserFactory, make_application, make_call

@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from patientlab.auth.services import ServiceError
+from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, TokenError
 from patientlab.events import services as svc

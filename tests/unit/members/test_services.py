@@ -5,8 +5,8 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from patientlab.auth.erasure import erase_account
-from patientlab.auth.services import ServiceError
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.extensions import db
 from patientlab.members import services as svc
 from patientlab.members.models import Bio

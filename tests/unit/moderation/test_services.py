@@ -1,8 +1,8 @@
 import pytest
 from sqlalchemy import select
 
-from patientlab.auth.services import ServiceError
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.extensions import db
 from patientlab.moderation import services as svc
 from patientlab.moderation.models import AppealOutcome

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from patientlab.auth.services import ServiceError
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db

@@ -8,9 +8,15 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import rich_text
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
-
-from . import services as svc
-from .models import Answer, ClarityRating, GlossaryTerm, Project, Publication, Question
+from patientlab.projects import services as svc
+from patientlab.projects.models import (
+    Answer,
+    ClarityRating,
+    GlossaryTerm,
+    Project,
+    Publication,
+    Question,
+)
 
 GLOSSARY = [
     ("essai clinique", "Une étude qui teste un traitement ou un soin chez des personnes "

@@ -1,4 +1,8 @@
-"""Realistic French demo data. Running it twice changes nothing."""
+"""Realistic French demo data (`flask demo-seed`) and national-scale data for benchmarks
+(`flask bench-seed`, in scale.py). Running the demo seed twice changes nothing.
+
+Wiring: it may import every feature; no feature imports it.
+"""
 
 from datetime import timedelta
 
@@ -142,18 +146,18 @@ def seed() -> dict:
 
     by_email = {u.email: u for u in db.session.scalars(select(User))}
     _seed_bios(bios, by_email["moderation@exemple.fr"])
-    from patientlab.projects.demo import seed_projects
+    from patientlab.demo.projects import seed_projects
 
     created["projects"] = seed_projects(
         researcher=by_email["chercheur@exemple.fr"],
         raters=[by_email["patient@exemple.fr"], by_email["association@exemple.fr"]],
         asker=by_email["association@exemple.fr"], moderator=by_email["moderation@exemple.fr"])
 
-    from patientlab.events.demo import seed_events
+    from patientlab.demo.events import seed_events
 
     created["events"] = seed_events(by_email["organisation@exemple.fr"])
 
-    from patientlab.calls.demo import seed_calls
+    from patientlab.demo.calls import seed_calls
 
     if coordinator is not None:
         created["calls"] = seed_calls(coordinator, by_email)

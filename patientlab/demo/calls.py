@@ -6,12 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import audit, days
-from patientlab.core.models import utcnow
-from patientlab.extensions import db
-
-from . import services as svc
-from .models import (
+from patientlab.calls import services as svc
+from patientlab.calls.models import (
     Application,
     ApplicationStatus,
     Assignment,
@@ -22,6 +18,9 @@ from .models import (
     ReviewAnswer,
     ReviewStatus,
 )
+from patientlab.core import audit, days
+from patientlab.core.models import utcnow
+from patientlab.extensions import db
 
 DESCRIPTION = (
     "Oncostarter finance des projets de recherche jeunes et prometteurs. Ce volet "

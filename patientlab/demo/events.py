@@ -6,11 +6,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from patientlab.core.models import utcnow
+from patientlab.events.models import Event, EventFormat, Registration
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.events.services import PARIS
 from patientlab.extensions import db
-
-from .models import Event, EventFormat, Registration
-from .models import RegistrationStatus as S
-from .services import PARIS
 
 FIRST_NAMES = ["Camille", "Louis", "Nadia", "Hugo", "Chantal", "Bernard", "Inès", "Yann",
                "Fatou", "Gérard", "Élise", "Thomas", "Aïcha", "Marc", "Julie", "Pierre",

@@ -1,0 +1,1 @@
+"""« Expérience patient » calls: calls, applications, patient review, feedback, decisions."""
