@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SubmitField
+from wtforms import IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from patientlab.core.forms import (
@@ -17,16 +17,6 @@ class RolesForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer les rôles"))
 
 
-class SuspendForm(FlaskForm):
-    reason = TrimmedTextAreaField(
-        _l("Raison de la suspension"),
-        validators=[DataRequired(message=_l("Expliquez la raison : elle sera envoyée à la "
-                                            "personne.")), max_length(2000)])
-    until = DateField(_l("Suspendu jusqu’au (inclus)"), validators=[InputRequired(
-        message=_l("Indiquez une date, par exemple %(example)s.", example="31/12/2026"))])
-    submit = SubmitField(_l("Suspendre le compte"))
-
-
 class ResetTwoStepForm(FlaskForm):
     reason = TrimmedTextAreaField(
         _l("Comment avez-vous vérifié que c’est bien cette personne qui le demande ?"),
@@ -35,10 +25,6 @@ class ResetTwoStepForm(FlaskForm):
                                             "coordination ».")),
                     max_length(1000)])
     submit = SubmitField(_l("Réinitialiser la double authentification"))
-
-
-class LiftForm(FlaskForm):
-    submit = SubmitField(_l("Lever la suspension"))
 
 
 class AssociationForm(FlaskForm):

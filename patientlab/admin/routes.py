@@ -5,7 +5,9 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from patientlab.auth import two_step
+from patientlab.auth import services as auth_services
+from patientlab.auth import suspension, two_step
+from patientlab.auth.forms import LiftForm, SuspendForm
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.pagination import page_number
@@ -13,7 +15,7 @@ from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_requi
 from patientlab.extensions import db
 
 from . import services as svc
-from .forms import AssociationForm, LiftForm, ResetTwoStepForm, RolesForm, SuspendForm
+from .forms import AssociationForm, ResetTwoStepForm, RolesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -99,7 +101,7 @@ def suspend(user_id):
     form = SuspendForm(prefix="suspendre")
     if form.validate_on_submit():
         try:
-            svc.suspend(acting_user(), user, form.reason.data, form.until.data)
+            suspension.suspend(acting_user(), user, form.reason.data, form.until.data)
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -133,7 +135,7 @@ def reset_two_step(user_id):
 def lift(user_id):
     user = svc.get_user_or_404(user_id)
     if LiftForm(prefix="lever").validate_on_submit():
-        svc.lift_suspension(acting_user(), user)
+        suspension.lift_suspension(acting_user(), user)
         db.session.commit()
         flash(_("La suspension est levée."), "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -148,7 +150,7 @@ def associations():
     from patientlab.associations import services as assoc
 
     return render_template("admin/associations.html", associations=assoc.list_associations(),
-                           members=assoc.members_count())
+                           members=auth_services.members_per_association())
 
 
 @bp.route("/associations/nouvelle", methods=["GET", "POST"], defaults={"association_id": None})

@@ -4,7 +4,7 @@ Every change goes through a service that checks the actor and writes the audit t
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -15,12 +15,9 @@ from patientlab.auth.services import end_all_sessions
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
-from patientlab.core.sanitize import plain_text
-from patientlab.core.security import Role, authority
-from patientlab.core.urls import external_url
+from patientlab.core.security import Role
 from patientlab.extensions import db
 
 PAGE_SIZE = 50
@@ -29,12 +26,6 @@ PAGE_SIZE = 50
 def ensure_admin(actor) -> None:
     if actor is None or not actor.has_role(Role.ADMIN):
         raise PermissionError("admins only")
-
-
-def ensure_may_suspend(actor) -> None:
-    """Admins and moderators suspend accounts."""
-    if actor is None or not actor.has_any_role((Role.ADMIN, Role.MODERATOR)):
-        raise PermissionError("admins and moderators only")
 
 
 # --- Journal --------------------------------------------------------------------------
@@ -136,52 +127,6 @@ def set_roles(actor: User, user: User, roles: list[str]) -> bool:
                  summary=f"{', '.join(sorted(before)) or '-'} → "
                          f"{', '.join(sorted(wanted)) or '-'}")
     return True
-
-
-def suspend(actor: User, user: User, reason: str, until: date,
-            now: datetime | None = None) -> None:
-    """Read-only access until ``until`` (Paris day, included); the person is told why."""
-    from patientlab.core.days import end_of_day
-
-    ensure_may_suspend(actor)
-    now = now or utcnow()
-    reason = plain_text(reason, multiline=True)
-    if not reason:
-        raise ServiceError(_l("Expliquez la raison de la suspension : elle sera envoyée à la "
-                              "personne."), field="reason")
-    if end_of_day(until) <= now:
-        raise ServiceError(_l("Choisissez une date de fin dans le futur."), field="until")
-    if user.id == actor.id:
-        raise ServiceError(_l("Vous ne pouvez pas suspendre votre propre compte."))
-    if authority(user) >= authority(actor):
-        raise ServiceError(_l("Vous ne pouvez pas suspendre un compte qui a autant de droits "
-                              "que le vôtre, ou plus. Demandez à une personne qui administre "
-                              "la plateforme."))
-    user.suspended_until = end_of_day(until)
-    user.suspended_by_id = actor.id
-    user.suspended_at = now
-    user.suspension_reason = reason
-    db.session.flush()
-    audit.record(actor, "user.suspended", user, summary=f"until {until.isoformat()}",
-                 reason=reason)
-    queue_mail(user.email, _l("Votre compte PatientLab est suspendu"), "account_suspended",
-               locale=user.locale or "fr", user=user, reason=reason, until=until,
-               url=external_url("main.charter"))
-
-
-def lift_suspension(actor: User, user: User) -> None:
-    """Admins lift any suspension; moderators only those of accounts below their own."""
-    ensure_may_suspend(actor)
-    if user.suspended_until is None:
-        return
-    if not actor.has_role(Role.ADMIN) and authority(user) >= authority(actor):
-        raise ServiceError(_l("Seule une personne qui administre la plateforme peut lever "
-                              "cette suspension."))
-    user.suspended_until = None
-    user.suspended_by_id = None
-    user.suspension_reason = ""
-    db.session.flush()
-    audit.record(actor, "user.unsuspended", user)
 
 
 def user_activity(user: User, limit: int = 20) -> list[AuditEntry]:

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from patientlab.associations.models import Association
-from patientlab.auth.models import User
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
 from patientlab.core.sanitize import plain_text
@@ -17,12 +16,6 @@ def list_associations() -> list[Association]:
     return list(db.session.scalars(select(Association).order_by(Association.name)))
 
 
-def members_count() -> dict[int, int]:
-    return dict(db.session.execute(
-        select(User.association_id, func.count()).where(User.association_id.is_not(None))
-        .group_by(User.association_id)).all())
-
-
 def get_association_or_404(association_id: int) -> Association:
     association = db.session.get(Association, association_id)
     if association is None:
@@ -30,7 +23,7 @@ def get_association_or_404(association_id: int) -> Association:
     return association
 
 
-def save_association(actor: User, association: Association | None, *, name: str,
+def save_association(actor, association: Association | None, *, name: str,
                      website: str, description: str) -> Association:
     if not actor.has_role(Role.ADMIN):
         raise PermissionError("admins only")

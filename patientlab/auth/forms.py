@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -17,6 +18,7 @@ from patientlab.core.forms import (
     TrimmedStringField,
     TrimmedTextAreaField,
     email_validators,
+    max_length,
 )
 from patientlab.core.security import Role
 
@@ -284,3 +286,17 @@ class NewRecoveryCodesForm(_PasswordConfirmForm):
 
 class TurnOffTwoStepForm(_PasswordConfirmForm):
     submit = SubmitField(_l("Désactiver la double authentification"))
+
+
+class SuspendForm(FlaskForm):
+    reason = TrimmedTextAreaField(
+        _l("Raison de la suspension"),
+        validators=[DataRequired(message=_l("Expliquez la raison : elle sera envoyée à la "
+                                            "personne.")), max_length(2000)])
+    until = DateField(_l("Suspendu jusqu’au (inclus)"), validators=[InputRequired(
+        message=_l("Indiquez une date, par exemple %(example)s.", example="31/12/2026"))])
+    submit = SubmitField(_l("Suspendre le compte"))
+
+
+class LiftForm(FlaskForm):
+    submit = SubmitField(_l("Lever la suspension"))

@@ -53,6 +53,13 @@ class Profile:
     CITIZEN = "citizen"
 
 
+def members_per_association() -> dict[int, int]:
+    """How many accounts name each association."""
+    return dict(db.session.execute(
+        select(User.association_id, func.count()).where(User.association_id.is_not(None))
+        .group_by(User.association_id)).all())
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 

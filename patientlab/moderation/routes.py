@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from patientlab.auth import suspension
+from patientlab.auth.forms import LiftForm, SuspendForm
 from patientlab.auth.models import User
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
@@ -229,9 +231,6 @@ def appeal(kind, item_id):
 @bp.route("/comptes/<int:user_id>/suspension", methods=["GET", "POST"])
 @roles_required(*svc.MODERATORS)
 def suspend(user_id):
-    from patientlab.admin import services as admin
-    from patientlab.admin.forms import LiftForm, SuspendForm
-
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
@@ -239,12 +238,12 @@ def suspend(user_id):
     lift = LiftForm(prefix="lever")
     try:
         if lift.submit.data and lift.validate_on_submit():
-            admin.lift_suspension(acting_user(), person)
+            suspension.lift_suspension(acting_user(), person)
             db.session.commit()
             flash(_("La suspension est levée."), "success")
             return redirect(url_for("moderation.suspend", user_id=person.id))
         if form.submit.data and form.validate_on_submit():
-            admin.suspend(acting_user(), person, form.reason.data, form.until.data)
+            suspension.suspend(acting_user(), person, form.reason.data, form.until.data)
             db.session.commit()
             flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par "
                     "e-mail.", name=person.public_name), "success")

@@ -38,7 +38,7 @@ def test_a_suspended_person_reads_but_cannot_write(web):
     admin = UserFactory(email="admin@exemple.fr", roles=["admin"])
     user = UserFactory(email="karim@exemple.fr", roles=["researcher"])
     event = make_event()
-    from patientlab.admin import services as svc
+    from patientlab.auth import suspension as svc
 
     svc.suspend(admin, user, "Propos insultants.", date.today() + timedelta(days=7))
     db.session.commit()

@@ -137,7 +137,7 @@ def test_bulk_publication_from_the_queue(web):
 def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):
     from datetime import date, timedelta
 
-    from patientlab.admin import services as admin
+    from patientlab.auth import suspension as admin
 
     lucas = UserFactory(email="lucas@exemple.fr", roles=["moderator"])
     UserFactory(email="ines@exemple.fr", roles=["moderator"])

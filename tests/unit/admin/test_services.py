@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from patientlab.admin import services as svc
+from patientlab.auth import suspension
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
@@ -43,16 +44,16 @@ def test_suspension_needs_a_reason_and_a_future_end_and_mails_the_person():
     user = UserFactory(email="karim@exemple.fr")
     tomorrow = date.today() + timedelta(days=1)
     with pytest.raises(ServiceError) as error:
-        svc.suspend(admin, user, " ", tomorrow)
+        suspension.suspend(admin, user, " ", tomorrow)
     assert error.value.field == "reason"
     with pytest.raises(ServiceError) as error:
-        svc.suspend(admin, user, "Insultes répétées.", date.today() - timedelta(days=2))
+        suspension.suspend(admin, user, "Insultes répétées.", date.today() - timedelta(days=2))
     assert error.value.field == "until"
-    svc.suspend(admin, user, "Insultes répétées.", tomorrow)
+    suspension.suspend(admin, user, "Insultes répétées.", tomorrow)
     assert user.is_suspended
     assert "suspendu" in outbox("karim@exemple.fr")[0].subject
     assert "Insultes répétées." in outbox("karim@exemple.fr")[0].body_text
-    svc.lift_suspension(admin, user)
+    suspension.lift_suspension(admin, user)
     assert not user.is_suspended
     assert _actions() == ["user.suspended", "user.unsuspended"]
 
@@ -99,7 +100,7 @@ def test_user_search_by_name_email_role_and_suspension():
     admin = UserFactory(roles=["admin"], name="Admin")
     UserFactory(name="Martine Dubois", roles=["patient_expert"])
     karim = UserFactory(name="Karim Benali", email="karim@exemple.fr")
-    svc.suspend(admin, karim, "Raison.", date.today() + timedelta(days=3))
+    suspension.suspend(admin, karim, "Raison.", date.today() + timedelta(days=3))
     assert [u.name for u in svc.search_users("dubois").items] == ["Martine Dubois"]
     assert [u.name for u in svc.search_users("karim@").items] == ["Karim Benali"]
     assert [u.name for u in svc.search_users(role="patient_expert").items] == ["Martine Dubois"]
@@ -117,18 +118,19 @@ def test_nobody_suspends_an_account_with_a_role_at_or_above_their_own(actor_role
     actor = UserFactory(roles=actor_roles)
     target = UserFactory(roles=target_roles)
     with pytest.raises(ServiceError, match="autant de droits"):
-        svc.suspend(actor, target, "Raison.", date.today() + timedelta(days=3))
+        suspension.suspend(actor, target, "Raison.", date.today() + timedelta(days=3))
     assert not target.is_suspended
 
 
 def test_a_moderator_suspends_a_researcher_and_only_an_admin_lifts_a_higher_suspension():
     moderator = UserFactory(roles=["moderator"])
     researcher = UserFactory(roles=["researcher"])
-    svc.suspend(moderator, researcher, "Insultes répétées.", date.today() + timedelta(days=3))
+    suspension.suspend(moderator, researcher, "Insultes répétées.",
+                       date.today() + timedelta(days=3))
     assert researcher.is_suspended
     coordinator = UserFactory(roles=["coordinator"])
     coordinator.suspended_until = utcnow() + timedelta(days=3)  # e.g. set before the rule
     with pytest.raises(ServiceError, match="administre la plateforme"):
-        svc.lift_suspension(moderator, coordinator)
-    svc.lift_suspension(UserFactory(roles=["admin"]), coordinator)
+        suspension.lift_suspension(moderator, coordinator)
+    suspension.lift_suspension(UserFactory(roles=["admin"]), coordinator)
     assert not coordinator.is_suspended

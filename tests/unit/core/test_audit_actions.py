@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from patientlab.admin import services as admin
 from patientlab.auth import services as auth
+from patientlab.auth import suspension
 from patientlab.calls import reviewing as rv
 from patientlab.core.audit import AuditEntry
 from patientlab.events import services as events
@@ -48,7 +49,7 @@ def test_role_change():
 
 def test_suspension():
     admin_user = UserFactory(roles=["admin"])
-    admin.suspend(admin_user, UserFactory(), "Insultes.", date.today() + timedelta(days=2))
+    suspension.suspend(admin_user, UserFactory(), "Insultes.", date.today() + timedelta(days=2))
     assert _entry("user.suspended").reason == "Insultes."
 
 
