@@ -1,1 +1,13 @@
-"""Accounts: registration, login, verification, reset, profile, preferences."""
+"""Accounts: registration, login, verification, reset, profile, preferences, suspension."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core import navigation
+
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    navigation.register(navigation.MenuEntry(900, "auth.profile", _l("Mon compte"),
+                                             navigation.PERSONAL))

@@ -1,1 +1,29 @@
 """« Expérience patient » calls: calls, applications, patient review, feedback, decisions."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core import navigation
+    from patientlab.core.days import last_day
+    from patientlab.core.permissions import RESEARCH, REVIEWERS
+
+    from . import models
+    from .coordination_routes import bp as call_admin_bp
+    from .review_routes import bp as reviews_bp
+    from .routes import UPLOAD_ENDPOINTS, applications, bp
+
+    for blueprint in (bp, applications, reviews_bp, call_admin_bp):
+        app.register_blueprint(blueprint)
+    app.config.setdefault("UPLOAD_ENDPOINTS", set()).update(UPLOAD_ENDPOINTS)
+    app.jinja_env.filters["last_day"] = last_day
+    app.jinja_env.globals.update(
+        CallState=models.CallState, ApplicationStatus=models.ApplicationStatus,
+        AssignmentStatus=models.AssignmentStatus, ReviewStatus=models.ReviewStatus,
+        Decision=models.Decision, CriterionKind=models.CriterionKind,
+        Visibility=models.Visibility, COI_REASONS=models.COI_REASONS)
+    navigation.register(navigation.MenuEntry(40, "calls.index", _l("Appels à projets")))
+    navigation.register(navigation.MenuEntry(110, "applications.mine", _l("Mes candidatures"),
+                                             navigation.PERSONAL, RESEARCH))
+    navigation.register(navigation.MenuEntry(120, "reviews.index", _l("Mes relectures"),
+                                             navigation.PERSONAL, REVIEWERS))

@@ -2,11 +2,20 @@
 
 
 def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from patientlab.auth.signals import address_confirmed
+    from patientlab.core import navigation
+    from patientlab.core.permissions import EVENT_MANAGERS
 
     from . import services
+    from .models import EVENT_THEMES, EventFormat
     from .routes import bp, org
 
     app.register_blueprint(bp)
     app.register_blueprint(org)
     address_confirmed.connect(services.claim_guest_registrations)
+    app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
+    navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))
+    navigation.register(navigation.MenuEntry(140, "organisation.events", _l("Mes soirées"),
+                                             navigation.PERSONAL, EVENT_MANAGERS))

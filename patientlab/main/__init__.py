@@ -1,1 +1,12 @@
 """Public pages: home, accessibility statement, privacy notice, charter, health check."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core import navigation
+
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    navigation.register(navigation.MenuEntry(10, "main.home", _l("Accueil")))

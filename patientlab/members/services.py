@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
 from patientlab.auth.models import User
 from patientlab.core import audit
@@ -12,12 +12,12 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.extensions import db
-from patientlab.moderation.models import ModerationState
+from patientlab.moderation import services as moderation
 
 from .models import Bio
 
 BIO_MAX_LENGTH = 1000
-RECENT_QUESTIONS = 10
+RECENT_CONTRIBUTIONS = 10
 
 
 # Who sees every member page: the people who validate, moderate and run the platform.
@@ -37,20 +37,9 @@ def get_member_or_404(user_id: int, viewer: User) -> User:
 
 
 def speaks_in_public(member: User) -> bool:
-    """The person already appears, under their public name, on a published page: a
-    published question or answer on a published project, or a published project."""
-    from patientlab.projects.models import Answer, Project, Publication, Question
-
-    published_project = Project.publication == Publication.PUBLISHED
-    published = ModerationState.PUBLISHED
-    return bool(db.session.scalar(select(
-        exists().where(Project.owner_id == member.id, published_project)
-        | exists().where(Question.author_id == member.id, Question.moderation_state == published,
-                         Question.project_id == Project.id, published_project)
-        | exists().where(Answer.author_id == member.id, Answer.moderation_state == published,
-                         Answer.question_id == Question.id,
-                         Question.moderation_state == published,
-                         Question.project_id == Project.id, published_project))))
+    """The person already appears, under their public name, on a page everyone reads:
+    a published question or answer on a published project (moderation's public kinds)."""
+    return moderation.speaks_in_public(member.id)
 
 
 def bio_of(user: User) -> Bio | None:
@@ -60,8 +49,6 @@ def bio_of(user: User) -> Bio | None:
 def set_bio(user: User, text: str) -> Bio | None:
     """Save the person's presentation; a new text is read by a moderator before it is
     shown, unless its author is trusted. An empty text removes it."""
-    from patientlab.moderation import services as moderation
-
     text = plain_text(text or "", multiline=True)
     if len(text) > BIO_MAX_LENGTH:
         raise ServiceError(_l("%(max)s caractères au plus.", max=BIO_MAX_LENGTH), field="bio")
@@ -88,20 +75,13 @@ class MemberPage:
     member: User
     bio: Bio | None  # shown: published, or any state to its author
     own: bool
-    questions: list  # their latest published questions on published projects
+    contributions: list  # their latest contributions that everyone can read
 
 
 def member_page(viewer: User, member: User) -> MemberPage:
-    from patientlab.projects.models import Project, Publication, Question
-
     own = viewer.id == member.id
     bio = bio_of(member)
     if bio is not None and not (bio.is_published or own):
         bio = None
-    questions = list(db.session.scalars(
-        select(Question).join(Project, Project.id == Question.project_id)
-        .where(Question.author_id == member.id,
-               Question.moderation_state == ModerationState.PUBLISHED,
-               Project.publication == Publication.PUBLISHED)
-        .order_by(Question.created_at.desc()).limit(RECENT_QUESTIONS)))
-    return MemberPage(member, bio, own, questions)
+    return MemberPage(member, bio, own,
+                      moderation.public_contributions(member.id, RECENT_CONTRIBUTIONS))

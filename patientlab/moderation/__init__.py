@@ -1,1 +1,19 @@
 """Moderation of what users write: states, decisions, queue."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core import navigation
+    from patientlab.core.permissions import MODERATION
+
+    from . import models, services
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        ModerationState=models.ModerationState, REFUSAL_REASONS=models.REFUSAL_REASONS,
+        REPORT_REASONS=models.REPORT_REASONS, AppealOutcome=models.AppealOutcome)
+    navigation.register(navigation.MenuEntry(
+        150, "moderation.index", _l("Modération"), navigation.PERSONAL, MODERATION,
+        count=lambda: sum(services.counts().values())))

@@ -43,14 +43,12 @@ def index():
     age = age if age in AGES else ""
     page = svc.queue(name, kind_name=kind, older_than_days=AGES[age],
                      page=page_number(request.args.get("page")))
-    from patientlab.projects.services import submitted_projects
-
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("moderation/index.html", page=page, name=name, kind=kind, age=age,
                            account_appeals=svc.open_suspension_appeals() if name == "recours"
                            else [],
                            counts=svc.counts(), queues=svc.QUEUES, kinds=svc.kinds(),
-                           page_args=args, to_publish=submitted_projects(),
+                           page_args=args, other_work=svc.other_work(),
                            bulk_form=BulkForm(formdata=None, prefix="lot"))
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, select, union_all, update
+from sqlalchemy import exists, func, literal, select, union_all, update
 
 from patientlab.auth.models import User
 from patientlab.core import audit
@@ -37,7 +37,13 @@ MODERATORS = (Role.MODERATOR, Role.ADMIN)
 @dataclass(frozen=True)
 class Kind:
     """A kind of moderated content: its model, its text, where it is shown and what
-    happens when it is published."""
+    happens when it is published. Each feature registers its own kinds
+    (``register_kind``) from its init_app; moderation imports none of them.
+
+    ``public_where`` gives the SQL conditions, beyond its own published state, under which
+    an item is shown to everyone (a question on a published project); None for content
+    that is never listed among a person's public contributions.
+    """
 
     name: str
     label: object
@@ -46,6 +52,7 @@ class Kind:
     url: Callable[[Any], str]
     describe: Callable[[Any], str]
     on_publish: Callable[[Any], None] | None = None
+    public_where: Callable[[], list] | None = None
 
     def text(self, item) -> str:
         return getattr(item, self.text_attr)
@@ -57,25 +64,15 @@ class Kind:
         return self.describe(item)
 
 
-def _question_url(question) -> str:
-    return url_for("projects.detail", project_id=question.project_id) + f"#question-{question.id}"
+_KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind: Kind) -> None:
+    _KINDS[kind.name] = kind
 
 
 def _kinds() -> dict[str, Kind]:
-    from patientlab.members.models import Bio
-    from patientlab.projects import services as projects
-    from patientlab.projects.models import Answer, Question
-
-    return {
-        "question": Kind("question", _l("Question sur un projet"), Question, "body",
-                         _question_url, lambda q: q.project.title, _tell_project_team),
-        "answer": Kind("answer", _l("Réponse d’une équipe de recherche"), Answer, "body",
-                       lambda a: _question_url(a.question),
-                       lambda a: a.question.project.title, projects.tell_asker),
-        "bio": Kind("bio", _l("Présentation d’un membre"), Bio, "body",
-                    lambda b: url_for("members.profile", user_id=b.author_id),
-                    lambda b: b.author.public_name),
-    }
+    return _KINDS
 
 
 def kind_of(name: str) -> Kind:
@@ -86,7 +83,64 @@ def kind_of(name: str) -> Kind:
 
 
 def kinds() -> dict[str, Kind]:
-    return _kinds()
+    return dict(_KINDS)
+
+
+@dataclass(frozen=True)
+class OtherWork:
+    """Work for moderators kept by a feature (lay summaries to publish), shown below the
+    queue: how many, a heading for that number, and a link to the feature's own page."""
+
+    name: str
+    count: Callable[[], int]
+    heading: Callable[[int], str]
+    endpoint: str
+    link_label: object
+
+
+_OTHER_WORK: dict[str, OtherWork] = {}
+
+
+def register_other_work(work: OtherWork) -> None:
+    _OTHER_WORK[work.name] = work
+
+
+def other_work() -> list[tuple[OtherWork, int]]:
+    return [(work, work.count()) for work in _OTHER_WORK.values()]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    kind: Kind
+    item: Any
+
+
+def public_contributions(author_id: int, limit: int) -> list[Contribution]:
+    """What the person wrote that everyone can read now, newest first, across kinds."""
+    found = []
+    for kind in _kinds().values():
+        if kind.public_where is None:
+            continue
+        model = kind.model
+        found += [Contribution(kind, item) for item in db.session.scalars(
+            select(model).where(model.author_id == author_id,
+                                model.moderation_state == S.PUBLISHED, *kind.public_where())
+            .order_by(model.created_at.desc()).limit(limit))]
+    found.sort(key=lambda c: c.item.created_at, reverse=True)
+    return found[:limit]
+
+
+def speaks_in_public(author_id: int) -> bool:
+    """The person has at least one contribution that everyone can read."""
+    for kind in _kinds().values():
+        if kind.public_where is None:
+            continue
+        model = kind.model
+        if db.session.scalar(select(exists().where(
+                model.author_id == author_id, model.moderation_state == S.PUBLISHED,
+                *kind.public_where()))):
+            return True
+    return False
 
 
 def get_item_or_404(kind: Kind, item_id: int):
@@ -218,14 +272,6 @@ def _mail_author(kind: Kind, item, decision: str, reason: str, note: str) -> Non
                appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id))
 
 
-def _tell_project_team(question) -> None:
-    owner = question.project.owner
-    queue_mail(owner.email, _l("Une question vous attend"), "question_to_answer",
-               locale=owner.locale or "fr", user=owner, project=question.project,
-               question=question, url=external_url("projects.detail",
-                                                   project_id=question.project_id))
-
-
 def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:
     """Edit out identifying details; the original stays in the audit trail."""
     _ensure_moderator(moderator)
@@ -286,10 +332,10 @@ def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
         raise ServiceError(_l("Ce contenu n’est plus publié."))
     if item.author_id == user.id:
         raise ServiceError(_l("Vous ne pouvez pas signaler votre propre contribution."))
-    exists = db.session.scalar(select(ContentReport.id).where(
+    already = db.session.scalar(select(ContentReport.id).where(
         ContentReport.kind == kind.name, ContentReport.object_id == item.id,
         ContentReport.reporter_id == user.id))
-    if exists:
+    if already:
         raise ServiceError(_l("Vous avez déjà signalé ce contenu. Merci, un modérateur va le "
                               "relire."))
     db.session.add(ContentReport(kind=kind.name, object_id=item.id, reporter_id=user.id,

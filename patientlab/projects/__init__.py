@@ -1,1 +1,21 @@
 """Research projects, lay summaries, FALC versions, glossary, questions, clarity ratings."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core import navigation
+    from patientlab.core.permissions import RESEARCH
+
+    from . import models
+    from .moderation import register_kinds
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    register_kinds()
+    app.jinja_env.globals.update(
+        CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,
+        Publication=models.Publication, ResearchStatus=models.ResearchStatus)
+    navigation.register(navigation.MenuEntry(20, "projects.index", _l("Projets de recherche")))
+    navigation.register(navigation.MenuEntry(100, "projects.mine", _l("Mes projets"),
+                                             navigation.PERSONAL, RESEARCH))

@@ -241,7 +241,7 @@ def objects():
     association = AssociationFactory()
     db.session.commit()
     return {"fmt": "json", "association_id": association.id, "kind": "question",
-            "item_id": question.id, "user_id": researcher.id,
+            "item_id": question.id, "user_id": question.author_id,
             "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,

@@ -70,7 +70,7 @@ def test_the_member_page_shows_a_presentation_to_others_only_once_published():
     assert svc.member_page(karim, martine).bio is bio
 
 
-def test_the_member_page_lists_published_questions_on_published_projects_only():
+def test_the_member_page_lists_contributions_everyone_can_read_only():
     martine = UserFactory()
     published = projects.ask_question(martine, make_project(), "Publiée ?")
     published.moderation_state = S.PUBLISHED
@@ -80,7 +80,9 @@ def test_the_member_page_lists_published_questions_on_published_projects_only():
                         moderation_state=S.PUBLISHED)
     db.session.add(on_draft)
     db.session.flush()
-    assert svc.member_page(UserFactory(), martine).questions == [published]
+    contributions = svc.member_page(UserFactory(), martine).contributions
+    assert [c.item for c in contributions] == [published]
+    assert contributions[0].kind.name == "question"
 
 
 def test_refusal_reports_and_appeal_work_for_presentations():

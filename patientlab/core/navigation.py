@@ -1,0 +1,58 @@
+"""The main menu, built from what each feature registers in its ``init_app``.
+
+The layout knows no feature: it lists ``menu(user)``. An entry names its endpoint, its
+label, who sees it (a group of roles from core.permissions, or everyone) and, if it
+has one, a count shown beside the label (the moderation queue).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import url_for
+
+from patientlab.core.permissions import has_any
+
+PUBLIC = "public"  # everyone, before the personal entries
+PERSONAL = "personal"  # logged-in people, after the public entries
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    order: int
+    endpoint: str
+    label: object  # a lazy string
+    section: str = PUBLIC
+    roles: tuple[str, ...] | None = None  # None: everyone in the section
+    count: Callable[[], int] | None = None
+
+    def visible_to(self, user) -> bool:
+        if self.section == PERSONAL and not (user and user.is_authenticated):
+            return False
+        return self.roles is None or has_any(user, self.roles)
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    href: str
+    label: str
+
+
+_ENTRIES: dict[str, MenuEntry] = {}
+
+
+def register(entry: MenuEntry) -> None:
+    """Add (or replace) an entry; called from a feature's init_app."""
+    _ENTRIES[entry.endpoint] = entry
+
+
+def menu(user, section: str) -> list[MenuLink]:
+    links = []
+    for entry in sorted(_ENTRIES.values(), key=lambda e: (e.order, e.endpoint)):
+        if entry.section != section or not entry.visible_to(user):
+            continue
+        label = str(entry.label)
+        count = entry.count() if entry.count else 0
+        if count:
+            label = f"{label} ({count})"
+        links.append(MenuLink(url_for(entry.endpoint), label))
+    return links

@@ -1,0 +1,64 @@
+"""Questions and the team's answers are kinds of moderated content; lay summaries waiting
+for publication are shown beside the moderation queue."""
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import func, select
+
+from patientlab.core.mail import queue_mail
+from patientlab.core.urls import external_url
+from patientlab.extensions import db
+from patientlab.moderation.models import ModerationState
+from patientlab.moderation.services import Kind, OtherWork, register_kind, register_other_work
+
+from .models import Answer, Project, Publication, Question
+
+
+def _question_url(question) -> str:
+    return url_for("projects.detail", project_id=question.project_id) + f"#question-{question.id}"
+
+
+def _published_projects():
+    return select(Project.id).where(Project.publication == Publication.PUBLISHED)
+
+
+def _public_question():
+    """A published question is public when its project is."""
+    return [Question.project_id.in_(_published_projects())]
+
+
+def _public_answer():
+    return [Answer.question_id.in_(select(Question.id).where(
+        Question.moderation_state == ModerationState.PUBLISHED,
+        Question.project_id.in_(_published_projects())))]
+
+
+def tell_project_team(question: Question) -> None:
+    """A question is public: its project's owner is asked to answer it."""
+    owner = question.project.owner
+    queue_mail(owner.email, _l("Une question vous attend"), "question_to_answer",
+               locale=owner.locale or "fr", user=owner, project=question.project,
+               question=question, url=external_url("projects.detail",
+                                                   project_id=question.project_id))
+
+
+def _to_publish() -> int:
+    return db.session.scalar(select(func.count()).select_from(Project).where(
+        Project.publication == Publication.SUBMITTED)) or 0
+
+
+def register_kinds() -> None:
+    from .services import tell_asker
+
+    register_kind(Kind("question", _l("Question sur un projet"), Question, "body",
+                       _question_url, lambda q: q.project.title, tell_project_team,
+                       public_where=_public_question))
+    register_kind(Kind("answer", _l("Réponse d’une équipe de recherche"), Answer, "body",
+                       lambda a: _question_url(a.question),
+                       lambda a: a.question.project.title, tell_asker,
+                       public_where=_public_answer))
+    register_other_work(OtherWork(
+        "projects", _to_publish,
+        lambda n: ngettext("%(num)s projet à publier", "%(num)s projets à publier", n),
+        "projects.review_queue", _l("Voir les projets à publier")))
