@@ -81,9 +81,10 @@ test-browser: install chromium
 test-postgres: install chromium redis
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make lint: ruff (with its security rules), bandit, and known vulnerabilities of the installed packages
+## make lint: ruff (with its security rules), the import layers, bandit, and known vulnerabilities
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive patientlab config scripts wsgi.py
 	$(BIN)/python scripts/audit_dependencies.py
 

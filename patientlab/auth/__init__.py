@@ -6,8 +6,10 @@ def init_app(app) -> None:
 
     from patientlab.core import navigation
 
+    from . import privacy
     from .routes import bp
 
     app.register_blueprint(bp)
+    privacy.register()
     navigation.register(navigation.MenuEntry(900, "auth.profile", _l("Mon compte"),
                                              navigation.PERSONAL))

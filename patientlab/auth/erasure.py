@@ -8,16 +8,15 @@ the audit trail point to it: they then show « Compte supprimé ».
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
 
-from patientlab.core import audit
+from patientlab.core import audit, privacy
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import forget_recipient
 from patientlab.core.models import utcnow
 from patientlab.core.security import new_session_token, verify_password
 from patientlab.extensions import db
 
-from .models import CharterAcceptance, RecoveryCode, RoleRequest, User, UserRole
+from .models import User
 
 ERASED_NAME = "Compte supprimé"
 
@@ -26,29 +25,12 @@ def erase_account(user: User, password: str | None, *, now: datetime | None = No
                   reason: str = "self") -> None:
     """``password`` re-authenticates a person erasing their own account; retention jobs
     pass None with another ``reason``."""
-    from patientlab.events import services as events
-    from patientlab.events.models import Registration
-    from patientlab.events.models import RegistrationStatus as RS
-    from patientlab.members.models import Bio
-
     now = now or utcnow()
     if reason == "self" and not verify_password(user.password_hash, password or ""):
         raise ServiceError(_l("Ce n’est pas le bon mot de passe."), field="password")
-    # Only the registrations linked to the account (made while logged in, or claimed by
-    # proving the address): never a guest's who used the same address.
-    registrations = list(db.session.scalars(select(Registration).where(
-        Registration.user_id == user.id)))
-    for registration in registrations:
-        # Free the seats of evenings still to come, so the waiting list moves on.
-        if registration.status != RS.CANCELLED and registration.event.starts_at > now:
-            events.cancel_registration(registration.id, now=now)
-    for registration in registrations:
-        db.session.delete(registration)
-    db.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
-    db.session.execute(delete(CharterAcceptance).where(CharterAcceptance.user_id == user.id))
-    db.session.execute(delete(RoleRequest).where(RoleRequest.user_id == user.id))
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.execute(delete(Bio).where(Bio.author_id == user.id))
+    # Every feature erases what it declared (core.privacy): registrations (seats of
+    # evenings to come go to the waiting list), presentation, roles, consents, requests…
+    privacy.erase(user, now)
     db.session.expire(user, ["role_rows"])
     forget_recipient(user.email)  # the mail sent to the person, and its saved copies
     user.email = f"compte-supprime-{user.id}@invalid"

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
+from patientlab.core import privacy
 from patientlab.core.mail import purge_sent, queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.urls import external_url
@@ -27,9 +28,6 @@ from .models import User
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:
-    from patientlab.core.settings import setting
-    from patientlab.events.services import purge_personal_data
-
     now = now or utcnow()
     cfg = current_app.config
     counts = {"unverified_erased": 0, "inactive_warned": 0, "inactive_erased": 0}
@@ -66,7 +64,7 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         erase_account(user, None, now=now, reason="inactive")
         counts["inactive_erased"] += 1
 
-    counts["registrations_erased"] = purge_personal_data(setting("EVENT_PURGE_DAYS"), now=now)
+    counts.update({f"{name}_erased": count for name, count in privacy.purge(now).items()})
     counts["mail_erased"] = purge_sent(cfg["OUTBOX_KEEP_DAYS"], now=now)
     db.session.flush()
     return counts

@@ -39,11 +39,11 @@ from patientlab.auth.forms import (
     TwoStepSetupForm,
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
+from patientlab.auth.presentation import presentation_of
 from patientlab.core.forms import add_service_error
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
 from patientlab.extensions import db, limiter
-from patientlab.members.services import bio_of
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 
@@ -277,7 +277,7 @@ def reset_password(token):
 @login_required
 def profile():
     user = acting_user()
-    bio = bio_of(user)
+    bio = presentation_of(user)
     form = ProfileForm(obj=None if request.method == "POST" else user)
     form.set_association_choices(list_associations())
     if request.method == "GET":
@@ -291,7 +291,7 @@ def profile():
             add_service_error(form, error)
         else:
             db.session.commit()
-            bio = bio_of(user)
+            bio = presentation_of(user)
             if bio is not None and not bio.is_published:
                 flash(_("Votre profil est enregistré. Votre présentation sera visible après "
                         "relecture par un modérateur."), "success")
@@ -476,7 +476,7 @@ def erase():
 def export_data(fmt):
     import json
 
-    from patientlab.auth.export import collect, record_export
+    from patientlab.auth.export import collect, record_export, section_titles
 
     if fmt not in ("json", "html"):
         abort(404)
@@ -489,7 +489,7 @@ def export_data(fmt):
         body = json.dumps(data, ensure_ascii=False, indent=2)
         mimetype = "application/json"
     else:
-        body = render_template("auth/data_export.html", data=data)
+        body = render_template("auth/data_export.html", data=data, titles=section_titles())
         mimetype = "text/html"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -342,13 +342,14 @@ def confirm_email_change(token: str) -> User:
 
 def update_profile(user: User, *, name: str, pseudonym: str, bio: str,
                    association_id: int | None) -> None:
-    """Name, public name and association; the presentation goes to moderation."""
-    from patientlab.members.services import set_bio
+    """Name, public name and association; the presentation goes to its provider (members,
+    which sends it to moderation)."""
+    from .presentation import save_presentation
 
     user.name = plain_text(name)
     user.pseudonym = plain_text(pseudonym)
     user.association_id = association_id
-    set_bio(user, bio)
+    save_presentation(user, bio)
     audit.record(user, "account.update_profile", user)
 
 

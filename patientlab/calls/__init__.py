@@ -8,13 +8,14 @@ def init_app(app) -> None:
     from patientlab.core.days import last_day
     from patientlab.core.permissions import RESEARCH, REVIEWERS
 
-    from . import models
+    from . import models, privacy
     from .coordination_routes import bp as call_admin_bp
     from .review_routes import bp as reviews_bp
     from .routes import UPLOAD_ENDPOINTS, applications, bp
 
     for blueprint in (bp, applications, reviews_bp, call_admin_bp):
         app.register_blueprint(blueprint)
+    privacy.register()
     app.config.setdefault("UPLOAD_ENDPOINTS", set()).update(UPLOAD_ENDPOINTS)
     app.jinja_env.filters["last_day"] = last_day
     app.jinja_env.globals.update(

@@ -8,11 +8,12 @@ def init_app(app) -> None:
     from patientlab.core import navigation
     from patientlab.core.permissions import EVENT_MANAGERS
 
-    from . import services
+    from . import privacy, services
     from .models import EVENT_THEMES, EventFormat
     from .routes import bp, org
 
     app.register_blueprint(bp)
+    privacy.register()
     app.register_blueprint(org)
     address_confirmed.connect(services.claim_guest_registrations)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)

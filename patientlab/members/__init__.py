@@ -2,8 +2,13 @@
 
 
 def init_app(app) -> None:
+    from patientlab.auth import presentation
+
+    from . import privacy, services
     from .moderation import register_kinds
     from .routes import bp
 
     app.register_blueprint(bp)
+    privacy.register()
     register_kinds()
+    presentation.register(presentation.PresentationProvider(services.bio_of, services.set_bio))

@@ -7,10 +7,11 @@ def init_app(app) -> None:
     from patientlab.core import navigation
     from patientlab.core.permissions import MODERATION
 
-    from . import models, services
+    from . import models, privacy, services
     from .routes import bp
 
     app.register_blueprint(bp)
+    privacy.register()
     app.jinja_env.globals.update(
         ModerationState=models.ModerationState, REFUSAL_REASONS=models.REFUSAL_REASONS,
         REPORT_REASONS=models.REPORT_REASONS, AppealOutcome=models.AppealOutcome)

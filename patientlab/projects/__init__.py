@@ -7,11 +7,12 @@ def init_app(app) -> None:
     from patientlab.core import navigation
     from patientlab.core.permissions import RESEARCH
 
-    from . import models
+    from . import models, privacy
     from .moderation import register_kinds
     from .routes import bp
 
     app.register_blueprint(bp)
+    privacy.register()
     register_kinds()
     app.jinja_env.globals.update(
         CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,

@@ -1,0 +1,52 @@
+"""The personal data « Parle-Moi » holds, for core.privacy: registrations, with their
+accessibility needs (health data), exported, erased with the account, purged after the
+evening."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from patientlab.core import privacy
+from patientlab.core.privacy import PersonalData, when
+from patientlab.core.settings import setting
+from patientlab.extensions import db
+
+from . import services
+from .models import Registration
+from .models import RegistrationStatus as S
+
+
+def _registrations(user) -> list[dict]:
+    """Only the registrations linked to the account: made while logged in, or claimed by
+    proving the address — never a guest's who used the same address."""
+    return [{"event": r.event.title, "starts_at": when(r.event.starts_at), "name": r.name,
+             "email": r.email, "seats": r.seats, "status": r.status,
+             "accessibility_needs": r.need_list, "other_need": r.needs_other,
+             "needs_consent_at": when(r.needs_consent_at),
+             "privacy_consent_at": when(r.privacy_consent_at),
+             "registered_at": when(r.created_at), "checked_in_at": when(r.checked_in_at)}
+            for r in db.session.scalars(select(Registration).where(
+                Registration.user_id == user.id).order_by(Registration.created_at))]
+
+
+def _erase(user, now: datetime) -> None:
+    registrations = list(db.session.scalars(select(Registration).where(
+        Registration.user_id == user.id)))
+    for registration in registrations:
+        # Free the seats of evenings still to come, so the waiting list moves on.
+        if registration.status != S.CANCELLED and registration.event.starts_at > now:
+            services.cancel_registration(registration.id, now=now)
+    for registration in registrations:
+        db.session.delete(registration)
+
+
+def _purge(now: datetime) -> int:
+    return services.purge_personal_data(setting("EVENT_PURGE_DAYS"), now=now)
+
+
+def register() -> None:
+    privacy.register(PersonalData(
+        "event_registrations", _l("Inscriptions aux soirées"), _registrations, erase=_erase,
+        purge=_purge, columns=("event_registration.user_id",), order=60))
+    privacy.keep("event.organiser_id", "who organises an evening: public, kept")
