@@ -432,25 +432,6 @@ def my_pending_questions(user, project: Project) -> list[Question]:
                                Question.moderation_state == ModerationState.PENDING)))
 
 
-def pending_questions() -> list[Question]:
-    return list(db.session.scalars(
-        select(Question).where(Question.moderation_state == ModerationState.PENDING)
-        .order_by(Question.created_at)))
-
-
-def moderate_question(moderator: User, question: Question, decision: str,
-                      reason: str = "", note: str = "") -> None:
-    """Publish or refuse a pending question (the moderation workflow decides)."""
-    from patientlab.moderation import services as moderation
-
-    if not moderation.is_moderator(moderator):
-        raise PermissionError("only moderators decide")
-    if question.moderation_state != ModerationState.PENDING:
-        raise ServiceError(_l("Cette question a déjà été traitée par un autre modérateur."))
-    moderation.decide(moderator, moderation.kind_of("question"), question, decision,
-                      seen_state=ModerationState.PENDING, reason=reason, note=note)
-
-
 def get_question_or_404(question_id: int, project: Project) -> Question:
     question = db.session.get(Question, question_id)
     if question is None or question.project_id != project.id:

@@ -217,6 +217,14 @@ def test_glossary_is_maintained_by_coordinators_only():
 
 # --- Questions ---------------------------------------------------------------------
 
+def _decide(moderator, question, decision, reason="", note=""):
+    """A moderator's decision on a question waiting in the queue."""
+    from patientlab.moderation import services as moderation
+
+    moderation.decide(moderator, moderation.kind_of("question"), question, decision,
+                      seen_state=ModerationState.PENDING, reason=reason, note=note)
+
+
 def test_question_is_premoderated_then_answered_with_notifications():
     project = make_project()
     asker = UserFactory(email="karim@exemple.fr")
@@ -224,13 +232,12 @@ def test_question_is_premoderated_then_answered_with_notifications():
     question = svc.ask_question(asker, project, "  Combien de séances ?  ")
     assert question.moderation_state == ModerationState.PENDING
     assert svc.published_questions(project) == []
-    assert question in svc.pending_questions()
 
-    svc.moderate_question(moderator, question, "publish")
+    _decide(moderator, question, "publish")
     assert svc.published_questions(project) == [question]
     assert outbox(project.owner.email), "the team is told"
     with pytest.raises(ServiceError):
-        svc.moderate_question(moderator, question, "refuse", "insult")
+        _decide(moderator, question, "refuse", "insult")
 
     with pytest.raises(PermissionError):
         svc.answer_question(asker, question, "Je réponds à sa place")
@@ -259,15 +266,15 @@ def test_refused_question_needs_a_reason_and_tells_the_author():
     question = svc.ask_question(UserFactory(email="paul@exemple.fr"), project, "Question ?")
     moderator = UserFactory(roles=[Role.MODERATOR])
     with pytest.raises(ServiceError):
-        svc.moderate_question(moderator, question, "refuse", "")
+        _decide(moderator, question, "refuse", "")
     with pytest.raises(ServiceError):
-        svc.moderate_question(moderator, question, "refuse", "other", "")
-    svc.moderate_question(moderator, question, "refuse", "identifying", "Retirez le nom.")
+        _decide(moderator, question, "refuse", "other", "")
+    _decide(moderator, question, "refuse", "identifying", "Retirez le nom.")
     assert question.moderation_state == ModerationState.REFUSED
     [message] = outbox("paul@exemple.fr")
     assert "Retirez le nom." in message.body_text
     with pytest.raises(PermissionError):
-        svc.moderate_question(UserFactory(roles=[Role.RESEARCHER]), question, "publish")
+        _decide(UserFactory(roles=[Role.RESEARCHER]), question, "publish")
 
 
 def test_unverified_people_cannot_ask_and_unpublished_projects_take_no_question():
@@ -301,7 +308,7 @@ def test_dashboard_shows_ratings_and_questions_to_answer():
     project = make_project()
     other = make_project(project.owner, title="Autre")
     question = svc.ask_question(UserFactory(), project, "Question ?")
-    svc.moderate_question(UserFactory(roles=[Role.MODERATOR]), question, "publish")
+    _decide(UserFactory(roles=[Role.MODERATOR]), question, "publish")
     svc.rate_clarity(UserFactory(roles=[Role.PATIENT_EXPERT]), project, 4, "")
     rows = {row.project.id: row for row in svc.dashboard(project.owner)}
     assert rows[project.id].to_answer == [question]
