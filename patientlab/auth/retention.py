@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from patientlab.core import privacy
-from patientlab.core.mail import purge_sent, queue_mail
+from patientlab.core.mail import notify, purge_sent
 from patientlab.core.models import utcnow
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -52,9 +52,8 @@ def purge(now: datetime | None = None) -> dict[str, int]:
             live, User.email_verified_at.is_not(None), last_seen < inactive_since + warning,
             User.inactivity_warned_at.is_(None))):
         user.inactivity_warned_at = now
-        queue_mail(user.email, _l("Votre compte PatientLab va être supprimé"),
-                   "inactive_account", locale=user.locale or "fr", user=user,
-                   days=cfg["INACTIVITY_WARNING_DAYS"], url=external_url("auth.login"))
+        notify(user, _l("Votre compte PatientLab va être supprimé"), "inactive_account",
+               days=cfg["INACTIVITY_WARNING_DAYS"], url=external_url("auth.login"))
         counts["inactive_warned"] += 1
     for user in db.session.scalars(select(User).where(
             live, User.inactivity_warned_at.is_not(None),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify, queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import (
@@ -189,15 +189,9 @@ def latest_charter_acceptance(user: User) -> CharterAcceptance | None:
 
 def send_verification(user: User) -> None:
     token = make_token(VERIFY, {"id": user.id, "email": user.email})
-    queue_mail(
-        user.email,
-        _l("Confirmez votre adresse e-mail"),
-        "verify_email",
-        locale=user.locale or "fr",
-        user=user,
-        url=external_url("auth.verify_email", token=token),
-        hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600,
-    )
+    notify(user, _l("Confirmez votre adresse e-mail"), "verify_email",
+           url=external_url("auth.verify_email", token=token),
+           hours=current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600)
 
 
 def verify_email(token: str) -> User:
@@ -293,9 +287,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise ServiceError(_l("Le mot de passe actuel n’est pas le bon."), field="current_password")
     set_password(user, new_password)
     audit.record(user, "account.change_password", user)
-    queue_mail(user.email, _l("Votre mot de passe a été changé"), "password_changed",
-               locale=user.locale or "fr", user=user,
-               reset_url=external_url("auth.forgot_password"))
+    notify(user, _l("Votre mot de passe a été changé"), "password_changed",
+           reset_url=external_url("auth.forgot_password"))
 
 
 # --- E-mail change ---------------------------------------------------------
@@ -310,8 +303,7 @@ def request_email_change(user: User, current_password: str, new_email: str) -> N
     other = get_user_by_email(new_email)
     if other is not None:
         # Same answer as for a free address; the owner is told.
-        queue_mail(other.email, _l("Quelqu’un a voulu utiliser votre adresse"),
-                   "email_in_use", locale=other.locale or "fr", user=other)
+        notify(other, _l("Quelqu’un a voulu utiliser votre adresse"), "email_in_use")
         return
     token = make_token(CHANGE_EMAIL, {"id": user.id, "from": user.email, "to": new_email})
     queue_mail(new_email, _l("Confirmez votre nouvelle adresse e-mail"), "change_email",
@@ -427,9 +419,8 @@ def approve_role_request(actor: User, req: RoleRequest) -> None:
     db.session.flush()
     db.session.expire(req.user, ["role_rows"])
     audit.record(actor, "role.approve", req, summary=f"user={req.user_id} role={req.role}")
-    queue_mail(req.user.email, _l("Votre demande a été acceptée"), "role_approved",
-               locale=req.user.locale or "fr", user=req.user, role=req.role,
-               url=external_url("auth.profile"))
+    notify(req.user, _l("Votre demande a été acceptée"), "role_approved", role=req.role,
+           url=external_url("auth.profile"))
 
 
 def refuse_role_request(actor: User, req: RoleRequest, reason: str) -> None:
@@ -445,9 +436,9 @@ def refuse_role_request(actor: User, req: RoleRequest, reason: str) -> None:
     req.reason = reason
     audit.record(actor, "role.refuse", req, summary=f"user={req.user_id} role={req.role}",
                  reason=reason)
-    queue_mail(req.user.email, _l("Votre demande n’a pas été acceptée"), "role_refused",
-               locale=req.user.locale or "fr", user=req.user, role=req.role, reason=reason,
-               contact=current_app.config["CONTACT_EMAIL"])
+    notify(req.user, _l("Votre demande n’a pas été acceptée"), "role_refused",
+           role=req.role, reason=reason,
+           contact=current_app.config["CONTACT_EMAIL"])
 
 
 def get_role_request_or_none(request_id: int) -> RoleRequest | None:

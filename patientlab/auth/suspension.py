@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role, authority
@@ -52,9 +52,9 @@ def suspend(actor: User, user: User, reason: str, until: date,
     db.session.flush()
     audit.record(actor, "user.suspended", user, summary=f"until {until.isoformat()}",
                  reason=reason)
-    queue_mail(user.email, _l("Votre compte PatientLab est suspendu"), "account_suspended",
-               locale=user.locale or "fr", user=user, reason=reason, until=until,
-               url=external_url("main.charter"))
+    notify(user, _l("Votre compte PatientLab est suspendu"), "account_suspended",
+           reason=reason, until=until,
+           url=external_url("main.charter"))
 
 
 def lift_suspension(actor: User, user: User) -> None:

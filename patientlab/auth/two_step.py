@@ -22,7 +22,7 @@ from patientlab.auth.models import RecoveryCode, User
 from patientlab.auth.services import end_all_sessions
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password, verify_password
 from patientlab.core.urls import external_url
@@ -272,5 +272,4 @@ def _check_password(user: User, password: str) -> None:
 
 
 def _tell(user: User, subject, template: str, **context) -> None:
-    queue_mail(user.email, subject, template, locale=user.locale or "fr", user=user,
-               security_url=external_url("auth.security"), **context)
+    notify(user, subject, template, security_url=external_url("auth.security"), **context)

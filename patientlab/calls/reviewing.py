@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
@@ -44,7 +44,7 @@ SUBMITTED_STATES = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.
 
 
 def _mail(user: User, subject, template: str, **context) -> None:
-    queue_mail(user.email, subject, template, locale=user.locale or "fr", user=user, **context)
+    notify(user, subject, template, **context)
 
 
 def coordinators() -> list[User]:

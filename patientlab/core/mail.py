@@ -77,6 +77,18 @@ def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr
     return message
 
 
+def language_of(user, fallback: str | None = None) -> str:
+    """The language a person reads their mail in: theirs, else ``fallback``, else French."""
+    return getattr(user, "locale", None) or fallback or "fr"
+
+
+def notify(user, subject, template: str, *, fallback_locale: str | None = None,
+           **context) -> OutboxMessage:
+    """Mail ``user`` in their own language; the template receives ``user`` too."""
+    return queue_mail(user.email, subject, template,
+                      locale=language_of(user, fallback_locale), user=user, **context)
+
+
 def backoff(attempts: int, max_seconds: int) -> timedelta:
     """1 min, 2 min, 4 min… capped at ``max_seconds``."""
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), max_seconds))

@@ -19,7 +19,7 @@ from sqlalchemy import exists, func, literal, select, union_all, update
 from patientlab.auth.models import User
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text
@@ -266,10 +266,10 @@ def _mail_author(kind: Kind, item, decision: str, reason: str, note: str) -> Non
         return
     subject = (_l("Votre contribution n’a pas été publiée") if decision == "refuse"
                else _l("Votre contribution a été masquée"))
-    queue_mail(author.email, subject, "moderation_decision", locale=author.locale or "fr",
-               user=author, decision=decision, reason=REFUSAL_REASONS.get(reason, ""),
-               note=note, text=kind.text(item), context=kind.context(item),
-               appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id))
+    notify(author, subject, "moderation_decision",
+           decision=decision, reason=REFUSAL_REASONS.get(reason, ""),
+           note=note, text=kind.text(item), context=kind.context(item),
+           appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id))
 
 
 def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:
@@ -457,9 +457,8 @@ def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: st
     audit.record(moderator, f"moderation.appeal_{outcome}", item, reason=reason)
     author = db.session.get(User, record.author_id) if record.author_id else None
     if author is not None:
-        queue_mail(author.email, _l("Réponse à votre recours"), "moderation_appeal",
-                   locale=author.locale or "fr", user=author, outcome=outcome,
-                   reason=reason, text=kind.text(item), context=kind.context(item))
+        notify(author, _l("Réponse à votre recours"), "moderation_appeal", outcome=outcome,
+               reason=reason, text=kind.text(item), context=kind.context(item))
 
 
 # --- Appeals against a suspension (kind "account", object = the person) -------------
@@ -506,9 +505,8 @@ def decide_suspension_appeal(moderator: User, user: User, record: Appeal, outcom
         user.suspended_by_id = None
     db.session.flush()
     audit.record(moderator, f"moderation.appeal_{outcome}", user, reason=reason)
-    queue_mail(user.email, _l("Réponse à votre recours"), "moderation_appeal",
-               locale=user.locale or "fr", user=user, outcome=outcome, reason=reason,
-               text=record.text, context="", account=True)
+    notify(user, _l("Réponse à votre recours"), "moderation_appeal", outcome=outcome, reason=reason,
+           text=record.text, context="", account=True)
 
 
 def open_suspension_appeals() -> list[tuple[Appeal, User]]:

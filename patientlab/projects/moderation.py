@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
@@ -37,10 +37,9 @@ def _public_answer():
 def tell_project_team(question: Question) -> None:
     """A question is public: its project's owner is asked to answer it."""
     owner = question.project.owner
-    queue_mail(owner.email, _l("Une question vous attend"), "question_to_answer",
-               locale=owner.locale or "fr", user=owner, project=question.project,
-               question=question, url=external_url("projects.detail",
-                                                   project_id=question.project_id))
+    notify(owner, _l("Une question vous attend"), "question_to_answer", project=question.project,
+           question=question, url=external_url("projects.detail",
+           project_id=question.project_id))
 
 
 def _to_publish() -> int:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import defer, lazyload
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
@@ -254,9 +254,8 @@ def submit_for_publication(user: User, project: Project) -> None:
     project.return_reason = ""
     audit.record(user, "project.submit", project, summary=project.title)
     for coordinator in _coordinators():
-        queue_mail(coordinator.email, _l("Un projet attend sa publication"),
-                   "project_submitted", locale=coordinator.locale or "fr", user=coordinator,
-                   project=project, url=external_url("projects.review_queue"))
+        notify(coordinator, _l("Un projet attend sa publication"), "project_submitted",
+               project=project, url=external_url("projects.review_queue"))
 
 
 def publish(actor: User, project: Project) -> None:
@@ -268,9 +267,8 @@ def publish(actor: User, project: Project) -> None:
     project.published_at = project.published_at or utcnow()
     audit.record(actor, "project.publish", project, summary=project.title)
     owner = project.owner
-    queue_mail(owner.email, _l("Votre projet est publié"), "project_published",
-               locale=owner.locale or "fr", user=owner, project=project,
-               url=external_url("projects.detail", project_id=project.id))
+    notify(owner, _l("Votre projet est publié"), "project_published", project=project,
+           url=external_url("projects.detail", project_id=project.id))
 
 
 def return_to_author(actor: User, project: Project, reason: str) -> None:
@@ -285,9 +283,9 @@ def return_to_author(actor: User, project: Project, reason: str) -> None:
     project.return_reason = reason
     audit.record(actor, "project.return", project, summary=project.title, reason=reason)
     owner = project.owner
-    queue_mail(owner.email, _l("Votre projet est à retravailler"), "project_returned",
-               locale=owner.locale or "fr", user=owner, project=project, reason=reason,
-               url=external_url("projects.edit", project_id=project.id))
+    notify(owner, _l("Votre projet est à retravailler"), "project_returned",
+           project=project, reason=reason,
+           url=external_url("projects.edit", project_id=project.id))
 
 
 def submitted_projects() -> list[Project]:
@@ -472,10 +470,9 @@ def tell_asker(answer: Answer) -> None:
     if answer.asker_told_at is not None or question.author is None:
         return
     answer.asker_told_at = utcnow()
-    queue_mail(question.author.email, _l("L’équipe a répondu à votre question"),
-               "question_answered", locale=question.author.locale or "fr",
-               user=question.author, project=question.project, question=question,
-               url=external_url("projects.detail", project_id=question.project_id))
+    notify(question.author, _l("L’équipe a répondu à votre question"), "question_answered",
+           project=question.project, question=question,
+           url=external_url("projects.detail", project_id=question.project_id))
 
 
 # --- Clarity ratings ---------------------------------------------------------
