@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from patientlab.auth import services as auth_services
 from patientlab.auth import suspension, two_step
 from patientlab.auth.forms import LiftForm, SuspendForm
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
 from patientlab.core.pagination import page_number
 from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
+from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import services as svc
@@ -82,12 +81,9 @@ def roles(user_id):
     user = svc.get_user_or_404(user_id)
     form = RolesForm(prefix="roles")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             changed = svc.set_roles(acting_user(), user, form.roles.data or [])
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Les rôles de %(name)s sont enregistrés.", name=user.name) if changed
                   else _("Rien n’a changé."), "success")
             return redirect(url_for("admin.user", user_id=user.id))
@@ -100,12 +96,9 @@ def suspend(user_id):
     user = svc.get_user_or_404(user_id)
     form = SuspendForm(prefix="suspendre")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             suspension.suspend(acting_user(), user, form.reason.data, form.until.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par e-mail.",
                     name=user.name), "success")
             return redirect(url_for("admin.user", user_id=user.id))
@@ -118,12 +111,9 @@ def reset_two_step(user_id):
     user = svc.get_user_or_404(user_id)
     form = ResetTwoStepForm(prefix="double")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             two_step.reset_by_admin(acting_user(), user, form.reason.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("La double authentification de %(name)s est réinitialisée. La personne est "
                     "prévenue par e-mail.", name=user.name), "success")
             return redirect(url_for("admin.user", user_id=user.id))
@@ -162,14 +152,11 @@ def association(association_id):
     existing = assoc.get_association_or_404(association_id) if association_id else None
     form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             saved = assoc.save_association(acting_user(), existing, name=form.name.data,
                                            website=form.website.data or "",
                                            description=form.description.data or "")
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("L’association « %(name)s » est enregistrée.", name=saved.name), "success")
             return redirect(url_for("admin.associations"))
     return render_template("admin/association.html", form=form, association=existing)
@@ -189,13 +176,10 @@ def charter():
 
     form = PublishCharterForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             published = auth.publish_charter(acting_user(), form.version.data, form.summary.data,
                                              form.body.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("La version %(version)s de la charte est publiée. Les relecteurs "
                     "l’accepteront à leur prochaine visite.", version=published.version),
                   "success")

@@ -40,9 +40,9 @@ from patientlab.auth.forms import (
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.auth.presentation import presentation_of
-from patientlab.core.forms import add_service_error
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
+from patientlab.core.views import transaction
 from patientlab.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
@@ -95,12 +95,9 @@ def register():
             charter_accepted=bool(form.charter.data),
             locale=str(get_locale()),
         )
-        try:
+        with transaction(form) as done:
             svc.register(data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             return redirect(url_for("auth.check_email"))
     return render_template("auth/register.html", form=form)
 
@@ -284,13 +281,10 @@ def profile():
         form.association.data = user.association_id
         form.bio.data = bio.body if bio else ""
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.update_profile(user, name=form.name.data, pseudonym=form.pseudonym.data or "",
                                bio=form.bio.data or "", association_id=form.association.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             bio = presentation_of(user)
             if bio is not None and not bio.is_published:
                 flash(_("Votre profil est enregistré. Votre présentation sera visible après "
@@ -313,12 +307,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = acting_user()
-        try:
+        with transaction(form) as done:
             svc.change_password(user, form.current_password.data, form.password.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             _start_session(user)  # this device stays logged in, the others are logged out
             flash(_("Votre mot de passe est changé. Vos autres appareils sont déconnectés."),
                   "success")
@@ -331,13 +322,10 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.request_email_change(acting_user(),
                                      form.current_password.data, form.email.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Nous avons envoyé un lien à %(email)s. Ouvrez-le pour confirmer la "
                     "nouvelle adresse.", email=svc.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.profile"))
@@ -389,12 +377,9 @@ def two_step_setup():
     db.session.commit()  # the same secret until set-up is finished
     form = TwoStepSetupForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             codes = two_step.enable(user, form.code.data, form.password.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             current_app.logger.info("two-step login enabled user=%s", user.id)
             return render_template("auth/recovery_codes.html", codes=codes, first=True,
                                    next_url=safe_next_url(request.args.get("next")))
@@ -410,12 +395,9 @@ def new_recovery_codes():
     user = acting_user()
     form = NewRecoveryCodesForm(prefix="codes")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             codes = two_step.new_recovery_codes(user, form.password.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             return render_template("auth/recovery_codes.html", codes=codes, first=False,
                                    next_url=None)
     return _security_page(codes_form=form)
@@ -427,12 +409,9 @@ def two_step_off():
     user = acting_user()
     form = TurnOffTwoStepForm(prefix="off")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             two_step.turn_off(user, form.password.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             current_app.logger.info("two-step login disabled user=%s", user.id)
             if two_step.is_required(user):
                 flash(_("Votre ancienne application ne marche plus. Installez la nouvelle "
@@ -458,12 +437,9 @@ def erase():
 
     form = EraseAccountForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             erase_account(acting_user(), form.password.data)
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             logout_user()
             session.clear()
             flash(_("Votre compte est supprimé. Merci d’avoir participé."), "success")
@@ -516,13 +492,10 @@ def accept_charter():
 def request_role():
     form = RoleRequestForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.request_role(acting_user(), form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
-        except svc.ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Votre demande est envoyée. Une personne de la coordination vous "
                     "répondra par e-mail."), "success")
             return redirect(url_for("auth.profile"))

@@ -10,6 +10,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
+from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import reviewing
@@ -77,12 +78,9 @@ def _save_call(form, call=None):
         for error in errors:
             add_service_error(form, error)
         if not errors:
-            try:
+            with transaction(form) as done:
                 call = svc.save_call(acting_user(), call, data)
-            except ServiceError as error:
-                add_service_error(form, error)
-            else:
-                db.session.commit()
+            if done:
                 flash(_("L’appel est enregistré."), "success")
                 return redirect(url_for("call_admin.call", call_id=call.id))
     return render_template("calls/admin/edit.html", **_context(form=form, call=call))
@@ -148,12 +146,9 @@ def _save_criterion(call, form, criterion=None):
               "error")
         return redirect(url_for("call_admin.criteria", call_id=call.id))
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.save_criterion(acting_user(), call, criterion, _criterion_data(form))
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("La question est enregistrée."), "success")
             return redirect(url_for("call_admin.criteria", call_id=call.id))
     return render_template("calls/admin/criterion.html",
@@ -188,12 +183,8 @@ def move_criterion(call_id, criterion_id):
     criterion = svc.get_criterion_or_404(call, criterion_id)
     form = MoveForm()
     if form.validate_on_submit():
-        try:
+        with transaction():
             svc.move_criterion(acting_user(), call, criterion, -1 if form.up.data else 1)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
     return redirect(url_for("call_admin.criteria", call_id=call.id)
                     + f"#critere-{criterion.id}")
 
@@ -204,12 +195,9 @@ def delete_criterion(call_id, criterion_id):
     call = svc.get_call_or_404(call_id, acting_user())
     criterion = svc.get_criterion_or_404(call, criterion_id)
     if DeleteForm().validate_on_submit():
-        try:
+        with transaction() as done:
             svc.delete_criterion(acting_user(), call, criterion)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("La question est supprimée."), "success")
     return redirect(url_for("call_admin.criteria", call_id=call.id))
 
@@ -292,12 +280,9 @@ def assign(application_id):
     form = AssignForm(prefix="affecter")
     form.reviewers.choices = [(u.id, u.name) for u in reviewing.eligible_reviewers(application)]
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             created = reviewing.assign(acting_user(), application, form.reviewers.data or [])
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(ngettext("%(num)s affectation enregistrée. La personne est prévenue par "
                            "e-mail.", "%(num)s affectations enregistrées. Les personnes sont "
                            "prévenues par e-mail.", len(created)), "success")
@@ -314,12 +299,9 @@ def unassign(assignment_id):
     application_id = svc.get_application_for_coordination(assignment.application_id,
                                                           acting_user()).id
     if UnassignForm().validate_on_submit():
-        try:
+        with transaction() as done:
             reviewing.unassign(acting_user(), assignment)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("L’affectation est retirée."), "success")
     return redirect(url_for("call_admin.application", application_id=application_id))
 
@@ -329,12 +311,9 @@ def unassign(assignment_id):
 def release(application_id):
     application = svc.get_application_for_coordination(application_id, acting_user())
     if ReleaseForm(prefix="transmettre").validate_on_submit():
-        try:
+        with transaction() as done:
             count = reviewing.release_feedback(acting_user(), application)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(ngettext("%(num)s relecture transmise. Le porteur du projet est prévenu.",
                            "%(num)s relectures transmises. Le porteur du projet est prévenu.",
                            count), "success")
@@ -347,13 +326,10 @@ def decide(application_id):
     application = svc.get_application_for_coordination(application_id, acting_user())
     form = DecisionForm(prefix="decision")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             reviewing.record_decision(acting_user(), application, form.decision.data,
                                       form.rationale.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("La décision est enregistrée. Le porteur et les relecteurs sont prévenus."),
                   "success")
             return redirect(url_for("call_admin.application", application_id=application.id))
@@ -426,13 +402,10 @@ def enter_review(assignment_id):
             if errors:
                 show_answer_errors(form, errors)
             else:
-                try:
+                with transaction(form) as done:
                     reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
                     reviewing.submit_review(acting_user(), assignment, on_behalf=True)
-                except ServiceError as error:
-                    add_service_error(form, error)
-                else:
-                    db.session.commit()
+                if done:
                     flash(_("La relecture papier est enregistrée au nom de %(name)s.",
                             name=assignment.reviewer.name), "success")
                     return redirect(url_for("call_admin.application",

@@ -9,6 +9,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import reviewing
@@ -110,14 +111,11 @@ def interests(assignment_id):
     form = InterestsForm()
     if form.validate_on_submit():
         conflict = form.conflict.data == "yes"
-        try:
+        with transaction(form) as done:
             reviewing.declare_interests(acting_user(), assignment, conflict=conflict,
                                         reason=form.reason.data or "",
                                         details=form.details.data or "")
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             if conflict:
                 flash(_("Merci. Vous ne relirez pas ce projet ; la coordination est "
                         "prévenue."), "success")
@@ -135,12 +133,9 @@ def confirm(assignment_id):
         return redirect(url_for("reviews.detail", assignment_id=assignment.id))
     form = SendReviewForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             reviewing.submit_review(acting_user(), assignment)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Merci ! Votre relecture est envoyée. Vous pouvez encore la modifier "
                     "jusqu’à la date limite."), "success")
             return redirect(url_for("reviews.index"))

@@ -18,6 +18,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import reviewing
@@ -165,12 +166,9 @@ def confirm(application_id):
         abort(403)
     form = SubmitApplicationForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.submit_application(acting_user(), application)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Votre candidature est déposée. Vous pouvez encore la modifier jusqu’à la "
                     "date limite."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
@@ -211,12 +209,9 @@ def respond(application_id):
     if form.validate_on_submit():
         per_comment = {int(name.removeprefix("response_")): field.data or ""
                        for name, field in form._fields.items() if name.startswith("response_")}
-        try:
+        with transaction(form) as done:
             reviewing.respond(acting_user(), application, form.general.data or "", per_comment)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Votre réponse est enregistrée. Les relecteurs sont prévenus et peuvent "
                     "la lire."), "success")
             return redirect(url_for("applications.detail", application_id=application.id)

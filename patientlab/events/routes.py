@@ -22,6 +22,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
 from patientlab.core.security import TokenError, acting_user, private_page, roles_required
 from patientlab.core.spreadsheet import csv_for_excel
+from patientlab.core.views import transaction
 from patientlab.events import services as svc
 from patientlab.events.forms import (
     CancelEventForm,
@@ -149,13 +150,9 @@ def cancel_registration(token):
     if CancelRegistrationForm().validate_on_submit():
         registration_id = reg.id
         start_write_transaction()
-        try:
+        with transaction() as done:
             svc.cancel_registration(registration_id, actor=acting_user())
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Votre inscription est annulée. Merci de nous avoir prévenus : votre place "
                     "va à quelqu’un de la liste d’attente."), "success")
     return redirect(url_for("events.registration", token=token))
@@ -226,13 +223,9 @@ def _save(form, event):
         if event is not None:
             start_write_transaction()
             event = svc.get_event_or_404(event.id)
-        try:
+        with transaction(form) as done:
             saved, told = svc.save_event(acting_user(), event, _event_data(form))
-        except ServiceError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("La soirée est enregistrée."), "success")
             if told:
                 flash(ngettext("%(num)d personne inscrite a reçu un e-mail avec les "
@@ -266,13 +259,9 @@ def cancel(event_id):
     event = svc.get_managed_event(event_id, acting_user())
     form = CancelEventForm()
     if form.validate_on_submit():
-        try:
+        with transaction() as done:
             told = svc.cancel_event(acting_user(), event, form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("La soirée est annulée. %(num)s inscription(s) prévenue(s) par e-mail.",
                     num=told), "success")
             return redirect(url_for("organisation.dashboard", event_id=event.id))
@@ -339,12 +328,9 @@ def toggle_check_in(event_id, registration_id):
     event = svc.get_managed_event(event_id, acting_user())
     present = request.args.get("present") == "1"
     if CheckInForm().validate_on_submit():
-        try:
+        with transaction() as done:
             reg = svc.set_checked_in(acting_user(), event, registration_id, present)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             if present:
                 flash(_("%(name)s est pointé·e présent·e.", name=reg.name), "success")
             else:

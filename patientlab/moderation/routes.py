@@ -12,6 +12,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.pagination import page_number
 from patientlab.core.security import acting_user, roles_required
+from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import services as svc
@@ -78,13 +79,9 @@ def edit_text(kind, item_id):
     item = svc.get_item_or_404(kind, item_id)
     form = EditTextForm(prefix="texte")
     if form.validate_on_submit():
-        try:
+        with transaction() as done:
             changed = svc.edit_text(acting_user(), kind, item, form.text.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Texte corrigé. L’original est gardé dans le journal.") if changed
                   else _("Rien n’a changé."), "success")
     return redirect(url_for("moderation.item", kind=kind.name, item_id=item.id))
@@ -190,13 +187,9 @@ def report(kind, item_id):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.report(acting_user(), kind, item, form.reason.data, form.note.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Merci. Un modérateur va relire ce contenu."), "success")
             return redirect(kind.public_url(item))
     return render_template("moderation/report.html", kind=kind, item=item, form=form)
@@ -211,13 +204,9 @@ def appeal(kind, item_id):
         abort(403)
     form = AppealForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.appeal(acting_user(), kind, item, form.text.data)
-        except ServiceError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Votre recours est envoyé. Un autre modérateur va relire la décision ; "
                     "vous recevrez sa réponse par e-mail."), "success")
             return redirect(url_for("moderation.appeal", kind=kind.name, item_id=item.id))
@@ -265,13 +254,9 @@ def appeal_suspension():
         abort(404)
     form = AppealForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.appeal_suspension(user, form.text.data)
-        except ServiceError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Votre recours est envoyé. Un autre modérateur va relire la décision ; "
                     "vous recevrez sa réponse par e-mail."), "success")
             return redirect(url_for("moderation.appeal_suspension"))
@@ -291,14 +276,10 @@ def decide_suspension_appeal(user_id):
         abort(404)
     form = AppealDecisionForm(prefix="recours")
     if form.validate_on_submit():
-        try:
+        with transaction() as done:
             svc.decide_suspension_appeal(acting_user(), person, record, form.outcome.data,
                                          form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
     else:
         for errors in form.errors.values():

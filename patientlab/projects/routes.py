@@ -8,6 +8,7 @@ from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.core.text import fold
+from patientlab.core.views import transaction
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
 from patientlab.projects import services as svc
@@ -118,12 +119,9 @@ def answer(project_id, question_id):
         abort(403)
     form = AnswerForm(prefix=f"reponse-{question.id}")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             answer = svc.answer_question(acting_user(), question, form.answer.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             if answer.is_published:
                 flash(_("Votre réponse est publiée."), "success")
             else:
@@ -143,12 +141,9 @@ def rate(project_id):
         abort(403)
     form = ClarityForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.rate_clarity(acting_user(), project, int(form.score.data), form.unclear.data or "")
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Merci pour votre avis sur la clarté du résumé."), "success")
             return redirect(url_for("projects.detail", project_id=project.id) + "#clarte")
     return _render_detail(project, clarity_form=form)
@@ -232,12 +227,9 @@ def submit(project_id):
     project = svc.get_editable_project(project_id, current_user)
     form = SubmitForPublicationForm()
     if form.validate_on_submit():
-        try:
+        with transaction() as done:
             svc.submit_for_publication(acting_user(), project)
-        except ServiceError as error:
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("Le projet est envoyé. La coordination le relit avant de le publier."),
                   "success")
     return redirect(url_for("projects.edit", project_id=project.id))
@@ -296,12 +288,9 @@ def glossary():
 def glossary_manage():
     form = GlossaryTermForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             term = svc.save_term(acting_user(), None, form.term.data, form.definition.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("« %(term)s » est ajouté au glossaire.", term=term.term), "success")
             return redirect(url_for("projects.glossary_manage"))
     return render_template("projects/glossary_manage.html", form=form, terms=svc.glossary(),
@@ -323,12 +312,9 @@ def glossary_edit(term_id):
     if request.method == "GET":
         form.term.data = term.term
     if form.validate_on_submit():
-        try:
+        with transaction(form) as done:
             svc.save_term(acting_user(), term, form.term.data, form.definition.data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Le terme est enregistré."), "success")
             return redirect(url_for("projects.glossary_manage"))
     return render_template("projects/glossary_edit.html", form=form, term=term)
