@@ -40,6 +40,7 @@ from patientlab.auth.forms import (
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.auth.presentation import presentation_of
+from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, is_reachable, reachable_during
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
 from patientlab.core.views import transaction
@@ -226,6 +227,7 @@ def login_code():
 
 
 @bp.route("/deconnexion", methods=["POST"])
+@reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
 @login_required
 def logout():
     user = acting_user()
@@ -271,6 +273,7 @@ def reset_password(token):
 
 
 @bp.route("/profil", methods=["GET", "POST"])
+@reachable_during(CHARTER)
 @login_required
 def profile():
     user = acting_user()
@@ -367,6 +370,7 @@ def security():
 
 
 @bp.route("/securite/double-authentification", methods=["GET", "POST"])
+@reachable_during(TWO_STEP_SETUP)
 @login_required
 def two_step_setup():
     user = acting_user()
@@ -423,6 +427,7 @@ def two_step_off():
 
 
 @bp.route("/donnees")
+@reachable_during(CHARTER)
 @login_required
 def my_data():
     from patientlab.auth.export import collect
@@ -431,6 +436,7 @@ def my_data():
 
 
 @bp.route("/supprimer", methods=["GET", "POST"])
+@reachable_during(CHARTER, SUSPENDED)
 @login_required
 def erase():
     from patientlab.auth.erasure import erase_account
@@ -448,6 +454,7 @@ def erase():
 
 
 @bp.route("/donnees.<fmt>")
+@reachable_during(CHARTER)
 @login_required
 def export_data(fmt):
     import json
@@ -472,6 +479,7 @@ def export_data(fmt):
 
 
 @bp.route("/charte", methods=["GET", "POST"])
+@reachable_during(CHARTER)
 @login_required
 def accept_charter():
     target = safe_next_url(request.values.get("next")) or url_for("main.home")
@@ -503,6 +511,7 @@ def request_role():
 
 
 @bp.route("/preferences", methods=["GET", "POST"])
+@reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
 def preferences():
     form = PreferencesForm()
     current = current_preferences(request, current_user)
@@ -553,39 +562,22 @@ def _session_and_preferences():
         if now - seen > 60:  # refresh the activity mark at most once a minute
             session["_seen"] = now
         session.setdefault("_started", started)
-        if (request.endpoint not in TWO_STEP_SETUP_EXEMPT
+        if (not is_reachable(request.endpoint, TWO_STEP_SETUP)
                 and two_step.needs_setup(current_user)):
             target = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("auth.two_step_setup", next=safe_next_url(target)))
-        if (request.method == "GET" and request.endpoint not in CHARTER_EXEMPT
+        if (request.method == "GET" and not is_reachable(request.endpoint, CHARTER)
                 and svc.needs_charter(current_user)):
             return redirect(url_for("auth.accept_charter",
                                     next=safe_next_url(request.full_path.rstrip("?"))))
         if (current_user.is_suspended and request.method == "POST"
-                and request.endpoint not in SUSPENDED_MAY_POST):
+                and not is_reachable(request.endpoint, SUSPENDED)):
             current_app.logger.info("refused: suspended user=%s endpoint=%s",
                                     current_user.id, request.endpoint)
             g.preferences = current_preferences(request, current_user)
             return render_template("auth/suspended.html"), 403
     g.preferences = current_preferences(request, current_user)
     return None
-
-
-# Pages a reviewer reaches before accepting a new version of the charter. Forms sent
-# (POST) are never stopped, so nothing typed before the new version is lost.
-CHARTER_EXEMPT = ("auth.accept_charter", "auth.logout", "main.charter", "main.set_language",
-                  "auth.preferences", "main.healthz", "main.accessibility", "main.privacy",
-                  "auth.profile", "auth.my_data", "auth.export_data", "auth.erase", "static")
-
-# Pages an account whose role requires two-step login reaches before setting it up.
-TWO_STEP_SETUP_EXEMPT = ("auth.two_step_setup", "auth.logout", "main.set_language",
-                         "auth.preferences", "main.healthz", "main.accessibility",
-                         "main.privacy", "static")
-
-# A suspended account reads, changes its display and language, appeals, logs out, and
-# keeps its rights over its data: export (GET) and erasure (GDPR art. 15 and 17).
-SUSPENDED_MAY_POST = ("auth.logout", "main.set_language", "auth.preferences",
-                      "moderation.appeal_suspension", "auth.erase")
 
 
 @bp.app_context_processor

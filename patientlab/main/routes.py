@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from patientlab.auth.forms import LanguageForm
+from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.i18n import LANG_COOKIE
 from patientlab.core.security import safe_next_url
 from patientlab.extensions import db
@@ -18,16 +19,19 @@ def home():
 
 
 @bp.route("/accessibilite")
+@reachable_during(CHARTER, TWO_STEP_SETUP)
 def accessibility():
     return render_template("main/accessibility.html")
 
 
 @bp.route("/confidentialite")
+@reachable_during(CHARTER, TWO_STEP_SETUP)
 def privacy():
     return render_template("main/privacy.html")
 
 
 @bp.route("/charte")
+@reachable_during(CHARTER)
 def charter():
     from patientlab.auth.services import current_charter
 
@@ -35,6 +39,7 @@ def charter():
 
 
 @bp.route("/langue", methods=["POST"])
+@reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
 def set_language():
     form = LanguageForm()
     target = safe_next_url(form.next.data) or url_for("main.home")
@@ -50,6 +55,7 @@ def set_language():
 
 
 @bp.route("/healthz")
+@reachable_during(CHARTER, TWO_STEP_SETUP)
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

@@ -10,6 +10,7 @@ from patientlab.auth.forms import LiftForm, SuspendForm
 from patientlab.auth.models import User
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
+from patientlab.core.gates import SUSPENDED, reachable_during
 from patientlab.core.pagination import page_number
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
@@ -247,6 +248,7 @@ def suspend(user_id):
 
 
 @bp.route("/recours-suspension", methods=["GET", "POST"])
+@reachable_during(SUSPENDED)
 @login_required
 def appeal_suspension():
     user = acting_user()
