@@ -46,6 +46,8 @@ def test_set_up_and_log_in_with_a_code_by_keyboard(new_context, base_url, live_a
     tab_until(page, "el => el.id === 'code'", "set-up → code field")
     assert_focus_visible(page, "code field")
     page.keyboard.type(pyotp.TOTP(secret).now())
+    tab_until(page, "el => el.id === 'password'", "set-up → password field")
+    page.keyboard.type(DEMO_PASSWORD)  # binding a phone asks for the password
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator(".recovery-codes li").count() == 10
