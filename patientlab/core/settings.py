@@ -35,25 +35,14 @@ class Definition:
     maximum: int
 
 
-DEFINITIONS = {
-    "MODERATION_REPORTS_TO_HIDE": Definition(
-        _l("Signalements qui masquent un contenu"),
-        _l("Nombre de personnes différentes qui doivent signaler un contenu publié pour qu’il "
-           "soit masqué en attendant un modérateur."), 1, 50),
-    "MODERATION_REPORTER_MIN_DAYS": Definition(
-        _l("Ancienneté des comptes dont les signalements comptent (jours)"),
-        _l("Seuls les comptes à l’adresse confirmée et créés depuis au moins ce nombre de "
-           "jours comptent pour masquer un contenu. Les autres signalements sont gardés pour "
-           "les modérateurs."), 0, 365),
-    "MODERATION_TRUST_AFTER": Definition(
-        _l("Contributions publiées avant la confiance"),
-        _l("Après ce nombre de contributions publiées par un modérateur, une personne est "
-           "publiée tout de suite puis relue. 0 : jamais de confiance automatique."), 0, 100),
-    "EVENT_PURGE_DAYS": Definition(
-        _l("Conservation des inscriptions aux soirées (jours)"),
-        _l("Nombre de jours après une soirée avant d’effacer les noms, e-mails et besoins "
-           "d’accessibilité des inscrits."), 1, 365),
-}
+# Filled by the features from their init_app (``register``), in the order the settings
+# page shows them; core names none of them.
+DEFINITIONS: dict[str, Definition] = {}
+
+
+def register(name: str, definition: Definition) -> None:
+    """A setting a feature owns: its default is ``config[name]``."""
+    DEFINITIONS[name] = definition
 
 
 def _overrides() -> dict[str, int]:

@@ -1,15 +1,14 @@
 """The personal data « Parle-Moi » holds, for core.privacy: registrations, with their
 accessibility needs (health data), exported, erased with the account, purged after the
-evening."""
+evening — and the setting that says how long after."""
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from patientlab.core import privacy
+from patientlab.core import privacy, settings
 from patientlab.core.privacy import PersonalData, when
-from patientlab.core.settings import setting
 from patientlab.extensions import db
 
 from . import services
@@ -42,10 +41,14 @@ def _erase(user, now: datetime) -> None:
 
 
 def _purge(now: datetime) -> int:
-    return services.purge_personal_data(setting("EVENT_PURGE_DAYS"), now=now)
+    return services.purge_personal_data(settings.setting("EVENT_PURGE_DAYS"), now=now)
 
 
 def register() -> None:
+    settings.register("EVENT_PURGE_DAYS", settings.Definition(
+        _l("Conservation des inscriptions aux soirées (jours)"),
+        _l("Nombre de jours après une soirée avant d’effacer les noms, e-mails et besoins "
+           "d’accessibilité des inscrits."), 1, 365))
     privacy.register(PersonalData(
         "event_registrations", _l("Inscriptions aux soirées"), _registrations, erase=_erase,
         purge=_purge, columns=("event_registration.user_id",), order=60))

@@ -9,9 +9,11 @@ def init_app(app) -> None:
 
     from . import models, privacy, services
     from .routes import bp
+    from .settings import register_settings
 
     app.register_blueprint(bp)
     privacy.register()
+    register_settings()
     app.jinja_env.globals.update(
         ModerationState=models.ModerationState, REFUSAL_REASONS=models.REFUSAL_REASONS,
         REPORT_REASONS=models.REPORT_REASONS, AppealOutcome=models.AppealOutcome)
