@@ -14,7 +14,6 @@ def register_cli(app) -> None:
     app.cli.add_command(demo_code)
     app.cli.add_command(outbox)
     app.cli.add_command(reminders)
-    app.cli.add_command(events)
     app.cli.add_command(bench_seed)
     app.cli.add_command(privacy)
 
@@ -114,37 +113,14 @@ def reminders():
 
 @reminders.command("send")
 def reminders_send():
-    """Remind people of evenings within 48 hours and reviewers 3 days before a review
-    deadline (safe to re-run: each reminder is sent once)."""
-    from patientlab.calls.reviewing import send_review_reminders
-    from patientlab.events.services import send_reminders
+    """Queue every reminder due now, as each feature registered them (evenings within
+    48 hours, reviews due in 3 days…). Safe to re-run: each reminder is sent once."""
+    from patientlab.core.reminders import run_all
 
-    sent = send_reminders()
-    reviews = send_review_reminders()
+    counts = run_all()
     db.session.commit()
-    click.echo(f"event reminders queued: {sent}")
-    click.echo(f"review reminders queued: {reviews}")
-
-
-@click.group("events")
-def events():
-    """« Parle-Moi » events."""
-
-
-@events.command("purge")
-@click.option("--days", type=int, default=None,
-              help="Days after an event (default: the admin setting, else EVENT_PURGE_DAYS, 90).")
-def events_purge(days):
-    """Erase registrants' personal data some days after each event."""
-    from patientlab.core.settings import setting
-    from patientlab.events.services import purge_personal_data
-
-    days = setting("EVENT_PURGE_DAYS") if days is None else days
-    if days < 0:
-        raise click.BadParameter("must be 0 or more", param_hint="--days")
-    erased = purge_personal_data(days)
-    db.session.commit()
-    click.echo(f"registrations erased: {erased} (events ended more than {days} days ago)")
+    for label, count in counts.items():
+        click.echo(f"{label} reminders queued: {count}")
 
 
 @click.command("bench-seed")

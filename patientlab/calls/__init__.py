@@ -4,11 +4,11 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import navigation
+    from patientlab.core import navigation, reminders
     from patientlab.core.days import last_day
     from patientlab.core.permissions import RESEARCH, REVIEWERS
 
-    from . import models, privacy
+    from . import models, privacy, reviewing
     from .coordination_routes import bp as call_admin_bp
     from .review_routes import bp as reviews_bp
     from .routes import UPLOAD_ENDPOINTS, applications, bp
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     for blueprint in (bp, applications, reviews_bp, call_admin_bp):
         app.register_blueprint(blueprint)
     privacy.register()
+    reminders.register("review", reviewing.send_review_reminders)
     app.config.setdefault("UPLOAD_ENDPOINTS", set()).update(UPLOAD_ENDPOINTS)
     app.jinja_env.filters["last_day"] = last_day
     app.jinja_env.globals.update(

@@ -5,10 +5,11 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from patientlab.auth.signals import address_confirmed
-    from patientlab.core import navigation
+    from patientlab.core import navigation, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
     from . import privacy, services
+    from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
     from .routes import bp, org
 
@@ -16,6 +17,8 @@ def init_app(app) -> None:
     privacy.register()
     app.register_blueprint(org)
     address_confirmed.connect(services.claim_guest_registrations)
+    reminders.register("event", services.send_reminders)
+    app.cli.add_command(events_cli)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))
     navigation.register(navigation.MenuEntry(140, "organisation.events", _l("Mes soirées"),

@@ -1,0 +1,27 @@
+"""`flask events …`: the command-line tools of « Parle-Moi »."""
+
+import click
+
+from patientlab.extensions import db
+
+
+@click.group("events")
+def events():
+    """« Parle-Moi » events."""
+
+
+@events.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Days after an event (default: the admin setting, else EVENT_PURGE_DAYS, 90).")
+def events_purge(days):
+    """Erase registrants' personal data some days after each event."""
+    from patientlab.core.settings import setting
+
+    from .services import purge_personal_data
+
+    days = setting("EVENT_PURGE_DAYS") if days is None else days
+    if days < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--days")
+    erased = purge_personal_data(days)
+    db.session.commit()
+    click.echo(f"registrations erased: {erased} (events ended more than {days} days ago)")
