@@ -9,6 +9,8 @@ from patientlab.calls.models import (
     ApplicationStatus,
     AssignmentStatus,
     Call,
+    Review,
+    ReviewAnswer,
     ReviewStatus,
 )
 from patientlab.extensions import db
@@ -225,7 +227,7 @@ def test_whole_cycle_through_the_pages(web):
 
     # The coordination reads, edits out a detail, releases.
     web.login(COORD)
-    review = db.session.scalar(select(rv.Review))
+    review = db.session.scalar(select(Review))
     assert review.status == ReviewStatus.SUBMITTED
     review_url = f"/coordination/appels/relectures/{review.id}"
     target = call.criteria[2]
@@ -248,8 +250,8 @@ def test_whole_cycle_through_the_pages(web):
     assert "<svg" in page
     assert "<desc" in page
     assert "<caption" in page
-    answer = db.session.scalar(select(rv.ReviewAnswer).where(
-        rv.ReviewAnswer.criterion_id == target.id))
+    answer = db.session.scalar(select(ReviewAnswer).where(
+        ReviewAnswer.criterion_id == target.id))
     response = web.submit(f"{detail}/reponse", {"general": "Nous ajoutons des visites.",
                                                 f"response_{answer.id}": "Visites à domicile."},
                           form_url=detail)
