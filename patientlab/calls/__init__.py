@@ -9,9 +9,10 @@ def init_app(app) -> None:
     from patientlab.core.permissions import RESEARCH, REVIEWERS
 
     from . import models, privacy, reviewing
-    from .coordination_routes import bp as call_admin_bp
-    from .review_routes import bp as reviews_bp
-    from .routes import UPLOAD_ENDPOINTS, applications, bp
+    from .views.applicant import UPLOAD_ENDPOINTS, applications
+    from .views.coordination import bp as call_admin_bp
+    from .views.public import bp
+    from .views.reviewer import bp as reviews_bp
 
     for blueprint in (bp, applications, reviews_bp, call_admin_bp):
         app.register_blueprint(blueprint)

@@ -1,4 +1,5 @@
-"""Public call pages and the applicant's pages (/candidatures/)."""
+"""The applicant's pages (/candidatures/): drafts, attachments, submission, answers to the
+feedback."""
 
 from flask import (
     Blueprint,
@@ -21,35 +22,16 @@ from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
-from . import reviewing
-from . import services as svc
-from .forms import ApplicationForm, SubmitApplicationForm, response_form
-from .models import ApplicationStatus, CallState, Decision
+from .. import reviewing
+from .. import services as svc
+from ..forms import ApplicationForm, SubmitApplicationForm, response_form
+from ..models import ApplicationStatus, Decision
 
-bp = Blueprint("calls", __name__)
 applications = Blueprint("applications", __name__, url_prefix="/candidatures")
 
 APPLICANTS = (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
 UPLOAD_ENDPOINTS = ("applications.new", "applications.edit")
 
-
-
-# --- Public ------------------------------------------------------------------------
-
-
-@bp.route("/appels/")
-def index():
-    return render_template("calls/index.html", calls=svc.list_public_calls(), now=utcnow())
-
-
-@bp.route("/appels/<int:call_id>")
-def detail(call_id):
-    user = acting_user()
-    call = svc.get_call_or_404(call_id, user)
-    mine = [a for a in svc.applications_of(user) if a.call_id == call.id] if user else []
-    return render_template("calls/detail.html", call=call, now=utcnow(), mine=mine,
-                           can_apply=svc.can_apply(user), State=CallState,
-                           last_day=days.last_day, day=days.paris_day)
 
 
 # --- Applicant ---------------------------------------------------------------------

@@ -13,9 +13,9 @@ from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
-from . import reviewing
-from . import services as svc
-from .forms import (
+from .. import reviewing
+from .. import services as svc
+from ..forms import (
     AssignForm,
     CallForm,
     CriterionForm,
@@ -28,7 +28,7 @@ from .forms import (
     comments_form,
     review_form,
 )
-from .models import (
+from ..models import (
     ApplicationStatus,
     AssignmentStatus,
     CallState,
@@ -37,7 +37,7 @@ from .models import (
     ReviewStatus,
     Visibility,
 )
-from .review_routes import answers_from, show_answer_errors
+from .reviewer import answers_from, show_answer_errors
 
 bp = Blueprint("call_admin", __name__, url_prefix="/coordination/appels")
 COORDINATION = svc.COORDINATION

@@ -12,9 +12,9 @@ from patientlab.core.security import Role, acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
-from . import reviewing
-from .forms import InterestsForm, SendReviewForm, review_form
-from .models import AssignmentStatus, Decision, ReviewStatus
+from .. import reviewing
+from ..forms import InterestsForm, SendReviewForm, review_form
+from ..models import AssignmentStatus, Decision, ReviewStatus
 
 bp = Blueprint("reviews", __name__, url_prefix="/relectures")
 REVIEWERS = (*Role.REVIEWERS, Role.ADMIN)

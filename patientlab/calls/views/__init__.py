@@ -1,0 +1,1 @@
+"""The pages of calls, one module per audience: public, applicant, reviewer, coordination."""
