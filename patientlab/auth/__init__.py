@@ -6,10 +6,11 @@ def init_app(app) -> None:
 
     from patientlab.core import navigation
 
-    from . import privacy
+    from . import gates, privacy
     from .routes import bp
 
     app.register_blueprint(bp)
+    gates.init_app(app)
     privacy.register()
     navigation.register(navigation.MenuEntry(900, "auth.profile", _l("Mon compte"),
                                              navigation.PERSONAL))

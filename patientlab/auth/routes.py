@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -40,7 +39,7 @@ from patientlab.auth.forms import (
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.auth.presentation import presentation_of
-from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, is_reachable, reachable_during
+from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
 from patientlab.core.views import transaction
@@ -539,50 +538,3 @@ def preferences():
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
         return response
     return render_template("auth/preferences.html", form=form)
-
-
-@bp.before_app_request
-def _session_and_preferences():
-    """End sessions idle for too long or too old, then load display preferences."""
-    if request.endpoint == "static":
-        return None
-    if current_user.is_authenticated:
-        now = int(time.time())
-        started = session.get("_started", now)
-        seen = session.get("_seen", now)
-        cfg = current_app.config
-        if (now - seen > cfg["SESSION_IDLE_TIMEOUT"]
-                or now - started > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
-            current_app.logger.info("session expired user=%s", current_user.id)
-            logout_user()
-            session.clear()
-            flash(_("Votre session a expiré. Reconnectez-vous pour continuer."), "info")
-            target = request.full_path.rstrip("?") if request.method == "GET" else None
-            return redirect(url_for("auth.login", next=safe_next_url(target)))
-        if now - seen > 60:  # refresh the activity mark at most once a minute
-            session["_seen"] = now
-        session.setdefault("_started", started)
-        if (not is_reachable(request.endpoint, TWO_STEP_SETUP)
-                and two_step.needs_setup(current_user)):
-            target = request.full_path.rstrip("?") if request.method == "GET" else None
-            return redirect(url_for("auth.two_step_setup", next=safe_next_url(target)))
-        if (request.method == "GET" and not is_reachable(request.endpoint, CHARTER)
-                and svc.needs_charter(current_user)):
-            return redirect(url_for("auth.accept_charter",
-                                    next=safe_next_url(request.full_path.rstrip("?"))))
-        if (current_user.is_suspended and request.method == "POST"
-                and not is_reachable(request.endpoint, SUSPENDED)):
-            current_app.logger.info("refused: suspended user=%s endpoint=%s",
-                                    current_user.id, request.endpoint)
-            g.preferences = current_preferences(request, current_user)
-            return render_template("auth/suspended.html"), 403
-    g.preferences = current_preferences(request, current_user)
-    return None
-
-
-@bp.app_context_processor
-def _inject_preferences():
-    prefs = getattr(g, "preferences", None) or Preferences()
-    return {"preferences": prefs}
-
-
