@@ -63,9 +63,9 @@ def _user_page(user, roles_form=None, suspend_form=None, reset_form=None, status
         roles_form.roles.data = sorted(user.roles)
     return render_template(
         "admin/user.html", user=user, roles_form=roles_form,
-        suspend_form=suspend_form or SuspendForm(formdata=None, prefix="suspendre"),
-        reset_form=reset_form or ResetTwoStepForm(formdata=None, prefix="double"),
-        lift_form=LiftForm(formdata=None, prefix="lever"), activity=svc.user_activity(user),
+        suspend_form=suspend_form or SuspendForm(formdata=None, prefix="suspend"),
+        reset_form=reset_form or ResetTwoStepForm(formdata=None, prefix="two_step"),
+        lift_form=LiftForm(formdata=None, prefix="lift"), activity=svc.user_activity(user),
         form=(roles_form if roles_form.errors else suspend_form)), status
 
 
@@ -94,7 +94,7 @@ def roles(user_id):
 @roles_required(Role.ADMIN)
 def suspend(user_id):
     user = svc.get_user_or_404(user_id)
-    form = SuspendForm(prefix="suspendre")
+    form = SuspendForm(prefix="suspend")
     if form.validate_on_submit():
         with transaction(form) as done:
             suspension.suspend(acting_user(), user, form.reason.data, form.until.data)
@@ -109,7 +109,7 @@ def suspend(user_id):
 @roles_required(Role.ADMIN)
 def reset_two_step(user_id):
     user = svc.get_user_or_404(user_id)
-    form = ResetTwoStepForm(prefix="double")
+    form = ResetTwoStepForm(prefix="two_step")
     if form.validate_on_submit():
         with transaction(form) as done:
             two_step.reset_by_admin(acting_user(), user, form.reason.data)
@@ -124,7 +124,7 @@ def reset_two_step(user_id):
 @roles_required(Role.ADMIN)
 def lift(user_id):
     user = svc.get_user_or_404(user_id)
-    if LiftForm(prefix="lever").validate_on_submit():
+    if LiftForm(prefix="lift").validate_on_submit():
         suspension.lift_suspension(acting_user(), user)
         db.session.commit()
         flash(_("La suspension est levée."), "success")

@@ -195,8 +195,8 @@ def comments_form(review, criteria, blank: bool = False):
     for criterion in criteria:
         setattr(CommentsForm, f"comment_{criterion.id}", TrimmedTextAreaField(
             criterion.label, validators=[Optional(), max_length(5000)]))
-    form = CommentsForm(prefix="corriger", formdata=None) if blank else \
-        CommentsForm(prefix="corriger")
+    form = CommentsForm(prefix="edit", formdata=None) if blank else \
+        CommentsForm(prefix="edit")
     if blank:
         for criterion in criteria:
             answer = review.answer_for(criterion.id)

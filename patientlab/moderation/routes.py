@@ -51,13 +51,13 @@ def index():
                            else [],
                            counts=svc.counts(), queues=svc.QUEUES, kinds=svc.kinds(),
                            page_args=args, other_work=svc.other_work(),
-                           bulk_form=BulkForm(formdata=None, prefix="lot"))
+                           bulk_form=BulkForm(formdata=None, prefix="bulk"))
 
 
 @bp.route("/lot", methods=["POST"])
 @roles_required(*svc.MODERATORS)
 def bulk():
-    form = BulkForm(prefix="lot")
+    form = BulkForm(prefix="bulk")
     back = url_for("moderation.index", file="attente", type=request.args.get("type", ""))
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -78,7 +78,7 @@ def bulk():
 def edit_text(kind, item_id):
     kind = svc.kind_of(kind)
     item = svc.get_item_or_404(kind, item_id)
-    form = EditTextForm(prefix="texte")
+    form = EditTextForm(prefix="text")
     if form.validate_on_submit():
         with transaction() as done:
             changed = svc.edit_text(acting_user(), kind, item, form.text.data or "")
@@ -102,9 +102,9 @@ def _item_page(kind, item, form=None, appeal_form=None, status=200):
     return render_template(
         "moderation/item.html", kind=kind, item=item, form=form, author=author,
         reports=svc.open_reports(kind, item), appeal=svc.get_appeal(kind, item),
-        appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="recours"),
-        trust_form=TrustForm(formdata=None, prefix="confiance"),
-        text_form=EditTextForm(formdata=None, prefix="texte", text=kind.text(item)),
+        appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="appeal"),
+        trust_form=TrustForm(formdata=None, prefix="trust"),
+        text_form=EditTextForm(formdata=None, prefix="text", text=kind.text(item)),
         trusted=author is not None and svc.is_trusted(author)), status
 
 
@@ -143,7 +143,7 @@ def decide_appeal(kind, item_id):
     record = svc.get_appeal(kind, item)
     if record is None:
         abort(404)
-    form = AppealDecisionForm(prefix="recours")
+    form = AppealDecisionForm(prefix="appeal")
     if form.validate_on_submit():
         try:
             svc.decide_appeal(acting_user(), kind, item, record, form.outcome.data,
@@ -164,7 +164,7 @@ def trust(user_id):
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
-    if TrustForm(prefix="confiance").validate_on_submit():
+    if TrustForm(prefix="trust").validate_on_submit():
         trusted = person.trusted_at is None
         svc.set_trust(acting_user(), person, trusted)
         db.session.commit()
@@ -222,8 +222,8 @@ def suspend(user_id):
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
-    form = SuspendForm(prefix="suspendre")
-    lift = LiftForm(prefix="lever")
+    form = SuspendForm(prefix="suspend")
+    lift = LiftForm(prefix="lift")
     try:
         if lift.submit.data and lift.validate_on_submit():
             suspension.lift_suspension(acting_user(), person)
@@ -240,11 +240,11 @@ def suspend(user_id):
         db.session.rollback()
         add_service_error(form, error)
     if not form.is_submitted():
-        form = SuspendForm(prefix="suspendre", formdata=None)
+        form = SuspendForm(prefix="suspend", formdata=None)
     return render_template("moderation/suspend.html", person=person, form=form,
-                           lift_form=LiftForm(prefix="lever", formdata=None),
+                           lift_form=LiftForm(prefix="lift", formdata=None),
                            appeal=svc.suspension_appeal(person),
-                           appeal_form=AppealDecisionForm(prefix="recours", formdata=None))
+                           appeal_form=AppealDecisionForm(prefix="appeal", formdata=None))
 
 
 @bp.route("/recours-suspension", methods=["GET", "POST"])
@@ -276,7 +276,7 @@ def decide_suspension_appeal(user_id):
     record = svc.suspension_appeal(person)
     if record is None:
         abort(404)
-    form = AppealDecisionForm(prefix="recours")
+    form = AppealDecisionForm(prefix="appeal")
     if form.validate_on_submit():
         with transaction() as done:
             svc.decide_suspension_appeal(acting_user(), person, record, form.outcome.data,

@@ -248,8 +248,8 @@ def review_queue():
 @roles_required(*svc.PUBLISHERS)
 def review(project_id):
     project = svc.get_project_or_404(project_id, current_user)
-    publish_form = PublishForm(prefix="publier")
-    return_form = ReturnForm(prefix="renvoyer")
+    publish_form = PublishForm(prefix="publish")
+    return_form = ReturnForm(prefix="send_back")
     try:
         if publish_form.submit.data and publish_form.validate_on_submit():
             svc.publish(acting_user(), project)

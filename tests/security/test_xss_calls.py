@@ -67,7 +67,7 @@ def test_payloads_in_every_call_form_stay_inert(web, make_user, start):
         User.email.in_(["martine@exemple.fr", "sylvie@exemple.fr"]))).all()
     assert "Affecter" in page
     web.client.post(f"{url}/affecter", data={
-        "affecter-csrf_token": web.csrf(url), "affecter-reviewers": [str(i) for i in reviewers]})
+        "assign-csrf_token": web.csrf(url), "assign-reviewers": [str(i) for i in reviewers]})
     web.logout()
 
     criteria = db.session.scalar(select(Call)).criteria
@@ -94,12 +94,12 @@ def test_payloads_in_every_call_form_stay_inert(web, make_user, start):
     web.login("anne@exemple.fr")
     first, second = db.session.scalars(select(Review).order_by(Review.id)).all()
     web.submit(f"/coordination/appels/relectures/{first.id}", {
-        "reformuler-message": _p(start + 40), "reformuler-submit": "1"}, prefix="reformuler-")
+        "rephrase-message": _p(start + 40), "rephrase-submit": "1"}, prefix="rephrase-")
     web.submit(f"/coordination/appels/relectures/{second.id}", {
-        f"corriger-comment_{criteria[0].id}": _p(start + 41), "corriger-submit": "1"},
-        prefix="corriger-")
-    web.submit(f"{url}/transmettre", {"transmettre-submit": "1"}, form_url=url,
-               prefix="transmettre-")
+        f"edit-comment_{criteria[0].id}": _p(start + 41), "edit-submit": "1"},
+        prefix="edit-")
+    web.submit(f"{url}/transmettre", {"release-submit": "1"}, form_url=url,
+               prefix="release-")
     web.submit(f"{url}/decision", {"decision-decision": "funded",
                                    "decision-rationale": _p(start + 42)},
                form_url=url, prefix="decision-")

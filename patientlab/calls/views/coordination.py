@@ -244,7 +244,7 @@ def _application_page(application, assign_form=None, decision_form=None, status=
     if request.args.get("suggestion") == "1":
         suggested = [u.id for u in reviewing.suggest_reviewers(application)]
     if assign_form is None:
-        assign_form = AssignForm(formdata=None, prefix="affecter")
+        assign_form = AssignForm(formdata=None, prefix="assign")
         assign_form.reviewers.data = suggested
     eligible = reviewing.eligible_reviewers(application)
     load = reviewing.load_in_call(application.call)
@@ -258,7 +258,7 @@ def _application_page(application, assign_form=None, decision_form=None, status=
         application=application, call=application.call, assignments=assignments,
         assign_form=assign_form, eligible=eligible, load=load, suggested=suggested,
         unassign_form=UnassignForm(formdata=None),
-        release_form=ReleaseForm(formdata=None, prefix="transmettre"),
+        release_form=ReleaseForm(formdata=None, prefix="release"),
         decision_form=decision_form, form=assign_form if assign_form.errors else decision_form,
         waiting_release=[a for a in assignments if a.review is not None
                          and a.review.status == ReviewStatus.SUBMITTED],
@@ -277,7 +277,7 @@ def application(application_id):
 @roles_required(*COORDINATION)
 def assign(application_id):
     application = svc.get_application_for_coordination(application_id, acting_user())
-    form = AssignForm(prefix="affecter")
+    form = AssignForm(prefix="assign")
     form.reviewers.choices = [(u.id, u.name) for u in reviewing.eligible_reviewers(application)]
     if form.validate_on_submit():
         with transaction(form) as done:
@@ -310,7 +310,7 @@ def unassign(assignment_id):
 @roles_required(*COORDINATION)
 def release(application_id):
     application = svc.get_application_for_coordination(application_id, acting_user())
-    if ReleaseForm(prefix="transmettre").validate_on_submit():
+    if ReleaseForm(prefix="release").validate_on_submit():
         with transaction() as done:
             count = reviewing.release_feedback(acting_user(), application)
         if done:
@@ -348,7 +348,7 @@ def review(review_id):
     criteria = assignment.application.call.criteria
     with_comments = [c for c in criteria if review.answer_for(c.id) is not None]
     edit_form = comments_form(review, with_comments, blank=request.method == "GET")
-    rephrase_form = RephraseForm(prefix="reformuler")
+    rephrase_form = RephraseForm(prefix="rephrase")
     if request.method == "POST":
         try:
             if edit_form.submit.data and edit_form.validate_on_submit():
@@ -371,7 +371,7 @@ def review(review_id):
             flash(str(error.message), "error")
             return redirect(url_for("call_admin.review", review_id=review.id))
     if not rephrase_form.submit.data:
-        rephrase_form = RephraseForm(prefix="reformuler", formdata=None)
+        rephrase_form = RephraseForm(prefix="rephrase", formdata=None)
     if not edit_form.submit.data:
         edit_form = comments_form(review, with_comments, blank=True)
     return render_template("calls/admin/review.html", **_context(

@@ -16,16 +16,16 @@ def test_admin_changes_roles_and_suspends_with_errors_next_to_fields(web):
     response = web.submit(f"{url}/roles", {"roles-roles": ["researcher", "organiser"]},
                           form_url=url, prefix="roles-")
     assert response.status_code == 302
-    page = web.submit(f"{url}/suspension", {"suspendre-reason": "Propos insultants.",
-                                            "suspendre-until": "pas une date"},
-                      form_url=url, prefix="suspendre-").get_data(as_text=True)
+    page = web.submit(f"{url}/suspension", {"suspend-reason": "Propos insultants.",
+                                            "suspend-until": "pas une date"},
+                      form_url=url, prefix="suspend-").get_data(as_text=True)
     assert "<title>Erreur :" in page
-    assert 'id="suspendre-until-error"' in page
+    assert 'id="suspend-until-error"' in page
     assert "Propos insultants." in page
     until = (date.today() + timedelta(days=7)).isoformat()
-    response = web.submit(f"{url}/suspension", {"suspendre-reason": "Propos insultants.",
-                                                "suspendre-until": until},
-                          form_url=url, prefix="suspendre-")
+    response = web.submit(f"{url}/suspension", {"suspend-reason": "Propos insultants.",
+                                                "suspend-until": until},
+                          form_url=url, prefix="suspend-")
     assert response.status_code == 302
     assert "suspendu" in outbox("karim@exemple.fr")[0].subject
     page = web.get("/admin/journal?action=user").get_data(as_text=True)

@@ -188,11 +188,11 @@ def test_an_admin_resets_it_with_a_reason(web):
     url = f"/admin/utilisateurs/{paul.id}"
     page = web.get(url).get_data(as_text=True)
     assert "Réinitialiser la double authentification" in page
-    response = web.submit(f"{url}/double-authentification", {"double-reason": ""}, form_url=url)
+    response = web.submit(f"{url}/double-authentification", {"two_step-reason": ""}, form_url=url)
     assert response.status_code == 200
     assert "Dites comment vous avez vérifié" in response.get_data(as_text=True)
     response = web.submit(f"{url}/double-authentification",
-                          {"double-reason": "Rappelé au numéro connu."}, form_url=url)
+                          {"two_step-reason": "Rappelé au numéro connu."}, form_url=url)
     assert response.status_code == 302
     assert not _user("paul@exemple.fr").has_two_step_login
     assert "réinitialisée" in outbox("paul@exemple.fr")[-1].subject

@@ -190,8 +190,8 @@ def test_whole_cycle_through_the_pages(web):
     page = _text(web.get(f"/coordination/appels/candidatures/{application.id}?suggestion=1"))
     assert re.search(rf'checked[^>]*value="{martine.id}"', page)
     url = f"/coordination/appels/candidatures/{application.id}"
-    response = web.submit(f"{url}/affecter", {"affecter-reviewers": str(martine.id)},
-                          form_url=url, prefix="affecter-")
+    response = web.submit(f"{url}/affecter", {"assign-reviewers": str(martine.id)},
+                          form_url=url, prefix="assign-")
     assert response.status_code == 302
     web.logout()
 
@@ -231,11 +231,11 @@ def test_whole_cycle_through_the_pages(web):
     assert review.status == ReviewStatus.SUBMITTED
     review_url = f"/coordination/appels/relectures/{review.id}"
     target = call.criteria[2]
-    response = web.submit(review_url, {f"corriger-comment_{target.id}": "Les aînés.",
-                                       "corriger-submit": "1"}, prefix="corriger-")
+    response = web.submit(review_url, {f"edit-comment_{target.id}": "Les aînés.",
+                                       "edit-submit": "1"}, prefix="edit-")
     assert response.status_code == 302
-    web.submit(f"{url}/transmettre", {"transmettre-submit": "1"}, form_url=url,
-               prefix="transmettre-")
+    web.submit(f"{url}/transmettre", {"release-submit": "1"}, form_url=url,
+               prefix="release-")
     web.logout()
 
     # The applicant reads anonymised feedback without the confidential comment, answers.

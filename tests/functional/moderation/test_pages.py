@@ -66,9 +66,9 @@ def test_report_hide_appeal_and_reverse_through_the_pages(web):
     web.logout()
     web.login("ines@exemple.fr")
     assert "Recours (1)" in web.get("/moderation/").get_data(as_text=True)
-    response = web.submit(f"{url}/recours", {"recours-outcome": "reversed",
-                                             "recours-reason": "La question est légitime."},
-                          form_url=url, prefix="recours-")
+    response = web.submit(f"{url}/recours", {"appeal-outcome": "reversed",
+                                             "appeal-reason": "La question est légitime."},
+                          form_url=url, prefix="appeal-")
     assert response.status_code == 302
     db.session.expire_all()
     assert question.moderation_state == S.PUBLISHED
@@ -93,16 +93,16 @@ def test_a_moderator_suspends_and_restores_an_author(web):
     db.session.commit()
     web.login("lucas@exemple.fr")
     url = f"/moderation/comptes/{author.id}/suspension"
-    page = web.submit(url, {"suspendre-reason": "", "suspendre-submit": "1",
-                            "suspendre-until": "2099-01-01"}, prefix="suspendre-")
+    page = web.submit(url, {"suspend-reason": "", "suspend-submit": "1",
+                            "suspend-until": "2099-01-01"}, prefix="suspend-")
     assert "Expliquez la raison" in page.get_data(as_text=True)
     until = (date.today() + timedelta(days=10)).isoformat()
-    web.submit(url, {"suspendre-reason": "Messages insultants répétés.",
-                     "suspendre-submit": "1", "suspendre-until": until}, prefix="suspendre-")
+    web.submit(url, {"suspend-reason": "Messages insultants répétés.",
+                     "suspend-submit": "1", "suspend-until": until}, prefix="suspend-")
     db.session.expire_all()
     assert author.is_suspended
     assert "suspendu" in outbox("paul@exemple.fr")[0].subject
-    web.submit(url, {"lever-submit": "1"}, prefix="lever-")
+    web.submit(url, {"lift-submit": "1"}, prefix="lift-")
     db.session.expire_all()
     assert not author.is_suspended
 
@@ -119,12 +119,12 @@ def test_bulk_publication_from_the_queue(web):
     answer = projects.answer_question(project.owner, answered, "Oui.")
     db.session.commit()
     page = web.get("/moderation/").get_data(as_text=True)
-    assert f'id="lot-question-{first.id}"' in page
-    assert f'id="lot-answer-{answer.id}"' in page  # every kind in one queue
+    assert f'id="bulk-question-{first.id}"' in page
+    assert f'id="bulk-answer-{answer.id}"' in page  # every kind in one queue
     response = web.submit("/moderation/lot", {
-        "lot-items": [f"question-{first.id}", f"question-{second.id}", f"answer-{answer.id}",
+        "bulk-items": [f"question-{first.id}", f"question-{second.id}", f"answer-{answer.id}",
                       "question-999999", "nimporte-quoi"],
-        "lot-decision": "publish"}, form_url="/moderation/", prefix="lot-", follow=True)
+        "bulk-decision": "publish"}, form_url="/moderation/", prefix="bulk-", follow=True)
     page = response.get_data(as_text=True)
     assert "3 contenus traités." in page
     assert "2 étaient déjà traités" in page
@@ -164,8 +164,8 @@ def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):
     web.login("ines@exemple.fr")
     suspension = f"/moderation/comptes/{author.id}/suspension"
     web.submit(f"/moderation/comptes/{author.id}/recours",
-               {"recours-outcome": "reversed", "recours-reason": "C’était une citation."},
-               form_url=suspension, prefix="recours-")
+               {"appeal-outcome": "reversed", "appeal-reason": "C’était une citation."},
+               form_url=suspension, prefix="appeal-")
     db.session.expire_all()
     assert not author.is_suspended
     assert "citation" in outbox("paul@exemple.fr")[-1].body_text
