@@ -36,9 +36,7 @@ AGES = {"": 0, "1": 1, "3": 3, "7": 7}
 @bp.route("/")
 @roles_required(*svc.MODERATORS)
 def index():
-    name = request.args.get("file", "attente")
-    if name not in svc.QUEUES:
-        name = "attente"
+    name = svc.queue_from_slug(request.args.get("file"))
     kind = request.args.get("type", "")
     kind = kind if kind in svc.kinds() else ""
     age = request.args.get("age", "")
@@ -47,9 +45,10 @@ def index():
                      page=page_number(request.args.get("page")))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("moderation/index.html", page=page, name=name, kind=kind, age=age,
-                           account_appeals=svc.open_suspension_appeals() if name == "recours"
+                           account_appeals=svc.open_suspension_appeals() if name == "appeals"
                            else [],
-                           counts=svc.counts(), queues=svc.QUEUES, kinds=svc.kinds(),
+                           counts=svc.counts(), queues=svc.QUEUES, slugs=svc.QUEUE_SLUGS,
+                           kinds=svc.kinds(),
                            page_args=args, other_work=svc.other_work(),
                            bulk_form=BulkForm(formdata=None, prefix="bulk"))
 
@@ -58,7 +57,7 @@ def index():
 @roles_required(*svc.MODERATORS)
 def bulk():
     form = BulkForm(prefix="bulk")
-    back = url_for("moderation.index", file="attente", type=request.args.get("type", ""))
+    back = url_for("moderation.index", file=svc.QUEUE_SLUGS["waiting"], type=request.args.get("type", ""))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(str(errors[0]), "error")
@@ -154,7 +153,7 @@ def decide_appeal(kind, item_id):
             return _item_page(kind, item, appeal_form=form)
         db.session.commit()
         flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
-        return redirect(url_for("moderation.index", file="recours"))
+        return redirect(url_for("moderation.index", file=svc.QUEUE_SLUGS["appeals"]))
     return _item_page(kind, item, appeal_form=form)
 
 

@@ -520,13 +520,21 @@ def open_suspension_appeals() -> list[tuple[Appeal, User]]:
 
 
 QUEUES = {
-    "attente": _l("En attente de relecture"),
-    "signales": _l("Signalés"),
-    "recours": _l("Recours"),
-    "publies": _l("Publiés sans relecture (auteurs de confiance)"),
-    "masques": _l("Masqués"),
-    "refuses": _l("Refusés"),
+    "waiting": _l("En attente de relecture"),
+    "reported": _l("Signalés"),
+    "appeals": _l("Recours"),
+    "unreviewed": _l("Publiés sans relecture (auteurs de confiance)"),
+    "hidden": _l("Masqués"),
+    "refused": _l("Refusés"),
 }
+# The queue's name in the address (?file=…), in French like every URL.
+QUEUE_SLUGS = {"waiting": "attente", "reported": "signales", "appeals": "recours",
+               "unreviewed": "publies", "hidden": "masques", "refused": "refuses"}
+
+
+def queue_from_slug(slug: str | None) -> str:
+    """The queue an address names; the waiting queue when it names none."""
+    return next((key for key, value in QUEUE_SLUGS.items() if value == slug), "waiting")
 PAGE_SIZE = 30
 
 
@@ -540,21 +548,21 @@ class QueueItem:
 
 def _queue_filter(name: str, kind: Kind, stmt):
     model = kind.model
-    if name == "attente":
+    if name == "waiting":
         return stmt.where(model.moderation_state == S.PENDING)
-    if name == "signales":
+    if name == "reported":
         return stmt.where(model.moderation_state.in_((S.PUBLISHED, S.HIDDEN)), model.id.in_(
             select(ContentReport.object_id).where(ContentReport.kind == kind.name,
                                                   ContentReport.handled_at.is_(None))))
-    if name == "recours":
+    if name == "appeals":
         return stmt.where(model.id.in_(select(Appeal.object_id).where(
             Appeal.kind == kind.name, Appeal.decided_at.is_(None))))
-    if name == "publies":
+    if name == "unreviewed":
         return stmt.where(model.moderation_state == S.PUBLISHED,
                           model.moderated_by_id.is_(None))
-    if name == "masques":
+    if name == "hidden":
         return stmt.where(model.moderation_state == S.HIDDEN)
-    if name == "refuses":
+    if name == "refused":
         return stmt.where(model.moderation_state == S.REFUSED)
     return stmt
 
@@ -611,4 +619,4 @@ def counts() -> dict[str, int]:
         Appeal.decided_at.is_(None)).scalar_subquery()
     *waiting, signalled, appealed = db.session.execute(
         select(*pending, reported, appeals)).one()
-    return {"attente": sum(waiting), "signales": signalled, "recours": appealed}
+    return {"waiting": sum(waiting), "reported": signalled, "appeals": appealed}

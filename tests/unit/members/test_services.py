@@ -38,7 +38,7 @@ def test_a_trusted_author_is_published_at_once_and_listed_for_later_reading():
     bio = svc.set_bio(trusted, "Bénévole à la Ligue.")
     assert bio.moderation_state == S.PUBLISHED
     assert "moderation.auto_published" in _actions()
-    queue = moderation.queue("publies", kind_name="bio")
+    queue = moderation.queue("unreviewed", kind_name="bio")
     assert [entry.item for entry in queue.items] == [bio]
 
 

@@ -92,10 +92,10 @@ def test_content_reported_by_k_people_is_hidden_automatically(app, question, kin
     assert question.moderation_state == S.HIDDEN
     assert question.moderation_reason == "reports"
     assert "moderation.auto_hidden" in _actions()
-    assert svc.counts()["signales"] == 1
+    assert svc.counts()["reported"] == 1
     # A moderator restores it: the reports are closed.
     svc.decide(_moderator(), kind, question, "restore", seen_state=S.HIDDEN)
-    assert svc.counts()["signales"] == 0
+    assert svc.counts()["reported"] == 0
     assert svc.open_reports(kind, question) == []
 
 
@@ -132,7 +132,7 @@ def test_appeal_once_decided_by_another_moderator_and_mailed(question, kind):
     record = svc.appeal(author, kind, question, "Ma question porte bien sur le projet.")
     with pytest.raises(ServiceError):
         svc.appeal(author, kind, question, "Encore.")  # once only
-    assert svc.counts()["recours"] == 1
+    assert svc.counts()["appeals"] == 1
     with pytest.raises(ServiceError) as error:
         svc.decide_appeal(first, kind, question, record, AppealOutcome.REVERSED, "Oui.")
     assert "un autre modérateur" in str(error.value.message)
@@ -158,13 +158,13 @@ def test_queue_is_oldest_first_filtered_by_state_and_paginated(kind):
     project = make_project()
     questions = [projects.ask_question(UserFactory(), project, f"Question {i} ?")
                  for i in range(35)]
-    page = svc.queue("attente")
+    page = svc.queue("waiting")
     assert page.total == 35
     assert page.pages == 2
     assert page.items[0].item is questions[0]
-    assert len(svc.queue("attente", page=2).items) == 5
-    assert svc.queue("masques").total == 0
-    assert svc.queue("attente", older_than_days=1).total == 0
+    assert len(svc.queue("waiting", page=2).items) == 5
+    assert svc.queue("hidden").total == 0
+    assert svc.queue("waiting", older_than_days=1).total == 0
 
 
 def test_edit_for_anonymisation_keeps_the_original_in_the_audit(question, kind):
@@ -210,13 +210,13 @@ def test_the_queue_mixes_every_kind_oldest_first_and_filters_by_kind():
     answer.created_at = utcnow() - timedelta(days=5)
     bio = set_bio(UserFactory(), "Bonjour.")
     db.session.flush()
-    page = svc.queue("attente")
+    page = svc.queue("waiting")
     assert [(e.kind.name, e.item) for e in page.items] == [
         ("answer", answer), ("question", question), ("bio", bio)]
     assert page.total == 3
-    assert [e.item for e in svc.queue("attente", kind_name="answer").items] == [answer]
-    assert [e.item for e in svc.queue("attente", older_than_days=4).items] == [answer]
-    assert svc.counts()["attente"] == 3
+    assert [e.item for e in svc.queue("waiting", kind_name="answer").items] == [answer]
+    assert [e.item for e in svc.queue("waiting", older_than_days=4).items] == [answer]
+    assert svc.counts()["waiting"] == 3
 
 
 def test_answers_count_towards_trust_and_tell_the_asker_when_published(app):
@@ -278,7 +278,7 @@ def test_navigation_counts_cover_every_kind_in_one_statement(question, kind):
     engine = db.session.get_bind().engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        assert svc.counts() == {"attente": 1, "signales": 2, "recours": 1}
+        assert svc.counts() == {"waiting": 1, "reported": 2, "appeals": 1}
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1
