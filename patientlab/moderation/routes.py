@@ -57,7 +57,8 @@ def index():
 @roles_required(*svc.MODERATORS)
 def bulk():
     form = BulkForm(prefix="bulk")
-    back = url_for("moderation.index", file=svc.QUEUE_SLUGS["waiting"], type=request.args.get("type", ""))
+    back = url_for("moderation.index", file=svc.QUEUE_SLUGS["waiting"],
+                   type=request.args.get("type", ""))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(str(errors[0]), "error")
