@@ -53,6 +53,11 @@ class Kind:
     describe: Callable[[Any], str]
     on_publish: Callable[[Any], None] | None = None
     public_where: Callable[[], list] | None = None
+    # Other facts a moderator needs on the item's page: (label, text) pairs.
+    details: Callable[[Any], list[tuple[Any, str]]] | None = None
+
+    def facts(self, item) -> list[tuple[Any, str]]:
+        return self.details(item) if self.details else []
 
     def text(self, item) -> str:
         return getattr(item, self.text_attr)

@@ -56,7 +56,8 @@ def register_kinds() -> None:
     register_kind(Kind("answer", _l("Réponse d’une équipe de recherche"), Answer, "body",
                        lambda a: _question_url(a.question),
                        lambda a: a.question.project.title, tell_asker,
-                       public_where=_public_answer))
+                       public_where=_public_answer,
+                       details=lambda a: [(_l("En réponse à la question"), a.question.body)]))
     register_other_work(OtherWork(
         "projects", _to_publish,
         lambda n: ngettext("%(num)s projet à publier", "%(num)s projets à publier", n),
