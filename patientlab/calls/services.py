@@ -20,6 +20,7 @@ from patientlab.core.days import end_of_day, start_of_day
 from patientlab.core.errors import ServiceError
 from patientlab.core.files import delete_file, write_file
 from patientlab.core.models import utcnow
+from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.text import readability
@@ -35,7 +36,6 @@ from .models import (
     Visibility,
 )
 
-COORDINATION = (Role.COORDINATOR, Role.ADMIN)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 

@@ -7,12 +7,12 @@ from patientlab.auth import services as auth_svc
 from patientlab.coordination import participation as part
 from patientlab.coordination.forms import ApproveForm, RefuseForm
 from patientlab.core.models import utcnow
-from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.permissions import COORDINATION
+from patientlab.core.security import acting_user, roles_required
 from patientlab.extensions import db
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
-COORDINATION = (Role.COORDINATOR, Role.ADMIN)
 
 
 def get_role_request_or_404(request_id: int):

@@ -23,6 +23,7 @@ from patientlab.core.days import PARIS
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
+from patientlab.core.permissions import EVENT_MANAGERS
 from patientlab.core.sanitize import plain_text, rich_text
 from patientlab.core.security import Role, TokenError, make_token, read_token
 from patientlab.core.text import fold, normalise_email, plain_from_html
@@ -38,7 +39,7 @@ LINK_MAX_AGE = 400 * 24 * 3600
 # not for the 400 days its signature allows: a link found later in a log or a mailbox
 # opens nothing.
 LINK_GRACE = timedelta(days=7)
-MANAGERS = (Role.ORGANISER, Role.ADMIN)
+MANAGERS = EVENT_MANAGERS
 
 
 class AlreadyRegistered(ServiceError):

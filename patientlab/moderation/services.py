@@ -22,8 +22,8 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
+from patientlab.core.permissions import MODERATION
 from patientlab.core.sanitize import plain_text
-from patientlab.core.security import Role
 from patientlab.core.settings import setting
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -31,7 +31,7 @@ from patientlab.extensions import db
 from .models import REFUSAL_REASONS, REPORT_REASONS, Appeal, AppealOutcome, ContentReport
 from .models import ModerationState as S
 
-MODERATORS = (Role.MODERATOR, Role.ADMIN)
+MODERATORS = MODERATION
 
 
 @dataclass(frozen=True)

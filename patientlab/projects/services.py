@@ -20,6 +20,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
+from patientlab.core.permissions import EDITORS, PUBLISHERS
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
 from patientlab.core.text import fold, plain_from_html, readability
@@ -44,8 +45,6 @@ from .models import (
 )
 
 PER_PAGE = 20
-PUBLISHERS = (Role.COORDINATOR, Role.MODERATOR, Role.ADMIN)
-EDITORS = (Role.COORDINATOR, Role.ADMIN)
 RATERS = (Role.PATIENT_EXPERT, Role.ASSOCIATION_REP)
 SUMMARY_FIELDS = ("why", "what", "change", "involvement")
 SORTS = {

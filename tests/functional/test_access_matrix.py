@@ -12,6 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from patientlab.auth.models import User
+from patientlab.core import permissions
 from patientlab.core.security import Role
 from patientlab.extensions import db
 from tests.factories import (
@@ -42,15 +43,16 @@ def roles(*allowed):
     return frozenset(allowed)
 
 
-COORDINATION = roles(Role.COORDINATOR, Role.ADMIN)
-MODERATION = roles(Role.MODERATOR, Role.ADMIN)
-PUBLISHERS = roles(Role.COORDINATOR, Role.MODERATOR, Role.ADMIN)
-RESEARCH = roles(Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
-ORGANISERS = roles(Role.ORGANISER, Role.ADMIN)
+# The groups the code uses (core.permissions): a change there shows here.
+COORDINATION = roles(*permissions.COORDINATION)
+MODERATION = roles(*permissions.MODERATION)
+PUBLISHERS = roles(*permissions.PUBLISHERS)
+RESEARCH = roles(*permissions.RESEARCH)
+ORGANISERS = roles(*permissions.EVENT_MANAGERS)
 OWNER = roles(Role.RESEARCHER)  # the researcher account here owns the application
 READERS = roles(Role.RESEARCHER, Role.PATIENT_EXPERT, Role.COORDINATOR, Role.ADMIN)
-REVIEWERS = roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.ADMIN)
-ADMIN = roles(Role.ADMIN)
+REVIEWERS = roles(*permissions.REVIEWERS)
+ADMIN = roles(*permissions.ADMINISTRATION)
 NOBODY = roles()
 ASSIGNED = roles(Role.PATIENT_EXPERT)  # the patient expert here is the assigned reviewer
 TWO_STEP_ROLES = roles(Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)

@@ -18,7 +18,8 @@ from patientlab.core import days
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
-from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.permissions import RESEARCH
+from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
@@ -29,7 +30,7 @@ from ..models import ApplicationStatus, Decision
 
 applications = Blueprint("applications", __name__, url_prefix="/candidatures")
 
-APPLICANTS = (Role.RESEARCHER, Role.COORDINATOR, Role.ADMIN)
+APPLICANTS = RESEARCH
 UPLOAD_ENDPOINTS = ("applications.new", "applications.edit")
 
 

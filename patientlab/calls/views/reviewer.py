@@ -8,7 +8,8 @@ from patientlab.core import days
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
-from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.permissions import REVIEWERS
+from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
@@ -17,7 +18,6 @@ from ..forms import InterestsForm, SendReviewForm, review_form
 from ..models import AssignmentStatus, Decision, ReviewStatus
 
 bp = Blueprint("reviews", __name__, url_prefix="/relectures")
-REVIEWERS = (*Role.REVIEWERS, Role.ADMIN)
 
 
 
