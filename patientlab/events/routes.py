@@ -279,7 +279,7 @@ def dashboard(event_id):
                            registrations=svc.registrations_of(event, query),
                            counts=svc.counts_for([event.id])[event.id],
                            needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
-                           S=S)
+                           positions=svc.waiting_positions(event), S=S)
 
 
 @org.route("/<int:event_id>/inscrits.csv")
@@ -319,7 +319,7 @@ def check_in(event_id):
     confirmed = [r for r in svc.registrations_of(event, query) if r.status == S.CONFIRMED]
     return render_template("events/organiser/check_in.html", event=event, query=query,
                            registrations=confirmed, form=CheckInForm(formdata=None),
-                           counts=svc.counts_for([event.id])[event.id])
+                           counts=svc.counts_for([event.id])[event.id], needs=ACCOMMODATIONS)
 
 
 @org.route("/<int:event_id>/accueil/<int:registration_id>", methods=["POST"])

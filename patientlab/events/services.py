@@ -14,7 +14,7 @@ from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
-from sqlalchemy import case, exists, func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from patientlab.auth.models import User
@@ -151,8 +151,15 @@ def _confirmed_seats(event_id: int) -> int:
         .where(Registration.event_id == event_id, Registration.status == S.CONFIRMED)) or 0)
 
 
+# The waiting list's one rule (said on the event page too): seats that free up go, in the
+# order of the waiting list, to the first person whose whole group fits in them; a group
+# is never split. After every change (registration, cancellation, capacity), nobody
+# waiting fits in the free seats, so the places-left figure is exactly what a new
+# registration gets: asking for at most that many seats confirms at once, more waits.
+
+
 def _promote(event: Event, now: datetime) -> list[Registration]:
-    """Confirm the first waiting registrations that fit in the free seats."""
+    """Confirm, in waiting-list order, every waiting group that fits in the free seats."""
     confirmed = _confirmed_seats(event.id)
     promoted = []
     if event.is_cancelled or event.starts_at <= now:
@@ -212,10 +219,9 @@ def register(event_id: int, data: RegistrationData, user: User | None = None,
         Registration.event_id == event.id, Registration.email == email))
     if registration is not None and registration.status != S.CANCELLED:
         raise AlreadyRegistered(registration)
-    has_waiting = db.session.scalar(select(exists().where(
-        Registration.event_id == event.id, Registration.status == S.WAITING)))
+    _promote(event, now)  # the rule holds before the newcomer is placed
     fits = _confirmed_seats(event.id) + data.seats <= event.capacity
-    status = S.CONFIRMED if fits and not has_waiting else S.WAITING
+    status = S.CONFIRMED if fits else S.WAITING
     if registration is None:
         registration = Registration(event_id=event.id, email=email)
         db.session.add(registration)
@@ -259,6 +265,14 @@ def claim_guest_registrations(user: User, **_signal) -> int:
         .where(Registration.user_id.is_(None), Registration.email == normalise_email(user.email))
         .values(user_id=user.id).execution_options(synchronize_session=False))
     return claimed.rowcount
+
+
+def waiting_positions(event: Event) -> dict[int, int]:
+    """Registration id → position on the waiting list (1 first), for the organiser."""
+    ids = db.session.scalars(select(Registration.id).where(
+        Registration.event_id == event.id, Registration.status == S.WAITING)
+        .order_by(Registration.created_at, Registration.id))
+    return {registration_id: position for position, registration_id in enumerate(ids, 1)}
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -341,7 +355,7 @@ def _mail_registration(registration: Registration, template: str, subject,
     if registration.status == S.CONFIRMED:
         attachment = ("parle-moi.ics", "text/calendar", calendar_for([event]))
     queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
-               attachment=attachment,
+               attachment=attachment, position=waiting_position(registration),
                registration=registration, event=event,
                url=external_url("events.registration", token=link_token(registration)),
                event_url=external_url("events.detail", event_id=event.id))
@@ -530,15 +544,31 @@ def registrations_of(event: Event, query: str = "") -> list[Registration]:
                                                  Registration.created_at)))
 
 
-def needs_summary(event: Event) -> dict[str, int]:
-    """How many confirmed or waiting people need each accommodation."""
+@dataclass
+class NeedsSummary:
+    """What the team prepares: how many people need each accommodation, and every need
+    written in the person's own words (« je viens avec mon chien guide »), with the name."""
+
+    counts: dict[str, int]
+    others: list[tuple[str, str, str]]  # (name, status, text)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts or self.others)
+
+
+def needs_summary(event: Event) -> NeedsSummary:
+    """The needs of confirmed and waiting people."""
     totals = dict.fromkeys(ACCOMMODATIONS, 0)
+    others = []
     for registration in db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status != S.CANCELLED,
-            Registration.needs != "")):
+            or_(Registration.needs != "", Registration.needs_other != ""))
+            .order_by(Registration.name)):
         for key in registration.need_list:
             totals[key] += 1
-    return {key: count for key, count in totals.items() if count}
+        if registration.needs_other:
+            others.append((registration.name, registration.status, registration.needs_other))
+    return NeedsSummary({key: count for key, count in totals.items() if count}, others)
 
 
 def set_checked_in(user: User, event: Event, registration_id: int, present: bool,

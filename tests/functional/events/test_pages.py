@@ -257,3 +257,17 @@ def test_registrations_are_rate_limited_per_address_and_per_evening(app):
             db.session.remove()
             db.engine.dispose()
         limiter.enabled = app.config["RATELIMIT_ENABLED"]
+
+
+def test_every_need_reaches_every_place_the_team_prepares_from(web, make_user):
+    """« Autre besoin » is on the needs to prepare, the attendance sheet and the door."""
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(organiser, capacity=5)
+    db.session.add(Registration(event_id=event.id, name="Nadia", email="n@exemple.fr",
+                                seats=1, status=S.CONFIRMED, link_key="k",
+                                needs_other="Je viens avec mon chien guide"))
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    base = f"/organisation/evenements/{event.id}"
+    for url in (base, f"{base}/feuille-de-presence", f"{base}/accueil"):
+        assert "Je viens avec mon chien guide" in web.get(url).get_data(as_text=True), url

@@ -30,11 +30,12 @@ def test_registrations_are_confirmed_until_seats_run_out_then_wait():
     second = _register(event, "b@exemple.fr", seats=2)
     third = _register(event, "c@exemple.fr", seats=1)
     assert first.status == S.CONFIRMED
-    assert second.status == S.WAITING
-    # Nobody jumps the queue, even a smaller party that would fit.
-    assert third.status == S.WAITING
+    assert second.status == S.WAITING  # a group is never split
+    # The seat left fits the third person: it does not stay empty (the page said
+    # « 1 place restante », and that is what she gets).
+    assert third.status == S.CONFIRMED
     counts = svc.counts_for([event.id])[event.id]
-    assert (counts.confirmed, counts.waiting) == (3, 3)
+    assert (counts.confirmed, counts.waiting) == (4, 2)
 
 
 def test_confirmation_mail_has_a_calendar_file_and_waiting_mail_says_so():

@@ -1,0 +1,78 @@
+"""The waiting list's one rule, checked on random sequences of registrations and
+cancellations: the places-left figure is what a new registration gets, no seat stays
+empty while someone it fits is waiting, and a group is never split."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from patientlab.events import services as svc
+from patientlab.events.models import Registration
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db
+from tests.conftest import outbox
+from tests.factories import make_event
+
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("register"), st.integers(1, 4)),
+    st.tuples(st.just("cancel"), st.integers(0, 30))), min_size=1, max_size=25)
+
+
+def _register(event, index, seats):
+    return svc.register(event.id, svc.RegistrationData(
+        name=f"Personne {index}", email=f"p{index}@exemple.fr", seats=seats,
+        privacy_consent=True))
+
+
+def _check_the_rule(event):
+    rows = list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id)))
+    confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
+    free = event.capacity - confirmed
+    assert confirmed <= event.capacity  # never oversold
+    counts = svc.counts_for([event.id])[event.id]
+    assert svc.seats_left(event, counts) == free  # the figure on the page
+    waiting = [r for r in rows if r.status == S.WAITING]
+    assert all(r.seats > free for r in waiting), "a seat is empty while someone it fits waits"
+
+
+@given(operations=OPERATIONS, capacity=st.integers(1, 8))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
+    event = make_event(capacity=capacity)
+    made = []
+    for index, (operation, value) in enumerate(operations):
+        if operation == "register":
+            left = svc.seats_left(event, svc.counts_for([event.id])[event.id])
+            registration = _register(event, index, value)
+            # What the page promised is what the newcomer gets.
+            assert (registration.status == S.CONFIRMED) == (value <= left)
+            made.append(registration)
+        elif made:
+            svc.cancel_registration(made[value % len(made)].id)
+        _check_the_rule(event)
+
+
+def test_a_freed_seat_goes_to_the_first_person_it_fits_and_the_page_agrees():
+    """The case seen: 1 seat freed, the first people waiting need 2 — a newcomer for 1
+    seat gets it at once instead of waiting at position 4 beside an empty seat."""
+    event = make_event(capacity=3)
+    alone = _register(event, 1, 1)
+    _register(event, 2, 2)
+    couple, family = _register(event, 3, 2), _register(event, 4, 2)
+    assert (couple.status, family.status) == (S.WAITING, S.WAITING)
+    svc.cancel_registration(alone.id)
+    assert svc.seats_left(event, svc.counts_for([event.id])[event.id]) == 1
+    newcomer = _register(event, 5, 1)
+    assert newcomer.status == S.CONFIRMED
+    assert svc.waiting_positions(event) == {couple.id: 1, family.id: 2}
+
+
+def test_waiting_people_are_mailed_their_position_and_the_rule():
+    event = make_event(capacity=1)
+    _register(event, 1, 1)
+    _register(event, 2, 2)
+    [message] = outbox("p2@exemple.fr")
+    assert "position 1 sur la liste d’attente" in message.body_text
+    assert "un groupe n’est jamais séparé" in message.body_text
