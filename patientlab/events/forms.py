@@ -9,7 +9,7 @@ from wtforms import (
     SubmitField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from patientlab.core.forms import (
     ConsentField,
@@ -42,9 +42,17 @@ class RegistrationForm(FlaskForm):
     needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
     needs_consent = ConsentField(_l("J’accepte que ces besoins soient transmis aux seuls "
                                     "organisateurs de la soirée, puis effacés après la soirée"))
-    privacy_consent = ConsentField(_l("J’accepte que mon nom et mon adresse e-mail servent à "
-                                      "gérer mon inscription"))
+    privacy_consent = ConsentField(
+        _l("J’accepte que mon nom et mon adresse e-mail servent à gérer mon inscription"),
+        validators=[DataRequired(message=_l("Cochez la case pour accepter l’utilisation de vos "
+                                            "données."))])
     submit = SubmitField(_l("M’inscrire"))
+
+    def validate_needs_consent(self, field):
+        """Checked with the other fields, so that every error shows in the first round."""
+        if (self.needs.data or (self.needs_other.data or "").strip()) and not field.data:
+            raise ValidationError(_l("Pour que nous puissions organiser l’aménagement, cochez "
+                                     "la case d’accord, ou retirez les besoins indiqués."))
 
 
 class CancelRegistrationForm(FlaskForm):

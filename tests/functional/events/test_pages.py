@@ -271,3 +271,16 @@ def test_every_need_reaches_every_place_the_team_prepares_from(web, make_user):
     base = f"/organisation/evenements/{event.id}"
     for url in (base, f"{base}/feuille-de-presence", f"{base}/accueil"):
         assert "Je viens avec mon chien guide" in web.get(url).get_data(as_text=True), url
+
+
+def test_every_registration_error_shows_in_the_first_round(web):
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    assert 'href="#inscription"' in web.get(url).get_data(as_text=True)
+    page = web.submit(f"{url}/inscription", {"name": "", "email": "", "seats": "1",
+                                             "needs": "lsf"}, form_url=url)
+    text = page.get_data(as_text=True)
+    for message in ("Saisissez votre nom", "Saisissez votre adresse e-mail",
+                    "cochez la case d’accord", "Cochez la case pour accepter"):
+        assert message in text, message
