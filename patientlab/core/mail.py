@@ -51,9 +51,12 @@ class OutboxMessage(db.Model):
         msg["Message-ID"] = make_msgid(idstring=f"outbox{self.id}", domain="patientlab.fr")
         msg.set_content(self.body_text)
         if self.attachment_name:
-            maintype, _, subtype = self.attachment_type.partition("/")
+            # « text/calendar; method=CANCEL »: the type, then its parameters.
+            kind, *parameters = (part.strip() for part in self.attachment_type.split(";"))
+            maintype, _, subtype = kind.partition("/")
+            params = dict(p.split("=", 1) for p in parameters if "=" in p)
             msg.add_attachment(self.attachment_body.encode("utf-8"), maintype=maintype,
-                               subtype=subtype, filename=self.attachment_name)
+                               subtype=subtype, filename=self.attachment_name, params=params)
         return msg
 
 

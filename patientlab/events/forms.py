@@ -56,7 +56,7 @@ class RegistrationForm(FlaskForm):
 
 
 class CancelRegistrationForm(FlaskForm):
-    submit = SubmitField(_l("Annuler mon inscription"))
+    submit = SubmitField(_l("Oui, annuler mon inscription"))
 
 
 class EventForm(FlaskForm):

@@ -139,22 +139,29 @@ def registration(token):
     reg = _registration_or_400(token)
     return render_template("events/registration.html", registration=reg, event=reg.event,
                            token=token, new=request.args.get("nouvelle") == "1",
-                           cancel_form=CancelRegistrationForm(formdata=None), needs=ACCOMMODATIONS,
+                           needs=ACCOMMODATIONS,
                            position=svc.waiting_position(reg))
 
 
-@bp.route("/inscriptions/<token>/annuler", methods=["POST"])
+@bp.route("/inscriptions/<token>/annuler", methods=["GET", "POST"])
 @private_page
 def cancel_registration(token):
+    """A page that asks to confirm (no JavaScript needed), then cancels."""
     reg = _registration_or_400(token)
-    if CancelRegistrationForm().validate_on_submit():
-        registration_id = reg.id
-        start_write_transaction()
-        with transaction() as done:
-            svc.cancel_registration(registration_id, actor=acting_user())
-        if done:
-            flash(_("Votre inscription est annulée. Merci de nous avoir prévenus : votre place "
-                    "va à quelqu’un de la liste d’attente."), "success")
+    form = CancelRegistrationForm()
+    if reg.status == S.CANCELLED or not form.validate_on_submit():
+        if reg.status == S.CANCELLED or request.method == "POST":
+            return redirect(url_for("events.registration", token=token))
+        return render_template("events/cancel_registration.html", registration=reg,
+                               event=reg.event, token=token, form=form,
+                               waiting=svc.counts_for([reg.event_id])[reg.event_id].waiting)
+    start_write_transaction()
+    with transaction() as done:
+        promoted = svc.cancel_registration(reg.id, actor=acting_user())
+    if done:
+        flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
+              + (" " + _("Votre place va à une personne de la liste d’attente.")
+                 if promoted else ""), "success")
     return redirect(url_for("events.registration", token=token))
 
 

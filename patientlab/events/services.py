@@ -327,6 +327,8 @@ def cancel_registration(registration_id: int, actor: User | None = None,
     registration.status = S.CANCELLED
     registration.cancelled_at = now
     audit.record(actor, "registration.cancel", registration, summary=f"event={event.id}")
+    _mail_registration(registration, "registration_cancelled",
+                       _l("Inscription annulée : %(title)s", title=event.title))
     return _promote(event, now)
 
 
@@ -348,26 +350,35 @@ def registration_for_token(token: str) -> Registration:
 
 
 def _mail_registration(registration: Registration, template: str, subject,
-                       locale: str | None = None) -> None:
-    """In the language the person registered in, unless ``locale`` says otherwise."""
+                       locale: str | None = None, **context) -> None:
+    """In the language the person registered in, unless ``locale`` says otherwise. A
+    confirmed registration carries the evening's calendar file; a cancelled one the
+    calendar cancellation, so that agendas drop it."""
     event = registration.event
     attachment = None
     if registration.status == S.CONFIRMED:
         attachment = ("parle-moi.ics", "text/calendar", calendar_for([event]))
+    elif registration.status == S.CANCELLED and registration.confirmed_at is not None:
+        attachment = ("parle-moi-annulation.ics", "text/calendar; method=CANCEL",
+                      calendar_for([event], cancel=True))
     queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
                attachment=attachment, position=waiting_position(registration),
                registration=registration, event=event,
                url=external_url("events.registration", token=link_token(registration)),
-               event_url=external_url("events.detail", event_id=event.id))
+               event_url=external_url("events.detail", event_id=event.id), **context)
 
 
 # --- Calendar ---------------------------------------------------------------------------
 
 
-def calendar_for(events: list[Event]) -> str:
+def calendar_for(events: list[Event], *, cancel: bool = False) -> str:
+    """An iCalendar file of ``events``; with ``cancel``, a METHOD:CANCEL message with the
+    same UID and a higher SEQUENCE, so that agendas drop the evening."""
     calendar = Calendar()
     calendar.add("prodid", "-//PatientLab//Parle-Moi//FR")
     calendar.add("version", "2.0")
+    if cancel:
+        calendar.add("method", "CANCEL")
     calendar.add("x-wr-calname", "Parle-Moi — PatientLab")
     calendar.add("x-wr-timezone", "Europe/Paris")
     for event in events:
@@ -385,7 +396,7 @@ def calendar_for(events: list[Event]) -> str:
                     if event.format == EventFormat.ONSITE else str(_l("En ligne")))
         item.add("location", location)
         item.add("url", external_url("events.detail", event_id=event.id))
-        item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        item.add("status", "CANCELLED" if cancel or event.is_cancelled else "CONFIRMED")
         calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")
@@ -525,9 +536,13 @@ def cancel_event(user: User, event: Event, reason: str, now: datetime | None = N
     told = 0
     for registration in db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status != S.CANCELLED)):
+        attachment = ("parle-moi-annulation.ics", "text/calendar; method=CANCEL",
+                      calendar_for([event], cancel=True)) \
+            if registration.status == S.CONFIRMED else None
         queue_mail(registration.email, _l("Soirée annulée : %(title)s", title=event.title),
                    "event_cancelled", locale=registration.locale or "fr",
-                   registration=registration, event=event, reason=reason)
+                   attachment=attachment, registration=registration, event=event,
+                   reason=reason)
         told += 1
     return told
 

@@ -128,7 +128,7 @@ ACCESS = {
     "events.register": POST_ONLY,
     "events.registration_sent": PUBLIC,
     "events.registration": BAD_TOKEN,
-    "events.cancel_registration": POST_ONLY,
+    "events.cancel_registration": BAD_TOKEN,
     "organisation.events": ORGANISERS,
     "organisation.new": ORGANISERS,
     "organisation.edit": ORGANISERS,  # the organiser account here runs the event

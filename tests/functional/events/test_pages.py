@@ -284,3 +284,32 @@ def test_every_registration_error_shows_in_the_first_round(web):
     for message in ("Saisissez votre nom", "Saisissez votre adresse e-mail",
                     "cochez la case d’accord", "Cochez la case pour accepter"):
         assert message in text, message
+
+
+def test_cancelling_asks_to_confirm_then_mails_a_calendar_cancellation(web):
+    from icalendar import Calendar
+
+    event = make_event(capacity=3)
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    web.submit(f"{url}/inscription", FORM, form_url=url)
+    link = link_in(outbox("nadia@exemple.fr")[0])
+    page = web.get(f"{link}/annuler").get_data(as_text=True)
+    assert "Annuler mon inscription ?" in page
+    assert "Non, garder mon inscription" in page
+    assert db.session.scalar(select(Registration)).status == S.CONFIRMED  # not yet
+    page = web.submit(f"{link}/annuler", form_url=f"{link}/annuler",
+                      follow=True).get_data(as_text=True)
+    assert "Votre inscription est annulée" in page
+    assert "liste d’attente" not in page  # nobody was waiting
+    assert "Ajouter à mon agenda" not in page
+    message = outbox("nadia@exemple.fr")[-1]
+    assert "annulée" in message.subject
+    assert event.title in message.subject
+    assert message.attachment_type.startswith("text/calendar; method=CANCEL")
+    calendar = Calendar.from_ical(message.attachment_body)
+    assert calendar["method"] == "CANCEL"
+    [item] = calendar.walk("VEVENT")
+    assert item["uid"] == f"parle-moi-{event.id}@patientlab.fr"
+    assert int(item["sequence"]) > 0
+    assert 'text/calendar; method="CANCEL"' in str(message.to_email("test@patientlab.fr"))
