@@ -51,8 +51,12 @@ def seed_events(organiser) -> int:
             starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity,
             venue_name="" if fmt == EventFormat.ONLINE else "Maison des associations",
             address="" if fmt == EventFormat.ONLINE else "28 rue Denfert-Rochereau, 69004 Lyon",
-            online_info="Le lien de connexion est envoyé la veille par e-mail. Sous-titrage "
-                        "en direct." if fmt == EventFormat.ONLINE else "",
+            online_info="Le lien pour rejoindre la soirée est sur votre page d’inscription, "
+                        "dans la confirmation et dans le rappel. Sous-titrage en direct."
+                        if fmt == EventFormat.ONLINE else "",
+            join_url=f"https://visio.exemple.fr/parle-moi-{days}"
+            if fmt == EventFormat.ONLINE else "",
+            dial_in="01 86 95 00 00, code 4521" if fmt == EventFormat.ONLINE else "",
             step_free=True, hearing_loop=fmt == EventFormat.ONSITE, sign_language=days % 2 == 0,
             live_captions=True, quiet_room=fmt == EventFormat.ONSITE,
             transport="Métro C, station Croix-Rousse (ascenseur). Bus C13, arrêt accessible."

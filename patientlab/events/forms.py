@@ -9,7 +9,14 @@ from wtforms import (
     SubmitField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from patientlab.core.forms import (
     ConsentField,
@@ -81,6 +88,16 @@ class EventForm(FlaskForm):
     address = TrimmedStringField(_l("Adresse"), validators=[Optional(), max_length(300)])
     online_info = TrimmedTextAreaField(_l("Comment suivre la soirée en ligne"),
                                        validators=[Optional(), max_length(1000)])
+    join_url = TrimmedStringField(
+        _l("Lien privé pour rejoindre la soirée en ligne"),
+        validators=[Optional(), max_length(500), URL(require_tld=False, message=_l(
+            "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/soiree."))])
+    dial_in = TrimmedStringField(_l("Numéro pour suivre par téléphone"),
+                                 validators=[Optional(), max_length(200)])
+    replay_url = TrimmedStringField(
+        _l("Lien du replay, après la soirée"),
+        validators=[Optional(), max_length(500), URL(require_tld=False, message=_l(
+            "Saisissez une adresse web complète, par exemple https://video.exemple.fr/replay."))])
     step_free = BooleanField(_l("Accès sans marche"))
     hearing_loop = BooleanField(_l("Boucle magnétique"))
     sign_language = BooleanField(_l("Interprète en langue des signes (LSF)"))

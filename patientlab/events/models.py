@@ -70,6 +70,11 @@ class Event(db.Model):
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     online_info: Mapped[str] = mapped_column(Text, default="")
+    # Private: shown only to confirmed registrants (their page, their mails), never on the
+    # public page, the feed or a public calendar file.
+    join_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    dial_in: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    replay_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)
     hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
     sign_language: Mapped[bool] = mapped_column(Boolean, default=False)

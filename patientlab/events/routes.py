@@ -139,7 +139,7 @@ def registration(token):
     reg = _registration_or_400(token)
     return render_template("events/registration.html", registration=reg, event=reg.event,
                            token=token, new=request.args.get("nouvelle") == "1",
-                           needs=ACCOMMODATIONS,
+                           needs=ACCOMMODATIONS, now=utcnow(),
                            position=svc.waiting_position(reg))
 
 
@@ -210,7 +210,9 @@ def _event_data(form) -> svc.EventData:
         hearing_loop=form.hearing_loop.data, sign_language=form.sign_language.data,
         live_captions=form.live_captions.data, quiet_room=form.quiet_room.data,
         transport=form.transport.data or "", capacity=form.capacity.data,
-        registration_opens_at=opens, registration_closes_at=closes)
+        registration_opens_at=opens, registration_closes_at=closes,
+        join_url=form.join_url.data or "", dial_in=form.dial_in.data or "",
+        replay_url=form.replay_url.data or "")
 
 
 def _fill(form, event) -> None:

@@ -449,6 +449,9 @@ class EventData:
     capacity: int
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    join_url: str = ""
+    dial_in: str = ""
+    replay_url: str = ""
 
 
 def save_event(user: User, event: Event | None, data: EventData,
@@ -462,6 +465,11 @@ def save_event(user: User, event: Event | None, data: EventData,
         raise ServiceError(_l("La fin doit venir après le début."), field="end_time")
     if data.capacity < 0:
         raise ServiceError(_l("La capacité ne peut pas être négative."), field="capacity")
+    for name in ("join_url", "replay_url"):
+        value = (getattr(data, name) or "").strip()
+        if value and not value.lower().startswith(("https://", "http://")):
+            raise ServiceError(_l("Saisissez une adresse web qui commence par https://."),
+                               field=name)
     before = None
     if event is None:
         event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0)
@@ -481,6 +489,9 @@ def save_event(user: User, event: Event | None, data: EventData,
     event.venue_name = plain_text(data.venue_name)
     event.address = plain_text(data.address)
     event.online_info = plain_text(data.online_info, multiline=True)
+    event.join_url = plain_text(data.join_url)
+    event.dial_in = plain_text(data.dial_in)
+    event.replay_url = plain_text(data.replay_url)
     for name in ("step_free", "hearing_loop", "sign_language", "live_captions", "quiet_room"):
         setattr(event, name, bool(getattr(data, name)))
     event.transport = plain_text(data.transport, multiline=True)
@@ -502,7 +513,7 @@ def save_event(user: User, event: Event | None, data: EventData,
 def _practical_details(event: Event) -> tuple:
     """What registrants rely on to come: when, where or how to join."""
     return (event.starts_at, event.ends_at, event.format, event.venue_name, event.address,
-            event.online_info)
+            event.online_info, event.join_url, event.dial_in)
 
 
 def _tell_registrants_of_change(event: Event) -> int:

@@ -313,3 +313,40 @@ def test_cancelling_asks_to_confirm_then_mails_a_calendar_cancellation(web):
     assert item["uid"] == f"parle-moi-{event.id}@patientlab.fr"
     assert int(item["sequence"]) > 0
     assert 'text/calendar; method="CANCEL"' in str(message.to_email("test@patientlab.fr"))
+
+
+def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
+    """Never on the public page, the feed or the public calendar file; on the personal
+    page and in the mails of confirmed people only."""
+    event = make_event(capacity=2, format="online", join_url="https://visio.exemple.fr/s3cr3t",
+                       dial_in="01 23 45 67 89, code 4242")
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    web.submit(f"{url}/inscription", FORM, form_url=url)
+    web.submit(f"{url}/inscription", {**FORM, "email": "karim@exemple.fr", "seats": "1"},
+               form_url=url)
+    confirmed_mail = outbox("nadia@exemple.fr")[0]
+    waiting_mail = outbox("karim@exemple.fr")[0]
+    assert "https://visio.exemple.fr/s3cr3t" in confirmed_mail.body_text
+    assert "code 4242" in confirmed_mail.body_text
+    assert "s3cr3t" not in waiting_mail.body_text
+    for public in (url, "/evenements/", f"/evenements/{event.id}.ics", "/evenements.ics"):
+        response = client.get(public)
+        assert "s3cr3t" not in response.get_data(as_text=True), public
+    assert "s3cr3t" not in confirmed_mail.attachment_body  # the calendar file either
+    assert "s3cr3t" in web.get(link_in(confirmed_mail)).get_data(as_text=True)
+    assert "s3cr3t" not in web.get(link_in(waiting_mail)).get_data(as_text=True)
+
+
+def test_an_organiser_link_must_be_a_web_address(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie, format="online")
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    page = web.submit(f"/organisation/evenements/{event.id}/modifier",
+                      {"title": "Soirée", "theme": "progres", "date": "2030-05-01",
+                       "start_time": "18:30", "end_time": "20:30", "format": "online",
+                       "capacity": "10", "join_url": "javascript:alert(1)"})
+    text = page.get_data(as_text=True)
+    assert "Saisissez une adresse web" in text
+    assert 'value="javascript:alert(1)"' in text  # what was typed is kept
