@@ -51,6 +51,11 @@ def date_long(value) -> str:
     return format_date(value, format="long") if value else ""
 
 
+def date_full(value) -> str:
+    """« mardi 1 décembre 2026 » / "Tuesday, December 1, 2026", with the weekday."""
+    return format_date(value, format="full") if value else ""
+
+
 def datetime_long(value) -> str:
     """« 28 novembre 2026 à 18:30 » in Europe/Paris."""
     if not value:

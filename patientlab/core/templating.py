@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from patientlab.core import navigation, permissions
 from patientlab.core.i18n import (
     LANGUAGE_NAMES,
+    date_full,
     date_long,
     datetime_long,
     datetime_short,
@@ -19,6 +20,7 @@ from patientlab.core.security import Role, role_label
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date_long"] = date_long
+    app.jinja_env.filters["date_full"] = date_full
     app.jinja_env.filters["datetime_long"] = datetime_long
     app.jinja_env.filters["datetime_short"] = datetime_short
     app.jinja_env.filters["role_label"] = role_label

@@ -98,6 +98,16 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    @property
+    def access_features(self) -> list[str]:
+        """What the venue offers, in words, for mails (the pages list them with icons)."""
+        features = ((self.step_free, _l("accès sans marche")),
+                    (self.hearing_loop, _l("boucle magnétique")),
+                    (self.sign_language, _l("interprète en langue des signes (LSF)")),
+                    (self.live_captions, _l("sous-titrage en direct")),
+                    (self.quiet_room, _l("salle calme")))
+        return [str(label) for present, label in features if present]
+
     def is_past(self, now: datetime) -> bool:
         return self.ends_at <= now
 
@@ -137,3 +147,9 @@ class Registration(db.Model):
     @property
     def need_list(self) -> list[str]:
         return [key for key in self.needs.split(",") if key in ACCOMMODATIONS]
+
+    @property
+    def need_labels(self) -> list[str]:
+        """Every need in words: the accommodations chosen, then the person's own."""
+        labels = [str(ACCOMMODATIONS[key]) for key in self.need_list]
+        return labels + ([self.needs_other] if self.needs_other else [])

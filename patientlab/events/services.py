@@ -176,8 +176,9 @@ def _promote(event: Event, now: datetime) -> list[Registration]:
             promoted.append(registration)
             audit.record(None, "registration.promote", registration,
                          summary=f"event={event.id} seats={registration.seats}")
-            _mail_registration(registration, "registration_promoted",
-                               _l("Une place s’est libérée : votre inscription est confirmée"))
+            _mail_registration(registration, "registration_promoted", _l(
+                "Une place s’est libérée, votre inscription est confirmée : %(title)s",
+                title=event.title))
     return promoted
 
 
@@ -245,10 +246,10 @@ def register(event_id: int, data: RegistrationData, user: User | None = None,
                  summary=f"event={event.id} status={status} seats={data.seats}")
     if status == S.CONFIRMED:
         _mail_registration(registration, "registration_confirmed",
-                           _l("Votre inscription est confirmée"))
+                           _l("Inscription confirmée : %(title)s", title=event.title))
     else:
         _mail_registration(registration, "registration_waiting",
-                           _l("Vous êtes sur la liste d’attente"))
+                           _l("Liste d’attente : %(title)s", title=event.title))
     return registration
 
 
@@ -291,7 +292,8 @@ def tell_already_registered(registration: Registration, locale: str = "fr") -> N
     """Someone asked to register an address already registered: its owner gets the link
     again, and nobody else learns anything."""
     _mail_registration(registration, "registration_already",
-                       _l("Vous êtes déjà inscrit ou inscrite à cette soirée"), locale=locale)
+                       _l("Vous êtes déjà inscrit ou inscrite : %(title)s",
+                          title=registration.event.title), locale=locale)
 
 
 def is_own_address(user: User | None, registration: Registration) -> bool:
@@ -307,8 +309,9 @@ def is_own_address(user: User | None, registration: Registration) -> bool:
 
 
 def resend_link(registration: Registration, locale: str = "fr") -> None:
-    _mail_registration(registration, "registration_link", _l("Le lien de votre inscription"),
-                       locale=locale)
+    _mail_registration(registration, "registration_link",
+                       _l("Le lien de votre inscription : %(title)s",
+                          title=registration.event.title), locale=locale)
 
 
 def cancel_registration(registration_id: int, actor: User | None = None,
@@ -626,7 +629,7 @@ def send_reminders(now: datetime | None = None) -> int:
     sent = 0
     for registration in due:
         _mail_registration(registration, "registration_reminder",
-                           _l("Rappel : votre soirée « Parle-Moi » approche"))
+                           _l("Rappel : %(title)s", title=registration.event.title))
         registration.reminder_sent_at = now
         sent += 1
     return sent
