@@ -80,3 +80,39 @@ def test_organiser_dashboard_and_sheet_have_zero_violations(new_context, base_ur
                  "/organisation/evenements/2/modifier"):
         page.goto(base_url + path)
         assert_no_axe_violations(page, path)
+
+
+def test_cancelling_by_keyboard_asks_to_confirm_first(new_context, base_url, live_app):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from patientlab.core.models import utcnow
+    from patientlab.events import services as svc
+    from patientlab.events.models import Event
+    from patientlab.extensions import db
+
+    with live_app.app_context():
+        event = db.session.scalars(select(Event).where(
+            Event.starts_at > utcnow() + timedelta(days=2), Event.cancelled_at.is_(None))
+            .order_by(Event.starts_at)).first()
+        registration = svc.register(event.id, svc.RegistrationData(
+            name="Odile Garnier", email="odile.garnier@exemple.fr", privacy_consent=True))
+        token = svc.link_token(registration)
+        db.session.commit()
+        db.session.remove()
+    page = new_context().new_page()
+    page.goto(f"{base_url}/inscriptions/{token}")
+    tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('Annuler mon inscription')",
+              "registration → cancel link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Annuler mon inscription ?" in page.inner_text("h1")
+    assert_no_axe_violations(page, "cancel confirmation")
+    tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Oui, annuler')",
+              "confirmation → yes")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Votre inscription est annulée" in page.inner_text("main")
+    assert "Ajouter à mon agenda" not in page.inner_text("main")
+    assert_no_axe_violations(page, "registration cancelled")
