@@ -77,3 +77,53 @@ def test_fifty_simultaneous_registrations_for_twenty_seats(live_app, base_url):
             .group_by(Registration.status)).all())
         db.session.remove()
     assert rows == {S.CONFIRMED: SEATS, S.WAITING: PEOPLE - SEATS}
+
+
+def _cancel(base_url, token, barrier, results, key):
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    url = f"{base_url}/inscriptions/{token}/annuler"
+    page = opener.open(url, timeout=60).read().decode()
+    body = urllib.parse.urlencode({"csrf_token": TOKEN.search(page).group(1)}).encode()
+    barrier.wait(timeout=60)
+    try:
+        results[key] = (opener.open(url, data=body, timeout=60).status, "")
+    except urllib.error.HTTPError as error:
+        results[key] = (error.code, error.read()[:300])
+
+
+def test_cancellations_and_registrations_at_once_keep_the_waiting_list_rule(live_app, base_url):
+    """Ten people cancel while ten others register, all at the same moment: never
+    oversold, and nobody waits who fits in the free seats."""
+    from patientlab.events import services as svc
+
+    event_id = _new_event(live_app)
+    with live_app.app_context():
+        tokens = []
+        for index in range(SEATS + 5):
+            registration = svc.register(event_id, svc.RegistrationData(
+                name=f"Déjà {index}", email=f"deja{index}@exemple.fr",
+                seats=1 + index % 2, privacy_consent=True))
+            tokens.append(svc.link_token(registration))
+        db.session.commit()
+        db.session.remove()
+    barrier = threading.Barrier(20)
+    results = {}
+    threads = [threading.Thread(target=_cancel, args=(base_url, tokens[i], barrier, results,
+                                                      f"cancel-{i}")) for i in range(10)]
+    threads += [threading.Thread(target=_person, args=(base_url, event_id, 100 + i, barrier,
+                                                       results)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 20
+    assert all(status == 200 for status, _ in results.values()), results
+    with live_app.app_context():
+        rows = list(db.session.scalars(select(Registration).where(
+            Registration.event_id == event_id)))
+        db.session.remove()
+    confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
+    assert confirmed <= SEATS
+    assert all(r.seats > SEATS - confirmed for r in rows if r.status == S.WAITING)
+    assert sum(r.status == S.CANCELLED for r in rows) == 10
