@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import threading
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -81,6 +82,25 @@ def session(request):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@contextmanager
+def app_with(app, **config):
+    """Another app on the test database with ``config`` (rate limits on, a proxy…), and
+    the shared limiter left as the other tests expect afterwards."""
+    from patientlab.extensions import limiter
+
+    other = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **config})
+    other.test_client_class = type(app.test_client())
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
+        limiter.enabled = app.config["RATELIMIT_ENABLED"]
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@ import time
 
 import pytest
 
-from patientlab import create_app
-from patientlab.extensions import db, limiter
-from tests.conftest import FormClient
+from patientlab.extensions import db
+from tests.conftest import FormClient, app_with
 
 
 def _shift_session(client, **seconds_ago):
@@ -46,23 +45,12 @@ def test_activity_keeps_the_session_alive(web, make_user):
 @pytest.fixture
 def limited_app(app):
     """The test app's database, with rate limiting turned on and tight limits."""
-    limited = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "RATELIMIT_ENABLED": True,
-        "RATE_LIMIT_LOGIN_PER_ACCOUNT": "3 per minute",
-        "RATE_LIMIT_LOGIN_PER_IP": "6 per minute",
-        "RATE_LIMIT_RESET_PER_ACCOUNT": "2 per hour",
-        "RATE_LIMIT_CODE_PER_ACCOUNT": "3 per minute",
-        "RATE_LIMIT_CODE_PER_IP": "5 per minute",
-    })
-    limited.test_client_class = type(app.test_client())
-    yield limited
-    with limited.app_context():
-        limiter.reset()
-        db.session.remove()
-        db.engine.dispose()
-    # The limiter is one object shared by every app: leave it as the other tests expect.
-    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    with app_with(app, RATELIMIT_ENABLED=True, RATE_LIMIT_LOGIN_PER_ACCOUNT="3 per minute",
+                  RATE_LIMIT_LOGIN_PER_IP="6 per minute",
+                  RATE_LIMIT_RESET_PER_ACCOUNT="2 per hour",
+                  RATE_LIMIT_CODE_PER_ACCOUNT="3 per minute",
+                  RATE_LIMIT_CODE_PER_IP="5 per minute") as limited:
+        yield limited
 
 
 def _login(client, email):
@@ -127,23 +115,12 @@ def test_login_codes_are_limited_per_account_and_per_ip(limited_app):
 def test_behind_a_reverse_proxy_each_person_has_their_own_per_ip_limit(app, hops):
     """With PROXY_HOPS=1 the limit counts the address the proxy forwards; without it,
     X-Forwarded-For is the client's own words and is ignored."""
-    limited = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "RATELIMIT_ENABLED": True, "RATE_LIMIT_LOGIN_PER_IP": "2 per minute",
-        "PROXY_HOPS": hops})
-    limited.test_client_class = type(app.test_client())
-    try:
-        with limited.app_context():
-            db.create_all()
-            client = limited.test_client()
-            statuses = []
-            for i in range(4):
-                client.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{i}"
-                statuses.append(_login(client, f"personne{i}@exemple.fr").status_code)
-            assert statuses == ([200, 200, 429, 429] if hops == 0 else [200] * 4)
-    finally:
-        with limited.app_context():
-            limiter.reset()
-            db.session.remove()
-            db.engine.dispose()
-        limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    with app_with(app, RATELIMIT_ENABLED=True, RATE_LIMIT_LOGIN_PER_IP="2 per minute",
+                  PROXY_HOPS=hops) as limited, limited.app_context():
+        db.create_all()
+        client = limited.test_client()
+        statuses = []
+        for i in range(4):
+            client.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{i}"
+            statuses.append(_login(client, f"personne{i}@exemple.fr").status_code)
+        assert statuses == ([200, 200, 429, 429] if hops == 0 else [200] * 4)

@@ -225,38 +225,26 @@ def test_cancelling_an_evening_needs_a_reason(web, make_user):
 
 
 def test_registrations_are_rate_limited_per_address_and_per_evening(app):
-    from patientlab import create_app
-    from patientlab.extensions import limiter
-    from tests.conftest import FormClient
+    from tests.conftest import FormClient, app_with
 
-    limited = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "RATELIMIT_ENABLED": True, "RATE_LIMIT_EVENT_REGISTER_PER_IP": "2 per minute",
-        "RATE_LIMIT_EVENT_REGISTER_PER_EVENT": "4 per minute"})
-    limited.test_client_class = type(app.test_client())
-    try:
-        with limited.app_context():
-            db.create_all()
-            event = make_event()
-            db.session.commit()
-            url = f"/evenements/{event.id}"
+    with app_with(app, RATELIMIT_ENABLED=True, RATE_LIMIT_EVENT_REGISTER_PER_IP="2 per minute",
+                  RATE_LIMIT_EVENT_REGISTER_PER_EVENT="4 per minute") as limited, \
+            limited.app_context():
+        db.create_all()
+        event = make_event()
+        db.session.commit()
+        url = f"/evenements/{event.id}"
 
-            def register(client, index):
-                return FormClient(client).submit(
-                    f"{url}/inscription", {**FORM, "email": f"p{index}@exemple.fr"},
-                    form_url=url).status_code
+        def register(client, index):
+            return FormClient(client).submit(
+                f"{url}/inscription", {**FORM, "email": f"p{index}@exemple.fr"},
+                form_url=url).status_code
 
-            one = limited.test_client()
-            assert [register(one, i) for i in range(3)] == [302, 302, 429]
-            other = limited.test_client()
-            other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
-            assert [register(other, i) for i in range(3, 5)] == [302, 429]  # the evening's
-    finally:
-        with limited.app_context():
-            limiter.reset()
-            db.session.remove()
-            db.engine.dispose()
-        limiter.enabled = app.config["RATELIMIT_ENABLED"]
+        one = limited.test_client()
+        assert [register(one, i) for i in range(3)] == [302, 302, 429]
+        other = limited.test_client()
+        other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+        assert [register(other, i) for i in range(3, 5)] == [302, 429]  # the evening's
 
 
 def test_every_need_reaches_every_place_the_team_prepares_from(web, make_user):
