@@ -122,5 +122,25 @@ class CancelEventForm(FlaskForm):
     submit = SubmitField(_l("Annuler la soirée et prévenir les inscrits"))
 
 
+class MessageForm(FlaskForm):
+    """A message from the organiser to the people registered for one evening."""
+
+    audiences = MultiCheckboxField(
+        _l("À qui écrire"),
+        choices=[("confirmed", _l("Les personnes confirmées")),
+                 ("waiting", _l("Les personnes sur la liste d’attente"))],
+        default=["confirmed"],
+        validators=[DataRequired(message=_l("Choisissez à qui écrire : les personnes "
+                                            "confirmées, la liste d’attente, ou les deux."))])
+    subject = TrimmedStringField(
+        _l("Objet"),
+        validators=[DataRequired(message=_l("Écrivez l’objet, par exemple « Changement de "
+                                            "salle ».")), max_length(150)])
+    body = TrimmedTextAreaField(
+        _l("Message"),
+        validators=[DataRequired(message=_l("Écrivez le message.")), max_length(3000)])
+    submit = SubmitField(_l("Envoyer le message"))
+
+
 class CheckInForm(FlaskForm):
     submit = SubmitField(_l("Pointer"))

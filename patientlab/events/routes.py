@@ -29,6 +29,7 @@ from patientlab.events.forms import (
     CancelRegistrationForm,
     CheckInForm,
     EventForm,
+    MessageForm,
     RegistrationForm,
 )
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
@@ -289,6 +290,23 @@ def dashboard(event_id):
                            counts=svc.counts_for([event.id])[event.id],
                            needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
                            positions=svc.waiting_positions(event), S=S)
+
+
+@org.route("/<int:event_id>/message", methods=["GET", "POST"])
+@roles_required(*svc.MANAGERS)
+def message(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = MessageForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            sent = svc.message_registrants(acting_user(), event, form.subject.data,
+                                           form.body.data, form.audiences.data)
+        if done:
+            flash(ngettext("Le message est envoyé à %(num)d personne.",
+                           "Le message est envoyé à %(num)d personnes.", sent), "success")
+            return redirect(url_for("organisation.dashboard", event_id=event.id))
+    return render_template("events/organiser/message.html", event=event, form=form,
+                           counts=svc.counts_for([event.id])[event.id])
 
 
 @org.route("/<int:event_id>/inscrits.csv")

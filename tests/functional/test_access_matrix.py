@@ -136,6 +136,7 @@ ACCESS = {
     "organisation.export": ORGANISERS,
     "organisation.attendance_sheet": ORGANISERS,
     "organisation.check_in": ORGANISERS,
+    "organisation.message": ORGANISERS,
     "organisation.toggle_check_in": POST_ONLY,
     "organisation.cancel": POST_ONLY,
     "calls.index": PUBLIC,

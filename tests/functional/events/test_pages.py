@@ -338,3 +338,22 @@ def test_an_organiser_link_must_be_a_web_address(web, make_user):
     text = page.get_data(as_text=True)
     assert "Saisissez une adresse web" in text
     assert 'value="javascript:alert(1)"' in text  # what was typed is kept
+
+
+def test_the_organiser_writes_to_registrants_and_nothing_typed_is_lost(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie)
+    db.session.add(Registration(event_id=event.id, name="Nadia", email="n@exemple.fr",
+                                seats=1, status=S.CONFIRMED, link_key="k"))
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    url = f"/organisation/evenements/{event.id}/message"
+    page = web.submit(url, {"audiences": "confirmed", "subject": "Changement de salle",
+                            "body": ""}).get_data(as_text=True)
+    assert "<title>Erreur :" in page
+    assert "Écrivez le message." in page
+    assert 'value="Changement de salle"' in page
+    response = web.submit(url, {"audiences": "confirmed", "subject": "Changement de salle",
+                                "body": "Salle B, 1er étage."}, follow=True)
+    assert "Le message est envoyé à 1 personne." in response.get_data(as_text=True)
+    assert "Salle B, 1er étage." in outbox("n@exemple.fr")[-1].body_text

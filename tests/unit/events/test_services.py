@@ -299,3 +299,30 @@ def test_waiting_position_counts_the_people_ahead():
     assert svc.waiting_position(third) == 2
     svc.cancel_registration(first.id)  # the second is promoted
     assert svc.waiting_position(third) == 1
+
+
+def test_the_organiser_writes_to_the_chosen_people_in_their_language_with_a_journal_copy():
+    from patientlab.core.audit import AuditEntry
+
+    organiser = UserFactory(roles=["organiser"])
+    event = make_event(organiser, capacity=1)
+    _register(event, "a@exemple.fr")
+    _register(event, "b@exemple.fr", locale="en")  # waiting, registered in English
+    with pytest.raises(ServiceError):
+        svc.message_registrants(organiser, event, "Salle", "Texte", [])
+    with pytest.raises(PermissionError):
+        svc.message_registrants(UserFactory(roles=["organiser"]), event, "Salle", "Texte",
+                                ["confirmed"])
+    assert svc.message_registrants(organiser, event, "Changement de salle",
+                                   "La soirée a lieu salle B.", ["confirmed"]) == 1
+    [message] = outbox("a@exemple.fr")[-1:]
+    assert message.subject == f"{event.title} : Changement de salle"
+    assert "La soirée a lieu salle B." in message.body_text
+    assert "/inscriptions/" in message.body_text
+    assert len(outbox("b@exemple.fr")) == 1  # only the waiting-list mail
+    assert svc.message_registrants(organiser, event, "Rappel", "Pensez à venir tôt.",
+                                   ["confirmed", "waiting"]) == 2
+    assert "The team running the evening" in outbox("b@exemple.fr")[-1].body_text
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.message")
+                              .order_by(AuditEntry.id))
+    assert entry.reason == "La soirée a lieu salle B."
