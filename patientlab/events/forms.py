@@ -142,5 +142,25 @@ class MessageForm(FlaskForm):
     submit = SubmitField(_l("Envoyer le message"))
 
 
+class SeatsForm(FlaskForm):
+    seats = SelectField(
+        _l("Nombre de places"), coerce=int,
+        choices=[(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
+                 (4, _l("4 places"))],
+        validators=[InputRequired(message=_l("Choisissez entre 1 et 4 places."))])
+    submit = SubmitField(_l("Changer le nombre de places"))
+
+
+class ResendLinkForm(FlaskForm):
+    submit = SubmitField(_l("Renvoyer son lien par e-mail"))
+
+
+class OrganiserCancelForm(FlaskForm):
+    confirm = ConsentField(
+        _l("Je confirme : la personne m’a demandé d’annuler"),
+        validators=[DataRequired(message=_l("Cochez la case pour confirmer l’annulation."))])
+    submit = SubmitField(_l("Annuler cette inscription"))
+
+
 class CheckInForm(FlaskForm):
     submit = SubmitField(_l("Pointer"))

@@ -30,7 +30,10 @@ from patientlab.events.forms import (
     CheckInForm,
     EventForm,
     MessageForm,
+    OrganiserCancelForm,
     RegistrationForm,
+    ResendLinkForm,
+    SeatsForm,
 )
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 from patientlab.events.models import RegistrationStatus as S
@@ -307,6 +310,73 @@ def message(event_id):
             return redirect(url_for("organisation.dashboard", event_id=event.id))
     return render_template("events/organiser/message.html", event=event, form=form,
                            counts=svc.counts_for([event.id])[event.id])
+
+
+def _registration_page(event, registration, seats_form=None, cancel_form=None, status=200):
+    if seats_form is None:
+        seats_form = SeatsForm(formdata=None, prefix="seats", seats=registration.seats)
+    return render_template(
+        "events/organiser/registration.html", event=event, registration=registration,
+        seats_form=seats_form, resend_form=ResendLinkForm(formdata=None, prefix="resend"),
+        cancel_form=cancel_form or OrganiserCancelForm(formdata=None, prefix="cancel"),
+        needs=ACCOMMODATIONS, position=svc.waiting_position(registration), S=S,
+        now=utcnow()), status
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>")
+@roles_required(*svc.MANAGERS)
+def registration_detail(event_id, registration_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    return _registration_page(event, svc.get_registration_of(event, registration_id))
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/places", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def change_seats(event_id, registration_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    registration = svc.get_registration_of(event, registration_id)
+    form = SeatsForm(prefix="seats")
+    if form.validate_on_submit():
+        start_write_transaction()
+        with transaction(form) as done:
+            svc.change_seats(acting_user(), event, registration_id, form.seats.data)
+        if done:
+            flash(_("Le nombre de places est changé. La personne est prévenue par e-mail."),
+                  "success")
+            return redirect(url_for("organisation.registration_detail", event_id=event.id,
+                                    registration_id=registration_id))
+    return _registration_page(event, registration, seats_form=form)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/lien", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def resend_registration_link(event_id, registration_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    registration = svc.get_registration_of(event, registration_id)
+    if ResendLinkForm(prefix="resend").validate_on_submit():
+        with transaction() as done:
+            svc.resend_link(registration)
+        if done:
+            flash(_("Le lien est renvoyé à %(email)s.", email=registration.email), "success")
+    return redirect(url_for("organisation.registration_detail", event_id=event.id,
+                            registration_id=registration_id))
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/annuler", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def cancel_one(event_id, registration_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    registration = svc.get_registration_of(event, registration_id)
+    form = OrganiserCancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        start_write_transaction()
+        with transaction(form) as done:
+            svc.cancel_registration(registration_id, actor=acting_user())
+        if done:
+            flash(_("L’inscription est annulée. La personne est prévenue par e-mail."),
+                  "success")
+            return redirect(url_for("organisation.dashboard", event_id=event.id))
+    return _registration_page(event, registration, cancel_form=form)
 
 
 @org.route("/<int:event_id>/inscrits.csv")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import case, func, or_, select, update
@@ -631,6 +632,52 @@ def needs_summary(event: Event) -> NeedsSummary:
         if registration.needs_other:
             others.append((registration.name, registration.status, registration.needs_other))
     return NeedsSummary({key: count for key, count in totals.items() if count}, others)
+
+
+def get_registration_of(event: Event, registration_id: int) -> Registration:
+    """A registration of ``event`` (404 for an unknown one or another evening's)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def change_seats(user: User, event: Event, registration_id: int, seats: int,
+                 now: datetime | None = None) -> list[Registration]:
+    """The organiser changes how many seats a registration holds (a person calls: « we
+    will be two »). Under the event's lock and the waiting list's rule: a confirmed group
+    grows only into free seats (never split, never oversold); seats given back go to the
+    waiting list. The person is mailed. Returns the people promoted."""
+    now = now or utcnow()
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if seats not in range(1, 5):
+        raise ServiceError(_l("Choisissez entre 1 et 4 places."), field="seats")
+    event = _lock(event.id)
+    registration = get_registration_of(event, registration_id)
+    db.session.refresh(registration)
+    if registration.status == S.CANCELLED:
+        raise ServiceError(_l("Cette inscription est annulée."), field="seats")
+    if event.starts_at <= now:
+        raise ServiceError(_l("La soirée a commencé : les places ne peuvent plus changer."),
+                           field="seats")
+    before = registration.seats
+    if seats == before:
+        return []
+    if registration.status == S.CONFIRMED and seats > before:
+        free = event.capacity - _confirmed_seats(event.id)
+        if seats - before > free:
+            raise ServiceError(ngettext(
+                "Il ne reste que %(num)s place libre : le groupe ne peut pas s’agrandir autant.",
+                "Il ne reste que %(num)s places libres : le groupe ne peut pas s’agrandir "
+                "autant.", free), field="seats")
+    registration.seats = seats
+    audit.record(user, "registration.seats_changed", registration,
+                 summary=f"event={event.id} seats={before} → {seats}")
+    _mail_registration(registration, "registration_changed",
+                       _l("Votre inscription a changé : %(title)s", title=event.title),
+                       before=before)
+    return _promote(event, now)
 
 
 def set_checked_in(user: User, event: Event, registration_id: int, present: bool,

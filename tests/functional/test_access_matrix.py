@@ -137,6 +137,10 @@ ACCESS = {
     "organisation.attendance_sheet": ORGANISERS,
     "organisation.check_in": ORGANISERS,
     "organisation.message": ORGANISERS,
+    "organisation.registration_detail": ORGANISERS,
+    "organisation.change_seats": POST_ONLY,
+    "organisation.resend_registration_link": POST_ONLY,
+    "organisation.cancel_one": POST_ONLY,
     "organisation.toggle_check_in": POST_ONLY,
     "organisation.cancel": POST_ONLY,
     "calls.index": PUBLIC,
@@ -225,6 +229,11 @@ def objects():
     db.session.flush()
     organiser = UserFactory(email="organiser@exemple.fr", roles=[Role.ORGANISER])
     event = make_event(organiser)
+    from patientlab.events.models import Registration
+
+    registration = Registration(event_id=event.id, name="Nadia", email="nadia@exemple.fr",
+                                seats=1, status="confirmed", link_key="k")
+    db.session.add(registration)
     users = {}
     for role in ROLES:
         if role not in ("visitor", Role.RESEARCHER, Role.ORGANISER):
@@ -250,7 +259,7 @@ def objects():
             "criterion_id": call.criteria[0].id, "project_id": project.id,
             "question_id": question.id, "term_id": term.id,
             "request_id": request.id, "token": "jeton-invalide", "filename": "css/x.css",
-            "event_id": event.id, "registration_id": 1}
+            "event_id": event.id, "registration_id": registration.id}
 
 
 def test_every_route_is_in_the_access_table(app):

@@ -357,3 +357,30 @@ def test_the_organiser_writes_to_registrants_and_nothing_typed_is_lost(web, make
                                 "body": "Salle B, 1er étage."}, follow=True)
     assert "Le message est envoyé à 1 personne." in response.get_data(as_text=True)
     assert "Salle B, 1er étage." in outbox("n@exemple.fr")[-1].body_text
+
+
+def test_the_organiser_acts_on_one_registration(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie, capacity=4)
+    db.session.add(Registration(event_id=event.id, name="Nadia", email="n@exemple.fr",
+                                seats=1, status=S.CONFIRMED, link_key="k", locale="fr"))
+    db.session.commit()
+    registration = db.session.scalar(select(Registration))
+    web.login("sophie@exemple.fr")
+    base = f"/organisation/evenements/{event.id}/inscriptions/{registration.id}"
+    assert base in web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    assert "Inscription de Nadia" in web.get(base).get_data(as_text=True)
+    assert web.get(f"/organisation/evenements/{event.id}/inscriptions/999999").status_code \
+        == 404
+    web.submit(f"{base}/lien", form_url=base, prefix="resend")
+    assert "Le lien de votre inscription" in outbox("n@exemple.fr")[-1].subject
+    response = web.submit(f"{base}/places", {"seats-seats": "2"}, form_url=base,
+                          prefix="seats", follow=True)
+    assert "Le nombre de places est changé" in response.get_data(as_text=True)
+    page = web.submit(f"{base}/annuler", form_url=base, prefix="cancel")
+    assert "Cochez la case pour confirmer" in page.get_data(as_text=True)
+    response = web.submit(f"{base}/annuler", {"cancel-confirm": "y"}, form_url=base,
+                          prefix="cancel", follow=True)
+    assert "L’inscription est annulée" in response.get_data(as_text=True)
+    db.session.refresh(registration)
+    assert (registration.status, registration.seats) == (S.CANCELLED, 2)

@@ -326,3 +326,21 @@ def test_the_organiser_writes_to_the_chosen_people_in_their_language_with_a_jour
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.message")
                               .order_by(AuditEntry.id))
     assert entry.reason == "La soirée a lieu salle B."
+
+
+def test_the_organiser_changes_seats_within_the_free_ones_and_gives_back_to_the_list():
+    organiser = UserFactory(roles=["organiser"])
+    event = make_event(organiser, capacity=3)
+    group = _register(event, "a@exemple.fr", seats=2)
+    waiting = _register(event, "b@exemple.fr", seats=2)
+    assert waiting.status == S.WAITING
+    with pytest.raises(ServiceError, match="ne peut pas s’agrandir"):
+        svc.change_seats(organiser, event, group.id, 4)
+    assert group.seats == 2
+    with pytest.raises(PermissionError):
+        svc.change_seats(UserFactory(roles=["organiser"]), event, group.id, 1)
+    promoted = svc.change_seats(organiser, event, group.id, 1)
+    assert promoted == [waiting]  # the seat given back lets the couple in
+    assert "1 place" in outbox("a@exemple.fr")[-1].body_text
+    counts = svc.counts_for([event.id])[event.id]
+    assert (counts.confirmed, counts.waiting) == (3, 0)
