@@ -127,7 +127,7 @@ def make_project(owner=None, *, published=True, **fields):
     return project
 
 
-def make_event(organiser=None, *, capacity=20, days=10, **fields):
+def make_event(organiser=None, *, capacity=20, days=10, published=True, **fields):
     from datetime import timedelta
 
     from patientlab.core.models import utcnow
@@ -139,7 +139,8 @@ def make_event(organiser=None, *, capacity=20, days=10, **fields):
               "starts_at": starts, "ends_at": starts + timedelta(hours=2),
               "format": "onsite", "venue_name": "Maison des associations",
               "address": "28 rue Denfert-Rochereau, 69004 Lyon", "capacity": capacity,
-              "lock_version": 0, "step_free": True}
+              "lock_version": 0, "step_free": True,
+              "published_at": utcnow() - timedelta(days=30) if published else None}
     values.update(fields)
     event = Event(organiser_id=organiser.id, **values)
     db.session.add(event)

@@ -60,7 +60,8 @@ def seed_events(organiser) -> int:
             step_free=True, hearing_loop=fmt == EventFormat.ONSITE, sign_language=days % 2 == 0,
             live_captions=True, quiet_room=fmt == EventFormat.ONSITE,
             transport="Métro C, station Croix-Rousse (ascenseur). Bus C13, arrêt accessible."
-            if fmt == EventFormat.ONSITE else "", lock_version=0)
+            if fmt == EventFormat.ONSITE else "", lock_version=0,
+            published_at=utcnow() - timedelta(days=30))
         db.session.add(event)
         db.session.flush()
         _fill(event, wanted, waiting, past=days < 0)

@@ -156,7 +156,8 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
         "organiser_id": organisers[i % len(organisers)], "title": f"{prefix} soirée {i}",
         "theme": "progres", "starts_at": now + timedelta(days=i % 90 - 30, hours=18),
         "ends_at": now + timedelta(days=i % 90 - 30, hours=20), "capacity": 200,
-        "format": "onsite", "venue_name": "Salle", "address": "Lyon", "lock_version": 0}
+        "format": "onsite", "venue_name": "Salle", "address": "Lyon", "lock_version": 0,
+        "published_at": now}
         for i in range(n_events)])
     event_ids = _ids(Event.id, Event.title.like(f"{prefix} soirée %"))
     per_event = max(1, counts["registrations"] // len(event_ids))

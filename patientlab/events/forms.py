@@ -122,6 +122,11 @@ class CancelEventForm(FlaskForm):
     submit = SubmitField(_l("Annuler la soirée et prévenir les inscrits"))
 
 
+class PublicationForm(FlaskForm):
+    publish = SubmitField(_l("Publier la soirée"))
+    unpublish = SubmitField(_l("Repasser en brouillon"))
+
+
 class MessageForm(FlaskForm):
     """A message from the organiser to the people registered for one evening."""
 

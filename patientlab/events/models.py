@@ -85,6 +85,8 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None: a draft that only its organisers see (preview), until they publish it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -97,6 +99,10 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def access_features(self) -> list[str]:

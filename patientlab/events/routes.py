@@ -31,6 +31,7 @@ from patientlab.events.forms import (
     EventForm,
     MessageForm,
     OrganiserCancelForm,
+    PublicationForm,
     RegistrationForm,
     ResendLinkForm,
     SeatsForm,
@@ -78,7 +79,7 @@ def _detail(event, form=None, status=200):
 
 @bp.route("/evenements/<int:event_id>")
 def detail(event_id):
-    return _detail(svc.get_event_or_404(event_id))
+    return _detail(svc.get_public_event_or_404(event_id, acting_user()))
 
 
 def _event_key() -> str:
@@ -93,7 +94,7 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
-    event = svc.get_event_or_404(event_id)
+    event = svc.get_public_event_or_404(event_id, acting_user())
     form = RegistrationForm()
     if not form.validate_on_submit():
         return _detail(event, form)
@@ -112,7 +113,7 @@ def register(event_id):
     except ServiceError as error:
         db.session.rollback()
         add_service_error(form, error)
-        return _detail(svc.get_event_or_404(event_id), form)
+        return _detail(svc.get_public_event_or_404(event_id, user), form)
     own = svc.is_own_address(user, registration)
     db.session.commit()
     if own:
@@ -125,7 +126,8 @@ def register(event_id):
 @bp.route("/evenements/<int:event_id>/inscription/merci")
 @private_page
 def registration_sent(event_id):
-    return render_template("events/registration_sent.html", event=svc.get_event_or_404(event_id),
+    return render_template("events/registration_sent.html",
+                           event=svc.get_public_event_or_404(event_id, acting_user()),
                            email=session.pop("registration_sent_to", ""))
 
 
@@ -171,7 +173,7 @@ def cancel_registration(token):
 
 @bp.route("/evenements/<int:event_id>.ics")
 def event_ics(event_id):
-    event = svc.get_event_or_404(event_id)
+    event = svc.get_public_event_or_404(event_id, acting_user())
     return Response(svc.calendar_for([event]), mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="parle-moi-{event.id}.ics"'})
@@ -292,7 +294,26 @@ def dashboard(event_id):
                            registrations=svc.registrations_of(event, query),
                            counts=svc.counts_for([event.id])[event.id],
                            needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
-                           positions=svc.waiting_positions(event), S=S)
+                           positions=svc.waiting_positions(event), S=S,
+                           publication_form=PublicationForm(formdata=None))
+
+
+@org.route("/<int:event_id>/publication", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def publication(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = PublicationForm()
+    if form.validate_on_submit():
+        with transaction() as done:
+            if form.publish.data:
+                svc.publish_event(acting_user(), event)
+            else:
+                svc.unpublish_event(acting_user(), event)
+        if done:
+            flash(_("La soirée est publiée : elle est visible de tous et les inscriptions "
+                    "sont ouvertes.") if event.is_published else
+                  _("La soirée est redevenue un brouillon."), "success")
+    return redirect(url_for("organisation.dashboard", event_id=event.id))
 
 
 @org.route("/<int:event_id>/message", methods=["GET", "POST"])

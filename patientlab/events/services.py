@@ -85,7 +85,7 @@ def counts_for(event_ids: list[int]) -> dict[int, Counts]:
 def list_events(*, past: bool = False, theme: str = "", fmt: str = "",
                 now: datetime | None = None) -> list[Event]:
     now = now or utcnow()
-    stmt = select(Event)
+    stmt = select(Event).where(Event.published_at.is_not(None))
     if past:
         stmt = stmt.where(Event.ends_at <= now).order_by(Event.starts_at.desc())
     else:
@@ -104,6 +104,14 @@ def get_event_or_404(event_id: int) -> Event:
     return event
 
 
+def get_public_event_or_404(event_id: int, viewer) -> Event:
+    """A published evening; a draft exists only for its organisers (who preview it)."""
+    event = get_event_or_404(event_id)
+    if not event.is_published and not (viewer is not None and can_manage(viewer, event)):
+        abort(404)
+    return event
+
+
 def seats_left(event: Event, counts: Counts) -> int:
     return max(event.capacity - counts.confirmed, 0)
 
@@ -111,6 +119,9 @@ def seats_left(event: Event, counts: Counts) -> int:
 def registration_problem(event: Event, now: datetime | None = None):
     """Why registering is impossible now, or None."""
     now = now or utcnow()
+    if not event.is_published:
+        return _l("Cette soirée est un brouillon : les inscriptions ouvriront quand elle sera "
+                  "publiée.")
     if event.is_cancelled:
         return _l("Cette soirée est annulée.")
     if event.starts_at <= now:
@@ -531,6 +542,32 @@ def _tell_registrants_of_change(event: Event) -> int:
                            _l("Changement pour la soirée : %(title)s", title=event.title))
         told += 1
     return told
+
+
+def publish_event(user: User, event: Event, now: datetime | None = None) -> None:
+    """A draft becomes public: listed, in the feed, open for registration."""
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if event.is_published:
+        raise ServiceError(_l("Cette soirée est déjà publiée."))
+    event.published_at = now or utcnow()
+    audit.record(user, "event.publish", event)
+
+
+def unpublish_event(user: User, event: Event) -> None:
+    """Back to a draft — refused once people registered: cancelling tells them."""
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if not event.is_published:
+        raise ServiceError(_l("Cette soirée est déjà un brouillon."))
+    registered = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status != S.CANCELLED))
+    if registered:
+        raise ServiceError(_l("Des personnes sont inscrites : la soirée ne peut plus redevenir "
+                              "un brouillon. Annulez-la si elle n’a pas lieu, elles seront "
+                              "prévenues."))
+    event.published_at = None
+    audit.record(user, "event.unpublish", event)
 
 
 def cancel_event(user: User, event: Event, reason: str, now: datetime | None = None) -> int:

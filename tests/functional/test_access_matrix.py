@@ -137,6 +137,7 @@ ACCESS = {
     "organisation.attendance_sheet": ORGANISERS,
     "organisation.check_in": ORGANISERS,
     "organisation.message": ORGANISERS,
+    "organisation.publication": POST_ONLY,
     "organisation.registration_detail": ORGANISERS,
     "organisation.change_seats": POST_ONLY,
     "organisation.resend_registration_link": POST_ONLY,

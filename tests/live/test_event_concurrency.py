@@ -31,7 +31,7 @@ def _new_event(live_app) -> int:
         starts = utcnow() + timedelta(days=30)
         event = Event(organiser_id=organiser.id, title="Soirée très demandée", theme="progres",
                       starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=SEATS,
-                      format="onsite", lock_version=0)
+                      format="onsite", lock_version=0, published_at=utcnow())
         db.session.add(event)
         db.session.commit()
         event_id = event.id

@@ -193,6 +193,8 @@ def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, 
     from patientlab.events.models import Event
 
     event = db.session.scalar(select(Event).where(Event.title == "Soirée qui bouge"))
+    dashboard = f"/organisation/evenements/{event.id}"
+    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
     events.register(event.id, events.RegistrationData(
         name="Nadia", email="nadia@exemple.fr", seats=2, privacy_consent=True))
     db.session.commit()
@@ -384,3 +386,34 @@ def test_the_organiser_acts_on_one_registration(web, make_user):
     assert "L’inscription est annulée" in response.get_data(as_text=True)
     db.session.refresh(registration)
     assert (registration.status, registration.seats) == (S.CANCELLED, 2)
+
+
+def test_an_evening_is_prepared_as_a_draft_previewed_then_published(web, app, make_user):
+    visitor = app.test_client()
+    from patientlab.events.models import Event
+
+    make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    web.login("sophie@exemple.fr")
+    web.submit("/organisation/evenements/nouvelle", {
+        "title": "Soirée en préparation", "theme": "nutrition", "date": "2027-04-02",
+        "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "30",
+        "venue_name": "Salle A", "address": "Lyon"})
+    event = db.session.scalar(select(Event).where(Event.title == "Soirée en préparation"))
+    assert event.published_at is None
+    public = f"/evenements/{event.id}"
+    assert visitor.get(public).status_code == 404  # a visitor: no such page yet
+    assert "Soirée en préparation" not in visitor.get("/evenements/").get_data(as_text=True)
+    assert "Soirée en préparation" not in visitor.get("/evenements.ics").get_data(as_text=True)
+    preview = web.get(public).get_data(as_text=True)
+    assert "Aperçu d’un brouillon" in preview
+    assert "les inscriptions ouvriront quand elle sera publiée" in preview
+    dashboard = f"/organisation/evenements/{event.id}"
+    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
+    assert visitor.get(public).status_code == 200
+    db.session.add(Registration(event_id=event.id, name="Nadia", email="n@exemple.fr",
+                                seats=1, status=S.CONFIRMED, link_key="k"))
+    db.session.commit()
+    response = web.submit(f"{dashboard}/publication", {"unpublish": "y"},
+                          form_url=public, follow=True)
+    assert "ne peut plus redevenir un brouillon" in response.get_data(as_text=True)
+    assert visitor.get(public).status_code == 200
