@@ -434,9 +434,14 @@ def attendance_sheet(event_id):
 def check_in(event_id):
     event = svc.get_managed_event(event_id, acting_user())
     query = request.args.get("q", "")[:100]
-    confirmed = [r for r in svc.registrations_of(event, query) if r.status == S.CONFIRMED]
+    found = svc.registrations_of(event, query)
+    # At the door, someone on the waiting list can be found by name too (not checked in:
+    # they have no seat).
+    waiting = [r for r in found if r.status == S.WAITING] if query else []
     return render_template("events/organiser/check_in.html", event=event, query=query,
-                           registrations=confirmed, form=CheckInForm(formdata=None),
+                           registrations=[r for r in found if r.status == S.CONFIRMED],
+                           waiting=waiting, positions=svc.waiting_positions(event),
+                           form=CheckInForm(formdata=None),
                            counts=svc.counts_for([event.id])[event.id], needs=ACCOMMODATIONS)
 
 

@@ -417,3 +417,20 @@ def test_an_evening_is_prepared_as_a_draft_previewed_then_published(web, app, ma
                           form_url=public, follow=True)
     assert "ne peut plus redevenir un brouillon" in response.get_data(as_text=True)
     assert visitor.get(public).status_code == 200
+
+
+def test_someone_on_the_waiting_list_is_found_at_the_door(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie, capacity=1)
+    db.session.add_all([
+        Registration(event_id=event.id, name="Bernard Petit", email="b@exemple.fr", seats=1,
+                     status=S.CONFIRMED, link_key="k"),
+        Registration(event_id=event.id, name="Bernadette Roux", email="r@exemple.fr",
+                     seats=2, status=S.WAITING, link_key="k")])
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    page = web.get(f"/organisation/evenements/{event.id}/accueil?q=bern").get_data(as_text=True)
+    assert "Bernard Petit" in page
+    assert "Sur la liste d’attente" in page
+    assert "Bernadette Roux" in page
+    assert "position 1" in page
