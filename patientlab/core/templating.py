@@ -4,7 +4,7 @@ init_app)."""
 from flask import request
 from flask_babel import get_locale
 
-from patientlab.core import navigation, permissions
+from patientlab.core import navigation, people, permissions
 from patientlab.core.i18n import (
     LANGUAGE_NAMES,
     date_full,
@@ -29,7 +29,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals.update(menu=navigation.menu, has_any=permissions.has_any,
-                                 permissions=permissions)
+                                 permissions=permissions, person_url=people.person_url)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
