@@ -120,32 +120,32 @@ class Contribution:
     item: Any
 
 
+def _public_conditions(kind: Kind, author_id: int) -> list:
+    """What makes ``author_id``'s items of ``kind`` readable by everyone."""
+    model = kind.model
+    return [model.author_id == author_id, model.moderation_state == S.PUBLISHED,
+            *kind.public_where()]
+
+
+def _public_kinds() -> list[Kind]:
+    return [kind for kind in _kinds().values() if kind.public_where is not None]
+
+
 def public_contributions(author_id: int, limit: int) -> list[Contribution]:
     """What the person wrote that everyone can read now, newest first, across kinds."""
     found = []
-    for kind in _kinds().values():
-        if kind.public_where is None:
-            continue
-        model = kind.model
+    for kind in _public_kinds():
         found += [Contribution(kind, item) for item in db.session.scalars(
-            select(model).where(model.author_id == author_id,
-                                model.moderation_state == S.PUBLISHED, *kind.public_where())
-            .order_by(model.created_at.desc()).limit(limit))]
+            select(kind.model).where(*_public_conditions(kind, author_id))
+            .order_by(kind.model.created_at.desc()).limit(limit))]
     found.sort(key=lambda c: c.item.created_at, reverse=True)
     return found[:limit]
 
 
 def speaks_in_public(author_id: int) -> bool:
     """The person has at least one contribution that everyone can read."""
-    for kind in _kinds().values():
-        if kind.public_where is None:
-            continue
-        model = kind.model
-        if db.session.scalar(select(exists().where(
-                model.author_id == author_id, model.moderation_state == S.PUBLISHED,
-                *kind.public_where()))):
-            return True
-    return False
+    return any(db.session.scalar(select(exists().where(*_public_conditions(kind, author_id))))
+               for kind in _public_kinds())
 
 
 def get_item_or_404(kind: Kind, item_id: int):
