@@ -95,15 +95,10 @@ def register(data: Registration) -> User | None:
     email = normalise_email(data.email)
     existing = get_user_by_email(email)
     if existing is not None:
-        queue_mail(
-            existing.email,
-            _l("Quelqu’un a voulu créer un compte avec votre adresse"),
-            "account_exists",
-            locale=existing.locale or data.locale,
-            user=existing,
-            login_url=external_url("auth.login"),
-            reset_url=external_url("auth.forgot_password"),
-        )
+        notify(existing, _l("Quelqu’un a voulu créer un compte avec votre adresse"),
+               "account_exists", fallback_locale=data.locale,
+               login_url=external_url("auth.login"),
+               reset_url=external_url("auth.forgot_password"))
         return None
     if data.profile == Profile.PATIENT_EXPERT and not data.charter_accepted:
         raise ServiceError(_l("Acceptez la charte de participation pour devenir patient·e "
@@ -247,15 +242,9 @@ def request_password_reset(email: str, locale: str = "fr") -> None:
     if user is None or not user.active:
         return
     token = make_token(RESET, {"id": user.id, "fp": _reset_fingerprint(user)})
-    queue_mail(
-        user.email,
-        _l("Choisir un nouveau mot de passe"),
-        "reset_password",
-        locale=user.locale or locale,
-        user=user,
-        url=external_url("auth.reset_password", token=token),
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-    )
+    notify(user, _l("Choisir un nouveau mot de passe"), "reset_password",
+           fallback_locale=locale, url=external_url("auth.reset_password", token=token),
+           minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
 
 
 def user_for_reset_token(token: str) -> User:
