@@ -29,6 +29,10 @@ from patientlab.core.forms import (
 
 from .models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 
+# One registration holds 1 to 4 seats (a person and up to three people with them).
+SEAT_CHOICES = [(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
+                (4, _l("4 places"))]
+
 
 class RegistrationForm(FlaskForm):
     name = TrimmedStringField(
@@ -41,8 +45,7 @@ class RegistrationForm(FlaskForm):
                                             "prenom.nom@exemple.fr.")), *email_validators()])
     seats = SelectField(
         _l("Nombre de places"), coerce=int, default=1,
-        choices=[(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
-                 (4, _l("4 places"))],
+        choices=SEAT_CHOICES,
         validators=[InputRequired(message=_l("Choisissez entre 1 et 4 places."))])
     needs = MultiCheckboxField(_l("Ce dont vous avez besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
@@ -150,8 +153,7 @@ class MessageForm(FlaskForm):
 class SeatsForm(FlaskForm):
     seats = SelectField(
         _l("Nombre de places"), coerce=int,
-        choices=[(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
-                 (4, _l("4 places"))],
+        choices=SEAT_CHOICES,
         validators=[InputRequired(message=_l("Choisissez entre 1 et 4 places."))])
     submit = SubmitField(_l("Changer le nombre de places"))
 

@@ -344,18 +344,22 @@ def _registration_page(event, registration, seats_form=None, cancel_form=None, s
         now=utcnow()), status
 
 
+def _managed_registration(event_id, registration_id):
+    """The evening the acting organiser runs, and one of its registrations (403 / 404)."""
+    event = svc.get_managed_event(event_id, acting_user())
+    return event, svc.get_registration_of(event, registration_id)
+
+
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>")
 @roles_required(*svc.MANAGERS)
 def registration_detail(event_id, registration_id):
-    event = svc.get_managed_event(event_id, acting_user())
-    return _registration_page(event, svc.get_registration_of(event, registration_id))
+    return _registration_page(*_managed_registration(event_id, registration_id))
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/places", methods=["POST"])
 @roles_required(*svc.MANAGERS)
 def change_seats(event_id, registration_id):
-    event = svc.get_managed_event(event_id, acting_user())
-    registration = svc.get_registration_of(event, registration_id)
+    event, registration = _managed_registration(event_id, registration_id)
     form = SeatsForm(prefix="seats")
     if form.validate_on_submit():
         start_write_transaction()
@@ -372,8 +376,7 @@ def change_seats(event_id, registration_id):
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/lien", methods=["POST"])
 @roles_required(*svc.MANAGERS)
 def resend_registration_link(event_id, registration_id):
-    event = svc.get_managed_event(event_id, acting_user())
-    registration = svc.get_registration_of(event, registration_id)
+    event, registration = _managed_registration(event_id, registration_id)
     if ResendLinkForm(prefix="resend").validate_on_submit():
         with transaction() as done:
             svc.resend_link(registration)
@@ -386,8 +389,7 @@ def resend_registration_link(event_id, registration_id):
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/annuler", methods=["POST"])
 @roles_required(*svc.MANAGERS)
 def cancel_one(event_id, registration_id):
-    event = svc.get_managed_event(event_id, acting_user())
-    registration = svc.get_registration_of(event, registration_id)
+    event, registration = _managed_registration(event_id, registration_id)
     form = OrganiserCancelForm(prefix="cancel")
     if form.validate_on_submit():
         start_write_transaction()
