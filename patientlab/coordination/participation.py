@@ -102,8 +102,7 @@ def participation(period: Period) -> Participation:
     rows = db.session.execute(
         select(Event.title, Event.theme,
                func.coalesce(func.sum(seats).filter(Registration.status == RS.CONFIRMED), 0),
-               func.coalesce(func.sum(seats).filter(Registration.checked_in_at.is_not(None)),
-                             0))
+               func.coalesce(func.sum(Registration.present), 0))
         .outerjoin(Registration, Registration.event_id == Event.id)
         .where(events).group_by(Event.id, Event.title, Event.theme, Event.starts_at)
         .order_by(Event.starts_at)).all()

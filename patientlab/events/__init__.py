@@ -11,13 +11,16 @@ def init_app(app) -> None:
     from . import privacy, services
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
-    from .routes import bp, org
+    from .views import door, registrations  # noqa: F401 (their routes join org)
+    from .views.organiser import org
+    from .views.public import bp
 
     app.register_blueprint(bp)
     privacy.register()
     app.register_blueprint(org)
     address_confirmed.connect(services.claim_guest_registrations)
     reminders.register("event", services.send_reminders)
+    reminders.register("event_satisfaction", services.send_satisfaction_requests)
     app.cli.add_command(events_cli)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))

@@ -1,8 +1,12 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -15,6 +19,7 @@ from wtforms.validators import (
     InputRequired,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -27,11 +32,45 @@ from patientlab.core.forms import (
     max_length,
 )
 
-from .models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
+from .models import ACCOMMODATIONS, EVENT_THEMES, SATISFACTION_SCORES, EventFormat
 
 # One registration holds 1 to 4 seats (a person and up to three people with them).
 SEAT_CHOICES = [(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
                 (4, _l("4 places"))]
+
+
+class CompanionForm(Form):
+    """One person who comes with the registrant; every field optional."""
+
+    name = TrimmedStringField(_l("Nom et prénom"), validators=[Optional(), max_length(120)])
+    needs = MultiCheckboxField(_l("Ce dont cette personne a besoin pour venir"),
+                               choices=list(ACCOMMODATIONS.items()))
+    needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
+
+
+def _typed(companion) -> bool:
+    return bool((companion.name.data or "").strip() or companion.needs.data
+                or (companion.needs_other.data or "").strip())
+
+
+def _validate_needs_consent(form, field):
+    """Checked with the other fields, so that every error shows in the first round."""
+    companions_need = any(entry.form.needs.data or (entry.form.needs_other.data or "").strip()
+                          for entry in form.companions)
+    if ((form.needs.data or (form.needs_other.data or "").strip() or companions_need)
+            and not field.data):
+        raise ValidationError(_l("Pour que nous puissions organiser l’aménagement, cochez "
+                                 "la case d’accord, ou retirez les besoins indiqués."))
+
+
+def _validate_companions_fit(form, field):
+    named = sum(_typed(entry.form) for entry in form.companions)
+    if field.data is not None and named > field.data - 1:
+        raise ValidationError(ngettext(
+            "Vous avez indiqué %(num)s personne qui vient avec vous : choisissez au moins "
+            "%(seats)s places, ou effacez son nom.",
+            "Vous avez indiqué %(num)s personnes qui viennent avec vous : choisissez au moins "
+            "%(seats)s places, ou effacez leurs noms.", named, seats=named + 1))
 
 
 class RegistrationForm(FlaskForm):
@@ -47,6 +86,7 @@ class RegistrationForm(FlaskForm):
         _l("Nombre de places"), coerce=int, default=1,
         choices=SEAT_CHOICES,
         validators=[InputRequired(message=_l("Choisissez entre 1 et 4 places."))])
+    companions = FieldList(FormField(CompanionForm), min_entries=3, max_entries=3)
     needs = MultiCheckboxField(_l("Ce dont vous avez besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
     needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
@@ -58,11 +98,38 @@ class RegistrationForm(FlaskForm):
                                             "données."))])
     submit = SubmitField(_l("M’inscrire"))
 
+    def companions_typed(self) -> bool:
+        """Something was typed about a companion, or is wrong: their fields stay open."""
+        return any(_typed(entry.form) or entry.errors for entry in self.companions)
+
+    def validate_seats(self, field):
+        _validate_companions_fit(self, field)
+
     def validate_needs_consent(self, field):
-        """Checked with the other fields, so that every error shows in the first round."""
-        if (self.needs.data or (self.needs_other.data or "").strip()) and not field.data:
-            raise ValidationError(_l("Pour que nous puissions organiser l’aménagement, cochez "
-                                     "la case d’accord, ou retirez les besoins indiqués."))
+        _validate_needs_consent(self, field)
+
+
+PHONE_VALIDATORS = [max_length(40), Regexp(r"^[0-9 +().-]*[0-9][0-9 +().-]*$", message=_l(
+    "Saisissez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78."))]
+
+
+class PhoneRegistrationForm(RegistrationForm):
+    """The organiser registers someone who called, perhaps without an e-mail address."""
+
+    phone = TrimmedStringField(
+        _l("Numéro de téléphone"),
+        validators=[DataRequired(message=_l("Saisissez son numéro de téléphone, pour pouvoir "
+                                            "la prévenir.")), *PHONE_VALIDATORS])
+    email = TrimmedStringField(_l("Adresse e-mail"), validators=[Optional(),
+                                                                 *email_validators()])
+    needs = MultiCheckboxField(_l("Ce dont la personne a besoin pour venir"),
+                               choices=list(ACCOMMODATIONS.items()))
+    needs_consent = ConsentField(_l("La personne accepte que ces besoins soient transmis aux "
+                                    "seuls organisateurs, puis effacés après la soirée"))
+    privacy_consent = ConsentField(
+        _l("La personne accepte que son nom et son numéro servent à gérer son inscription"),
+        validators=[DataRequired(message=_l("Demandez-lui son accord, puis cochez la case."))])
+    submit = SubmitField(_l("Inscrire la personne"))
 
 
 class CancelRegistrationForm(FlaskForm):
@@ -171,3 +238,50 @@ class OrganiserCancelForm(FlaskForm):
 
 class CheckInForm(FlaskForm):
     submit = SubmitField(_l("Pointer"))
+
+
+class WalkInForm(FlaskForm):
+    """Someone arrives without a registration: let in if seats are free."""
+
+    name = TrimmedStringField(_l("Nom et prénom"), validators=[Optional(), max_length(120)])
+    seats = SelectField(
+        _l("Nombre de personnes"), coerce=int, default=1,
+        choices=[(1, _l("1 personne")), (2, _l("2 personnes")), (3, _l("3 personnes")),
+                 (4, _l("4 personnes"))],
+        validators=[InputRequired(message=_l("Choisissez entre 1 et 4 personnes."))])
+    submit = SubmitField(_l("Faire entrer sans inscription"))
+
+
+class MoveForm(FlaskForm):
+    target = SelectField(_l("Autre soirée du même thème"), coerce=int,
+                         validators=[InputRequired(message=_l(
+                             "Choisissez une autre soirée à venir du même thème."))])
+    submit = SubmitField(_l("Déplacer l’inscription"))
+
+
+class NoteForm(FlaskForm):
+    note = TrimmedTextAreaField(_l("Note pour l’équipe"), validators=[Optional(),
+                                                                      max_length(1000)])
+    submit = SubmitField(_l("Enregistrer la note"))
+
+
+class CalledForm(FlaskForm):
+    submit = SubmitField(_l("C’est fait, la personne est prévenue"))
+
+
+class HeldForm(FlaskForm):
+    replay_url = TrimmedStringField(
+        _l("Lien des diapositives ou du replay"),
+        validators=[Optional(), max_length(500), URL(require_tld=False, message=_l(
+            "Saisissez une adresse web complète, par exemple https://video.exemple.fr/replay."))])
+    send_replay = BooleanField(_l("Envoyer ce lien par e-mail aux personnes inscrites"))
+    submit = SubmitField(_l("Enregistrer le bilan"))
+
+
+class SatisfactionForm(FlaskForm):
+    score = RadioField(_l("Qu’avez-vous pensé de la soirée ?"), coerce=int,
+                       choices=list(SATISFACTION_SCORES.items()),
+                       validators=[InputRequired(message=_l("Choisissez une note de 1 à 5."))])
+    comment = TrimmedTextAreaField(_l("Un mot pour l’équipe"),
+                                   validators=[Optional(), max_length(1000)])
+    submit = SubmitField(_l("Envoyer mon avis"))

@@ -44,6 +44,22 @@ ACCOMMODATIONS = {
 }
 
 
+# The satisfaction question's scale, asked the day after an evening.
+SATISFACTION_SCORES = {1: _l("1 — Très décevante"), 2: _l("2 — Décevante"),
+                       3: _l("3 — Correcte"), 4: _l("4 — Bien"), 5: _l("5 — Très bien")}
+
+
+class RegistrationSource:
+    """How the person came to be registered: on the site, by the organiser on the phone
+    (perhaps without an e-mail address), or at the door without a registration."""
+
+    ONLINE = "online"
+    PHONE = "phone"
+    DOOR = "door"
+    LABELS = {ONLINE: _l("sur le site"), PHONE: _l("par téléphone"),
+              DOOR: _l("à l’entrée, sans inscription")}
+
+
 class RegistrationStatus:
     CONFIRMED = "confirmed"
     WAITING = "waiting"
@@ -88,6 +104,8 @@ class Event(db.Model):
     # None: a draft that only its organisers see (preview), until they publish it.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set by the organiser after the evening; the satisfaction question leaves the next day.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped inside the registration lock; also serialises writers on SQLite.
@@ -118,7 +136,21 @@ class Event(db.Model):
         return self.ends_at <= now
 
 
-class Registration(db.Model):
+class _Needs:
+    """What a person needs to come (``needs``: comma-separated keys of ACCOMMODATIONS;
+    ``needs_other``: their own words)."""
+
+    @property
+    def need_list(self) -> list[str]:
+        return [key for key in self.needs.split(",") if key in ACCOMMODATIONS]
+
+    @property
+    def need_labels(self) -> list[str]:
+        labels = [str(ACCOMMODATIONS[key]) for key in self.need_list]
+        return labels + ([self.needs_other] if self.needs_other else [])
+
+
+class Registration(_Needs, db.Model):
     __tablename__ = "event_registration"
     __table_args__ = (
         UniqueConstraint("event_id", "email"),
@@ -131,7 +163,11 @@ class Registration(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                 index=True)
     name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(320))
+    # None for someone registered by phone without an address, or a walk-in.
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    source: Mapped[str] = mapped_column(String(10), default=RegistrationSource.ONLINE,
+                                        server_default=RegistrationSource.ONLINE)
     seats: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(10))
     needs: Mapped[str] = mapped_column(String(300), default="")  # comma-separated keys
@@ -141,7 +177,18 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The registrant's own arrival; their companions' are on their rows.
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # People of the group checked in (0 to seats), kept by services.set_checked_in.
+    present: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The organiser's own note (« arrive en taxi, vers 18 h 45 »), never shown to others.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A message someone without e-mail should have had: the team tells them by phone.
+    call_about: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    satisfaction_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whether they answered, never what: the answers are anonymous.
+    satisfaction_answered: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default="0")
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the personal link's signature: a new key revokes old links.
     link_key: Mapped[str] = mapped_column(String(32))
@@ -149,13 +196,64 @@ class Registration(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
     event: Mapped[Event] = relationship(lazy="joined")
+    companions: Mapped[list["Companion"]] = relationship(
+        back_populates="registration", order_by="Companion.position",
+        cascade="all, delete-orphan", lazy="selectin")
 
     @property
-    def need_list(self) -> list[str]:
-        return [key for key in self.needs.split(",") if key in ACCOMMODATIONS]
+    def is_walk_in(self) -> bool:
+        return self.source == RegistrationSource.DOOR
 
     @property
-    def need_labels(self) -> list[str]:
-        """Every need in words: the accommodations chosen, then the person's own."""
-        labels = [str(ACCOMMODATIONS[key]) for key in self.need_list]
-        return labels + ([self.needs_other] if self.needs_other else [])
+    def display_name(self) -> str:
+        return self.name or str(_l("Personne venue sans inscription"))
+
+    @property
+    def people(self) -> list["Registration | Companion"]:
+        """Everyone the registration brings: the registrant, then the companions."""
+        return [self, *self.companions]
+
+    @property
+    def group_need_labels(self) -> list[str]:
+        """The needs of the whole group, each companion's with their name."""
+        labels = list(self.need_labels)
+        for companion in self.companions:
+            labels += [f"{companion.display_name} : {label}" for label in companion.need_labels]
+        return labels
+
+
+class Companion(_Needs, db.Model):
+    """One of the people who come with the registrant (a registration of 3 seats has 2):
+    their name if given, their own needs, and their own arrival at the door."""
+
+    __tablename__ = "event_companion"
+    __table_args__ = (UniqueConstraint("registration_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registration.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, 3
+    name: Mapped[str] = mapped_column(String(120), default="")
+    needs: Mapped[str] = mapped_column(String(300), default="")
+    needs_other: Mapped[str] = mapped_column(Text, default="")
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    registration: Mapped[Registration] = relationship(back_populates="companions")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or str(_l("Personne %(num)s du groupe", num=self.position + 1))
+
+
+class SatisfactionAnswer(db.Model):
+    """An anonymous answer to « Qu’avez-vous pensé de la soirée ? »: linked to the
+    evening only, with no time, so that nobody can tell whose it is."""
+
+    __tablename__ = "event_satisfaction"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 
 from patientlab.auth.models import User
 from patientlab.core import audit
@@ -31,7 +31,17 @@ from patientlab.core.text import fold, normalise_email, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
-from .models import ACCOMMODATIONS, EVENT_THEMES, Event, EventFormat, Registration
+from .models import (
+    ACCOMMODATIONS,
+    EVENT_THEMES,
+    SATISFACTION_SCORES,
+    Companion,
+    Event,
+    EventFormat,
+    Registration,
+    SatisfactionAnswer,
+)
+from .models import RegistrationSource as Source
 from .models import RegistrationStatus as S
 
 LINK_PURPOSE = "registration"
@@ -55,11 +65,12 @@ class AlreadyRegistered(ServiceError):
 
 @dataclass
 class Counts:
-    confirmed: int = 0
+    confirmed: int = 0  # seats held, walk-ins included: the room is one
     waiting: int = 0
     cancelled: int = 0
-    checked_in: int = 0
+    checked_in: int = 0  # people arrived, walk-ins included
     registrations: int = 0
+    walk_ins: int = 0  # people let in at the door without a registration
 
 
 def counts_for(event_ids: list[int]) -> dict[int, Counts]:
@@ -73,12 +84,13 @@ def counts_for(event_ids: list[int]) -> dict[int, Counts]:
                func.sum(case((Registration.status == S.CONFIRMED, seats), else_=0)),
                func.sum(case((Registration.status == S.WAITING, seats), else_=0)),
                func.sum(case((Registration.status == S.CANCELLED, seats), else_=0)),
-               func.sum(case((Registration.checked_in_at.is_not(None), seats), else_=0)),
-               func.count())
+               func.sum(Registration.present),
+               func.count(),
+               func.sum(case((Registration.source == Source.DOOR, seats), else_=0)))
         .where(Registration.event_id.in_(event_ids)).group_by(Registration.event_id))
-    for eid, confirmed, waiting, cancelled, checked_in, count in rows:
+    for eid, confirmed, waiting, cancelled, checked_in, count, walk_ins in rows:
         result[eid] = Counts(int(confirmed or 0), int(waiting or 0), int(cancelled or 0),
-                             int(checked_in or 0), count)
+                             int(checked_in or 0), count, int(walk_ins or 0))
     return result
 
 
@@ -198,68 +210,153 @@ def _promote(event: Event, now: datetime) -> list[Registration]:
 
 
 @dataclass
+class CompanionData:
+    """Someone who comes with the registrant: all optional."""
+
+    name: str = ""
+    needs: list[str] = field(default_factory=list)
+    needs_other: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name.strip() or self.needs or self.needs_other.strip())
+
+
+@dataclass
 class RegistrationData:
     name: str
-    email: str
+    email: str = ""
     seats: int = 1
     needs: list[str] = field(default_factory=list)
     needs_other: str = ""
     needs_consent: bool = False
     privacy_consent: bool = False
     locale: str = "fr"
+    companions: list[CompanionData] = field(default_factory=list)
+    phone: str = ""
 
 
 def register(event_id: int, data: RegistrationData, user: User | None = None,
              now: datetime | None = None) -> Registration:
+    """A person registers on the site (logged in as ``user``, or as a guest)."""
     now = now or utcnow()
     event = _lock(event_id)
     problem = registration_problem(event, now)
     if problem:
         raise ServiceError(problem)
+    return _place(event, data, Source.ONLINE, user, user, now)
+
+
+def register_by_phone(organiser: User, event: Event, data: RegistrationData,
+                      now: datetime | None = None) -> Registration:
+    """The organiser registers someone who called: a name and a phone number are enough
+    (no e-mail: the team tells them by phone, and can print their confirmation). The
+    same rule as on the site places them, even once online registration has closed."""
+    now = now or utcnow()
+    if not can_manage(organiser, event):
+        raise PermissionError("not an organiser of this event")
+    event = _lock(event.id)
+    if not event.is_published:
+        raise ServiceError(_l("Publiez la soirée avant d’y inscrire quelqu’un."))
+    if event.is_cancelled:
+        raise ServiceError(_l("Cette soirée est annulée."))
+    if event.starts_at <= now:
+        raise ServiceError(_l("La soirée a commencé : ajoutez plutôt la personne à l’accueil, "
+                              "si la salle le permet."))
+    if not plain_text(data.phone):
+        raise ServiceError(_l("Saisissez son numéro de téléphone, pour pouvoir la prévenir."),
+                           field="phone")
+    return _place(event, data, Source.PHONE, None, organiser, now)
+
+
+def _companion_rows(registration: Registration, seats: int,
+                    given: list[CompanionData] | None = None) -> None:
+    """Exactly ``seats - 1`` companion rows, positions 1, 2, 3; rows beyond are dropped
+    and, when ``given``, the rows take the details typed, in order."""
+    existing = {c.position: c for c in registration.companions}
+    for position, companion in existing.items():
+        if position >= seats:
+            registration.companions.remove(companion)
+    for position in range(1, seats):
+        companion = existing.get(position)
+        if companion is None:
+            companion = Companion(position=position, name="", needs="", needs_other="")
+            registration.companions.append(companion)
+        if given is not None:
+            details = given[position - 1] if position <= len(given) else CompanionData()
+            companion.name = plain_text(details.name)[:120]
+            companion.needs = ",".join(k for k in details.needs if k in ACCOMMODATIONS)
+            companion.needs_other = plain_text(details.needs_other, multiline=True)
+            companion.checked_in_at = None
+
+
+def _place(event: Event, data: RegistrationData, source: str, user: User | None,
+           actor: User | None, now: datetime, mail: bool = True) -> Registration:
+    """Check what was typed and give the registration its place, under the event's lock:
+    confirmed when the whole group fits in the free seats, else on the waiting list."""
     if data.seats not in range(1, 5):
         raise ServiceError(_l("Choisissez entre 1 et 4 places."), field="seats")
+    companions = [c for c in data.companions if c]
+    if len(companions) > data.seats - 1:
+        raise ServiceError(ngettext(
+            "Vous avez indiqué %(num)s personne qui vient avec vous : choisissez au moins "
+            "%(seats)s places, ou effacez son nom.",
+            "Vous avez indiqué %(num)s personnes qui viennent avec vous : choisissez au moins "
+            "%(seats)s places, ou effacez leurs noms.", len(companions),
+            seats=len(companions) + 1), field="seats")
     if not data.privacy_consent:
         raise ServiceError(_l("Cochez la case pour accepter l’utilisation de vos données."),
                            field="privacy_consent")
     needs = [key for key in data.needs if key in ACCOMMODATIONS]
     needs_other = plain_text(data.needs_other, multiline=True)
-    if (needs or needs_other) and not data.needs_consent:
+    any_needs = needs or needs_other or any(c.needs or c.needs_other.strip()
+                                            for c in companions)
+    if any_needs and not data.needs_consent:
         raise ServiceError(_l("Pour que nous puissions organiser l’aménagement, cochez la case "
                               "d’accord, ou retirez les besoins indiqués."),
                            field="needs_consent")
-    email = normalise_email(data.email)
-    registration = db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.email == email))
-    if registration is not None and registration.status != S.CANCELLED:
-        raise AlreadyRegistered(registration)
+    email = normalise_email(data.email) if (data.email or "").strip() else None
+    if email is None and source == Source.ONLINE:
+        raise ServiceError(_l("Saisissez votre adresse e-mail, par exemple "
+                              "prenom.nom@exemple.fr."), field="email")
+    registration = None
+    if email is not None:
+        registration = db.session.scalar(select(Registration).where(
+            Registration.event_id == event.id, Registration.email == email))
+        if registration is not None and registration.status != S.CANCELLED:
+            raise AlreadyRegistered(registration)
     _promote(event, now)  # the rule holds before the newcomer is placed
     fits = _confirmed_seats(event.id) + data.seats <= event.capacity
     status = S.CONFIRMED if fits else S.WAITING
     if registration is None:
-        registration = Registration(event_id=event.id, email=email)
+        registration = Registration(event_id=event.id, email=email, event=event)
         db.session.add(registration)
     registration.user_id = user.id if user is not None else None
     registration.name = plain_text(data.name)
+    registration.phone = plain_text(data.phone)[:40]
+    registration.source = source
     registration.seats = data.seats
     registration.status = status
     registration.needs = ",".join(needs)
     registration.needs_other = needs_other
-    registration.needs_consent_at = now if (needs or needs_other) else None
+    registration.needs_consent_at = now if any_needs else None
     registration.privacy_consent_at = now
     registration.created_at = now
     registration.confirmed_at = now if status == S.CONFIRMED else None
     registration.cancelled_at = None
     registration.checked_in_at = None
+    registration.present = 0
+    registration.call_about = ""
     registration.link_key = secrets.token_hex(8)
     registration.locale = data.locale if data.locale in current_app.config["LANGUAGES"] \
         else "fr"
+    _companion_rows(registration, data.seats, companions)
     db.session.flush()
-    audit.record(user, "registration.create", registration,
-                 summary=f"event={event.id} status={status} seats={data.seats}")
-    if status == S.CONFIRMED:
+    audit.record(actor, "registration.create", registration,
+                 summary=f"event={event.id} status={status} seats={data.seats} source={source}")
+    if mail and status == S.CONFIRMED:
         _mail_registration(registration, "registration_confirmed",
                            _l("Inscription confirmée : %(title)s", title=event.title))
-    else:
+    elif mail:
         _mail_registration(registration, "registration_waiting",
                            _l("Liste d’attente : %(title)s", title=event.title))
     return registration
@@ -364,31 +461,52 @@ def registration_for_token(token: str) -> Registration:
     return registration
 
 
+# What someone without e-mail must be told by phone, said to the organiser.
+CALL_ABOUT = {
+    "registration_promoted": _l("Une place s’est libérée : son inscription est confirmée."),
+    "registration_changed": _l("Le nombre de places de son inscription a changé."),
+    "registration_moved": _l("Son inscription est déplacée vers une autre soirée."),
+    "event_changed": _l("La date, l’heure, le lieu ou le lien de la soirée a changé."),
+    "event_cancelled": _l("La soirée est annulée."),
+    "event_message": _l("Un message a été envoyé aux personnes inscrites (voir le journal)."),
+}
+
+
 def _mail_registration(registration: Registration, template: str, subject,
-                       locale: str | None = None, **context) -> None:
+                       locale: str | None = None, also_cancel: Event | None = None,
+                       **context) -> None:
     """In the language the person registered in, unless ``locale`` says otherwise. A
     confirmed registration carries the evening's calendar file; a cancelled one the
     calendar cancellation, so that agendas drop it."""
     event = registration.event
+    if not registration.email:
+        # Registered by phone without an address: the team tells them what matters.
+        if template in CALL_ABOUT:
+            registration.call_about = template
+        return
     attachment = None
-    if registration.status == S.CONFIRMED:
-        attachment = ("parle-moi.ics", "text/calendar", calendar_for([event]))
-    elif registration.status == S.CANCELLED and registration.confirmed_at is not None:
+    if (event.is_cancelled or registration.status == S.CANCELLED) \
+            and registration.confirmed_at is not None:
         attachment = ("parle-moi-annulation.ics", "text/calendar; method=CANCEL",
                       calendar_for([event], cancel=True))
+    elif registration.status == S.CONFIRMED:
+        attachment = ("parle-moi.ics", "text/calendar",
+                      calendar_for([event], cancelled=[also_cancel] if also_cancel else ()))
     queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
                attachment=attachment, position=waiting_position(registration),
                registration=registration, event=event,
                url=external_url("events.registration", token=link_token(registration)),
-               event_url=external_url("events.detail", event_id=event.id), **context)
+               event_url=external_url("events.detail", event_id=event.id),
+               also_cancel=also_cancel, **context)
 
 
 # --- Calendar ---------------------------------------------------------------------------
 
 
-def calendar_for(events: list[Event], *, cancel: bool = False) -> str:
+def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=()) -> str:
     """An iCalendar file of ``events``; with ``cancel``, a METHOD:CANCEL message with the
-    same UID and a higher SEQUENCE, so that agendas drop the evening."""
+    same UID and a higher SEQUENCE, so that agendas drop the evening. ``cancelled`` adds
+    evenings marked CANCELLED (a registration moved: the old one leaves the agenda)."""
     calendar = Calendar()
     calendar.add("prodid", "-//PatientLab//Parle-Moi//FR")
     calendar.add("version", "2.0")
@@ -396,7 +514,7 @@ def calendar_for(events: list[Event], *, cancel: bool = False) -> str:
         calendar.add("method", "CANCEL")
     calendar.add("x-wr-calname", "Parle-Moi — PatientLab")
     calendar.add("x-wr-timezone", "Europe/Paris")
-    for event in events:
+    for event in [*events, *cancelled]:
         item = IcsEvent()
         item.add("uid", f"parle-moi-{event.id}@patientlab.fr")
         item.add("dtstamp", utcnow())
@@ -411,7 +529,8 @@ def calendar_for(events: list[Event], *, cancel: bool = False) -> str:
                     if event.format == EventFormat.ONSITE else str(_l("En ligne")))
         item.add("location", location)
         item.add("url", external_url("events.detail", event_id=event.id))
-        item.add("status", "CANCELLED" if cancel or event.is_cancelled else "CONFIRMED")
+        item.add("status", "CANCELLED" if cancel or event.is_cancelled or event in cancelled
+                 else "CONFIRMED")
         calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")
@@ -587,14 +706,10 @@ def cancel_event(user: User, event: Event, reason: str, now: datetime | None = N
     audit.record(user, "event.cancel", event, reason=reason)
     told = 0
     for registration in db.session.scalars(select(Registration).where(
-            Registration.event_id == event.id, Registration.status != S.CANCELLED)):
-        attachment = ("parle-moi-annulation.ics", "text/calendar; method=CANCEL",
-                      calendar_for([event], cancel=True)) \
-            if registration.status == S.CONFIRMED else None
-        queue_mail(registration.email, _l("Soirée annulée : %(title)s", title=event.title),
-                   "event_cancelled", locale=registration.locale or "fr",
-                   attachment=attachment, registration=registration, event=event,
-                   reason=reason)
+            Registration.event_id == event.id, Registration.status != S.CANCELLED,
+            Registration.source != Source.DOOR)):
+        _mail_registration(registration, "event_cancelled",
+                           _l("Soirée annulée : %(title)s", title=event.title), reason=reason)
         told += 1
     return told
 
@@ -633,11 +748,17 @@ def message_registrants(user: User, event: Event, subject: str, body: str,
 
 
 def registrations_of(event: Event, query: str = "") -> list[Registration]:
+    """The registrations of an evening, confirmed first; ``query`` finds a registrant
+    by name, e-mail or phone, or a group by one of its companions' names."""
     stmt = select(Registration).where(Registration.event_id == event.id)
     for word in fold(query).split()[:5]:
         pattern = f"%{word}%"
         stmt = stmt.where(or_(func.lower(Registration.name).like(pattern),
-                              func.lower(Registration.email).like(pattern)))
+                              func.lower(Registration.email).like(pattern),
+                              Registration.phone.like(pattern),
+                              select(Companion.id).where(
+                                  Companion.registration_id == Registration.id,
+                                  func.lower(Companion.name).like(pattern)).exists()))
     order = case((Registration.status == S.CONFIRMED, 0), (Registration.status == S.WAITING, 1),
                  else_=2)
     return list(db.session.scalars(stmt.order_by(order, Registration.name,
@@ -657,17 +778,23 @@ class NeedsSummary:
 
 
 def needs_summary(event: Event) -> NeedsSummary:
-    """The needs of confirmed and waiting people."""
+    """The needs of confirmed and waiting people, companions included."""
     totals = dict.fromkeys(ACCOMMODATIONS, 0)
     others = []
+    with_needs = or_(Registration.needs != "", Registration.needs_other != "",
+                     select(Companion.id).where(
+                         Companion.registration_id == Registration.id,
+                         or_(Companion.needs != "", Companion.needs_other != "")).exists())
     for registration in db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status != S.CANCELLED,
-            or_(Registration.needs != "", Registration.needs_other != ""))
-            .order_by(Registration.name)):
-        for key in registration.need_list:
-            totals[key] += 1
-        if registration.needs_other:
-            others.append((registration.name, registration.status, registration.needs_other))
+            with_needs).order_by(Registration.name)):
+        for person in registration.people:
+            for key in person.need_list:
+                totals[key] += 1
+            if person.needs_other:
+                name = person.display_name if person is registration else \
+                    f"{person.display_name} ({registration.display_name})"
+                others.append((name, registration.status, person.needs_other))
     return NeedsSummary({key: count for key, count in totals.items() if count}, others)
 
 
@@ -709,6 +836,7 @@ def change_seats(user: User, event: Event, registration_id: int, seats: int,
                 "Il ne reste que %(num)s places libres : le groupe ne peut pas s’agrandir "
                 "autant.", free), field="seats")
     registration.seats = seats
+    _companion_rows(registration, seats)
     audit.record(user, "registration.seats_changed", registration,
                  summary=f"event={event.id} seats={before} → {seats}")
     _mail_registration(registration, "registration_changed",
@@ -717,19 +845,322 @@ def change_seats(user: User, event: Event, registration_id: int, seats: int,
     return _promote(event, now)
 
 
+EVERYONE = "all"
+
+
 def set_checked_in(user: User, event: Event, registration_id: int, present: bool,
-                   now: datetime | None = None) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+                   person: int | str | None = None, now: datetime | None = None) -> str:
+    """Check in (or undo) one person of a registration at a time: the registrant when
+    ``person`` is None, a companion by id, or the whole group with EVERYONE. Returns the
+    name of who was checked in, for the page to say so."""
     if not can_manage(user, event):
         raise PermissionError("not an organiser of this event")
+    registration = get_registration_of(event, registration_id)
     if registration.status != S.CONFIRMED:
         raise ServiceError(_l("Seules les inscriptions confirmées peuvent être pointées."))
-    registration.checked_in_at = (now or utcnow()) if present else None
+    moment = (now or utcnow()) if present else None
+    if person == EVERYONE:
+        people = registration.people
+        said = ngettext("le groupe de %(num)s personne", "le groupe de %(num)s personnes",
+                        len(people))
+    elif person is None:
+        people, said = [registration], registration.display_name
+    else:
+        people = [c for c in registration.companions if c.id == person]
+        if not people:
+            abort(404)
+        said = people[0].display_name
+    for one in people:
+        one.checked_in_at = moment
+    registration.present = sum(one.checked_in_at is not None for one in registration.people)
     audit.record(user, "registration.check_in" if present else "registration.check_in_undo",
-                 registration)
+                 registration, summary=f"present={registration.present}/{registration.seats}")
+    return str(said)
+
+
+def add_walk_in(user: User, event: Event, name: str, seats: int,
+                now: datetime | None = None) -> Registration:
+    """Someone comes without a registration: let in, checked in, counted apart — only
+    into free seats, under the event's lock, so the room is never oversold (the waiting
+    list's rule means nobody waiting fits there)."""
+    now = now or utcnow()
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if seats not in range(1, 5):
+        raise ServiceError(_l("Choisissez entre 1 et 4 places."), field="seats")
+    event = _lock(event.id)
+    if not event.is_published or event.is_cancelled:
+        raise ServiceError(_l("Cette soirée n’accueille personne : elle est annulée ou pas "
+                              "encore publiée."), field="seats")
+    if event.ends_at <= now:
+        raise ServiceError(_l("La soirée est terminée."), field="seats")
+    free = event.capacity - _confirmed_seats(event.id)
+    if seats > free:
+        raise ServiceError(ngettext(
+            "La salle est pleine : il reste %(num)s place libre.",
+            "La salle est pleine : il reste %(num)s places libres.", max(free, 0)),
+            field="seats")
+    registration = Registration(
+        event_id=event.id, event=event, email=None, name=plain_text(name)[:120], phone="",
+        source=Source.DOOR, seats=seats, status=S.CONFIRMED, created_at=now,
+        confirmed_at=now, checked_in_at=now, present=seats, needs="", needs_other="",
+        link_key=secrets.token_hex(8), locale="fr")
+    db.session.add(registration)
+    _companion_rows(registration, seats)
+    for companion in registration.companions:
+        companion.checked_in_at = now
+    db.session.flush()
+    audit.record(user, "registration.walk_in", registration,
+                 summary=f"event={event.id} seats={seats}")
     return registration
+
+
+def same_theme_evenings(event: Event, user: User, now: datetime | None = None) -> list[Event]:
+    """Where the organiser can move a registration: the other published, coming,
+    not cancelled evenings of the same theme that they run."""
+    now = now or utcnow()
+    stmt = select(Event).where(
+        Event.id != event.id, Event.theme == event.theme, Event.published_at.is_not(None),
+        Event.cancelled_at.is_(None), Event.starts_at > now).order_by(Event.starts_at)
+    if not user.has_role(Role.ADMIN):
+        stmt = stmt.where(Event.organiser_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+def move_registration(user: User, event: Event, registration_id: int, target_id: int,
+                      now: datetime | None = None) -> Registration:
+    """The person would rather come to another evening of the same theme: a registration
+    there, placed by the waiting list's rule (it may wait), with the same people, needs
+    and consents; this one is cancelled and its seats go to this evening's waiting list.
+    Both evenings are locked, in the order of their ids. Returns the new registration."""
+    now = now or utcnow()
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    choices = {e.id: e for e in same_theme_evenings(event, user, now)}
+    if target_id not in choices:
+        raise ServiceError(_l("Choisissez une autre soirée à venir du même thème."),
+                           field="target")
+    first, second = sorted((event.id, target_id))
+    locked = {first: _lock(first), second: _lock(second)}
+    event, target = locked[event.id], locked[target_id]
+    registration = get_registration_of(event, registration_id)
+    db.session.refresh(registration)
+    if registration.status == S.CANCELLED or registration.is_walk_in:
+        raise ServiceError(_l("Cette inscription ne peut pas être déplacée."), field="target")
+    if event.starts_at <= now:
+        raise ServiceError(_l("La soirée a commencé : l’inscription ne peut plus être "
+                              "déplacée."), field="target")
+    data = RegistrationData(
+        name=registration.name, email=registration.email or "", seats=registration.seats,
+        needs=registration.need_list, needs_other=registration.needs_other,
+        needs_consent=registration.needs_consent_at is not None, privacy_consent=True,
+        locale=registration.locale, phone=registration.phone,
+        companions=[CompanionData(c.name, c.need_list, c.needs_other)
+                    for c in registration.companions])
+    try:
+        moved = _place(target, data, registration.source, None, user, now, mail=False)
+    except AlreadyRegistered:
+        raise ServiceError(_l("Cette adresse e-mail est déjà inscrite à l’autre soirée."),
+                           field="target") from None
+    moved.note = registration.note
+    moved.user_id = registration.user_id
+    registration.status = S.CANCELLED
+    registration.cancelled_at = now
+    registration.call_about = ""
+    audit.record(user, "registration.move", registration,
+                 summary=f"event={event.id} → event={target.id} registration={moved.id} "
+                         f"status={moved.status}")
+    _mail_registration(moved, "registration_moved",
+                       _l("Votre inscription est déplacée : %(title)s", title=target.title),
+                       old_event=event, also_cancel=event)
+    _promote(event, now)
+    return moved
+
+
+def save_note(user: User, event: Event, registration_id: int, note: str) -> Registration:
+    """The organiser's note on a registration (« arrive en taxi »): for the team only,
+    shown at the door and on the attendance sheet; the journal says it changed, not what."""
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    registration = get_registration_of(event, registration_id)
+    registration.note = plain_text(note, multiline=True)
+    audit.record(user, "registration.note", registration,
+                 summary="note cleared" if not registration.note else "note written")
+    return registration
+
+
+def calls_due(event: Event) -> list[Registration]:
+    """People without e-mail who must be told something by phone."""
+    return list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.call_about != "")
+        .order_by(Registration.name)))
+
+
+def mark_called(user: User, event: Event, registration_id: int) -> Registration:
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    registration = get_registration_of(event, registration_id)
+    if registration.call_about:
+        audit.record(user, "registration.called", registration,
+                     summary=registration.call_about)
+        registration.call_about = ""
+    return registration
+
+
+# --- After the evening ------------------------------------------------------------------
+
+
+@dataclass
+class Attendance:
+    """Who came: people registered (confirmed seats), those of them who came, walk-ins,
+    and no-shows; ``checked`` is False when nobody was checked in (an online evening)."""
+
+    registered: int
+    present: int
+    walk_ins: int
+    checked: bool
+
+    @property
+    def no_shows(self) -> int:
+        return max(self.registered - self.present, 0)
+
+    @property
+    def in_the_room(self) -> int:
+        return self.present + self.walk_ins
+
+
+def attendance(counts: Counts) -> Attendance:
+    registered = counts.confirmed - counts.walk_ins
+    present = counts.checked_in - counts.walk_ins
+    return Attendance(registered, present, counts.walk_ins, counts.checked_in > 0)
+
+
+def record_evening(user: User, event: Event, replay_url: str, send_replay: bool,
+                   now: datetime | None = None) -> int:
+    """The organiser says the evening was held, and may add the slides' or replay's link;
+    with ``send_replay``, confirmed registrants get it by mail. The satisfaction
+    question leaves the next day. Returns how many were sent the link."""
+    now = now or utcnow()
+    if not can_manage(user, event):
+        raise PermissionError("not an organiser of this event")
+    if event.is_cancelled:
+        raise ServiceError(_l("Cette soirée est annulée."))
+    if event.starts_at > now:
+        raise ServiceError(_l("La soirée n’a pas encore eu lieu."))
+    replay_url = plain_text(replay_url)
+    if replay_url and not replay_url.lower().startswith(("https://", "http://")):
+        raise ServiceError(_l("Saisissez une adresse web qui commence par https://."),
+                           field="replay_url")
+    if send_replay and not replay_url:
+        raise ServiceError(_l("Ajoutez le lien à envoyer, ou décochez l’envoi."),
+                           field="replay_url")
+    first = event.held_at is None
+    event.held_at = event.held_at or now
+    event.replay_url = replay_url
+    sent = 0
+    if send_replay:
+        for registration in db.session.scalars(select(Registration).where(
+                Registration.event_id == event.id, Registration.status == S.CONFIRMED,
+                Registration.email.is_not(None)).order_by(Registration.id)):
+            _mail_registration(registration, "event_replay",
+                               _l("Revoir la soirée : %(title)s", title=event.title))
+            sent += 1
+    audit.record(user, "event.held" if first else "event.held_update", event,
+                 summary=f"replay={'yes' if replay_url else 'no'} sent={sent}")
+    return sent
+
+
+SATISFACTION_PURPOSE = "satisfaction"
+SATISFACTION_MAX_AGE = 30 * 24 * 3600
+SATISFACTION_DELAY = timedelta(hours=12)
+# Fewer answers than this and the organiser could tell who wrote what: they are kept,
+# and shown once there are enough.
+SATISFACTION_MIN_SHOWN = 3
+SCORES = SATISFACTION_SCORES
+
+
+def satisfaction_token(registration: Registration) -> str:
+    return make_token(SATISFACTION_PURPOSE, {"r": registration.id, "k": registration.link_key})
+
+
+def registration_for_satisfaction(token: str) -> Registration:
+    data = read_token(SATISFACTION_PURPOSE, token, SATISFACTION_MAX_AGE)
+    registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
+    if (registration is None or registration.link_key != data.get("k")
+            or registration.satisfaction_asked_at is None):
+        raise TokenError(expired=False)
+    return registration
+
+
+def send_satisfaction_requests(now: datetime | None = None) -> int:
+    """The day after an evening marked held, ask its confirmed registrants what they
+    thought — only those who came, when people were checked in. Safe to run again."""
+    now = now or utcnow()
+    other = aliased(Registration)
+    came = or_(Registration.present > 0, ~select(other.id).where(
+        other.event_id == Event.id, other.present > 0).exists())
+    due = list(db.session.scalars(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Event.held_at.is_not(None), Event.cancelled_at.is_(None),
+               Event.ends_at <= now - SATISFACTION_DELAY,
+               Event.ends_at > now - timedelta(days=14), Event.purged_at.is_(None),
+               Registration.status == S.CONFIRMED, Registration.email.is_not(None),
+               Registration.source != Source.DOOR,
+               Registration.satisfaction_asked_at.is_(None), came)
+        .order_by(Registration.id)))
+    for registration in due:
+        registration.satisfaction_asked_at = now
+        _mail_registration(registration, "event_satisfaction",
+                           _l("Votre avis sur la soirée : %(title)s",
+                              title=registration.event.title),
+                           survey_url=external_url("events.satisfaction",
+                                                   token=satisfaction_token(registration)))
+    return len(due)
+
+
+def answer_satisfaction(registration: Registration, score: int, comment: str) -> None:
+    """Record an anonymous answer: the registration only remembers that it answered."""
+    if registration.satisfaction_answered:
+        raise ServiceError(_l("Vous avez déjà donné votre avis sur cette soirée. Merci !"))
+    if score not in SCORES:
+        raise ServiceError(_l("Choisissez une note de 1 à 5."), field="score")
+    db.session.add(SatisfactionAnswer(event_id=registration.event_id, score=score,
+                                      comment=plain_text(comment, multiline=True)))
+    registration.satisfaction_answered = True
+
+
+@dataclass
+class Satisfaction:
+    counts: dict[int, int]
+    comments: list[str]
+    asked: int
+
+    @property
+    def answers(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def shown(self) -> bool:
+        return self.answers >= SATISFACTION_MIN_SHOWN
+
+    @property
+    def average(self) -> float:
+        total = sum(score * count for score, count in self.counts.items())
+        return round(total / self.answers, 1) if self.answers else 0.0
+
+
+def satisfaction_of(event: Event) -> Satisfaction:
+    counts = dict.fromkeys(SCORES, 0)
+    comments = []
+    for score, comment in db.session.execute(
+            select(SatisfactionAnswer.score, SatisfactionAnswer.comment)
+            .where(SatisfactionAnswer.event_id == event.id).order_by(SatisfactionAnswer.id)):
+        counts[score] += 1
+        if comment:
+            comments.append(comment)
+    asked = db.session.scalar(select(func.count()).where(
+        Registration.event_id == event.id, Registration.satisfaction_asked_at.is_not(None)))
+    return Satisfaction(counts, sorted(comments, key=fold), int(asked or 0))
 
 
 # --- Scheduled jobs -------------------------------------------------------------------
@@ -755,7 +1186,8 @@ def send_reminders(now: datetime | None = None) -> int:
 def purge_personal_data(days: int, now: datetime | None = None) -> int:
     """Erase names, addresses and needs of registrations ``days`` after each event.
 
-    Seats, statuses and check-ins stay, without anyone's identity, for statistics.
+    Seats, statuses, check-ins and the anonymous satisfaction answers stay, without
+    anyone's identity, for statistics.
     Returns the number of registrations erased.
     """
     now = now or utcnow()
@@ -770,7 +1202,12 @@ def purge_personal_data(days: int, now: datetime | None = None) -> int:
             registration.email = f"effacee-{uuid.uuid4().hex}@invalid"
             registration.needs = ""
             registration.needs_other = ""
+            registration.phone = ""
+            registration.note = ""
+            registration.call_about = ""
             registration.user_id = None
+            for companion in registration.companions:
+                companion.name, companion.needs, companion.needs_other = "", "", ""
             registration.link_key = secrets.token_hex(8)
             erased += 1
         event.purged_at = now

@@ -159,7 +159,8 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
     db.session.refresh(registration)
     assert registration.checked_in_at is not None
     page = web.get(f"{base}/accueil").get_data(as_text=True)
-    assert "Annuler le pointage" in page
+    assert "Arrivée pointée : =HYPERLINK" in page  # said in the card, once
+    assert "Arrivée pointée" not in web.get(f"{base}/accueil").get_data(as_text=True)
 
 
 def test_organiser_creates_an_event_in_paris_time(web, make_user):

@@ -33,7 +33,8 @@ def _review(assignment):
 def _registration(event, email, seats, status="confirmed", present=False):
     db.session.add(Registration(event_id=event.id, name=email, email=email, seats=seats,
                                 status=status, link_key="k",
-                                checked_in_at=utcnow() if present else None))
+                                checked_in_at=utcnow() if present else None,
+                                present=seats if present else 0))
 
 
 def test_figures_on_fixed_data():

@@ -254,12 +254,13 @@ def test_purge_erases_identities_but_keeps_anonymous_counts():
         db.session.add(Registration(event_id=target.id, name="Nadia B.", email=f"n{target.id}@x.fr",
                                     seats=2, status=S.CONFIRMED, needs="step_free",
                                     needs_other="Fauteuil", link_key="k",
-                                    checked_in_at=utcnow()))
+                                    checked_in_at=utcnow(), present=2, phone="06 12 34 56 78",
+                                    note="Arrive en taxi"))
     db.session.flush()
     assert svc.purge_personal_data(90) == 1
     assert svc.purge_personal_data(90) == 0  # idempotent
     old = db.session.scalar(select(Registration).where(Registration.event_id == event.id))
-    assert (old.name, old.needs, old.needs_other) == ("", "", "")
+    assert (old.name, old.needs, old.needs_other, old.phone, old.note) == ("", "", "", "", "")
     assert old.email.endswith("@invalid")
     counts = svc.counts_for([event.id])[event.id]
     assert (counts.confirmed, counts.checked_in) == (2, 2)

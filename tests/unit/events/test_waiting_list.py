@@ -1,21 +1,25 @@
-"""The waiting list's one rule, checked on random sequences of registrations and
-cancellations: the places-left figure is what a new registration gets, no seat stays
-empty while someone it fits is waiting, and a group is never split."""
+"""The waiting list's one rule, checked on random sequences of registrations,
+cancellations, seat changes and walk-ins: the places-left figure is what a new
+registration gets, no seat stays empty while someone it fits is waiting, a group is never
+split, and the room is never oversold."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from patientlab.core.errors import ServiceError
 from patientlab.events import services as svc
 from patientlab.events.models import Registration
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.extensions import db
 from tests.conftest import outbox
-from tests.factories import make_event
+from tests.factories import UserFactory, make_event
 
 OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("register"), st.integers(1, 4)),
-    st.tuples(st.just("cancel"), st.integers(0, 30))), min_size=1, max_size=25)
+    st.tuples(st.just("cancel"), st.integers(0, 30)),
+    st.tuples(st.just("seats"), st.tuples(st.integers(0, 30), st.integers(1, 4))),
+    st.tuples(st.just("walk_in"), st.integers(1, 4))), min_size=1, max_size=25)
 
 
 def _register(event, index, seats):
@@ -34,22 +38,41 @@ def _check_the_rule(event):
     assert svc.seats_left(event, counts) == free  # the figure on the page
     waiting = [r for r in rows if r.status == S.WAITING]
     assert all(r.seats > free for r in waiting), "a seat is empty while someone it fits waits"
+    # One companion row per extra seat: the group is whole, in one place.
+    assert all(len(r.companions) == r.seats - 1 for r in rows)
 
 
 @given(operations=OPERATIONS, capacity=st.integers(1, 8))
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
-    event = make_event(capacity=capacity)
+    organiser = UserFactory(roles=["organiser"])
+    event = make_event(organiser, capacity=capacity)
     made = []
     for index, (operation, value) in enumerate(operations):
+        left = svc.seats_left(event, svc.counts_for([event.id])[event.id])
         if operation == "register":
-            left = svc.seats_left(event, svc.counts_for([event.id])[event.id])
             registration = _register(event, index, value)
             # What the page promised is what the newcomer gets.
             assert (registration.status == S.CONFIRMED) == (value <= left)
             made.append(registration)
-        elif made:
+        elif operation == "walk_in":
+            try:
+                svc.add_walk_in(organiser, event, "", value)
+                assert value <= left
+            except ServiceError:
+                assert value > left  # refused only when the room has no such room
+        elif operation == "seats" and made:
+            which, seats = value
+            registration = made[which % len(made)]
+            grows = registration.status == S.CONFIRMED and seats - registration.seats > left
+            try:
+                svc.change_seats(organiser, event, registration.id, seats)
+                assert not grows
+            except ServiceError:
+                # A confirmed group grows only into free seats; a cancelled one is left.
+                assert grows or registration.status == S.CANCELLED
+        elif operation == "cancel" and made:
             svc.cancel_registration(made[value % len(made)].id)
         _check_the_rule(event)
 

@@ -1,0 +1,237 @@
+"""The organiser's pages of an evening: the list, preparing and publishing it, its
+registrations at a glance, the message to registrants, the lists to print or download,
+and the record of the evening once held (attendance, replay, satisfaction)."""
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from patientlab.core.locking import start_write_transaction
+from patientlab.core.models import utcnow
+from patientlab.core.sanitize import editable
+from patientlab.core.security import acting_user, roles_required
+from patientlab.core.spreadsheet import csv_for_excel
+from patientlab.core.views import transaction
+from patientlab.events import services as svc
+from patientlab.events.forms import (
+    CalledForm,
+    CancelEventForm,
+    EventForm,
+    HeldForm,
+    MessageForm,
+    PublicationForm,
+)
+from patientlab.events.models import ACCOMMODATIONS, SATISFACTION_SCORES
+from patientlab.events.models import RegistrationSource as Source
+from patientlab.events.models import RegistrationStatus as S
+
+org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
+
+
+@org.route("/")
+@roles_required(*svc.MANAGERS)
+def events():
+    items = svc.managed_events(acting_user())
+    return render_template("events/organiser/index.html", events=items,
+                           counts=svc.counts_for([e.id for e in items]))
+
+
+def _local(day, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=svc.PARIS)
+
+
+def _event_data(form) -> svc.EventData:
+    starts = _local(form.date.data, form.start_time.data).astimezone(UTC)
+    ends = _local(form.date.data, form.end_time.data).astimezone(UTC)
+    opens = (_local(form.opens_on.data, time(0, 0)).astimezone(UTC)
+             if form.opens_on.data else None)
+    closes = (_local(form.closes_on.data, time(23, 59)).astimezone(UTC)
+              if form.closes_on.data else None)
+    return svc.EventData(
+        title=form.title.data, theme=form.theme.data, description=form.description.data or "",
+        speakers=form.speakers.data or "", programme=form.programme.data or "",
+        starts_at=starts, ends_at=ends, format=form.format.data,
+        venue_name=form.venue_name.data or "", address=form.address.data or "",
+        online_info=form.online_info.data or "", step_free=form.step_free.data,
+        hearing_loop=form.hearing_loop.data, sign_language=form.sign_language.data,
+        live_captions=form.live_captions.data, quiet_room=form.quiet_room.data,
+        transport=form.transport.data or "", capacity=form.capacity.data,
+        registration_opens_at=opens, registration_closes_at=closes,
+        join_url=form.join_url.data or "", dial_in=form.dial_in.data or "",
+        replay_url=form.replay_url.data or "")
+
+
+def _fill(form, event) -> None:
+    local_start = event.starts_at.astimezone(svc.PARIS)
+    form.date.data = local_start.date()
+    form.start_time.data = local_start.time()
+    form.end_time.data = event.ends_at.astimezone(svc.PARIS).time()
+    form.description.data = editable(event.description)
+    form.opens_on.data = (event.registration_opens_at.astimezone(svc.PARIS).date()
+                          if event.registration_opens_at else None)
+    form.closes_on.data = (event.registration_closes_at.astimezone(svc.PARIS).date()
+                           if event.registration_closes_at else None)
+
+
+def _save(form, event):
+    if form.validate_on_submit():
+        if event is not None:
+            start_write_transaction()
+            event = svc.get_event_or_404(event.id)
+        with transaction(form) as done:
+            saved, told = svc.save_event(acting_user(), event, _event_data(form))
+        if done:
+            flash(_("La soirée est enregistrée."), "success")
+            if told:
+                flash(ngettext("%(num)d personne inscrite a reçu un e-mail avec les "
+                               "nouvelles informations.",
+                               "%(num)d personnes inscrites ont reçu un e-mail avec les "
+                               "nouvelles informations.", told), "info")
+            return redirect(url_for("organisation.dashboard", event_id=saved.id))
+    return render_template("events/organiser/edit.html", form=form, event=event,
+                           cancel_form=CancelEventForm(formdata=None))
+
+
+@org.route("/nouvelle", methods=["GET", "POST"])
+@roles_required(*svc.MANAGERS)
+def new():
+    return _save(EventForm(), None)
+
+
+@org.route("/<int:event_id>/modifier", methods=["GET", "POST"])
+@roles_required(*svc.MANAGERS)
+def edit(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = EventForm() if request.method == "POST" else EventForm(obj=event)
+    if request.method == "GET":
+        _fill(form, event)
+    return _save(form, event)
+
+
+@org.route("/<int:event_id>/annuler", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def cancel(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        with transaction() as done:
+            told = svc.cancel_event(acting_user(), event, form.reason.data)
+        if done:
+            flash(ngettext("La soirée est annulée. %(num)d personne inscrite est prévenue.",
+                           "La soirée est annulée. %(num)d personnes inscrites sont "
+                           "prévenues.", told), "success")
+            return redirect(url_for("organisation.dashboard", event_id=event.id))
+    else:
+        flash(_("Expliquez en une phrase pourquoi la soirée est annulée."), "error")
+    return redirect(url_for("organisation.edit", event_id=event.id) + "#annuler")
+
+
+@org.route("/<int:event_id>")
+@roles_required(*svc.MANAGERS)
+def dashboard(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    query = request.args.get("q", "")[:100]
+    return render_template("events/organiser/dashboard.html", event=event, query=query,
+                           registrations=svc.registrations_of(event, query),
+                           counts=svc.counts_for([event.id])[event.id],
+                           needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
+                           positions=svc.waiting_positions(event), S=S,
+                           publication_form=PublicationForm(formdata=None),
+                           calls=svc.calls_due(event), called_form=CalledForm(formdata=None),
+                           call_about=svc.CALL_ABOUT, now=utcnow())
+
+
+@org.route("/<int:event_id>/publication", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def publication(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = PublicationForm()
+    if form.validate_on_submit():
+        with transaction() as done:
+            if form.publish.data:
+                svc.publish_event(acting_user(), event)
+            else:
+                svc.unpublish_event(acting_user(), event)
+        if done:
+            flash(_("La soirée est publiée : elle est visible de tous et les inscriptions "
+                    "sont ouvertes.") if event.is_published else
+                  _("La soirée est redevenue un brouillon."), "success")
+    return redirect(url_for("organisation.dashboard", event_id=event.id))
+
+
+@org.route("/<int:event_id>/message", methods=["GET", "POST"])
+@roles_required(*svc.MANAGERS)
+def message(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = MessageForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            sent = svc.message_registrants(acting_user(), event, form.subject.data,
+                                           form.body.data, form.audiences.data)
+        if done:
+            flash(ngettext("Le message est envoyé à %(num)d personne.",
+                           "Le message est envoyé à %(num)d personnes.", sent), "success")
+            return redirect(url_for("organisation.dashboard", event_id=event.id))
+    return render_template("events/organiser/message.html", event=event, form=form,
+                           counts=svc.counts_for([event.id])[event.id])
+
+
+
+@org.route("/<int:event_id>/inscrits.csv")
+@roles_required(*svc.MANAGERS)
+def export(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    rows = [[_("Nom"), _("E-mail"), _("Téléphone"), _("Places"), _("État"), _("Inscription"),
+             _("Inscrit le"), _("Présents"), _("Personnes avec"), _("Besoins"), _("Note")]]
+    for reg in svc.registrations_of(event):
+        rows.append([reg.display_name, reg.email or "", reg.phone, reg.seats,
+                     str(S.LABELS[reg.status]), str(Source.LABELS.get(reg.source, "")),
+                     reg.created_at.astimezone(svc.PARIS).strftime("%d/%m/%Y %H:%M"),
+                     reg.present, " ; ".join(c.name for c in reg.companions if c.name),
+                     " ; ".join(reg.group_need_labels), reg.note])
+    return Response(csv_for_excel(rows), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="inscrits-{event.id}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+@org.route("/<int:event_id>/feuille-de-presence")
+@roles_required(*svc.MANAGERS)
+def attendance_sheet(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    confirmed = [r for r in svc.registrations_of(event) if r.status == S.CONFIRMED]
+    return render_template("events/organiser/sheet.html", event=event, registrations=confirmed,
+                           needs=ACCOMMODATIONS)
+
+
+
+
+def _record_page(event, form, status=200):
+    counts = svc.counts_for([event.id])[event.id]
+    satisfaction = svc.satisfaction_of(event)
+    return render_template(
+        "events/organiser/record.html", event=event, form=form, counts=counts,
+        attendance=svc.attendance(counts), satisfaction=satisfaction,
+        minimum=svc.SATISFACTION_MIN_SHOWN, now=utcnow(),
+        score_rows=[(str(label), satisfaction.counts[score])
+                    for score, label in SATISFACTION_SCORES.items()]), status
+
+
+@org.route("/<int:event_id>/bilan", methods=["GET", "POST"])
+@roles_required(*svc.MANAGERS)
+def record(event_id):
+    """After the evening: held, who came, the replay for registrants, what they thought."""
+    event = svc.get_managed_event(event_id, acting_user())
+    form = HeldForm() if request.method == "POST" else HeldForm(replay_url=event.replay_url)
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            sent = svc.record_evening(acting_user(), event, form.replay_url.data or "",
+                                      form.send_replay.data)
+        if done:
+            flash(_("Le bilan de la soirée est enregistré.") + (" " + ngettext(
+                "Le lien est envoyé à %(num)d personne.", "Le lien est envoyé à %(num)d "
+                "personnes.", sent) if sent else ""), "success")
+            return redirect(url_for("organisation.record", event_id=event.id))
+    return _record_page(event, form)

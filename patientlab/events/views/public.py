@@ -1,0 +1,197 @@
+"""The public pages of « Parle-Moi »: the evenings, registering, a person's own
+registration (through their personal link), cancelling it, and the satisfaction question."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from patientlab.core.errors import ServiceError
+from patientlab.core.forms import add_service_error
+from patientlab.core.locking import start_write_transaction
+from patientlab.core.models import utcnow
+from patientlab.core.security import TokenError, acting_user, private_page
+from patientlab.core.views import transaction
+from patientlab.events import services as svc
+from patientlab.events.forms import CancelRegistrationForm, RegistrationForm, SatisfactionForm
+from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db, limiter
+
+bp = Blueprint("events", __name__)
+
+
+def _config(name):
+    return lambda: current_app.config[name]
+
+
+
+
+# --- Public ------------------------------------------------------------------------
+
+
+@bp.route("/evenements/")
+def index():
+    past = request.args.get("periode") == "passees"
+    theme = request.args.get("theme", "")
+    fmt = request.args.get("format", "")
+    events = svc.list_events(past=past, theme=theme, fmt=fmt)
+    return render_template("events/index.html", events=events, past=past, theme=theme,
+                           fmt=fmt, counts=svc.counts_for([e.id for e in events]),
+                           themes=EVENT_THEMES, formats=EventFormat.LABELS)
+
+
+def _detail(event, form=None, status=200):
+    if form is None:
+        form = RegistrationForm(formdata=None)
+        user = acting_user()
+        if user is not None:
+            form.name.data, form.email.data = user.name, user.email
+    counts = svc.counts_for([event.id])[event.id]
+    return render_template("events/detail.html", event=event, form=form, counts=counts,
+                           left=svc.seats_left(event, counts),
+                           problem=svc.registration_problem(event),
+                           needs=ACCOMMODATIONS, now=utcnow()), status
+
+
+@bp.route("/evenements/<int:event_id>")
+def detail(event_id):
+    return _detail(svc.get_public_event_or_404(event_id, acting_user()))
+
+
+def _event_key() -> str:
+    return f"event:{request.view_args.get('event_id')}"
+
+
+def registration_data(form) -> svc.RegistrationData:
+    """What the registration form says, for the service (the organiser's phone form too)."""
+    return svc.RegistrationData(
+        name=form.name.data, email=form.email.data or "", seats=form.seats.data,
+        needs=form.needs.data or [], needs_other=form.needs_other.data or "",
+        needs_consent=form.needs_consent.data, privacy_consent=form.privacy_consent.data,
+        locale=str(get_locale()), phone=(form.phone.data or "") if "phone" in form else "",
+        companions=[svc.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
+                                      entry.form.needs_other.data or "")
+                    for entry in form.companions])
+
+
+@bp.route("/evenements/<int:event_id>/inscription", methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
+@limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
+               key_func=_event_key)
+def register(event_id):
+    """The answer is the same whether or not the address was already registered: only
+    the address's owner learns it, by mail. A person logged in with that very address
+    (proved) sees their registration at once."""
+    event = svc.get_public_event_or_404(event_id, acting_user())
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return _detail(event, form)
+    start_write_transaction()
+    data = registration_data(form)
+    user, new = acting_user(), True
+    try:
+        registration = svc.register(event_id, data, user=user)
+    except svc.AlreadyRegistered as already:
+        registration, new = already.registration, False
+        svc.tell_already_registered(registration, locale=str(get_locale()))
+    except ServiceError as error:
+        db.session.rollback()
+        add_service_error(form, error)
+        return _detail(svc.get_public_event_or_404(event_id, user), form)
+    own = svc.is_own_address(user, registration)
+    db.session.commit()
+    if own:
+        return redirect(url_for("events.registration", token=svc.link_token(registration),
+                                nouvelle=1 if new else None))
+    session["registration_sent_to"] = registration.email
+    return redirect(url_for("events.registration_sent", event_id=event_id))
+
+
+@bp.route("/evenements/<int:event_id>/inscription/merci")
+@private_page
+def registration_sent(event_id):
+    return render_template("events/registration_sent.html",
+                           event=svc.get_public_event_or_404(event_id, acting_user()),
+                           email=session.pop("registration_sent_to", ""))
+
+
+def _registration_or_400(token, read=svc.registration_for_token):
+    try:
+        return read(token)
+    except TokenError as error:
+        abort(Response(render_template("events/bad_link.html", expired=error.expired),
+                       status=400))
+
+
+@bp.route("/inscriptions/<token>")
+@private_page
+def registration(token):
+    reg = _registration_or_400(token)
+    return render_template("events/registration.html", registration=reg, event=reg.event,
+                           token=token, new=request.args.get("nouvelle") == "1",
+                           needs=ACCOMMODATIONS, now=utcnow(),
+                           position=svc.waiting_position(reg))
+
+
+@bp.route("/inscriptions/<token>/annuler", methods=["GET", "POST"])
+@private_page
+def cancel_registration(token):
+    """A page that asks to confirm (no JavaScript needed), then cancels."""
+    reg = _registration_or_400(token)
+    form = CancelRegistrationForm()
+    if reg.status == S.CANCELLED or not form.validate_on_submit():
+        if reg.status == S.CANCELLED or request.method == "POST":
+            return redirect(url_for("events.registration", token=token))
+        return render_template("events/cancel_registration.html", registration=reg,
+                               event=reg.event, token=token, form=form,
+                               waiting=svc.counts_for([reg.event_id])[reg.event_id].waiting)
+    start_write_transaction()
+    with transaction() as done:
+        promoted = svc.cancel_registration(reg.id, actor=acting_user())
+    if done:
+        flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
+              + (" " + _("Votre place va à une personne de la liste d’attente.")
+                 if promoted else ""), "success")
+    return redirect(url_for("events.registration", token=token))
+
+
+@bp.route("/evenements/<int:event_id>.ics")
+def event_ics(event_id):
+    event = svc.get_public_event_or_404(event_id, acting_user())
+    return Response(svc.calendar_for([event]), mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="parle-moi-{event.id}.ics"'})
+
+
+@bp.route("/evenements.ics")
+def feed():
+    return Response(svc.calendar_for(svc.list_events()), mimetype="text/calendar")
+
+
+
+@bp.route("/inscriptions/avis/<token>", methods=["GET", "POST"])
+@private_page
+def satisfaction(token):
+    """The day-after question: one score and a word, anonymous."""
+    reg = _registration_or_400(token, svc.registration_for_satisfaction)
+    form = SatisfactionForm()
+    if not reg.satisfaction_answered and form.validate_on_submit():
+        with transaction(form) as done:
+            svc.answer_satisfaction(reg, form.score.data, form.comment.data or "")
+        if done:
+            flash(_("Merci pour votre avis ! Il aide l’équipe à préparer les prochaines "
+                    "soirées."), "success")
+            return redirect(url_for("events.satisfaction", token=token))
+    return render_template("events/satisfaction.html", registration=reg, event=reg.event,
+                           form=form)

@@ -1,0 +1,182 @@
+"""The organiser's pages for one registration: see it, change its seats, move it to
+another evening, write a note, resend its link, cancel it — and register someone who
+called, with a confirmation to print for people without e-mail."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from patientlab.core.locking import start_write_transaction
+from patientlab.core.models import utcnow
+from patientlab.core.security import acting_user, roles_required
+from patientlab.core.views import transaction
+from patientlab.events import services as svc
+from patientlab.events.forms import (
+    CalledForm,
+    MoveForm,
+    NoteForm,
+    OrganiserCancelForm,
+    PhoneRegistrationForm,
+    ResendLinkForm,
+    SeatsForm,
+)
+from patientlab.events.models import ACCOMMODATIONS
+from patientlab.events.models import RegistrationSource as Source
+from patientlab.events.models import RegistrationStatus as S
+
+from .organiser import org
+from .public import registration_data
+
+
+def _move_form(event, registration, form=None):
+    form = form or MoveForm(formdata=None, prefix="move")
+    form.target.choices = [(0, _("Choisissez une soirée"))] + [
+        (e.id, f"{e.title} — {e.starts_at.astimezone(svc.PARIS):%d/%m/%Y %H:%M}")
+        for e in svc.same_theme_evenings(event, acting_user())]
+    return form
+
+
+def _registration_page(event, registration, status=200, **forms):
+    forms.setdefault("seats_form", SeatsForm(formdata=None, prefix="seats",
+                                             seats=registration.seats))
+    forms.setdefault("cancel_form", OrganiserCancelForm(formdata=None, prefix="cancel"))
+    forms.setdefault("note_form", NoteForm(formdata=None, prefix="note",
+                                           note=registration.note))
+    forms["move_form"] = _move_form(event, registration, forms.get("move_form"))
+    return render_template(
+        "events/organiser/registration.html", event=event, registration=registration,
+        resend_form=ResendLinkForm(formdata=None, prefix="resend"),
+        called_form=CalledForm(formdata=None, prefix="called"), call_about=svc.CALL_ABOUT,
+        needs=ACCOMMODATIONS, position=svc.waiting_position(registration), S=S,
+        SOURCES=Source.LABELS, now=utcnow(), **forms), status
+
+
+def _managed_registration(event_id, registration_id):
+    """The evening the acting organiser runs, and one of its registrations (403 / 404)."""
+    event = svc.get_managed_event(event_id, acting_user())
+    return event, svc.get_registration_of(event, registration_id)
+
+
+def _back(event, registration_id, anchor=""):
+    return redirect(url_for("organisation.registration_detail", event_id=event.id,
+                            registration_id=registration_id) + anchor)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>")
+@roles_required(*svc.MANAGERS)
+def registration_detail(event_id, registration_id):
+    return _registration_page(*_managed_registration(event_id, registration_id))
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/places", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def change_seats(event_id, registration_id):
+    event, registration = _managed_registration(event_id, registration_id)
+    form = SeatsForm(prefix="seats")
+    if form.validate_on_submit():
+        start_write_transaction()
+        with transaction(form) as done:
+            svc.change_seats(acting_user(), event, registration_id, form.seats.data)
+        if done:
+            flash(_("Le nombre de places est changé. La personne est prévenue."), "success")
+            return _back(event, registration_id)
+    return _registration_page(event, registration, seats_form=form)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/deplacer", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def move(event_id, registration_id):
+    event, registration = _managed_registration(event_id, registration_id)
+    form = _move_form(event, registration, MoveForm(prefix="move"))
+    if form.validate_on_submit():
+        start_write_transaction()
+        with transaction(form) as done:
+            moved = svc.move_registration(acting_user(), event, registration_id,
+                                          form.target.data)
+        if done:
+            flash(_("L’inscription est déplacée vers « %(title)s ». La personne est prévenue.",
+                    title=moved.event.title), "success")
+            return redirect(url_for("organisation.registration_detail",
+                                    event_id=moved.event_id, registration_id=moved.id))
+    return _registration_page(event, registration, move_form=form)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/note", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def note(event_id, registration_id):
+    event, registration = _managed_registration(event_id, registration_id)
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            svc.save_note(acting_user(), event, registration_id, form.note.data or "")
+        if done:
+            flash(_("La note est enregistrée."), "success")
+            return _back(event, registration_id, "#note")
+    return _registration_page(event, registration, note_form=form)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/prevenue", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def called(event_id, registration_id):
+    event, registration = _managed_registration(event_id, registration_id)
+    if CalledForm(prefix="called").validate_on_submit():
+        with transaction() as done:
+            svc.mark_called(acting_user(), event, registration_id)
+        if done:
+            flash(_("C’est noté : l’appel à %(name)s est fait.", name=registration.display_name),
+                  "success")
+    return redirect(url_for("organisation.dashboard", event_id=event.id) + "#a-prevenir")
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/lien", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def resend_registration_link(event_id, registration_id):
+    event, registration = _managed_registration(event_id, registration_id)
+    if registration.email and ResendLinkForm(prefix="resend").validate_on_submit():
+        with transaction() as done:
+            svc.resend_link(registration)
+        if done:
+            flash(_("Le lien est renvoyé à %(email)s.", email=registration.email), "success")
+    return _back(event, registration_id)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/annuler", methods=["POST"])
+@roles_required(*svc.MANAGERS)
+def cancel_one(event_id, registration_id):
+    event, registration = _managed_registration(event_id, registration_id)
+    form = OrganiserCancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        start_write_transaction()
+        with transaction(form) as done:
+            svc.cancel_registration(registration_id, actor=acting_user())
+        if done:
+            flash(_("L’inscription est annulée. La personne est prévenue."), "success")
+            return redirect(url_for("organisation.dashboard", event_id=event.id))
+    return _registration_page(event, registration, cancel_form=form)
+
+
+@org.route("/<int:event_id>/inscriptions/<int:registration_id>/confirmation")
+@roles_required(*svc.MANAGERS)
+def printed_confirmation(event_id, registration_id):
+    """A confirmation to print and post, or to read out, for someone without e-mail."""
+    event, registration = _managed_registration(event_id, registration_id)
+    return render_template("events/organiser/confirmation.html", event=event,
+                           registration=registration, S=S,
+                           position=svc.waiting_position(registration))
+
+
+@org.route("/<int:event_id>/inscrire", methods=["GET", "POST"])
+@roles_required(*svc.MANAGERS)
+def register_by_phone(event_id):
+    event = svc.get_managed_event(event_id, acting_user())
+    form = PhoneRegistrationForm()
+    if form.validate_on_submit():
+        start_write_transaction()
+        with transaction(form) as done:
+            registration = svc.register_by_phone(acting_user(), event, registration_data(form))
+        if done:
+            flash(_("Inscription enregistrée pour %(name)s : %(status)s.",
+                    name=registration.display_name, status=S.LABELS[registration.status]),
+                  "success")
+            return _back(event, registration.id)
+    return render_template("events/organiser/register.html", event=event, form=form,
+                           counts=svc.counts_for([event.id])[event.id])
