@@ -127,3 +127,76 @@ def test_cancellations_and_registrations_at_once_keep_the_waiting_list_rule(live
     assert confirmed <= SEATS
     assert all(r.seats > SEATS - confirmed for r in rows if r.status == S.WAITING)
     assert sum(r.status == S.CANCELLED for r in rows) == 10
+
+
+def _organiser_opener(base_url):
+    from patientlab.demo import DEMO_PASSWORD
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{base_url}/compte/connexion", timeout=60).read().decode()
+    body = urllib.parse.urlencode({"csrf_token": TOKEN.search(page).group(1),
+                                   "email": "organisation@exemple.fr",
+                                   "password": DEMO_PASSWORD}).encode()
+    opener.open(f"{base_url}/compte/connexion", data=body, timeout=60).read()
+    return opener
+
+
+def _organiser_post(opener, url, fields, barrier, results, key):
+    barrier.wait(timeout=60)
+    try:
+        response = opener.open(url, data=urllib.parse.urlencode(fields).encode(), timeout=60)
+        results[key] = (response.status, "")
+    except urllib.error.HTTPError as error:
+        results[key] = (error.code, error.read()[:300])
+
+
+def test_cancellations_seat_changes_walk_ins_and_registrations_at_once(live_app, base_url):
+    """Everything that moves seats, at the same moment, from people and from the
+    organiser at the door: never oversold, the waiting list's rule holds, every group
+    whole (one companion row per extra seat), and no error page."""
+    from patientlab.events import services as svc
+
+    event_id = _new_event(live_app)
+    with live_app.app_context():
+        made = []
+        for index in range(SEATS + 5):
+            registration = svc.register(event_id, svc.RegistrationData(
+                name=f"Déjà {index}", email=f"deja{index}@exemple.fr",
+                seats=1 + index % 2, privacy_consent=True))
+            made.append((registration.id, svc.link_token(registration)))
+        db.session.commit()
+        db.session.remove()
+    organiser = _organiser_opener(base_url)
+    base = f"{base_url}/organisation/evenements/{event_id}"
+    page = organiser.open(f"{base}/accueil", timeout=60).read().decode()
+    token = re.search(r'name="walk_in-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    barrier = threading.Barrier(24)
+    results = {}
+    threads = [threading.Thread(target=_cancel, args=(base_url, made[i][1], barrier, results,
+                                                      f"cancel-{i}")) for i in range(6)]
+    threads += [threading.Thread(target=_organiser_post, args=(
+        organiser, f"{base}/inscriptions/{made[6 + i][0]}/places",
+        {"seats-csrf_token": token, "seats-seats": str(3 if i % 2 else 1)}, barrier, results,
+        f"seats-{i}")) for i in range(6)]
+    threads += [threading.Thread(target=_organiser_post, args=(
+        organiser, f"{base}/accueil/sans-inscription",
+        {"walk_in-csrf_token": token, "walk_in-seats": str(1 + i % 2)}, barrier, results,
+        f"walk-in-{i}")) for i in range(6)]
+    threads += [threading.Thread(target=_person, args=(base_url, event_id, 200 + i, barrier,
+                                                       results)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 24
+    assert all(status == 200 for status, _ in results.values()), results
+    with live_app.app_context():
+        rows = list(db.session.scalars(select(Registration).where(
+            Registration.event_id == event_id)))
+        confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
+        assert confirmed <= SEATS
+        assert all(r.seats > SEATS - confirmed for r in rows if r.status == S.WAITING)
+        assert all(len(r.companions) == r.seats - 1 for r in rows)
+        assert sum(r.status == S.CANCELLED for r in rows) == 6
+        db.session.remove()
