@@ -1,4 +1,7 @@
-"""Demo « Parle-Moi » evenings: past and upcoming, one full with a waiting list."""
+"""Demo « Parle-Moi » evenings: past and upcoming, one full with a moving waiting list
+(and someone registered by phone without e-mail), an online one with its private link,
+groups with their companions, and a past evening held, with its attendance (walk-ins
+included) and the anonymous satisfaction answers."""
 
 import secrets
 from datetime import datetime, time, timedelta
@@ -6,7 +9,14 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from patientlab.core.models import utcnow
-from patientlab.events.models import Event, EventFormat, Registration
+from patientlab.events.models import (
+    Companion,
+    Event,
+    EventFormat,
+    Registration,
+    SatisfactionAnswer,
+)
+from patientlab.events.models import RegistrationSource as Source
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.events.services import PARIS
 from patientlab.extensions import db
@@ -65,6 +75,10 @@ def seed_events(organiser) -> int:
         db.session.add(event)
         db.session.flush()
         _fill(event, wanted, waiting, past=days < 0)
+        if days == -40:
+            _held(event)
+        if waiting:
+            _by_phone(event)
         created += 1
     db.session.flush()
     return created
@@ -83,10 +97,13 @@ def _fill(event: Event, wanted: int, waiting: int, past: bool) -> None:
         index += 1
 
 
+COMPANIONS = ["Karim", "Lina", "Rose"]
+
+
 def _add(event, index, seats, status, now, checked_in):
     name = FIRST_NAMES[index % len(FIRST_NAMES)]
     needs = "step_free" if index % 7 == 3 else ("induction_loop" if index % 11 == 5 else "")
-    db.session.add(Registration(
+    registration = Registration(
         event_id=event.id, name=f"{name} {chr(65 + index % 26)}.",
         email=f"{name.lower()}.{event.id}.{index}@exemple.fr".replace("ï", "i")
         .replace("è", "e").replace("é", "e").replace("É", "e"),
@@ -94,4 +111,54 @@ def _add(event, index, seats, status, now, checked_in):
         privacy_consent_at=now, created_at=now - timedelta(minutes=500 - index),
         confirmed_at=now if status == S.CONFIRMED else None,
         checked_in_at=event.starts_at if checked_in else None,
-        link_key=secrets.token_hex(8)))
+        present=seats if checked_in else 0, link_key=secrets.token_hex(8))
+    for position in range(1, seats):
+        # Some groups name who comes with them; one companion has a need of their own.
+        registration.companions.append(Companion(
+            position=position, name=f"{COMPANIONS[(index + position) % 3]} "
+                                    f"{chr(65 + index % 26)}." if index % 2 == 0 else "",
+            needs="", needs_other="Vient avec son chien guide" if index == 3 else "",
+            checked_in_at=event.starts_at if checked_in else None))
+    db.session.add(registration)
+    return registration
+
+
+def _by_phone(event):
+    """Jeanne called: no e-mail, a phone number, and a note for the door."""
+    now = utcnow()
+    db.session.add(Registration(
+        event_id=event.id, name="Jeanne Martin", email=None, phone="04 78 00 00 01",
+        source=Source.PHONE, seats=1, status=S.WAITING, needs="front_seat",
+        needs_consent_at=now, privacy_consent_at=now, created_at=now, confirmed_at=None,
+        note="Préfère être appelée le matin.", link_key=secrets.token_hex(8)))
+
+
+# A spread of day-after answers: mostly pleased, a few reservations, in their own words.
+SATISFACTION = [(5, "Très clair, et enfin des réponses à nos questions d’aidants."),
+                (5, ""), (5, "Merci aux intervenantes, on se sent moins seuls."), (4, ""),
+                (4, "Bien, mais la salle était un peu froide."), (4, ""), (4, ""),
+                (3, "Un peu court pour les questions."), (3, ""),
+                (2, "J’aurais aimé plus de conseils pratiques."), (5, ""), (4, "")]
+
+
+def _held(event):
+    """The past evening was held: two walk-ins, the replay, and satisfaction answers."""
+    event.held_at = event.ends_at + timedelta(minutes=30)
+    event.replay_url = "https://video.exemple.fr/parle-moi-aidants"
+    db.session.add(Registration(
+        event_id=event.id, name="", email=None, source=Source.DOOR, seats=2,
+        status=S.CONFIRMED, created_at=event.starts_at, confirmed_at=event.starts_at,
+        checked_in_at=event.starts_at, present=2, link_key=secrets.token_hex(8),
+        companions=[Companion(position=1, name="", needs="", needs_other="",
+                              checked_in_at=event.starts_at)]))
+    db.session.flush()
+    came = list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.present > 0,
+        Registration.email.is_not(None)).order_by(Registration.id)))
+    for registration, _answer in zip(came, SATISFACTION, strict=False):
+        registration.satisfaction_asked_at = event.ends_at + timedelta(hours=14)
+        registration.satisfaction_answered = True
+    for registration in came[len(SATISFACTION):]:
+        registration.satisfaction_asked_at = event.ends_at + timedelta(hours=14)
+    db.session.add_all(SatisfactionAnswer(event_id=event.id, score=score, comment=comment)
+                       for score, comment in SATISFACTION)

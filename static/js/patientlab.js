@@ -57,7 +57,43 @@
     field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
   }
 
+  // The folded menu of phones: the link to #navigation becomes a real disclosure button.
+  function enhanceMenu(nav, link) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.textContent = link.textContent;
+    button.setAttribute("aria-controls", "navigation-list");
+    button.setAttribute("aria-expanded", "false");
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    }
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    link.parentNode.replaceChild(button, link);
+    document.documentElement.classList.add("js-nav");
+    // « Aller au menu » (or a link to #navigation) unfolds it and lands on its first link.
+    function openFromLink(event) {
+      var target = event.target.closest("a[href='#navigation']");
+      if (!target) { return; }
+      set(true);
+      var first = nav.querySelector("#navigation-list a, #navigation-list button");
+      if (first && window.getComputedStyle(button).display !== "none") {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+    document.addEventListener("click", openFromLink);
+    if (window.location.hash === "#navigation") { set(true); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var nav = document.getElementById("navigation");
+    var toggle = nav && nav.querySelector("[data-nav-toggle]");
+    if (toggle) { enhanceMenu(nav, toggle); }
+
     var inputs = document.querySelectorAll("input[data-password]");
     for (var i = 0; i < inputs.length; i++) { enhancePassword(inputs[i]); }
 

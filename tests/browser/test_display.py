@@ -164,3 +164,51 @@ def test_screenshots_of_the_home_page(new_context, base_url, artifacts):
         target = artifacts / f"accueil-{width}px.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+
+
+def test_the_menu_folds_on_a_phone_into_a_disclosure_button(new_context, base_url):
+    """An admin's 13 links no longer push the content down a phone's screen: « Menu »
+    unfolds them, a button with aria-expanded; the skip link stays first."""
+    context = log_in(new_context(viewport={"width": 375, "height": 740}), base_url,
+                     "organisation@exemple.fr")
+    page = context.new_page()
+    page.goto(base_url + "/evenements/")
+    main_top = page.evaluate("document.querySelector('main').getBoundingClientRect().top")
+    assert main_top < 300, f"the content starts {main_top}px down"
+    assert not page.locator("#navigation-list a").first.is_visible()
+    button = page.locator("button.nav-toggle")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert button.get_attribute("aria-controls") == "navigation-list"
+    assert "Soirées Parle-Moi" in page.inner_text(".nav-current")  # where I am, said
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Aller au contenu"
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    current = page.locator("#navigation-list a[aria-current=page]")
+    assert current.is_visible()
+    assert current.inner_text() == "Soirées Parle-Moi"
+    assert scroll_overflow(page) == 0
+    button.click()
+    assert not page.locator("#navigation-list a").first.is_visible()
+    # « Aller au menu » unfolds it and lands on its first link.
+    page.goto(base_url + "/evenements/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Aller au menu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.closest('#navigation-list') !== null")
+    # Wide screens show the links and no button.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.locator("#navigation-list a").first.is_visible()
+    assert not button.is_visible()
+
+
+def test_the_menu_unfolds_without_javascript_too(new_context, base_url):
+    page = new_context(viewport={"width": 375, "height": 740},
+                       java_script_enabled=False).new_page()
+    page.goto(base_url + "/projets/")
+    assert not page.locator("#navigation-list a").first.is_visible()
+    page.click("a.nav-toggle")
+    assert page.locator("#navigation-list a").first.is_visible()
+    page.click("#navigation-list a:has-text('Soirées Parle-Moi')")
+    assert "/evenements/" in page.url

@@ -1,4 +1,5 @@
-"""« Parle-Moi » in the browser: registering by keyboard, check-in on a phone."""
+"""« Parle-Moi » in the browser: registering by keyboard, check-in on a phone, the
+organiser's pages of the night and after."""
 
 from tests.browser.conftest import log_in
 from tests.browser.harness import assert_no_axe_violations, scroll_overflow, tab_until
@@ -52,24 +53,63 @@ def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context
     assert_no_axe_violations(page, "registration confirmation")
 
 
-def test_check_in_page_works_on_a_phone(new_context, base_url):
-    context = log_in(new_context(viewport={"width": 320, "height": 640}, has_touch=True),
+IN_VIEW = """el => { const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight; }"""
+
+
+def test_check_in_at_375_px_by_keyboard_one_person_at_a_time(new_context, base_url):
+    """Search on top; each person of a group checked in on their own; the result said
+    inside the card, where the person is looking, without a jump off-screen."""
+    context = log_in(new_context(viewport={"width": 375, "height": 667}, has_touch=True),
                      base_url, "organisation@exemple.fr")
     page = context.new_page()
     page.goto(base_url + "/organisation/evenements/2/accueil")
     assert scroll_overflow(page) == 0
-    assert_no_axe_violations(page, "check-in at 320 px")
-    page.fill("#q", "Camille")
+    assert_no_axe_violations(page, "check-in at 375 px")
+    assert page.evaluate(IN_VIEW, page.locator("#q").element_handle())
+    tab_until(page, "el => el.id === 'q'", "check-in: search")
+    page.keyboard.type("Camille")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    button = page.locator("main button:has-text('Pointer présent·e')").first
-    box = button.bounding_box()
-    assert box["height"] >= 44
+    card = page.locator("main .check-in-item").first
+    assert "Lina A." in card.inner_text()  # her companion, named
+    tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Pointer l’arrivée')",
+              "card: Camille")
     with page.expect_navigation():
-        button.click()
-    assert "est pointé·e présent·e" in page.inner_text("main")
-    assert page.locator("main button:has-text('Annuler le pointage')").count() >= 1
+        page.keyboard.press("Enter")
+    status = page.locator("main [role=status]")
+    assert "Arrivée pointée : Camille A." in status.inner_text()
+    assert page.evaluate(IN_VIEW, status.element_handle()), "the result is off-screen"
+    tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Pointer l’arrivée')",
+              "card: her companion")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Arrivée pointée : Lina A." in page.locator("main [role=status]").inner_text()
+    assert "2 sur 2 arrivées" in page.locator("main .check-in-item").first.inner_text()
+    for button in page.locator("main .check-in-item button").all():
+        assert button.bounding_box()["height"] >= 44
     assert scroll_overflow(page) == 0
+    assert_no_axe_violations(page, "check-in after two arrivals")
+
+
+def test_the_night_and_after_pages_have_zero_violations(new_context, base_url):
+    """The phone registration, one registration with its forms, the printed
+    confirmation and the record of a held evening (chart and table)."""
+    context = log_in(new_context(), base_url, "organisation@exemple.fr")
+    page = context.new_page()
+    page.goto(base_url + "/organisation/evenements/2")
+    page.click("main table a >> nth=0")
+    registration = page.url
+    for url in (base_url + "/organisation/evenements/2/inscrire", registration,
+                registration + "/confirmation", base_url + "/organisation/evenements/4/bilan"):
+        page.goto(url)
+        assert page.locator("h1").count() == 1
+        assert_no_axe_violations(page, url)
+    assert page.locator("svg.chart").count() == 1
+    page.goto(base_url + "/organisation/evenements/2/inscrire")
+    page.click("main button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    assert_no_axe_violations(page, "phone registration with errors")
 
 
 def test_organiser_dashboard_and_sheet_have_zero_violations(new_context, base_url):

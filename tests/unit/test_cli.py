@@ -165,3 +165,29 @@ def test_privacy_purge_runs_every_retention_job(app):
     for line in ("unverified erased: 0", "inactive warned: 0", "inactive erased: 0",
                  "registrations erased: 0"):
         assert line in output
+
+
+def test_demo_evenings_show_what_organisers_rely_on(app):
+    """An online evening with its private link, a full one with a waiting list (and
+    someone registered by phone without e-mail), and a past one held, with attendance
+    (walk-ins included) and enough satisfaction answers to be shown."""
+    from patientlab.events import services as events
+    from patientlab.events.models import Event, EventFormat
+
+    assert _run(app, "demo-seed").exit_code == 0
+    evenings = list(db.session.scalars(select(Event)))
+    online = next(e for e in evenings if e.format == EventFormat.ONLINE)
+    assert online.join_url.startswith("https://")
+    counts = events.counts_for([e.id for e in evenings])
+    full = next(e for e in evenings if counts[e.id].waiting)
+    assert any(r.email is None and r.phone for r in events.registrations_of(full))
+    held = next(e for e in evenings if e.held_at is not None)
+    attendance = events.attendance(counts[held.id])
+    assert attendance.present > 0
+    assert attendance.no_shows > 0
+    assert attendance.walk_ins > 0
+    satisfaction = events.satisfaction_of(held)
+    assert satisfaction.shown
+    assert satisfaction.comments
+    assert any(r.companions and r.companions[0].name
+               for r in events.registrations_of(full))
