@@ -1,6 +1,8 @@
 """The personal data « Parle-Moi » holds, for core.privacy: registrations, with their
-accessibility needs (health data), exported, erased with the account, purged after the
-evening — and the setting that says how long after."""
+accessibility needs (health data), their companions, phone number and the organisers'
+note, exported, erased with the account, purged after the evening — and the setting
+that says how long after. Satisfaction answers are anonymous (nothing links them to a
+person) and stay for the evening's statistics."""
 
 from datetime import datetime
 
@@ -20,8 +22,14 @@ def _registrations(user) -> list[dict]:
     """Only the registrations linked to the account: made while logged in, or claimed by
     proving the address — never a guest's who used the same address."""
     return [{"event": r.event.title, "starts_at": when(r.event.starts_at), "name": r.name,
-             "email": r.email, "seats": r.seats, "status": r.status,
+             "email": r.email, "phone": r.phone, "registered": r.source, "seats": r.seats,
+             "status": r.status,
              "accessibility_needs": r.need_list, "other_need": r.needs_other,
+             "companions": [{"name": c.name, "accessibility_needs": c.need_list,
+                             "other_need": c.needs_other, "checked_in_at": when(c.checked_in_at)}
+                            for c in r.companions],
+             "organisers_note": r.note,
+             "satisfaction_asked_at": when(r.satisfaction_asked_at),
              "needs_consent_at": when(r.needs_consent_at),
              "privacy_consent_at": when(r.privacy_consent_at),
              "registered_at": when(r.created_at), "checked_in_at": when(r.checked_in_at)}

@@ -133,14 +133,17 @@ def cancel(event_id):
 def dashboard(event_id):
     event = svc.get_managed_event(event_id, acting_user())
     query = request.args.get("q", "")[:100]
+    counts = svc.counts_for([event.id])[event.id]
+    now = utcnow()
+    figures = _figures(event, counts) if event.starts_at <= now else {}
     return render_template("events/organiser/dashboard.html", event=event, query=query,
-                           registrations=svc.registrations_of(event, query),
-                           counts=svc.counts_for([event.id])[event.id],
+                           registrations=svc.registrations_of(event, query), counts=counts,
+                           **figures,
                            needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
                            positions=svc.waiting_positions(event), S=S,
                            publication_form=PublicationForm(formdata=None),
                            calls=svc.calls_due(event), called_form=CalledForm(formdata=None),
-                           call_about=svc.CALL_ABOUT, now=utcnow())
+                           call_about=svc.CALL_ABOUT, now=now)
 
 
 @org.route("/<int:event_id>/publication", methods=["POST"])
@@ -208,15 +211,19 @@ def attendance_sheet(event_id):
 
 
 
+def _figures(event, counts) -> dict:
+    """Attendance and satisfaction of an evening, for templates/events/organiser/_figures."""
+    satisfaction = svc.satisfaction_of(event)
+    return {"attendance": svc.attendance(counts), "satisfaction": satisfaction,
+            "minimum": svc.SATISFACTION_MIN_SHOWN,
+            "score_rows": [(str(label), satisfaction.counts[score])
+                           for score, label in SATISFACTION_SCORES.items()]}
+
+
 def _record_page(event, form, status=200):
     counts = svc.counts_for([event.id])[event.id]
-    satisfaction = svc.satisfaction_of(event)
-    return render_template(
-        "events/organiser/record.html", event=event, form=form, counts=counts,
-        attendance=svc.attendance(counts), satisfaction=satisfaction,
-        minimum=svc.SATISFACTION_MIN_SHOWN, now=utcnow(),
-        score_rows=[(str(label), satisfaction.counts[score])
-                    for score, label in SATISFACTION_SCORES.items()]), status
+    return render_template("events/organiser/record.html", event=event, form=form,
+                           counts=counts, now=utcnow(), **_figures(event, counts)), status
 
 
 @org.route("/<int:event_id>/bilan", methods=["GET", "POST"])

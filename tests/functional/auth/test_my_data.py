@@ -18,7 +18,8 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
     event = make_event()
     events.register(event.id, events.RegistrationData(
         name="Karim Benali", email="karim@exemple.fr", seats=2, privacy_consent=True,
-        needs=["step_free"], needs_consent=True))
+        needs=["step_free"], needs_consent=True,
+        companions=[events.CompanionData("Lina Benali", [], "Chien guide")]), user=karim)
     UserFactory(email="autre@exemple.fr")
     db.session.commit()
     web.login("karim@exemple.fr")
@@ -33,6 +34,8 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
     assert data["questions"][0]["question"] == "Combien de séances ?"
     assert data["event_registrations"][0]["accessibility_needs"] == ["step_free"]
     assert data["event_registrations"][0]["seats"] == 2
+    assert data["event_registrations"][0]["companions"][0]["name"] == "Lina Benali"
+    assert data["event_registrations"][0]["companions"][0]["other_need"] == "Chien guide"
     assert "autre@exemple.fr" not in response.get_data(as_text=True)
     assert "password" not in response.get_data(as_text=True)
 

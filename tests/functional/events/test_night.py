@@ -213,3 +213,18 @@ def test_a_registrant_answers_the_satisfaction_question_once(web, make_user):
     assert web.submit(path, {"score": "1"}, form_url="/evenements/").status_code == 200
     assert db.session.scalar(select(db.func.count()).select_from(SatisfactionAnswer)) == 1
     assert web.get("/inscriptions/avis/faux").status_code == 400
+
+
+def test_the_dashboard_of_a_past_evening_shows_its_figures(web, make_user):
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event, _people = _held_with_answers(organiser, [(5, ""), (4, ""), (4, "")])
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    page = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    assert "4 places réservées. Aucune arrivée n’a été pointée" in page
+    assert "note moyenne : 4,3 sur 5" in page
+    assert 'id="graphique-satisfaction-titre"' in page
+    upcoming = make_event(organiser)
+    db.session.commit()
+    assert "L’avis des participants" not in web.get(
+        f"/organisation/evenements/{upcoming.id}").get_data(as_text=True)
