@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo demo-code test test-unit test-browser test-postgres lint chromium redis wrk clean bench
+        db-upgrade demo demo-code test test-unit test-browser test-postgres lint chromium redis vnu wrk clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,19 +66,30 @@ redis:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+## The W3C Nu HTML Checker (npm's vnu-jar) on Debian's Java: the crawl validates every page
+VNU_VERSION = 26.9.27
+VNU = .tools/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU)
+$(VNU):
+	@if ! command -v java >/dev/null; then \
+	  echo "Installing Debian's Java runtime for the HTML checker…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
+	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION) >/dev/null
+
 ## make test: the whole suite (unit, functional, browser) on SQLite
-test: install chromium redis
+test: install chromium redis vnu
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-unit: install redis
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-test-browser: install chromium
+test-browser: install chromium vnu
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 ## make test-postgres: the same suite on a throwaway PostgreSQL cluster
-test-postgres: install chromium redis
+test-postgres: install chromium redis vnu
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make lint: ruff (with its security rules), the import layers, bandit, and known vulnerabilities

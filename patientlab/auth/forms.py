@@ -62,10 +62,10 @@ class RegisterForm(FlaskForm, AssociationChoiceMixin):
     profile = RadioField(
         _l("Vous venez sur PatientLab…"),
         choices=[
-            (Profile.PATIENT_EXPERT, _l("en tant que patient·e ou proche, pour devenir "
-                                        "patient·e expert·e")),
+            (Profile.PATIENT_EXPERT, _l("en tant que patiente, patient ou proche, pour devenir "
+                                        "patiente experte ou patient expert")),
             (Profile.ASSOCIATION_REP, _l("au nom d’une association de patients")),
-            (Profile.RESEARCHER, _l("en tant que chercheur·e")),
+            (Profile.RESEARCHER, _l("en tant que chercheuse ou chercheur")),
             (Profile.CITIZEN, _l("pour suivre les projets et venir aux soirées « Parle-Moi »")),
         ],
         validators=[InputRequired(message=_l("Choisissez pourquoi vous venez sur PatientLab."))],
@@ -88,7 +88,8 @@ class RegisterForm(FlaskForm, AssociationChoiceMixin):
     def validate_charter(self, field):
         if self.profile.data == Profile.PATIENT_EXPERT and not field.data:
             raise ValidationError(_l("Cochez la case pour accepter la charte de participation : "
-                                     "elle est nécessaire pour devenir patient·e expert·e."))
+                                     "elle est nécessaire pour devenir patiente experte ou "
+                                     "patient expert."))
 
 
 class LoginForm(FlaskForm):
@@ -168,8 +169,8 @@ class ChangeEmailForm(FlaskForm):
 class RoleRequestForm(FlaskForm):
     role = RadioField(
         _l("Rôle demandé"),
-        choices=[(Role.PATIENT_EXPERT, _l("Patient·e expert·e")),
-                 (Role.ASSOCIATION_REP, _l("Représentant·e d’association"))],
+        choices=[(Role.PATIENT_EXPERT, _l("Patiente experte ou patient expert")),
+                 (Role.ASSOCIATION_REP, _l("Représentante ou représentant d’association"))],
         validators=[InputRequired(message=_l("Choisissez le rôle que vous demandez."))],
     )
     motivation = TrimmedTextAreaField(
@@ -183,7 +184,8 @@ class RoleRequestForm(FlaskForm):
     def validate_charter(self, field):
         if self.role.data == Role.PATIENT_EXPERT and not field.data:
             raise ValidationError(_l("Cochez la case pour accepter la charte de participation : "
-                                     "elle est nécessaire pour devenir patient·e expert·e."))
+                                     "elle est nécessaire pour devenir patiente experte ou "
+                                     "patient expert."))
 
 
 class PreferencesForm(FlaskForm):

@@ -46,6 +46,8 @@ from patientlab.core.views import transaction
 from patientlab.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
+# The address just confirmed by its link, to fill in the login form that follows.
+CONFIRMED_EMAIL = "confirmed_email"
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -111,14 +113,18 @@ def check_email():
 @private_page
 def verify_email(token):
     try:
-        svc.verify_email(token)
+        user = svc.verify_email(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", expired=error.expired,
                                kind="verify"), 400
     db.session.commit()
-    flash(_("Merci, votre adresse e-mail est confirmée."), "success")
     if current_user.is_authenticated:
+        flash(_("Merci, votre adresse e-mail est confirmée."), "success")
         return redirect(url_for("auth.profile"))
+    # What to do next, said plainly, with the address already filled in on the login form.
+    flash(_("Merci, votre adresse e-mail est confirmée. Dernière étape : connectez-vous avec "
+            "votre mot de passe."), "success")
+    session[CONFIRMED_EMAIL] = user.email
     return redirect(url_for("auth.login"))
 
 
@@ -139,6 +145,7 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next_url(request.args.get("next")) or ""
+        form.email.data = session.pop(CONFIRMED_EMAIL, None) or form.email.data
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next_url(form.next.data) or url_for("auth.profile"))
     if form.validate_on_submit():
@@ -164,7 +171,7 @@ def login():
 def _logged_in(user, next_url):
     _start_session(user)
     current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
-    flash(_("Bonjour %(name)s, vous êtes connecté·e.", name=user.public_name), "success")
+    flash(_("Bonjour %(name)s, vous voilà sur votre compte.", name=user.public_name), "success")
     return redirect(safe_next_url(next_url) or url_for("main.home"))
 
 
@@ -235,7 +242,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Vous êtes déconnecté·e. À bientôt !"), "success")
+    flash(_("La déconnexion est faite. À bientôt !"), "success")
     return redirect(url_for("main.home"))
 
 
@@ -290,7 +297,7 @@ def profile():
             bio = presentation_of(user)
             if bio is not None and not bio.is_published:
                 flash(_("Votre profil est enregistré. Votre présentation sera visible après "
-                        "relecture par un modérateur."), "success")
+                        "relecture par l’équipe de modération."), "success")
             else:
                 flash(_("Votre profil est enregistré."), "success")
             return redirect(url_for("auth.profile"))

@@ -101,8 +101,8 @@ def register(data: Registration) -> User | None:
                reset_url=external_url("auth.forgot_password"))
         return None
     if data.profile == Profile.PATIENT_EXPERT and not data.charter_accepted:
-        raise ServiceError(_l("Acceptez la charte de participation pour devenir patient·e "
-                              "expert·e."), field="charter")
+        raise ServiceError(_l("Acceptez la charte de participation pour devenir patiente "
+                              "experte ou patient expert."), field="charter")
     user = User(
         email=email,
         password_hash=hash_password(data.password),
@@ -359,8 +359,8 @@ def request_role(user: User, role: str, motivation: str = "",
         raise ServiceError(_l("Votre demande est déjà en attente de validation."), field="role")
     if role == Role.PATIENT_EXPERT:
         if not charter_accepted:
-            raise ServiceError(_l("Acceptez la charte de participation pour devenir patient·e "
-                                  "expert·e."), field="charter")
+            raise ServiceError(_l("Acceptez la charte de participation pour devenir patiente "
+                                  "experte ou patient expert."), field="charter")
         accept_charter(user)
     req = RoleRequest(user_id=user.id, role=role,
                       motivation=plain_text(motivation, multiline=True))

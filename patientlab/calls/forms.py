@@ -1,3 +1,5 @@
+import json
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -225,6 +227,7 @@ def response_form(feedback, application, blank: bool = False):
         general = TrimmedTextAreaField(_l("Votre réponse à l’ensemble des avis"),
                                        validators=[Optional(), max_length(6000)])
         submit = SubmitField(_l("Envoyer ma réponse"))
+        save_draft = SubmitField(_l("Enregistrer le brouillon"))
 
     comment_ids = [answer.id for summary in feedback.criteria
                    for _letter, answer in summary.comments]
@@ -233,8 +236,10 @@ def response_form(feedback, application, blank: bool = False):
             _l("Ce que vous changez"), validators=[Optional(), max_length(3000)]))
     form = ResponseForm(formdata=None) if blank else ResponseForm()
     if blank:
-        form.general.data = application.response_general
+        draft = json.loads(application.response_draft) if application.response_draft else None
+        form.general.data = draft["general"] if draft else application.response_general
         for summary in feedback.criteria:
             for _letter, answer in summary.comments:
-                getattr(form, f"response_{answer.id}").data = answer.response
+                getattr(form, f"response_{answer.id}").data = (
+                    draft["comments"].get(str(answer.id), "") if draft else answer.response)
     return form

@@ -89,7 +89,7 @@ class ReviewStatus:
 
 COI_REASONS = {
     "knows_team": _l("Je connais personnellement l’équipe du projet"),
-    "same_place": _l("Je suis soigné·e ou je travaille dans le même établissement"),
+    "same_place": _l("Je me fais soigner ou je travaille dans le même établissement"),
     "involved": _l("Je participe au projet ou à un projet concurrent"),
     "other": _l("Autre lien"),
 }
@@ -204,6 +204,9 @@ class Application(db.Model):
     feedback_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_general: Mapped[str] = mapped_column(Text, default="")
     response_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The answer being written, not yet sent (JSON: {"general": …, "comments": {id: …}}):
+    # nobody else reads it, and it survives a session that expires.
+    response_draft: Mapped[str] = mapped_column(Text, default="", server_default="")
     decision: Mapped[str] = mapped_column(String(12), default="")
     decision_rationale: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -124,7 +124,7 @@ def as_csv(data: Participation, separator: str = ";") -> str:
     rows = [[str(_l("Rubrique")), str(_l("Libellé")), str(_l("Valeur")), str(_l("Présents"))]]
     general = str(_l("Général"))
     for label, value in [
-            (_l("Patient·es expert·es et associations validés"), data.reviewers_validated),
+            (_l("Patientes et patients experts et associations validés"), data.reviewers_validated),
             (_l("Relecteurs actifs sur la période"), data.reviewers_active),
             (_l("Relectures envoyées"), data.reviews_submitted),
             (_l("Questions posées"), data.questions_asked),

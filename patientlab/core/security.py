@@ -49,13 +49,13 @@ def authority(user) -> int:
 
 
 ROLE_LABELS = {
-    Role.PATIENT_EXPERT: _l("Patient·e expert·e"),
-    Role.ASSOCIATION_REP: _l("Représentant·e d’association"),
-    Role.RESEARCHER: _l("Chercheur·e"),
-    Role.ORGANISER: _l("Organisateur·rice d’événements"),
-    Role.MODERATOR: _l("Modérateur·rice"),
-    Role.COORDINATOR: _l("Coordinateur·rice"),
-    Role.ADMIN: _l("Administrateur·rice"),
+    Role.PATIENT_EXPERT: _l("Patiente experte ou patient expert"),
+    Role.ASSOCIATION_REP: _l("Représentante ou représentant d’association"),
+    Role.RESEARCHER: _l("Chercheuse ou chercheur"),
+    Role.ORGANISER: _l("Organisation des soirées"),
+    Role.MODERATOR: _l("Modération"),
+    Role.COORDINATOR: _l("Coordination"),
+    Role.ADMIN: _l("Administration"),
 }
 
 

@@ -3,6 +3,7 @@ init_app)."""
 
 from flask import request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from patientlab.core import navigation, people, permissions
 from patientlab.core.i18n import (
@@ -18,6 +19,13 @@ from patientlab.core.sanitize import render_rich_text
 from patientlab.core.security import Role, role_label
 
 
+def csrf_field(form) -> Markup:
+    """A form's hidden CSRF token without an id: a page with several forms keeps its ids
+    unique (valid HTML); nothing when CSRF is off (tests of the forms themselves)."""
+    field = getattr(form, "csrf_token", None)
+    return field(id=False) if field is not None else Markup("")
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["date_full"] = date_full
@@ -29,7 +37,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals.update(menu=navigation.menu, has_any=permissions.has_any,
-                                 permissions=permissions, person_url=people.person_url)
+                                 permissions=permissions, person_url=people.person_url,
+                                 csrf_field=csrf_field)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

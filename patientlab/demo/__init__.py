@@ -40,7 +40,8 @@ PEOPLE = [
      "Administration de la plateforme.", 100),
     ("coordination@exemple.fr", "Anne Lefèvre", "Anne (coordination ECLAIR)",
      [Role.COORDINATOR], None,
-     "Coordinatrice du groupe ECLAIR au cancéropôle : je valide les patient·es expert·es et "
+     "Coordinatrice du groupe ECLAIR au cancéropôle : je valide les patientes et patients "
+     "experts et "
      "j’organise les appels « Expérience patient ».", 100),
     ("patient@exemple.fr", "Martine Dubois", "Martine D.", [Role.PATIENT_EXPERT], None,
      "Soignée pour un cancer du sein en 2019. Je relis les projets pour que la parole des "

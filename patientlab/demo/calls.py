@@ -26,8 +26,9 @@ DESCRIPTION = (
     "Oncostarter finance des projets de recherche jeunes et prometteurs. Ce volet "
     "« Expérience patient » soutient des projets qui partent de ce que vivent les personnes "
     "malades et leurs proches : qualité de vie, parcours de soins, retour au travail, "
-    "vie de famille.\n\nChaque projet est relu par des patient·es expert·es et des "
-    "représentant·es d’associations du groupe ECLAIR, avec les comités de la Ligue contre le "
+    "vie de famille.\n\nChaque projet est relu par des patientes et patients experts et des "
+    "représentantes et représentants d’associations du groupe ECLAIR, avec les comités de "
+    "la Ligue contre le "
     "cancer. Leur avis compte dans la décision du comité.")
 ELIGIBILITY = (
     "Équipes de recherche de la région, publiques ou associatives.\n"

@@ -90,8 +90,8 @@ class RegistrationForm(FlaskForm):
     needs = MultiCheckboxField(_l("Ce dont vous avez besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
     needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
-    needs_consent = ConsentField(_l("J’accepte que ces besoins soient transmis aux seuls "
-                                    "organisateurs de la soirée, puis effacés après la soirée"))
+    needs_consent = ConsentField(_l("J’accepte que ces besoins soient transmis à la seule "
+                                    "équipe qui organise la soirée, puis effacés après"))
     privacy_consent = ConsentField(
         _l("J’accepte que mon nom et mon adresse e-mail servent à gérer mon inscription"),
         validators=[DataRequired(message=_l("Cochez la case pour accepter l’utilisation de vos "
@@ -124,8 +124,8 @@ class PhoneRegistrationForm(RegistrationForm):
                                                                  *email_validators()])
     needs = MultiCheckboxField(_l("Ce dont la personne a besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
-    needs_consent = ConsentField(_l("La personne accepte que ces besoins soient transmis aux "
-                                    "seuls organisateurs, puis effacés après la soirée"))
+    needs_consent = ConsentField(_l("La personne accepte que ces besoins soient transmis à la "
+                                    "seule équipe qui organise la soirée, puis effacés après"))
     privacy_consent = ConsentField(
         _l("La personne accepte que son nom et son numéro servent à gérer son inscription"),
         validators=[DataRequired(message=_l("Demandez-lui son accord, puis cochez la case."))])

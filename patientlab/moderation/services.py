@@ -341,8 +341,8 @@ def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
         ContentReport.kind == kind.name, ContentReport.object_id == item.id,
         ContentReport.reporter_id == user.id))
     if already:
-        raise ServiceError(_l("Vous avez déjà signalé ce contenu. Merci, un modérateur va le "
-                              "relire."))
+        raise ServiceError(_l("Vous avez déjà signalé ce contenu. Merci, l’équipe de "
+                              "modération va le relire."))
     db.session.add(ContentReport(kind=kind.name, object_id=item.id, reporter_id=user.id,
                                  reason=reason, note=plain_text(note, multiline=True)))
     db.session.flush()

@@ -100,7 +100,7 @@ class AnswerForm(FlaskForm):
     answer = TrimmedTextAreaField(
         _l("Votre réponse"),
         validators=[DataRequired(message=_l("Écrivez votre réponse.")), max_length(3000)])
-    submit = SubmitField(_l("Publier la réponse"))
+    submit = SubmitField(_l("Envoyer la réponse"))
 
 
 class ClarityForm(FlaskForm):

@@ -104,8 +104,8 @@ def ask(project_id):
             add_service_error(form, error)
         else:
             db.session.commit()
-            flash(_("Merci ! Votre question sera publiée après relecture par un modérateur. "
-                    "Vous recevrez un e-mail quand l’équipe aura répondu."), "success")
+            flash(_("Merci ! Votre question sera publiée après relecture par l’équipe de "
+                    "modération. Vous recevrez un e-mail quand l’équipe aura répondu."), "success")
             return redirect(url_for("projects.detail", project_id=project.id) + "#questions")
     return _render_detail(project, question_form=form)
 
@@ -125,8 +125,8 @@ def answer(project_id, question_id):
             if answer.is_published:
                 flash(_("Votre réponse est publiée."), "success")
             else:
-                flash(_("Merci ! Votre réponse sera publiée après relecture par un modérateur. "
-                        "La personne qui a posé la question recevra alors un e-mail."),
+                flash(_("Merci ! Votre réponse sera publiée après relecture par l’équipe de "
+                        "modération. La personne qui a posé la question recevra alors un e-mail."),
                       "success")
             return redirect(url_for("projects.detail", project_id=project.id)
                             + f"#question-{question.id}")

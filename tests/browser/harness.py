@@ -68,6 +68,8 @@ class CrawlReport:
     pages: list[str] = field(default_factory=list)
     error_states: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    # The HTML as served (not the DOM after scripts), for the Nu HTML Checker.
+    sources: dict[str, bytes] = field(default_factory=dict)
 
 
 def local_path(base_url: str, href: str) -> str | None:
@@ -154,6 +156,7 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
             report.failures.append(f"{path}: HTTP {status}")
             continue
         report.pages.append(path)
+        report.sources[path] = response.body()
         _check(page, f"{role} {path}", report)
         for href in page.evaluate(LINKS_AND_GET_FORMS):
             target = local_path(base_url, href)
@@ -165,8 +168,11 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
                     queue.append(target)
         for index in page.evaluate(FILLABLE_POST_FORMS):
             page.goto(base_url + path)
-            with page.expect_navigation():
+            with page.expect_navigation() as navigation:
                 page.evaluate(SUBMIT_EMPTY, index)
+            if navigation.value is not None:
+                report.sources[f"{path} — form {index + 1} submitted empty"] = \
+                    navigation.value.body()
             report.error_states.append(f"{path} (form {index + 1})")
             _check(page, f"{role} {path} — form {index + 1} submitted empty", report)
     if console_errors:
@@ -285,3 +291,33 @@ SMALL_TARGETS = """() => {
 
 def small_targets(page) -> list[str]:
     return page.evaluate(SMALL_TARGETS)
+
+
+# --- Valid HTML (RGAA 8.2): the W3C Nu HTML Checker -------------------------------
+
+VNU = HERE.parents[1] / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_html_errors(sources: dict[str, bytes], folder: Path) -> list[str]:
+    """Errors of the Nu HTML Checker (`make vnu` installs it) over the pages as served,
+    in one run of the checker: « label: line: message »."""
+    import json
+    import shutil
+    import subprocess
+
+    java = shutil.which("java")
+    assert java, "Java is missing: run `make vnu`"
+    assert VNU.exists(), "the Nu HTML Checker is missing: run `make vnu`"
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = {}
+    for index, (label, body) in enumerate(sources.items()):
+        target = folder / f"page-{index}.html"
+        target.write_bytes(body)
+        labels[target.name] = label
+    result = subprocess.run(  # noqa: S603 - fixed command line
+        [java, "-Xss4m", "-jar", str(VNU), "--errors-only", "--format", "json",
+         "--exit-zero-always", str(folder)], capture_output=True, text=True, check=True)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    return [f"{labels.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}: "
+            f"line {m.get('lastLine')}: "
+            f"{m.get('message')}" for m in messages if m.get("type") == "error"]

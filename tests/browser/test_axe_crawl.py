@@ -3,22 +3,28 @@
 import pytest
 
 from tests.browser.conftest import DEMO_ROLES, log_in
-from tests.browser.harness import assert_no_axe_violations, crawl, run_axe
+from tests.browser.harness import assert_no_axe_violations, crawl, nu_html_errors, run_axe
 
 ROLES = ["visitor", *DEMO_ROLES]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_reachable_page_has_zero_axe_violations(role, new_context, base_url, capsys):
+def test_every_reachable_page_has_zero_axe_violations_and_valid_html(
+        role, new_context, base_url, capsys, tmp_path):
+    """axe-core on every page and error state, then the Nu HTML Checker on the same
+    pages as served (RGAA 8.2: duplicate ids break labels and descriptions)."""
     context = new_context()
     if role != "visitor":
         log_in(context, base_url, DEMO_ROLES[role])
     report = crawl(context, base_url, role)
+    invalid = nu_html_errors(report.sources, tmp_path)
     with capsys.disabled():
         print(f"\n  axe crawl as {role}: {len(report.pages)} pages, "
-              f"{len(report.error_states)} form error states checked")
+              f"{len(report.error_states)} form error states checked, "
+              f"{len(report.sources)} validated by the Nu HTML Checker")
     assert len(report.pages) >= 5, report.pages
     assert not report.failures, "\n".join(report.failures)
+    assert not invalid, "\n".join(invalid[:40])
 
 
 def test_harness_catches_a_broken_page(new_context, base_url):
@@ -69,3 +75,10 @@ def test_pages_after_a_successful_form_have_zero_violations(new_context, base_ur
     page.click("main button[type=submit]")
     assert "Vérifiez vos e-mails" in page.inner_text("h1")
     assert_no_axe_violations(page, "forgotten password sent")
+
+
+def test_the_html_checker_catches_invalid_html(tmp_path):
+    errors = nu_html_errors({"deux formulaires": b"<!doctype html><html lang='fr'><title>x"
+                                                 b"</title><p id='submit'>a</p>"
+                                                 b"<p id='submit'>b</p></html>"}, tmp_path)
+    assert any("deux formulaires" in e and "Duplicate ID" in e for e in errors), errors

@@ -212,3 +212,16 @@ def test_the_menu_unfolds_without_javascript_too(new_context, base_url):
     assert page.locator("#navigation-list a").first.is_visible()
     page.click("#navigation-list a:has-text('Soirées Parle-Moi')")
     assert "/evenements/" in page.url
+
+
+@pytest.mark.parametrize("path", ["/compte/connexion", "/compte/inscription"])
+def test_the_show_password_button_keeps_its_word_on_one_line(new_context, base_url, path):
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(base_url + path)
+    button = page.locator(".password-wrapper button").first
+    lines = page.evaluate("""el => { const s = getComputedStyle(el);
+        return Math.round(el.getBoundingClientRect().height / parseFloat(s.lineHeight)); }""",
+                          button.element_handle())
+    assert button.inner_text() == "Afficher"
+    assert page.evaluate("el => el.scrollWidth <= el.clientWidth", button.element_handle())
+    assert lines <= 2, "« Afficher » wraps"

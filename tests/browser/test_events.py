@@ -42,7 +42,8 @@ def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context
     page.keyboard.press("Space")
     tab_until(page, "el => el.id === 'privacy_consent'", "registration: privacy consent")
     page.keyboard.press("Space")
-    tab_until(page, "el => el.id === 'submit'", "registration: submit")
+    tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('M’inscrire')",
+              "registration: submit")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "Nous avons envoyé un e-mail à chantal.mercier@exemple.fr" in page.inner_text("main")

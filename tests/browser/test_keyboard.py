@@ -123,6 +123,6 @@ def test_register_login_preferences_logout_with_the_keyboard_only(
     # Log out.
     tab_until(page, _button("Me déconnecter"), "navigation: log out")
     _activate(page, "Space")
-    assert "Vous êtes déconnecté·e" in page.inner_text("main")
+    assert "La déconnexion est faite" in page.inner_text("main")
     # The preferences stay on this device.
     assert "pl-text-150" in page.evaluate("document.documentElement.className")

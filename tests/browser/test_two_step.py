@@ -77,4 +77,4 @@ def test_set_up_and_log_in_with_a_code_by_keyboard(new_context, base_url, live_a
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/compte/connexion" not in page.url
-    assert "vous êtes connecté·e" in page.inner_text("body")
+    assert "vous voilà sur votre compte" in page.inner_text("body")

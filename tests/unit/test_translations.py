@@ -77,3 +77,14 @@ def test_english_is_really_english():
 def test_catalogue_is_not_marked_fuzzy(lang):
     """pybabel compile skips a catalogue whose header is fuzzy: it would not be used."""
     assert not _catalog(lang).fuzzy
+
+
+def test_no_french_message_uses_the_point_median():
+    """« patient·e expert·e » is hard to read with dyslexia and read badly by screen
+    readers: epicene words and double forms instead (ACCESSIBILITY.md)."""
+    found = []
+    for entry in _catalog("fr"):
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        found += [text for text in (*ids, *strings) if text and "·" in text]
+    assert not found, found[:10]

@@ -3,7 +3,7 @@ drafted and submitted before the deadline, moderation and release by the
 coordination, anonymised feedback, the applicant's answers, decisions, ranking.
 
 Reviewers are never named to applicants or to each other: released reviews get a
-letter (« Relecteur·rice A ») in the order they were submitted.
+letter (« Relecture A ») in the order they were submitted.
 
 One module per job: assignments (and conflicts of interest), reviews, release (moderation
 by the coordination), feedback, decisions (the applicant's answers and the decision),
@@ -27,6 +27,7 @@ from .decisions import (
     can_respond,
     record_decision,
     respond,
+    save_response_draft,
 )
 from .feedback import (
     CriterionSummary,
@@ -105,6 +106,7 @@ __all__ = [
     "reviewer_assignments",
     "reviewer_letter",
     "reviews_to_moderate",
+    "save_response_draft",
     "save_review",
     "send_review_reminders",
     "submit_review",

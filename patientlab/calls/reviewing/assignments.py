@@ -110,7 +110,7 @@ def assign(actor: User, application: Application, reviewer_ids: list[int]) -> li
     eligible = {u.id: u for u in eligible_reviewers(application)}
     chosen = [eligible[i] for i in reviewer_ids if i in eligible]
     if not chosen:
-        raise ServiceError(_l("Choisissez au moins un·e relecteur·rice."), field="reviewers")
+        raise ServiceError(_l("Choisissez au moins une personne pour relire."), field="reviewers")
     created = []
     for reviewer in chosen:
         assignment = Assignment(application_id=application.id, reviewer_id=reviewer.id,

@@ -1,6 +1,7 @@
 """The applicant's answers to the feedback, and the decision on the application."""
 
 
+import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -32,10 +33,7 @@ def can_respond(application: Application, now: datetime) -> bool:
             and now < application.call.response_deadline)
 
 
-def respond(user: User, application: Application, general: str, per_comment: dict[int, str],
-            now: datetime | None = None) -> None:
-    """« Vous avez dit, nous avons fait »: saved and shared with the reviewers."""
-    now = now or utcnow()
+def _may_respond(user: User, application: Application, now: datetime) -> None:
     if application.owner_id != user.id:
         raise PermissionError("owner only")
     if application.feedback_released_at is None:
@@ -43,16 +41,39 @@ def respond(user: User, application: Application, general: str, per_comment: dic
     if now >= application.call.response_deadline:
         raise ServiceError(_l("La date limite des réponses est passée : votre réponse n’a pas "
                               "été enregistrée."))
+
+
+def _response_texts(application: Application, general: str, per_comment: dict[int, str]):
     released = feedback_for(application)
     answers = {answer.id: answer for summary in released.criteria
                for _letter, answer in summary.comments}
-    general = plain_text(general, multiline=True)
     texts = {aid: plain_text(text, multiline=True) for aid, text in per_comment.items()
              if aid in answers}
+    return released, answers, plain_text(general, multiline=True), texts
+
+
+def save_response_draft(user: User, application: Application, general: str,
+                        per_comment: dict[int, str], now: datetime | None = None) -> None:
+    """Keep what the team is writing without sending it: the reviewers read nothing until
+    « Envoyer ma réponse »; the page shows the draft again, even after a new login."""
+    _may_respond(user, application, now or utcnow())
+    _released, _answers, general, texts = _response_texts(application, general, per_comment)
+    application.response_draft = json.dumps(
+        {"general": general, "comments": {str(aid): text for aid, text in texts.items()}},
+        ensure_ascii=False)
+
+
+def respond(user: User, application: Application, general: str, per_comment: dict[int, str],
+            now: datetime | None = None) -> None:
+    """« Vous avez dit, nous avons fait »: saved and shared with the reviewers."""
+    now = now or utcnow()
+    _may_respond(user, application, now)
+    released, answers, general, texts = _response_texts(application, general, per_comment)
     if not general and not any(texts.values()):
         raise ServiceError(_l("Écrivez au moins une réponse : à un commentaire ou à "
                               "l’ensemble des avis."), field="general")
     application.response_general = general
+    application.response_draft = ""
     for aid, text in texts.items():
         answers[aid].response = text
     first = application.response_sent_at is None

@@ -44,6 +44,11 @@ class Feedback:
     def count(self) -> int:
         return len(self.reviews)
 
+    @property
+    def released(self) -> int:
+        """How many the applicants can read (the coordination also sees those waiting)."""
+        return sum(review.status == ReviewStatus.RELEASED for _letter, review in self.reviews)
+
 
 def reviewer_letter(index: int) -> str:
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -40,7 +40,7 @@ def ask_rephrase(actor: User, review: Review, message: str) -> None:
         raise ServiceError(_l("Écrivez ce qu’il faudrait reformuler."), field="message")
     if review.status != ReviewStatus.SUBMITTED:
         raise ServiceError(_l("Seule une relecture envoyée et pas encore transmise peut être "
-                              "renvoyée à son auteur·rice."))
+                              "renvoyée à la personne qui l’a écrite."))
     review.status = ReviewStatus.RETURNED
     review.return_message = message
     db.session.flush()

@@ -192,11 +192,15 @@ def respond(application_id):
     if form.validate_on_submit():
         per_comment = {int(name.removeprefix("response_")): field.data or ""
                        for name, field in form._fields.items() if name.startswith("response_")}
+        draft = form.save_draft.data
         with transaction(form) as done:
-            reviewing.respond(acting_user(), application, form.general.data or "", per_comment)
+            (reviewing.save_response_draft if draft else reviewing.respond)(
+                acting_user(), application, form.general.data or "", per_comment)
         if done:
-            flash(_("Votre réponse est enregistrée. Les relecteurs sont prévenus et peuvent "
-                    "la lire."), "success")
+            flash(_("Brouillon enregistré. Rien n’est envoyé aux personnes qui ont relu "
+                    "tant que vous ne choisissez pas « Envoyer ma réponse ».") if draft else
+                  _("Votre réponse est envoyée. Les personnes qui ont relu sont prévenues "
+                    "et peuvent la lire."), "success")
             return redirect(url_for("applications.detail", application_id=application.id)
                             + "#reponse")
     return _detail_page(application, form)

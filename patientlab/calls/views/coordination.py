@@ -288,7 +288,7 @@ def assign(application_id):
                            "prévenues par e-mail.", len(created)), "success")
             return redirect(url_for("call_admin.application", application_id=application.id))
     elif not form.errors.get("csrf_token"):
-        form.reviewers.errors = [_("Choisissez au moins un·e relecteur·rice.")]
+        form.reviewers.errors = [_("Choisissez au moins une personne pour relire.")]
     return _application_page(application, assign_form=form)
 
 

@@ -25,6 +25,10 @@ def test_register_verify_login_logout(web):
     [message] = outbox("martine@exemple.fr")
     response = web.get(link_in(message))
     assert response.status_code == 302
+    # She is told what comes next, and the login form already has her address.
+    login = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Dernière étape : connectez-vous avec votre mot de passe." in login
+    assert 'value="martine@exemple.fr"' in login
     db.session.expire_all()
     user = db.session.scalar(select(User).where(User.email == "martine@exemple.fr"))
     assert user.is_verified
@@ -32,7 +36,7 @@ def test_register_verify_login_logout(web):
     response = web.submit("/compte/connexion", {"email": "martine@exemple.fr",
                                                     "password": PASSWORD}, follow=True)
     page = response.get_data(as_text=True)
-    assert "Bonjour Martine D., vous êtes connecté·e." in page
+    assert "Bonjour Martine D., vous voilà sur votre compte." in page
     assert 'role="status"' in page
 
     profile = web.get("/compte/profil").get_data(as_text=True)

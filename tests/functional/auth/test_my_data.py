@@ -25,7 +25,7 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
     web.login("karim@exemple.fr")
     page = web.get("/compte/donnees").get_data(as_text=True)
     assert "Charte de participation, version 2026-1" in page
-    assert "besoins d’accessibilité transmis aux organisateurs" in page
+    assert "besoins d’accessibilité transmis à l’équipe de la soirée" in page
 
     response = web.get("/compte/donnees.json")
     assert response.headers["Content-Disposition"].startswith("attachment")

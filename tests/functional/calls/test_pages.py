@@ -242,7 +242,7 @@ def test_whole_cycle_through_the_pages(web):
     web.login(owner.email)
     detail = f"/candidatures/{application.id}"
     page = _text(web.get(detail))
-    assert "Relecteur·rice A" in page
+    assert "Relecture A" in page
     assert "Les aînés." in page
     assert "CONFIDENTIEL-XYZ" not in page
     assert "Commentaire confidentiel" not in page
@@ -252,6 +252,20 @@ def test_whole_cycle_through_the_pages(web):
     assert "<caption" in page
     answer = db.session.scalar(select(ReviewAnswer).where(
         ReviewAnswer.criterion_id == target.id))
+    # A draft first: kept, shown again, sent to nobody.
+    response = web.submit(f"{detail}/reponse", {"general": "Premier jet.",
+                                                f"response_{answer.id}": "À voir.",
+                                                "save_draft": "Enregistrer le brouillon"},
+                          form_url=detail)
+    assert response.status_code == 302
+    page = _text(web.get(detail))
+    assert "Votre brouillon est gardé" in page
+    assert "Premier jet." in page
+    assert "À voir." in page
+    assert page.count('form="avis-formulaire"') >= 3  # the buttons at the top too
+    assert "Voir les chiffres" in page
+    db.session.expire_all()
+    assert db.session.get(ReviewAnswer, answer.id).response == ""
     response = web.submit(f"{detail}/reponse", {"general": "Nous ajoutons des visites.",
                                                 f"response_{answer.id}": "Visites à domicile."},
                           form_url=detail)

@@ -226,5 +226,5 @@ def test_the_dashboard_of_a_past_evening_shows_its_figures(web, make_user):
     assert 'id="graphique-satisfaction-titre"' in page
     upcoming = make_event(organiser)
     db.session.commit()
-    assert "L’avis des participants" not in web.get(
+    assert "L’avis du public" not in web.get(
         f"/organisation/evenements/{upcoming.id}").get_data(as_text=True)

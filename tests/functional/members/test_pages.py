@@ -21,7 +21,7 @@ def test_a_member_page_is_for_logged_in_people_and_shows_what_is_public(web):
     web.login("karim@exemple.fr")
     page = web.get(url).get_data(as_text=True)
     assert "Martine D." in page
-    assert "Patient·e expert·e" in page
+    assert "Patiente experte ou patient expert" in page
     assert "Je relis les projets" not in page  # still waiting for a moderator
     assert "Pas de présentation." in page
     bio.moderation_state = S.PUBLISHED
@@ -40,7 +40,7 @@ def test_the_profile_form_sends_the_presentation_to_moderation(web):
                                              "association": "", "bio": "Soignée en 2019."},
                           follow=True)
     page = response.get_data(as_text=True)
-    assert "visible après relecture par un modérateur" in page
+    assert "visible après relecture par l’équipe de modération" in page
     assert 'id="bio-state"' in page
     assert "Soignée en 2019." in page  # kept in the form
     assert f'href="/membres/{martine.id}"' in page

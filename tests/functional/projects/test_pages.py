@@ -170,7 +170,7 @@ def test_question_flow_through_the_pages(web, make_user, app):
     assert "Écrivez votre question." in page
     web.submit(f"{url}/questions", {"body": "<b>Combien</b> de séances ?"}, form_url=url)
     page = web.get(url).get_data(as_text=True)
-    assert "attend la relecture d’un modérateur" in page
+    assert "attend la relecture de l’équipe de modération" in page
     web.logout()
 
     question = db.session.scalar(select(Question))

@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -368,3 +369,24 @@ def test_withdrawing_an_assignment_takes_its_draft_along_but_not_a_sent_review(s
         rv.unassign(coordinator, sent)
     with pytest.raises(PermissionError):
         rv.unassign(reviewer, sent)
+
+
+def test_a_draft_answer_is_kept_unsent_until_the_team_sends_it(setup):
+    coordinator, call, application = setup
+    assignment = make_assignment(application)
+    rv.save_review(assignment.reviewer, assignment, answers(call))
+    rv.submit_review(assignment.reviewer, assignment)
+    rv.release_feedback(coordinator, application)
+    comment = next(a for s in rv.feedback_for(application).criteria for _l, a in s.comments)
+    sent_before = len(outbox(assignment.reviewer.email))
+    rv.save_response_draft(application.owner, application, "Premier jet", {comment.id: "À voir"})
+    # Nothing is sent nor shown to the reviewers; the draft survives a new session.
+    assert (application.response_general, comment.response) == ("", "")
+    assert application.response_sent_at is None
+    assert len(outbox(assignment.reviewer.email)) == sent_before
+    assert json.loads(application.response_draft) == {
+        "general": "Premier jet", "comments": {str(comment.id): "À voir"}}
+    with pytest.raises(PermissionError):
+        rv.save_response_draft(UserFactory(), application, "x", {})
+    rv.respond(application.owner, application, "Version finale", {comment.id: "Fait"})
+    assert (application.response_draft, comment.response) == ("", "Fait")
