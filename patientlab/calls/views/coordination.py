@@ -330,7 +330,8 @@ def decide(application_id):
             reviewing.record_decision(acting_user(), application, form.decision.data,
                                       form.rationale.data)
         if done:
-            flash(_("La décision est enregistrée. Le porteur et les relecteurs sont prévenus."),
+            flash(_("La décision est enregistrée. L’équipe du projet et les personnes qui ont "
+                    "relu sont prévenues."),
                   "success")
             return redirect(url_for("call_admin.application", application_id=application.id))
     return _application_page(application, decision_form=form)
