@@ -192,7 +192,7 @@ class PreferencesForm(FlaskForm):
     text_size = RadioField(
         _l("Taille du texte"),
         choices=[("100", _l("Normale (100 %)")), ("125", _l("Grande (125 %)")),
-                 ("150", _l("Très grande (150 %)"))],
+                 ("150", _l("Très grande (150 %)")), ("200", _l("Immense (200 %)"))],
         default="100",
         validators=[InputRequired(message=_l("Choisissez une taille de texte."))],
     )

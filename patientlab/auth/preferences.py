@@ -7,7 +7,7 @@ cookie is refreshed so the choice survives logout on this device).
 from dataclasses import dataclass
 
 PREFS_COOKIE = "affichage"
-TEXT_SIZES = (100, 125, 150)
+TEXT_SIZES = (100, 125, 150, 200)
 
 
 @dataclass(frozen=True)

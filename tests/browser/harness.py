@@ -158,6 +158,7 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
         report.pages.append(path)
         report.sources[path] = response.body()
         _check(page, f"{role} {path}", report)
+        _check_reflow(page, f"{role} {path}", report)
         for href in page.evaluate(LINKS_AND_GET_FORMS):
             target = local_path(base_url, href)
             if target and target not in seen:
@@ -179,6 +180,51 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
         report.failures.append(f"console errors (CSP or script): {console_errors[:5]}")
     page.close()
     return report
+
+
+# The platform's own display preferences (classes on <html>, as the server sets them),
+# alone and all together: at 320 CSS pixels none may make a page scroll sideways
+# (WCAG 1.4.10, RGAA 10.11).
+DISPLAY_PREFERENCES = {
+    "texte 150 %": "pl-text-150",
+    "texte 200 %": "pl-text-200",
+    "espacement": "pl-text-100 pl-spacing",
+    "police dyslexie": "pl-text-100 pl-dyslexia",
+    "contraste": "pl-text-100 pl-contrast",
+    "tout ensemble": "pl-text-200 pl-spacing pl-dyslexia pl-contrast",
+}
+
+REFLOW = """async (classes) => {
+    const html = document.documentElement;
+    const before = html.className;
+    const wider = {};
+    for (const [name, value] of Object.entries(classes)) {
+        html.className = value;
+        await document.fonts.ready;
+        const overflow = Math.max(html.scrollWidth, document.body.scrollWidth) - html.clientWidth;
+        if (overflow > 0) {
+            const culprits = [...document.querySelectorAll('main *')]
+                .filter(el => el.getBoundingClientRect().right > html.clientWidth + 1)
+                .slice(0, 3).map(el => el.tagName.toLowerCase()
+                    + (el.className && typeof el.className === 'string'
+                       ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+            wider[name] = overflow + 'px (' + culprits.join(', ') + ')';
+        }
+    }
+    html.className = before;
+    return wider;
+}"""
+
+
+def _check_reflow(page, label: str, report: CrawlReport) -> None:
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        wider = page.evaluate(REFLOW, DISPLAY_PREFERENCES)
+    finally:
+        page.set_viewport_size(viewport)
+    for name, by in wider.items():
+        report.failures.append(f"{label}: at 320 px with « {name} », {by} wider than the screen")
 
 
 def _check(page, label: str, report: CrawlReport) -> None:
