@@ -52,6 +52,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     if not module.startswith("sqlite3"):
         return
     dbapi_connection.isolation_level = None
+    from patientlab.core.collation import register_sqlite
+
+    register_sqlite(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")

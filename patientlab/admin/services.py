@@ -14,6 +14,7 @@ from patientlab.auth.models import User, UserRole
 from patientlab.auth.services import end_all_sessions
 from patientlab.core import audit
 from patientlab.core.audit import AuditEntry
+from patientlab.core.collation import french
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
@@ -93,7 +94,7 @@ def search_users(q: str = "", role: str = "", page: int = 1) -> Page:
     total = db.session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
     result = Page.of(total, page, PAGE_SIZE)
     result.items = list(db.session.scalars(
-        select(User).where(*conditions).order_by(User.name, User.id)
+        select(User).where(*conditions).order_by(french(User.name), User.id)
         .limit(PAGE_SIZE).offset(result.offset)))
     return result
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from patientlab.associations.models import Association
 from patientlab.core import audit
+from patientlab.core.collation import french
 from patientlab.core.errors import ServiceError
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
@@ -13,7 +14,7 @@ from patientlab.extensions import db
 
 
 def list_associations() -> list[Association]:
-    return list(db.session.scalars(select(Association).order_by(Association.name)))
+    return list(db.session.scalars(select(Association).order_by(french(Association.name))))
 
 
 def get_association_or_404(association_id: int) -> Association:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased, lazyload
 
 from patientlab.auth.models import User
 from patientlab.core import audit
+from patientlab.core.collation import french
 from patientlab.core.days import PARIS
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
@@ -761,7 +762,7 @@ def registrations_of(event: Event, query: str = "") -> list[Registration]:
                                   func.lower(Companion.name).like(pattern)).exists()))
     order = case((Registration.status == S.CONFIRMED, 0), (Registration.status == S.WAITING, 1),
                  else_=2)
-    return list(db.session.scalars(stmt.order_by(order, Registration.name,
+    return list(db.session.scalars(stmt.order_by(order, french(Registration.name),
                                                  Registration.created_at)))
 
 
@@ -787,7 +788,7 @@ def needs_summary(event: Event) -> NeedsSummary:
                          or_(Companion.needs != "", Companion.needs_other != "")).exists())
     for registration in db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status != S.CANCELLED,
-            with_needs).order_by(Registration.name)):
+            with_needs).order_by(french(Registration.name))):
         for person in registration.people:
             for key in person.need_list:
                 totals[key] += 1
@@ -993,7 +994,7 @@ def calls_due(event: Event) -> list[Registration]:
     """People without e-mail who must be told something by phone."""
     return list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.call_about != "")
-        .order_by(Registration.name)))
+        .order_by(french(Registration.name))))
 
 
 def mark_called(user: User, event: Event, registration_id: int) -> Registration:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit
+from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
@@ -297,7 +298,7 @@ def submitted_projects() -> list[Project]:
 
 
 def glossary() -> list[GlossaryTerm]:
-    return sorted(db.session.scalars(select(GlossaryTerm)), key=lambda t: fold(t.term))
+    return sorted_french(db.session.scalars(select(GlossaryTerm)), key=lambda t: t.term)
 
 
 def _slugify(term: str) -> str:

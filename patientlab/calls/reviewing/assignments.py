@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit
+from patientlab.core.collation import french
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
@@ -67,7 +68,7 @@ def eligible_reviewers(application: Application) -> list[User]:
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role.in_(Role.REVIEWERS), User.active.is_(True),
                User.id != (application.owner_id or 0), User.id.not_in(taken))
-        .distinct().order_by(User.name)))
+        .distinct().order_by(french(User.name))))
 
 
 def load_in_call(call: Call) -> dict[int, int]:
