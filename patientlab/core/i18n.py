@@ -5,6 +5,8 @@ The language comes from, in order: the logged-in user's saved choice, the
 Dates are always shown in Europe/Paris.
 """
 
+import re
+
 from flask import current_app, g, has_app_context, request
 from flask_babel import (
     Domain,
@@ -13,6 +15,7 @@ from flask_babel import (
     format_decimal,
     format_time,
     get_domain,
+    get_locale,
     gettext,
 )
 from flask_login import current_user
@@ -46,14 +49,22 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+# French writes the first of the month as an ordinal: « 1er décembre », never « 1 décembre ».
+_FIRST_OF_MONTH = re.compile(r"(?<!\d)1 (?=[^\W\d])")
+
+
+def _first_of_month(text: str) -> str:
+    return _FIRST_OF_MONTH.sub("1er ", text) if str(get_locale()) == "fr" else text
+
+
 def date_long(value) -> str:
-    """« 28 novembre 2026 » / "November 28, 2026"."""
-    return format_date(value, format="long") if value else ""
+    """« 28 novembre 2026 », « 1er décembre 2026 » / "November 28, 2026"."""
+    return _first_of_month(format_date(value, format="long")) if value else ""
 
 
 def date_full(value) -> str:
-    """« mardi 1 décembre 2026 » / "Tuesday, December 1, 2026", with the weekday."""
-    return format_date(value, format="full") if value else ""
+    """« mardi 1er décembre 2026 » / "Tuesday, December 1, 2026", with the weekday."""
+    return _first_of_month(format_date(value, format="full")) if value else ""
 
 
 def datetime_long(value) -> str:
@@ -62,7 +73,7 @@ def datetime_long(value) -> str:
         return ""
     return gettext(
         "%(date)s à %(time)s",
-        date=format_date(value, format="long"),
+        date=date_long(value),
         time=format_time(value, format="short"),
     )
 
