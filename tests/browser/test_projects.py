@@ -12,7 +12,8 @@ def test_researcher_checks_readability_with_the_keyboard(new_context, base_url):
     page.keyboard.type("Marcher ensemble après un cancer")
     tab_until(page, "el => el.id === 'why'", "editor: why")
     page.keyboard.type("Marcher aide à reprendre des forces. Nous voulons le vérifier.")
-    tab_until(page, "el => el.id === 'check'", "editor: check readability")
+    tab_until(page, "el => el.tagName === 'BUTTON' && "
+                    "el.innerText.includes('Vérifier la lisibilité')", "editor: check readability")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "Lisibilité du résumé" in page.inner_text("main")
