@@ -4,11 +4,11 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import navigation, reminders
+    from patientlab.core import highlights, navigation, reminders
     from patientlab.core.days import last_day
     from patientlab.core.permissions import RESEARCH, REVIEWERS
 
-    from . import models, privacy, reviewing
+    from . import models, privacy, reviewing, services
     from .views.applicant import UPLOAD_ENDPOINTS, applications
     from .views.coordination import bp as call_admin_bp
     from .views.public import bp
@@ -26,6 +26,11 @@ def init_app(app) -> None:
         Decision=models.Decision, CriterionKind=models.CriterionKind,
         Visibility=models.Visibility, COI_REASONS=models.COI_REASONS)
     navigation.register(navigation.MenuEntry(40, "calls.index", _l("Appels à projets")))
+    highlights.register(highlights.Highlight(
+        20, "appels-ouverts", _l("Les appels « Expérience patient » en cours"),
+        services.current_highlights, "calls.index", _l("Tous les appels"),
+        _l("Aucun appel n’est ouvert en ce moment. Les appels passés et leurs résultats "
+           "restent à lire.")))
     navigation.register(navigation.MenuEntry(110, "applications.mine", _l("Mes candidatures"),
                                              navigation.PERSONAL, RESEARCH))
     navigation.register(navigation.MenuEntry(120, "reviews.index", _l("Mes relectures"),

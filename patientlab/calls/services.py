@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from patientlab.auth.models import User
-from patientlab.core import audit
+from patientlab.core import audit, days, highlights
 from patientlab.core.days import end_of_day, start_of_day
 from patientlab.core.errors import ServiceError
 from patientlab.core.files import delete_file, write_file
+from patientlab.core.i18n import date_long
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import plain_text
@@ -95,6 +96,23 @@ def list_public_calls(now: datetime | None = None) -> list[Call]:
                                .order_by(Call.opens_at.desc())).all()
     order = {CallState.OPEN: 0, CallState.UPCOMING: 1, CallState.REVIEW: 2, CallState.CLOSED: 3}
     return sorted(calls, key=lambda c: order[c.state(now)])
+
+
+def current_highlights(limit: int, now: datetime | None = None) -> list[highlights.Item]:
+    """For the home page: the calls open for applications, then those under review."""
+    now = now or utcnow()
+    live = [c for c in list_public_calls(now) if c.state(now) in (CallState.OPEN,
+                                                                    CallState.REVIEW)]
+    items = []
+    for call in live[:limit]:
+        state = call.state(now)
+        when = (_l("candidatures jusqu’au %(date)s inclus",
+                   date=date_long(days.last_day(call.application_deadline)))
+                if state == CallState.OPEN else
+                _l("projets en relecture par les patientes et patients experts"))
+        items.append(highlights.Item(call.title, url_for("calls.detail", call_id=call.id),
+                                     (str(CallState.LABELS[state]), str(when))))
+    return items
 
 
 def list_all_calls() -> list[Call]:

@@ -5,7 +5,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from patientlab.auth.signals import address_confirmed
-    from patientlab.core import navigation, reminders
+    from patientlab.core import highlights, navigation, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
     from . import privacy, services
@@ -24,5 +24,10 @@ def init_app(app) -> None:
     app.cli.add_command(events_cli)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))
+    highlights.register(highlights.Highlight(
+        10, "prochaines-soirees", _l("Les prochaines soirées « Parle-Moi »"),
+        services.coming_highlights, "events.index", _l("Toutes les soirées"),
+        _l("Aucune soirée n’est annoncée pour le moment. Les soirées passées restent à "
+           "découvrir.")))
     navigation.register(navigation.MenuEntry(140, "organisation.events", _l("Mes soirées"),
                                              navigation.PERSONAL, EVENT_MANAGERS))

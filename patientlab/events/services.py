@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from icalendar import Calendar
@@ -19,7 +19,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased, lazyload
 
 from patientlab.auth.models import User
-from patientlab.core import audit
+from patientlab.core import audit, highlights
 from patientlab.core.collation import french
 from patientlab.core.days import PARIS
 from patientlab.core.errors import ServiceError
@@ -108,6 +108,24 @@ def list_events(*, past: bool = False, theme: str = "", fmt: str = "",
     if fmt in EventFormat.LABELS:
         stmt = stmt.where(Event.format == fmt)
     return list(db.session.scalars(stmt))
+
+
+def coming_highlights(limit: int) -> list[highlights.Item]:
+    """The next published evenings, for the home page: when, and how many places left."""
+    events = list(db.session.scalars(
+        select(Event).where(Event.published_at.is_not(None), Event.cancelled_at.is_(None),
+                            Event.ends_at > utcnow())
+        .options(lazyload(Event.organiser)).order_by(Event.starts_at).limit(limit)))
+    counts = counts_for([e.id for e in events])
+    items = []
+    for event in events:
+        left = seats_left(event, counts[event.id])
+        places = ngettext("%(num)s place restante", "%(num)s places restantes", left) if left \
+            else str(_l("complet, liste d’attente ouverte"))
+        items.append(highlights.Item(
+            event.title, url_for("events.detail", event_id=event.id),
+            (_fmt(event.starts_at), str(EventFormat.LABELS[event.format]), places)))
+    return items
 
 
 def get_event_or_404(event_id: int) -> Event:

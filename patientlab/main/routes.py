@@ -3,9 +3,12 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from patientlab.auth.forms import LanguageForm
+from patientlab.auth.models import RequestStatus
+from patientlab.auth.services import role_requests_of
+from patientlab.core import highlights
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.i18n import LANG_COOKIE
-from patientlab.core.security import safe_next_url
+from patientlab.core.security import acting_user, safe_next_url
 from patientlab.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -15,7 +18,14 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html")
+    """What is live (the features' highlights), and for a person who could review, where
+    they stand: validated, waiting for the coordination, or how to ask."""
+    user = acting_user()
+    standing = None
+    if user is not None:
+        waiting = any(r.status == RequestStatus.PENDING for r in role_requests_of(user))
+        standing = "validated" if user.can_review else ("waiting" if waiting else None)
+    return render_template("main/home.html", live=highlights.highlights(), standing=standing)
 
 
 @bp.route("/accessibilite")

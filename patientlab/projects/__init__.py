@@ -4,10 +4,10 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import navigation
+    from patientlab.core import highlights, navigation
     from patientlab.core.permissions import RESEARCH
 
-    from . import models, privacy
+    from . import models, privacy, services
     from .moderation import register_kinds
     from .routes import bp
 
@@ -18,5 +18,9 @@ def init_app(app) -> None:
         CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,
         Publication=models.Publication, ResearchStatus=models.ResearchStatus)
     navigation.register(navigation.MenuEntry(20, "projects.index", _l("Projets de recherche")))
+    highlights.register(highlights.Highlight(
+        30, "derniers-projets", _l("Les derniers projets expliqués simplement"),
+        services.latest_highlights, "projects.index", _l("Tous les projets"),
+        _l("Aucun projet n’est encore publié.")))
     navigation.register(navigation.MenuEntry(100, "projects.mine", _l("Mes projets"),
                                              navigation.PERSONAL, RESEARCH))

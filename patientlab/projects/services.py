@@ -8,14 +8,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
+from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
-from patientlab.core import audit
+from patientlab.core import audit, highlights
 from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
@@ -120,6 +120,18 @@ def _filtered(query: SearchQuery) -> Select:
     if query.status in ResearchStatus.LABELS:
         stmt = stmt.where(Project.research_status == query.status)
     return stmt
+
+
+def latest_highlights(limit: int) -> list[highlights.Item]:
+    """For the home page: the projects published last, with their teaser."""
+    projects = db.session.scalars(
+        select(Project).where(Project.publication == Publication.PUBLISHED)
+        .options(lazyload(Project.owner), defer(Project.why), defer(Project.what),
+                 defer(Project.change), defer(Project.involvement),
+                 defer(Project.scientific_abstract), defer(Project.search_text))
+        .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
+    return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
+                            tuple(t for t in (p.teaser,) if t)) for p in projects]
 
 
 def search_projects(query: SearchQuery) -> Page:

@@ -2,15 +2,31 @@ import pytest
 from flask import abort
 
 from patientlab.extensions import db
+from tests.factories import make_call, make_event, make_project
 
 
-def test_home_is_french_by_default_and_explains_the_three_things(client):
+def test_home_is_french_by_default_and_says_what_is_live(client):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="fr"' in page
     assert page.count("<h1") == 1
-    assert "Lire des projets de recherche expliqués simplement" in page
-    assert "Donner votre avis sur des demandes de financement" in page
-    assert "Venir à une soirée « Parle-Moi »" in page
+    # Nothing yet: each section says so, never « bientôt ».
+    assert "Aucune soirée n’est annoncée pour le moment." in page
+    assert "Aucun appel n’est ouvert en ce moment." in page
+    assert "Aucun projet n’est encore publié." in page
+    assert "Bientôt" not in page
+    make_event(title="Parler du cancer aux enfants", capacity=30)
+    make_event(title="Soirée en brouillon", published=False)
+    make_call(state="open", title="Oncostarter 2027")
+    make_project(title="Marcher après un cancer du sein")
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Parler du cancer aux enfants" in page
+    assert "30 places restantes" in page
+    assert "Soirée en brouillon" not in page
+    assert "Oncostarter 2027" in page
+    assert "candidatures jusqu’au" in page
+    assert "Marcher après un cancer du sein" in page
+    assert "Comment devenir patiente experte ou patient expert" in page
     assert 'href="#contenu"' in page
     assert '<main id="contenu" tabindex="-1"' in page
     assert "Accessibilité : partiellement conforme" in page
@@ -116,3 +132,22 @@ def test_too_many_requests_page(failing_app):
     response = failing_app.test_client().get("/_test/slow-down")
     assert response.status_code == 429
     assert "Trop de tentatives" in response.get_data(as_text=True)
+
+
+def test_home_tells_a_reviewer_where_they_stand_instead_of_how_to_become_one(web, make_user):
+    from patientlab.auth import services as accounts
+    from patientlab.core.security import Role
+
+    make_user(Role.PATIENT_EXPERT, email="martine@exemple.fr")
+    web.login("martine@exemple.fr")
+    page = web.get("/").get_data(as_text=True)
+    assert "Votre compte de relecture est validé" in page
+    assert "Comment devenir patiente experte" not in page
+    web.logout()
+    karim = make_user(email="karim@exemple.fr")
+    accounts.request_role(karim, Role.ASSOCIATION_REP, "Je représente la Ligue.")
+    db.session.commit()
+    web.login("karim@exemple.fr")
+    page = web.get("/").get_data(as_text=True)
+    assert "en attente de validation par la coordination" in page
+    assert "Comment devenir patiente experte" not in page
