@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
+	$(BIN)/python scripts/french_typography.py
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 2
 
 babel-extract: $(STAMP)

@@ -1,6 +1,7 @@
 """« Parle-Moi » in the browser: registering by keyboard, check-in on a phone, the
 organiser's pages of the night and after."""
 
+from patientlab.core.typography import french_spacing as fr
 from tests.browser.conftest import log_in
 from tests.browser.harness import assert_no_axe_violations, scroll_overflow, tab_until
 
@@ -148,7 +149,7 @@ def test_cancelling_by_keyboard_asks_to_confirm_first(new_context, base_url, liv
               "registration → cancel link")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Annuler mon inscription ?" in page.inner_text("h1")
+    assert fr("Annuler mon inscription ?") in page.inner_text("h1")
     assert_no_axe_violations(page, "cancel confirmation")
     tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Oui, annuler')",
               "confirmation → yes")

@@ -88,3 +88,17 @@ def test_no_french_message_uses_the_point_median():
         ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
         found += [text for text in (*ids, *strings) if text and "·" in text]
     assert not found, found[:10]
+
+
+def test_french_messages_have_their_no_break_spaces():
+    """No « ? », « ! », « ; » or « » » alone at the start of a line, nor « « » at the
+    end of one (`make translations` adds the spaces)."""
+    from patientlab.core.typography import french_spacing
+
+    wrong = []
+    for entry in _catalog("fr"):
+        if not entry.id:
+            continue  # the catalogue's header
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wrong += [text for text in strings if text and french_spacing(text) != text]
+    assert not wrong, wrong[:5]

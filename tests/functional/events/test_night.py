@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
+from patientlab.core.typography import french_spacing as fr
 from patientlab.events import services as svc
 from patientlab.events.models import Registration, SatisfactionAnswer
 from patientlab.events.models import RegistrationStatus as S
@@ -175,7 +176,7 @@ def test_the_record_page_shows_attendance_and_the_results_as_chart_and_table(web
     db.session.commit()
     web.login("sophie@exemple.fr")
     page = web.get(f"/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
-    assert "3 réponses sur 4 personnes interrogées ; note moyenne : 3,7 sur 5." in page
+    assert fr("3 réponses sur 4 personnes interrogées ; note moyenne : 3,7 sur 5.") in page
     assert 'id="graphique-satisfaction-titre"' in page
     assert "<table>" in page
     assert "Trop long" in page

@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select
 
 from patientlab.core.security import Role
+from patientlab.core.typography import french_spacing as fr
 from patientlab.events.models import Registration
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.extensions import db
@@ -286,7 +287,7 @@ def test_cancelling_asks_to_confirm_then_mails_a_calendar_cancellation(web):
     web.submit(f"{url}/inscription", FORM, form_url=url)
     link = link_in(outbox("nadia@exemple.fr")[0])
     page = web.get(f"{link}/annuler").get_data(as_text=True)
-    assert "Annuler mon inscription ?" in page
+    assert fr("Annuler mon inscription ?") in page
     assert "Non, garder mon inscription" in page
     assert db.session.scalar(select(Registration)).status == S.CONFIRMED  # not yet
     page = web.submit(f"{link}/annuler", form_url=f"{link}/annuler",

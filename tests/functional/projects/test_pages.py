@@ -5,6 +5,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from patientlab.core.security import Role
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.projects.models import ClarityRating, Project, Publication, Question
@@ -73,7 +74,7 @@ def test_detail_shows_structured_summary_glossary_and_scientific_abstract(client
     for heading in ("Pourquoi cette recherche ?", "Ce que l’équipe va faire",
                     "Ce que cela pourrait changer pour les patients",
                     "Comment les patients sont associés"):
-        assert heading in page
+        assert fr(heading) in page  # French typography: « recherche ? »
     assert '<a href="#terme-cohorte" class="glossary-term">cohorte</a>' in page
     assert '<dt id="terme-cohorte"><dfn>cohorte</dfn></dt>' in page
     assert "<details" in page

@@ -12,6 +12,7 @@ from patientlab.core import days
 from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.factories import UserFactory, make_application, make_call
 
@@ -34,8 +35,8 @@ def test_new_call_gets_the_default_review_form_with_a_confidential_comment():
     assert len(labels) == 8
     assert labels[0].startswith("Le projet est-il important pour les patients")
     kinds = {c.label: c.kind for c in call.criteria}
-    assert kinds["Le résumé pour les patients est-il clair ?"] == CriterionKind.QUALITY
-    assert kinds["Qui risque d’être laissé de côté ?"] == CriterionKind.TEXT
+    assert kinds[fr("Le résumé pour les patients est-il clair ?")] == CriterionKind.QUALITY
+    assert kinds[fr("Qui risque d’être laissé de côté ?")] == CriterionKind.TEXT
     confidential = [c for c in call.criteria if c.visibility == Visibility.CONFIDENTIAL]
     assert [c.label for c in confidential] == ["Commentaire confidentiel pour le comité"]
     assert db.session.scalar(select(AuditEntry.action)) == "call.created"

@@ -21,3 +21,14 @@ def test_the_first_of_the_month_is_an_ordinal_in_french_only():
         assert date_long(datetime(2027, 1, 21, 12, tzinfo=UTC)) == "21 janvier 2027"
     with force_locale("en"):
         assert date_long(FIRST) == "December 1, 2026"
+
+
+def test_no_break_spaces_keep_punctuation_with_its_word():
+    from patientlab.core.typography import NARROW_NBSP, NBSP, french_spacing
+
+    assert french_spacing("Vous ne pouvez plus venir ? Annulez !") == \
+        f"Vous ne pouvez plus venir{NARROW_NBSP}? Annulez{NARROW_NBSP}!"
+    assert french_spacing("Soirées « Parle-Moi »") == f"Soirées «{NBSP}Parle-Moi{NBSP}»"
+    assert french_spacing("a ; b") == f"a{NARROW_NBSP}; b"
+    assert french_spacing("https://exemple.fr?x=1") == "https://exemple.fr?x=1"  # untouched
+    assert french_spacing(french_spacing("Quoi ?")) == french_spacing("Quoi ?")
