@@ -50,7 +50,7 @@ def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context
     assert "Nous avons envoyé un e-mail à chantal.mercier@exemple.fr" in page.inner_text("main")
     assert_no_axe_violations(page, "registration sent")
     page.goto(mail_link(live_app, base_url, "chantal.mercier@exemple.fr"))
-    assert "Places confirmées : 2." in page.inner_text("main")
+    assert fr("Places confirmées : 2.") in page.inner_text("main")
     assert "Accès sans marche" in page.inner_text("main")
     assert_no_axe_violations(page, "registration confirmation")
 
@@ -80,13 +80,13 @@ def test_check_in_at_375_px_by_keyboard_one_person_at_a_time(new_context, base_u
     with page.expect_navigation():
         page.keyboard.press("Enter")
     status = page.locator("main [role=status]")
-    assert "Arrivée pointée : Camille A." in status.inner_text()
+    assert fr("Arrivée pointée : Camille A.") in status.inner_text()
     assert page.evaluate(IN_VIEW, status.element_handle()), "the result is off-screen"
     tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Pointer l’arrivée')",
               "card: her companion")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Arrivée pointée : Lina A." in page.locator("main [role=status]").inner_text()
+    assert fr("Arrivée pointée : Lina A.") in page.locator("main [role=status]").inner_text()
     assert "2 sur 2 arrivées" in page.locator("main .check-in-item").first.inner_text()
     for button in page.locator("main .check-in-item button").all():
         assert button.bounding_box()["height"] >= 44

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.conftest import outbox
 from tests.factories import UserFactory, make_event
@@ -19,7 +20,7 @@ def test_admin_changes_roles_and_suspends_with_errors_next_to_fields(web):
     page = web.submit(f"{url}/suspension", {"suspend-reason": "Propos insultants.",
                                             "suspend-until": "pas une date"},
                       form_url=url, prefix="suspend-").get_data(as_text=True)
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     assert 'id="suspend-until-error"' in page
     assert "Propos insultants." in page
     until = (date.today() + timedelta(days=7)).isoformat()

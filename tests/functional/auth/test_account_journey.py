@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from patientlab.auth.models import User
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.conftest import PASSWORD, link_in, outbox
 
@@ -27,7 +28,7 @@ def test_register_verify_login_logout(web):
     assert response.status_code == 302
     # She is told what comes next, and the login form already has her address.
     login = web.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Dernière étape : connectez-vous avec votre mot de passe." in login
+    assert fr("Dernière étape : connectez-vous avec votre mot de passe.") in login
     assert 'value="martine@exemple.fr"' in login
     db.session.expire_all()
     user = db.session.scalar(select(User).where(User.email == "martine@exemple.fr"))
@@ -70,7 +71,7 @@ def test_registration_errors_are_listed_and_input_is_kept(web):
                          charter="")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<title>Erreur : Créer un compte" in page
+    assert fr("<title>Erreur : Créer un compte") in page
     assert "Il y a un problème" in page
     assert 'href="#name"' in page
     assert 'href="#email"' in page

@@ -13,6 +13,7 @@ from patientlab.calls.models import (
     ReviewAnswer,
     ReviewStatus,
 )
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.conftest import link_in, outbox
 from tests.factories import UserFactory, make_application, make_assignment, make_call
@@ -64,7 +65,7 @@ def test_coordinator_creates_a_call_with_errors_next_to_fields_and_nothing_lost(
     response = web.submit("/coordination/appels/nouveau", form)
     page = _text(response)
     assert response.status_code == 200
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     assert 'id="results_on-error"' in page
     assert "Un appel pour les patients." in page
     form["results_on"] = "2027-06-15"
@@ -94,7 +95,7 @@ def test_criterion_form_edits_a_question_until_the_first_review(web):
     assert response.status_code == 302
     page = _text(web.get(f"/coordination/appels/{call.id}/grille"))
     assert "Le projet aide-t-il les aidants ?" in page
-    assert "Confidentiel : coordination et comité seulement" in page
+    assert fr("Confidentiel : coordination et comité seulement") in page
     call.form_frozen_at = call.opens_at
     db.session.commit()
     response = web.get(url, follow_redirects=True)
@@ -118,7 +119,7 @@ def test_researcher_drafts_uploads_a_pdf_checks_readability_and_submits(web):
     assert application.attachment_name == "projet.pdf"
     page = _text(web.get(response.headers["Location"]))
     assert "Lisibilité du résumé pour les patients" in page
-    assert "Score :" in page
+    assert fr("Score :") in page
 
     # A file that is not a PDF: error next to the field, text kept.
     edit = f"/candidatures/{application.id}/modifier"
@@ -212,7 +213,7 @@ def test_whole_cycle_through_the_pages(web):
     page = _text(web.submit(link, {f"score_{first.id}": "9", "check": "1"}))
     assert "Choisissez une des réponses proposées." in page
     page = _text(web.submit(link, {f"score_{first.id}": "1", "check": "1"}))
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     assert "un commentaire est demandé pour cette note" in page
     response = web.submit(link, {**_review_form(call, GOOD, TEXTS), "check": "1"})
     assert response.status_code == 302
@@ -284,7 +285,7 @@ def test_whole_cycle_through_the_pages(web):
     web.logout()
     web.login("martine@exemple.fr")
     page = _text(web.get(link))
-    assert "Décision du comité : Financé" in page
+    assert fr("Décision du comité : Financé") in page
     assert "Visites à domicile." in page
     assert "Nous ajoutons des visites." in page
     assert "(vous)" in page

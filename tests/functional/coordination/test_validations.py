@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from patientlab.auth.models import RequestStatus, RoleRequest
 from patientlab.core.security import Role
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.conftest import outbox
 from tests.factories import RoleRequestFactory
@@ -45,7 +46,7 @@ def test_refusing_needs_a_reason_then_mails_it(web, make_user):
     page = web.submit(url, {"refuse-submit": "Refuser", "refuse-reason": ""},
                       prefix="refuse-").get_data(as_text=True)
     assert "Expliquez la raison du refus" in page
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     web.submit(url, {"refuse-submit": "Refuser",
                      "refuse-reason": "Merci de préciser votre association."}, prefix="refuse-")
     db.session.expire_all()

@@ -77,7 +77,7 @@ def test_the_organiser_registers_a_caller_without_email_and_prints_her_confirmat
     assert "Renvoyer son lien" not in page
     printed = web.get(f"/organisation/evenements/{event.id}/inscriptions/{registration.id}"
                       "/confirmation").get_data(as_text=True)
-    assert "Votre place est confirmée : 1 place." in printed
+    assert fr("Votre place est confirmée : 1 place.") in printed
     assert event.venue_name in printed
 
 
@@ -94,7 +94,7 @@ def test_a_promoted_caller_appears_on_the_dashboard_until_the_call_is_made(web, 
     dashboard = f"/organisation/evenements/{event.id}"
     page = web.get(dashboard).get_data(as_text=True)
     assert "À prévenir par téléphone" in page
-    assert "Une place s’est libérée : son inscription est confirmée." in page
+    assert fr("Une place s’est libérée : son inscription est confirmée.") in page
     response = web.submit(f"{dashboard}/inscriptions/{jeanne.id}/prevenue", prefix="called-",
                           form_url=dashboard)
     assert response.status_code == 302
@@ -143,17 +143,17 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
     response = web.submit(f"{door}/{group.id}?present=1&personne={karim.id}", form_url=door)
     assert response.headers["Location"].endswith(f"#inscription-{group.id}")
     page = web.get(door).get_data(as_text=True)
-    assert "Arrivée pointée : Karim Benali." in page
+    assert fr("Arrivée pointée : Karim Benali.") in page
     assert "1 sur 3 arrivées" in page
     page = web.submit(f"{door}/sans-inscription", {"walk_in-seats": "2"}, prefix="walk_in-",
                       form_url=door).get_data(as_text=True)
-    assert "La salle est pleine : il reste 1 place libre." in page
+    assert fr("La salle est pleine : il reste 1 place libre.") in page
     response = web.submit(f"{door}/sans-inscription", {"walk_in-seats": "1",
                                                        "walk_in-name": "Paul"},
                           prefix="walk_in-", form_url=door)
     assert response.status_code == 302
     page = web.get(door).get_data(as_text=True)
-    assert "Entrée sans inscription enregistrée : Paul." in page
+    assert fr("Entrée sans inscription enregistrée : Paul.") in page
     assert "Dont 1 personne entrée sans inscription." in page
 
 
@@ -223,7 +223,7 @@ def test_the_dashboard_of_a_past_evening_shows_its_figures(web, make_user):
     web.login("sophie@exemple.fr")
     page = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
     assert "4 places réservées. Aucune arrivée n’a été pointée" in page
-    assert "note moyenne : 4,3 sur 5" in page
+    assert fr("note moyenne : 4,3 sur 5") in page
     assert 'id="graphique-satisfaction-titre"' in page
     upcoming = make_event(organiser)
     db.session.commit()

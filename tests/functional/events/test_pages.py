@@ -46,7 +46,7 @@ def test_visitor_registers_with_family_and_an_access_need_then_cancels(web):
     link = link_in(message)
     assert link.startswith("/inscriptions/")
     page = web.get(link).get_data(as_text=True)
-    assert "Places confirmées : 2." in page
+    assert fr("Places confirmées : 2.") in page
 
     response = web.submit(f"{link}/annuler", form_url=link, follow=True)
     assert "Votre inscription est annulée" in response.get_data(as_text=True)
@@ -61,7 +61,7 @@ def test_form_errors_keep_input_and_needs_without_consent_are_refused(web):
     url = f"/evenements/{event.id}"
     page = web.submit(f"{url}/inscription", {"name": "Nadia", "email": "pas-une-adresse",
                                              "seats": "9"}, form_url=url).get_data(as_text=True)
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     assert "Saisissez une adresse e-mail valide" in page
     assert 'value="pas-une-adresse"' in page
     page = web.submit(f"{url}/inscription", {**FORM, "needs": "lsf"},
@@ -160,7 +160,7 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
     db.session.refresh(registration)
     assert registration.checked_in_at is not None
     page = web.get(f"{base}/accueil").get_data(as_text=True)
-    assert "Arrivée pointée : =HYPERLINK" in page  # said in the card, once
+    assert fr("Arrivée pointée : =HYPERLINK") in page  # said in the card, once
     assert "Arrivée pointée" not in web.get(f"{base}/accueil").get_data(as_text=True)
 
 
@@ -354,7 +354,7 @@ def test_the_organiser_writes_to_registrants_and_nothing_typed_is_lost(web, make
     url = f"/organisation/evenements/{event.id}/message"
     page = web.submit(url, {"audiences": "confirmed", "subject": "Changement de salle",
                             "body": ""}).get_data(as_text=True)
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     assert "Écrivez le message." in page
     assert 'value="Changement de salle"' in page
     response = web.submit(url, {"audiences": "confirmed", "subject": "Changement de salle",

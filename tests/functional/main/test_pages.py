@@ -1,6 +1,7 @@
 import pytest
 from flask import abort
 
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.factories import make_call, make_event, make_project
 
@@ -29,7 +30,7 @@ def test_home_is_french_by_default_and_says_what_is_live(client):
     assert "Comment devenir patiente experte ou patient expert" in page
     assert 'href="#contenu"' in page
     assert '<main id="contenu" tabindex="-1"' in page
-    assert "Accessibilité : partiellement conforme" in page
+    assert fr("Accessibilité : partiellement conforme") in page
 
 
 @pytest.mark.parametrize("url", ["/accessibilite", "/confidentialite", "/charte"])

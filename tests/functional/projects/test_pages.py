@@ -128,7 +128,7 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
     page = web.submit("/projets/nouveau", {**form, "check": "Vérifier la lisibilité"}
                       ).get_data(as_text=True)
     assert "Lisibilité du résumé" in page
-    assert re.search(r"Score : \d+ sur 100 — (très )?difficile", page)
+    assert re.search(r"Score\s: \d+ sur 100 — (très )?difficile", page)
     assert "multicentrique" in page
     assert long_text in page  # nothing lost
     assert db.session.scalar(select(Project)) is None  # checking does not save
@@ -138,7 +138,7 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
     project = db.session.scalar(select(Project))
     assert project.publication == Publication.DRAFT
     edit_page = web.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Score :" in edit_page
+    assert fr("Score :") in edit_page
 
     web.submit(f"/projets/{project.id}/soumettre", form_url=f"/projets/{project.id}/modifier")
     db.session.expire_all()
@@ -153,7 +153,7 @@ def test_project_form_errors_are_listed_and_input_kept(web, make_user):
         "title": "", "research_status": "running", "why": "x" * 4001,
         "start_date": "2026-05-01", "end_date": "2026-01-01", "save": "Enregistrer",
     }).get_data(as_text=True)
-    assert "<title>Erreur :" in page
+    assert fr("<title>Erreur :") in page
     assert "Donnez un titre au projet" in page
     assert "4 000 caractères au plus" in page
     assert "La date de fin doit venir après la date de début." in page

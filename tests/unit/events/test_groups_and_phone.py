@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
+from patientlab.core.typography import french_spacing as fr
 from patientlab.events import services as svc
 from patientlab.events.models import Companion, Registration
 from patientlab.events.models import RegistrationSource as Source
@@ -37,7 +38,7 @@ def test_a_group_brings_its_companions_names_and_their_own_needs():
     assert summary.others == [("Personne 3 du groupe (Nadia Benali)", S.CONFIRMED,
                                "Je viens avec mon chien guide")]
     [mail] = outbox("nadia@exemple.fr")
-    assert "Avec vous : Karim Benali, Personne 3 du groupe" in mail.body_text
+    assert fr("Avec vous : Karim Benali, Personne 3 du groupe") in mail.body_text
     assert "Karim Benali : Accès sans marche" in mail.body_text
 
 

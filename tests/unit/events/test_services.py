@@ -7,6 +7,7 @@ from sqlalchemy import select
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, TokenError
+from patientlab.core.typography import french_spacing as fr
 from patientlab.events import services as svc
 from patientlab.events.models import Registration
 from patientlab.events.models import RegistrationStatus as S
@@ -317,7 +318,7 @@ def test_the_organiser_writes_to_the_chosen_people_in_their_language_with_a_jour
     assert svc.message_registrants(organiser, event, "Changement de salle",
                                    "La soirée a lieu salle B.", ["confirmed"]) == 1
     [message] = outbox("a@exemple.fr")[-1:]
-    assert message.subject == f"{event.title} : Changement de salle"
+    assert message.subject == fr(f"{event.title} : Changement de salle")
     assert "La soirée a lieu salle B." in message.body_text
     assert "/inscriptions/" in message.body_text
     assert len(outbox("b@exemple.fr")) == 1  # only the waiting-list mail
