@@ -97,7 +97,7 @@ def test_preferences_are_visible_in_computed_styles(new_context, base_url):
         const loaded = await document.fonts.load('1em OpenDyslexic');
         const body = getComputedStyle(document.body);
         const link = document.querySelector('footer a');
-        const hint = document.querySelector('.card-status');
+        const hint = document.querySelector('main .meta');
         return {
             size: parseFloat(getComputedStyle(document.documentElement).fontSize),
             font: body.fontFamily, loaded: loaded.length,
@@ -124,7 +124,7 @@ def test_normal_colours_meet_aa_contrast(new_context, base_url):
     colours = page.evaluate("""() => ({
         body: getComputedStyle(document.body).color,
         bg: getComputedStyle(document.body).backgroundColor,
-        muted: getComputedStyle(document.querySelector('.card-status')).color,
+        muted: getComputedStyle(document.querySelector('main .meta')).color,
         link: getComputedStyle(document.querySelector('footer a')).color,
         footerBg: getComputedStyle(document.querySelector('footer')).backgroundColor,
     })""")
