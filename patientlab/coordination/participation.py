@@ -13,7 +13,7 @@ from patientlab.associations.models import Association
 from patientlab.auth.models import User, UserRole
 from patientlab.calls.models import Application, Assignment, Call, Review
 from patientlab.calls.reviewing import SUBMITTED_STATES
-from patientlab.core.collation import french
+from patientlab.core.collation import sorted_french
 from patientlab.core.days import start_of_day
 from patientlab.core.security import Role
 from patientlab.core.spreadsheet import csv_for_excel
@@ -86,10 +86,11 @@ def participation(period: Period) -> Participation:
     result.reviewers_active = db.session.scalar(
         select(func.count(distinct(User.id))).where(
             User.id.in_(reviewers), or_(User.id.in_(reviewed_by), User.id.in_(asked_by)))) or 0
-    result.associations_involved = list(db.session.scalars(
+    # DISTINCT and a collated ORDER BY do not mix on PostgreSQL: sorted here.
+    result.associations_involved = sorted_french(db.session.scalars(
         select(Association.name).join(User, User.association_id == Association.id)
         .where(User.id.in_(reviewers), or_(User.id.in_(reviewed_by), User.id.in_(asked_by)))
-        .distinct().order_by(french(Association.name))))
+        .distinct()))
 
     result.reviews_per_call = [(title, count) for title, count in db.session.execute(
         select(Call.title, func.count(Review.id))

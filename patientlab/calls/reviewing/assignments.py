@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit
-from patientlab.core.collation import french
+from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
@@ -64,11 +64,12 @@ def reviewer_assignments(user: User) -> list[Assignment]:
 def eligible_reviewers(application: Application) -> list[User]:
     """Validated reviewers not yet assigned to (nor in conflict with) this application."""
     taken = select(Assignment.reviewer_id).where(Assignment.application_id == application.id)
-    return list(db.session.scalars(
+    # DISTINCT and a collated ORDER BY do not mix on PostgreSQL: sorted here.
+    return sorted_french(db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role.in_(Role.REVIEWERS), User.active.is_(True),
                User.id != (application.owner_id or 0), User.id.not_in(taken))
-        .distinct().order_by(french(User.name))))
+        .distinct()), key=lambda user: user.name)
 
 
 def load_in_call(call: Call) -> dict[int, int]:
