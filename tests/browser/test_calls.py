@@ -6,6 +6,7 @@ from sqlalchemy import select
 from patientlab.auth.models import User
 from patientlab.calls.models import Application, Assignment, Call, CriterionKind
 from patientlab.core.models import utcnow
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.browser.conftest import log_in
 from tests.browser.harness import (
@@ -58,7 +59,7 @@ def test_patient_expert_fills_and_sends_a_review_with_the_keyboard(
     tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Relire avant')",
               "review: check button")
     _press(page, "Enter")
-    assert page.title().startswith("Erreur :")
+    assert page.title().startswith(fr("Erreur :"))
     assert not focus_state(page)["body"]
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert_no_axe_violations(page, "review form with errors")

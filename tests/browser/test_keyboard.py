@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from patientlab.core.mail import OutboxMessage
+from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
 from tests.browser.harness import assert_focus_visible, focus_state, tab_until
 
@@ -73,7 +74,7 @@ def test_register_login_preferences_logout_with_the_keyboard_only(
     page.keyboard.press("Space")
     tab_until(page, _button("Créer mon compte"), "registration: submit")
     _activate(page)
-    assert page.title().startswith("Erreur :")
+    assert page.title().startswith(fr("Erreur :"))
     focused = focus_state(page)
     assert not focused["body"], "focus lost to <body> after submitting with errors"
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")

@@ -2,6 +2,7 @@
 
 import re
 
+from patientlab.core.typography import french_spacing as fr
 from tests.browser.test_keyboard import _mail_link
 
 PASSWORD = "une phrase sans javascript"
@@ -16,7 +17,7 @@ def test_register_login_preferences_logout_without_javascript(
     page.fill("#name", "Hugo Sansjs")
     page.fill("#email", "hugo.sansjs@exemple.fr")
     page.click("text=Créer mon compte")
-    assert page.title().startswith("Erreur :")
+    assert page.title().startswith(fr("Erreur :"))
     assert page.locator(".error-summary a[href='#password']").count() == 1
     assert page.input_value("#email") == "hugo.sansjs@exemple.fr"
     # The password toggle is an enhancement: without JS the field is still there.
