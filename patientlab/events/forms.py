@@ -136,6 +136,13 @@ class CancelRegistrationForm(FlaskForm):
     submit = SubmitField(_l("Oui, annuler mon inscription"))
 
 
+def _replay_field(label) -> TrimmedStringField:
+    """The slides' or replay's link, on the evening form and on its record after."""
+    return TrimmedStringField(label, validators=[
+        Optional(), max_length(500), URL(require_tld=False, message=_l(
+            "Saisissez une adresse web complète, par exemple https://video.exemple.fr/replay."))])
+
+
 class EventForm(FlaskForm):
     title = TrimmedStringField(
         _l("Titre de la soirée"),
@@ -164,10 +171,7 @@ class EventForm(FlaskForm):
             "Saisissez une adresse web complète, par exemple https://visio.exemple.fr/soiree."))])
     dial_in = TrimmedStringField(_l("Numéro pour suivre par téléphone"),
                                  validators=[Optional(), max_length(200)])
-    replay_url = TrimmedStringField(
-        _l("Lien du replay, après la soirée"),
-        validators=[Optional(), max_length(500), URL(require_tld=False, message=_l(
-            "Saisissez une adresse web complète, par exemple https://video.exemple.fr/replay."))])
+    replay_url = _replay_field(_l("Lien du replay, après la soirée"))
     step_free = BooleanField(_l("Accès sans marche"))
     hearing_loop = BooleanField(_l("Boucle magnétique"))
     sign_language = BooleanField(_l("Interprète en langue des signes (LSF)"))
@@ -270,10 +274,7 @@ class CalledForm(FlaskForm):
 
 
 class HeldForm(FlaskForm):
-    replay_url = TrimmedStringField(
-        _l("Lien des diapositives ou du replay"),
-        validators=[Optional(), max_length(500), URL(require_tld=False, message=_l(
-            "Saisissez une adresse web complète, par exemple https://video.exemple.fr/replay."))])
+    replay_url = _replay_field(_l("Lien des diapositives ou du replay"))
     send_replay = BooleanField(_l("Envoyer ce lien par e-mail aux personnes inscrites"))
     submit = SubmitField(_l("Enregistrer le bilan"))
 

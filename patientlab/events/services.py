@@ -470,11 +470,18 @@ def link_token(registration: Registration) -> str:
     return make_token(LINK_PURPOSE, {"r": registration.id, "k": registration.link_key})
 
 
-def registration_for_token(token: str) -> Registration:
-    data = read_token(LINK_PURPOSE, token, LINK_MAX_AGE)
+def _registration_signed(purpose: str, token: str, max_age: int) -> Registration:
+    """The registration a signed link names, if its key still matches (a new key
+    revokes old links); TokenError otherwise."""
+    data = read_token(purpose, token, max_age)
     registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
     if registration is None or registration.link_key != data.get("k"):
         raise TokenError(expired=False)
+    return registration
+
+
+def registration_for_token(token: str) -> Registration:
+    registration = _registration_signed(LINK_PURPOSE, token, LINK_MAX_AGE)
     if registration.event.ends_at + LINK_GRACE < utcnow():
         raise TokenError(expired=True)
     return registration
@@ -515,8 +522,7 @@ def _mail_registration(registration: Registration, template: str, subject,
                attachment=attachment, position=waiting_position(registration),
                registration=registration, event=event,
                url=external_url("events.registration", token=link_token(registration)),
-               event_url=external_url("events.detail", event_id=event.id),
-               also_cancel=also_cancel, **context)
+               event_url=external_url("events.detail", event_id=event.id), **context)
 
 
 # --- Calendar ---------------------------------------------------------------------------
@@ -607,6 +613,14 @@ class EventData:
     replay_url: str = ""
 
 
+def _check_web_address(value: str, field: str) -> None:
+    """A link people will open: http(s) only, never javascript: or data:."""
+    value = value.strip()
+    if value and not value.lower().startswith(("https://", "http://")):
+        raise ServiceError(_l("Saisissez une adresse web qui commence par https://."),
+                           field=field)
+
+
 def save_event(user: User, event: Event | None, data: EventData,
                now: datetime | None = None) -> tuple[Event, int]:
     """Create or update an evening. Returns it and how many registrants were mailed
@@ -619,10 +633,7 @@ def save_event(user: User, event: Event | None, data: EventData,
     if data.capacity < 0:
         raise ServiceError(_l("La capacité ne peut pas être négative."), field="capacity")
     for name in ("join_url", "replay_url"):
-        value = (getattr(data, name) or "").strip()
-        if value and not value.lower().startswith(("https://", "http://")):
-            raise ServiceError(_l("Saisissez une adresse web qui commence par https://."),
-                               field=name)
+        _check_web_address(getattr(data, name) or "", name)
     before = None
     if event is None:
         event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0)
@@ -1067,9 +1078,7 @@ def record_evening(user: User, event: Event, replay_url: str, send_replay: bool,
     if event.starts_at > now:
         raise ServiceError(_l("La soirée n’a pas encore eu lieu."))
     replay_url = plain_text(replay_url)
-    if replay_url and not replay_url.lower().startswith(("https://", "http://")):
-        raise ServiceError(_l("Saisissez une adresse web qui commence par https://."),
-                           field="replay_url")
+    _check_web_address(replay_url, "replay_url")
     if send_replay and not replay_url:
         raise ServiceError(_l("Ajoutez le lien à envoyer, ou décochez l’envoi."),
                            field="replay_url")
@@ -1095,7 +1104,6 @@ SATISFACTION_DELAY = timedelta(hours=12)
 # Fewer answers than this and the organiser could tell who wrote what: they are kept,
 # and shown once there are enough.
 SATISFACTION_MIN_SHOWN = 3
-SCORES = SATISFACTION_SCORES
 
 
 def satisfaction_token(registration: Registration) -> str:
@@ -1103,10 +1111,8 @@ def satisfaction_token(registration: Registration) -> str:
 
 
 def registration_for_satisfaction(token: str) -> Registration:
-    data = read_token(SATISFACTION_PURPOSE, token, SATISFACTION_MAX_AGE)
-    registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
-    if (registration is None or registration.link_key != data.get("k")
-            or registration.satisfaction_asked_at is None):
+    registration = _registration_signed(SATISFACTION_PURPOSE, token, SATISFACTION_MAX_AGE)
+    if registration.satisfaction_asked_at is None:
         raise TokenError(expired=False)
     return registration
 
@@ -1141,7 +1147,7 @@ def answer_satisfaction(registration: Registration, score: int, comment: str) ->
     """Record an anonymous answer: the registration only remembers that it answered."""
     if registration.satisfaction_answered:
         raise ServiceError(_l("Vous avez déjà donné votre avis sur cette soirée. Merci !"))
-    if score not in SCORES:
+    if score not in SATISFACTION_SCORES:
         raise ServiceError(_l("Choisissez une note de 1 à 5."), field="score")
     db.session.add(SatisfactionAnswer(event_id=registration.event_id, score=score,
                                       comment=plain_text(comment, multiline=True)))
@@ -1169,7 +1175,7 @@ class Satisfaction:
 
 
 def satisfaction_of(event: Event) -> Satisfaction:
-    counts = dict.fromkeys(SCORES, 0)
+    counts = dict.fromkeys(SATISFACTION_SCORES, 0)
     comments = []
     for score, comment in db.session.execute(
             select(SatisfactionAnswer.score, SatisfactionAnswer.comment)

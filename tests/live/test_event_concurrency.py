@@ -39,6 +39,21 @@ def _new_event(live_app) -> int:
     return event_id
 
 
+def _run_at_once(threads):
+    """Start every thread (they meet at their barrier), then wait for them all."""
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+
+def _assert_the_waiting_list_rule(rows):
+    """Never oversold, and nobody waits who fits in the free seats."""
+    confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
+    assert confirmed <= SEATS
+    assert all(r.seats > SEATS - confirmed for r in rows if r.status == S.WAITING)
+
+
 def _person(base_url, event_id, index, barrier, results):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -63,10 +78,7 @@ def test_fifty_simultaneous_registrations_for_twenty_seats(live_app, base_url):
     results = {}
     threads = [threading.Thread(target=_person, args=(base_url, event_id, i, barrier, results))
                for i in range(PEOPLE)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    _run_at_once(threads)
     failures = {i: r for i, r in results.items()
                 if r[0] != 200 or "/inscription/merci" not in r[1]}
     assert len(results) == PEOPLE
@@ -113,19 +125,14 @@ def test_cancellations_and_registrations_at_once_keep_the_waiting_list_rule(live
                                                       f"cancel-{i}")) for i in range(10)]
     threads += [threading.Thread(target=_person, args=(base_url, event_id, 100 + i, barrier,
                                                        results)) for i in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    _run_at_once(threads)
     assert len(results) == 20
     assert all(status == 200 for status, _ in results.values()), results
     with live_app.app_context():
         rows = list(db.session.scalars(select(Registration).where(
             Registration.event_id == event_id)))
         db.session.remove()
-    confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
-    assert confirmed <= SEATS
-    assert all(r.seats > SEATS - confirmed for r in rows if r.status == S.WAITING)
+    _assert_the_waiting_list_rule(rows)
     assert sum(r.status == S.CANCELLED for r in rows) == 10
 
 
@@ -185,18 +192,13 @@ def test_cancellations_seat_changes_walk_ins_and_registrations_at_once(live_app,
         f"walk-in-{i}")) for i in range(6)]
     threads += [threading.Thread(target=_person, args=(base_url, event_id, 200 + i, barrier,
                                                        results)) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    _run_at_once(threads)
     assert len(results) == 24
     assert all(status == 200 for status, _ in results.values()), results
     with live_app.app_context():
         rows = list(db.session.scalars(select(Registration).where(
             Registration.event_id == event_id)))
-        confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
-        assert confirmed <= SEATS
-        assert all(r.seats > SEATS - confirmed for r in rows if r.status == S.WAITING)
+        _assert_the_waiting_list_rule(rows)
         assert all(len(r.companions) == r.seats - 1 for r in rows)
         assert sum(r.status == S.CANCELLED for r in rows) == 6
         db.session.remove()
