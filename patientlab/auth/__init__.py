@@ -4,9 +4,11 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import navigation
+    from patientlab.core import navigation, pending
+    from patientlab.core.permissions import COORDINATION
 
     from . import gates, privacy
+    from .pending import validation_tasks
     from .routes import bp
 
     app.register_blueprint(bp)
@@ -14,3 +16,5 @@ def init_app(app) -> None:
     privacy.register()
     navigation.register(navigation.MenuEntry(900, "auth.profile", _l("Mon compte"),
                                              navigation.PERSONAL))
+    pending.register(pending.Source(50, "validations", _l("Personnes à valider"),
+                                    validation_tasks, COORDINATION, shared=True))

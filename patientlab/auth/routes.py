@@ -147,7 +147,7 @@ def login():
         form.next.data = safe_next_url(request.args.get("next")) or ""
         form.email.data = session.pop(CONFIRMED_EMAIL, None) or form.email.data
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next_url(form.next.data) or url_for("auth.profile"))
+        return redirect(safe_next_url(form.next.data) or url_for("main.my_space"))
     if form.validate_on_submit():
         user = svc.authenticate(form.email.data, form.password.data)
         if user is None:
@@ -172,7 +172,7 @@ def _logged_in(user, next_url):
     _start_session(user)
     current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
     flash(_("Bonjour %(name)s, vous voilà sur votre compte.", name=user.public_name), "success")
-    return redirect(safe_next_url(next_url) or url_for("main.home"))
+    return redirect(safe_next_url(next_url) or url_for("main.my_space"))
 
 
 def _await_code(user, next_url) -> None:

@@ -4,11 +4,12 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, navigation, reminders
+    from patientlab.core import highlights, navigation, pending, reminders
     from patientlab.core.days import last_day
-    from patientlab.core.permissions import RESEARCH, REVIEWERS
+    from patientlab.core.permissions import COORDINATION, RESEARCH, REVIEWERS
 
     from . import models, privacy, reviewing, services
+    from . import pending as calls_pending
     from .views.applicant import UPLOAD_ENDPOINTS, applications
     from .views.coordination import bp as call_admin_bp
     from .views.public import bp
@@ -35,3 +36,10 @@ def init_app(app) -> None:
                                              navigation.PERSONAL, RESEARCH))
     navigation.register(navigation.MenuEntry(120, "reviews.index", _l("Mes relectures"),
                                              navigation.PERSONAL, REVIEWERS))
+    pending.register(pending.Source(10, "relectures", _l("Mes relectures"),
+                                    calls_pending.reviewer_tasks, REVIEWERS))
+    pending.register(pending.Source(20, "candidatures", _l("Mes candidatures"),
+                                    calls_pending.applicant_tasks, RESEARCH))
+    pending.register(pending.Source(60, "appels", _l("Les appels à projets"),
+                                    calls_pending.coordination_tasks, COORDINATION,
+                                    shared=True))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from patientlab.auth import services as auth_svc
 from patientlab.coordination import participation as part
 from patientlab.coordination.forms import ApproveForm, RefuseForm
+from patientlab.core import pending
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
@@ -26,7 +27,8 @@ def get_role_request_or_404(request_id: int):
 @roles_required(*COORDINATION)
 def index():
     return render_template("coordination/index.html",
-                           pending=auth_svc.pending_role_requests())
+                           pending=auth_svc.pending_role_requests(),
+                           groups=pending.for_user(acting_user(), shared_only=True))
 
 
 @bp.route("/validations")

@@ -5,9 +5,10 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from patientlab.auth.signals import address_confirmed
-    from patientlab.core import highlights, navigation, reminders
+    from patientlab.core import highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
+    from . import pending as events_pending
     from . import privacy, services
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
@@ -31,3 +32,7 @@ def init_app(app) -> None:
            "découvrir.")))
     navigation.register(navigation.MenuEntry(140, "organisation.events", _l("Mes soirées"),
                                              navigation.PERSONAL, EVENT_MANAGERS))
+    pending.register(pending.Source(40, "soirees", _l("Mes soirées à préparer"),
+                                    events_pending.organiser_tasks, EVENT_MANAGERS))
+    pending.register(pending.Source(100, "mes-inscriptions", _l("Mes inscriptions"),
+                                    events_pending.my_registrations, agenda=True))

@@ -10,3 +10,5 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     navigation.register(navigation.MenuEntry(10, "main.home", _l("Accueil")))
+    navigation.register(navigation.MenuEntry(90, "main.my_space", _l("Mon espace"),
+                                             navigation.PERSONAL))

@@ -1,11 +1,11 @@
 from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from patientlab.auth.forms import LanguageForm
 from patientlab.auth.models import RequestStatus
 from patientlab.auth.services import role_requests_of
-from patientlab.core import highlights
+from patientlab.core import highlights, pending
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.i18n import LANG_COOKIE
 from patientlab.core.security import acting_user, safe_next_url
@@ -16,16 +16,34 @@ bp = Blueprint("main", __name__)
 ONE_YEAR = 365 * 24 * 3600
 
 
+def _standing(user) -> str | None:
+    """Where a person who could review stands: validated, waiting for the coordination,
+    or (None) not asked yet."""
+    if user is None:
+        return None
+    if user.can_review:
+        return "validated"
+    waiting = any(r.status == RequestStatus.PENDING for r in role_requests_of(user))
+    return "waiting" if waiting else None
+
+
 @bp.route("/")
 def home():
-    """What is live (the features' highlights), and for a person who could review, where
-    they stand: validated, waiting for the coordination, or how to ask."""
+    """What is live (the features' highlights), and where the person stands."""
+    return render_template("main/home.html", live=highlights.highlights(),
+                           standing=_standing(acting_user()))
+
+
+@bp.route("/mon-espace")
+@login_required
+def my_space():
+    """What waits for the person, most urgent first, then their coming evenings."""
     user = acting_user()
-    standing = None
-    if user is not None:
-        waiting = any(r.status == RequestStatus.PENDING for r in role_requests_of(user))
-        standing = "validated" if user.can_review else ("waiting" if waiting else None)
-    return render_template("main/home.html", live=highlights.highlights(), standing=standing)
+    groups = pending.for_user(user)
+    return render_template("main/my_space.html",
+                           work=[g for g in groups if not g.source.agenda],
+                           agenda=[g for g in groups if g.source.agenda],
+                           count=pending.count(groups), standing=_standing(user))
 
 
 @bp.route("/accessibilite")

@@ -4,10 +4,11 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import navigation
+    from patientlab.core import navigation, pending
     from patientlab.core.permissions import MODERATION
 
     from . import models, privacy, services
+    from .pending import moderation_tasks
     from .routes import bp
     from .settings import register_settings
 
@@ -20,3 +21,5 @@ def init_app(app) -> None:
     navigation.register(navigation.MenuEntry(
         150, "moderation.index", _l("Modération"), navigation.PERSONAL, MODERATION,
         count=lambda: sum(services.counts().values())))
+    pending.register(pending.Source(70, "moderation", _l("Modération"), moderation_tasks,
+                                    MODERATION))

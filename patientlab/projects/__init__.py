@@ -4,10 +4,11 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, navigation
-    from patientlab.core.permissions import RESEARCH
+    from patientlab.core import highlights, navigation, pending
+    from patientlab.core.permissions import PUBLISHERS, RESEARCH
 
     from . import models, privacy, services
+    from . import pending as projects_pending
     from .moderation import register_kinds
     from .routes import bp
 
@@ -24,3 +25,7 @@ def init_app(app) -> None:
         _l("Aucun projet n’est encore publié.")))
     navigation.register(navigation.MenuEntry(100, "projects.mine", _l("Mes projets"),
                                              navigation.PERSONAL, RESEARCH))
+    pending.register(pending.Source(30, "projets", _l("Mes projets"),
+                                    projects_pending.team_tasks, RESEARCH))
+    pending.register(pending.Source(55, "publication", _l("Résumés à publier"),
+                                    projects_pending.publication_tasks, PUBLISHERS, shared=True))

@@ -60,6 +60,7 @@ TWO_STEP_ROLES = roles(Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
 ACCESS = {
     "static": NOT_A_PAGE,
     "main.home": PUBLIC,
+    "main.my_space": AUTH,
     "main.accessibility": PUBLIC,
     "main.charter": PUBLIC,
     "main.privacy": PUBLIC,

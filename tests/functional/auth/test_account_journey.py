@@ -123,7 +123,7 @@ def test_login_follows_only_local_next(web, make_user):
     response = web.submit("/compte/connexion", {"email": "anne@exemple.fr",
                                                     "password": PASSWORD,
                                                     "next": "https://evil.example/"})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/mon-espace"
     web.logout()
     response = web.submit("/compte/connexion", {"email": "anne@exemple.fr",
                                                     "password": PASSWORD,

@@ -1,0 +1,152 @@
+"""What the calls leave waiting for each person (core.pending): reviewers' declarations
+and reviews, applicants' drafts and answers, and the coordination's reading, releasing
+and deciding."""
+
+from datetime import datetime, timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from patientlab.core.days import last_day
+from patientlab.core.i18n import date_long
+from patientlab.core.pending import Task
+from patientlab.extensions import db
+
+from . import reviewing
+from .models import (
+    Application,
+    ApplicationStatus,
+    Assignment,
+    AssignmentStatus,
+    Call,
+    CallState,
+    Review,
+    ReviewStatus,
+)
+from .services import applications_involving, applications_of, missing_parts
+
+#: The coordination hears of a call closing this many days before.
+CLOSING_SOON = timedelta(days=7)
+
+
+def _by(deadline: datetime) -> str:
+    return _("au plus tard le %(date)s inclus", date=date_long(last_day(deadline)))
+
+
+def _answered(review: Review | None, criteria) -> int:
+    if review is None:
+        return 0
+    answers = {a.criterion_id: a for a in review.answers}
+    return sum(1 for c in criteria if c.id in answers and (
+        answers[c.id].score is not None or answers[c.id].comment.strip()))
+
+
+def reviewer_tasks(user, now: datetime) -> list[Task]:
+    tasks = []
+    for assignment in reviewing.reviewer_assignments(user):
+        if not reviewing.review_open(assignment, now):
+            continue
+        application, review = assignment.application, assignment.review
+        call = application.call
+        href = url_for("reviews.detail", assignment_id=assignment.id)
+        if assignment.status == AssignmentStatus.PENDING:
+            tasks.append(Task(_("Dire si vous avez un lien avec « %(title)s »",
+                                title=application.title), href, call.review_deadline,
+                              (_by(call.review_deadline),)))
+        elif review is not None and review.status == ReviewStatus.RETURNED:
+            tasks.append(Task(_("Reformuler votre relecture de « %(title)s »",
+                                title=application.title), href, None,
+                              (_("à la demande de la coordination"),)))
+        elif review is None or review.status == ReviewStatus.DRAFT:
+            total = len(call.criteria)
+            done = _answered(review, call.criteria)
+            progress = (ngettext("%(done)s question sur %(num)s", "%(done)s questions sur %(num)s",
+                                 total, done=done) if review is not None
+                        else _("pas commencée"))
+            tasks.append(Task(_("Relire « %(title)s »", title=application.title), href,
+                              call.review_deadline, (progress, _by(call.review_deadline))))
+    return tasks
+
+
+def applicant_tasks(user, now: datetime) -> list[Task]:
+    tasks = []
+    for application in applications_of(user):
+        call = application.call
+        href = url_for("applications.detail", application_id=application.id)
+        if application.status == ApplicationStatus.DRAFT and call.state(now) == CallState.OPEN:
+            missing = missing_parts(application)
+            facts = [_by(call.application_deadline)]
+            if missing:
+                facts.insert(0, _("il manque : %(parts)s", parts=", ".join(missing)))
+            tasks.append(Task(_("Terminer et envoyer votre candidature « %(title)s »",
+                                title=application.title), href,
+                              call.application_deadline, tuple(facts)))
+        elif (reviewing.can_respond(application, now)
+              and application.response_sent_at is None):
+            facts = [_by(call.response_deadline)]
+            if application.response_draft:
+                facts.insert(0, _("brouillon commencé"))
+            tasks.append(Task(_("Répondre aux avis des patients sur « %(title)s »",
+                                title=application.title),
+                              url_for("applications.detail", application_id=application.id,
+                                      _anchor="avis"),
+                              call.response_deadline, tuple(facts)))
+    return tasks
+
+
+def _live_calls(now: datetime) -> list[Call]:
+    """Published calls not yet past their results date: those with work to do."""
+    return list(db.session.scalars(select(Call).where(
+        Call.published_at.is_not(None), Call.results_at > now - timedelta(days=90))
+        .order_by(Call.application_deadline)))
+
+
+def coordination_tasks(user, now: datetime) -> list[Task]:
+    """Counts per call: reviews to read, feedback to release, decisions to record, the
+    call closing soon. Applications the person is involved in are left out: nobody
+    decides about their own application."""
+    tasks = []
+    for call in _live_calls(now):
+        href = url_for("call_admin.call", call_id=call.id)
+        mine = applications_involving(user, call)
+        if call.state(now) == CallState.OPEN and call.application_deadline - now <= CLOSING_SOON:
+            tasks.append(Task(_("L’appel « %(title)s » ferme bientôt", title=call.title), href,
+                              call.application_deadline,
+                              (_("candidatures jusqu’au %(date)s inclus",
+                                 date=date_long(last_day(call.application_deadline))),)))
+        rows = db.session.execute(
+            select(Application.id, Application.decision, Review.status)
+            .join(Assignment, Assignment.application_id == Application.id, isouter=True)
+            .join(Review, Review.assignment_id == Assignment.id, isouter=True)
+            .where(Application.call_id == call.id,
+                   Application.status == ApplicationStatus.SUBMITTED)).all()
+        to_read, to_release, to_decide = set(), set(), set()
+        for app_id, decision, review_status in rows:
+            if app_id in mine:
+                continue
+            if review_status == ReviewStatus.SUBMITTED:
+                to_read.add(app_id)
+            if now >= call.review_deadline and review_status == ReviewStatus.SUBMITTED:
+                to_release.add(app_id)
+            if not decision and now >= call.response_deadline:
+                to_decide.add(app_id)
+        to_read -= to_release
+        if to_read:
+            tasks.append(Task(ngettext(
+                "%(num)s candidature a des relectures à lire",
+                "%(num)s candidatures ont des relectures à lire", len(to_read)), href,
+                call.review_deadline, (call.title,)))
+        if to_release:
+            tasks.append(Task(ngettext(
+                "%(num)s candidature a des avis prêts à transmettre",
+                "%(num)s candidatures ont des avis prêts à transmettre", len(to_release)),
+                href, call.response_deadline, (call.title,)))
+        if to_decide:
+            tasks.append(Task(ngettext(
+                "%(num)s décision à enregistrer", "%(num)s décisions à enregistrer",
+                len(to_decide)), url_for("call_admin.summary", call_id=call.id),
+                call.results_at, (call.title, _("résultats annoncés le %(date)s", date=date_long(
+                    last_day(call.results_at))))))
+    return tasks
