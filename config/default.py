@@ -55,6 +55,9 @@ OUTBOX_KEEP_DAYS = 30  # sent messages (and saved copies) are erased after this 
 # Sessions: logged out after 30 minutes without activity, and after 12 hours in any case.
 SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+# What was typed in a form posted after the session expired (or with a stale token) is
+# kept this long, server-side, for the person to find it again (core.kept).
+KEPT_FORM_MAX_AGE = 12 * 3600
 
 # Rate limits (Flask-Limiter). memory:// counts per process: with several gunicorn
 # workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL.

@@ -90,6 +90,9 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     _register_features(app)
+    from patientlab.core import kept
+
+    kept.init_app(app)  # after the features: a session that ends is ended first
 
     from patientlab.core.errors import register_error_handlers
     from patientlab.core.mail import send_after_commit

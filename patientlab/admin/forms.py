@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from patientlab.core.forms import (
+    BaseForm,
     MultiCheckboxField,
     TrimmedStringField,
     TrimmedTextAreaField,
@@ -12,12 +12,12 @@ from patientlab.core.forms import (
 from patientlab.core.security import ROLE_LABELS
 
 
-class RolesForm(FlaskForm):
+class RolesForm(BaseForm):
     roles = MultiCheckboxField(_l("Rôles"), choices=list(ROLE_LABELS.items()))
     submit = SubmitField(_l("Enregistrer les rôles"))
 
 
-class ResetTwoStepForm(FlaskForm):
+class ResetTwoStepForm(BaseForm):
     reason = TrimmedTextAreaField(
         _l("Comment avez-vous vérifié que c’est bien cette personne qui le demande ?"),
         validators=[DataRequired(message=_l("Dites comment vous avez vérifié son identité, "
@@ -27,7 +27,7 @@ class ResetTwoStepForm(FlaskForm):
     submit = SubmitField(_l("Réinitialiser la double authentification"))
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(BaseForm):
     name = TrimmedStringField(
         _l("Nom de l’association"),
         validators=[DataRequired(message=_l("Donnez le nom, par exemple « Ligue contre le "
@@ -41,7 +41,7 @@ def settings_form(definitions, values, *, blank: bool):
     """One whole-number field per setting, with its limits."""
     from wtforms.validators import NumberRange
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(BaseForm):
         submit = SubmitField(_l("Enregistrer les réglages"))
 
     for name, definition in definitions.items():

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from patientlab.auth.services import Profile
 from patientlab.core.forms import (
+    BaseForm,
     ConsentField,
     PasswordPolicy,
     TrimmedStringField,
@@ -40,7 +40,7 @@ class AssociationChoiceMixin:
         ]
 
 
-class RegisterForm(FlaskForm, AssociationChoiceMixin):
+class RegisterForm(BaseForm, AssociationChoiceMixin):
     name = TrimmedStringField(
         _l("Nom et prénom"),
         validators=[_required(_l("Saisissez votre nom et votre prénom.")),
@@ -92,7 +92,7 @@ class RegisterForm(FlaskForm, AssociationChoiceMixin):
                                      "patient expert."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = TrimmedStringField(
         _l("Adresse e-mail"),
         validators=[_required(_l("Saisissez votre adresse e-mail."))],
@@ -104,7 +104,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Me connecter"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = TrimmedStringField(
         _l("Adresse e-mail de votre compte"),
         validators=[_required(_l("Saisissez votre adresse e-mail, par exemple "
@@ -113,7 +113,7 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField(_l("Recevoir un lien"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = PasswordField(
         _l("Nouveau mot de passe"),
         validators=[_required(_l("Choisissez un mot de passe.")), PasswordPolicy()],
@@ -121,7 +121,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer le mot de passe"))
 
 
-class ProfileForm(FlaskForm, AssociationChoiceMixin):
+class ProfileForm(BaseForm, AssociationChoiceMixin):
     name = TrimmedStringField(
         _l("Nom et prénom"),
         validators=[_required(_l("Saisissez votre nom et votre prénom.")),
@@ -141,7 +141,7 @@ class ProfileForm(FlaskForm, AssociationChoiceMixin):
     submit = SubmitField(_l("Enregistrer mon profil"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[_required(_l("Saisissez votre mot de passe actuel."))],
@@ -153,7 +153,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Changer mon mot de passe"))
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(BaseForm):
     email = TrimmedStringField(
         _l("Nouvelle adresse e-mail"),
         validators=[_required(_l("Saisissez la nouvelle adresse, par exemple "
@@ -166,7 +166,7 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField(_l("Changer mon adresse"))
 
 
-class RoleRequestForm(FlaskForm):
+class RoleRequestForm(BaseForm):
     role = RadioField(
         _l("Rôle demandé"),
         choices=[(Role.PATIENT_EXPERT, _l("Patiente experte ou patient expert")),
@@ -188,7 +188,7 @@ class RoleRequestForm(FlaskForm):
                                      "patient expert."))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(BaseForm):
     text_size = RadioField(
         _l("Taille du texte"),
         choices=[("100", _l("Normale (100 %)")), ("125", _l("Grande (125 %)")),
@@ -204,17 +204,17 @@ class PreferencesForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer mes préférences"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     lang = RadioField(choices=[("fr", "Français"), ("en", "English")],
                       validators=[InputRequired()])
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(BaseForm):
     pass
 
 
-class AcceptCharterForm(FlaskForm):
+class AcceptCharterForm(BaseForm):
     charter = ConsentField(_l("J’ai lu la nouvelle version de la charte et je m’engage à la "
                               "respecter"))
     submit = SubmitField(_l("Accepter et continuer"))
@@ -225,7 +225,7 @@ class AcceptCharterForm(FlaskForm):
                                      "nécessaire pour continuer à relire des projets."))
 
 
-class PublishCharterForm(FlaskForm):
+class PublishCharterForm(BaseForm):
     version = TrimmedStringField(
         _l("Numéro de version"),
         validators=[DataRequired(message=_l("Donnez un numéro de version, par exemple "
@@ -243,7 +243,7 @@ class PublishCharterForm(FlaskForm):
     submit = SubmitField(_l("Publier cette version"))
 
 
-class EraseAccountForm(FlaskForm):
+class EraseAccountForm(BaseForm):
     password = PasswordField(
         _l("Votre mot de passe"),
         validators=[DataRequired(message=_l("Saisissez votre mot de passe pour confirmer."))])
@@ -255,7 +255,7 @@ class EraseAccountForm(FlaskForm):
             raise ValidationError(_l("Cochez la case pour confirmer la suppression."))
 
 
-class _CodeForm(FlaskForm):
+class _CodeForm(BaseForm):
     code = TrimmedStringField(
         _l("Code à 6 chiffres"),
         validators=[_required(_l("Tapez le code à 6 chiffres affiché par votre application.")),
@@ -275,7 +275,7 @@ class TwoStepSetupForm(_CodeForm):
     submit = SubmitField(_l("Activer la double authentification"))
 
 
-class _PasswordConfirmForm(FlaskForm):
+class _PasswordConfirmForm(BaseForm):
     password = PasswordField(
         _l("Votre mot de passe"),
         validators=[_required(_l("Saisissez votre mot de passe pour confirmer."))],
@@ -290,7 +290,7 @@ class TurnOffTwoStepForm(_PasswordConfirmForm):
     submit = SubmitField(_l("Désactiver la double authentification"))
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(BaseForm):
     reason = TrimmedTextAreaField(
         _l("Raison de la suspension"),
         validators=[DataRequired(message=_l("Expliquez la raison : elle sera envoyée à la "
@@ -300,5 +300,5 @@ class SuspendForm(FlaskForm):
     submit = SubmitField(_l("Suspendre le compte"))
 
 
-class LiftForm(FlaskForm):
+class LiftForm(BaseForm):
     submit = SubmitField(_l("Lever la suspension"))

@@ -7,10 +7,21 @@ Pages that stay reachable while a gate holds say so themselves (core.gates).
 
 import time
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from patientlab.core import kept
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, is_reachable
 from patientlab.core.security import safe_next_url
 
@@ -36,10 +47,17 @@ def session_and_gates():
         if (now - seen > cfg["SESSION_IDLE_TIMEOUT"]
                 or now - started > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
             current_app.logger.info("session expired user=%s", current_user.id)
+            # A form sent now is kept for this account, shown again after the login.
+            page = kept.keep_posted(current_user.id)
             logout_user()
             session.clear()
-            flash(_("Votre session a expiré. Reconnectez-vous pour continuer."), "info")
-            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            if page is not None:
+                flash(_("Votre session a expiré. Ce que vous avez écrit est gardé : "
+                        "reconnectez-vous pour le retrouver et l’envoyer."), "info")
+                target = page
+            else:
+                flash(_("Votre session a expiré. Reconnectez-vous pour continuer."), "info")
+                target = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("auth.login", next=safe_next_url(target)))
         if now - seen > 60:  # refresh the activity mark at most once a minute
             session["_seen"] = now
@@ -62,8 +80,27 @@ def session_and_gates():
     return None
 
 
+#: The warning comes this long before the session ends.
+SESSION_WARNING_SECONDS = 120
+
+
+def session_remaining() -> int:
+    """Seconds before this session ends if nothing happens: the idle limit, or the end
+    of the 12 hours if that comes first."""
+    cfg = current_app.config
+    now = int(time.time())
+    idle_left = cfg["SESSION_IDLE_TIMEOUT"] - (now - session.get("_seen", now))
+    total_left = cfg["SESSION_ABSOLUTE_TIMEOUT"] - (now - session.get("_started", now))
+    return max(0, min(idle_left, total_left))
+
+
 def inject_preferences():
     prefs = getattr(g, "preferences", None) or Preferences()
-    return {"preferences": prefs}
+    timing = None
+    if has_request_context() and current_user and current_user.is_authenticated:
+        timing = {"remaining": session_remaining(), "warn": SESSION_WARNING_SECONDS,
+                  "idle": current_app.config["SESSION_IDLE_TIMEOUT"],
+                  "minutes": current_app.config["SESSION_IDLE_TIMEOUT"] // 60}
+    return {"preferences": prefs, "session_timing": timing}
 
 

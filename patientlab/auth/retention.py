@@ -6,6 +6,7 @@
 - event registrations: names, e-mails and needs erased EVENT_PURGE_DAYS after the event;
 - sent mail (addresses, names and bodies, and the saved .eml copies): erased
   OUTBOX_KEEP_DAYS after it was sent, only the number kept in the journal;
+- forms kept after a session expired (core.kept): erased past KEPT_FORM_MAX_AGE;
 - the audit trail is kept: it is append-only and holds no health data.
 
 Running it twice in a row changes nothing the second time.

@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from patientlab.associations.services import list_associations
+from patientlab.auth import gates, two_step
 from patientlab.auth import services as svc
-from patientlab.auth import two_step
 from patientlab.auth.forms import (
     AcceptCharterForm,
     ChangeEmailForm,
@@ -244,6 +244,18 @@ def logout():
     session.clear()
     flash(_("La déconnexion est faite. À bientôt !"), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/session/prolonger", methods=["POST"])
+@reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
+@login_required
+def extend_session():
+    """« Rester connecté »: the session starts its idle time again (within its 12 hours)."""
+    session["_seen"] = int(time.time())
+    if request.accept_mimetypes.best == "application/json":
+        return {"remaining": gates.session_remaining()}
+    flash(_("Votre session est prolongée."), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.my_space"))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, navigation, pending, reminders
+    from patientlab.core import highlights, kept, navigation, pending, reminders
     from patientlab.core.days import last_day
     from patientlab.core.permissions import COORDINATION, RESEARCH, REVIEWERS
 
@@ -43,3 +43,4 @@ def init_app(app) -> None:
     pending.register(pending.Source(60, "appels", _l("Les appels à projets"),
                                     calls_pending.coordination_tasks, COORDINATION,
                                     shared=True))
+    kept.register_form_page("applications.respond", "applications.detail")

@@ -1,12 +1,12 @@
 import json
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from patientlab.core.forms import (
+    BaseForm,
     MultiCheckboxField,
     TrimmedStringField,
     TrimmedTextAreaField,
@@ -21,7 +21,7 @@ def _date(label, example="15/03/2027"):
         message=_l("Indiquez une date, par exemple %(example)s.", example=example))])
 
 
-class CallForm(FlaskForm):
+class CallForm(BaseForm):
     title = TrimmedStringField(
         _l("Titre de l’appel"),
         validators=[DataRequired(message=_l("Donnez un titre à l’appel, par exemple « Oncostarter "
@@ -41,7 +41,7 @@ class CallForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer l’appel"))
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(BaseForm):
     label = TrimmedStringField(
         _l("Question posée aux relecteurs"),
         validators=[DataRequired(message=_l("Écrivez la question, par exemple « Le projet est-il "
@@ -65,16 +65,16 @@ class CriterionForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer la question"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     up = SubmitField(_l("Monter"))
     down = SubmitField(_l("Descendre"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BaseForm):
     submit = SubmitField(_l("Supprimer"))
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(BaseForm):
     title = TrimmedStringField(
         _l("Titre du projet"),
         validators=[DataRequired(message=_l("Donnez un titre au projet, par exemple « Mieux "
@@ -96,11 +96,11 @@ class ApplicationForm(FlaskForm):
     review = SubmitField(_l("Relire avant de déposer"))
 
 
-class SubmitApplicationForm(FlaskForm):
+class SubmitApplicationForm(BaseForm):
     submit = SubmitField(_l("Déposer la candidature"))
 
 
-class InterestsForm(FlaskForm):
+class InterestsForm(BaseForm):
     conflict = RadioField(
         _l("Avez-vous un lien avec ce projet ou son équipe ?"),
         choices=[("no", _l("Non, je n’ai aucun lien")),
@@ -142,7 +142,7 @@ def review_form(criteria, *, answers=None, blank: bool = False):
     """``blank``: a new form filled from ``answers``; otherwise the posted data."""
     """A form with one score group and one comment per criterion of the call."""
 
-    class ReviewForm(FlaskForm):
+    class ReviewForm(BaseForm):
         save = SubmitField(_l("Enregistrer le brouillon"))
         check = SubmitField(_l("Relire avant d’envoyer"))
         send = SubmitField(_l("Enregistrer et envoyer la relecture"))
@@ -157,7 +157,7 @@ def review_form(criteria, *, answers=None, blank: bool = False):
             if criterion.is_scored else criterion.label,
             validators=[Optional(), max_length(5000)]))
     form = ReviewForm(formdata=None) if blank else ReviewForm()
-    if blank and answers:
+    if blank and answers and not form.restored:
         for criterion_id, answer in answers.items():
             score = getattr(form, f"score_{criterion_id}", None)
             if score is not None:
@@ -168,20 +168,20 @@ def review_form(criteria, *, answers=None, blank: bool = False):
     return form
 
 
-class SendReviewForm(FlaskForm):
+class SendReviewForm(BaseForm):
     submit = SubmitField(_l("Envoyer ma relecture"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     reviewers = MultiCheckboxField(_l("Relecteurs et relectrices à affecter"), coerce=int)
     submit = SubmitField(_l("Affecter les personnes cochées"))
 
 
-class UnassignForm(FlaskForm):
+class UnassignForm(BaseForm):
     submit = SubmitField(_l("Retirer"))
 
 
-class RephraseForm(FlaskForm):
+class RephraseForm(BaseForm):
     message = TrimmedTextAreaField(
         _l("Ce qu’il faudrait reformuler"),
         validators=[DataRequired(message=_l("Écrivez ce qu’il faudrait reformuler, par exemple "
@@ -191,7 +191,7 @@ class RephraseForm(FlaskForm):
 
 
 def comments_form(review, criteria, blank: bool = False):
-    class CommentsForm(FlaskForm):
+    class CommentsForm(BaseForm):
         submit = SubmitField(_l("Enregistrer les corrections"))
 
     for criterion in criteria:
@@ -206,11 +206,11 @@ def comments_form(review, criteria, blank: bool = False):
     return form
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(BaseForm):
     submit = SubmitField(_l("Transmettre les relectures au porteur"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     decision = RadioField(_l("Décision du comité"), choices=list(Decision.LABELS.items()),
                           validators=[InputRequired(message=_l("Choisissez la décision."))])
     rationale = TrimmedTextAreaField(
@@ -223,7 +223,7 @@ class DecisionForm(FlaskForm):
 def response_form(feedback, application, blank: bool = False):
     """One answer per released comment, and one to the whole review."""
 
-    class ResponseForm(FlaskForm):
+    class ResponseForm(BaseForm):
         general = TrimmedTextAreaField(_l("Votre réponse à l’ensemble des avis"),
                                        validators=[Optional(), max_length(6000)])
         submit = SubmitField(_l("Envoyer ma réponse"))
@@ -235,7 +235,7 @@ def response_form(feedback, application, blank: bool = False):
         setattr(ResponseForm, f"response_{answer_id}", TrimmedTextAreaField(
             _l("Ce que vous changez"), validators=[Optional(), max_length(3000)]))
     form = ResponseForm(formdata=None) if blank else ResponseForm()
-    if blank:
+    if blank and not form.restored:
         draft = json.loads(application.response_draft) if application.response_draft else None
         form.general.data = draft["general"] if draft else application.response_general
         for summary in feedback.criteria:

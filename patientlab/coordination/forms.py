@@ -1,16 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 from wtforms.validators import DataRequired, Length
 
-from patientlab.core.forms import TrimmedTextAreaField
+from patientlab.core.forms import (
+    BaseForm,
+    TrimmedTextAreaField,
+)
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(BaseForm):
     submit = SubmitField(_l("Valider la demande"))
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(BaseForm):
     reason = TrimmedTextAreaField(
         _l("Raison du refus"),
         validators=[DataRequired(message=_l("Expliquez la raison du refus : elle sera envoyée "

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import render_template, request
+from flask import redirect, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -84,6 +84,16 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
+    """A form whose token is missing or too old: what was typed is kept and the page
+    shown again with it and a fresh token, rather than an error page. A request that
+    cannot come back to a page (no GET at that address, nothing typed) gets the 400."""
+    from patientlab.core import kept
+
+    db.session.rollback()
+    page = kept.keep_posted() if kept.same_origin() else None
+    if page is not None:
+        log.info("stale form kept path=%r user=%s", request.path, _user_id())
+        return redirect(page, code=303)
     return render_error(400, CSRF_MESSAGE)
 
 

@@ -1,12 +1,39 @@
 """Validators and fields shared by every feature's forms."""
 
-from flask import current_app
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from patientlab.core.security import is_common_password
+
+#: Fields that say nothing of which form was posted: buttons, tokens, hidden values.
+_NOT_CONTENT = ("CSRFTokenField", "SubmitField", "HiddenField")
+
+
+class BaseForm(FlaskForm):
+    """Every form of the platform. On a page shown again after a session expired or a
+    stale token (core.kept), the form the person had posted is filled with what they
+    typed, instead of its saved or default values; ``restored`` says so, for form
+    builders that fill fields themselves."""
+
+    restored = False
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            data = g.get("kept_form") if request.method == "GET" else None
+            if data is not None and not isinstance(formdata, dict) and _posted_here(form, data):
+                form.restored = True
+                return data
+            return super().wrap_formdata(form, formdata)
+
+
+def _posted_here(form, data) -> bool:
+    """The kept fields are this form's: one of its content fields was posted."""
+    return any(field.name in data for field in form._fields.values()
+               if field.type not in _NOT_CONTENT)
 
 
 class PasswordPolicy:

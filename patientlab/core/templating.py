@@ -1,7 +1,7 @@
 """Jinja filters and globals used by every template (features add their own in their
 init_app)."""
 
-from flask import request
+from flask import g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -26,6 +26,16 @@ def csrf_field(form) -> Markup:
     return field(id=False) if field is not None else Markup("")
 
 
+def note_form() -> str:
+    """Called by the field macros: this page asks the person to type something."""
+    g.page_has_form = True
+    return ""
+
+
+def page_has_form() -> bool:
+    return bool(g.get("page_has_form"))
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["date_full"] = date_full
@@ -38,7 +48,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals.update(menu=navigation.menu, has_any=permissions.has_any,
                                  permissions=permissions, person_url=people.person_url,
-                                 csrf_field=csrf_field)
+                                 csrf_field=csrf_field, note_form=note_form,
+                                 page_has_form=page_has_form)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

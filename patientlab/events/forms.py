@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 )
 
 from patientlab.core.forms import (
+    BaseForm,
     ConsentField,
     MultiCheckboxField,
     TrimmedStringField,
@@ -73,7 +73,7 @@ def _validate_companions_fit(form, field):
             "%(seats)s places, ou effacez leurs noms.", named, seats=named + 1))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     name = TrimmedStringField(
         _l("Nom et prénom"),
         validators=[DataRequired(message=_l("Saisissez votre nom et votre prénom.")),
@@ -132,7 +132,7 @@ class PhoneRegistrationForm(RegistrationForm):
     submit = SubmitField(_l("Inscrire la personne"))
 
 
-class CancelRegistrationForm(FlaskForm):
+class CancelRegistrationForm(BaseForm):
     submit = SubmitField(_l("Oui, annuler mon inscription"))
 
 
@@ -143,7 +143,7 @@ def _replay_field(label) -> TrimmedStringField:
             "Saisissez une adresse web complète, par exemple https://video.exemple.fr/replay."))])
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     title = TrimmedStringField(
         _l("Titre de la soirée"),
         validators=[DataRequired(message=_l("Donnez un titre à la soirée.")), max_length(200)])
@@ -188,7 +188,7 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer la soirée"))
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(BaseForm):
     reason = TrimmedTextAreaField(
         _l("Raison de l’annulation"),
         validators=[DataRequired(message=_l("Expliquez en une phrase pourquoi la soirée est "
@@ -196,12 +196,12 @@ class CancelEventForm(FlaskForm):
     submit = SubmitField(_l("Annuler la soirée et prévenir les inscrits"))
 
 
-class PublicationForm(FlaskForm):
+class PublicationForm(BaseForm):
     publish = SubmitField(_l("Publier la soirée"))
     unpublish = SubmitField(_l("Repasser en brouillon"))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     """A message from the organiser to the people registered for one evening."""
 
     audiences = MultiCheckboxField(
@@ -221,7 +221,7 @@ class MessageForm(FlaskForm):
     submit = SubmitField(_l("Envoyer le message"))
 
 
-class SeatsForm(FlaskForm):
+class SeatsForm(BaseForm):
     seats = SelectField(
         _l("Nombre de places"), coerce=int,
         choices=SEAT_CHOICES,
@@ -229,22 +229,22 @@ class SeatsForm(FlaskForm):
     submit = SubmitField(_l("Changer le nombre de places"))
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(BaseForm):
     submit = SubmitField(_l("Renvoyer son lien par e-mail"))
 
 
-class OrganiserCancelForm(FlaskForm):
+class OrganiserCancelForm(BaseForm):
     confirm = ConsentField(
         _l("Je confirme : la personne m’a demandé d’annuler"),
         validators=[DataRequired(message=_l("Cochez la case pour confirmer l’annulation."))])
     submit = SubmitField(_l("Annuler cette inscription"))
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BaseForm):
     submit = SubmitField(_l("Pointer"))
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(BaseForm):
     """Someone arrives without a registration: let in if seats are free."""
 
     name = TrimmedStringField(_l("Nom et prénom"), validators=[Optional(), max_length(120)])
@@ -256,30 +256,30 @@ class WalkInForm(FlaskForm):
     submit = SubmitField(_l("Faire entrer sans inscription"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     target = SelectField(_l("Autre soirée du même thème"), coerce=int,
                          validators=[InputRequired(message=_l(
                              "Choisissez une autre soirée à venir du même thème."))])
     submit = SubmitField(_l("Déplacer l’inscription"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     note = TrimmedTextAreaField(_l("Note pour l’équipe"), validators=[Optional(),
                                                                       max_length(1000)])
     submit = SubmitField(_l("Enregistrer la note"))
 
 
-class CalledForm(FlaskForm):
+class CalledForm(BaseForm):
     submit = SubmitField(_l("C’est fait, la personne est prévenue"))
 
 
-class HeldForm(FlaskForm):
+class HeldForm(BaseForm):
     replay_url = _replay_field(_l("Lien des diapositives ou du replay"))
     send_replay = BooleanField(_l("Envoyer ce lien par e-mail aux personnes inscrites"))
     submit = SubmitField(_l("Enregistrer le bilan"))
 
 
-class SatisfactionForm(FlaskForm):
+class SatisfactionForm(BaseForm):
     score = RadioField(_l("Qu’avez-vous pensé de la soirée ?"), coerce=int,
                        choices=list(SATISFACTION_SCORES.items()),
                        validators=[InputRequired(message=_l("Choisissez une note de 1 à 5."))])

@@ -1,14 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from patientlab.core.forms import MultiCheckboxField, TrimmedTextAreaField, max_length
+from patientlab.core.forms import (
+    BaseForm,
+    MultiCheckboxField,
+    TrimmedTextAreaField,
+    max_length,
+)
 
 from .models import REFUSAL_REASONS, REPORT_REASONS, AppealOutcome
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(BaseForm):
     decision = RadioField(
         _l("Décision"),
         choices=[("publish", _l("Publier")), ("refuse", _l("Refuser"))],
@@ -27,7 +31,7 @@ class ModerationForm(FlaskForm):
             raise ValidationError(_l("Choisissez la raison."))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     reason = RadioField(_l("Pourquoi signalez-vous ce contenu ?"),
                         choices=list(REPORT_REASONS.items()),
                         validators=[InputRequired(message=_l("Choisissez une raison."))])
@@ -35,7 +39,7 @@ class ReportForm(FlaskForm):
     submit = SubmitField(_l("Envoyer le signalement"))
 
 
-class AppealForm(FlaskForm):
+class AppealForm(BaseForm):
     text = TrimmedTextAreaField(
         _l("Pourquoi la décision devrait-elle changer ?"),
         validators=[DataRequired(message=_l("Expliquez en quelques phrases pourquoi la "
@@ -43,7 +47,7 @@ class AppealForm(FlaskForm):
     submit = SubmitField(_l("Envoyer mon recours"))
 
 
-class AppealDecisionForm(FlaskForm):
+class AppealDecisionForm(BaseForm):
     outcome = RadioField(_l("Votre décision sur le recours"),
                          choices=list(AppealOutcome.LABELS.items()),
                          validators=[InputRequired(message=_l("Choisissez de maintenir ou "
@@ -55,16 +59,16 @@ class AppealDecisionForm(FlaskForm):
     submit = SubmitField(_l("Trancher le recours"))
 
 
-class TrustForm(FlaskForm):
+class TrustForm(BaseForm):
     submit = SubmitField(_l("Changer la confiance"))
 
 
-class EditTextForm(FlaskForm):
+class EditTextForm(BaseForm):
     text = TrimmedTextAreaField(_l("Texte corrigé"), validators=[max_length(5000)])
     submit = SubmitField(_l("Enregistrer le texte corrigé"))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(BaseForm):
     # "kind-id" references; any may be sent: the service decides only items that exist
     # and still wait.
     items = MultiCheckboxField(_l("Contenus choisis"), validate_choice=False)

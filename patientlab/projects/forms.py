@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -10,6 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from patientlab.core.forms import (
+    BaseForm,
     MultiCheckboxField,
     TrimmedStringField,
     TrimmedTextAreaField,
@@ -22,9 +22,7 @@ from .services import SORTS
 SUMMARY_MAX = 4000
 
 
-
-
-class ProjectForm(FlaskForm):
+class ProjectForm(BaseForm):
     title = TrimmedStringField(
         _l("Titre du projet"),
         validators=[DataRequired(message=_l("Donnez un titre au projet, par exemple « Bouger "
@@ -73,15 +71,15 @@ class ProjectForm(FlaskForm):
                                      "15/03/2026."))
 
 
-class SubmitForPublicationForm(FlaskForm):
+class SubmitForPublicationForm(BaseForm):
     submit = SubmitField(_l("Envoyer pour publication"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(BaseForm):
     submit = SubmitField(_l("Publier le projet"))
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(BaseForm):
     reason = TrimmedTextAreaField(
         _l("Ce que l’équipe doit changer"),
         validators=[DataRequired(message=_l("Dites à l’équipe ce qu’elle doit changer.")),
@@ -89,21 +87,21 @@ class ReturnForm(FlaskForm):
     submit = SubmitField(_l("Renvoyer à l’équipe"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     body = TrimmedTextAreaField(
         _l("Votre question"),
         validators=[DataRequired(message=_l("Écrivez votre question.")), max_length(1500)])
     submit = SubmitField(_l("Envoyer ma question"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(BaseForm):
     answer = TrimmedTextAreaField(
         _l("Votre réponse"),
         validators=[DataRequired(message=_l("Écrivez votre réponse.")), max_length(3000)])
     submit = SubmitField(_l("Envoyer la réponse"))
 
 
-class ClarityForm(FlaskForm):
+class ClarityForm(BaseForm):
     score = RadioField(
         _l("Ce résumé était-il clair pour vous ?"),
         choices=[("5", _l("5 — très clair")), ("4", _l("4 — plutôt clair")),
@@ -115,7 +113,7 @@ class ClarityForm(FlaskForm):
     submit = SubmitField(_l("Donner mon avis"))
 
 
-class GlossaryTermForm(FlaskForm):
+class GlossaryTermForm(BaseForm):
     term = TrimmedStringField(
         _l("Terme"),
         validators=[DataRequired(message=_l("Écrivez le terme, par exemple « essai "
@@ -127,11 +125,11 @@ class GlossaryTermForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer le terme"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BaseForm):
     submit = SubmitField(_l("Supprimer"))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -89,7 +89,108 @@
     if (window.location.hash === "#navigation") { set(true); }
   }
 
+
+  /* Timing adjustable (WCAG 2.2.1): before the session ends for lack of activity, a
+     polite message (focus stays where it is) offers to stay logged in, in one action. */
+  function sessionTiming(box) {
+    var live = box.querySelector("[data-session-live]");
+    var form = box.querySelector("[data-session-extend]");
+    var warn = parseInt(box.getAttribute("data-warn"), 10) * 1000;
+    var warnTimer, endTimer;
+    function say(text, warning) {
+      live.textContent = text;
+      box.classList.toggle("session-timing--warning", warning);
+      form.hidden = !warning;
+    }
+    function schedule(seconds) {
+      clearTimeout(warnTimer);
+      clearTimeout(endTimer);
+      warnTimer = setTimeout(function () { say(box.getAttribute("data-text-warning"), true); },
+                             Math.max(0, seconds * 1000 - warn));
+      endTimer = setTimeout(function () { say(box.getAttribute("data-text-ended"), false); },
+                            seconds * 1000);
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                           headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (!response.ok || response.redirected) { throw new Error("not extended"); }
+          return response.json();
+        })
+        .then(function (data) {
+          schedule(data.remaining);
+          say(box.getAttribute("data-text-extended"), false);
+        })
+        .catch(function () { say(box.getAttribute("data-text-ended"), false); });
+    });
+    // Any request that reached the server (an autosave) counts as activity.
+    document.addEventListener("patientlab:activity", function () {
+      schedule(parseInt(box.getAttribute("data-idle"), 10));
+    });
+    schedule(parseInt(box.getAttribute("data-remaining"), 10));
+  }
+
+  /* Drafts saved as the person writes: the form is sent in the background with its
+     « save the draft » button, and the result said politely. */
+  function autosave(form) {
+    var button = form.querySelector("[name='" + form.getAttribute("data-autosave") + "']");
+    if (!button) { return; }
+    var status = document.createElement("p");
+    status.className = "autosave-status";
+    status.setAttribute("aria-live", "polite");
+    button.parentNode.insertBefore(status, button.parentNode.firstChild);
+    var dirty = false, saving = false, timer;
+    var delay = parseInt(form.getAttribute("data-autosave-delay") || "20", 10) * 1000;
+    function save() {
+      if (!dirty || saving) { return; }
+      saving = true;
+      dirty = false;
+      var data = new FormData(form);
+      var files = [];
+      data.forEach(function (value, key) { if (value instanceof File) { files.push(key); } });
+      files.forEach(function (key) { data.delete(key); });
+      data.append(button.name, button.value || "1");
+      fetch(form.action || window.location.href, { method: "POST", body: data,
+                                                    credentials: "same-origin" })
+        .then(function (response) {
+          var arrived = new URL(response.url).pathname;
+          if (response.ok && response.redirected &&
+              arrived !== form.getAttribute("data-login-path")) {
+            var now = new Date();
+            var time = ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+            status.textContent = form.getAttribute("data-text-saved").replace("{time}", time);
+            document.dispatchEvent(new CustomEvent("patientlab:activity"));
+          } else if (arrived === form.getAttribute("data-login-path")) {
+            status.textContent = form.getAttribute("data-text-expired");
+          } else {
+            dirty = true;
+            status.textContent = form.getAttribute("data-text-failed");
+          }
+        })
+        .catch(function () {
+          dirty = true;
+          status.textContent = form.getAttribute("data-text-failed");
+        })
+        .then(function () { saving = false; });
+    }
+    form.addEventListener("input", function () {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(save, delay);
+    });
+    form.addEventListener("submit", function () { clearTimeout(timer); dirty = false; });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { save(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var timing = document.querySelector("[data-session-timing]");
+    if (timing) { sessionTiming(timing); }
+    var drafts = document.querySelectorAll("form[data-autosave]");
+    for (var k = 0; k < drafts.length; k++) { autosave(drafts[k]); }
+
     var nav = document.getElementById("navigation");
     var toggle = nav && nav.querySelector("[data-nav-toggle]");
     if (toggle) { enhanceMenu(nav, toggle); }

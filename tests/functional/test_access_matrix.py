@@ -77,6 +77,7 @@ ACCESS = {
     "auth.confirm_email_change": BAD_TOKEN,
     "auth.preferences": PUBLIC,
     "auth.profile": AUTH,
+    "auth.extend_session": POST_ONLY,
     "auth.my_data": AUTH,
     "auth.erase": AUTH,
     "auth.export_data": AUTH,

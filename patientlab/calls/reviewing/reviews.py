@@ -56,13 +56,13 @@ def check_answers(criteria: list[Criterion], answers: dict[int, AnswerData]) -> 
             if answer.score is not None and answer.score not in valid:
                 problems["score"] = _l("Choisissez une des réponses proposées.")
             elif answer.score is None and criterion.required:
-                problems["score"] = _l("Choisissez une réponse pour cette question.")
+                problems["score"] = _l("Choisissez une réponse.")
             elif (answer.score is not None and criterion.comment_below is not None
                   and answer.score <= criterion.comment_below and not answer.comment.strip()):
                 problems["comment"] = _l("Expliquez votre réponse en quelques mots : un "
                                          "commentaire est demandé pour cette note.")
         elif criterion.required and not answer.comment.strip():
-            problems["comment"] = _l("Écrivez votre réponse à cette question.")
+            problems["comment"] = _l("Écrivez votre réponse.")
         if len(answer.comment) > 5000:
             problems["comment"] = _l("5 000 caractères au plus : raccourcissez le texte.")
         if problems:

@@ -401,7 +401,7 @@ def enter_review(assignment_id):
             answers = answers_from(form, criteria)
             errors = reviewing.check_answers(criteria, answers)
             if errors:
-                show_answer_errors(form, errors)
+                show_answer_errors(form, errors, criteria)
             else:
                 with transaction(form) as done:
                     reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)

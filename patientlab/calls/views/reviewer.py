@@ -31,12 +31,18 @@ def answers_from(form, criteria) -> dict[int, reviewing.AnswerData]:
     return answers
 
 
-def show_answer_errors(form, errors) -> None:
+def show_answer_errors(form, errors, criteria) -> None:
+    """Each problem next to its field, naming its question (« Question 3 : choisissez une
+    réponse. »), so that the error summary says which question it is."""
+    numbers = {criterion.id: number for number, criterion in enumerate(criteria, start=1)}
     for criterion_id, problems in errors.items():
         for kind, message in problems.items():
             field = getattr(form, f"{kind}_{criterion_id}", None)
             if field is not None:
-                field.errors = [*field.errors, str(message)]
+                text = str(message)
+                field.errors = [*field.errors, _("Question %(num)s : %(problem)s",
+                                                  num=numbers[criterion_id],
+                                                  problem=text[:1].lower() + text[1:])]
 
 
 @bp.route("/")
@@ -94,9 +100,10 @@ def detail(assignment_id):
     if form.check.data or form.send.data:
         errors = reviewing.check_answers(criteria, answers_from(form, criteria))
         if errors:
-            show_answer_errors(form, errors)
-            form.form_errors.append(_("Votre brouillon est enregistré, mais des réponses "
-                                      "manquent avant de pouvoir l’envoyer."))
+            show_answer_errors(form, errors, criteria)
+            # A confirmation, not an error: what is missing is in the error summary.
+            flash(_("Votre brouillon est enregistré. Il reste à compléter les réponses "
+                    "signalées avant de pouvoir l’envoyer."), "success")
             return _review_page(assignment, form)
         return redirect(url_for("reviews.confirm", assignment_id=assignment.id))
     flash(_("Brouillon enregistré. Vous pouvez reprendre plus tard, jusqu’à la date limite."),

@@ -345,7 +345,7 @@ def test_paper_review_entered_by_the_coordination(web):
     web.login(COORD)
     url = f"/coordination/appels/affectations/{assignment.id}/saisie"
     page = _text(web.submit(url, {"send": "1"}))
-    assert "Choisissez une réponse pour cette question." in page
+    assert fr("Question 1 : choisissez une réponse.") in page
     response = web.submit(url, {**_review_form(call, GOOD, TEXTS), "send": "1"})
     assert response.status_code == 302
     db.session.refresh(assignment)
@@ -364,3 +364,18 @@ def test_large_print_version_has_the_application_and_a_blank_form(web):
     assert "Grille de relecture" in page
     assert 'class="large-print"' in page
     assert "<textarea" not in page
+
+
+def test_the_error_summary_names_each_question_and_the_draft_saved_is_a_confirmation(web):
+    reviewer = UserFactory(email="martine@exemple.fr", roles=["patient_expert"])
+    call = make_call(state="review")
+    assignment = make_assignment(make_application(call=call), reviewer)
+    db.session.commit()
+    web.login("martine@exemple.fr")
+    url = f"/relectures/{assignment.id}"
+    scores = [5, None, *GOOD[2:]]
+    page = _text(web.submit(url, {**_review_form(call, scores, TEXTS), "check": "1"}))
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert fr("Question 2 : choisissez une réponse.") in summary
+    assert "brouillon" not in summary
+    assert fr("Votre brouillon est enregistré.") in page.split('class="error-summary"')[0]

@@ -97,10 +97,16 @@ def test_wrong_method_is_a_405_page(client):
     assert "Action impossible" in response.get_data(as_text=True)
 
 
-def test_post_without_csrf_token_is_refused_with_a_clear_page(client):
-    response = client.post("/compte/connexion", data={"email": "a@b.fr", "password": "x"})
+def test_post_without_csrf_token_from_another_site_is_refused_with_a_clear_page(client):
+    response = client.post("/compte/connexion", data={"email": "a@b.fr", "password": "x"},
+                           headers={"Origin": "https://ailleurs.example"})
     assert response.status_code == 400
     assert "Le formulaire a expiré" in response.get_data(as_text=True)
+
+
+def test_a_form_without_any_origin_is_refused_too(client):
+    response = client.post("/compte/connexion", data={"email": "a@b.fr", "password": "x"})
+    assert response.status_code == 400
 
 
 def test_oversized_body_is_a_friendly_413(client):

@@ -1,0 +1,224 @@
+"""What a person typed survives a session that expired or a form that grew too old.
+
+When a form is posted after the session expired (auth.gates) or with a stale CSRF token
+(core.errors), the posted fields are kept here, server-side, for the account that typed
+them (or, for a visitor, for their browser's session), and for a few hours only. The
+person logs in again or is sent back to the same page; the page's form is filled with
+what they typed (core.forms.BaseForm reads ``g.kept_form``) and a notice says so. The
+copy goes as soon as that page's form is sent successfully, or when it expires.
+
+Passwords and one-time codes are never kept, nor the CSRF token.
+"""
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.datastructures import MultiDict
+
+from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.extensions import db
+
+VISITOR_KEY = "_visitor"
+#: Names of fields never kept: the token, secrets.
+NEVER_KEPT = ("csrf_token", "password", "code")
+#: A copy larger than this is not kept (a form is a few pages of text at most).
+MAX_BYTES = 200_000
+
+
+class KeptForm(db.Model):
+    __tablename__ = "kept_form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                                index=True)
+    visitor_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    path: Mapped[str] = mapped_column(String(500))
+    fields: Mapped[str] = mapped_column(Text)  # JSON list of [name, value]
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def _keepable(name: str) -> bool:
+    lowered = name.lower()
+    return not any(part in lowered for part in NEVER_KEPT)
+
+
+def _owner(user_id: int | None, visitor_key: str):
+    if user_id is not None:
+        return KeptForm.user_id == user_id
+    return (KeptForm.user_id.is_(None)) & (KeptForm.visitor_key == visitor_key)
+
+
+def visitor_key(create: bool = False) -> str:
+    """This browser's key for a visitor's kept form (in the signed session)."""
+    key = session.get(VISITOR_KEY, "")
+    if not key and create:
+        key = session[VISITOR_KEY] = secrets.token_urlsafe(24)
+    return key
+
+
+def keep(path: str, form: MultiDict, *, user_id: int | None = None, visitor: str = "",
+         now: datetime | None = None) -> bool:
+    """Keep what was posted to ``path`` for that account (or that visitor's browser),
+    replacing an older copy of the same page. False when there was nothing to keep."""
+    if user_id is None and not visitor:
+        return False
+    fields = [[name, value] for name, value in form.items(multi=True)
+              if _keepable(name) and isinstance(value, str)]
+    if not any(value.strip() for _name, value in fields):
+        return False
+    text = json.dumps(fields, ensure_ascii=False)
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        return False
+    now = now or utcnow()
+    forget(path, user_id=user_id, visitor=visitor)
+    db.session.add(KeptForm(
+        user_id=user_id, visitor_key="" if user_id is not None else visitor, path=path,
+        fields=text, size=len(text), created_at=now,
+        expires_at=now + timedelta(seconds=current_app.config["KEPT_FORM_MAX_AGE"])))
+    return True
+
+
+def kept(path: str, *, user_id: int | None = None, visitor: str = "",
+         now: datetime | None = None) -> MultiDict | None:
+    """What was kept for this page and this person, if it has not expired."""
+    if user_id is None and not visitor:
+        return None
+    now = now or utcnow()
+    text = db.session.scalar(select(KeptForm.fields).where(
+        _owner(user_id, visitor), KeptForm.path == path, KeptForm.expires_at > now)
+        .order_by(KeptForm.id.desc()).limit(1))
+    return MultiDict([tuple(pair) for pair in json.loads(text)]) if text else None
+
+
+def forget(path: str, *, user_id: int | None = None, visitor: str = "") -> None:
+    if user_id is None and not visitor:
+        return
+    db.session.execute(delete(KeptForm).where(_owner(user_id, visitor), KeptForm.path == path)
+                       .execution_options(synchronize_session=False))
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Retention: copies past their time go (run by `flask privacy purge`)."""
+    now = now or utcnow()
+    return db.session.execute(delete(KeptForm).where(KeptForm.expires_at <= now)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+# --- The request's side --------------------------------------------------------------
+
+
+def _person() -> tuple[int | None, str]:
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return current_user.id, ""
+    return None, visitor_key()
+
+
+# Forms posted to an address of their own (POST only) and shown on another page: the
+# features say which (endpoint → the page's endpoint, with the same arguments).
+_FORM_PAGES: dict[str, str] = {}
+
+
+def register_form_page(endpoint: str, page_endpoint: str) -> None:
+    _FORM_PAGES[endpoint] = page_endpoint
+
+
+def form_page() -> str | None:
+    """The page this request's form is shown on: the address posted to when it also
+    answers GET, else the page its feature registered; None when there is none."""
+    rule = request.url_rule
+    if rule is None:
+        return None
+    if "GET" in (rule.methods or ()):
+        return request.path
+    page = _FORM_PAGES.get(request.endpoint or "")
+    return url_for(page, **(request.view_args or {})) if page else None
+
+
+def same_origin() -> bool:
+    """The request comes from one of our own pages (not a form on another site): the
+    browser's Sec-Fetch-Site, else the Origin or Referer it sent. A form without a valid
+    token is kept only then, so another site cannot fill a person's form for them."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return bool(source) and urlsplit(source).netloc == request.host
+
+
+def keep_posted(user_id: int | None = None) -> str | None:
+    """Keep this request's posted form for the person (``user_id``, else the current
+    account, else this browser's visitor key, created if needed); the address of the
+    page that shows it again, or None when nothing was kept."""
+    page = form_page() if request.method == "POST" and request.form else None
+    if page is None:
+        return None
+    if user_id is None:
+        user_id, _visitor = _person()
+    visitor = "" if user_id is not None else visitor_key(create=True)
+    if not keep(page, request.form, user_id=user_id, visitor=visitor):
+        return None
+    db.session.commit()
+    g.form_kept = True  # not to be forgotten by this request's own redirect
+    return page
+
+
+def restore_on_get():
+    """before_request: a page whose form was kept for this person shows it filled in."""
+    if request.method != "GET" or request.endpoint == "static":
+        return
+    user_id, visitor = _person()
+    if user_id is None and not visitor:
+        return
+    data = kept(request.path, user_id=user_id, visitor=visitor)
+    if data is not None:
+        g.kept_form = data
+        flash(_("Nous avons gardé ce que vous aviez écrit. Vérifiez-le, puis envoyez le "
+                "formulaire à nouveau. Un fichier joint doit être choisi de nouveau."), "info")
+
+
+def forget_after_success(response):
+    """after_request: once a page's form was sent successfully (a redirect), its kept
+    copy goes."""
+    if (request.method == "POST" and 300 <= response.status_code < 400
+            and not g.get("form_kept")):
+        user_id, visitor = _person()
+        page = form_page() if user_id is not None or visitor else None
+        if page is not None:
+            forget(page, user_id=user_id, visitor=visitor)
+            db.session.commit()
+    return response
+
+
+def _export(user) -> list[dict]:
+    from patientlab.core.privacy import when
+
+    return [{"page": row.path, "fields": dict(json.loads(row.fields)),
+             "kept_at": when(row.created_at), "until": when(row.expires_at)}
+            for row in db.session.scalars(select(KeptForm).where(KeptForm.user_id == user.id))]
+
+
+def _erase(user, now: datetime) -> None:
+    db.session.execute(delete(KeptForm).where(KeptForm.user_id == user.id)
+                       .execution_options(synchronize_session=False))
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core import privacy
+
+    app.before_request(restore_on_get)
+    app.after_request(forget_after_success)
+    privacy.register(privacy.PersonalData(
+        "kept_forms", _l("Formulaires gardés après une session expirée"), _export,
+        erase=_erase, purge=purge_expired, columns=("kept_form.user_id",), order=95))
