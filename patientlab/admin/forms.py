@@ -52,3 +52,16 @@ def settings_form(definitions, values, *, blank: bool):
                                    max=definition.maximum))]))
     form = SettingsForm(formdata=None, data=values) if blank else SettingsForm()
     return form
+
+
+class NewsForm(BaseForm):
+    subject = TrimmedStringField(
+        _l("Titre du message"),
+        validators=[DataRequired(message=_l("Donnez un titre, par exemple « Les soirées "
+                                            "Parle-Moi reprennent en janvier ».")),
+                    max_length(150)])
+    body = TrimmedTextAreaField(
+        _l("Texte du message"),
+        validators=[DataRequired(message=_l("Écrivez le message, en quelques phrases "
+                                            "simples.")), max_length(4000)])
+    submit = SubmitField(_l("Envoyer à toutes les personnes inscrites"))

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from patientlab.auth import services as auth_services
 from patientlab.auth import suspension, two_step
@@ -14,7 +15,7 @@ from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import services as svc
-from .forms import AssociationForm, ResetTwoStepForm, RolesForm
+from .forms import AssociationForm, NewsForm, ResetTwoStepForm, RolesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,6 +26,22 @@ def _date(name: str) -> date | None:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+@bp.route("/nouvelles", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def news():
+    """A message from the team to everyone, as each person chose to get such news."""
+    form = NewsForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            told = svc.send_news(acting_user(), form.subject.data, form.body.data)
+        if done:
+            flash(ngettext("Le message part vers %(num)s personne, selon ses choix.",
+                           "Le message part vers %(num)s personnes, selon leurs choix.", told),
+                  "success")
+            return redirect(url_for("admin.news"))
+    return render_template("admin/news.html", form=form)
 
 
 @bp.route("/")

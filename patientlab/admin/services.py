@@ -137,3 +137,26 @@ def user_activity(user: User, limit: int = 20) -> list[AuditEntry]:
             (AuditEntry.object_type == "user") & (AuditEntry.object_id == user.id))))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)))
 
+
+
+# --- Platform news --------------------------------------------------------------------
+
+NEWS = "news"
+
+
+def send_news(actor: User, subject: str, body: str) -> int:
+    """A message from the team to every active, confirmed account, each as they chose
+    (core.notifications: now, in their summary, or not at all). Returns how many will
+    receive it."""
+    from patientlab.core.mail import notify
+    from patientlab.core.sanitize import plain_text
+
+    ensure_admin(actor)
+    subject, body = plain_text(subject), plain_text(body)
+    told = 0
+    for user in db.session.scalars(select(User).where(
+            User.active.is_(True), User.email_verified_at.is_not(None)).order_by(User.id)):
+        if notify(user, subject, "platform_news", kind=NEWS, text=body) is not None:
+            told += 1
+    audit.record(actor, "platform.news_sent", None, summary=f"{subject} ({told})")
+    return told

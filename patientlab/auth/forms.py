@@ -11,9 +11,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from patientlab.auth.services import Profile
+from patientlab.core import notifications
 from patientlab.core.forms import (
     BaseForm,
     ConsentField,
+    MultiCheckboxField,
     PasswordPolicy,
     TrimmedStringField,
     TrimmedTextAreaField,
@@ -302,3 +304,29 @@ class SuspendForm(BaseForm):
 
 class LiftForm(BaseForm):
     submit = SubmitField(_l("Lever la suspension"))
+
+
+def notifications_form(user, settings: dict[str, str], follows: dict[str, list[str]], *,
+                       blank: bool):
+    """One choice per kind of message (core.notifications) and one group of boxes per
+    subject one can follow; ``blank``: filled from the person's settings."""
+    class NotificationsForm(BaseForm):
+        submit = SubmitField(_l("Enregistrer mes choix"))
+
+    choices = list(notifications.FREQUENCIES.items())
+    for kind in notifications.kinds(user):
+        setattr(NotificationsForm, f"kind_{kind.key}", RadioField(
+            kind.label, choices=choices, default=kind.default,
+            validators=[InputRequired(message=_l("Choisissez quand recevoir ces messages."))]))
+    for topic in notifications.topics():
+        setattr(NotificationsForm, f"follow_{topic.key}", MultiCheckboxField(
+            topic.label, choices=topic.choices(), validate_choice=True))
+    form = NotificationsForm(formdata=None) if blank else NotificationsForm()
+    if blank and not form.restored:
+        for kind, frequency in settings.items():
+            getattr(form, f"kind_{kind}").data = frequency
+        for topic, values in follows.items():
+            field = getattr(form, f"follow_{topic}", None)
+            if field is not None:
+                field.data = values
+    return form

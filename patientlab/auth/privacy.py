@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from patientlab.core import privacy
+from patientlab.core import notifications, privacy
 from patientlab.core.audit import AuditEntry
 from patientlab.core.privacy import PersonalData, when
 from patientlab.extensions import db
@@ -33,6 +33,20 @@ def _journal(user: User) -> list[dict]:
                 AuditEntry.actor_id == user.id).order_by(AuditEntry.created_at))]
 
 
+def _notifications(user: User) -> list[dict]:
+    frequencies = [{"kind": kind, "frequency": frequency}
+                   for kind, frequency in notifications.settings_of(user).items()]
+    follows = [{"topic": topic, "follows": values}
+               for topic, values in notifications.follows_of(user).items() if values]
+    return frequencies + follows
+
+
+def _erase_notifications(user: User, now: datetime) -> None:
+    for model in (notifications.NotificationSetting, notifications.Subscription,
+                  notifications.DigestRun):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+
+
 def _erase_rows(model, column):
     def erase(user: User, now: datetime) -> None:
         db.session.execute(delete(model).where(column == user.id))
@@ -57,6 +71,13 @@ def register() -> None:
         "recovery_codes", _l("Codes de secours"), None,
         erase=_erase_rows(RecoveryCode, RecoveryCode.user_id),
         columns=("recovery_code.user_id",), order=22))
+    privacy.register(PersonalData(
+        "notifications", _l("Mes choix de messages et les sujets que je suis"),
+        _notifications, erase=_erase_notifications,
+        columns=("notification_setting.user_id", "notification_subscription.user_id",
+                 "notification_digest.user_id"), order=30))
+    # The mail itself is erased by address with the account (core.mail.forget_recipient).
+    privacy.keep("outbox_message.user_id", "mail to the person: erased by its address")
     privacy.register(PersonalData(
         "actions_in_the_journal", _l("Actions notées dans le journal"), _journal,
         columns=("audit_entry.actor_id",), order=900))

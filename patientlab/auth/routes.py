@@ -36,14 +36,16 @@ from patientlab.auth.forms import (
     RoleRequestForm,
     TurnOffTwoStepForm,
     TwoStepSetupForm,
+    notifications_form,
 )
 from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
 from patientlab.auth.presentation import presentation_of
+from patientlab.core import notifications as notif
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
 from patientlab.core.views import transaction
-from patientlab.extensions import db, limiter
+from patientlab.extensions import csrf, db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 # The address just confirmed by its link, to fill in the login form that follows.
@@ -256,6 +258,49 @@ def extend_session():
         return {"remaining": gates.session_remaining()}
     flash(_("Votre session est prolongée."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.my_space"))
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """Which messages, and when: per kind, and the subjects the person follows."""
+    user = acting_user()
+    blank = request.method == "GET"
+    form = notifications_form(user, notif.settings_of(user), notif.follows_of(user),
+                              blank=blank)
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            notif.save_settings(
+                user, {k.key: getattr(form, f"kind_{k.key}").data for k in notif.kinds(user)},
+                {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()})
+        if done:
+            flash(_("Vos choix de messages sont enregistrés."), "success")
+            return redirect(url_for("auth.notifications"))
+    return render_template("auth/notifications.html", form=form, kinds=notif.kinds(user),
+                           topics=notif.topics(), always=notif.ALWAYS_SENT)
+
+
+@bp.route("/notifications/desabonnement/<token>", methods=["GET", "POST"])
+@reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
+@csrf.exempt  # RFC 8058: the mail program posts without a token; the link is signed
+@private_page
+def unsubscribe(token):
+    """One click from the mail (POST « List-Unsubscribe=One-Click »), or the button of
+    this page: those kinds of message, and only those, are turned off. Opening the page
+    (GET, which link checkers do) changes nothing."""
+    try:
+        user_id, kinds = notif.read_unsubscribe_token(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", expired=error.expired), 400
+    user = svc.get_active_user(user_id)
+    if user is None:
+        return render_template("auth/bad_link.html", expired=False), 400
+    labels = [k.label for k in notif.kinds() if k.key in kinds]
+    if request.method == "POST":
+        notif.unsubscribe(user, kinds)
+        db.session.commit()
+        return render_template("auth/unsubscribed.html", labels=labels, done=True)
+    return render_template("auth/unsubscribed.html", labels=labels, done=False, token=token)
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -64,6 +64,11 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def get_active_user(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
 def get_user_by_session_token(token: str) -> User | None:
     if not token:
         return None

@@ -18,6 +18,7 @@ def init_app(app) -> None:
     for blueprint in (bp, applications, reviews_bp, call_admin_bp):
         app.register_blueprint(blueprint)
     privacy.register()
+    reviewing.notices.register_kinds()
     reminders.register("review", reviewing.send_review_reminders)
     app.config.setdefault("UPLOAD_ENDPOINTS", set()).update(UPLOAD_ENDPOINTS)
     app.jinja_env.filters["last_day"] = last_day

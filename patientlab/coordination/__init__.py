@@ -4,11 +4,14 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import navigation
+    from patientlab.core import navigation, notifications
     from patientlab.core.permissions import COORDINATION
 
     from .routes import bp
 
     app.register_blueprint(bp)
+    notifications.register_kind(notifications.Kind(
+        "coordination", _l("Travail de la coordination : projets à publier, conflits "
+                           "d’intérêts déclarés"), order=50, roles=COORDINATION))
     navigation.register(navigation.MenuEntry(130, "coordination.index", _l("Coordination"),
                                              navigation.PERSONAL, COORDINATION))

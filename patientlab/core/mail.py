@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, String, Text, delete, func, or_, select, update
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patientlab.core.models import UTCDateTime, utcnow
@@ -41,6 +41,17 @@ class OutboxMessage(db.Model):
     attachment_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     attachment_type: Mapped[str] = mapped_column(String(100), default="", server_default="")
     attachment_body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A message of a kind the person controls (core.notifications): whose it is, its
+    # kind, what it is about (checked again before a summary), the summary it is held
+    # for (« daily », « weekly ») and the summary that carried it; its one-click
+    # unsubscribe address when sent on its own.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                index=True)
+    kind: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    about: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    digest: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)
+    digest_id: Mapped[int | None] = mapped_column(Integer)
+    unsubscribe_url: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_email(self, sender: str) -> EmailMessage:
         msg = EmailMessage()
@@ -49,6 +60,10 @@ class OutboxMessage(db.Model):
         msg["Subject"] = self.subject
         msg["Date"] = formatdate(self.created_at.timestamp(), localtime=False)
         msg["Message-ID"] = make_msgid(idstring=f"outbox{self.id}", domain="patientlab.fr")
+        if self.unsubscribe_url:
+            # RFC 8058: one click in the mail program turns this kind of message off.
+            msg["List-Unsubscribe"] = f"<{self.unsubscribe_url}>"
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(self.body_text)
         if self.attachment_name:
             # « text/calendar; method=CANCEL »: the type, then its parameters.
@@ -85,11 +100,31 @@ def language_of(user, fallback: str | None = None) -> str:
     return getattr(user, "locale", None) or fallback or "fr"
 
 
-def notify(user, subject, template: str, *, fallback_locale: str | None = None,
-           **context) -> OutboxMessage:
-    """Mail ``user`` in their own language; the template receives ``user`` too."""
-    return queue_mail(user.email, subject, template,
-                      locale=language_of(user, fallback_locale), user=user, **context)
+def notify(user, subject, template: str, *, kind: str | None = None, about: str = "",
+           fallback_locale: str | None = None, **context) -> OutboxMessage | None:
+    """Mail ``user`` in their own language; the template receives ``user`` too.
+
+    A message of a ``kind`` the person controls (core.notifications) follows their
+    choice: sent now with a one-click unsubscribe, held for their summary, or not
+    written at all (None). ``about`` (« answer:12 ») names what it speaks of, so that a
+    summary can leave it out if the person may no longer see it. Messages without a
+    kind (security, decisions, registrations) always go.
+    """
+    from patientlab.core import notifications
+
+    locale = language_of(user, fallback_locale)
+    frequency = notifications.frequency_of(user, kind) if kind else None
+    if frequency == notifications.NEVER:
+        return None
+    message = queue_mail(user.email, subject, template, locale=locale, user=user, **context)
+    if kind:
+        message.user_id, message.kind, message.about = user.id, kind, about
+        message.body_text += notifications.settings_footer(locale)
+        if frequency == notifications.IMMEDIATELY:
+            message.unsubscribe_url = notifications.unsubscribe_url(user, [kind])
+        else:
+            message.digest = frequency
+    return message
 
 
 def backoff(attempts: int, max_seconds: int) -> timedelta:
@@ -167,7 +202,7 @@ def send_pending(now: datetime | None = None,
     sender = current_app.config["MAIL_FROM"]
     due = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.attempts)
-        .where(OutboxMessage.sent_at.is_(None))
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.digest == "")
         .where(or_(OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts == 0))
         .order_by(OutboxMessage.id)
     ).all()

@@ -8,8 +8,8 @@ def init_app(app) -> None:
     from patientlab.core import highlights, kept, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
+    from . import news, privacy, services
     from . import pending as events_pending
-    from . import privacy, services
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
     from .views import door, registrations  # noqa: F401 (their routes join org)
@@ -18,6 +18,7 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     privacy.register()
+    news.register()
     app.register_blueprint(org)
     address_confirmed.connect(services.claim_guest_registrations)
     reminders.register("event", services.send_reminders)

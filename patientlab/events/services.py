@@ -32,6 +32,7 @@ from patientlab.core.text import fold, normalise_email, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
+from . import news
 from .models import (
     ACCOMMODATIONS,
     EVENT_THEMES,
@@ -701,6 +702,8 @@ def publish_event(user: User, event: Event, now: datetime | None = None) -> None
         raise ServiceError(_l("Cette soirée est déjà publiée."))
     event.published_at = now or utcnow()
     audit.record(user, "event.publish", event)
+    if event.starts_at > event.published_at:
+        news.tell_followers(event)
 
 
 def unpublish_event(user: User, event: Event) -> None:

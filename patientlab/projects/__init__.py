@@ -7,13 +7,14 @@ def init_app(app) -> None:
     from patientlab.core import highlights, navigation, pending
     from patientlab.core.permissions import PUBLISHERS, RESEARCH
 
-    from . import models, privacy, services
+    from . import models, news, privacy, services
     from . import pending as projects_pending
     from .moderation import register_kinds
     from .routes import bp
 
     app.register_blueprint(bp)
     privacy.register()
+    news.register()
     register_kinds()
     app.jinja_env.globals.update(
         CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,

@@ -37,9 +37,9 @@ def _public_answer():
 def tell_project_team(question: Question) -> None:
     """A question is public: its project's owner is asked to answer it."""
     owner = question.project.owner
-    notify(owner, _l("Une question vous attend"), "question_to_answer", project=question.project,
-           question=question, url=external_url("projects.detail",
-           project_id=question.project_id))
+    notify(owner, _l("Une question vous attend"), "question_to_answer", kind="questions",
+           about=f"question:{question.id}", project=question.project, question=question,
+           url=external_url("projects.detail", project_id=question.project_id))
 
 
 def _to_publish() -> int:

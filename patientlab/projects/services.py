@@ -29,6 +29,7 @@ from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 
+from . import news
 from .glossary import Term, mark_terms
 from .models import (
     CANCER_TYPES,
@@ -267,7 +268,7 @@ def submit_for_publication(user: User, project: Project) -> None:
     audit.record(user, "project.submit", project, summary=project.title)
     for coordinator in _coordinators():
         notify(coordinator, _l("Un projet attend sa publication"), "project_submitted",
-               project=project, url=external_url("projects.review_queue"))
+               kind="coordination", project=project, url=external_url("projects.review_queue"))
 
 
 def publish(actor: User, project: Project) -> None:
@@ -276,8 +277,11 @@ def publish(actor: User, project: Project) -> None:
     if project.publication != Publication.SUBMITTED:
         raise ServiceError(_l("Ce projet n’attend pas de publication."))
     project.publication = Publication.PUBLISHED
+    first = project.published_at is None
     project.published_at = project.published_at or utcnow()
     audit.record(actor, "project.publish", project, summary=project.title)
+    if first:
+        news.tell_followers(project)
     owner = project.owner
     notify(owner, _l("Votre projet est publié"), "project_published", project=project,
            url=external_url("projects.detail", project_id=project.id))
@@ -483,7 +487,7 @@ def tell_asker(answer: Answer) -> None:
         return
     answer.asker_told_at = utcnow()
     notify(question.author, _l("L’équipe a répondu à votre question"), "question_answered",
-           project=question.project, question=question,
+           kind="answers", about=f"answer:{answer.id}", project=question.project, question=question,
            url=external_url("projects.detail", project_id=question.project_id))
 
 

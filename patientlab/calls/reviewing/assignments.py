@@ -123,7 +123,8 @@ def assign(actor: User, application: Application, reviewer_ids: list[int]) -> li
         audit.record(actor, "review.assigned", assignment,
                      summary=f"application {application.id} → user {reviewer.id}")
         tell(reviewer, _l("Une candidature vous attend pour relecture"), "review_assigned",
-              assignment=assignment, application=application, call=application.call,
+              kind="reviews", about=f"assignment:{assignment.id}", assignment=assignment,
+              application=application, call=application.call,
               url=external_url("reviews.detail", assignment_id=assignment.id))
         created.append(assignment)
     return created
@@ -166,5 +167,6 @@ def declare_interests(user: User, assignment: Assignment, *, conflict: bool, rea
     audit.record(user, "review.conflict_declared", assignment, reason=reason)
     for coordinator in coordinators():
         tell(coordinator, _l("Conflit d’intérêts déclaré sur une candidature"),
-              "review_conflict", assignment=assignment, application=assignment.application,
+              "review_conflict", kind="coordination", assignment=assignment,
+              application=assignment.application,
               url=external_url("call_admin.application", application_id=assignment.application_id))

@@ -84,7 +84,8 @@ def respond(user: User, application: Application, general: str, per_comment: dic
     for _letter, review in released.reviews:
         assignment = review.assignment
         tell(assignment.reviewer, _l("Le porteur du projet a répondu aux avis des patients"),
-              "applicant_answered", application=application, first=first,
+              "applicant_answered", kind="feedback", about=f"assignment:{assignment.id}",
+              application=application, first=first,
               url=external_url("reviews.detail", assignment_id=assignment.id))
 
 
@@ -119,6 +120,7 @@ def record_decision(actor: User, application: Application, decision: str, ration
     for assignment in assignments_of(application):
         if assignment.review is not None and assignment.review.status in SUBMITTED_STATES:
             tell(assignment.reviewer, _l("Décision du comité sur un projet que vous avez relu"),
-                  "decision_reviewer", application=application,
+                  "decision_reviewer", kind="feedback", about=f"assignment:{assignment.id}",
+                  application=application,
                   decision=Decision.LABELS[decision],
                   url=external_url("reviews.detail", assignment_id=assignment.id))

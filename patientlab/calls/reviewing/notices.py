@@ -1,20 +1,53 @@
 """Mail to people taking part in a review, and who coordinates."""
 
-
-
 from sqlalchemy import select
 
 from patientlab.auth.models import User, UserRole
+from patientlab.core import notifications
 from patientlab.core.mail import notify
 from patientlab.core.security import Role
 from patientlab.extensions import db
 
+from ..models import Application, Assignment, AssignmentStatus
 
-def tell(user: User, subject, template: str, **context) -> None:
-    notify(user, subject, template, **context)
+
+def tell(user: User, subject, template: str, *, kind: str | None = None, about: str = "",
+         **context) -> None:
+    """Mail ``user``; ``kind`` (« reviews », « feedback », « coordination ») when the
+    person chooses how they get it (core.notifications)."""
+    notify(user, subject, template, kind=kind, about=about, **context)
 
 
 def coordinators() -> list[User]:
     return list(db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.COORDINATOR, User.active.is_(True)).distinct()))
+
+
+def _still_assigned(user, assignment_id: int) -> bool:
+    assignment = db.session.get(Assignment, assignment_id)
+    return (assignment is not None and assignment.reviewer_id == user.id
+            and assignment.status != AssignmentStatus.CONFLICT)
+
+
+def _own_application(user, application_id: int) -> bool:
+    application = db.session.get(Application, application_id)
+    return application is not None and application.owner_id == user.id
+
+
+def register_kinds() -> None:
+    """The kinds of message of the calls, and what a summary checks before it speaks of
+    an assignment or an application."""
+    from flask_babel import lazy_gettext as _l
+
+    from patientlab.core.permissions import RESEARCH, REVIEWERS
+
+    notifications.register_kind(notifications.Kind(
+        "reviews", _l("Relectures : nouvelles candidatures à relire, rappels, demandes de "
+                      "reformulation"), order=10, roles=REVIEWERS))
+    notifications.register_kind(notifications.Kind(
+        "feedback", _l("Avis et décisions : avis reçus sur mes candidatures, réponses des "
+                       "porteurs et décisions sur les projets que j’ai relus"),
+        order=20, roles=(*REVIEWERS, *RESEARCH)))
+    notifications.register_check("assignment", _still_assigned)
+    notifications.register_check("application", _own_application)

@@ -47,7 +47,8 @@ def ask_rephrase(actor: User, review: Review, message: str) -> None:
     audit.record(actor, "review.returned", review, reason=message)
     assignment = review.assignment
     tell(assignment.reviewer, _l("La coordination vous demande de reformuler votre relecture"),
-          "review_returned", message=message, application=assignment.application,
+          "review_returned", kind="reviews", about=f"assignment:{assignment.id}",
+          message=message, application=assignment.application,
           url=external_url("reviews.detail", assignment_id=assignment.id))
 
 
@@ -91,6 +92,7 @@ def release_feedback(actor: User, application: Application,
         tell(application.owner, _l("Les avis des patients sur votre candidature sont "
                                     "disponibles") if first else
               _l("De nouveaux avis de patients sur votre candidature sont disponibles"),
-              "feedback_released", application=application, call=application.call,
+              "feedback_released", kind="feedback", about=f"application:{application.id}",
+              application=application, call=application.call,
               url=external_url("applications.detail", application_id=application.id))
     return len(reviews)

@@ -36,7 +36,8 @@ def send_review_reminders(now: datetime | None = None) -> int:
         if assignment.review is not None and assignment.review.status in SUBMITTED_STATES:
             continue
         tell(assignment.reviewer, _l("Rappel : votre relecture est attendue dans 3 jours"),
-              "review_reminder", assignment=assignment, application=assignment.application,
+              "review_reminder", kind="reviews", about=f"assignment:{assignment.id}",
+              assignment=assignment, application=assignment.application,
               call=assignment.application.call,
               url=external_url("reviews.detail", assignment_id=assignment.id))
         assignment.reminder_sent_at = now
