@@ -147,6 +147,8 @@ def seed() -> dict:
 
     by_email = {u.email: u for u in db.session.scalars(select(User))}
     _seed_bios(bios, by_email["moderation@exemple.fr"])
+    if created["users"]:
+        _seed_notification_choices(by_email["association@exemple.fr"])
     from patientlab.demo.projects import seed_projects
 
     created["projects"] = seed_projects(
@@ -170,6 +172,15 @@ def seed() -> dict:
             row.decided_by_id = coordinator.id
     db.session.flush()
     return created
+
+
+def _seed_notification_choices(karim: User) -> None:
+    """Karim's association follows breast cancer projects and the evenings on families;
+    he reads the teams' answers in a daily summary."""
+    from patientlab.core import notifications
+
+    notifications.save_settings(karim, {"answers": notifications.DAILY},
+                                {"cancer_type": ["sein"], "event_theme": ["entourage"]})
 
 
 DEMO_ACCOUNTS = [(email, name, roles) for email, name, _p, roles, _a, _b, _s in PEOPLE]
