@@ -25,14 +25,17 @@ def test_notification_settings_by_keyboard_and_the_unsubscribe_page(
     page = context.new_page()
     page.goto(base_url + "/compte/notifications")
     assert_no_axe_violations(page, "notification settings")
-    tab_until(page, "el => el.name === 'kind_answers' && el.value === 'weekly'",
-              "settings: weekly summary of answers")
-    page.keyboard.press("Space")
+    # A radio group is one Tab stop (its checked choice); the arrows move within it.
+    tab_until(page, "el => el.name === 'kind_answers'", "settings: answers")
+    assert page.evaluate("document.activeElement.value") == "daily"  # the demo's choice
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "weekly"
     tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Enregistrer mes')",
               "settings: save button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator(".notice--success").count() == 1
+    assert page.locator("input[name=kind_answers][value=weekly]").is_checked()
 
     with live_app.test_request_context():
         karim = db.session.scalar(select(User).where(User.email == "association@exemple.fr"))

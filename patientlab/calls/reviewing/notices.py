@@ -44,7 +44,10 @@ def register_kinds() -> None:
 
     notifications.register_kind(notifications.Kind(
         "reviews", _l("Relectures : nouvelles candidatures à relire, rappels, demandes de "
-                      "reformulation"), order=10, roles=REVIEWERS))
+                      "reformulation"),
+        _l("Un rappel de date limite dans un résumé de la semaine peut arriver trop tard : "
+           "« tout de suite » ou « un résumé par jour » est plus sûr."),
+        order=10, roles=REVIEWERS))
     notifications.register_kind(notifications.Kind(
         "feedback", _l("Avis et décisions : avis reçus sur mes candidatures, réponses des "
                        "porteurs et décisions sur les projets que j’ai relus"),
