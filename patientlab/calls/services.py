@@ -22,9 +22,9 @@ from patientlab.core.files import delete_file, write_file
 from patientlab.core.i18n import date_long
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
+from patientlab.core.plain_language import analyse_with_vocabulary
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
-from patientlab.core.text import readability
 from patientlab.extensions import db
 
 from .models import (
@@ -441,7 +441,7 @@ def submit_application(user: User, application: Application,
 
 
 def lay_summary_readability(text: str):
-    return readability(plain_text(text, multiline=True))
+    return analyse_with_vocabulary(plain_text(text, multiline=True))
 
 
 # --- Attachments: PDF only, outside static/, served to allowed people only ------------------

@@ -1,4 +1,5 @@
-"""Text helpers: accent-insensitive search keys and French readability.
+"""Text helpers: accent-insensitive search keys, words and sentences, and the French
+readability score (core.plain_language uses them).
 
 The readability score is Kandel & Moles' adaptation of Flesch's formula to
 French: 207 − 1.015 × (words / sentences) − 73.6 × (syllables / words).
@@ -7,7 +8,6 @@ French: 207 − 1.015 × (words / sentences) − 73.6 × (syllables / words).
 import html as html_module
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
@@ -68,8 +68,9 @@ def sentences(text: str) -> list[str]:
     return [part for part in parts if words(part)]
 
 
-def syllables(word: str) -> int:
-    """Spoken syllables of a French word, by rule (good enough for a readability score).
+def syllables_by_rule(word: str) -> int:
+    """Spoken syllables of a French word, by hand-written rules: the baseline that the
+    hyphenation dictionary (core.plain_language.syllables) is measured against.
 
     Vowel groups are counted; « qu » and « gu » (before e, i, y) count as consonants;
     a final mute « e », « es » or « ent » after a consonant is not pronounced.
@@ -96,22 +97,6 @@ def _is_verb_ending(word: str) -> bool:
     return not word.endswith(_ENT_NOUNS)
 
 
-@dataclass
-class Readability:
-    words: int
-    sentences: int
-    syllables: int
-    score: float
-    level: object
-    advice: object
-    longest_sentences: list[tuple[int, str]] = field(default_factory=list)
-    jargon: list[str] = field(default_factory=list)
-
-    @property
-    def words_per_sentence(self) -> float:
-        return self.words / self.sentences if self.sentences else 0.0
-
-
 def kandel_moles(word_count: int, sentence_count: int, syllable_count: int) -> float:
     if not word_count or not sentence_count:
         return 0.0
@@ -119,50 +104,18 @@ def kandel_moles(word_count: int, sentence_count: int, syllable_count: int) -> f
 
 
 def interpret(score: float) -> tuple[str, str]:
-    """A plain French level and a piece of advice for a score (translated by the caller)."""
+    """What a score means, in words, and a piece of advice (lazy strings)."""
     if score >= 80:
-        return _l("facile"), _l("Le texte est facile à lire. Gardez des phrases courtes.")
+        return (_l("facile à lire pour la plupart des adultes"),
+                _l("Le texte est facile à lire. Gardez des phrases courtes."))
     if score >= 60:
-        return _l("assez facile"), _l("Le texte se lit assez bien. Raccourcissez encore les "
-                                      "phrases les plus longues.")
+        return (_l("assez facile : se lit sans trop d’effort"),
+                _l("Le texte se lit assez bien. Raccourcissez encore les phrases les plus "
+                   "longues."))
     if score >= 40:
-        return _l("difficile"), _l("Le texte est difficile pour beaucoup de patients. Coupez "
-                                   "les phrases longues et remplacez les mots techniques.")
-    return _l("très difficile"), _l("Le texte est très difficile. Écrivez une idée par phrase "
-                                    "et expliquez chaque mot technique.")
-
-
-# Technical words that patients often do not know, beyond the glossary.
-TECHNICAL_TERMS = (
-    "randomisé", "randomisation", "cohorte", "biomarqueur", "immunothérapie",
-    "oncogénétique", "métastatique", "métastase", "pronostic", "placebo", "multicentrique",
-    "épidémiologie", "épidémiologique", "translationnel", "séquençage", "génomique",
-    "in vitro", "in vivo", "essai de phase", "critère de jugement", "survie globale",
-    "survie sans progression", "adjuvant", "néoadjuvant", "hormonothérapie", "cytotoxique",
-    "morbidité", "comorbidité", "iatrogène", "observance", "incidence", "prévalence",
-    "ctDNA", "ADN tumoral circulant", "PROMs", "qualité de vie relative à la santé",
-)
-
-
-def find_terms(text: str, terms) -> list[str]:
-    """Which of ``terms`` appear in ``text`` (whole words, case and accent insensitive)."""
-    folded = fold(text)
-    found = []
-    for term in terms:
-        if re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", folded):
-            found.append(term)
-    return found
-
-
-def readability(text: str, extra_terms=()) -> Readability:
-    """Analyse plain French text (use plain_from_html on rich text first)."""
-    sentence_list = sentences(text)
-    word_list = words(text)
-    syllable_count = sum(syllables(w) for w in word_list)
-    score = round(kandel_moles(len(word_list), len(sentence_list), syllable_count), 1)
-    level, advice = interpret(score)
-    longest = sorted(((len(words(s)), s) for s in sentence_list), reverse=True)
-    long_ones = [(n, s) for n, s in longest if n > 20][:3]
-    jargon = find_terms(text, sorted({*TECHNICAL_TERMS, *extra_terms}, key=str.lower))
-    return Readability(len(word_list), len(sentence_list), syllable_count, score, level,
-                       advice, long_ones, jargon)
+        return (_l("difficile pour beaucoup de patients"),
+                _l("Le texte est difficile pour beaucoup de patients. Coupez les phrases "
+                   "longues et remplacez les mots techniques."))
+    return (_l("très difficile : un texte pour spécialistes"),
+            _l("Le texte est très difficile. Écrivez une idée par phrase et expliquez chaque "
+               "mot technique."))

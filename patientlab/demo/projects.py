@@ -13,6 +13,7 @@ from patientlab.projects.models import (
     Answer,
     ClarityRating,
     GlossaryTerm,
+    PlainWord,
     Project,
     Publication,
     Question,
@@ -182,12 +183,27 @@ PROJECTS = [
 ]
 
 
+# The coordination's « mots simples »: hard words and what to write instead.
+PLAIN_WORDS = [
+    ("ancillaire", "complémentaire\nqui s’ajoute à l’étude principale"),
+    ("critère de jugement", "ce que l’on mesure"),
+    ("randomisé", "tiré au sort"),
+    ("multicentrique", "dans plusieurs hôpitaux"),
+    ("observance", "le fait de bien suivre son traitement"),
+    ("pharmacocinétique", "le trajet du médicament dans le corps"),
+    ("prospectif", "qui suit les personnes à partir d’aujourd’hui"),
+]
+
+
 def seed_projects(researcher, raters, asker, moderator) -> int:
     """Create the demo projects once (identified by their titles)."""
     for term, definition in GLOSSARY:
         if db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term == term)) is None:
             db.session.add(GlossaryTerm(term=term, slug=svc._slugify(term),
                                         definition=definition))
+    for word, alternatives in PLAIN_WORDS:
+        if db.session.scalar(select(PlainWord).where(PlainWord.word == word)) is None:
+            db.session.add(PlainWord(word=word, alternatives=alternatives))
     created = 0
     now = utcnow()
     for index, row in enumerate(PROJECTS):

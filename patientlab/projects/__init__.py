@@ -4,10 +4,10 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, navigation, pending
+    from patientlab.core import highlights, navigation, pending, plain_language
     from patientlab.core.permissions import PUBLISHERS, RESEARCH
 
-    from . import models, news, privacy, services
+    from . import models, news, privacy, services, writing
     from . import pending as projects_pending
     from .moderation import register_kinds
     from .routes import bp
@@ -15,6 +15,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     privacy.register()
     news.register()
+    plain_language.register_vocabulary(writing.vocabulary)
     register_kinds()
     app.jinja_env.globals.update(
         CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,

@@ -125,6 +125,20 @@ class GlossaryTermForm(BaseForm):
     submit = SubmitField(_l("Enregistrer le terme"))
 
 
+class PlainWordForm(BaseForm):
+    word = TrimmedStringField(
+        _l("Mot ou expression difficile"),
+        validators=[DataRequired(message=_l("Écrivez le mot difficile, par exemple "
+                                            "« ancillaire ».")),
+                    max_length(120)])
+    alternatives = TrimmedTextAreaField(
+        _l("Mots simples à proposer, un par ligne"),
+        validators=[DataRequired(message=_l("Donnez au moins un mot simple, par exemple "
+                                            "« complémentaire ».")),
+                    max_length(1000)])
+    submit = SubmitField(_l("Enregistrer"))
+
+
 class DeleteForm(BaseForm):
     submit = SubmitField(_l("Supprimer"))
 

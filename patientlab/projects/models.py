@@ -230,3 +230,19 @@ class GlossaryTerm(db.Model):
     definition: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlainWord(db.Model):
+    """The coordination's « mots simples » list: a hard word or phrase (« ancillaire »,
+    « critère de jugement ») and the plain words to use instead, one per line."""
+
+    __tablename__ = "plain_word"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(120), unique=True)
+    alternatives: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def alternative_list(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.alternatives.splitlines() if line.strip())

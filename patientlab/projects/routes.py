@@ -12,11 +12,13 @@ from patientlab.core.views import transaction
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
 from patientlab.projects import services as svc
+from patientlab.projects import writing
 from patientlab.projects.forms import (
     AnswerForm,
     ClarityForm,
     DeleteForm,
     GlossaryTermForm,
+    PlainWordForm,
     ProjectForm,
     PublishForm,
     QuestionForm,
@@ -24,7 +26,7 @@ from patientlab.projects.forms import (
     SearchForm,
     SubmitForPublicationForm,
 )
-from patientlab.projects.models import GlossaryTerm
+from patientlab.projects.models import GlossaryTerm, PlainWord
 
 bp = Blueprint("projects", __name__)
 
@@ -183,7 +185,7 @@ def _form_for(project) -> ProjectForm:
 
 def _edit_page(form, project=None, analysis=None, status=200):
     if analysis is None and project is not None:
-        analysis = svc.summary_readability(project)
+        analysis = writing.summary_analysis(project)
     return render_template(
         "projects/edit.html", form=form, project=project, analysis=analysis,
         submit_form=SubmitForPublicationForm(formdata=None),
@@ -197,7 +199,7 @@ def new():
     if form.validate_on_submit():
         data = _data_from(form)
         if form.check.data:
-            return _edit_page(form, analysis=svc.summary_readability(data))
+            return _edit_page(form, analysis=writing.summary_analysis(data))
         project = svc.create_project(acting_user(), data)
         db.session.commit()
         flash(_("Le projet est enregistré comme brouillon. Voici sa lisibilité."), "success")
@@ -213,7 +215,7 @@ def edit(project_id):
     if form.validate_on_submit():
         data = _data_from(form)
         if form.check.data:
-            return _edit_page(form, project, analysis=svc.summary_readability(data))
+            return _edit_page(form, project, analysis=writing.summary_analysis(data))
         svc.update_project(acting_user(), project, data)
         db.session.commit()
         flash(_("Les modifications sont enregistrées."), "success")
@@ -268,7 +270,20 @@ def review(project_id):
     return render_template("projects/review.html", project=project,
                            summary=svc.lay_summary(project), publish_form=publish_form,
                            return_form=return_form, form=return_form,
-                           analysis=svc.summary_readability(project))
+                           analysis=writing.summary_analysis(project).overall)
+
+
+@bp.route("/projets/lisibilite/<section>", methods=["POST"])
+@roles_required(Role.RESEARCHER, *svc.EDITORS)
+def check_section(section):
+    """One section's writing help, as the researcher writes (the page's script asks for
+    it; without JavaScript, « Vérifier la lisibilité » shows it for every section)."""
+    if section not in svc.SUMMARY_FIELDS:
+        abort(404)
+    analysis = writing.analyse_section(request.form.get("text", "")[:4000])
+    return render_template("projects/_section_readability.html", analysis=analysis,
+                           title=svc.SECTION_TITLES[section],
+                           editor=acting_user().has_any_role(svc.EDITORS))
 
 
 # --- Glossary ----------------------------------------------------------------
@@ -287,6 +302,8 @@ def glossary():
 @roles_required(*svc.EDITORS)
 def glossary_manage():
     form = GlossaryTermForm()
+    if request.method == "GET" and request.args.get("terme"):
+        form.term.data = request.args["terme"][:120]  # « Ajouter au glossaire » from the help
     if form.validate_on_submit():
         with transaction(form) as done:
             term = svc.save_term(acting_user(), None, form.term.data, form.definition.data)
@@ -329,3 +346,45 @@ def glossary_delete(term_id):
         db.session.commit()
         flash(_("Le terme est supprimé du glossaire."), "success")
     return redirect(url_for("projects.glossary_manage"))
+
+
+# --- Plain words ---------------------------------------------------------------
+
+
+def _plain_word_or_404(word_id):
+    entry = db.session.get(PlainWord, word_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/glossaire/mots-simples", methods=["GET", "POST"])
+@bp.route("/glossaire/mots-simples/<int:word_id>", methods=["GET", "POST"])
+@roles_required(*svc.EDITORS)
+def plain_words(word_id=None):
+    """The coordination's « mots simples » list, offered by the writing help."""
+    entry = _plain_word_or_404(word_id) if word_id is not None else None
+    form = PlainWordForm()
+    if request.method == "GET" and entry is not None:
+        form.word.data, form.alternatives.data = entry.word, entry.alternatives
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            saved = writing.save_plain_word(acting_user(), entry, form.word.data,
+                                            form.alternatives.data)
+        if done:
+            flash(_("« %(word)s » est enregistré dans les mots simples.", word=saved.word),
+                  "success")
+            return redirect(url_for("projects.plain_words"))
+    return render_template("projects/plain_words.html", form=form, entry=entry,
+                           words=writing.plain_words(), delete_form=DeleteForm(formdata=None))
+
+
+@bp.route("/glossaire/mots-simples/<int:word_id>/supprimer", methods=["POST"])
+@roles_required(*svc.EDITORS)
+def plain_word_delete(word_id):
+    entry = _plain_word_or_404(word_id)
+    if DeleteForm().validate_on_submit():
+        writing.delete_plain_word(acting_user(), entry)
+        db.session.commit()
+        flash(_("Le mot est retiré de la liste."), "success")
+    return redirect(url_for("projects.plain_words"))

@@ -24,7 +24,7 @@ from patientlab.core.pagination import Page
 from patientlab.core.permissions import EDITORS, PUBLISHERS
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
-from patientlab.core.text import fold, plain_from_html, readability
+from patientlab.core.text import fold, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
@@ -393,14 +393,6 @@ def lay_summary(project: Project) -> Summary:
             sections.append((name, str(SECTION_TITLES[name]), mark_terms(html, terms, used)))
     explained = [t for t in terms if t.slug in used]
     return Summary(sections, explained)
-
-
-def summary_readability(data_or_project) -> object:
-    """Readability of the four summary sections together, with glossary words as jargon."""
-    text = "\n".join(plain_from_html(render_rich_text(rich_text(getattr(data_or_project, n))))
-                     for n in SUMMARY_FIELDS)
-    extra = [t.term for t in glossary()]
-    return readability(text, extra_terms=extra)
 
 
 # --- Questions ---------------------------------------------------------------

@@ -185,7 +185,35 @@
     });
   }
 
+  /* The writing help of one section, as the person writes: the server analyses the text
+     after a pause and its note replaces the previous one (announced politely). */
+  function liveReadability(box) {
+    var field = document.getElementById(box.getAttribute("data-readability-for"));
+    var form = field && field.form;
+    var token = form && form.querySelector("input[name='csrf_token']");
+    if (!token) { return; }
+    var timer;
+    field.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var data = new FormData();
+        data.append("csrf_token", token.value);
+        data.append("text", field.value);
+        fetch(box.getAttribute("data-readability-url"), { method: "POST", body: data,
+                                                          credentials: "same-origin" })
+          .then(function (response) {
+            if (response.ok && !response.redirected) { return response.text(); }
+            throw new Error("no analysis");
+          })
+          .then(function (html) { box.innerHTML = html; })
+          .catch(function () { /* the « Vérifier la lisibilité » button still works */ });
+      }, 1500);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var checks = document.querySelectorAll("[data-readability-for]");
+    for (var m = 0; m < checks.length; m++) { liveReadability(checks[m]); }
     var timing = document.querySelector("[data-session-timing]");
     if (timing) { sessionTiming(timing); }
     var drafts = document.querySelectorAll("form[data-autosave]");

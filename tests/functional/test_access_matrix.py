@@ -15,6 +15,7 @@ from patientlab.auth.models import User
 from patientlab.core import permissions
 from patientlab.core.security import Role
 from patientlab.extensions import db
+from patientlab.projects.models import PlainWord
 from tests.factories import (
     RoleRequestFactory,
     UserFactory,
@@ -116,6 +117,9 @@ ACCESS = {
     "projects.glossary_manage": COORDINATION,
     "projects.glossary_edit": COORDINATION,
     "projects.glossary_delete": POST_ONLY,
+    "projects.plain_words": COORDINATION,
+    "projects.plain_word_delete": POST_ONLY,
+    "projects.check_section": POST_ONLY,
     "projects.mine": RESEARCH,
     "projects.new": RESEARCH,
     "projects.edit": RESEARCH,  # the researcher account here owns the project
@@ -265,9 +269,12 @@ def objects():
     from tests.factories import AssociationFactory
 
     association = AssociationFactory()
+    plain = PlainWord(word="ancillaire", alternatives="complémentaire")
+    db.session.add(plain)
     db.session.commit()
-    return {"fmt": "json", "association_id": association.id, "kind": "question",
-            "item_id": question.id, "user_id": question.author_id,
+    return {"fmt": "json", "section": "why", "word_id": plain.id,
+            "association_id": association.id, "kind": "question", "item_id": question.id,
+            "user_id": question.author_id,
             "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,

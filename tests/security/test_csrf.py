@@ -6,7 +6,8 @@ from flask import url_for
 ARGS = {"project_id": 1, "question_id": 1, "term_id": 1, "request_id": 1, "token": "x",
         "event_id": 1, "registration_id": 1, "call_id": 1, "application_id": 1,
         "assignment_id": 1, "review_id": 1, "criterion_id": 1, "user_id": 1,
-        "kind": "question", "item_id": 1, "association_id": 1}
+        "kind": "question", "item_id": 1, "association_id": 1, "section": "why",
+        "word_id": 1}
 
 
 def _post_routes(app):

@@ -128,7 +128,7 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
     page = web.submit("/projets/nouveau", {**form, "check": "Vérifier la lisibilité"}
                       ).get_data(as_text=True)
     assert "Lisibilité du résumé" in page
-    assert re.search(r"Score\s: \d+ sur 100 — (très )?difficile", page)
+    assert re.search(r"Score\s: \d+ sur 100, (très )?difficile", page)
     assert "multicentrique" in page
     assert long_text in page  # nothing lost
     assert db.session.scalar(select(Project)) is None  # checking does not save

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from patientlab.core.plain_language import analyse
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
-from patientlab.core.text import plain_from_html, readability
+from patientlab.core.text import plain_from_html
 from patientlab.projects.glossary import Term, mark_terms
 
 SIZE = 6000  # the largest text field of a form
@@ -72,8 +73,9 @@ PATHS = {
     "rich_text": rich_text,
     "render_rich_text": lambda v: render_rich_text(rich_text(v)),
     "plain_text": lambda v: plain_text(v, multiline=True),
-    "readability": lambda v: readability(plain_from_html(render_rich_text(rich_text(v)))),
-    "readability of plain text": lambda v: readability(plain_text(v, multiline=True)),
+    "readability": lambda v: analyse(plain_from_html(render_rich_text(rich_text(v))),
+                                     {"cohorte": "Un groupe."}, {"ancillaire": ("annexe",)}),
+    "readability of plain text": lambda v: analyse(plain_text(v, multiline=True)),
     "glossary links": lambda v: mark_terms(render_rich_text(rich_text(v)), TERMS, set()),
 }
 
