@@ -23,7 +23,7 @@ def upgrade():
     op.create_table('notification_digest',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('frequency', sa.String(length=10), nullable=False),
+    sa.Column('frequency', sa.String(length=12), nullable=False),
     sa.Column('period', sa.String(length=12), nullable=False),
     sa.Column('sent_at', patientlab.core.models.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_digest_user_id_user'), ondelete='CASCADE'),
@@ -33,7 +33,7 @@ def upgrade():
     op.create_table('notification_setting',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('frequency', sa.String(length=10), nullable=False),
+    sa.Column('frequency', sa.String(length=12), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_setting_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'kind', name=op.f('pk_notification_setting'))
     )

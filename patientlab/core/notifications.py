@@ -115,7 +115,7 @@ class NotificationSetting(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                          primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
-    frequency: Mapped[str] = mapped_column(String(10))
+    frequency: Mapped[str] = mapped_column(String(12))
 
 
 class Subscription(db.Model):
@@ -135,7 +135,7 @@ class DigestRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    frequency: Mapped[str] = mapped_column(String(10))
+    frequency: Mapped[str] = mapped_column(String(12))
     period: Mapped[str] = mapped_column(String(12))  # « 2026-12-01 », « 2026-W49 »
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
