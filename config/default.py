@@ -91,6 +91,9 @@ MODERATION_REPORTS_TO_HIDE = 3
 # three throwaway accounts cannot hide what someone wrote.
 MODERATION_REPORTER_MIN_DAYS = 7
 MODERATION_TRUST_AFTER = 3
+# FALC texts get their « Facile à lire » badge once this many panel readers understood
+# every paragraph (projects.falc; admins change it in /admin/reglages).
+FALC_READERS_NEEDED = 2
 
 # « Parle-Moi »: registrants' personal data is erased this many days after the event.
 EVENT_PURGE_DAYS = 90

@@ -1,5 +1,6 @@
 """Demo research projects with lay summaries, glossary, questions and clarity ratings."""
 
+import secrets
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -12,6 +13,9 @@ from patientlab.projects import services as svc
 from patientlab.projects.models import (
     Answer,
     ClarityRating,
+    FalcPanel,
+    FalcReader,
+    FalcReading,
     GlossaryTerm,
     PlainWord,
     Project,
@@ -195,6 +199,33 @@ PLAIN_WORDS = [
 ]
 
 
+def _falc_panel_readings(projects: list[Project], now) -> None:
+    """An ESAT's FALC workshop with three readers; two of them understood every part of
+    the checked texts, which gives those texts their badge."""
+    from patientlab.projects import falc
+
+    panel = db.session.scalar(select(FalcPanel).where(FalcPanel.name == FALC_PANEL))
+    if panel is None:
+        panel = FalcPanel(name=FALC_PANEL)
+        db.session.add(panel)
+        db.session.flush()
+    readers = []
+    for name in ("Julie", "Mehdi", "Sandrine"):
+        reader = FalcReader(panel_id=panel.id, name=name, key=secrets.token_hex(16))
+        db.session.add(reader)
+        readers.append(reader)
+    db.session.flush()
+    for project in projects:
+        for reader in readers[:2]:
+            for number in range(1, len(falc.paragraphs(project)) + 1):
+                db.session.add(FalcReading(
+                    reader_id=reader.id, project_id=project.id, version=falc.version(project),
+                    paragraph=number, understood=True, created_at=now - timedelta(days=20)))
+
+
+FALC_PANEL = "Atelier FALC de l’ESAT Les Ateliers du Rhône"
+
+
 def seed_projects(researcher, raters, asker, moderator) -> int:
     """Create the demo projects once (identified by their titles)."""
     for term, definition in GLOSSARY:
@@ -206,6 +237,7 @@ def seed_projects(researcher, raters, asker, moderator) -> int:
             db.session.add(PlainWord(word=word, alternatives=alternatives))
     created = 0
     now = utcnow()
+    checked: list[Project] = []
     for index, row in enumerate(PROJECTS):
         (title, teaser, status, region, lab, cancers, themes, why, what, change,
          involvement, falc, falc_checked) = row
@@ -218,8 +250,7 @@ def seed_projects(researcher, raters, asker, moderator) -> int:
             involvement=involvement,
             scientific_abstract="Étude prospective ; critère principal évalué à 6 mois.",
             start_date=date(2025, 1 + index % 12, 1), end_date=date(2028, 1 + index % 12, 1),
-            falc_text=falc, falc_checked_by="Atelier FALC de l’ESAT Les Ateliers du Rhône"
-            if falc_checked else "", falc_checked_on=date(2026, 3, 15) if falc_checked else None)
+            falc_text=falc)
         project = Project(owner_id=researcher.id, cancer_type_rows=[], theme_rows=[])
         svc._apply(project, data)
         project.publication = Publication.PUBLISHED
@@ -229,6 +260,10 @@ def seed_projects(researcher, raters, asker, moderator) -> int:
         created += 1
         if index == 0:
             _first_project_activity(project, raters, asker, moderator)
+        if falc_checked:
+            checked.append(project)
+    if checked:
+        _falc_panel_readings(checked, now)
     # One draft with a long, technical summary, to show the readability help.
     draft_title = "Biomarqueurs circulants et immunothérapie adjuvante"
     if db.session.scalar(select(Project).where(Project.title == draft_title)) is None:

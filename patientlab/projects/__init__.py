@@ -7,7 +7,15 @@ def init_app(app) -> None:
     from patientlab.core import highlights, navigation, pending, plain_language
     from patientlab.core.permissions import PUBLISHERS, RESEARCH
 
-    from . import models, news, privacy, services, writing
+    from . import (
+        falc,
+        falc_views,  # noqa: F401 (its routes join the projects blueprint)
+        models,
+        news,
+        privacy,
+        services,
+        writing,
+    )
     from . import pending as projects_pending
     from .moderation import register_kinds
     from .routes import bp
@@ -15,6 +23,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     privacy.register()
     news.register()
+    falc.register_settings()
     plain_language.register_vocabulary(writing.vocabulary)
     register_kinds()
     app.jinja_env.globals.update(

@@ -55,20 +55,12 @@ class ProjectForm(BaseForm):
                          render_kw={"autocomplete": "off"})
     falc_text = TrimmedTextAreaField(_l("Version « Facile à lire et à comprendre » (FALC)"),
                                      validators=[Optional(), max_length(SUMMARY_MAX)])
-    falc_checked_by = TrimmedStringField(_l("Relu et validé par"),
-                                         validators=[Optional(), max_length(200)])
-    falc_checked_on = DateField(_l("Date de la relecture FALC"), validators=[Optional()])
     save = SubmitField(_l("Enregistrer"))
     check = SubmitField(_l("Vérifier la lisibilité"))
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("La date de fin doit venir après la date de début."))
-
-    def validate_falc_checked_on(self, field):
-        if self.falc_checked_by.data and not field.data:
-            raise ValidationError(_l("Indiquez la date de la relecture, par exemple "
-                                     "15/03/2026."))
 
 
 class SubmitForPublicationForm(BaseForm):
@@ -158,3 +150,40 @@ class SearchForm(BaseForm):
                          validate_choice=False)
     sort = SelectField(_l("Trier par"), choices=list(SORTS.items()), validate_choice=False)
     page = IntegerField(validators=[Optional()])
+
+
+class FalcPanelForm(BaseForm):
+    name = TrimmedStringField(
+        _l("Nom du groupe de relecture"),
+        validators=[DataRequired(message=_l("Donnez le nom du groupe, par exemple « Atelier "
+                                            "FALC de l’ESAT Les Ateliers du Rhône ».")),
+                    max_length(200)])
+    submit = SubmitField(_l("Créer le groupe"))
+
+
+class FalcReaderForm(BaseForm):
+    panel = SelectField(_l("Groupe"), coerce=int,
+                        validators=[DataRequired(message=_l("Choisissez le groupe."))])
+    name = TrimmedStringField(
+        _l("Prénom du lecteur ou de la lectrice"),
+        validators=[DataRequired(message=_l("Écrivez un prénom, par exemple « Julie ».")),
+                    max_length(120)])
+    submit = SubmitField(_l("Inviter"))
+
+
+UNDERSTOOD = [("oui", _l("J’ai compris")), ("non", _l("Je n’ai pas compris"))]
+
+
+def falc_reading_form(count: int):
+    """One « j'ai compris / je n'ai pas compris » and one comment per paragraph."""
+
+    class FalcReadingForm(BaseForm):
+        submit = SubmitField(_l("J’ai fini"))
+
+    for number in range(1, count + 1):
+        setattr(FalcReadingForm, f"paragraph_{number}", RadioField(
+            _l("Partie %(num)s", num=number), choices=UNDERSTOOD, validators=[Optional()]))
+        setattr(FalcReadingForm, f"comment_{number}", TrimmedTextAreaField(
+            _l("Ce qui est difficile, si vous voulez le dire"),
+            validators=[Optional(), max_length(1000)]))
+    return FalcReadingForm()

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -105,8 +106,6 @@ class Project(db.Model):
     scientific_abstract: Mapped[str] = mapped_column(Text, default="")
     # Easy-to-read version (FALC): plain text, one sentence per line
     falc_text: Mapped[str] = mapped_column(Text, default="")
-    falc_checked_by: Mapped[str] = mapped_column(String(200), default="")
-    falc_checked_on: Mapped[date | None] = mapped_column(Date)
     # Publication workflow
     publication: Mapped[str] = mapped_column(String(12), default=Publication.DRAFT)
     return_reason: Mapped[str] = mapped_column(Text, default="")
@@ -137,10 +136,6 @@ class Project(db.Model):
     @property
     def has_falc(self) -> bool:
         return bool(self.falc_text.strip())
-
-    @property
-    def falc_is_checked(self) -> bool:
-        return self.has_falc and bool(self.falc_checked_by) and self.falc_checked_on is not None
 
 
 class ProjectCancerType(db.Model):
@@ -246,3 +241,52 @@ class PlainWord(db.Model):
     @property
     def alternative_list(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.alternatives.splitlines() if line.strip())
+
+
+# --- FALC reading panels -------------------------------------------------------------
+
+
+class FalcPanel(db.Model):
+    """A group of readers who check easy-to-read texts (an ESAT's FALC workshop, an
+    association's group): the page says the panel's name once they have checked."""
+
+    __tablename__ = "falc_panel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FalcReader(db.Model):
+    """One reader of a panel, known by a first name: no account, no e-mail; their
+    personal link (signed, with ``key``) opens their pages. A new key revokes it."""
+
+    __tablename__ = "falc_reader"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("falc_panel.id", ondelete="CASCADE"),
+                                          index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    panel: Mapped[FalcPanel] = relationship(lazy="joined")
+
+
+class FalcReading(db.Model):
+    """A reader's answer for one paragraph of one version of a FALC text."""
+
+    __tablename__ = "falc_reading"
+    __table_args__ = (UniqueConstraint("reader_id", "project_id", "version", "paragraph"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reader_id: Mapped[int] = mapped_column(ForeignKey("falc_reader.id", ondelete="CASCADE"),
+                                           index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    version: Mapped[str] = mapped_column(String(16))  # of the text read (falc.version)
+    paragraph: Mapped[int] = mapped_column(Integer)  # 1, 2, 3…
+    understood: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

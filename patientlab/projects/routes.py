@@ -11,6 +11,7 @@ from patientlab.core.text import fold
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
+from patientlab.projects import falc as easy_read
 from patientlab.projects import services as svc
 from patientlab.projects import writing
 from patientlab.projects.forms import (
@@ -89,7 +90,8 @@ def falc(project_id):
     if not project.has_falc:
         abort(404)
     return render_template("projects/falc.html", project=project,
-                           lines=[line for line in project.falc_text.split("\n") if line.strip()])
+                           lines=[line for line in project.falc_text.split("\n") if line.strip()],
+                           falc_check=easy_read.check(project))
 
 
 @bp.route("/projets/<int:project_id>/questions", methods=["POST"])
@@ -170,8 +172,7 @@ def _data_from(form) -> svc.ProjectData:
         involvement=form.involvement.data or "",
         scientific_abstract=form.scientific_abstract.data or "",
         start_date=form.start_date.data, end_date=form.end_date.data,
-        falc_text=form.falc_text.data or "", falc_checked_by=form.falc_checked_by.data or "",
-        falc_checked_on=form.falc_checked_on.data)
+        falc_text=form.falc_text.data or "")
 
 
 def _form_for(project) -> ProjectForm:
@@ -188,6 +189,7 @@ def _edit_page(form, project=None, analysis=None, status=200):
         analysis = writing.summary_analysis(project)
     return render_template(
         "projects/edit.html", form=form, project=project, analysis=analysis,
+        falc_remarks=easy_read.remarks(project) if project is not None else [],
         submit_form=SubmitForPublicationForm(formdata=None),
         missing=svc.missing_for_publication(project) if project else []), status
 

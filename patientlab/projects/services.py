@@ -173,8 +173,6 @@ class ProjectData:
     start_date: date | None = None
     end_date: date | None = None
     falc_text: str = ""
-    falc_checked_by: str = ""
-    falc_checked_on: date | None = None
 
 
 def _apply(project: Project, data: ProjectData) -> None:
@@ -191,8 +189,6 @@ def _apply(project: Project, data: ProjectData) -> None:
     project.scientific_abstract = plain_text(data.scientific_abstract, multiline=True)
     project.start_date, project.end_date = data.start_date, data.end_date
     project.falc_text = plain_text(data.falc_text, multiline=True)
-    project.falc_checked_by = plain_text(data.falc_checked_by)
-    project.falc_checked_on = data.falc_checked_on if project.falc_checked_by else None
     project.updated_at = utcnow()
     wanted_types = {slug for slug in data.cancer_types if slug in CANCER_TYPES}
     project.cancer_type_rows = [row for row in project.cancer_type_rows

@@ -120,6 +120,10 @@ ACCESS = {
     "projects.plain_words": COORDINATION,
     "projects.plain_word_delete": POST_ONLY,
     "projects.check_section": POST_ONLY,
+    "projects.falc_panels": COORDINATION,
+    "projects.falc_reader_revoke": POST_ONLY,
+    "projects.falc_reader_home": BAD_TOKEN,
+    "projects.falc_read": BAD_TOKEN,
     "projects.mine": RESEARCH,
     "projects.new": RESEARCH,
     "projects.edit": RESEARCH,  # the researcher account here owns the project
@@ -272,7 +276,7 @@ def objects():
     plain = PlainWord(word="ancillaire", alternatives="complémentaire")
     db.session.add(plain)
     db.session.commit()
-    return {"fmt": "json", "section": "why", "word_id": plain.id,
+    return {"fmt": "json", "section": "why", "word_id": plain.id, "reader_id": 1,
             "association_id": association.id, "kind": "question", "item_id": question.id,
             "user_id": question.author_id,
             "call_id": call.id, "application_id": application.id,

@@ -75,7 +75,7 @@ def test_there_are_at_least_fifty_payloads():
 
 
 PROJECT_FIELDS = ["title", "teaser", "lab", "team", "why", "what", "change", "involvement",
-                  "scientific_abstract", "falc_text", "falc_checked_by"]
+                  "scientific_abstract", "falc_text"]
 PROFILE_FIELDS = ["name", "pseudonym", "bio"]
 
 
@@ -108,7 +108,7 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     fields = _rotate(PROJECT_FIELDS, start)
     response = web.submit("/projets/nouveau", {
         **fields, "research_status": "running", "region": "", "cancer_types": "sein",
-        "themes": "traitements", "falc_checked_on": "2026-03-15", "save": "Enregistrer"})
+        "themes": "traitements", "save": "Enregistrer"})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     project = db.session.scalar(select(Project).order_by(Project.id.desc()))
     web.submit(f"/projets/{project.id}/soumettre", form_url=f"/projets/{project.id}/modifier")

@@ -88,7 +88,8 @@ def test_settings_page_keeps_input_on_error_and_saves(web):
     response = web.submit("/admin/reglages", {"MODERATION_REPORTS_TO_HIDE": "2",
                                               "MODERATION_TRUST_AFTER": "5",
                                               "MODERATION_REPORTER_MIN_DAYS": "7",
-                                              "EVENT_PURGE_DAYS": "60"})
+                                              "EVENT_PURGE_DAYS": "60",
+                                              "FALC_READERS_NEEDED": "2"})
     assert response.status_code == 302
     page = web.get("/admin/reglages").get_data(as_text=True)
     assert 'value="60"' in page

@@ -81,12 +81,8 @@ def test_detail_shows_structured_summary_glossary_and_scientific_abstract(client
     assert "Étude prospective." in page
 
 
-def test_falc_version_and_logo_only_when_checked(client):
-    from datetime import date
-
+def test_falc_version_without_its_logo_until_readers_checked_it(client):
     unchecked = make_project(falc_text="Une phrase.\nUne autre phrase.")
-    checked = make_project(falc_text="Une phrase.", falc_checked_by="Atelier FALC",
-                           falc_checked_on=date(2026, 3, 15))
     plain = make_project()
     db.session.commit()
     assert "Facile à lire et à comprendre" in client.get(
@@ -94,8 +90,6 @@ def test_falc_version_and_logo_only_when_checked(client):
     page = client.get(f"/projets/{unchecked.id}/facile-a-lire").get_data(as_text=True)
     assert "<p>Une autre phrase.</p>" in page
     assert "falc-badge" not in page
-    page = client.get(f"/projets/{checked.id}/facile-a-lire").get_data(as_text=True)
-    assert "Texte relu et validé par Atelier FALC le 15 mars 2026." in page
     assert client.get(f"/projets/{plain.id}/facile-a-lire").status_code == 404
 
 
