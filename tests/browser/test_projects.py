@@ -47,3 +47,17 @@ def test_moderating_a_question_at_320_px(new_context, base_url):
         link.click()
     assert scroll_overflow(page) == 0
     assert_no_axe_violations(page, "moderation question at 320 px")
+
+
+def test_each_section_is_checked_as_the_researcher_writes(new_context, base_url):
+    context = log_in(new_context(), base_url, "chercheur@exemple.fr")
+    page = context.new_page()
+    page.goto(base_url + "/projets/nouveau")
+    page.locator("#why").fill("Cette étude ancillaire mesurera les PROs des patients EGFR.")
+    note = page.locator("#lisibilite-why")
+    assert note.get_attribute("aria-live") == "polite"
+    note.locator("strong", has_text="EGFR").wait_for()  # after a pause in the typing
+    assert "PROs" in note.inner_text()
+    assert "complémentaire" in note.inner_text()  # the demo's plain word for « ancillaire »
+    assert page.evaluate("document.activeElement.id") == "why"  # the focus stays
+    assert_no_axe_violations(page, "editor with a live section note")
