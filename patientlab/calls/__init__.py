@@ -11,11 +11,12 @@ def init_app(app) -> None:
     from . import models, privacy, reviewing, services
     from . import pending as calls_pending
     from .views.applicant import UPLOAD_ENDPOINTS, applications
+    from .views.committee import bp as committee_bp
     from .views.coordination import bp as call_admin_bp
     from .views.public import bp
     from .views.reviewer import bp as reviews_bp
 
-    for blueprint in (bp, applications, reviews_bp, call_admin_bp):
+    for blueprint in (bp, applications, reviews_bp, call_admin_bp, committee_bp):
         app.register_blueprint(blueprint)
     privacy.register()
     reviewing.notices.register_kinds()
@@ -45,3 +46,7 @@ def init_app(app) -> None:
                                     calls_pending.coordination_tasks, COORDINATION,
                                     shared=True))
     kept.register_form_page("applications.respond", "applications.detail")
+    navigation.register(navigation.MenuEntry(125, "committee.index", _l("Comités"),
+                                             navigation.PERSONAL, (*REVIEWERS, *COORDINATION)))
+    pending.register(pending.Source(15, "comite", _l("Le comité de sélection"),
+                                    calls_pending.committee_tasks))

@@ -243,3 +243,69 @@ def response_form(feedback, application, blank: bool = False):
                 getattr(form, f"response_{answer.id}").data = (
                     draft["comments"].get(str(answer.id), "") if draft else answer.response)
     return form
+
+
+# --- The selection committee ----------------------------------------------------------
+
+
+class CommitteeSessionForm(BaseForm):
+    title = TrimmedStringField(
+        _l("Nom de la séance"),
+        validators=[DataRequired(message=_l("Donnez un nom, par exemple « Comité de "
+                                            "sélection du 12 mars ».")), max_length(200)])
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l(
+        "Indiquez la date, par exemple 12/03/2027."))])
+    time = TrimmedStringField(_l("Heure"), default="14:00", validators=[
+        DataRequired(message=_l("Indiquez l’heure, par exemple 14:00.")), max_length(5)])
+    place = TrimmedStringField(_l("Lieu"), validators=[Optional(), max_length(300)])
+    online_url = TrimmedStringField(_l("Lien de la réunion en ligne"),
+                                    validators=[Optional(), max_length(500)])
+    scale_max = IntegerField(_l("Note la plus haute"), default=9, validators=[
+        InputRequired(message=_l("Choisissez une échelle, 9 par défaut."))])
+    submit = SubmitField(_l("Créer la séance"))
+
+
+class CommitteeMemberForm(BaseForm):
+    email = TrimmedStringField(_l("Adresse e-mail de son compte"),
+                               validators=[DataRequired(message=_l(
+                                   "Écrivez l’adresse du compte de la personne.")),
+                                   max_length(254)])
+    group = RadioField(_l("Collège"), choices=[], validators=[InputRequired(
+        message=_l("Choisissez le collège de la personne."))])
+    secretary = BooleanField(_l("Prend les notes de la séance (secrétariat)"))
+    submit = SubmitField(_l("Ajouter au comité"))
+
+
+def committee_score_form(scale_max: int, *, final: bool):
+    class CommitteeScoreForm(BaseForm):
+        score = ScoreField(_l("Votre note finale") if final else _l("Votre note préliminaire"),
+                           choices=[(n, str(n)) for n in range(1, scale_max + 1)])
+        comment = TrimmedTextAreaField(_l("Votre commentaire, en quelques mots"),
+                                       validators=[Optional(), max_length(2000)])
+        submit = SubmitField(_l("Enregistrer ma note finale") if final
+                             else _l("Enregistrer ma note préliminaire"))
+    return CommitteeScoreForm(prefix="final" if final else "prelim")
+
+
+class CommitteeNotesForm(BaseForm):
+    notes = TrimmedTextAreaField(_l("Notes de la discussion"),
+                                 validators=[Optional(), max_length(20000)])
+    submit = SubmitField(_l("Enregistrer les notes"))
+
+
+class RecommendationForm(BaseForm):
+    recommendation = RadioField(_l("Recommandation du comité"), choices=[],
+                                validators=[InputRequired(message=_l(
+                                    "Choisissez la recommandation du comité."))])
+    reasons = TrimmedTextAreaField(
+        _l("Les raisons, en mots simples"),
+        validators=[DataRequired(message=_l("Écrivez les raisons en mots simples : le "
+                                            "porteur du projet les lira.")),
+                    max_length(6000)])
+    submit = SubmitField(_l("Enregistrer la recommandation"))
+
+
+class ActionForm(BaseForm):
+    """A button that does one thing (open an item, move it, mark a presence…)."""
+
+    submit = SubmitField(_l("Valider"))

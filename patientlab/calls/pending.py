@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from patientlab.core.days import last_day
-from patientlab.core.i18n import date_long
+from patientlab.core.i18n import date_long, datetime_long
 from patientlab.core.pending import Task
 from patientlab.extensions import db
 
@@ -149,4 +149,32 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
                 len(to_decide)), url_for("call_admin.summary", call_id=call.id),
                 call.results_at, (call.title, _("résultats annoncés le %(date)s", date=date_long(
                     last_day(call.results_at))))))
+    return tasks
+
+
+def committee_tasks(user, now: datetime) -> list[Task]:
+    """A member's sessions to come: preliminary scores to give, or the item the committee
+    discusses now."""
+    from . import committee as cm
+
+    tasks = []
+    for meeting in cm.sessions_for(user):
+        if meeting.state == cm.CLOSED:
+            continue
+        href = url_for("committee.session", session_id=meeting.id)
+        if meeting.current_item_id is not None:
+            tasks.append(Task(_("Le comité discute : donnez votre note finale"),
+                              url_for("committee.item", session_id=meeting.id,
+                                      point_id=meeting.current_item_id), now,
+                              (meeting.title,)))
+            continue
+        mine = cm.my_scores(user, meeting)
+        todo = [i for i in meeting.items if i.state == cm.WAITING
+                and not cm.conflicted(user, i)
+                and (i.id not in mine or mine[i.id].preliminary is None)]
+        if todo:
+            tasks.append(Task(ngettext(
+                "Donner votre note préliminaire sur %(num)s projet",
+                "Donner vos notes préliminaires sur %(num)s projets", len(todo)), href,
+                meeting.meets_at, (meeting.title, datetime_long(meeting.meets_at))))
     return tasks

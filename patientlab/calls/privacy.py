@@ -35,11 +35,33 @@ def _reviews(user) -> list[dict]:
     return rows
 
 
+def _committees(user) -> list[dict]:
+    from . import committee as cm
+
+    result = []
+    for meeting in cm.sessions_for(user):
+        scores = cm.my_scores(user, meeting)
+        member = cm.member_of(user, meeting)
+        result.append({
+            "session": meeting.title, "meets_at": when(meeting.meets_at),
+            "group": member.group, "present": member.present,
+            "scores": [{"application": i.application.title,
+                        "conflict": scores[i.id].conflict,
+                        "preliminary": scores[i.id].preliminary,
+                        "comment": scores[i.id].comment, "final": scores[i.id].final}
+                       for i in meeting.items if i.id in scores]})
+    return result
+
+
 def register() -> None:
     privacy.register(PersonalData("applications", _l("Candidatures"), _applications,
                                   columns=("call_application.owner_id",), order=70))
     privacy.register(PersonalData("reviews_written", _l("Relectures"), _reviews,
                                   columns=("review_assignment.reviewer_id",), order=80))
-    for column in ("call.created_by_id", "call_application.decided_by_id",
+    # A committee's record stays with its call's decisions (the erased account's name goes).
+    privacy.register(PersonalData("committees", _l("Comités de sélection"), _committees,
+                                  columns=("committee_member.user_id",), order=85))
+    for column in ("committee_session.chair_id", "call.created_by_id",
+                   "call_application.decided_by_id",
                    "review_assignment.assigned_by_id", "review.entered_by_id"):
         privacy.keep(column, "who ran the call: a decision, kept")

@@ -241,8 +241,70 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
     # Sylvie's review is already passed on: Dr Morel can answer it.
     apps[1][0].feedback_released_at = now - timedelta(days=1)
     db.session.flush()
+    _committees(coordinator, people, closed, review_call, apps)
     _journal(coordinator)
     return len(calls)
+
+
+# Held committee: (final scores of Martine, Karim, Sylvie | Jacques, Hélène (scientists
+# here), recommendation, reasons) per application of the closed call.
+HELD = [
+    ([7, 8, 7], [6, 5], [7, 8, 8], [6, 6], "conditional",
+     "Le comité soutient le projet : les patientes ont dit que la fatigue pendant les "
+     "traitements compte beaucoup. Il demande que les patientes partenaires choisissent "
+     "les horaires des séances."),
+    ([3, 4, 4], [5, 4], [3, 3, 4], [4, 4], "not_funded",
+     "Le projet est intéressant, mais les aidants ne sont pas encore associés à sa "
+     "construction. Le comité encourage l’équipe à le présenter de nouveau."),
+]
+
+
+def _committees(coordinator: User, people: dict[str, User], closed: Call, review_call: Call,
+                apps: dict[int, list[Application]]) -> None:
+    """One committee held for the closed call (scores, notes, recommendations, minutes)
+    and one to come for the call under review (members invited, nothing scored yet)."""
+    from patientlab.calls import committee as cm
+
+    patients = [people[e] for e in ("patient@exemple.fr", "association@exemple.fr",
+                                    "sylvie.caron@exemple.fr")]
+    scientists = [people[e] for e in ("jacques.petit@exemple.fr", "helene.robert@exemple.fr")]
+    held = cm.CommitteeSession(
+        call_id=closed.id, title="Comité de sélection de l’appel 2025",
+        meets_at=closed.response_deadline + timedelta(days=7), place="Cancéropôle, salle 2",
+        chair_id=coordinator.id, state=cm.CLOSED)
+    db.session.add(held)
+    db.session.flush()
+    members = [cm.CommitteeMember(session_id=held.id, user_id=u.id, group=g, present=True)
+               for u, g in [(p, cm.PATIENT) for p in patients]
+               + [(s, cm.SCIENTIST) for s in scientists]]
+    members[1].secretary = True
+    db.session.add_all(members)
+    db.session.flush()
+    for position, (application, row) in enumerate(zip(apps[0], HELD, strict=True), start=1):
+        pre_p, pre_s, fin_p, fin_s, recommendation, reasons = row
+        item = cm.AgendaItem(session_id=held.id, application_id=application.id,
+                             position=position, state=cm.DONE, recommendation=recommendation,
+                             reasons=reasons, notes="Discussion ouverte par la relectrice "
+                             "la plus critique, puis tour de table.")
+        db.session.add(item)
+        db.session.flush()
+        for member, pre, fin in zip(members, pre_p + pre_s, fin_p + fin_s, strict=True):
+            db.session.add(cm.CommitteeScore(item_id=item.id, member_id=member.id,
+                                             preliminary=pre, comment="Lu avec attention.",
+                                             final=fin, final_at=held.meets_at))
+    coming = cm.CommitteeSession(
+        call_id=review_call.id, title="Comité de sélection de l’appel 2026",
+        meets_at=review_call.response_deadline + timedelta(days=5),
+        place="Cancéropôle, salle 2", online_url="https://visio.exemple.fr/comite-2026",
+        chair_id=coordinator.id)
+    db.session.add(coming)
+    db.session.flush()
+    coming.items = [cm.AgendaItem(application_id=a.id, position=n)
+                    for n, a in enumerate(apps[1], start=1)]
+    db.session.add_all([cm.CommitteeMember(session_id=coming.id, user_id=u.id, group=g)
+                        for u, g in [(p, cm.PATIENT) for p in patients]
+                        + [(s, cm.SCIENTIST) for s in scientists]])
+    db.session.flush()
 
 
 def _journal(coordinator: User) -> None:

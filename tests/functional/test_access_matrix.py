@@ -12,7 +12,9 @@ from flask import url_for
 from sqlalchemy import select
 
 from patientlab.auth.models import User
+from patientlab.calls.committee import AgendaItem, CommitteeSession
 from patientlab.core import permissions
+from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
 from patientlab.projects.models import PlainWord
@@ -199,6 +201,17 @@ ACCESS = {
     "call_admin.enter_review": COORDINATION,
     "admin.index": ADMIN,
     "admin.news": ADMIN,
+    "committee.index": AUTH,
+    "committee.new": COORDINATION,
+    # Only its members and the coordination see a session (this one has no member).
+    "committee.session": COORDINATION,
+    "committee.item": COORDINATION,
+    "committee.minutes": COORDINATION,
+    "committee.presence": POST_ONLY,
+    "committee.move": POST_ONLY,
+    "committee.open_item": POST_ONLY,
+    "committee.conflict": POST_ONLY,
+    "committee.close": POST_ONLY,
     "admin.journal": ADMIN,
     "admin.users": ADMIN,
     "admin.user": ADMIN,
@@ -275,8 +288,12 @@ def objects():
     association = AssociationFactory()
     plain = PlainWord(word="ancillaire", alternatives="complémentaire")
     db.session.add(plain)
+    meeting = CommitteeSession(call_id=call.id, title="Comité", meets_at=utcnow(),
+                               items=[AgendaItem(application_id=application.id, position=1)])
+    db.session.add(meeting)
     db.session.commit()
     return {"fmt": "json", "section": "why", "word_id": plain.id, "reader_id": 1,
+            "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
             "association_id": association.id, "kind": "question", "item_id": question.id,
             "user_id": question.author_id,
             "call_id": call.id, "application_id": application.id,

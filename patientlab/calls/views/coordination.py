@@ -13,7 +13,7 @@ from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
-from .. import reviewing
+from .. import committee, reviewing
 from .. import services as svc
 from ..forms import (
     AssignForm,
@@ -249,17 +249,23 @@ def _application_page(application, assign_form=None, decision_form=None, status=
     eligible = reviewing.eligible_reviewers(application)
     load = reviewing.load_in_call(application.call)
     assign_form.reviewers.choices = [(u.id, u.name) for u in eligible]
+    recommended = committee.recommendation_for(application)
     if decision_form is None:
         decision_form = DecisionForm(formdata=None, prefix="decision")
         decision_form.decision.data = application.decision or None
         decision_form.rationale.data = application.decision_rationale
+        if not application.decision and recommended is not None:
+            # The committee's recommendation and reasons, for the coordination to confirm.
+            decision_form.decision.data = recommended.recommendation
+            decision_form.rationale.data = recommended.reasons
     assignments = reviewing.assignments_of(application)
     return render_template("calls/admin/application.html", **_context(
         application=application, call=application.call, assignments=assignments,
         assign_form=assign_form, eligible=eligible, load=load, suggested=suggested,
         unassign_form=UnassignForm(formdata=None),
         release_form=ReleaseForm(formdata=None, prefix="release"),
-        decision_form=decision_form, form=assign_form if assign_form.errors else decision_form,
+        decision_form=decision_form, recommended=recommended,
+        form=assign_form if assign_form.errors else decision_form,
         waiting_release=[a for a in assignments if a.review is not None
                          and a.review.status == ReviewStatus.SUBMITTED],
         feedback=reviewing.feedback_for(application, confidential=True,

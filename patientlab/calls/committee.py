@@ -1,0 +1,465 @@
+"""The selection committee of a call: patients and scientists decide with equal votes.
+
+A session has members (patient experts and association representatives on one side,
+scientists and invited experts on the other: membership is the « membre du comité »
+role, per session), an agenda of the call's applications in the order the coordination
+sets (the ranking by default), and for each application each member's score twice:
+preliminary (before the meeting, with a short comment) and final (after the discussion,
+only while the chair has the application open). A member with a conflict — they applied,
+they are involved in it, they declared a conflict as a reviewer or here — can neither see
+nor score it and « sort de la salle ».
+
+The committee score is the mean of the final scores of present, non-conflicted members:
+every member's score counts the same, patient or scientist. The summary shows its spread
+and each group's median, so that the coordination sees where patients changed the
+outcome. The chair records the recommendation and its reasons in plain words; they
+prefill the decision, which stays the coordination's (calls.reviewing.record_decision).
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from patientlab.auth.models import User
+from patientlab.core import audit
+from patientlab.core.errors import ServiceError
+from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.sanitize import plain_text
+from patientlab.core.security import Role
+from patientlab.extensions import db
+
+from .models import Application, ApplicationStatus, Assignment, AssignmentStatus, Call
+from .reviewing import ranking
+from .services import ensure_coordinator, involved_in, is_coordinator
+
+PATIENT, SCIENTIST = "patient", "scientist"
+GROUPS = {PATIENT: _l("patientes, patients et associations"),
+          SCIENTIST: _l("scientifiques et personnes expertes invitées")}
+PLANNED, OPEN, CLOSED = "planned", "open", "closed"
+STATES = {PLANNED: _l("prévue"), OPEN: _l("en cours"), CLOSED: _l("terminée")}
+WAITING, DISCUSSING, DONE = "waiting", "open", "done"
+FUND, CONDITIONAL, NOT_FUND = "funded", "conditional", "not_funded"
+RECOMMENDATIONS = {FUND: _l("financer"), CONDITIONAL: _l("financer sous conditions"),
+                   NOT_FUND: _l("ne pas financer")}
+#: A score this far from the median is shown as an outlier (without naming who).
+OUTLIER = 3
+#: Group medians this far apart: « patients and scientists differed ».
+DIFFERED = 2
+
+
+class CommitteeSession(db.Model):
+    __tablename__ = "committee_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    meets_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    scale_max: Mapped[int] = mapped_column(Integer, default=9)
+    state: Mapped[str] = mapped_column(String(10), default=PLANNED)
+    current_item_id: Mapped[int | None] = mapped_column(Integer)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(lazy="joined")
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan")
+    members: Mapped[list["CommitteeMember"]] = relationship(
+        back_populates="session", order_by="CommitteeMember.id", cascade="all, delete-orphan")
+
+
+class CommitteeMember(db.Model):
+    __tablename__ = "committee_member"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id",
+                                                       ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str] = mapped_column(String(10))
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    secretary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[CommitteeSession] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "committee_item"
+    __table_args__ = (UniqueConstraint("session_id", "application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id",
+                                                       ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("call_application.id",
+                                                           ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(10), default=WAITING)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recommendation: Mapped[str] = mapped_column(String(12), default="")
+    reasons: Mapped[str] = mapped_column(Text, default="")
+
+    session: Mapped[CommitteeSession] = relationship(back_populates="items")
+    application: Mapped[Application] = relationship(lazy="joined")
+
+
+class CommitteeScore(db.Model):
+    """One member's scores on one item, and their conflict if they declared one."""
+
+    __tablename__ = "committee_score"
+    __table_args__ = (UniqueConstraint("item_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("committee_item.id", ondelete="CASCADE"),
+                                         index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id",
+                                                      ondelete="CASCADE"), index=True)
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    preliminary: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    final: Mapped[int | None] = mapped_column(Integer)
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- Who sees what -------------------------------------------------------------------
+
+
+def member_of(user, session: CommitteeSession) -> CommitteeMember | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return next((m for m in session.members if m.user_id == user.id), None)
+
+
+def may_chair(user, session: CommitteeSession) -> bool:
+    """The coordination chairs (never about an application it is involved in)."""
+    return is_coordinator(user)
+
+
+def may_see(user, session: CommitteeSession) -> bool:
+    return may_chair(user, session) or member_of(user, session) is not None
+
+
+def _score_row(item: AgendaItem, member: CommitteeMember) -> CommitteeScore | None:
+    return db.session.scalar(select(CommitteeScore).where(
+        CommitteeScore.item_id == item.id, CommitteeScore.member_id == member.id))
+
+
+def conflicted(user, item: AgendaItem) -> bool:
+    """The person applied, declared a conflict as a reviewer, or declared one here. (A
+    reviewer without conflict sits on the committee: their review is on the papers.)"""
+    application = item.application
+    if application.owner_id == user.id:
+        return True
+    if db.session.scalar(select(Assignment.status).where(
+            Assignment.application_id == application.id,
+            Assignment.reviewer_id == user.id)) == AssignmentStatus.CONFLICT:
+        return True
+    member = member_of(user, item.session)
+    row = _score_row(item, member) if member is not None else None
+    return bool(row is not None and row.conflict)
+
+
+def get_session_or_404(session_id: int, user) -> CommitteeSession:
+    from flask import abort
+
+    session = db.session.get(CommitteeSession, session_id)
+    if session is None:
+        abort(404)
+    if not may_see(user, session):
+        abort(403)
+    return session
+
+
+def get_item_or_404(session: CommitteeSession, item_id: int, user) -> AgendaItem:
+    from flask import abort
+
+    item = next((i for i in session.items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    if conflicted(user, item):
+        abort(403)  # out of the room for this one
+    return item
+
+
+# --- The coordination prepares ---------------------------------------------------------
+
+
+def create_session(actor: User, call: Call, title: str, meets_at: datetime, place: str,
+                   online_url: str, scale_max: int = 9) -> CommitteeSession:
+    """A session whose agenda is the call's submitted applications, in ranking order."""
+    ensure_coordinator(actor)
+    if not 3 <= scale_max <= 10:
+        raise ServiceError(_l("Choisissez une échelle de 3 à 10."), field="scale_max")
+    session = CommitteeSession(call_id=call.id, title=plain_text(title), meets_at=meets_at,
+                               place=plain_text(place), online_url=online_url.strip(),
+                               scale_max=scale_max, chair_id=actor.id)
+    ranked = [row.application.id for row in ranking(call)]
+    submitted = list(db.session.scalars(select(Application.id).where(
+        Application.call_id == call.id, Application.status == ApplicationStatus.SUBMITTED)
+        .order_by(Application.id)))
+    order = ranked + [i for i in submitted if i not in ranked]
+    session.items = [AgendaItem(application_id=app_id, position=n)
+                     for n, app_id in enumerate(order, start=1)]
+    db.session.add(session)
+    db.session.flush()
+    audit.record(actor, "committee.created", session, summary=session.title)
+    return session
+
+
+def default_group(user: User) -> str:
+    return PATIENT if user.has_any_role(Role.REVIEWERS) else SCIENTIST
+
+
+def add_member(actor: User, session: CommitteeSession, user: User, group: str,
+               secretary: bool = False) -> CommitteeMember:
+    ensure_coordinator(actor)
+    if group not in GROUPS:
+        raise ServiceError(_l("Choisissez le collège de la personne."), field="group")
+    if member_of(user, session) is not None:
+        raise ServiceError(_l("Cette personne est déjà membre du comité."), field="email")
+    member = CommitteeMember(session_id=session.id, user_id=user.id, group=group,
+                             secretary=secretary)
+    db.session.add(member)
+    db.session.flush()
+    db.session.refresh(session, ["members"])
+    audit.record(actor, "committee.member_added", session, summary=f"user {user.id} ({group})")
+    return member
+
+
+def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: int) -> None:
+    ensure_coordinator(actor)
+    items = list(session.items)
+    index = items.index(item)
+    other = index + step
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, each in enumerate(items, start=1):
+            each.position = position
+        audit.record(actor, "committee.agenda_moved", session, summary=f"item {item.id}")
+
+
+def set_present(actor: User, session: CommitteeSession, member: CommitteeMember,
+                present: bool) -> None:
+    ensure_coordinator(actor)
+    member.present = present
+    audit.record(actor, "committee.attendance", session,
+                 summary=f"member {member.id}: {'present' if present else 'absent'}")
+
+
+# --- Members score -------------------------------------------------------------------
+
+
+def _member_for_scoring(user, item: AgendaItem) -> CommitteeMember:
+    member = member_of(user, item.session)
+    if member is None:
+        raise PermissionError("not a member of this committee")
+    if conflicted(user, item):
+        raise PermissionError("conflicted: out of the room")
+    return member
+
+
+def _check_score(session: CommitteeSession, score) -> int:
+    if not isinstance(score, int) or not 1 <= score <= session.scale_max:
+        raise ServiceError(_l("Choisissez une note de 1 à %(max)s.", max=session.scale_max),
+                           field="score")
+    return score
+
+
+def _row_for(item: AgendaItem, member: CommitteeMember) -> CommitteeScore:
+    """The member's row, created if needed; two requests at once keep one row."""
+    row = _score_row(item, member)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = CommitteeScore(item_id=item.id, member_id=member.id)
+            db.session.add(row)
+    except IntegrityError:
+        row = _score_row(item, member)
+    return row
+
+
+def save_preliminary(user, item: AgendaItem, score: int, comment: str) -> CommitteeScore:
+    """Before the discussion: a score and a short comment."""
+    member = _member_for_scoring(user, item)
+    if item.state != WAITING or item.session.state == CLOSED:
+        raise ServiceError(_l("La discussion de ce projet a commencé : donnez maintenant "
+                              "votre note finale."), field="score")
+    row = _row_for(item, member)
+    row.preliminary = _check_score(item.session, score)
+    row.comment = plain_text(comment, multiline=True)[:2000]
+    audit.record(user, "committee.preliminary_score", item.session,
+                 summary=f"item {item.id}")
+    return row
+
+
+def declare_conflict(user, item: AgendaItem) -> None:
+    member = member_of(user, item.session)
+    if member is None:
+        raise PermissionError("not a member of this committee")
+    row = _row_for(item, member)
+    row.conflict, row.preliminary, row.final, row.comment = True, None, None, ""
+    audit.record(user, "committee.conflict_declared", item.session, summary=f"item {item.id}")
+
+
+def save_final(user, item: AgendaItem, score: int, now: datetime | None = None) -> None:
+    """After the discussion, while the chair has the item open. Each member writes only
+    their own row: scores sent at the same moment by several members are all kept."""
+    member = _member_for_scoring(user, item)
+    db.session.refresh(item, ["state"])
+    if item.state != DISCUSSING:
+        raise ServiceError(_l("Les notes finales se donnent pendant la discussion de ce "
+                              "projet, quand la présidence l’a ouvert."), field="score")
+    row = _row_for(item, member)
+    row.final = _check_score(item.session, score)
+    row.final_at = now or utcnow()
+    audit.record(user, "committee.final_score", item.session, summary=f"item {item.id}")
+
+
+# --- The chair runs the meeting ---------------------------------------------------------
+
+
+def _ensure_chair(actor, item: AgendaItem) -> None:
+    ensure_coordinator(actor)
+    if conflicted(actor, item) or involved_in(actor, item.application):
+        raise PermissionError("the chair does not chair an application it is involved in")
+
+
+def open_item(actor: User, item: AgendaItem) -> None:
+    _ensure_chair(actor, item)
+    session = item.session
+    if session.state == CLOSED:
+        raise ServiceError(_l("La séance est terminée."))
+    if item.state == DONE:
+        raise ServiceError(_l("Ce projet a déjà sa recommandation."))
+    session.state = OPEN
+    session.current_item_id = item.id
+    item.state = DISCUSSING
+    audit.record(actor, "committee.item_opened", session, summary=f"item {item.id}")
+
+
+def save_notes(actor: User, item: AgendaItem, notes: str) -> None:
+    member = member_of(actor, item.session)
+    if not (may_chair(actor, item.session) or (member is not None and member.secretary)):
+        raise PermissionError("the chair or the secretary takes the notes")
+    if conflicted(actor, item):
+        raise PermissionError("conflicted")
+    item.notes = plain_text(notes, multiline=True)[:20000]
+    audit.record(actor, "committee.notes", item.session, summary=f"item {item.id}")
+
+
+def record_recommendation(actor: User, item: AgendaItem, recommendation: str,
+                          reasons: str) -> None:
+    _ensure_chair(actor, item)
+    if recommendation not in RECOMMENDATIONS:
+        raise ServiceError(_l("Choisissez la recommandation du comité."),
+                           field="recommendation")
+    reasons = plain_text(reasons, multiline=True)
+    if not reasons.strip():
+        raise ServiceError(_l("Écrivez les raisons en mots simples : le porteur du projet "
+                              "les lira."), field="reasons")
+    item.recommendation, item.reasons, item.state = recommendation, reasons, DONE
+    if item.session.current_item_id == item.id:
+        item.session.current_item_id = None
+    audit.record(actor, "committee.recommendation", item.session,
+                 summary=f"item {item.id}: {recommendation}")
+
+
+def close_session(actor: User, session: CommitteeSession) -> None:
+    ensure_coordinator(actor)
+    session.state, session.current_item_id = CLOSED, None
+    audit.record(actor, "committee.closed", session)
+
+
+# --- What the committee thinks -----------------------------------------------------------
+
+
+@dataclass
+class Spread:
+    preliminary: list[int] = field(default_factory=list)  # sorted, nobody named
+    final: list[int] = field(default_factory=list)
+    committee_score: float | None = None  # mean of final scores, equal weight
+    median: float | None = None
+    patient_median: float | None = None
+    scientist_median: float | None = None
+    outliers: int = 0  # final scores far from the median
+    out_of_room: int = 0  # conflicted members
+    changed: int = 0  # members whose final differs from their preliminary
+
+    @property
+    def differed(self) -> bool:
+        return (self.patient_median is not None and self.scientist_median is not None
+                and abs(self.patient_median - self.scientist_median) >= DIFFERED)
+
+    def counts(self, values: list[int], scale_max: int) -> list[tuple[str, int]]:
+        """(score, how many members gave it), for the chart and its table."""
+        return [(str(score), values.count(score)) for score in range(1, scale_max + 1)]
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def spread(item: AgendaItem) -> Spread:
+    rows = {r.member_id: r for r in db.session.scalars(
+        select(CommitteeScore).where(CommitteeScore.item_id == item.id))}
+    result = Spread()
+    finals_by_group: dict[str, list[int]] = {PATIENT: [], SCIENTIST: []}
+    for member in item.session.members:
+        row = rows.get(member.id)
+        if conflicted(member.user, item):
+            result.out_of_room += 1
+            continue
+        if row is None:
+            continue
+        if row.preliminary is not None:
+            result.preliminary.append(row.preliminary)
+        if row.final is not None and member.present:
+            result.final.append(row.final)
+            finals_by_group[member.group].append(row.final)
+            if row.preliminary is not None and row.preliminary != row.final:
+                result.changed += 1
+    result.preliminary.sort()
+    result.final.sort()
+    if result.final:
+        result.committee_score = round(statistics.fmean(result.final), 1)
+        result.median = _median(result.final)
+        result.outliers = sum(1 for s in result.final if abs(s - result.median) >= OUTLIER)
+    result.patient_median = _median(finals_by_group[PATIENT])
+    result.scientist_median = _median(finals_by_group[SCIENTIST])
+    return result
+
+
+def sessions_of_call(call: Call) -> list[CommitteeSession]:
+    return list(db.session.scalars(select(CommitteeSession).where(
+        CommitteeSession.call_id == call.id).order_by(CommitteeSession.meets_at)))
+
+
+def sessions_for(user) -> list[CommitteeSession]:
+    """The sessions a person sits on."""
+    return list(db.session.scalars(
+        select(CommitteeSession).join(CommitteeMember,
+                                      CommitteeMember.session_id == CommitteeSession.id)
+        .where(CommitteeMember.user_id == user.id).order_by(CommitteeSession.meets_at)))
+
+
+def recommendation_for(application: Application) -> AgendaItem | None:
+    """The latest recommendation of a committee on this application: it prefills the
+    decision."""
+    return db.session.scalar(select(AgendaItem).where(
+        AgendaItem.application_id == application.id, AgendaItem.state == DONE)
+        .order_by(AgendaItem.id.desc()).limit(1))
+
+
+def my_scores(user, session: CommitteeSession) -> dict[int, CommitteeScore]:
+    member = member_of(user, session)
+    if member is None:
+        return {}
+    return {r.item_id: r for r in db.session.scalars(
+        select(CommitteeScore).where(CommitteeScore.member_id == member.id))}

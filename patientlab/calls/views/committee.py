@@ -1,0 +1,241 @@
+"""The selection committee's pages (/comite/): the coordination prepares a session and
+chairs it; members give preliminary and final scores; the minutes. Everything works
+without JavaScript, on a laptop or a tablet: the current item is always one link away."""
+
+from datetime import datetime, time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from patientlab.auth.services import get_user_by_email
+from patientlab.core.days import PARIS
+from patientlab.core.errors import ServiceError
+from patientlab.core.locking import start_write_transaction
+from patientlab.core.permissions import COORDINATION
+from patientlab.core.security import acting_user, roles_required
+from patientlab.core.views import transaction
+from patientlab.extensions import db
+
+from .. import committee as cm
+from .. import reviewing
+from .. import services as svc
+from ..forms import (
+    ActionForm,
+    CommitteeMemberForm,
+    CommitteeNotesForm,
+    CommitteeSessionForm,
+    RecommendationForm,
+    committee_score_form,
+)
+
+bp = Blueprint("committee", __name__, url_prefix="/comite")
+
+
+@bp.route("/")
+@login_required
+def index():
+    user = acting_user()
+    return render_template("calls/committee/index.html", sessions=cm.sessions_for(user),
+                           calls=svc.list_all_calls() if svc.is_coordinator(user) else [],
+                           sessions_of_call=cm.sessions_of_call, STATES=cm.STATES)
+
+
+def _meets_at(form) -> datetime | None:
+    try:
+        hours, minutes = (int(part) for part in form.time.data.split(":"))
+        return datetime.combine(form.day.data, time(hours, minutes), tzinfo=PARIS)
+    except (ValueError, AttributeError):
+        form.time.errors = [*form.time.errors, _("Indiquez l’heure, par exemple 14:00.")]
+        return None
+
+
+@bp.route("/appels/<int:call_id>/nouvelle", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def new(call_id):
+    call = svc.get_call_or_404(call_id, acting_user())
+    form = CommitteeSessionForm()
+    if form.validate_on_submit() and (meets_at := _meets_at(form)) is not None:
+        with transaction(form) as done:
+            session = cm.create_session(acting_user(), call, form.title.data, meets_at,
+                                        form.place.data or "", form.online_url.data or "",
+                                        form.scale_max.data)
+        if done:
+            flash(_("La séance est créée avec les candidatures dans l’ordre du classement. "
+                    "Ajoutez maintenant ses membres."), "success")
+            return redirect(url_for("committee.session", session_id=session.id))
+    return render_template("calls/committee/new.html", form=form, call=call)
+
+
+def _member_form():
+    form = CommitteeMemberForm(prefix="membre")
+    form.group.choices = list(cm.GROUPS.items())
+    return form
+
+
+@bp.route("/<int:session_id>", methods=["GET", "POST"])
+@login_required
+def session(session_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    chair = cm.may_chair(user, meeting)
+    member_form = _member_form() if chair else None
+    if chair and member_form.submit.data and member_form.validate_on_submit():
+        person = get_user_by_email(member_form.email.data)
+        if person is None:
+            member_form.email.errors = [_("Aucun compte n’a cette adresse. La personne doit "
+                                          "d’abord créer son compte.")]
+        else:
+            with transaction(member_form) as done:
+                cm.add_member(user, meeting, person, member_form.group.data,
+                              bool(member_form.secretary.data))
+            if done:
+                flash(_("%(name)s est membre du comité.", name=person.name), "success")
+                return redirect(url_for("committee.session", session_id=meeting.id))
+    conflicts = {item.id: [m for m in meeting.members if cm.conflicted(m.user, item)]
+                 for item in meeting.items}
+    return render_template(
+        "calls/committee/session.html", meeting=meeting, chair=chair,
+        member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
+        mine=cm.my_scores(user, meeting), out_for_me={
+            item.id for item in meeting.items if cm.conflicted(user, item)},
+        action=ActionForm(formdata=None), cm=cm)
+
+
+@bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])
+@roles_required(*COORDINATION)
+def presence(session_id, member_id):
+    meeting = cm.get_session_or_404(session_id, acting_user())
+    member = next((m for m in meeting.members if m.id == member_id), None)
+    if member is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        cm.set_present(acting_user(), meeting, member, not member.present)
+        db.session.commit()
+    return redirect(url_for("committee.session", session_id=meeting.id, _anchor="membres"))
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/deplacer", methods=["POST"])
+@roles_required(*COORDINATION)
+def move(session_id, point_id):
+    meeting = cm.get_session_or_404(session_id, acting_user())
+    item = next((i for i in meeting.items if i.id == point_id), None)
+    if item is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        cm.move_item(acting_user(), meeting, item, -1 if "monter" in request.form else 1)
+        db.session.commit()
+    return redirect(url_for("committee.session", session_id=meeting.id, _anchor="ordre"))
+
+
+def _item_forms(meeting, item, chair):
+    prelim = committee_score_form(meeting.scale_max, final=False)
+    final = committee_score_form(meeting.scale_max, final=True)
+    notes = CommitteeNotesForm(prefix="notes")
+    recommendation = RecommendationForm(prefix="avis")
+    recommendation.recommendation.choices = list(cm.RECOMMENDATIONS.items())
+    return prelim, final, notes, recommendation
+
+
+def _handle_item_post(user, meeting, item, forms) -> bool:
+    """One of the item's forms, sent; True when it was saved."""
+    prelim, final, notes, recommendation = forms
+    for form, action in (
+            (prelim, lambda: cm.save_preliminary(user, item, prelim.score.data,
+                                                 prelim.comment.data or "")),
+            (final, lambda: cm.save_final(user, item, final.score.data)),
+            (notes, lambda: cm.save_notes(user, item, notes.notes.data or "")),
+            (recommendation, lambda: cm.record_recommendation(
+                user, item, recommendation.recommendation.data,
+                recommendation.reasons.data or ""))):
+        if form.submit.data and form.validate_on_submit():
+            with transaction(form) as done:
+                action()
+            return bool(done)
+    return False
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>", methods=["GET", "POST"])
+@login_required
+def item(session_id, point_id):
+    if request.method == "POST":
+        start_write_transaction()  # members score at the same moment: each waits its turn
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    chair = cm.may_chair(user, meeting)
+    forms = _item_forms(meeting, agenda_item, chair)
+    if request.method == "POST" and _handle_item_post(user, meeting, agenda_item, forms):
+        flash(_("C’est enregistré."), "success")
+        return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
+    prelim, final, notes, recommendation = forms
+    mine = cm.my_scores(user, meeting).get(agenda_item.id)
+    if request.method == "GET":
+        if mine is not None:
+            prelim.score.data, prelim.comment.data = mine.preliminary, mine.comment
+            final.score.data = mine.final
+        notes.notes.data = agenda_item.notes
+        recommendation.reasons.data = agenda_item.reasons
+        recommendation.recommendation.data = agenda_item.recommendation or None
+    application = agenda_item.application
+    return render_template(
+        "calls/committee/item.html", meeting=meeting, item=agenda_item, chair=chair,
+        member=cm.member_of(user, meeting), mine=mine, prelim=prelim, final=final,
+        notes=notes, recommendation=recommendation, cm=cm, application=application,
+        feedback=reviewing.feedback_for(application, confidential=True, released_only=False),
+        spread=cm.spread(agenda_item), action=ActionForm(formdata=None))
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/ouvrir", methods=["POST"])
+@roles_required(*COORDINATION)
+def open_item(session_id, point_id):
+    meeting = cm.get_session_or_404(session_id, acting_user())
+    agenda_item = cm.get_item_or_404(meeting, point_id, acting_user())
+    if ActionForm().validate_on_submit():
+        try:
+            cm.open_item(acting_user(), agenda_item)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("La discussion est ouverte : les membres peuvent donner leur note "
+                    "finale."), "success")
+    return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
+
+
+@bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["POST"])
+@login_required
+def conflict(session_id, point_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    if agenda_item is None or cm.member_of(user, meeting) is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        cm.declare_conflict(user, agenda_item)
+        db.session.commit()
+        flash(_("C’est noté : vous sortez de la salle pour ce projet. Vous ne le verrez plus "
+                "et ne le noterez pas."), "success")
+    return redirect(url_for("committee.session", session_id=meeting.id))
+
+
+@bp.route("/<int:session_id>/cloturer", methods=["POST"])
+@roles_required(*COORDINATION)
+def close(session_id):
+    meeting = cm.get_session_or_404(session_id, acting_user())
+    if ActionForm().validate_on_submit():
+        cm.close_session(acting_user(), meeting)
+        db.session.commit()
+        flash(_("La séance est terminée. Le procès-verbal est prêt."), "success")
+    return redirect(url_for("committee.minutes", session_id=meeting.id))
+
+
+@bp.route("/<int:session_id>/proces-verbal")
+@login_required
+def minutes(session_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    rows = [(i, cm.spread(i), [m for m in meeting.members if cm.conflicted(m.user, i)])
+            for i in meeting.items if not cm.conflicted(user, i)]
+    return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm)
