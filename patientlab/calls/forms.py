@@ -309,3 +309,10 @@ class ActionForm(BaseForm):
     """A button that does one thing (open an item, move it, mark a presence…)."""
 
     submit = SubmitField(_l("Valider"))
+
+
+class ReviewRatingForm(BaseForm):
+    rating = RadioField(_l("Pour la coordination, cette relecture est"),
+                        choices=[], validators=[InputRequired(message=_l(
+                            "Choisissez « utile », « trop vague » ou « pas constructive »."))])
+    submit = SubmitField(_l("Enregistrer l’évaluation"))

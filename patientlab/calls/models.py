@@ -282,3 +282,23 @@ class ReviewAnswer(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="answers")
 
+
+
+class ReviewRating(db.Model):
+    """The coordination's private rating of a review (« utile », « trop vague »…), to
+    coach new reviewers. Reviewers see only their own anonymous summary; applicants
+    never see ratings."""
+
+    __tablename__ = "review_rating"
+    __table_args__ = (UniqueConstraint("review_id", "rater_id"),)
+
+    USEFUL, VAGUE, UNCONSTRUCTIVE = "useful", "too_vague", "not_constructive"
+    LABELS = {USEFUL: _l("utile"), VAGUE: _l("trop vague"),
+              UNCONSTRUCTIVE: _l("pas constructive")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"),
+                                           index=True)
+    rater_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    rating: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

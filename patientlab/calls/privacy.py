@@ -61,7 +61,7 @@ def register() -> None:
     # A committee's record stays with its call's decisions (the erased account's name goes).
     privacy.register(PersonalData("committees", _l("Comités de sélection"), _committees,
                                   columns=("committee_member.user_id",), order=85))
-    for column in ("committee_session.chair_id", "call.created_by_id",
+    for column in ("committee_session.chair_id", "review_rating.rater_id", "call.created_by_id",
                    "call_application.decided_by_id",
                    "review_assignment.assigned_by_id", "review.entered_by_id"):
         privacy.keep(column, "who ran the call: a decision, kept")

@@ -202,6 +202,8 @@ ACCESS = {
     "admin.index": ADMIN,
     "admin.news": ADMIN,
     "committee.index": AUTH,
+    "reviews.guide": PUBLIC,
+    "call_admin.rate_review": POST_ONLY,
     "committee.new": COORDINATION,
     # Only its members and the coordination see a session (this one has no member).
     "committee.session": COORDINATION,

@@ -24,6 +24,7 @@ from ..forms import (
     MoveForm,
     ReleaseForm,
     RephraseForm,
+    ReviewRatingForm,
     UnassignForm,
     comments_form,
     review_form,
@@ -34,9 +35,11 @@ from ..models import (
     CallState,
     CriterionKind,
     Decision,
+    ReviewRating,
     ReviewStatus,
     Visibility,
 )
+from ..reviewing import ratings
 from .reviewer import answers_from, show_answer_errors
 
 bp = Blueprint("call_admin", __name__, url_prefix="/coordination/appels")
@@ -384,7 +387,34 @@ def review(review_id):
     return render_template("calls/admin/review.html", **_context(
         review=review, assignment=assignment, application=assignment.application,
         criteria=criteria, edit_form=edit_form, rephrase_form=rephrase_form,
+        rating_form=_rating_form(review, blank=True),
         form=edit_form if edit_form.errors else rephrase_form))
+
+
+def _rating_form(review, *, blank: bool) -> ReviewRatingForm:
+    form = ReviewRatingForm(formdata=None) if blank else ReviewRatingForm()
+    form.rating.choices = list(ReviewRating.LABELS.items())
+    if blank:
+        form.rating.data = ratings.rating_by(acting_user(), review)
+    return form
+
+
+@bp.route("/relectures/<int:review_id>/evaluation", methods=["POST"])
+@roles_required(*COORDINATION)
+def rate_review(review_id):
+    """The coordination's private rating of a review, to coach its author."""
+    review = reviewing.get_review_or_404(review_id)
+    svc.get_application_for_coordination(review.assignment.application_id, acting_user())
+    form = _rating_form(review, blank=False)
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            ratings.rate(acting_user(), review, form.rating.data)
+        if done:
+            flash(_("L’évaluation est enregistrée. La personne n’en voit que le résumé, "
+                    "sans savoir qui l’a faite."), "success")
+    else:
+        flash(_("Choisissez « utile », « trop vague » ou « pas constructive »."), "error")
+    return redirect(url_for("call_admin.review", review_id=review.id, _anchor="evaluation"))
 
 
 @bp.route("/affectations/<int:assignment_id>/saisie", methods=["GET", "POST"])

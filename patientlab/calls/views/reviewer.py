@@ -15,7 +15,8 @@ from patientlab.extensions import db
 
 from .. import reviewing
 from ..forms import InterestsForm, SendReviewForm, review_form
-from ..models import AssignmentStatus, Decision, ReviewStatus
+from ..models import AssignmentStatus, Decision, ReviewRating, ReviewStatus
+from ..reviewing import ratings
 
 bp = Blueprint("reviews", __name__, url_prefix="/relectures")
 
@@ -52,7 +53,15 @@ def index():
     now = utcnow()
     return render_template("calls/reviews/index.html", assignments=assignments, now=now,
                            Status=AssignmentStatus, ReviewStatus=ReviewStatus,
-                           last_day=days.last_day, Decision=Decision)
+                           last_day=days.last_day, Decision=Decision,
+                           ratings=ratings.summary_for(acting_user()),
+                           RATING_LABELS=ReviewRating.LABELS)
+
+
+@bp.route("/guide")
+def guide():
+    """How to write a review that helps the team: the page the ratings point to."""
+    return render_template("calls/reviews/guide.html")
 
 
 def _review_page(assignment, form=None, interests_form=None, status=200):
