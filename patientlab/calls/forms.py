@@ -280,10 +280,12 @@ def committee_score_form(scale_max: int, *, final: bool):
     class CommitteeScoreForm(BaseForm):
         score = ScoreField(_l("Votre note finale") if final else _l("Votre note préliminaire"),
                            choices=[(n, str(n)) for n in range(1, scale_max + 1)])
-        comment = TrimmedTextAreaField(_l("Votre commentaire, en quelques mots"),
-                                       validators=[Optional(), max_length(2000)])
         submit = SubmitField(_l("Enregistrer ma note finale") if final
                              else _l("Enregistrer ma note préliminaire"))
+
+    if not final:  # the short comment goes with the preliminary score only
+        CommitteeScoreForm.comment = TrimmedTextAreaField(
+            _l("Votre commentaire, en quelques mots"), validators=[Optional(), max_length(2000)])
     return CommitteeScoreForm(prefix="final" if final else "prelim")
 
 

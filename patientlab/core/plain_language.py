@@ -25,7 +25,15 @@ import pyphen
 from flask_babel import lazy_gettext as _l
 from wordfreq import zipf_frequency
 
-from patientlab.core.text import fold, interpret, kandel_moles, sentences, words
+from patientlab.core.text import (
+    VOWELS,
+    ends_mute,
+    fold,
+    interpret,
+    kandel_moles,
+    sentences,
+    words,
+)
 
 #: Words less frequent than this (Zipf) are flagged: 3.3 is about twice in a million
 #: words. Chosen on the project's corpus (tests/data/plain_language.json, with the
@@ -104,8 +112,7 @@ def _dictionary() -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="fr_FR", left=1, right=1)
 
 
-_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
-_VOWEL_GROUP = re.compile(f"[{_VOWELS}]+")
+_VOWEL_GROUP = re.compile(f"[{VOWELS}]+")
 
 
 _ELISION = re.compile(r"^(?:[ldjnscmt]|qu)['’]")
@@ -146,11 +153,7 @@ def syllables(word: str) -> int:
     for index, piece in enumerate(pieces):
         piece = re.sub(r"gu(?=[eéèêiîy])", "g", piece.replace("qu", "q"))
         count += max(1, _vowel_sounds(piece, index == len(pieces) - 1))
-    final = re.sub(r"gu(?=e)", "g", w.replace("qu", "q"))
-    if count > 1 and (re.search(f"[^{_VOWELS}](e|es)$", final)
-                      or (len(final) > 4 and re.search(f"[^{_VOWELS}]ent$", final)
-                          and not final.endswith(("ment", "dent", "gent", "tient", "lent",
-                                                  "rent", "cent", "vent", "sent")))):
+    if count > 1 and ends_mute(re.sub(r"gu(?=e)", "g", w.replace("qu", "q"))):
         count -= 1
     return count
 

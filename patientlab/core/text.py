@@ -82,14 +82,20 @@ def syllables_by_rule(word: str) -> int:
     w = w.replace("qu", "q")
     w = re.sub(r"gu(?=[eéèêiîy])", "g", w)
     count = len(_VOWEL_GROUP.findall(w))
-    mute_e = re.search(f"[^{VOWELS}](e|es)$", w)
-    mute_ent = len(w) > 4 and re.search(f"[^{VOWELS}]ent$", w) and _is_verb_ending(w)
-    if count > 1 and (mute_e or mute_ent):
+    if count > 1 and ends_mute(w):
         count -= 1
     return max(count, 1)
 
 
 _ENT_NOUNS = ("ment", "dent", "gent", "tient", "lent", "rent", "cent", "vent", "sent")
+
+
+def ends_mute(word: str) -> bool:
+    """A final mute « e », « es » or verb « ent » after a consonant (« qu » and « gu »
+    already written as one consonant): a syllable written, not said."""
+    mute_e = re.search(f"[^{VOWELS}](e|es)$", word)
+    mute_ent = len(word) > 4 and re.search(f"[^{VOWELS}]ent$", word) and _is_verb_ending(word)
+    return bool(mute_e or mute_ent)
 
 
 def _is_verb_ending(word: str) -> bool:

@@ -19,8 +19,7 @@ from .models import FalcReader
 from .routes import bp
 
 
-def _reader_forms():
-    panels = easy_read.panels()
+def _reader_forms(panels):
     reader_form = FalcReaderForm(prefix="lecteur")
     reader_form.panel.choices = [(p.id, p.name) for p in panels]
     return FalcPanelForm(prefix="groupe"), reader_form
@@ -30,7 +29,8 @@ def _reader_forms():
 @roles_required(*svc.EDITORS)
 def falc_panels():
     """Panels, readers and their personal links; what each FALC text's check stands at."""
-    panel_form, reader_form = _reader_forms()
+    panels = easy_read.panels()
+    panel_form, reader_form = _reader_forms(panels)
     if panel_form.submit.data and panel_form.validate_on_submit():
         with transaction(panel_form) as done:
             panel = easy_read.create_panel(acting_user(), panel_form.name.data)
@@ -39,7 +39,7 @@ def falc_panels():
                     name=panel.name), "success")
             return redirect(url_for("projects.falc_panels"))
     if reader_form.submit.data and reader_form.validate_on_submit():
-        panel = next(p for p in easy_read.panels() if p.id == reader_form.panel.data)
+        panel = next(p for p in panels if p.id == reader_form.panel.data)
         with transaction(reader_form) as done:
             reader = easy_read.invite_reader(acting_user(), panel, reader_form.name.data)
         if done:
@@ -52,7 +52,7 @@ def falc_panels():
     texts = [(p, easy_read.check(p), len(easy_read.remarks(p)))
              for p in easy_read.texts_to_read()]
     return render_template("projects/falc_panels.html", panel_form=panel_form,
-                           reader_form=reader_form, panels=easy_read.panels(),
+                           reader_form=reader_form, panels=panels,
                            readers=easy_read.readers(), links=links, texts=texts,
                            revoke_form=DeleteForm(formdata=None), needed=easy_read.needed())
 

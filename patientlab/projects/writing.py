@@ -49,7 +49,7 @@ def _section_text(data_or_project, name: str) -> str:
 
 def analyse_section(text: str) -> Analysis:
     """One section as typed in the form."""
-    return analyse(_plain(text), glossary_explanations(), plain_alternatives())
+    return analyse(_plain(text), *vocabulary())
 
 
 @dataclass
@@ -64,7 +64,7 @@ class SummaryAnalysis:
 
 def summary_analysis(data_or_project) -> SummaryAnalysis:
     """The four sections of a lay summary, each on its own and all together."""
-    glossary, plain = glossary_explanations(), plain_alternatives()
+    glossary, plain = vocabulary()
     texts = {name: _section_text(data_or_project, name) for name in SUMMARY_FIELDS}
     sections = {name: analyse(text, glossary, plain) for name, text in texts.items() if text}
     overall = analyse("\n".join(texts.values()), glossary, plain)
