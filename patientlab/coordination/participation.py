@@ -23,6 +23,8 @@ from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.projects.models import Answer, Question
 
+from . import impact
+
 
 @dataclass
 class Period:
@@ -52,6 +54,7 @@ class Participation:
     reviews_per_call: list[tuple[str, int]] = field(default_factory=list)
     events: list[tuple[str, str, int, int]] = field(default_factory=list)  # title, theme…
     themes: list[tuple[str, int, int]] = field(default_factory=list)
+    stages: list = field(default_factory=list)  # impact.Stage, one per stage of the cycle
 
 
 def default_period(today: date) -> Period:
@@ -116,6 +119,7 @@ def participation(period: Period) -> Participation:
         totals[0] += confirmed
         totals[1] += present
     result.themes = [(theme, *by_theme[theme]) for theme in EVENT_THEMES if theme in by_theme]
+    result.stages = impact.stages(start, end)
     result.registrations = sum(row[2] for row in result.events)
     result.attended = sum(row[3] for row in result.events)
     return result
@@ -135,6 +139,8 @@ def as_csv(data: Participation, separator: str = ";") -> str:
             (_l("Personnes présentes aux soirées"), data.attended),
             (_l("Associations impliquées"), len(data.associations_involved))]:
         rows.append([general, str(label), value, ""])
+    for stage in data.stages:
+        rows.append([str(_l("Étapes du cycle")), str(stage.label), stage.people, ""])
     for title, count in data.reviews_per_call:
         rows.append([str(_l("Relectures par appel")), title, count, ""])
     for title, _theme, confirmed, present in data.events:

@@ -4,6 +4,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from patientlab.auth import services as auth_svc
+from patientlab.calls import services as calls_svc
+from patientlab.coordination import impact
 from patientlab.coordination import participation as part
 from patientlab.coordination.forms import ApproveForm, RefuseForm
 from patientlab.core import pending
@@ -28,6 +30,7 @@ def get_role_request_or_404(request_id: int):
 def index():
     return render_template("coordination/index.html",
                            pending=auth_svc.pending_role_requests(),
+                           calls=calls_svc.list_public_calls(),
                            groups=pending.for_user(acting_user(), shared_only=True))
 
 
@@ -99,3 +102,23 @@ def participation_csv():
                     mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="participation-'
                              f'{period.since.isoformat()}-{period.until.isoformat()}.csv"'})
+
+
+@bp.route("/appels/<int:call_id>/impact")
+@roles_required(*COORDINATION)
+def impact_page(call_id):
+    """What became of each project the call funded."""
+    call = calls_svc.get_call_or_404(call_id, acting_user())
+    rows = impact.call_impact(call, utcnow())
+    return render_template("coordination/impact.html", call=call, rows=rows, now=utcnow())
+
+
+@bp.route("/appels/<int:call_id>/impact.csv")
+@roles_required(*COORDINATION)
+def impact_csv(call_id):
+    call = calls_svc.get_call_or_404(call_id, acting_user())
+    separator = "," if request.args.get("separateur") == "virgule" else ";"
+    return Response(impact.impact_csv(call, impact.call_impact(call, utcnow()), separator),
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="impact-appel-{call.id}.csv"'})

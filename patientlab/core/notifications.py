@@ -205,6 +205,41 @@ def followers(topic: str, values) -> list[int]:
         Subscription.topic == topic, Subscription.value.in_(values)))))
 
 
+def is_following(user, topic: str, value) -> bool:
+    return db.session.get(Subscription, (user.id, topic, str(value))) is not None
+
+
+def follow(user, topic: str, value) -> bool:
+    """One follow per person and thing (a project): True when it is new."""
+    if is_following(user, topic, value):
+        return False
+    db.session.add(Subscription(user_id=user.id, topic=topic, value=str(value)))
+    db.session.flush()
+    return True
+
+
+def unfollow(user, topic: str, value) -> bool:
+    row = db.session.get(Subscription, (user.id, topic, str(value)))
+    if row is None:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def follower_counts(topic: str, values) -> dict[str, int]:
+    """value → how many people follow it (values nobody follows are left out)."""
+    from sqlalchemy import func
+
+    values = [str(v) for v in values]
+    if not values:
+        return {}
+    return dict(db.session.execute(
+        select(Subscription.value, func.count()).where(
+            Subscription.topic == topic, Subscription.value.in_(values))
+        .group_by(Subscription.value)).all())
+
+
 # --- One-click unsubscribe (RFC 8058) ---------------------------------------------
 
 

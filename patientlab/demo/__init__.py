@@ -164,6 +164,9 @@ def seed() -> dict:
 
     if coordinator is not None:
         created["calls"] = seed_calls(coordinator, by_email)
+        from patientlab.demo.cycle import seed_cycle
+
+        created["funded_projects"] = seed_cycle(coordinator, by_email)
 
     if coordinator is not None:
         for row in db.session.scalars(select(RoleRequest).where(

@@ -34,6 +34,8 @@ EVENTS = [
     ("Immunothérapie : ce que la recherche a changé", "progres", 34, EventFormat.ONLINE, 300,
      42, 0),
     ("Aidants : prendre soin de soi aussi", "entourage", -40, EventFormat.ONSITE, 50, 31, 0),
+    ("Mieux dormir après un cancer : ce que la recherche a trouvé", "progres", -25,
+     EventFormat.ONSITE, 40, 22, 0),
     ("Activité physique adaptée : les preuves", "nutrition", -120, EventFormat.ONSITE, 40, 25,
      0),
 ]

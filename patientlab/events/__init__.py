@@ -8,17 +8,19 @@ def init_app(app) -> None:
     from patientlab.core import highlights, kept, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
-    from . import news, privacy, services
+    from . import news, presenting, privacy, services
     from . import pending as events_pending
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
     from .views import door, registrations  # noqa: F401 (their routes join org)
+    from .views import presenting as presenting_views  # noqa: F401 (its routes join org)
     from .views.organiser import org
     from .views.public import bp
 
     app.register_blueprint(bp)
     privacy.register()
     news.register()
+    presenting.register()
     app.register_blueprint(org)
     address_confirmed.connect(services.claim_guest_registrations)
     reminders.register("event", services.send_reminders)

@@ -91,6 +91,9 @@ class Event(db.Model):
     join_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     dial_in: Mapped[str] = mapped_column(String(200), default="", server_default="")
     replay_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Public, unlike the replay: the slides or video the speakers agree to share, shown
+    # on the evening's page and on the pages of the projects it presented.
+    materials_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)
     hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
     sign_language: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -257,3 +260,20 @@ class SatisfactionAnswer(db.Model):
                                           index=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class EventProject(db.Model):
+    """A research project an evening presents (core.cycle): chosen by its organiser or
+    the coordination; the project page says « Présenté à la soirée du… »."""
+
+    __tablename__ = "event_project"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the people who came were told that this project's results are published.
+    results_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

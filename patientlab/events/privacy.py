@@ -61,3 +61,4 @@ def register() -> None:
         "event_registrations", _l("Inscriptions aux soirées"), _registrations, erase=_erase,
         purge=_purge, columns=("event_registration.user_id",), order=60))
     privacy.keep("event.organiser_id", "who organises an evening: public, kept")
+    privacy.keep("event_project.added_by_id", "who chose what an evening presents: kept")

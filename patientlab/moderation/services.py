@@ -55,6 +55,9 @@ class Kind:
     public_where: Callable[[], list] | None = None
     # Other facts a moderator needs on the item's page: (label, text) pairs.
     details: Callable[[Any], list[tuple[Any, str]]] | None = None
+    # Whether a moderator may correct the text in place (plain-text kinds); a text made
+    # of several rich sections is refused or hidden instead, and its team rewrites it.
+    editable: bool = True
 
     def facts(self, item) -> list[tuple[Any, str]]:
         return self.details(item) if self.details else []
@@ -280,6 +283,9 @@ def _mail_author(kind: Kind, item, decision: str, reason: str, note: str) -> Non
 def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:
     """Edit out identifying details; the original stays in the audit trail."""
     _ensure_moderator(moderator)
+    if not kind.editable:
+        raise ServiceError(_l("Ce texte ne se corrige pas ici : refusez-le en expliquant ce "
+                              "que l’équipe doit retirer."))
     text = plain_text(text, multiline=True)
     if not text:
         raise ServiceError(_l("Le texte ne peut pas être vide : refusez ou masquez plutôt le "

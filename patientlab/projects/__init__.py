@@ -4,12 +4,14 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, navigation, pending, plain_language
+    from patientlab.core import highlights, navigation, notifications, pending, plain_language
     from patientlab.core.permissions import PUBLISHERS, RESEARCH
 
     from . import (
         falc,
         falc_views,  # noqa: F401 (its routes join the projects blueprint)
+        followup,
+        followup_views,  # noqa: F401 (its routes join the projects blueprint)
         models,
         news,
         privacy,
@@ -23,6 +25,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     privacy.register()
     news.register()
+    followup.register()
+    notifications.register_check("project_update", followup.visible_update)
+    notifications.register_check("project_results", followup.visible_results)
     falc.register_settings()
     plain_language.register_vocabulary(writing.vocabulary)
     register_kinds()

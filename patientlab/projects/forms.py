@@ -187,3 +187,63 @@ def falc_reading_form(count: int):
             _l("Ce qui est difficile, si vous voulez le dire"),
             validators=[Optional(), max_length(1000)]))
     return FalcReadingForm()
+
+
+# --- Following a funded project ------------------------------------------------------
+
+
+class FundingPageForm(BaseForm):
+    """The coordination makes the page of a funded application, or links an existing one."""
+
+    project = RadioField(_l("La page du projet"), validate_choice=True,
+                         validators=[InputRequired(message=_l("Choisissez une page."))])
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class FollowForm(BaseForm):
+    follow = SubmitField(_l("Suivre ce projet"))
+    unfollow = SubmitField(_l("Ne plus suivre ce projet"))
+
+
+class MilestoneForm(BaseForm):
+    label = TrimmedStringField(
+        _l("L’étape"),
+        validators=[DataRequired(message=_l("Écrivez l’étape en quelques mots.")),
+                    max_length(200)])
+    planned_on = DateField(_l("Date prévue"), validators=[Optional()],
+                           render_kw={"autocomplete": "off"})
+    reached_on = DateField(_l("Date où elle a été atteinte"), validators=[Optional()],
+                           render_kw={"autocomplete": "off"})
+    submit = SubmitField(_l("Ajouter l’étape"))
+
+
+class ReachedForm(BaseForm):
+    reached_on = DateField(_l("Atteinte le"),
+                           validators=[InputRequired(message=_l("Donnez la date."))],
+                           render_kw={"autocomplete": "off"})
+    submit = SubmitField(_l("Étape atteinte"))
+
+
+class UpdateForm(BaseForm):
+    body = TrimmedTextAreaField(
+        _l("La nouvelle"),
+        validators=[DataRequired(message=_l("Écrivez la nouvelle.")), max_length(1000)])
+    milestone = SelectField(_l("Cette nouvelle annonce une étape atteinte (facultatif)"),
+                            choices=[], validate_choice=True)
+    submit = SubmitField(_l("Publier la nouvelle"))
+    check = SubmitField(_l("Vérifier la lisibilité"))
+
+
+class ResultsForm(BaseForm):
+    searched = TrimmedTextAreaField(_l("Ce que nous avons cherché"),
+                                    validators=[Optional(), max_length(SUMMARY_MAX)])
+    found = TrimmedTextAreaField(_l("Ce que nous avons trouvé"),
+                                 validators=[Optional(), max_length(SUMMARY_MAX)])
+    means = TrimmedTextAreaField(_l("Ce que cela veut dire pour les patients"),
+                                 validators=[Optional(), max_length(SUMMARY_MAX)])
+    next_steps = TrimmedTextAreaField(_l("Et maintenant ?"),
+                                      validators=[Optional(), max_length(SUMMARY_MAX)])
+    falc_text = TrimmedTextAreaField(_l("Version « Facile à lire et à comprendre » (FALC)"),
+                                     validators=[Optional(), max_length(SUMMARY_MAX)])
+    save = SubmitField(_l("Enregistrer et envoyer"))
+    check = SubmitField(_l("Vérifier la lisibilité"))

@@ -114,6 +114,11 @@ class Project(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Accent-free, lower-case text of title, teaser and summary, for search
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The funded application this project page was made from (core.cycle), and when its
+    # patient reviewers were invited to follow it (once, when both linked and published).
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("call_application.id", ondelete="SET NULL"), unique=True)
+    reviewers_invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
     cancer_type_rows: Mapped[list["ProjectCancerType"]] = relationship(
@@ -290,3 +295,80 @@ class FalcReading(db.Model):
     understood: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- Following a project: milestones, news, results -------------------------------------
+
+
+class Milestone(Moderated, db.Model):
+    """A step of the project's timeline, planned for a month and, later, reached:
+    « Les inclusions commencent », « 200 personnes incluses », « Premiers résultats »."""
+
+    __tablename__ = "project_milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    label: Mapped[str] = mapped_column(String(200))
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    reached_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(lazy="joined")
+
+
+class ProjectUpdate(Moderated, db.Model):
+    """A short piece of news from the team, in plain words; followers are told once it
+    is public."""
+
+    __tablename__ = "project_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                  index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # The milestone this news says is reached, if any.
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_milestone.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    followers_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[Project] = relationship(lazy="joined")
+    milestone: Mapped[Milestone | None] = relationship(lazy="joined")
+
+
+RESULT_FIELDS = ("searched", "found", "means", "next_steps")
+
+
+class ProjectResults(Moderated, db.Model):
+    """« Ce que nous avons trouvé »: the results told in plain words, in four sections
+    like the lay summary, with an easy-to-read version if the team writes one."""
+
+    __tablename__ = "project_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            unique=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    searched: Mapped[str] = mapped_column(Text, default="")
+    found: Mapped[str] = mapped_column(Text, default="")
+    means: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    falc_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # First made public: followers and past evenings' registrants are told once.
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[Project] = relationship(lazy="joined")
+
+    @property
+    def moderation_text(self) -> str:
+        """What a moderator reads: the four sections and the easy-to-read version."""
+        from patientlab.core.text import plain_from_html
+
+        parts = [plain_from_html(getattr(self, name)) for name in RESULT_FIELDS]
+        return "\n\n".join(part for part in [*parts, self.falc_text] if part.strip())

@@ -12,7 +12,15 @@ from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.moderation.services import Kind, OtherWork, register_kind, register_other_work
 
-from .models import Answer, Project, Publication, Question
+from .models import (
+    Answer,
+    Milestone,
+    Project,
+    ProjectResults,
+    ProjectUpdate,
+    Publication,
+    Question,
+)
 
 
 def _question_url(question) -> str:
@@ -32,6 +40,15 @@ def _public_answer():
     return [Answer.question_id.in_(select(Question.id).where(
         Question.moderation_state == ModerationState.PUBLISHED,
         Question.project_id.in_(_published_projects())))]
+
+
+def _on_public_project(model):
+    """Milestones, news and results are public when their project is."""
+    return lambda: [model.project_id.in_(_published_projects())]
+
+
+def _followup_url(anchor: str):
+    return lambda item: url_for("projects.detail", project_id=item.project_id) + anchor
 
 
 def tell_project_team(question: Question) -> None:
@@ -58,6 +75,20 @@ def register_kinds() -> None:
                        lambda a: a.question.project.title, tell_asker,
                        public_where=_public_answer,
                        details=lambda a: [(_l("En réponse à la question"), a.question.body)]))
+    from .followup import tell_results, tell_update
+
+    register_kind(Kind("milestone", _l("Étape d’un projet"), Milestone, "label",
+                       _followup_url("#suivi"), lambda m: m.project.title,
+                       public_where=_on_public_project(Milestone)))
+    register_kind(Kind("project_update", _l("Nouvelle d’un projet"), ProjectUpdate, "body",
+                       lambda u: url_for("projects.detail", project_id=u.project_id)
+                       + f"#nouvelle-{u.id}", lambda u: u.project.title, tell_update,
+                       public_where=_on_public_project(ProjectUpdate)))
+    register_kind(Kind("project_results", _l("Résultats d’un projet"), ProjectResults,
+                       "moderation_text",
+                       lambda r: url_for("projects.results", project_id=r.project_id),
+                       lambda r: r.project.title, tell_results,
+                       public_where=_on_public_project(ProjectResults), editable=False))
     register_other_work(OtherWork(
         "projects", _to_publish,
         lambda n: ngettext("%(num)s projet à publier", "%(num)s projets à publier", n),

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import notifications
+from patientlab.core import cycle, notifications
 from patientlab.core.mail import notify
+from patientlab.core.models import utcnow
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -16,6 +17,9 @@ from .models import CANCER_TYPES, Answer, Project, Publication, Question
 
 TOPIC = "cancer_type"
 KIND = "projects_new"
+#: News, milestones and results of the projects a person follows, and the invitation to
+#: follow a funded project they reviewed.
+FOLLOWED = "project_news"
 PUBLISHED = "published"
 
 
@@ -29,6 +33,27 @@ def tell_followers(project: Project) -> int:
         if notify(user, _l("Un nouveau projet de recherche sur un sujet que vous suivez"),
                   "project_new", kind=KIND, about=f"project:{project.id}", project=project,
                   url=external_url("projects.detail", project_id=project.id)):
+            told += 1
+    return told
+
+
+def invite_reviewers(project: Project) -> int:
+    """The patient experts who reviewed the funded application are invited to follow its
+    project, once: when the page is both linked to the application and public."""
+    if project.reviewers_invited_at is not None or not project.is_published:
+        return 0
+    funding = cycle.funding(project.application_id)
+    if funding is None:
+        return 0
+    project.reviewers_invited_at = utcnow()
+    ids = [i for i in funding.reviewer_ids if i != project.owner_id]
+    told = 0
+    for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
+                                   .order_by(User.id)):
+        if notify(user, _l("Le projet que vous avez relu est financé : suivez-le"),
+                  "project_invitation", kind=FOLLOWED, about=f"project:{project.id}",
+                  project=project, funding=funding,
+                  url=external_url("projects.detail", project_id=project.id) + "#suivre"):
             told += 1
     return told
 
@@ -62,6 +87,10 @@ def register() -> None:
     notifications.register_topic(notifications.Topic(
         TOPIC, _l("Les types de cancer des projets"), lambda: list(CANCER_TYPES.items()),
         KIND, order=20))
+    notifications.register_kind(notifications.Kind(
+        FOLLOWED, _l("Nouvelles des projets que je suis : étapes, nouvelles, résultats"),
+        _l("Suivez un projet depuis sa page (« Suivre ce projet »). Les personnes qui ont "
+           "relu un projet financé sont invitées à le suivre."), order=72))
     notifications.register_check("project", _project_public)
     notifications.register_check("question", _question_public)
     notifications.register_check("answer", _answer_public)

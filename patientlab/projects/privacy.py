@@ -9,7 +9,15 @@ from patientlab.core import privacy
 from patientlab.core.privacy import PersonalData, when
 from patientlab.extensions import db
 
-from .models import Answer, ClarityRating, Project, Question
+from .models import (
+    Answer,
+    ClarityRating,
+    Milestone,
+    Project,
+    ProjectResults,
+    ProjectUpdate,
+    Question,
+)
 
 
 def _projects(user) -> list[dict]:
@@ -38,6 +46,20 @@ def _ratings(user) -> list[dict]:
                 ClarityRating.user_id == user.id))]
 
 
+def _followup(user) -> list[dict]:
+    """Milestones, news and results the person wrote for a project's followers."""
+    rows = []
+    for model, kind, text in ((Milestone, "milestone", "label"),
+                              (ProjectUpdate, "news", "body"),
+                              (ProjectResults, "results", "moderation_text")):
+        for item in db.session.scalars(select(model).where(model.author_id == user.id)
+                                       .order_by(model.id)):
+            rows.append({"kind": kind, "project": item.project.title,
+                         "text": getattr(item, text), "state": item.moderation_state,
+                         "written_at": when(item.created_at)})
+    return rows
+
+
 def register() -> None:
     privacy.register(PersonalData("projects", _l("Projets"), _projects,
                                   columns=("project.owner_id",), order=30))
@@ -47,5 +69,11 @@ def register() -> None:
                                   _answers, columns=("project_answer.author_id",), order=45))
     privacy.register(PersonalData("clarity_ratings", _l("Avis sur la clarté des résumés"),
                                   _ratings, columns=("clarity_rating.user_id",), order=50))
-    for column in ("project_question.moderated_by_id", "project_answer.moderated_by_id"):
+    privacy.register(PersonalData(
+        "project_followup", _l("Étapes, nouvelles et résultats écrits pour un projet"),
+        _followup, columns=("project_milestone.author_id", "project_update.author_id",
+                            "project_results.author_id"), order=46))
+    for column in ("project_question.moderated_by_id", "project_answer.moderated_by_id",
+                   "project_milestone.moderated_by_id", "project_update.moderated_by_id",
+                   "project_results.moderated_by_id"):
         privacy.keep(column, "who moderated: a decision, kept")

@@ -2,8 +2,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from patientlab.core import cycle
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
+from patientlab.core.models import utcnow
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, acting_user, roles_required
@@ -12,12 +14,13 @@ from patientlab.core.views import transaction
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
 from patientlab.projects import falc as easy_read
+from patientlab.projects import followup, writing
 from patientlab.projects import services as svc
-from patientlab.projects import writing
 from patientlab.projects.forms import (
     AnswerForm,
     ClarityForm,
     DeleteForm,
+    FollowForm,
     GlossaryTermForm,
     PlainWordForm,
     ProjectForm,
@@ -69,6 +72,14 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
                 answer=question.answer.body if question.answer else ""))
     return render_template(
         "projects/detail.html", project=project, summary=svc.lay_summary(project),
+        funding=cycle.funding(project.application_id),
+        milestones=followup.milestones_of(project), updates=followup.updates_of(project),
+        results=followup.published_results(project),
+        evenings=cycle.evenings([project.id]).get(project.id, []),
+        following=followup.is_following(user, project),
+        followers=followup.follower_count(project), can_follow=followup.can_follow(user),
+        is_team=followup.is_team(user, project), follow_form=FollowForm(formdata=None),
+        now=utcnow(),
         questions=questions, my_pending=svc.my_pending_questions(user, project),
         question_form=question_form or QuestionForm(formdata=None),
         clarity_form=clarity_form, rating=rating, answer_forms=answer_forms,
@@ -280,11 +291,12 @@ def review(project_id):
 def check_section(section):
     """One section's writing help, as the researcher writes (the page's script asks for
     it; without JavaScript, « Vérifier la lisibilité » shows it for every section)."""
-    if section not in svc.SUMMARY_FIELDS:
+    titles = {**svc.SECTION_TITLES, **followup.RESULT_TITLES}
+    if section not in titles:
         abort(404)
     analysis = writing.analyse_section(request.form.get("text", "")[:4000])
     return render_template("projects/_section_readability.html", analysis=analysis,
-                           title=svc.SECTION_TITLES[section],
+                           title=titles[section],
                            editor=acting_user().has_any_role(svc.EDITORS))
 
 

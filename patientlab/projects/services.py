@@ -278,6 +278,7 @@ def publish(actor: User, project: Project) -> None:
     audit.record(actor, "project.publish", project, summary=project.title)
     if first:
         news.tell_followers(project)
+        news.invite_reviewers(project)
     owner = project.owner
     notify(owner, _l("Votre projet est publié"), "project_published", project=project,
            url=external_url("projects.detail", project_id=project.id))

@@ -122,6 +122,22 @@ ACCESS = {
     "projects.plain_words": COORDINATION,
     "projects.plain_word_delete": POST_ONLY,
     "projects.check_section": POST_ONLY,
+    "projects.from_funding": COORDINATION,  # the application here is funded
+    "projects.follow": POST_ONLY,
+    "projects.followup_page": OWNER,  # only the project's team, never the coordination
+    "projects.add_milestone": POST_ONLY,
+    "projects.milestone_reached": POST_ONLY,
+    "projects.delete_milestone": POST_ONLY,
+    "projects.post_update": POST_ONLY,
+    "projects.edit_results": OWNER,
+    "projects.results": PUBLIC,  # published here
+    "calls.results": PUBLIC,
+    "coordination.impact_page": COORDINATION,
+    "coordination.impact_csv": COORDINATION,
+    "organisation.projects": roles(*permissions.EVENT_MANAGERS, *permissions.COORDINATION),
+    "organisation.add_project": POST_ONLY,
+    "organisation.remove_project": POST_ONLY,
+    "organisation.materials": POST_ONLY,
     "projects.falc_panels": COORDINATION,
     "projects.falc_reader_revoke": POST_ONLY,
     "projects.falc_reader_home": BAD_TOKEN,
@@ -290,12 +306,20 @@ def objects():
     association = AssociationFactory()
     plain = PlainWord(word="ancillaire", alternatives="complémentaire")
     db.session.add(plain)
+    application.decision = "funded"
+    from patientlab.projects.models import Milestone, ProjectResults
+
+    milestone = Milestone(project_id=project.id, label="Les inclusions commencent",
+                          planned_on=utcnow().date(), moderation_state="published")
+    db.session.add_all([milestone, ProjectResults(project_id=project.id, found="<p>Oui.</p>",
+                                                  moderation_state="published")])
     meeting = CommitteeSession(call_id=call.id, title="Comité", meets_at=utcnow(),
                                items=[AgendaItem(application_id=application.id, position=1)])
     db.session.add(meeting)
     db.session.commit()
     return {"fmt": "json", "section": "why", "word_id": plain.id, "reader_id": 1,
             "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
+            "milestone_id": milestone.id,
             "association_id": association.id, "kind": "question", "item_id": question.id,
             "user_id": question.author_id,
             "call_id": call.id, "application_id": application.id,

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from patientlab.core import days
+from patientlab.core import cycle, days
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
@@ -13,7 +13,7 @@ from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
-from .. import committee, reviewing
+from .. import committee, funding, reviewing
 from .. import services as svc
 from ..forms import (
     AssignForm,
@@ -262,7 +262,11 @@ def _application_page(application, assign_form=None, decision_form=None, status=
             decision_form.decision.data = recommended.recommendation
             decision_form.rationale.data = recommended.reasons
     assignments = reviewing.assignments_of(application)
+    funded = application.decision in funding.FUNDED
     return render_template("calls/admin/application.html", **_context(
+        funded=funded, project=funded and cycle.projects_of_applications(
+            [application.id]).get(application.id),
+        project_creation_url=funded and cycle.project_creation_url(application.id),
         application=application, call=application.call, assignments=assignments,
         assign_form=assign_form, eligible=eligible, load=load, suggested=suggested,
         unassign_form=UnassignForm(formdata=None),

@@ -22,6 +22,7 @@ from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.security import TokenError, acting_user, private_page
 from patientlab.core.views import transaction
+from patientlab.events import presenting
 from patientlab.events import services as svc
 from patientlab.events.forms import CancelRegistrationForm, RegistrationForm, SatisfactionForm
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
@@ -61,7 +62,9 @@ def _detail(event, form=None, status=200):
     return render_template("events/detail.html", event=event, form=form, counts=counts,
                            left=svc.seats_left(event, counts),
                            problem=svc.registration_problem(event),
-                           needs=ACCOMMODATIONS, now=utcnow()), status
+                           needs=ACCOMMODATIONS, now=utcnow(),
+                           presented=presenting.presented(event),
+                           may_link=presenting.may_link(acting_user(), event)), status
 
 
 @bp.route("/evenements/<int:event_id>")

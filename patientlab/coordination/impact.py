@@ -1,0 +1,151 @@
+"""What became of a call's funded projects, for the coordination: each project's
+milestones, news, evenings, followers and results; and how many patients took part at
+each stage of the cycle (reviews, committee, follow-up, evenings).
+
+Each figure is one aggregate query per call or period, whatever the number of projects.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, cast, distinct, func, select
+
+from patientlab.calls.committee import PATIENT, CommitteeMember, CommitteeScore, CommitteeSession
+from patientlab.calls.funding import COUNTED, FUNDED
+from patientlab.calls.models import Application, Assignment, Call, Review
+from patientlab.core.notifications import Subscription
+from patientlab.core.spreadsheet import csv_for_excel
+from patientlab.events.models import Event, EventProject, Registration
+from patientlab.events.models import RegistrationStatus as RS
+from patientlab.extensions import db
+from patientlab.moderation.models import ModerationState
+from patientlab.projects.followup import TOPIC
+from patientlab.projects.models import Milestone, Project, ProjectResults, ProjectUpdate
+
+PUBLISHED = ModerationState.PUBLISHED
+
+
+@dataclass
+class ProjectImpact:
+    application: Application
+    project: Project | None = None
+    milestones_planned: int = 0
+    milestones_reached: int = 0
+    updates: int = 0
+    evenings: list[Event] = field(default_factory=list)
+    followers: int = 0
+    results_published: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.project.title if self.project is not None else self.application.title
+
+
+def _counts(stmt) -> dict[int, int]:
+    return {key: int(value) for key, value in db.session.execute(stmt).all()}
+
+
+def call_impact(call: Call, now: datetime) -> list[ProjectImpact]:
+    applications = db.session.scalars(select(Application).where(
+        Application.call_id == call.id, Application.decision.in_(FUNDED))
+        .order_by(Application.title, Application.id)).all()
+    rows = {a.id: ProjectImpact(a) for a in applications}
+    projects = db.session.scalars(select(Project).where(
+        Project.application_id.in_(list(rows)))).all() if rows else []
+    by_id = {p.id: p for p in projects}
+    for project in projects:
+        rows[project.application_id].project = project
+    ids = list(by_id)
+    if not ids:
+        return list(rows.values())
+    public = Milestone.moderation_state == PUBLISHED
+    planned = _counts(select(Milestone.project_id, func.count()).where(
+        Milestone.project_id.in_(ids), public).group_by(Milestone.project_id))
+    reached = _counts(select(Milestone.project_id, func.count()).where(
+        Milestone.project_id.in_(ids), public, Milestone.reached_on.is_not(None))
+        .group_by(Milestone.project_id))
+    updates = _counts(select(ProjectUpdate.project_id, func.count()).where(
+        ProjectUpdate.project_id.in_(ids), ProjectUpdate.moderation_state == PUBLISHED)
+        .group_by(ProjectUpdate.project_id))
+    followers = {int(value): int(count) for value, count in db.session.execute(
+        select(Subscription.value, func.count()).where(
+            Subscription.topic == TOPIC, Subscription.value.in_([str(i) for i in ids]))
+        .group_by(Subscription.value)).all()}
+    done = set(db.session.scalars(select(ProjectResults.project_id).where(
+        ProjectResults.project_id.in_(ids), ProjectResults.moderation_state == PUBLISHED)))
+    evenings: dict[int, list[Event]] = {}
+    for project_id, event in db.session.execute(
+            select(EventProject.project_id, Event).join(Event, Event.id == EventProject.event_id)
+            .where(EventProject.project_id.in_(ids), Event.cancelled_at.is_(None),
+                   Event.published_at.is_not(None)).order_by(Event.starts_at)).all():
+        evenings.setdefault(project_id, []).append(event)
+    for project_id, project in by_id.items():
+        row = rows[project.application_id]
+        row.milestones_planned = planned.get(project_id, 0)
+        row.milestones_reached = reached.get(project_id, 0)
+        row.updates = updates.get(project_id, 0)
+        row.followers = followers.get(project_id, 0)
+        row.results_published = project_id in done
+        row.evenings = evenings.get(project_id, [])
+    return list(rows.values())
+
+
+def impact_csv(call: Call, rows: list[ProjectImpact], separator: str = ";") -> str:
+    header = [str(label) for label in (
+        _l("Projet"), _l("Page publiée"), _l("Étapes prévues"), _l("Étapes atteintes"),
+        _l("Nouvelles publiées"), _l("Soirées"), _l("Personnes qui suivent"),
+        _l("Résultats publiés"))]
+    yes, no = str(_l("oui")), str(_l("non"))
+    lines = [header]
+    for row in rows:
+        lines.append([row.title, yes if row.project and row.project.is_published else no,
+                      row.milestones_planned, row.milestones_reached, row.updates,
+                      len(row.evenings), row.followers, yes if row.results_published else no])
+    return csv_for_excel(lines, separator)
+
+
+# --- How many patients took part at each stage ---------------------------------------------
+
+
+@dataclass
+class Stage:
+    key: str
+    label: object
+    people: int
+    explanation: object
+
+
+def stages(start: datetime, end: datetime) -> list[Stage]:
+    """Distinct people at each stage of the cycle in the period (follow-up: today)."""
+    reviewers = db.session.scalar(
+        select(func.count(distinct(Assignment.reviewer_id)))
+        .join(Review, Review.assignment_id == Assignment.id)
+        .where(Review.status.in_(COUNTED), Review.submitted_at >= start,
+               Review.submitted_at < end)) or 0
+    committee = db.session.scalar(
+        select(func.count(distinct(CommitteeMember.user_id)))
+        .join(CommitteeSession, CommitteeSession.id == CommitteeMember.session_id)
+        .join(CommitteeScore, CommitteeScore.member_id == CommitteeMember.id)
+        .where(CommitteeMember.group == PATIENT, CommitteeScore.final.is_not(None),
+               CommitteeSession.meets_at >= start, CommitteeSession.meets_at < end)) or 0
+    funded_projects = select(cast(Project.id, String)).where(
+        Project.application_id.is_not(None))
+    followers = db.session.scalar(
+        select(func.count(distinct(Subscription.user_id))).where(
+            Subscription.topic == TOPIC, Subscription.value.in_(funded_projects))) or 0
+    attended = db.session.scalar(
+        select(func.coalesce(func.sum(Registration.present), 0))
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.starts_at >= start, Event.starts_at < end, Event.cancelled_at.is_(None),
+               Registration.status == RS.CONFIRMED)) or 0
+    return [
+        Stage("relectures", _l("Relire les candidatures"), int(reviewers),
+              _l("patientes, patients et associations qui ont envoyé une relecture")),
+        Stage("comite", _l("Décider en comité"), int(committee),
+              _l("membres du collège des patients et associations qui ont voté")),
+        Stage("suivi", _l("Suivre les projets financés"), int(followers),
+              _l("personnes qui suivent au moins un projet financé, aujourd’hui")),
+        Stage("soirees", _l("Écouter les résultats aux soirées"), int(attended),
+              _l("personnes présentes aux soirées « Parle-Moi »")),
+    ]

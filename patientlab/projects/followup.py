@@ -1,0 +1,435 @@
+"""A funded project followed to its results: its page made from the funded application
+(core.cycle), its milestones and news in plain words, its « Ce que nous avons trouvé »,
+and the people who follow it.
+
+Milestones, news and results are moderated like every text (pre-moderation for authors
+not trusted yet); only the project's team writes them. Followers are told of news and
+results through their notification settings (kind ``project_news``); when results are
+first public, core.cycle.results_published lets the evenings that presented the project
+tell the people who came.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from patientlab.auth.models import User
+from patientlab.core import audit, cycle, notifications
+from patientlab.core.errors import ServiceError
+from patientlab.core.mail import notify
+from patientlab.core.models import utcnow
+from patientlab.core.permissions import COORDINATION
+from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
+from patientlab.core.text import fold, plain_from_html
+from patientlab.core.urls import external_url
+from patientlab.extensions import db
+from patientlab.moderation import services as moderation
+from patientlab.moderation.models import ModerationState
+
+from . import news
+from .models import (
+    RESULT_FIELDS,
+    Milestone,
+    Project,
+    ProjectResults,
+    ProjectUpdate,
+    Publication,
+    ResearchStatus,
+)
+from .services import _user
+
+TOPIC = "project"  # core.notifications follow topic; the value is the project's id
+UPDATE_MAX = 1000
+MILESTONE_MAX = 200
+
+RESULT_TITLES = {
+    "searched": _l("Ce que nous avons cherché"),
+    "found": _l("Ce que nous avons trouvé"),
+    "means": _l("Ce que cela veut dire pour les patients"),
+    "next_steps": _l("Et maintenant ?"),
+}
+
+
+def is_team(user, project: Project) -> bool:
+    """Only the project's team (its owner) writes its milestones, news and results."""
+    user = _user(user)
+    return bool(user and project.owner_id == user.id)
+
+
+def _ensure_team(user, project: Project) -> None:
+    if not is_team(user, project):
+        raise PermissionError("only the project's team")
+
+
+# --- A funded application becomes a project page --------------------------------------
+
+
+def may_make_page(user, funding: cycle.Funding) -> bool:
+    """The coordination, never the applicant themself, makes the page of a funded
+    application (the team completes it; publication follows the usual workflow)."""
+    user = _user(user)
+    return bool(user and user.has_any_role(COORDINATION) and user.id != funding.owner_id)
+
+
+def funding_or_404(application_id: int, user) -> cycle.Funding:
+    funding = cycle.funding(application_id)
+    if funding is None:
+        abort(404)
+    if not may_make_page(user, funding):
+        abort(403)
+    return funding
+
+
+def project_of_application(application_id: int) -> Project | None:
+    return db.session.scalar(select(Project).where(Project.application_id == application_id))
+
+
+def linkable_projects(funding: cycle.Funding) -> list[Project]:
+    """The applicant's projects not yet made from a funded application."""
+    if funding.owner_id is None:
+        return []
+    return list(db.session.scalars(select(Project).where(
+        Project.owner_id == funding.owner_id, Project.application_id.is_(None))
+        .order_by(Project.title_sort)))
+
+
+def _not_yet_linked(funding: cycle.Funding) -> None:
+    if project_of_application(funding.application_id) is not None:
+        raise ServiceError(_l("Cette candidature a déjà sa page projet."))
+
+
+def make_page(actor: User, funding: cycle.Funding) -> Project:
+    """A draft project page from the funded application: title, lay summary, patient
+    involvement and team come across — never scores, comments or the budget."""
+    if not may_make_page(actor, funding):
+        raise PermissionError("the coordination makes the page")
+    _not_yet_linked(funding)
+    if funding.owner_id is None:
+        raise ServiceError(_l("Cette candidature n’a plus de porteur : liez-la à un projet "
+                              "existant."))
+    project = Project(owner_id=funding.owner_id, cancer_type_rows=[], theme_rows=[],
+                      application_id=funding.application_id)
+    project.title = plain_text(funding.title)
+    project.title_sort = fold(project.title)[:200]
+    project.research_status = ResearchStatus.PREPARING
+    project.team = plain_text(funding.team, multiline=True)
+    project.what = rich_text(funding.lay_summary)
+    project.involvement = rich_text(funding.involvement_plan)
+    project.search_text = fold(" ".join([project.title, *(
+        plain_from_html(getattr(project, name)) for name in ("what", "involvement"))]))
+    db.session.add(project)
+    db.session.flush()
+    audit.record(actor, "project.from_funding", project,
+                 summary=f"application={funding.application_id}")
+    owner = db.session.get(User, funding.owner_id)
+    if owner is not None:
+        notify(owner, _l("Votre projet financé a sa page : complétez-la"), "project_from_funding",
+               project=project, funding=funding,
+               url=external_url("projects.edit", project_id=project.id))
+    return project
+
+
+def link_page(actor: User, funding: cycle.Funding, project: Project) -> None:
+    if not may_make_page(actor, funding):
+        raise PermissionError("the coordination links the page")
+    _not_yet_linked(funding)
+    if project.owner_id != funding.owner_id or project.application_id is not None:
+        raise ServiceError(_l("Choisissez un projet de l’équipe qui a candidaté."),
+                           field="project")
+    project.application_id = funding.application_id
+    db.session.flush()
+    audit.record(actor, "project.link_funding", project,
+                 summary=f"application={funding.application_id}")
+    if project.is_published:
+        news.invite_reviewers(project)
+
+
+# --- Following ------------------------------------------------------------------------
+
+
+def can_follow(user) -> bool:
+    user = _user(user)
+    return bool(user and user.active)
+
+
+def is_following(user, project: Project) -> bool:
+    user = _user(user)
+    return bool(user and notifications.is_following(user, TOPIC, project.id))
+
+
+def follow(user: User, project: Project) -> bool:
+    if not project.is_published:
+        abort(404)
+    if not can_follow(user):
+        raise PermissionError("log in to follow")
+    new = notifications.follow(user, TOPIC, project.id)
+    if new:
+        audit.record(user, "project.follow", project)
+    return new
+
+
+def unfollow(user: User, project: Project) -> bool:
+    gone = notifications.unfollow(user, TOPIC, project.id)
+    if gone:
+        audit.record(user, "project.unfollow", project)
+    return gone
+
+
+def follower_count(project: Project) -> int:
+    return notifications.follower_counts(TOPIC, [project.id]).get(str(project.id), 0)
+
+
+def _tell_followers(project: Project, subject, template: str, about: str, **context) -> int:
+    if not project.is_published:
+        return 0
+    ids = [i for i in notifications.followers(TOPIC, [project.id]) if i != project.owner_id]
+    told = 0
+    for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
+                                   .order_by(User.id)):
+        if notify(user, subject, template, kind=news.FOLLOWED, about=about, project=project,
+                  url=external_url("projects.detail", project_id=project.id), **context):
+            told += 1
+    return told
+
+
+# --- Milestones --------------------------------------------------------------------------
+
+
+def _label(label: str) -> str:
+    label = plain_text(label)
+    if not label:
+        raise ServiceError(_l("Écrivez l’étape en quelques mots, par exemple « Les "
+                              "inclusions commencent »."), field="label")
+    if len(label) > MILESTONE_MAX:
+        raise ServiceError(_l("Écrivez l’étape en %(max)s caractères au plus.",
+                              max=MILESTONE_MAX), field="label")
+    return label
+
+
+def add_milestone(user: User, project: Project, label: str, planned_on: date | None,
+                  reached_on: date | None = None) -> Milestone:
+    _ensure_team(user, project)
+    milestone = Milestone(project_id=project.id, author_id=user.id, label=_label(label),
+                          planned_on=planned_on, reached_on=reached_on)
+    if planned_on is None and reached_on is None:
+        raise ServiceError(_l("Donnez la date prévue de l’étape, ou la date où elle a été "
+                              "atteinte."), field="planned_on")
+    db.session.add(milestone)
+    db.session.flush()
+    audit.record(user, "project.milestone_add", project, summary=milestone.label)
+    moderation.submit_text(user, moderation.kind_of("milestone"), milestone)
+    return milestone
+
+
+def get_milestone_or_404(milestone_id: int, project: Project) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or milestone.project_id != project.id:
+        abort(404)
+    return milestone
+
+
+def mark_reached(user: User, milestone: Milestone, reached_on: date) -> None:
+    _ensure_team(user, milestone.project)
+    if reached_on is None:
+        raise ServiceError(_l("Donnez la date où l’étape a été atteinte."), field="reached_on")
+    milestone.reached_on = reached_on
+    audit.record(user, "project.milestone_reached", milestone.project, summary=milestone.label)
+
+
+def delete_milestone(user: User, milestone: Milestone) -> None:
+    _ensure_team(user, milestone.project)
+    audit.record(user, "project.milestone_delete", milestone.project, summary=milestone.label)
+    db.session.delete(milestone)
+
+
+def milestones_of(project: Project, *, public_only: bool = True) -> list[Milestone]:
+    stmt = select(Milestone).where(Milestone.project_id == project.id)
+    if public_only:
+        stmt = stmt.where(Milestone.moderation_state == ModerationState.PUBLISHED)
+    rows = db.session.scalars(stmt).all()
+    return sorted(rows, key=lambda m: (m.reached_on or m.planned_on or date.max, m.id))
+
+
+# --- News ----------------------------------------------------------------------------------
+
+
+def post_update(user: User, project: Project, body: str,
+                milestone_id: int | None = None, today: date | None = None) -> ProjectUpdate:
+    """News from the team; with a milestone, it also says that step is reached today."""
+    _ensure_team(user, project)
+    body = plain_text(body, multiline=True)
+    if not body:
+        raise ServiceError(_l("Écrivez la nouvelle, par exemple « Les inclusions ont "
+                              "commencé : 40 personnes sur 200 ont rejoint l’étude. »"),
+                           field="body")
+    if len(body) > UPDATE_MAX:
+        raise ServiceError(_l("Écrivez la nouvelle en %(max)s caractères au plus.",
+                              max=UPDATE_MAX), field="body")
+    milestone = get_milestone_or_404(milestone_id, project) if milestone_id else None
+    if milestone is not None and milestone.reached_on is None:
+        milestone.reached_on = today or utcnow().date()
+    update = ProjectUpdate(project_id=project.id, author_id=user.id, body=body,
+                           milestone_id=milestone.id if milestone else None)
+    db.session.add(update)
+    db.session.flush()
+    audit.record(user, "project.update_post", project, summary=f"update={update.id}")
+    moderation.submit_text(user, moderation.kind_of("project_update"), update)
+    return update
+
+
+def updates_of(project: Project, *, public_only: bool = True) -> list[ProjectUpdate]:
+    stmt = select(ProjectUpdate).where(ProjectUpdate.project_id == project.id)
+    if public_only:
+        stmt = stmt.where(ProjectUpdate.moderation_state == ModerationState.PUBLISHED)
+    return list(db.session.scalars(stmt.order_by(ProjectUpdate.created_at.desc(),
+                                                 ProjectUpdate.id.desc())))
+
+
+def tell_update(update: ProjectUpdate) -> None:
+    """The news is public: its followers hear of it, once."""
+    if update.followers_told_at is not None:
+        return
+    update.followers_told_at = utcnow()
+    _tell_followers(update.project, _l("Des nouvelles d’un projet que vous suivez"),
+                    "project_update", f"project_update:{update.id}", update=update)
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultsData:
+    searched: str = ""
+    found: str = ""
+    means: str = ""
+    next_steps: str = ""
+    falc_text: str = ""
+
+
+def results_of(project: Project) -> ProjectResults | None:
+    return db.session.scalar(select(ProjectResults).where(
+        ProjectResults.project_id == project.id))
+
+
+def published_results(project: Project) -> ProjectResults | None:
+    results = results_of(project)
+    return results if results is not None and results.is_published else None
+
+
+def save_results(user: User, project: Project, data: ResultsData) -> ProjectResults:
+    """Write or rewrite « Ce que nous avons trouvé »: read by a moderator first unless
+    the author is trusted; the people who follow or heard the project are told once."""
+    _ensure_team(user, project)
+    missing = [name for name in ("searched", "found")
+               if not plain_from_html(rich_text(getattr(data, name))).strip()]
+    if missing:
+        raise ServiceError(_l("Complétez au moins « %(section)s ».",
+                              section=RESULT_TITLES[missing[0]]), field=missing[0])
+    results = results_of(project)
+    if results is None:
+        results = ProjectResults(project_id=project.id)
+        db.session.add(results)
+    for name in RESULT_FIELDS:
+        setattr(results, name, rich_text(getattr(data, name)))
+    results.falc_text = plain_text(data.falc_text, multiline=True)
+    results.author_id = user.id
+    results.updated_at = utcnow()
+    db.session.flush()
+    audit.record(user, "project.results_save", project, summary=f"results={results.id}")
+    moderation.submit_text(user, moderation.kind_of("project_results"), results)
+    return results
+
+
+def results_sections(results: ProjectResults) -> list[tuple[str, str, object]]:
+    sections = []
+    for name in RESULT_FIELDS:
+        html = render_rich_text(getattr(results, name))
+        if html:
+            sections.append((name, str(RESULT_TITLES[name]), html))
+    return sections
+
+
+def results_url(project: Project) -> str:
+    return url_for("projects.results", project_id=project.id)
+
+
+def tell_results(results: ProjectResults) -> None:
+    """The results are public: followers are told, and the evenings that presented the
+    project tell those who came (core.cycle) — the first time only."""
+    if results.first_published_at is not None:
+        return
+    now = utcnow()
+    results.first_published_at = now
+    project = results.project
+    if project.research_status != ResearchStatus.FINISHED:
+        project.research_status = ResearchStatus.FINISHED
+    _tell_followers(project, _l("Les résultats d’un projet que vous suivez sont publiés"),
+                    "project_results", f"project_results:{results.id}", results=results,
+                    results_url=external_url("projects.results", project_id=project.id))
+    if project.is_published:
+        cycle.results_published.send(project.id, ref=ref_of(project, has_results=True),
+                                     now=now)
+
+
+# --- What other features see (core.cycle) -------------------------------------------------
+
+
+def ref_of(project: Project, has_results: bool = False) -> cycle.ProjectRef:
+    return cycle.ProjectRef(
+        id=project.id, title=project.title, published=project.is_published,
+        owner_id=project.owner_id,
+        url=external_url("projects.detail", project_id=project.id),
+        results_url=external_url("projects.results", project_id=project.id)
+        if has_results else "")
+
+
+def _with_results(ids: list[int]) -> set[int]:
+    return set(db.session.scalars(select(ProjectResults.project_id).where(
+        ProjectResults.project_id.in_(ids),
+        ProjectResults.moderation_state == ModerationState.PUBLISHED)))
+
+
+def refs(project_ids: list[int]) -> dict[int, cycle.ProjectRef]:
+    projects = db.session.scalars(select(Project).where(Project.id.in_(project_ids))).all()
+    done = _with_results([p.id for p in projects])
+    return {p.id: ref_of(p, p.id in done) for p in projects}
+
+
+def refs_by_application(application_ids: list[int]) -> dict[int, cycle.ProjectRef]:
+    projects = db.session.scalars(select(Project).where(
+        Project.application_id.in_(application_ids))).all()
+    done = _with_results([p.id for p in projects])
+    return {p.application_id: ref_of(p, p.id in done) for p in projects}
+
+
+def find_published(words: str, limit: int) -> list[cycle.ProjectRef]:
+    """Published projects whose title or summary has every word (accents ignored)."""
+    stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
+    for word in fold(words).split()[:8]:
+        stmt = stmt.where(Project.search_text.contains(word, autoescape=True))
+    projects = db.session.scalars(stmt.order_by(Project.title_sort).limit(limit)).all()
+    done = _with_results([p.id for p in projects])
+    return [ref_of(p, p.id in done) for p in projects]
+
+
+def register() -> None:
+    cycle.register_projects(refs, refs_by_application, find_published)
+    cycle.register_project_creation(
+        lambda application_id: url_for("projects.from_funding", application_id=application_id))
+
+
+def _public(item) -> bool:
+    return item.is_published and item.project.publication == Publication.PUBLISHED
+
+
+def visible_update(user, update_id: int) -> bool:
+    update = db.session.get(ProjectUpdate, update_id)
+    return update is not None and _public(update)
+
+
+def visible_results(user, results_id: int) -> bool:
+    results = db.session.get(ProjectResults, results_id)
+    return results is not None and _public(results)

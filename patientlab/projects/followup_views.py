@@ -1,0 +1,269 @@
+"""Pages of a funded project's follow-up: the page made from the application, following
+a project, the team's milestones and news, and « Ce que nous avons trouvé »."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from patientlab.core import cycle
+from patientlab.core.permissions import COORDINATION
+from patientlab.core.sanitize import editable
+from patientlab.core.security import acting_user, roles_required
+from patientlab.core.views import transaction
+
+from . import followup, writing
+from . import services as svc
+from .forms import (
+    DeleteForm,
+    FollowForm,
+    FundingPageForm,
+    MilestoneForm,
+    ReachedForm,
+    ResultsForm,
+    UpdateForm,
+)
+from .models import RESULT_FIELDS, Milestone
+from .routes import bp
+
+NEW_PAGE = "nouvelle"
+
+
+# --- The coordination makes the page of a funded application -----------------------------
+
+
+def _funding_form(funding, posted: bool):
+    form = FundingPageForm() if posted else FundingPageForm(formdata=None)
+    form.project.choices = [(NEW_PAGE, _("Créer une nouvelle page à partir de la "
+                                         "candidature"))] + [
+        (str(p.id), _("Lier au projet « %(title)s » (%(state)s)", title=p.title,
+                      state=svc.Publication.LABELS[p.publication]))
+        for p in followup.linkable_projects(funding)]
+    return form
+
+
+@bp.route("/projets/financement/<int:application_id>", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def from_funding(application_id):
+    funding = followup.funding_or_404(application_id, acting_user())
+    existing = followup.project_of_application(application_id)
+    form = _funding_form(funding, request.method == "POST")
+    if existing is None and request.method == "POST" and form.validate_on_submit():
+        with transaction(form) as done:
+            if form.project.data == NEW_PAGE:
+                project = followup.make_page(acting_user(), funding)
+            else:
+                project = svc.get_project_or_404(int(form.project.data), acting_user())
+                followup.link_page(acting_user(), funding, project)
+        if done:
+            flash(_("La page du projet est prête. L’équipe est prévenue : elle la complète, "
+                    "puis la coordination la publie."), "success")
+            return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/from_funding.html", funding=funding, form=form,
+                           existing=existing)
+
+
+# --- Following ----------------------------------------------------------------------------
+
+
+@bp.route("/projets/<int:project_id>/suivre", methods=["POST"])
+@login_required
+def follow(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    form = FollowForm()
+    if form.validate_on_submit():
+        with transaction() as done:
+            if form.unfollow.data:
+                followup.unfollow(acting_user(), project)
+            else:
+                try:
+                    followup.follow(acting_user(), project)
+                except PermissionError:
+                    abort(403)
+        if done:
+            flash(_("Vous ne suivez plus ce projet.") if form.unfollow.data else
+                  _("Vous suivez ce projet : vous recevrez ses nouvelles et ses résultats, "
+                    "selon vos réglages de messages."), "success")
+    return redirect(url_for("projects.detail", project_id=project.id) + "#suivre")
+
+
+# --- The team's follow-up page -------------------------------------------------------------
+
+
+def _team_project(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    if not followup.is_team(acting_user(), project):
+        abort(403)
+    return project
+
+
+def _update_form(project, posted: bool):
+    form = UpdateForm() if posted else UpdateForm(formdata=None)
+    form.milestone.choices = [("", _("Aucune étape"))] + [
+        (str(m.id), m.label) for m in followup.milestones_of(project, public_only=False)
+        if m.reached_on is None]
+    return form
+
+
+def _followup_page(project, *, milestone_form=None, update_form=None, analysis=None,
+                   reached_forms=None, status=200):
+    milestones = followup.milestones_of(project, public_only=False)
+    reached_forms = reached_forms or {}
+    for m in milestones:
+        if m.reached_on is None:
+            reached_forms.setdefault(m.id, ReachedForm(formdata=None, prefix=f"etape-{m.id}"))
+    update_form = update_form or _update_form(project, posted=False)
+    return render_template(
+        "projects/followup.html", project=project, milestones=milestones,
+        updates=followup.updates_of(project, public_only=False),
+        results=followup.results_of(project),
+        milestone_form=milestone_form or MilestoneForm(formdata=None),
+        update_form=update_form, reached_forms=reached_forms, delete_form=DeleteForm(None),
+        analysis=analysis, followers=followup.follower_count(project),
+        form=milestone_form if milestone_form and milestone_form.errors else update_form,
+    ), status
+
+
+@bp.route("/projets/<int:project_id>/suivi")
+@login_required
+def followup_page(project_id):
+    return _followup_page(_team_project(project_id))
+
+
+@bp.route("/projets/<int:project_id>/suivi/etapes", methods=["POST"])
+@login_required
+def add_milestone(project_id):
+    project = _team_project(project_id)
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            milestone = followup.add_milestone(acting_user(), project, form.label.data,
+                                               form.planned_on.data, form.reached_on.data)
+        if done:
+            flash(_("L’étape est ajoutée.") if milestone.is_published else
+                  _("L’étape est ajoutée. Elle sera visible après relecture par l’équipe de "
+                    "modération."), "success")
+            return redirect(url_for("projects.followup_page", project_id=project.id)
+                            + "#etapes")
+    return _followup_page(project, milestone_form=form)
+
+
+@bp.route("/projets/<int:project_id>/suivi/etapes/<int:milestone_id>/atteinte",
+          methods=["POST"])
+@login_required
+def milestone_reached(project_id, milestone_id):
+    project = _team_project(project_id)
+    milestone = followup.get_milestone_or_404(milestone_id, project)
+    form = ReachedForm(prefix=f"etape-{milestone.id}")
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            followup.mark_reached(acting_user(), milestone, form.reached_on.data)
+        if done:
+            flash(_("L’étape « %(label)s » est notée comme atteinte. Annoncez-la aux "
+                    "personnes qui suivent le projet avec une nouvelle.",
+                    label=milestone.label), "success")
+            return redirect(url_for("projects.followup_page", project_id=project.id)
+                            + "#etapes")
+    return _followup_page(project, reached_forms={milestone.id: form})
+
+
+@bp.route("/projets/<int:project_id>/suivi/etapes/<int:milestone_id>/supprimer",
+          methods=["POST"])
+@login_required
+def delete_milestone(project_id, milestone_id):
+    project = _team_project(project_id)
+    milestone: Milestone = followup.get_milestone_or_404(milestone_id, project)
+    if DeleteForm().validate_on_submit():
+        with transaction() as done:
+            followup.delete_milestone(acting_user(), milestone)
+        if done:
+            flash(_("L’étape est supprimée."), "success")
+    return redirect(url_for("projects.followup_page", project_id=project.id) + "#etapes")
+
+
+@bp.route("/projets/<int:project_id>/suivi/nouvelles", methods=["POST"])
+@login_required
+def post_update(project_id):
+    project = _team_project(project_id)
+    form = _update_form(project, posted=True)
+    if form.validate_on_submit():
+        if form.check.data:
+            return _followup_page(project, update_form=form,
+                                  analysis=writing.analyse_section(form.body.data))
+        with transaction(form) as done:
+            update = followup.post_update(acting_user(), project, form.body.data,
+                                          int(form.milestone.data or 0) or None)
+        if done:
+            flash(_("La nouvelle est publiée. Les personnes qui suivent le projet sont "
+                    "prévenues.") if update.is_published else
+                  _("Merci ! La nouvelle sera publiée après relecture par l’équipe de "
+                    "modération ; les personnes qui suivent le projet seront alors prévenues."),
+                  "success")
+            return redirect(url_for("projects.followup_page", project_id=project.id)
+                            + "#nouvelles")
+    return _followup_page(project, update_form=form)
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+def _results_data(form) -> followup.ResultsData:
+    return followup.ResultsData(**{name: getattr(form, name).data or ""
+                                   for name in (*RESULT_FIELDS, "falc_text")})
+
+
+def _results_analysis(data):
+    sections = {name: writing.analyse_section(getattr(data, name))
+                for name in RESULT_FIELDS if (getattr(data, name) or "").strip()}
+    overall = writing.analyse_section("\n\n".join(getattr(data, name) or ""
+                                                  for name in RESULT_FIELDS))
+    return writing.SummaryAnalysis(overall, sections)
+
+
+@bp.route("/projets/<int:project_id>/resultats/modifier", methods=["GET", "POST"])
+@login_required
+def edit_results(project_id):
+    project = _team_project(project_id)
+    results = followup.results_of(project)
+    if request.method == "POST":
+        form = ResultsForm()
+    else:
+        form = ResultsForm(formdata=None, obj=results)
+        if results is not None:
+            for name in RESULT_FIELDS:
+                getattr(form, name).data = editable(getattr(results, name))
+    analysis = None
+    if form.validate_on_submit():
+        data = _results_data(form)
+        if form.check.data:
+            analysis = _results_analysis(data)
+        else:
+            with transaction(form) as done:
+                results = followup.save_results(acting_user(), project, data)
+            if done:
+                flash(_("Les résultats sont publiés. Les personnes qui suivent le projet et "
+                        "celles venues à une soirée qui l’a présenté sont prévenues.")
+                      if results.is_published else
+                      _("Merci ! Les résultats seront publiés après relecture par l’équipe de "
+                        "modération."), "success")
+                return redirect(url_for("projects.followup_page", project_id=project.id)
+                                + "#resultats")
+    elif results is not None and request.method == "GET":
+        analysis = _results_analysis(followup.ResultsData(
+            **{name: getattr(results, name) for name in (*RESULT_FIELDS, "falc_text")}))
+    return render_template("projects/results_edit.html", project=project, form=form,
+                           results=results, analysis=analysis,
+                           titles=followup.RESULT_TITLES)
+
+
+@bp.route("/projets/<int:project_id>/resultats")
+def results(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    found = followup.results_of(project)
+    team = followup.is_team(acting_user(), project)
+    if found is None or not (found.is_published or team or svc.can_publish(acting_user())):
+        abort(404)
+    return render_template(
+        "projects/results.html", project=project, results=found,
+        sections=followup.results_sections(found),
+        falc_lines=[line for line in found.falc_text.split("\n") if line.strip()],
+        evenings=cycle.evenings([project.id]).get(project.id, []))
