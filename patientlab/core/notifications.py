@@ -198,7 +198,7 @@ def follows_of(user) -> dict[str, list[str]]:
 
 def followers(topic: str, values) -> list[int]:
     """The ids of the people following any of ``values`` of ``topic``, once each."""
-    values = list(values)
+    values = [str(v) for v in values]
     if not values:
         return []
     return sorted(set(db.session.scalars(select(Subscription.user_id).where(
