@@ -60,10 +60,14 @@ def test_the_cycle_pages_at_320_px(new_context, base_url, live_app):
             assert_no_axe_violations(page, f"{email} {path}")
             assert scroll_overflow(page) == 0, path
         if email == "organisation@exemple.fr":
-            page.click("text=Mieux dormir après un cancer : ce que la recherche a trouvé")
-            page.click("text=Projets présentés et diapositives")
+            with page.expect_navigation():
+                page.click("text=Mieux dormir après un cancer : ce que la recherche a trouvé")
+            with page.expect_navigation():
+                page.click("text=Projets présentés et diapositives")
             page.fill("#q", "sommeil")
-            page.click("main form[role=search] button")
+            with page.expect_navigation():
+                page.click("main form[role=search] button")
+            assert page.locator("main form[role=search] ~ ul li, main p[role=status]").count()
             assert_no_axe_violations(page, "evening's projects, search")
             assert scroll_overflow(page) == 0
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
