@@ -92,7 +92,7 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
             change="Mieux vivre.", involvement="Des patientes relisent."))
         rows.append({column: getattr(template, column) for column in (
             "title", "title_sort", "teaser", "research_status", "region", "lab", "team",
-            "why", "what", "change", "involvement", "search_text")}
+            "why", "what", "change", "involvement", "search_text", "search_stems")}
             | {"owner_id": researchers[i % len(researchers)], "publication": "published",
                "published_at": now - timedelta(hours=i), "title": f"{prefix} {i} {topic}"})
     _bulk(Project, rows)

@@ -15,6 +15,7 @@ def init_app(app) -> None:
         models,
         news,
         privacy,
+        search_index,
         services,
         writing,
     )
@@ -22,6 +23,7 @@ def init_app(app) -> None:
     from .moderation import register_kinds
     from .routes import bp
 
+    search_index.install()
     app.register_blueprint(bp)
     privacy.register()
     news.register()

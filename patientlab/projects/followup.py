@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import audit, cycle, notifications
+from patientlab.core import audit, cycle, notifications, search
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
@@ -29,7 +29,7 @@ from patientlab.extensions import db
 from patientlab.moderation import services as moderation
 from patientlab.moderation.models import ModerationState
 
-from . import news
+from . import news, search_index
 from .models import (
     RESULT_FIELDS,
     Milestone,
@@ -120,6 +120,7 @@ def make_page(actor: User, funding: cycle.Funding) -> Project:
     project.involvement = rich_text(funding.involvement_plan)
     project.search_text = fold(" ".join([project.title, *(
         plain_from_html(getattr(project, name)) for name in ("what", "involvement"))]))
+    project.search_stems = search.stems(project.search_text)
     db.session.add(project)
     db.session.flush()
     audit.record(actor, "project.from_funding", project,
@@ -406,11 +407,15 @@ def refs_by_application(application_ids: list[int]) -> dict[int, cycle.ProjectRe
 
 
 def find_published(words: str, limit: int) -> list[cycle.ProjectRef]:
-    """Published projects whose title or summary has every word (accents ignored)."""
-    stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
-    for word in fold(words).split()[:8]:
-        stmt = stmt.where(Project.search_text.contains(word, autoescape=True))
-    projects = db.session.scalars(stmt.order_by(Project.title_sort).limit(limit)).all()
+    """Published projects whose text has every word (core.search), most relevant first."""
+    terms = search.query_words(words)
+    if not terms:
+        return []
+    found = search_index.matching(db.session.get_bind().dialect.name, terms)
+    projects = db.session.scalars(
+        select(Project).join(found, found.c.id == Project.id)
+        .where(Project.publication == Publication.PUBLISHED)
+        .order_by(found.c.rank, Project.title_sort).limit(limit)).all()
     done = _with_results([p.id for p in projects])
     return [ref_of(p, p.id in done) for p in projects]
 

@@ -114,6 +114,8 @@ class Project(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Accent-free, lower-case text of title, teaser and summary, for search
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Its French stems (core.search), which SQLite's full-text index holds
+    search_stems: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The funded application this project page was made from (core.cycle), and when its
     # patient reviewers were invited to follow it (once, when both linked and published).
     application_id: Mapped[int | None] = mapped_column(

@@ -46,7 +46,7 @@ def index():
     form.validate()
     query = svc.SearchQuery(
         q=(form.q.data or "")[:200], cancer=form.cancer.data or "", theme=form.theme.data or "",
-        status=form.status.data or "", sort=form.sort.data or "recent",
+        status=form.status.data or "", sort=form.sort.data or "pertinence",
         page=page_number(request.args.get("page")))
     results = svc.search_projects(query)
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -15,7 +15,7 @@ from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
-from patientlab.core import audit, highlights
+from patientlab.core import audit, highlights, search
 from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
@@ -29,7 +29,7 @@ from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 
-from . import news
+from . import news, search_index
 from .glossary import Term, mark_terms
 from .models import (
     CANCER_TYPES,
@@ -50,6 +50,7 @@ PER_PAGE = 20
 RATERS = (Role.PATIENT_EXPERT, Role.ASSOCIATION_REP)
 SUMMARY_FIELDS = ("why", "what", "change", "involvement")
 SORTS = {
+    "pertinence": _l("les plus proches de ma recherche"),
     "recent": _l("les plus récents"),
     "titre": _l("titre, de A à Z"),
 }
@@ -100,18 +101,19 @@ class SearchQuery:
     cancer: str = ""
     theme: str = ""
     status: str = ""
-    sort: str = "recent"
+    sort: str = "pertinence"
     page: int = 1
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filtered(query: SearchQuery) -> Select:
+def _filtered(query: SearchQuery, terms: list[str]) -> tuple[Select, object]:
+    """The published projects the query asks for, and the relevance rank of each (lower
+    is better) when it has words to look for."""
     stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
-    for word in fold(query.q).split()[:10]:
-        stmt = stmt.where(Project.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    rank = None
+    if terms:
+        found = search_index.matching(db.session.get_bind().dialect.name, terms)
+        stmt = stmt.join(found, found.c.id == Project.id)
+        rank = found.c.rank
     if query.cancer in CANCER_TYPES:
         stmt = stmt.where(exists().where(ProjectCancerType.project_id == Project.id,
                                          ProjectCancerType.slug == query.cancer))
@@ -120,7 +122,7 @@ def _filtered(query: SearchQuery) -> Select:
                                          ProjectTheme.slug == query.theme))
     if query.status in ResearchStatus.LABELS:
         stmt = stmt.where(Project.research_status == query.status)
-    return stmt
+    return stmt, rank
 
 
 def latest_highlights(limit: int) -> list[highlights.Item]:
@@ -137,12 +139,14 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
 
 def search_projects(query: SearchQuery) -> Page:
     """Published projects matching the query: two queries plus two for the tags."""
-    stmt = _filtered(query)
+    stmt, rank = _filtered(query, search.query_words(query.q))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     if query.sort == "titre":
         stmt = stmt.order_by(Project.title_sort, Project.id)
-    else:
+    elif query.sort == "recent" or rank is None:
         stmt = stmt.order_by(Project.published_at.desc(), Project.id.desc())
+    else:  # « pertinence », the default when words are searched
+        stmt = stmt.order_by(rank, Project.published_at.desc(), Project.id.desc())
     result = Page.of(total, query.page, PER_PAGE)
     # The cards show neither the owner nor the summary: do not load them.
     stmt = stmt.options(lazyload(Project.owner), defer(Project.why), defer(Project.what),
@@ -205,6 +209,7 @@ def _apply(project: Project, data: ProjectData) -> None:
     project.search_text = fold(" ".join([
         project.title, project.teaser, project.lab, *labels,
         *(plain_from_html(getattr(project, name)) for name in SUMMARY_FIELDS)]))
+    project.search_stems = search.stems(project.search_text)
 
 
 def create_project(user: User, data: ProjectData) -> Project:

@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from patientlab import create_app
+from patientlab.core.search import include_object
 from patientlab.extensions import db
 
 
@@ -34,8 +35,18 @@ def test_upgrade_builds_the_schema_of_the_models(empty_database_url):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            context = MigrationContext.configure(conn, opts={"include_object": include_object})
+            diff = compare_metadata(context, db.metadata)
             tables = set(inspect(conn).get_table_names())
+            if conn.dialect.name == "sqlite":
+                search = set(conn.scalars(text(
+                    "SELECT name FROM sqlite_master WHERE name LIKE 'project_search%' "
+                    "AND type IN ('table', 'trigger')")))
+                assert {"project_search", "project_search_insert", "project_search_delete",
+                        "project_search_update"} <= search
+            else:
+                assert conn.scalar(text("SELECT count(*) FROM pg_indexes WHERE indexname = "
+                                        "'ix_project_search_french'")) == 1
         db.engine.dispose()
     assert not diff, f"models and migrations differ: {diff}"
     assert {"user", "user_role", "role_request", "association", "outbox_message",

@@ -43,10 +43,16 @@ def test_search_needs_every_word_and_searches_the_summary():
     assert _titles(_search(q="aidants epuises")) == ["Projet A"]
 
 
-def test_search_treats_like_wildcards_literally():
-    make_project(title="Projet 100 pour cent")
-    assert _titles(_search(q="%")) == []
-    assert _titles(_search(q="_")) == []
+def test_search_syntax_typed_by_a_person_is_only_words():
+    """Wildcards and the full-text engines' operators are not operators here: only the
+    words count (none at all: no filter)."""
+    make_project(title="Projet zeste 100 %")
+    make_project(title="Bouger")
+    assert _titles(_search(q="%")) == _titles(_search())
+    for q in ("zeste*", "(zeste)", "zeste |", "zeste:* & !", "-zeste", "zeste_", '"zeste"',
+              "^zeste", "zeste\\"):
+        assert _titles(_search(q=q)) == ["Projet zeste 100 %"], q
+    assert _titles(_search(q='zeste" OR "bouger')) == []  # every word is required
 
 
 def test_unpublished_projects_are_never_listed():

@@ -1,0 +1,64 @@
+"""The projects' full-text index (core.search): SQLite FTS5 over the stems the
+application computes, PostgreSQL's GIN index over ``to_tsvector('french', search_text)``.
+Both are made by DDL when the tables are created (tests, a new database) and by the
+migration for an existing one."""
+
+from sqlalchemy import DDL, Float, Integer, column, event, func, literal_column, select, text
+
+from patientlab.core import search
+
+from .models import Project
+
+FTS = "project_search"
+PG_INDEX = "ix_project_search_french"
+FRENCH = literal_column("'french'::regconfig")
+
+SQLITE_CREATE = [
+    "CREATE VIRTUAL TABLE project_search USING fts5(search_stems, content='project', "
+    "content_rowid='id')",
+    "CREATE TRIGGER project_search_insert AFTER INSERT ON project BEGIN "
+    "INSERT INTO project_search(rowid, search_stems) VALUES (new.id, new.search_stems); END",
+    "CREATE TRIGGER project_search_delete AFTER DELETE ON project BEGIN "
+    "INSERT INTO project_search(project_search, rowid, search_stems) VALUES ('delete', "
+    "old.id, old.search_stems); END",
+    "CREATE TRIGGER project_search_update AFTER UPDATE OF search_stems ON project BEGIN "
+    "INSERT INTO project_search(project_search, rowid, search_stems) VALUES ('delete', "
+    "old.id, old.search_stems); INSERT INTO project_search(rowid, search_stems) "
+    "VALUES (new.id, new.search_stems); END",
+]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS project_search_insert",
+               "DROP TRIGGER IF EXISTS project_search_delete",
+               "DROP TRIGGER IF EXISTS project_search_update",
+               "DROP TABLE IF EXISTS project_search"]
+PG_CREATE = [f"CREATE INDEX {PG_INDEX} ON project USING gin "
+             "(to_tsvector('french'::regconfig, search_text))"]
+
+
+def install() -> None:
+    search.register_unmanaged(FTS, PG_INDEX)
+    table = Project.__table__
+    if getattr(table, "_search_ddl", False):
+        return
+    table._search_ddl = True
+    for statement in SQLITE_CREATE:
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in SQLITE_DROP:
+        event.listen(table, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in PG_CREATE:
+        event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+
+
+def matching(dialect: str, terms: list[str]):
+    """(a selectable of ``id`` and ``rank`` — lower is better — of the projects having
+    every term). One query on either database, ranked by relevance."""
+    if dialect == "postgresql":
+        vector = func.to_tsvector(FRENCH, Project.search_text)
+        query = func.to_tsquery(FRENCH, search.tsquery(terms))
+        return select(Project.id.label("id"),
+                      (-func.ts_rank(vector, query)).label("rank")).where(
+            vector.op("@@")(query)).subquery("matching")
+    return text("SELECT rowid AS id, bm25(project_search) AS rank FROM project_search "
+                "WHERE project_search MATCH :match").bindparams(
+        match=search.fts5_query(terms)).columns(
+        column("id", Integer), column("rank", Float)).subquery("matching")
+
