@@ -11,18 +11,18 @@ from patientlab.projects import services as svc
 from tests.factories import make_project
 
 PROJECTS = {
-    "fatigue": dict(title="Bouger contre la fatigue", teaser="Moins de fatigue.",
-                    why="La fatigue pèse sur la vie des patientes fatiguées.",
-                    what="Un programme de marche.", change="Moins de fatigue."),
-    "sommeil": dict(title="Mieux dormir après un cancer", teaser="Des nuits plus calmes.",
-                    why="Beaucoup de femmes dorment mal ; la fatigue suit.",
-                    what="Des séances sur le sommeil.", change="Un meilleur sommeil."),
-    "chimio": dict(title="Manger pendant la chimiothérapie", teaser="Garder le goût.",
-                   why="Les traitements changent le goût.", what="Des recettes.",
-                   change="Mieux manger."),
-    "travail": dict(title="Revenir au travail", teaser="Un retour en douceur.",
-                    why="Reprendre son emploi est difficile.", what="Des entretiens.",
-                    change="Un retour réussi."),
+    "fatigue": {"title": "Bouger contre la fatigue", "teaser": "Moins de fatigue.",
+                    "why": "La fatigue pèse sur la vie des patientes fatiguées.",
+                    "what": "Un programme de marche.", "change": "Moins de fatigue."},
+    "sommeil": {"title": "Mieux dormir après un cancer", "teaser": "Des nuits plus calmes.",
+                    "why": "Beaucoup de femmes dorment mal ; la fatigue suit.",
+                    "what": "Des séances sur le sommeil.", "change": "Un meilleur sommeil."},
+    "chimio": {"title": "Manger pendant la chimiothérapie", "teaser": "Garder le goût.",
+                   "why": "Les traitements changent le goût.", "what": "Des recettes.",
+                   "change": "Mieux manger."},
+    "travail": {"title": "Revenir au travail", "teaser": "Un retour en douceur.",
+                    "why": "Reprendre son emploi est difficile.", "what": "Des entretiens.",
+                    "change": "Un retour réussi."},
 }
 
 # query → the projects found, most relevant first (when the order is certain)
