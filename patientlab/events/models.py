@@ -115,7 +115,8 @@ class Event(db.Model):
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organiser: Mapped[User | None] = relationship(lazy="joined")
+    # No page shows the organiser's account: never loaded by accident (lazy="raise").
+    organiser: Mapped[User | None] = relationship(lazy="raise")
 
     @property
     def is_cancelled(self) -> bool:

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import aliased
 
 from patientlab.auth.models import User
 from patientlab.core import audit, highlights
@@ -116,7 +116,7 @@ def coming_highlights(limit: int) -> list[highlights.Item]:
     events = list(db.session.scalars(
         select(Event).where(Event.published_at.is_not(None), Event.cancelled_at.is_(None),
                             Event.ends_at > utcnow())
-        .options(lazyload(Event.organiser)).order_by(Event.starts_at).limit(limit)))
+        .order_by(Event.starts_at).limit(limit)))
     counts = counts_for([e.id for e in events])
     items = []
     for event in events:
@@ -179,7 +179,6 @@ def _lock(event_id: int) -> Event:
     on SQLite the UPDATE below takes the database write lock)."""
     event = db.session.scalars(
         select(Event).where(Event.id == event_id)
-        .options(lazyload(Event.organiser))  # no outer join: FOR UPDATE locks this row only
         .with_for_update(of=Event)
         .execution_options(populate_existing=True)).one_or_none()
     if event is None:

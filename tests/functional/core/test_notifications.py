@@ -175,13 +175,14 @@ def test_followers_of_a_theme_hear_of_a_new_evening_and_others_do_not(app):
     UserFactory(email="autre@exemple.fr")
     n.save_settings(follower, {}, {"event_theme": ["entourage"]})
     n.set_frequency(follower, "evenings_new", n.IMMEDIATELY)
-    event = make_event(theme="entourage", published=False)
-    events.publish_event(event.organiser, event)
+    organiser = UserFactory(roles=["organiser"])
+    event = make_event(organiser, theme="entourage", published=False)
+    events.publish_event(organiser, event)
     (message,) = outbox("suit@exemple.fr")
     assert message.kind == "evenings_new"
     assert event.title in message.body_text
     assert outbox("autre@exemple.fr") == []
-    assert outbox(event.organiser.email) == []
+    assert outbox(organiser.email) == []
 
 
 def test_followers_of_a_cancer_type_hear_of_a_new_project_in_their_summary(app):
