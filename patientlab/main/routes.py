@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -7,7 +7,7 @@ from patientlab.auth.models import RequestStatus
 from patientlab.auth.services import role_requests_of
 from patientlab.core import highlights, pending
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
-from patientlab.core.i18n import LANG_COOKIE
+from patientlab.core.i18n import LANG_COOKIE, supported_languages
 from patientlab.core.security import acting_user, safe_next_url
 from patientlab.extensions import db
 
@@ -79,6 +79,20 @@ def set_language():
     response = make_response(redirect(target))
     response.set_cookie(LANG_COOKIE, form.lang.data, max_age=ONE_YEAR, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/langue/<lang>")
+@reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
+def choose_language(lang):
+    """A visitor's language link: it only sets the language cookie, so the header needs
+    no form, no CSRF token and no session for people who are not logged in. Logged-in
+    people use the form above, which also stores the choice on their account."""
+    target = safe_next_url(request.args.get("suivant")) or url_for("main.home")
+    response = make_response(redirect(target))
+    if lang in supported_languages():
+        response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

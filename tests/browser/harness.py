@@ -21,7 +21,9 @@ CHROMIUM_ARGS = [
 ]
 
 # Paths the crawler never follows: files, feeds and actions that are not pages.
-SKIP_PATH = re.compile(r"^/(static/|healthz$)|\.(ics|csv|pdf|json)$")
+# The visitor's language links switch the rest of a crawl to another language: the
+# English crawl has its own test.
+SKIP_PATH = re.compile(r"^/(static/|healthz$|langue/)|\.(ics|csv|pdf|json)$")
 
 
 def chromium_path() -> str:

@@ -69,6 +69,7 @@ ACCESS = {
     "main.privacy": PUBLIC,
     "main.healthz": PUBLIC,
     "main.set_language": POST_ONLY,
+    "main.choose_language": REDIRECT,
     "auth.register": ANONYMOUS,
     "auth.login": ANONYMOUS,
     "auth.logout": POST_ONLY,
@@ -318,7 +319,7 @@ def objects():
     db.session.add(meeting)
     db.session.commit()
     return {"fmt": "json", "section": "why", "word_id": plain.id, "reader_id": 1,
-            "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
+            "lang": "en", "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
             "milestone_id": milestone.id,
             "association_id": association.id, "kind": "question", "item_id": question.id,
             "user_id": question.author_id,

@@ -11,8 +11,10 @@ def test_accept_language_is_used_when_nothing_was_chosen(client):
     assert '<html lang="fr"' in page
 
 
-def test_visitor_switches_language_with_a_cookie_and_comes_back_to_the_page(web):
-    response = web.submit("/langue", {"lang": "en", "next": "/charte"}, form_url="/charte")
+def test_visitor_switches_language_with_a_link_and_comes_back_to_the_page(web):
+    page = web.get("/charte").get_data(as_text=True)
+    assert 'href="/langue/en?suivant=/charte"' in page
+    response = web.get("/langue/en?suivant=/charte")
     assert response.status_code == 302
     assert response.headers["Location"] == "/charte"
     page = web.get("/charte", headers={"Accept-Language": "fr"}).get_data(as_text=True)
@@ -24,9 +26,28 @@ def test_visitor_switches_language_with_a_cookie_and_comes_back_to_the_page(web)
 
 
 def test_language_switch_refuses_external_next(web):
-    response = web.submit("/langue", {"lang": "en", "next": "https://evil.example/"},
-                          form_url="/")
+    response = web.get("/langue/en?suivant=https://evil.example/")
     assert response.headers["Location"] == "/"
+    response = web.get("/langue/en?suivant=//evil.example/")
+    assert response.headers["Location"] == "/"
+    assert web.get("/langue/xx?suivant=/").headers.get("Set-Cookie") is None
+
+
+def test_a_visitor_gets_no_session_cookie_on_pages_without_a_form(client):
+    """Anonymous reading pages carry no CSRF token, so no signed session is made (the
+    cookie, its signature and the session write saved on every visit)."""
+    for path in ("/", "/projets/", "/projets/?q=fatigue", "/evenements/", "/appels/",
+                 "/glossaire", "/charte"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "session=" not in (response.headers.get("Set-Cookie") or ""), path
+
+
+def test_logged_in_people_keep_the_form_that_stores_their_choice(web, make_user):
+    make_user(email="lou@exemple.fr")
+    web.login("lou@exemple.fr")
+    page = web.get("/charte").get_data(as_text=True)
+    assert 'action="/langue"' in page and "/langue/en" not in page
 
 
 def test_logged_in_users_language_is_stored_on_the_account(app, web, make_user):
