@@ -47,7 +47,8 @@ def test_logged_in_people_keep_the_form_that_stores_their_choice(web, make_user)
     make_user(email="lou@exemple.fr")
     web.login("lou@exemple.fr")
     page = web.get("/charte").get_data(as_text=True)
-    assert 'action="/langue"' in page and "/langue/en" not in page
+    assert 'action="/langue"' in page
+    assert "/langue/en" not in page
 
 
 def test_logged_in_users_language_is_stored_on_the_account(app, web, make_user):
