@@ -18,6 +18,12 @@ def init_app(app) -> None:
 
     for blueprint in (bp, applications, reviews_bp, call_admin_bp, committee_bp):
         app.register_blueprint(blueprint)
+    from patientlab.core import page_cache
+
+    page_cache.register("calls.index", "calls.detail", "calls.results")
+    page_cache.register_private_tables("review_answer", "review_rating", "committee_score",
+                                       "committee_member", "committee_item",
+                                       "committee_session")
     privacy.register()
     funding.register()
     reviewing.notices.register_kinds()

@@ -18,6 +18,10 @@ def init_app(app) -> None:
     from .views.public import bp
 
     app.register_blueprint(bp)
+    from patientlab.core import page_cache
+
+    page_cache.register("events.index", "events.detail")
+    page_cache.register_private_tables("event_satisfaction", "event_companion")
     privacy.register()
     news.register()
     presenting.register()

@@ -9,6 +9,9 @@ def init_app(app) -> None:
     from .routes import bp
 
     app.register_blueprint(bp)
+    from patientlab.core import page_cache
+
+    page_cache.register("main.home", "main.accessibility", "main.charter", "main.privacy")
     navigation.register(navigation.MenuEntry(10, "main.home", _l("Accueil")))
     navigation.register(navigation.MenuEntry(90, "main.my_space", _l("Mon espace"),
                                              navigation.PERSONAL))

@@ -25,6 +25,10 @@ def init_app(app) -> None:
 
     search_index.install()
     app.register_blueprint(bp)
+    from patientlab.core import page_cache
+
+    page_cache.register("projects.index", "projects.detail", "projects.falc",
+                        "projects.results", "projects.glossary")
     privacy.register()
     news.register()
     followup.register()

@@ -1,0 +1,224 @@
+"""A page cache for visitors that is never stale.
+
+Public pages a feature registers (``register(endpoint)``) are kept in each worker's
+memory for people who are not logged in, keyed by the address, the language, the
+display preferences and the **version of the public content**: one number, bumped in the
+same transaction as every change to a table public pages read (an evening's seats, a
+project, a call, a question…). A page cached before a change is never served after it:
+the next visitor reads the new version and the page is made again. Tables no public page
+shows register as private (the outbox, the journal…); so do the columns of an account
+that never appear publicly (last login, password…). Anything not declared private bumps
+the version: a new table is safe by default.
+
+A page with a form carries the visitor's CSRF token: it is kept with a placeholder and
+each visitor gets their own token spliced in. A visitor whose session holds anything
+else (a message to show, a kept form) is served a fresh page. Pages also expire after
+``PAGE_CACHE_SECONDS``, for what changes with the clock alone (registrations closing).
+"""
+
+import time
+from collections import OrderedDict
+from threading import Lock
+
+from flask import Response, current_app, g, request, session
+from sqlalchemy import String, event, inspect, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from patientlab.extensions import db
+
+PUBLIC = "public"
+PLACEHOLDER = b"\x00csrf-token-of-this-visitor\x00"
+HEADER = "X-Page-Cache"
+
+_ENDPOINTS: set[str] = set()
+_PRIVATE_TABLES: set[str] = {"content_version"}
+_PRIVATE_COLUMNS: dict[str, set[str]] = {}
+
+
+class ContentVersion(db.Model):
+    __tablename__ = "content_version"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+def register(*endpoints: str) -> None:
+    """Public pages that may be served from the cache to visitors."""
+    _ENDPOINTS.update(endpoints)
+
+
+def register_private_tables(*names: str) -> None:
+    _PRIVATE_TABLES.update(names)
+
+
+def register_private_columns(table: str, *columns: str) -> None:
+    """Columns whose change alone shows on no public page (an account's last login)."""
+    _PRIVATE_COLUMNS.setdefault(table, set()).update(columns)
+
+
+# --- The version, bumped with every public change ------------------------------------------
+
+
+def _public_change(instance, state) -> bool:
+    table = getattr(instance, "__tablename__", None)
+    if table is None or table in _PRIVATE_TABLES:
+        return False
+    private = _PRIVATE_COLUMNS.get(table)
+    if not private or not state.modified:
+        return True
+    return any(attr.key not in private and attr.history.has_changes()
+               for attr in state.attrs)
+
+
+def _bump(session: Session) -> None:
+    transaction = session.get_transaction()
+    marker = id(transaction) if transaction is not None else None
+    if session.info.get("page_cache_bumped") == marker:
+        return
+    session.info["page_cache_bumped"] = marker
+    session.connection().execute(text(
+        "INSERT INTO content_version (name, version) VALUES (:name, 1) "
+        "ON CONFLICT (name) DO UPDATE SET version = content_version.version + 1"),
+        {"name": PUBLIC})
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    for instance in (*session.new, *session.deleted):
+        if _public_change(instance, inspect(instance)):
+            _bump(session)
+            return
+    for instance in session.dirty:
+        if session.is_modified(instance) and _public_change(instance, inspect(instance)):
+            _bump(session)
+            return
+
+
+def _on_execute(state) -> None:
+    """ORM UPDATE and DELETE statements (seat counters, bulk changes) bump too."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name and name not in _PRIVATE_TABLES:
+        _bump(state.session)
+
+
+def _forget_marker(session: Session, _transaction) -> None:
+    session.info.pop("page_cache_bumped", None)
+
+
+def current_version() -> int:
+    return db.session.scalar(text(
+        "SELECT version FROM content_version WHERE name = :name"), {"name": PUBLIC}) or 0
+
+
+# --- The pages ------------------------------------------------------------------------------
+
+
+class _Store:
+    def __init__(self, size: int):
+        self.size = size
+        self.pages: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key, max_age: float):
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > max_age:
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return found
+
+    def put(self, key, body: bytes, mimetype: str) -> None:
+        with self.lock:
+            self.pages[key] = (time.monotonic(), body, mimetype)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+_store = _Store(500)
+
+
+def clear() -> None:
+    _store.clear()
+
+
+def _visitor_may_share() -> bool:
+    """A visitor with nothing personal in their session (a CSRF token at most)."""
+    from flask_login import current_user
+
+    if request.method != "GET" or request.endpoint not in _ENDPOINTS:
+        return False
+    if current_user.is_authenticated:
+        return False
+    return set(session.keys()) <= {"csrf_token"}
+
+
+def _key() -> tuple:
+    from flask_babel import get_locale
+
+    from patientlab.auth.preferences import PREFS_COOKIE, Preferences
+
+    prefs = Preferences.from_cookie(request.cookies.get(PREFS_COOKIE)).to_cookie()
+    return (request.full_path, str(get_locale()), prefs, current_version())
+
+
+def serve():
+    """before_request, last: a visitor's public page straight from the cache."""
+    if not current_app.config.get("PAGE_CACHE", True) or not _visitor_may_share():
+        return None
+    key = _key()
+    g.page_cache_key = key
+    found = _store.get(key, current_app.config.get("PAGE_CACHE_SECONDS", 60))
+    if found is None:
+        return None
+    _stamp, body, mimetype = found
+    if PLACEHOLDER in body:
+        from flask_wtf.csrf import generate_csrf
+
+        body = body.replace(PLACEHOLDER, generate_csrf().encode())
+    response = Response(body, mimetype=mimetype)
+    response.headers[HEADER] = "hit"
+    return response
+
+
+def keep(response):
+    """after_request: a visitor's public page as made, for the next visitors."""
+    key = g.pop("page_cache_key", None)
+    if key is None or HEADER in response.headers:
+        return response
+    if (response.status_code != 200 or response.direct_passthrough
+            or response.mimetype != "text/html" or not _visitor_may_share()):
+        return response
+    body = response.get_data()
+    token = g.get("csrf_token")
+    if token:
+        body = body.replace(token.encode(), PLACEHOLDER)
+    _store.put(key, body, response.mimetype)
+    response.headers[HEADER] = "miss"
+    return response
+
+
+def _transaction_ended(session: Session) -> None:
+    _forget_marker(session, None)
+
+
+def init_app(app) -> None:
+    for name, listener in (("before_flush", _before_flush), ("do_orm_execute", _on_execute),
+                           ("after_commit", _transaction_ended),
+                           ("after_rollback", _transaction_ended)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+    register_private_tables("audit_entry", "kept_form", "notification_digest",
+                            "notification_setting", "outbox_message", "recovery_code",
+                            "charter_acceptance", "role_request")
+    app.before_request(serve)
+    app.after_request(keep)

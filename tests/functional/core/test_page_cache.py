@@ -1,0 +1,110 @@
+"""The visitors' page cache is never stale: a change bumps the public version in its own
+transaction, so the next visitor's page is made again; logged-in people, visitors with
+something in their session and private changes are handled apart."""
+
+from patientlab.core import page_cache
+from patientlab.core.models import utcnow
+from patientlab.events import services as events
+from patientlab.events.models import Event
+from patientlab.extensions import db
+from tests.factories import UserFactory, make_event
+
+HEADER = page_cache.HEADER
+
+
+def _registration(name, email, seats=1):
+    return events.RegistrationData(name=name, email=email, seats=seats, needs=[],
+                                   needs_other="", needs_consent=False,
+                                   privacy_consent=True, locale="fr")
+
+
+def test_a_registration_shows_on_the_next_visitors_page(client, app):
+    event = make_event(capacity=20)
+    db.session.commit()
+    first = client.get(f"/evenements/{event.id}")
+    assert first.headers[HEADER] == "miss"
+    assert "20 places restantes" in first.get_data(as_text=True).replace("\u202f", " ")
+    again = app.test_client().get(f"/evenements/{event.id}")
+    assert again.headers[HEADER] == "hit"
+    events.register(event.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
+    db.session.commit()
+    after = app.test_client().get(f"/evenements/{event.id}")
+    assert after.headers[HEADER] == "miss"
+    assert "17 places restantes" in after.get_data(as_text=True).replace("\u202f", " ")
+
+
+def test_each_visitor_gets_their_own_working_csrf_token(app):
+    event = make_event()
+    db.session.commit()
+    one, two = app.test_client(), app.test_client()
+    page_one = one.get(f"/evenements/{event.id}")
+    page_two = two.get(f"/evenements/{event.id}")
+    assert page_two.headers[HEADER] == "hit"
+    token = page_cache.PLACEHOLDER.decode()
+    assert token not in page_one.get_data(as_text=True)
+    assert token not in page_two.get_data(as_text=True)
+    import re
+
+    tokens = [re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                        p.get_data(as_text=True)).group(1) for p in (page_one, page_two)]
+    assert tokens[0] != tokens[1]
+    sent = two.post(f"/evenements/{event.id}/inscription", data={
+        "csrf_token": tokens[1], "name": "Paul", "email": "paul@exemple.fr", "seats": "1",
+        "privacy_consent": "y"})
+    assert sent.status_code in (302, 303)
+
+
+def test_logged_in_people_are_never_served_a_shared_page(web, app):
+    event = make_event()
+    UserFactory(email="lea@exemple.fr")
+    db.session.commit()
+    app.test_client().get(f"/evenements/{event.id}")
+    web.login("lea@exemple.fr")
+    page = web.get(f"/evenements/{event.id}")
+    assert HEADER not in page.headers
+    assert "Déconnexion" in page.get_data(as_text=True) or "connecté" in page.get_data(
+        as_text=True)
+
+
+def test_language_and_display_preferences_have_their_own_pages(app):
+    client = app.test_client()
+    assert client.get("/").headers[HEADER] == "miss"
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    page = english.get("/")
+    assert page.headers[HEADER] == "miss"
+    assert '<html lang="en"' in page.get_data(as_text=True)
+    large = app.test_client()
+    large.set_cookie("affichage", "150-0000")
+    assert large.get("/").headers[HEADER] == "miss"
+    assert "pl-text-150" in large.get("/").get_data(as_text=True)
+
+
+def test_private_changes_keep_the_version_and_public_ones_bump_it(app):
+    event = make_event()
+    db.session.commit()
+    before = page_cache.current_version()
+    user = UserFactory()
+    db.session.commit()
+    assert page_cache.current_version() == before + 1  # a new account can show publicly
+    user.last_login_at = utcnow()
+    db.session.commit()
+    assert page_cache.current_version() == before + 1  # logging in shows nowhere
+    from patientlab.core.mail import queue_mail
+
+    queue_mail("x@exemple.fr", "Sujet", "verify_email", locale="fr", user=user, url="x")
+    db.session.commit()
+    assert page_cache.current_version() == before + 1
+    from sqlalchemy import update
+
+    db.session.execute(update(Event).where(Event.id == event.id).values(capacity=30))
+    db.session.commit()
+    assert page_cache.current_version() == before + 2  # an UPDATE statement too
+
+
+def test_the_cache_can_be_switched_off(app):
+    app.config["PAGE_CACHE"] = False
+    try:
+        assert HEADER not in app.test_client().get("/").headers
+    finally:
+        app.config["PAGE_CACHE"] = True
