@@ -15,6 +15,7 @@ def init_app(app) -> None:
         "totp_secret", "totp_enabled_at", "totp_last_step", "pref_text_size",
         "pref_high_contrast", "pref_dyslexia_font", "pref_wide_spacing",
         "pref_reduced_motion")
+    page_cache.register_key_part(_display_preferences)
 
     from . import digests, gates, privacy
     from .pending import validation_tasks
@@ -30,3 +31,13 @@ def init_app(app) -> None:
                                              navigation.PERSONAL))
     pending.register(pending.Source(50, "validations", _l("Personnes à valider"),
                                     validation_tasks, COORDINATION, shared=True))
+
+
+def _display_preferences() -> str:
+    """A visitor's display preferences (their cookie), for the page cache's key."""
+    from flask import request
+
+    from .preferences import PREFS_COOKIE, Preferences
+
+    return Preferences.from_cookie(request.cookies.get(PREFS_COOKIE)).to_cookie()
+

@@ -33,6 +33,7 @@ HEADER = "X-Page-Cache"
 _ENDPOINTS: set[str] = set()
 _PRIVATE_TABLES: set[str] = {"content_version"}
 _PRIVATE_COLUMNS: dict[str, set[str]] = {}
+_KEY_PARTS: list = []
 
 
 class ContentVersion(db.Model):
@@ -45,6 +46,11 @@ class ContentVersion(db.Model):
 def register(*endpoints: str) -> None:
     """Public pages that may be served from the cache to visitors."""
     _ENDPOINTS.update(endpoints)
+
+
+def register_key_part(part) -> None:
+    """``part()`` → what else makes a visitor's page differ (their display preferences)."""
+    _KEY_PARTS.append(part)
 
 
 def register_private_tables(*names: str) -> None:
@@ -165,10 +171,8 @@ def _visitor_may_share() -> bool:
 def _key() -> tuple:
     from flask_babel import get_locale
 
-    from patientlab.auth.preferences import PREFS_COOKIE, Preferences
-
-    prefs = Preferences.from_cookie(request.cookies.get(PREFS_COOKIE)).to_cookie()
-    return (request.full_path, str(get_locale()), prefs, current_version())
+    return (request.full_path, str(get_locale()), *(part() for part in _KEY_PARTS),
+            current_version())
 
 
 def serve():
