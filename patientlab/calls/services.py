@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import lazyload, raiseload
 
 from patientlab.auth.models import User
 from patientlab.core import audit, days, highlights
@@ -92,7 +93,9 @@ def applications_involving(user, call) -> set[int]:
 
 def list_public_calls(now: datetime | None = None) -> list[Call]:
     now = now or utcnow()
+    # The list shows no criteria: loaded only if a page asks for one call's.
     calls = db.session.scalars(select(Call).where(Call.published_at.is_not(None))
+                               .options(lazyload(Call.criteria))
                                .order_by(Call.opens_at.desc())).all()
     order = {CallState.OPEN: 0, CallState.UPCOMING: 1, CallState.REVIEW: 2, CallState.CLOSED: 3}
     return sorted(calls, key=lambda c: order[c.state(now)])
@@ -101,10 +104,14 @@ def list_public_calls(now: datetime | None = None) -> list[Call]:
 def current_highlights(limit: int, now: datetime | None = None) -> list[highlights.Item]:
     """For the home page: the calls open for applications, then those under review."""
     now = now or utcnow()
-    live = [c for c in list_public_calls(now) if c.state(now) in (CallState.OPEN,
-                                                                    CallState.REVIEW)]
+    live = db.session.scalars(
+        select(Call).where(Call.published_at.is_not(None), Call.opens_at <= now,
+                           Call.results_at > now)
+        .options(raiseload(Call.criteria))
+        .order_by((Call.application_deadline <= now), Call.opens_at.desc(), Call.id)
+        .limit(limit)).all()
     items = []
-    for call in live[:limit]:
+    for call in live:
         state = call.state(now)
         when = (_l("candidatures jusqu’au %(date)s inclus",
                    date=date_long(days.last_day(call.application_deadline)))

@@ -57,8 +57,11 @@ def matching(dialect: str, terms: list[str]):
         return select(Project.id.label("id"),
                       (-func.ts_rank(vector, query)).label("rank")).where(
             vector.op("@@")(query)).subquery("matching")
+    # MATERIALIZED: SQLite runs the match once, instead of once per project row when it
+    # puts the project table first (a count: 40 ms → under 1 ms at 1,000 projects).
     return text("SELECT rowid AS id, bm25(project_search) AS rank FROM project_search "
                 "WHERE project_search MATCH :match").bindparams(
         match=search.fts5_query(terms)).columns(
-        column("id", Integer), column("rank", Float)).subquery("matching")
+        column("id", Integer), column("rank", Float)).cte("matching").prefix_with(
+        "MATERIALIZED")
 
