@@ -114,6 +114,7 @@ wrk:
 ## registrations under load on SQLite and PostgreSQL, page weight); bench/results.json
 bench: install wrk
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.profile
 	$(BIN)/python -m bench.queries
 	bash scripts/with-postgres.sh sh -c \
 	  'PATIENTLAB_BENCH_POSTGRES_URL=$$PATIENTLAB_TEST_BROWSER_DATABASE_URL $(BIN)/python -m bench.registrations'

@@ -96,6 +96,9 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     from patientlab.core import page_cache
 
     page_cache.init_app(app)  # last before_request: every gate has had its say
+    from patientlab.core import fragments
+
+    fragments.init_app(app)
 
     from patientlab.core.errors import register_error_handlers
     from patientlab.core.mail import send_after_commit

@@ -70,6 +70,10 @@ def session(request):
     from patientlab.core import page_cache
 
     page_cache.clear()  # versions repeat once a test's transaction is rolled back
+    from patientlab.core import fragments, highlights
+
+    highlights.clear()
+    fragments.clear()
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

@@ -1,10 +1,17 @@
 """What is live on the platform, for the home page: each feature registers what it has
 to show (the next evenings, the open calls, the latest projects); the home page knows no
 feature and lists ``highlights()``.
+
+The lists are the same for everyone: they are kept in memory per language and version of
+the public content (core.page_cache), so a change shows at once, and for a minute at most
+for what changes with the clock alone (an evening that has begun).
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+MAX_AGE = 60
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,31 @@ def register(highlight: Highlight) -> None:
     _HIGHLIGHTS[highlight.key] = highlight
 
 
-def highlights(limit: int = 3) -> list[Shown]:
+_CACHE: dict[tuple, tuple[float, list[Shown]]] = {}
+
+
+def _made(limit: int) -> list[Shown]:
     return [Shown(h, h.items(limit))
             for h in sorted(_HIGHLIGHTS.values(), key=lambda h: (h.order, h.key))]
+
+
+def highlights(limit: int = 3) -> list[Shown]:
+    from flask import current_app
+    from flask_babel import get_locale
+
+    from patientlab.core import page_cache
+
+    if not current_app.config.get("HIGHLIGHTS_CACHE", True):
+        return _made(limit)
+    key = (str(get_locale()), limit, page_cache.current_version())
+    found = _CACHE.get(key)
+    if found is not None and time.monotonic() - found[0] < MAX_AGE:
+        return found[1]
+    shown = _made(limit)
+    _CACHE.clear()  # older versions are of no use any more
+    _CACHE[key] = (time.monotonic(), shown)
+    return shown
+
+
+def clear() -> None:
+    _CACHE.clear()

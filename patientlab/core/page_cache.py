@@ -29,6 +29,9 @@ from patientlab.extensions import db
 PUBLIC = "public"
 PLACEHOLDER = b"\x00csrf-token-of-this-visitor\x00"
 HEADER = "X-Page-Cache"
+# What a visitor's session may hold and still be served a shared page: the CSRF token
+# (spliced in) and Flask-Login's bookkeeping for an anonymous visitor.
+SHAREABLE_SESSION = {"csrf_token", "_fresh", "_id", "_permanent"}
 
 _ENDPOINTS: set[str] = set()
 _PRIVATE_TABLES: set[str] = {"content_version"}
@@ -165,7 +168,7 @@ def _visitor_may_share() -> bool:
         return False
     if current_user.is_authenticated:
         return False
-    return set(session.keys()) <= {"csrf_token"}
+    return set(session.keys()) <= SHAREABLE_SESSION
 
 
 def _key() -> tuple:

@@ -367,6 +367,7 @@ def tell_results(results: ProjectResults) -> None:
     project = results.project
     if project.research_status != ResearchStatus.FINISHED:
         project.research_status = ResearchStatus.FINISHED
+        project.updated_at = now  # its card in the lists is made again (core.fragments)
     _tell_followers(project, _l("Les résultats d’un projet que vous suivez sont publiés"),
                     "project_results", f"project_results:{results.id}", results=results,
                     results_url=external_url("projects.results", project_id=project.id))

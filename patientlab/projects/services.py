@@ -12,7 +12,7 @@ from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, exists, false, func, or_, select
-from sqlalchemy.orm import defer, lazyload
+from sqlalchemy.orm import defer, lazyload, load_only
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit, highlights, search
@@ -129,9 +129,11 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
     """For the home page: the projects published last, with their teaser."""
     projects = db.session.scalars(
         select(Project).where(Project.publication == Publication.PUBLISHED)
-        .options(lazyload(Project.owner), defer(Project.why), defer(Project.what),
+        .options(lazyload(Project.owner), lazyload(Project.cancer_type_rows),
+                 lazyload(Project.theme_rows), defer(Project.why), defer(Project.what),
                  defer(Project.change), defer(Project.involvement),
-                 defer(Project.scientific_abstract), defer(Project.search_text))
+                 defer(Project.scientific_abstract), defer(Project.search_text),
+                 defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
     return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
                             tuple(t for t in (p.teaser,) if t)) for p in projects]
@@ -151,9 +153,9 @@ def search_projects(query: SearchQuery) -> Page:
         stmt = stmt.order_by(rank, Project.published_at.desc(), Project.id.desc())
     result = Page.of(total, query.page, PER_PAGE)
     # The cards show neither the owner nor the summary: do not load them.
-    stmt = stmt.options(lazyload(Project.owner), defer(Project.why), defer(Project.what),
-                        defer(Project.change), defer(Project.involvement),
-                        defer(Project.scientific_abstract), defer(Project.search_text))
+    stmt = stmt.options(lazyload(Project.owner), load_only(
+        Project.title, Project.teaser, Project.research_status, Project.region, Project.lab,
+        Project.falc_text, Project.updated_at, Project.published_at, Project.title_sort))
     result.items = list(db.session.scalars(stmt.limit(PER_PAGE).offset(result.offset)))
     return result
 

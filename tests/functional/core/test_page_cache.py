@@ -108,3 +108,30 @@ def test_the_cache_can_be_switched_off(app):
         assert HEADER not in app.test_client().get("/").headers
     finally:
         app.config["PAGE_CACHE"] = True
+
+
+def test_cached_parts_follow_their_own_data(web, app):
+    """A project's card in the list (fragment keyed by its last change) and the home
+    page's lists (keyed by the public version) change at once, even for a logged-in
+    person who never gets a shared page."""
+    from patientlab.projects import services as projects
+    from tests.factories import make_project
+
+    project = make_project(title="Bouger pendant les traitements")
+    UserFactory(email="lea@exemple.fr")
+    db.session.commit()
+    web.login("lea@exemple.fr")
+    assert "Bouger pendant les traitements" in web.get("/projets/").get_data(as_text=True)
+    assert "Parler du cancer en famille" not in web.get("/").get_data(as_text=True)
+    data = projects.ProjectData(
+        title="Marcher pendant les traitements", teaser=project.teaser,
+        research_status="running", region="", lab="", team="", cancer_types=["sein"],
+        themes=["nutrition-activite"], why="Pourquoi.", what="Quoi.", change="Changer.",
+        involvement="Patients.")
+    projects._apply(project, data)
+    make_event(title="Parler du cancer en famille")
+    db.session.commit()
+    listing = web.get("/projets/").get_data(as_text=True)
+    assert "Marcher pendant les traitements" in listing
+    assert "Bouger pendant les traitements" not in listing
+    assert "Parler du cancer en famille" in web.get("/").get_data(as_text=True)

@@ -1,0 +1,45 @@
+"""Parts of a page that are the same for everyone and change only with their own data
+(a project's card in a list) are made once per language and kept in memory::
+
+    {% call cached_fragment("project-card", project.id, project.updated_at) %}…{% endcall %}
+
+The key must name everything the part shows: here the project's last change (its title,
+teaser, tags, status…, all set together). Nothing personal goes in such a part.
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from flask import current_app
+from flask_babel import get_locale
+from markupsafe import Markup
+
+MAX_FRAGMENTS = 5000
+_FRAGMENTS: OrderedDict[tuple, Markup] = OrderedDict()
+_LOCK = Lock()
+
+
+def cached_fragment(*key, caller) -> Markup:
+    if not current_app.config.get("FRAGMENT_CACHE", True):
+        return caller()
+    full = (str(get_locale()), *key)
+    with _LOCK:
+        found = _FRAGMENTS.get(full)
+        if found is not None:
+            _FRAGMENTS.move_to_end(full)
+            return found
+    made = caller()  # already Markup: the template escaped what it had to
+    with _LOCK:
+        _FRAGMENTS[full] = made
+        while len(_FRAGMENTS) > MAX_FRAGMENTS:
+            _FRAGMENTS.popitem(last=False)
+    return made
+
+
+def clear() -> None:
+    with _LOCK:
+        _FRAGMENTS.clear()
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
