@@ -95,7 +95,7 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     kept.init_app(app)  # after the features: a session that ends is ended first
     from patientlab.core import page_cache
 
-    page_cache.init_app(app)  # last before_request: every gate has had its say
+    page_cache.init_app(app)
     from patientlab.core import fragments
 
     fragments.init_app(app)

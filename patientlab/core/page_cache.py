@@ -117,8 +117,10 @@ def _forget_marker(session: Session, _transaction) -> None:
 
 
 def current_version() -> int:
-    return db.session.scalar(text(
-        "SELECT version FROM content_version WHERE name = :name"), {"name": PUBLIC}) or 0
+    # The driver's own query on the session's connection (same transaction, so a change
+    # made earlier in this request counts): no ORM or statement compilation on the way.
+    return db.session.connection().exec_driver_sql(
+        "SELECT version FROM content_version WHERE name = 'public'").scalar() or 0
 
 
 # --- The pages ------------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def _key() -> tuple:
 
 
 def serve():
-    """before_request, last: a visitor's public page straight from the cache."""
+    """before_request, first: a visitor's public page straight from the cache."""
     if not current_app.config.get("PAGE_CACHE", True) or not _visitor_may_share():
         return None
     key = _key()
@@ -227,5 +229,8 @@ def init_app(app) -> None:
     register_private_tables("audit_entry", "kept_form", "notification_digest",
                             "notification_setting", "outbox_message", "recovery_code",
                             "charter_acceptance", "role_request")
-    app.before_request(serve)
+    # First of the hooks: a visitor's shared page needs none of the others (no rate limit
+    # applies to these pages, no gate holds a visitor). Right after the upload-size hook.
+    funcs = app.before_request_funcs.setdefault(None, [])
+    funcs.insert(1 if funcs else 0, serve)
     app.after_request(keep)
