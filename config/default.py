@@ -59,6 +59,16 @@ SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
 # kept this long, server-side, for the person to find it again (core.kept).
 KEPT_FORM_MAX_AGE = 12 * 3600
 
+# Visitors' public pages served from each worker's memory (core.page_cache), never stale:
+# keyed by the version of the public content, bumped with every change. At most this many
+# seconds for what changes with the clock alone (registrations closing). The home page's
+# lists (core.highlights) and parts that are the same for everyone (core.fragments) have
+# their own switches.
+PAGE_CACHE = True
+PAGE_CACHE_SECONDS = 60
+HIGHLIGHTS_CACHE = True
+FRAGMENT_CACHE = True
+
 # Rate limits (Flask-Limiter). memory:// counts per process: with several gunicorn
 # workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL.
 # Reverse proxies in front of the application (nginx, Caddy…): with 1, the client's
