@@ -56,7 +56,8 @@ def run(database: str, url: str) -> dict:
         db.create_all()
         starts = utcnow() + timedelta(days=10)
         event = Event(title="Banc d’essai", theme="progres", starts_at=starts,
-                      ends_at=starts + timedelta(hours=2), capacity=SEATS, lock_version=0)
+                      ends_at=starts + timedelta(hours=2), capacity=SEATS, lock_version=0,
+                      published_at=utcnow())  # a draft would be a 404 for visitors
         db.session.add(event)
         db.session.commit()
         event_id = event.id
