@@ -23,7 +23,7 @@ from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
-from patientlab.core.text import fold, plain_from_html
+from patientlab.core.text import plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation import services as moderation
@@ -39,7 +39,7 @@ from .models import (
     Publication,
     ResearchStatus,
 )
-from .services import _user
+from .services import ProjectData, _apply, _user
 
 TOPIC = "project"  # core.notifications follow topic; the value is the project's id
 UPDATE_MAX = 1000
@@ -112,15 +112,10 @@ def make_page(actor: User, funding: cycle.Funding) -> Project:
                               "existant."))
     project = Project(owner_id=funding.owner_id, cancer_type_rows=[], theme_rows=[],
                       application_id=funding.application_id)
-    project.title = plain_text(funding.title)
-    project.title_sort = fold(project.title)[:200]
-    project.research_status = ResearchStatus.PREPARING
-    project.team = plain_text(funding.team, multiline=True)
-    project.what = rich_text(funding.lay_summary)
-    project.involvement = rich_text(funding.involvement_plan)
-    project.search_text = fold(" ".join([project.title, *(
-        plain_from_html(getattr(project, name)) for name in ("what", "involvement"))]))
-    project.search_stems = search.stems(project.search_text)
+    _apply(project, ProjectData(
+        title=funding.title, teaser="", research_status=ResearchStatus.PREPARING, region="",
+        lab="", team=funding.team, cancer_types=[], themes=[], why="",
+        what=funding.lay_summary, change="", involvement=funding.involvement_plan))
     db.session.add(project)
     db.session.flush()
     audit.record(actor, "project.from_funding", project,
@@ -186,14 +181,8 @@ def follower_count(project: Project) -> int:
 def _tell_followers(project: Project, subject, template: str, about: str, **context) -> int:
     if not project.is_published:
         return 0
-    ids = [i for i in notifications.followers(TOPIC, [project.id]) if i != project.owner_id]
-    told = 0
-    for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
-                                   .order_by(User.id)):
-        if notify(user, subject, template, kind=news.FOLLOWED, about=about, project=project,
-                  url=external_url("projects.detail", project_id=project.id), **context):
-            told += 1
-    return told
+    return news.tell_people(notifications.followers(TOPIC, [project.id]), project, subject,
+                            template, kind=news.FOLLOWED, about=about, **context)
 
 
 # --- Milestones --------------------------------------------------------------------------
@@ -351,10 +340,6 @@ def results_sections(results: ProjectResults) -> list[tuple[str, str, object]]:
         if html:
             sections.append((name, str(RESULT_TITLES[name]), html))
     return sections
-
-
-def results_url(project: Project) -> str:
-    return url_for("projects.results", project_id=project.id)
 
 
 def tell_results(results: ProjectResults) -> None:

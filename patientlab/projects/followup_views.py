@@ -211,14 +211,6 @@ def _results_data(form) -> followup.ResultsData:
                                    for name in (*RESULT_FIELDS, "falc_text")})
 
 
-def _results_analysis(data):
-    sections = {name: writing.analyse_section(getattr(data, name))
-                for name in RESULT_FIELDS if (getattr(data, name) or "").strip()}
-    overall = writing.analyse_section("\n\n".join(getattr(data, name) or ""
-                                                  for name in RESULT_FIELDS))
-    return writing.SummaryAnalysis(overall, sections)
-
-
 @bp.route("/projets/<int:project_id>/resultats/modifier", methods=["GET", "POST"])
 @login_required
 def edit_results(project_id):
@@ -235,7 +227,7 @@ def edit_results(project_id):
     if form.validate_on_submit():
         data = _results_data(form)
         if form.check.data:
-            analysis = _results_analysis(data)
+            analysis = writing.summary_analysis(data, RESULT_FIELDS)
         else:
             with transaction(form) as done:
                 results = followup.save_results(acting_user(), project, data)
@@ -248,8 +240,7 @@ def edit_results(project_id):
                 return redirect(url_for("projects.followup_page", project_id=project.id)
                                 + "#resultats")
     elif results is not None and request.method == "GET":
-        analysis = _results_analysis(followup.ResultsData(
-            **{name: getattr(results, name) for name in (*RESULT_FIELDS, "falc_text")}))
+        analysis = writing.summary_analysis(results, RESULT_FIELDS)
     return render_template("projects/results_edit.html", project=project, form=form,
                            results=results, analysis=analysis,
                            titles=followup.RESULT_TITLES)

@@ -23,18 +23,27 @@ FOLLOWED = "project_news"
 PUBLISHED = "published"
 
 
+def tell_people(ids, project: Project, subject, template: str, *, kind: str, about: str,
+                url: str | None = None, **context) -> int:
+    """One message of ``kind`` about ``project`` to each active account among ``ids``,
+    its team excepted, by their notification settings. Returns how many were written."""
+    ids = [i for i in ids if i != project.owner_id]
+    url = url or external_url("projects.detail", project_id=project.id)
+    told = 0
+    for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
+                                   .order_by(User.id)):
+        if notify(user, subject, template, kind=kind, about=about, project=project, url=url,
+                  **context):
+            told += 1
+    return told
+
+
 def tell_followers(project: Project) -> int:
     """Everyone following one of the project's cancer types hears of it, once (at its
     first publication); its team excepted. Returns how many were told."""
-    ids = [i for i in notifications.followers(TOPIC, project.cancer_types)
-           if i != project.owner_id]
-    told = 0
-    for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))):
-        if notify(user, _l("Un nouveau projet de recherche sur un sujet que vous suivez"),
-                  "project_new", kind=KIND, about=f"project:{project.id}", project=project,
-                  url=external_url("projects.detail", project_id=project.id)):
-            told += 1
-    return told
+    return tell_people(notifications.followers(TOPIC, project.cancer_types), project,
+                       _l("Un nouveau projet de recherche sur un sujet que vous suivez"),
+                       "project_new", kind=KIND, about=f"project:{project.id}")
 
 
 def invite_reviewers(project: Project) -> int:
@@ -46,16 +55,11 @@ def invite_reviewers(project: Project) -> int:
     if funding is None:
         return 0
     project.reviewers_invited_at = utcnow()
-    ids = [i for i in funding.reviewer_ids if i != project.owner_id]
-    told = 0
-    for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
-                                   .order_by(User.id)):
-        if notify(user, _l("Le projet que vous avez relu est financé : suivez-le"),
-                  "project_invitation", kind=FOLLOWED, about=f"project:{project.id}",
-                  project=project, funding=funding,
-                  url=external_url("projects.detail", project_id=project.id) + "#suivre"):
-            told += 1
-    return told
+    return tell_people(funding.reviewer_ids, project,
+                       _l("Le projet que vous avez relu est financé : suivez-le"),
+                       "project_invitation", kind=FOLLOWED, about=f"project:{project.id}",
+                       url=external_url("projects.detail", project_id=project.id) + "#suivre",
+                       funding=funding)
 
 
 def _project_public(user, project_id: int) -> bool:

@@ -62,10 +62,11 @@ class SummaryAnalysis:
         return SECTION_TITLES
 
 
-def summary_analysis(data_or_project) -> SummaryAnalysis:
-    """The four sections of a lay summary, each on its own and all together."""
+def summary_analysis(data_or_project, fields=SUMMARY_FIELDS) -> SummaryAnalysis:
+    """The sections of a lay summary (or of results, ``fields``), each on its own and
+    all together, with the vocabulary read once."""
     glossary, plain = vocabulary()
-    texts = {name: _section_text(data_or_project, name) for name in SUMMARY_FIELDS}
+    texts = {name: _section_text(data_or_project, name) for name in fields}
     sections = {name: analyse(text, glossary, plain) for name, text in texts.items() if text}
     overall = analyse("\n".join(texts.values()), glossary, plain)
     return SummaryAnalysis(overall, sections)
