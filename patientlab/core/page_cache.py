@@ -21,6 +21,9 @@ from collections import OrderedDict
 from threading import Lock
 
 from flask import Response, current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import String, event, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -68,11 +71,12 @@ def register_private_columns(table: str, *columns: str) -> None:
 # --- The version, bumped with every public change ------------------------------------------
 
 
-def _public_change(instance, state) -> bool:
+def _public_change(instance) -> bool:
     table = getattr(instance, "__tablename__", None)
     if table is None or table in _PRIVATE_TABLES:
         return False
     private = _PRIVATE_COLUMNS.get(table)
+    state = inspect(instance)
     if not private or not state.modified:
         return True
     return any(attr.key not in private and attr.history.has_changes()
@@ -92,14 +96,10 @@ def _bump(session: Session) -> None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    for instance in (*session.new, *session.deleted):
-        if _public_change(instance, inspect(instance)):
-            _bump(session)
-            return
-    for instance in session.dirty:
-        if session.is_modified(instance) and _public_change(instance, inspect(instance)):
-            _bump(session)
-            return
+    changed = (*session.new, *session.deleted,
+               *(instance for instance in session.dirty if session.is_modified(instance)))
+    if any(_public_change(instance) for instance in changed):
+        _bump(session)
 
 
 def _on_execute(state) -> None:
@@ -112,7 +112,8 @@ def _on_execute(state) -> None:
         _bump(state.session)
 
 
-def _forget_marker(session: Session, _transaction) -> None:
+def _transaction_ended(session: Session) -> None:
+    """after_commit, after_rollback: the next transaction bumps the version again."""
     session.info.pop("page_cache_bumped", None)
 
 
@@ -164,8 +165,6 @@ def clear() -> None:
 
 def _visitor_may_share() -> bool:
     """A visitor with nothing personal in their session (a CSRF token at most)."""
-    from flask_login import current_user
-
     if request.method != "GET" or request.endpoint not in _ENDPOINTS:
         return False
     if current_user.is_authenticated:
@@ -174,8 +173,6 @@ def _visitor_may_share() -> bool:
 
 
 def _key() -> tuple:
-    from flask_babel import get_locale
-
     return (request.full_path, str(get_locale()), *(part() for part in _KEY_PARTS),
             current_version())
 
@@ -191,8 +188,6 @@ def serve():
         return None
     _stamp, body, mimetype = found
     if PLACEHOLDER in body:
-        from flask_wtf.csrf import generate_csrf
-
         body = body.replace(PLACEHOLDER, generate_csrf().encode())
     response = Response(body, mimetype=mimetype)
     response.headers[HEADER] = "hit"
@@ -214,10 +209,6 @@ def keep(response):
     _store.put(key, body, response.mimetype)
     response.headers[HEADER] = "miss"
     return response
-
-
-def _transaction_ended(session: Session) -> None:
-    _forget_marker(session, None)
 
 
 def init_app(app) -> None:

@@ -76,8 +76,13 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = form.lang.data
         db.session.commit()
-    response = make_response(redirect(target))
-    response.set_cookie(LANG_COOKIE, form.lang.data, max_age=ONE_YEAR, httponly=True,
+    return _remember_language(redirect(target), form.lang.data)
+
+
+def _remember_language(response, lang: str):
+    """The language cookie on this device: a year, never read by scripts."""
+    response = make_response(response)
+    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
@@ -89,11 +94,9 @@ def choose_language(lang):
     no form, no CSRF token and no session for people who are not logged in. Logged-in
     people use the form above, which also stores the choice on their account."""
     target = safe_next_url(request.args.get("suivant")) or url_for("main.home")
-    response = make_response(redirect(target))
-    if lang in supported_languages():
-        response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, httponly=True,
-                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    if lang not in supported_languages():
+        return redirect(target)
+    return _remember_language(redirect(target), lang)
 
 
 @bp.route("/healthz")
