@@ -43,8 +43,7 @@ def fundings(application_ids: list[int]) -> dict[int, cycle.Funding]:
         application_id=a.id, call_id=a.call_id, call_title=a.call.title, title=a.title,
         lay_summary=a.lay_summary, involvement_plan=a.involvement_plan, team=a.team,
         owner_id=a.owner_id, decision_label=str(Decision.LABELS[a.decision]),
-        decided_at=a.decided_at, patient_reviews=len(reviewers.get(a.id, ())),
-        reviewer_ids=tuple(reviewers.get(a.id, ())),
+        decided_at=a.decided_at, reviewer_ids=tuple(reviewers.get(a.id, ())),
         results_url=external_url("calls.results", call_id=a.call_id) + f"#candidature-{a.id}",
         results_public=results_are_public(a.call, now)) for a in applications}
 

@@ -14,9 +14,10 @@ from sqlalchemy import String, cast, distinct, func, select
 from patientlab.calls.committee import PATIENT, CommitteeMember, CommitteeScore, CommitteeSession
 from patientlab.calls.funding import COUNTED, FUNDED
 from patientlab.calls.models import Application, Assignment, Call, Review
-from patientlab.core.notifications import Subscription
+from patientlab.core import cycle
+from patientlab.core.notifications import Subscription, follower_counts
 from patientlab.core.spreadsheet import csv_for_excel
-from patientlab.events.models import Event, EventProject, Registration
+from patientlab.events.models import Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
@@ -33,7 +34,7 @@ class ProjectImpact:
     milestones_planned: int = 0
     milestones_reached: int = 0
     updates: int = 0
-    evenings: list[Event] = field(default_factory=list)
+    evenings: list[cycle.EveningRef] = field(default_factory=list)
     followers: int = 0
     results_published: bool = False
 
@@ -46,7 +47,7 @@ def _counts(stmt) -> dict[int, int]:
     return {key: int(value) for key, value in db.session.execute(stmt).all()}
 
 
-def call_impact(call: Call, now: datetime) -> list[ProjectImpact]:
+def call_impact(call: Call) -> list[ProjectImpact]:
     applications = db.session.scalars(select(Application).where(
         Application.call_id == call.id, Application.decision.in_(FUNDED))
         .order_by(Application.title, Application.id)).all()
@@ -68,18 +69,11 @@ def call_impact(call: Call, now: datetime) -> list[ProjectImpact]:
     updates = _counts(select(ProjectUpdate.project_id, func.count()).where(
         ProjectUpdate.project_id.in_(ids), ProjectUpdate.moderation_state == PUBLISHED)
         .group_by(ProjectUpdate.project_id))
-    followers = {int(value): int(count) for value, count in db.session.execute(
-        select(Subscription.value, func.count()).where(
-            Subscription.topic == TOPIC, Subscription.value.in_([str(i) for i in ids]))
-        .group_by(Subscription.value)).all()}
+    followers = {int(value): count
+                 for value, count in follower_counts(TOPIC, ids).items()}
     done = set(db.session.scalars(select(ProjectResults.project_id).where(
         ProjectResults.project_id.in_(ids), ProjectResults.moderation_state == PUBLISHED)))
-    evenings: dict[int, list[Event]] = {}
-    for project_id, event in db.session.execute(
-            select(EventProject.project_id, Event).join(Event, Event.id == EventProject.event_id)
-            .where(EventProject.project_id.in_(ids), Event.cancelled_at.is_(None),
-                   Event.published_at.is_not(None)).order_by(Event.starts_at)).all():
-        evenings.setdefault(project_id, []).append(event)
+    evenings = cycle.evenings(ids)  # published, not cancelled, by date
     for project_id, project in by_id.items():
         row = rows[project.application_id]
         row.milestones_planned = planned.get(project_id, 0)

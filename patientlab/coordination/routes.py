@@ -109,7 +109,7 @@ def participation_csv():
 def impact_page(call_id):
     """What became of each project the call funded."""
     call = calls_svc.get_call_or_404(call_id, acting_user())
-    rows = impact.call_impact(call, utcnow())
+    rows = impact.call_impact(call)
     return render_template("coordination/impact.html", call=call, rows=rows, now=utcnow())
 
 
@@ -118,7 +118,7 @@ def impact_page(call_id):
 def impact_csv(call_id):
     call = calls_svc.get_call_or_404(call_id, acting_user())
     separator = "," if request.args.get("separateur") == "virgule" else ";"
-    return Response(impact.impact_csv(call, impact.call_impact(call, utcnow()), separator),
+    return Response(impact.impact_csv(call, impact.call_impact(call), separator),
                     mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition":
                              f'attachment; filename="impact-appel-{call.id}.csv"'})

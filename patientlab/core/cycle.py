@@ -29,10 +29,14 @@ class Funding:
     owner_id: int | None
     decision_label: str
     decided_at: datetime | None
-    patient_reviews: int  # reviews sent by patient experts and associations
-    reviewer_ids: tuple[int, ...]  # who sent them: invited to follow the project
+    reviewer_ids: tuple[int, ...]  # patient experts and associations who sent a review
     results_url: str  # the call's public results, with the decision's explanation
     results_public: bool
+
+    @property
+    def patient_reviews(self) -> int:
+        """« avec l'avis de N patientes et patients »: one review each."""
+        return len(self.reviewer_ids)
 
 
 @dataclass(frozen=True)

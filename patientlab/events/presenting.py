@@ -14,7 +14,7 @@ from patientlab.core import audit, cycle
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
-from patientlab.core.permissions import COORDINATION
+from patientlab.core.permissions import COORDINATION, has_any
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -28,9 +28,7 @@ MAX_PROJECTS = 6
 
 def may_link(user, event: Event) -> bool:
     """The evening's organiser, or the coordination, chooses what it presents."""
-    return can_manage(user, event) or bool(
-        user is not None and getattr(user, "is_authenticated", False)
-        and user.has_any_role(COORDINATION))
+    return can_manage(user, event) or has_any(user, COORDINATION)
 
 
 def get_linkable_event(event_id: int, user) -> Event:
@@ -88,10 +86,6 @@ def set_materials(user: User, event: Event, url: str) -> None:
     audit.record(user, "event.materials", event, summary="set" if url else "removed")
 
 
-def _is_public(event: Event) -> bool:
-    return event.is_published and not event.is_cancelled
-
-
 def evenings_presenting(project_ids: list[int]) -> dict[int, list[cycle.EveningRef]]:
     """For core.cycle: each project's published, not cancelled evenings, by date."""
     now = utcnow()
@@ -118,15 +112,14 @@ def tell_past_registrants(project_id: int, *, ref: cycle.ProjectRef,
     Returns how many mails were queued."""
     now = now or utcnow()
     sent = 0
-    links = db.session.scalars(
-        select(EventProject).join(Event, Event.id == EventProject.event_id)
+    links = db.session.execute(
+        select(EventProject, Event).join(Event, Event.id == EventProject.event_id)
         .where(EventProject.project_id == project_id, EventProject.results_told_at.is_(None),
                Event.starts_at <= now, Event.cancelled_at.is_(None),
                Event.published_at.is_not(None))
         .order_by(Event.starts_at)).all()
-    for link in links:
+    for link, event in links:
         link.results_told_at = now
-        event = db.session.get(Event, link.event_id)
         told = 0
         for registration in db.session.scalars(select(Registration).where(
                 Registration.event_id == event.id, Registration.status == S.CONFIRMED,

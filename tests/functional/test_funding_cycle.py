@@ -240,7 +240,7 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     assert len(outbox()) == before + len(told)
 
     # 7. The coordination's impact figures.
-    [row] = impact.call_impact(f["call"], utcnow())
+    [row] = impact.call_impact(f["call"])
     assert (row.project.id, row.milestones_planned, row.milestones_reached, row.updates,
             len(row.evenings), row.followers, row.results_published) == \
         (project.id, 1, 1, 1, 2, 2, True)
