@@ -8,7 +8,7 @@ from patientlab.calls import services as calls_svc
 from patientlab.coordination import impact
 from patientlab.coordination import participation as part
 from patientlab.coordination.forms import ApproveForm, RefuseForm
-from patientlab.core import pending
+from patientlab.core import days, pending
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
@@ -73,7 +73,7 @@ def validation(request_id):
 
 
 def _period() -> part.Period:
-    default = part.default_period(utcnow().date())
+    default = part.default_period(days.today())
 
     def day(name, fallback):
         try:

@@ -28,3 +28,8 @@ def last_day(deadline: datetime) -> date:
 
 def paris_day(moment: datetime) -> date:
     return moment.astimezone(PARIS).date()
+
+
+def today() -> date:
+    """Today in Paris: between 22:00 and midnight UTC it is already tomorrow there."""
+    return datetime.now(PARIS).date()

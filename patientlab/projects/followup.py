@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import audit, cycle, notifications, search
+from patientlab.core import audit, cycle, days, notifications, search
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
@@ -260,7 +260,7 @@ def post_update(user: User, project: Project, body: str,
                               max=UPDATE_MAX), field="body")
     milestone = get_milestone_or_404(milestone_id, project) if milestone_id else None
     if milestone is not None and milestone.reached_on is None:
-        milestone.reached_on = today or utcnow().date()
+        milestone.reached_on = today or days.today()
     update = ProjectUpdate(project_id=project.id, author_id=user.id, body=body,
                            milestone_id=milestone.id if milestone else None)
     db.session.add(update)

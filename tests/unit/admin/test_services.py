@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from patientlab.admin import services as svc
 from patientlab.auth import suspension
-from patientlab.core import audit
+from patientlab.core import audit, days
 from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
@@ -79,7 +79,7 @@ def test_journal_filters_by_action_object_actor_and_day_newest_first():
     assert svc.journal(svc.JournalQuery(object_type="project_question")).total == 1
     assert svc.journal(svc.JournalQuery(actor="LEFÈVRE".lower())).total == 2
     assert svc.journal(svc.JournalQuery(actor="anne@")).total == 2
-    today = utcnow().date()
+    today = days.today()
     assert svc.journal(svc.JournalQuery(since=today + timedelta(days=2))).total == 0
     assert svc.journal(svc.JournalQuery(until=today + timedelta(days=2))).total == 3
     actions, types = svc.journal_choices()

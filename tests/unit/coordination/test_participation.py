@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from patientlab.calls import reviewing as rv
 from patientlab.coordination import participation as part
+from patientlab.core import days
 from patientlab.core.models import utcnow
 from patientlab.events.models import Registration
 from patientlab.extensions import db
@@ -66,7 +67,7 @@ def test_figures_on_fixed_data():
     make_event(days=-400, theme="entourage", title="Trop ancienne")
     db.session.flush()
 
-    today = utcnow().date()
+    today = days.today()
     data = part.participation(part.Period(today - timedelta(days=30), today))
     assert data.reviewers_validated == 3
     assert data.reviewers_active == 2
