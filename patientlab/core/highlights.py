@@ -45,7 +45,18 @@ def register(highlight: Highlight) -> None:
     _HIGHLIGHTS[highlight.key] = highlight
 
 
-_CACHE: dict[tuple, tuple[float, list[Shown]]] = {}
+@dataclass(frozen=True)
+class Live:
+    """The sections to show, and what names this very list (None when it was not kept):
+    the home page's HTML around it is kept per stamp too (core.fragments)."""
+    sections: list[Shown]
+    stamp: tuple | None = None
+
+    def __iter__(self):
+        return iter(self.sections)
+
+
+_CACHE: dict[tuple, Live] = {}
 
 
 def _made(limit: int) -> list[Shown]:
@@ -53,22 +64,22 @@ def _made(limit: int) -> list[Shown]:
             for h in sorted(_HIGHLIGHTS.values(), key=lambda h: (h.order, h.key))]
 
 
-def highlights(limit: int = 3) -> list[Shown]:
+def highlights(limit: int = 3) -> Live:
     from flask import current_app
     from flask_babel import get_locale
 
     from patientlab.core import page_cache
 
     if not current_app.config.get("HIGHLIGHTS_CACHE", True):
-        return _made(limit)
+        return Live(_made(limit))
     key = (str(get_locale()), limit, page_cache.current_version())
     found = _CACHE.get(key)
-    if found is not None and time.monotonic() - found[0] < MAX_AGE:
-        return found[1]
-    shown = _made(limit)
+    if found is not None and time.monotonic() - found.stamp[-1] < MAX_AGE:
+        return found
+    live = Live(_made(limit), (*key, time.monotonic()))
     _CACHE.clear()  # older versions are of no use any more
-    _CACHE[key] = (time.monotonic(), shown)
-    return shown
+    _CACHE[key] = live
+    return live
 
 
 def clear() -> None:

@@ -56,3 +56,15 @@ def menu(user, section: str) -> list[MenuLink]:
             label = f"{label} ({count})"
         links.append(MenuLink(url_for(entry.endpoint), label))
     return links
+
+
+def visitor_menu_key(current_path: str, extra_endpoints: tuple[str, ...]) -> str | None:
+    """What a visitor's menu depends on, to keep it made once per language
+    (core.fragments): the path when it is one of the menu's links (marked as the current
+    page), else "". None when an entry a visitor sees has a count (never kept)."""
+    entries = [e for e in _ENTRIES.values() if e.section == PUBLIC and e.visible_to(None)]
+    if any(entry.count for entry in entries):
+        return None
+    hrefs = {url_for(endpoint) for endpoint in (*(e.endpoint for e in entries),
+                                                *extra_endpoints)}
+    return current_path if current_path in hrefs else ""

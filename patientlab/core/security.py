@@ -205,18 +205,26 @@ def private_page(view):
     return wrapped
 
 
+#: Sent with every answer unless the view set its own (lower-case name, name, value).
+ALWAYS = tuple((name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+))
+HSTS = ("strict-transport-security", "Strict-Transport-Security",
+        "max-age=63072000; includeSubDomains")
+
+
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault(
-        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-    )
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_app.config.get("HSTS"):
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    present = {name.lower() for name, _value in headers.items()}  # one pass, not one each
+    wanted = (*ALWAYS, HSTS) if current_app.config.get("HSTS") else ALWAYS
+    for lower, name, value in wanted:
+        if lower not in present:
+            headers.add(name, value)
     if request.endpoint != "static" and (
             g.get("private_page") or request.method not in ("GET", "HEAD")
             or (current_user and current_user.is_authenticated)):

@@ -46,7 +46,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["rich"] = render_rich_text
     app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.globals["Role"] = Role
-    app.jinja_env.globals.update(menu=navigation.menu, has_any=permissions.has_any,
+    app.jinja_env.globals.update(menu=navigation.menu, visitor_menu_key=navigation.visitor_menu_key,
+                                 has_any=permissions.has_any,
                                  permissions=permissions, person_url=people.person_url,
                                  csrf_field=csrf_field, note_form=note_form,
                                  page_has_form=page_has_form)
