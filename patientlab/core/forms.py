@@ -1,9 +1,12 @@
 """Validators and fields shared by every feature's forms."""
 
+from babel import support
 from flask import current_app, g, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -11,6 +14,21 @@ from patientlab.core.security import is_common_password
 
 #: Fields that say nothing of which form was posted: buttons, tokens, hidden values.
 _NOT_CONTENT = ("CSRFTokenField", "SubmitField", "HiddenField")
+
+
+_WTFORMS_MESSAGES: dict[str, support.Translations] = {}
+
+
+def wtforms_messages() -> support.Translations:
+    """WTForms' own messages (« Not a valid date value. ») in the page's language, read
+    once per language and process: Flask-WTF reads the catalogue from disk again on
+    every request."""
+    locale = str(get_locale())
+    found = _WTFORMS_MESSAGES.get(locale)
+    if found is None:
+        found = _WTFORMS_MESSAGES[locale] = support.Translations.load(
+            messages_path(), [locale], domain="wtforms")
+    return found
 
 
 class BaseForm(FlaskForm):
@@ -22,6 +40,11 @@ class BaseForm(FlaskForm):
     restored = False
 
     class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_messages()
+
         def wrap_formdata(self, form, formdata):
             data = g.get("kept_form") if request.method == "GET" else None
             if data is not None and not isinstance(formdata, dict) and _posted_here(form, data):

@@ -151,6 +151,20 @@ class SearchForm(BaseForm):
     sort = SelectField(_l("Trier par"), choices=list(SORTS.items()), validate_choice=False)
     page = IntegerField(validators=[Optional()])
 
+    FILTERS = ("cancer", "theme", "status", "sort")
+
+    def filters_key(self) -> tuple | None:
+        """The filters' chosen values when each is one of its choices (or none): all
+        their HTML depends on, so it is made once per language and choice
+        (core.fragments); None for anything else, never kept."""
+        values = []
+        for name in self.FILTERS:
+            field = self[name]
+            if field.data is not None and field.data not in dict(field.choices):
+                return None
+            values.append(field.data)
+        return tuple(values)
+
 
 class FalcPanelForm(BaseForm):
     name = TrimmedStringField(

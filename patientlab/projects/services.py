@@ -6,13 +6,13 @@ helpers (404 for what a person may not know exists, 403 for what they may not do
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, exists, false, func, or_, select
-from sqlalchemy.orm import defer, lazyload, load_only
+from sqlalchemy import Select, exists, false, func, literal, or_, select, union_all
+from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit, highlights, search
@@ -139,8 +139,39 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                             tuple(t for t in (p.teaser,) if t)) for p in projects]
 
 
+@dataclass(frozen=True)
+class ProjectCard:
+    """What a project's card in the list shows: read as plain rows, no ORM object."""
+    id: int
+    title: str
+    teaser: str
+    research_status: str
+    region: str
+    lab: str
+    has_falc: bool
+    updated_at: datetime
+    cancer_types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+
+def _tags_of(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """The cancer types and themes of these projects, in one query."""
+    tags: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    if not ids:
+        return tags
+    kinds = union_all(
+        select(ProjectCancerType.project_id, literal(0), ProjectCancerType.slug)
+        .where(ProjectCancerType.project_id.in_(ids)),
+        select(ProjectTheme.project_id, literal(1), ProjectTheme.slug)
+        .where(ProjectTheme.project_id.in_(ids)))
+    for project_id, kind, slug in db.session.execute(kinds):
+        tags[project_id][kind].append(slug)
+    return tags
+
+
 def search_projects(query: SearchQuery) -> Page:
-    """Published projects matching the query: two queries plus two for the tags."""
+    """Published projects matching the query, as cards: a count, the page's rows and
+    their tags, three queries whatever the number of projects."""
     stmt, rank = _filtered(query, search.query_words(query.q))
     # Counted on the ids alone: a subquery of every column stops SQLite from using the
     # full-text match once (30 ms → 0.2 ms at 1,000 projects).
@@ -152,11 +183,14 @@ def search_projects(query: SearchQuery) -> Page:
     else:  # « pertinence », the default when words are searched
         stmt = stmt.order_by(rank, Project.published_at.desc(), Project.id.desc())
     result = Page.of(total, query.page, PER_PAGE)
-    # The cards show neither the owner nor the summary: do not load them.
-    stmt = stmt.options(lazyload(Project.owner), load_only(
-        Project.title, Project.teaser, Project.research_status, Project.region, Project.lab,
-        Project.falc_text, Project.updated_at, Project.published_at, Project.title_sort))
-    result.items = list(db.session.scalars(stmt.limit(PER_PAGE).offset(result.offset)))
+    rows = db.session.execute(stmt.with_only_columns(
+        Project.id, Project.title, Project.teaser, Project.research_status, Project.region,
+        Project.lab, Project.falc_text != "", Project.updated_at)
+        .limit(PER_PAGE).offset(result.offset)).all()
+    tags = _tags_of([row[0] for row in rows])
+    result.items = [ProjectCard(*row[:6], bool(row[6]), row[7],
+                                tuple(sorted(tags[row[0]][0])), tuple(sorted(tags[row[0]][1])))
+                    for row in rows]
     return result
 
 
