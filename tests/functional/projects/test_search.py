@@ -96,3 +96,17 @@ def test_stems_are_postgresql_s_own(app):
     lexemes = set(db.session.scalar(text(
         "SELECT tsvector_to_array(to_tsvector('french'::regconfig, :t))"), {"t": folded}))
     assert set(search.stems(sample).split()) == lexemes
+
+
+def test_the_count_leaves_out_projects_not_published(projects):
+    """On SQLite the count is read from the index less the unpublished matches; on
+    PostgreSQL from the join: the same figures, filters or not."""
+    make_project(published=False, title="Brouillon sur la fatigue")
+    returned = make_project(title="Fatigue et travail, renvoyé")
+    returned.publication = "returned"
+    db.session.flush()
+    for q, filters, expected in (("fatigue", {}, 2), ("fatigue", {"status": "running"}, 2),
+                                 ("fatigue", {"status": "finished"}, 0),
+                                 ("travail", {}, 1), ("poumon", {}, 0)):
+        page = svc.search_projects(svc.SearchQuery(q=q, **filters))
+        assert (page.total, len(page.items)) == (expected, expected), (q, filters)
