@@ -94,8 +94,9 @@ def _wrk(url: str, master: int) -> dict:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
-            "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+            # The distribution's own lines: « 92.50% » ends the line of thread stats.
+            "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+            "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
             "cpu_ms": cpu * TICK_MS / max(requests, 1)}
 
 
