@@ -14,6 +14,12 @@ A page with a form carries the visitor's CSRF token: it is kept with a placehold
 each visitor gets their own token spliced in. A visitor whose session holds anything
 else (a message to show, a kept form) is served a fresh page. Pages also expire after
 ``PAGE_CACHE_SECONDS``, for what changes with the clock alone (registrations closing).
+
+A page with no token (the home page, the project search…) asked by a visitor who has no
+session cookie at all is also kept at the front door (``FrontDoor``, a WSGI layer before
+Flask), keyed by the request's own words (address, host, cookies, languages) and the
+version: the next identical request gets the very answer Flask gave, headers included,
+without Flask's hooks. Only answers without a cookie to set are kept there.
 """
 
 import time
@@ -157,10 +163,14 @@ class _Store:
 
 
 _store = _Store(500)
+_door_store = _Store(500)
+_door_paths: set[str] = set()
 
 
 def clear() -> None:
     _store.clear()
+    _door_store.clear()
+    _door_paths.clear()
 
 
 def _visitor_may_share() -> bool:
@@ -173,8 +183,11 @@ def _visitor_may_share() -> bool:
 
 
 def _key() -> tuple:
+    # The front door read the version a moment ago, before anything of the page: the
+    # same number, one query fewer.
+    version = request.environ.get(DOOR_VERSION)
     return (request.full_path, str(get_locale()), *(part() for part in _KEY_PARTS),
-            current_version())
+            current_version() if version is None else version)
 
 
 def serve():
@@ -189,6 +202,8 @@ def serve():
     _stamp, body, mimetype = found
     if PLACEHOLDER in body:
         body = body.replace(PLACEHOLDER, generate_csrf().encode())
+    else:
+        request.environ[DOOR_OK] = True
     response = Response(body, mimetype=mimetype)
     response.headers[HEADER] = "hit"
     return response
@@ -204,11 +219,98 @@ def keep(response):
         return response
     body = response.get_data()
     token = g.get("csrf_token")
-    if token:
+    if token and token.encode() in body:
         body = body.replace(token.encode(), PLACEHOLDER)
+    else:  # nothing personal in it: the front door may keep it too
+        request.environ[DOOR_OK] = True
     _store.put(key, body, response.mimetype)
     response.headers[HEADER] = "miss"
     return response
+
+
+# --- The front door: before Flask ------------------------------------------------------------
+
+#: Set by ``keep`` on the request's WSGI environ: this answer may be kept at the door.
+DOOR_OK = "patientlab.page_cache.door"
+DOOR_VERSION = "patientlab.page_cache.version"
+_DOOR_ENVIRON = ("PATH_INFO", "QUERY_STRING", "SCRIPT_NAME", "HTTP_HOST", "wsgi.url_scheme",
+                 "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_COOKIE",
+                 "HTTP_ACCEPT_LANGUAGE")
+MAX_DOOR_PATHS = 20000
+
+
+class FrontDoor:
+    """WSGI middleware: a visitor without a session cookie asking again for a page kept
+    by ``keep`` (no form token in it) gets Flask's earlier answer, read from memory after
+    one look at the public version."""
+
+    def __init__(self, wsgi_app, flask_app):
+        self.wsgi_app = wsgi_app
+        self.flask_app = flask_app
+        self.store = _door_store  # keyed by application too: tests make several
+        # The paths whose page was kept once: any other (a file, a form page) goes
+        # straight to Flask, without reading the version.
+        self.paths = _door_paths
+        config = flask_app.config
+        self.personal_cookies = tuple(f"{name}=" for name in (
+            config.get("SESSION_COOKIE_NAME", "session"),
+            config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+
+    def _version(self) -> int:
+        with self.flask_app.app_context():  # the app's own session, as Flask's pages read
+            return current_version()
+
+    def _learn(self, environ, start_response):
+        """A path not known yet: Flask answers; if the page was kept, the door learns
+        the path and keeps the page from the next time on."""
+        result = self.wsgi_app(environ, start_response)
+        if environ.get(DOOR_OK):
+            if len(self.paths) >= MAX_DOOR_PATHS:
+                self.paths.clear()
+            self.paths.add(environ.get("PATH_INFO"))
+        return result
+
+    def __call__(self, environ, start_response):
+        config = self.flask_app.config
+        cookies = environ.get("HTTP_COOKIE", "")
+        if (environ.get("REQUEST_METHOD") != "GET" or not config.get("PAGE_CACHE", True)
+                or any(name in cookies for name in self.personal_cookies)):
+            return self.wsgi_app(environ, start_response)
+        if environ.get("PATH_INFO") not in self.paths:
+            return self._learn(environ, start_response)
+        try:
+            version = self._version()
+        except Exception:  # the database is away: Flask answers, with its error page
+            return self.wsgi_app(environ, start_response)
+        environ[DOOR_VERSION] = version
+        key = (id(self.flask_app), *(environ.get(name, "") for name in _DOOR_ENVIRON), version)
+        found = self.store.get(key, config.get("PAGE_CACHE_SECONDS", 60))
+        if found is not None:
+            _stamp, body, (status, headers) = found
+            start_response(status, list(headers))
+            return [body]
+        answer = {}
+
+        def remember(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, remember)
+        if not environ.get(DOOR_OK):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = answer.get("headers", [])
+        if answer.get("status", "").startswith("200 ") and not any(
+                name.lower() == "set-cookie"
+                or (name.lower() == "cache-control" and "no-store" in value)
+                for name, value in headers):
+            kept = tuple((name, "hit" if name == HEADER else value) for name, value in headers)
+            self.store.put(key, body, (answer["status"], kept))
+        return [body]
 
 
 def init_app(app) -> None:
@@ -225,3 +327,6 @@ def init_app(app) -> None:
     funcs = app.before_request_funcs.setdefault(None, [])
     funcs.insert(1 if funcs else 0, serve)
     app.after_request(keep)
+    door = FrontDoor(app.wsgi_app, app)
+    app.extensions["front_door"] = door
+    app.wsgi_app = door

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -17,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
+from patientlab.core.forms import NotBuiltYet, add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.security import TokenError, acting_user, private_page
@@ -54,10 +55,13 @@ def index():
 
 def _detail(event, form=None, status=200):
     if form is None:
-        form = RegistrationForm(formdata=None)
         user = acting_user()
-        if user is not None:
-            form.name.data, form.email.data = user.name, user.email
+        if user is None and g.get("kept_form") is None:
+            form = NotBuiltYet(lambda: RegistrationForm(formdata=None))  # a visitor's
+        else:
+            form = RegistrationForm(formdata=None)
+            if user is not None:
+                form.name.data, form.email.data = user.name, user.email
     counts = svc.counts_for([event.id])[event.id]
     return render_template("events/detail.html", event=event, form=form, counts=counts,
                            left=svc.seats_left(event, counts),

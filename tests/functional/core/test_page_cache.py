@@ -135,3 +135,60 @@ def test_cached_parts_follow_their_own_data(web, app):
     assert "Marcher pendant les traitements" in listing
     assert "Bouger pendant les traitements" not in listing
     assert "Parler du cancer en famille" in web.get("/").get_data(as_text=True)
+
+
+def _flask_hooks_counted(app):
+    """A before-request hook that counts the requests Flask itself handled."""
+    handled = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: handled.append(1))
+    return handled
+
+
+def test_a_page_without_a_token_is_served_at_the_front_door_and_never_stale(app):
+    """A visitor with no session cookie asking again for the home page gets Flask's very
+    answer (security headers included) without going through Flask; a public change,
+    another language or a session cookie each go to Flask again."""
+    from tests.factories import make_project
+
+    handled = _flask_hooks_counted(app)
+    try:
+        first = app.test_client().get("/")
+        assert (first.headers[HEADER], len(handled)) == ("miss", 1)
+        assert "Set-Cookie" not in first.headers
+        # The door learnt that this path's page may be kept: the next visitor's
+        # answer (Flask's own cache) is kept at the door, read before Flask afterwards.
+        assert app.test_client().get("/").headers[HEADER] == "hit"
+        assert len(handled) == 2
+        again = app.test_client().get("/")
+        assert (again.headers[HEADER], len(handled)) == ("hit", 2)  # Flask never saw it
+        assert again.get_data() == first.get_data()
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
+                     "Content-Type"):
+            assert again.headers[name] == first.headers[name]
+        make_project(title="Une recherche toute neuve")
+        db.session.commit()
+        fresh = app.test_client().get("/")
+        assert (fresh.headers[HEADER], len(handled)) == ("miss", 3)
+        assert "Une recherche toute neuve" in fresh.get_data(as_text=True)
+        english = app.test_client()
+        english.set_cookie("lang", "en")
+        assert english.get("/").headers[HEADER] == "miss"
+        assert len(handled) == 4
+        with_session = app.test_client()
+        with_session.set_cookie(app.config["SESSION_COOKIE_NAME"], "quelque-chose")
+        with_session.get("/")
+        assert len(handled) == 5  # a session goes to Flask, whatever it holds
+    finally:
+        app.before_request_funcs[None].pop(0)
+
+
+def test_a_page_with_a_form_token_never_reaches_the_front_door(app):
+    event = make_event()
+    db.session.commit()
+    handled = _flask_hooks_counted(app)
+    try:
+        for _ in range(2):
+            app.test_client().get(f"/evenements/{event.id}")
+        assert len(handled) == 2  # both through Flask: each visitor gets their own token
+    finally:
+        app.before_request_funcs[None].pop(0)

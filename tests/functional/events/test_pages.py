@@ -436,3 +436,31 @@ def test_someone_on_the_waiting_list_is_found_at_the_door(web, make_user):
     assert "Sur la liste d’attente" in page
     assert "Bernadette Roux" in page
     assert "position 1" in page
+
+
+def test_a_visitors_empty_registration_form_is_built_only_when_its_html_is_made(
+        app, monkeypatch):
+    """The empty form's HTML is kept once per language (core.fragments): later visitors
+    get it, with their own token, without the form being built at all."""
+    from patientlab.events.forms import RegistrationForm
+    from patientlab.events.views import public
+
+    built = []
+
+    class Counted(RegistrationForm):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(public, "RegistrationForm", Counted)
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)
+    event = make_event()
+    db.session.commit()
+    tokens = []
+    for _ in range(2):
+        page = app.test_client().get(f"/evenements/{event.id}").get_data(as_text=True)
+        assert 'name="privacy_consent"' in page
+        tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                page).group(1))
+    assert len(built) == 1  # for the first visitor only
+    assert tokens[0] != tokens[1]

@@ -110,3 +110,24 @@ def test_the_count_leaves_out_projects_not_published(projects):
                                  ("travail", {}, 1), ("poumon", {}, 0)):
         page = svc.search_projects(svc.SearchQuery(q=q, **filters))
         assert (page.total, len(page.items)) == (expected, expected), (q, filters)
+
+
+def test_pages_of_a_search_leave_out_unpublished_projects_in_the_same_order(app):
+    """Words alone (on SQLite read from the index, ranked by it) and the same words with
+    a filter every project passes (the join) give the same pages."""
+    for i in range(23):
+        make_project(title=f"Fatigue et vie {i}", why="La fatigue " * (1 + i % 4))
+    for i in range(3):
+        make_project(published=False, title=f"Brouillon fatigue {i}")
+    db.session.flush()
+    pages = {}
+    for filters in ({}, {"cancer": "sein"}):
+        found = [svc.search_projects(svc.SearchQuery(q="fatigue", page=n, **filters))
+                 for n in (1, 2)]
+        assert [page.total for page in found] == [23, 23]
+        pages[bool(filters)] = [[p.title for p in page.items] for page in found]
+    words, filtered = pages[False], pages[True]
+    assert [len(titles) for titles in words] == [20, 3]
+    assert words == filtered
+    assert not any("Brouillon" in title for titles in words for title in titles)
+    assert len({t for titles in words for t in titles}) == 23
