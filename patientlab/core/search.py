@@ -10,7 +10,7 @@ FTS5 indexes those stems. A query word matches the words that start like its ste
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import snowballstemmer
@@ -55,6 +55,11 @@ def query_words(q: str) -> list[str]:
 
 def fts5_query(terms: list[str]) -> str:
     """« "fatigu"* AND "sommeil"* »: every term, as a prefix of a stem."""
+    return _fts5_query(tuple(terms))
+
+
+@lru_cache(maxsize=2048)  # a search asks for it up to three times; people repeat searches
+def _fts5_query(terms: tuple[str, ...]) -> str:
     stem = _stemmer().stemWord
     return " AND ".join(f'"{stem(t)}"*' for t in terms)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 
 from patientlab.auth.models import User, UserRole
@@ -154,24 +154,22 @@ class ProjectCard:
     themes: tuple[str, ...] = ()
 
 
-def _tags_of(ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
-    """The cancer types and themes of these projects, in one query."""
-    tags: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
-    if not ids:
-        return tags
-    kinds = union_all(
-        select(ProjectCancerType.project_id, literal(0), ProjectCancerType.slug)
-        .where(ProjectCancerType.project_id.in_(ids)),
-        select(ProjectTheme.project_id, literal(1), ProjectTheme.slug)
-        .where(ProjectTheme.project_id.in_(ids)))
-    for project_id, kind, slug in db.session.execute(kinds):
-        tags[project_id][kind].append(slug)
-    return tags
+def _slugs(model) -> object:
+    """A card's tags of one kind, in the card's own row: « sein,poumon »."""
+    return (select(func.aggregate_strings(model.slug, ","))
+            .where(model.project_id == Project.id).scalar_subquery())
+
+
+def _card(row) -> ProjectCard:
+    return ProjectCard(*row[:6], bool(row[6]), row[7],
+                       tuple(sorted(filter(None, (row[8] or "").split(",")))),
+                       tuple(sorted(filter(None, (row[9] or "").split(",")))))
 
 
 def search_projects(query: SearchQuery) -> Page:
-    """Published projects matching the query, as cards: a count, the page's rows and
-    their tags, three queries whatever the number of projects."""
+    """Published projects matching the query, as cards: a count and the page's rows
+    with their tags, two queries whatever the number of projects (three on SQLite for
+    words alone, read from the index)."""
     terms = search.query_words(query.q)
     stmt, rank = _filtered(query, terms)
     dialect = db.session.get_bind().dialect.name
@@ -193,7 +191,8 @@ def search_projects(query: SearchQuery) -> Page:
     if words_only and rank is not None and query.sort not in ("titre", "recent"):
         ids = search_index.ranked_published(dialect, terms, PER_PAGE, result.offset)
     columns = (Project.id, Project.title, Project.teaser, Project.research_status,
-               Project.region, Project.lab, Project.falc_text != "", Project.updated_at)
+               Project.region, Project.lab, Project.falc_text != "", Project.updated_at,
+               _slugs(ProjectCancerType), _slugs(ProjectTheme))
     if ids is None:
         rows = db.session.execute(stmt.with_only_columns(*columns)
                                   .limit(PER_PAGE).offset(result.offset)).all()
@@ -201,10 +200,7 @@ def search_projects(query: SearchQuery) -> Page:
         found = {row[0]: row for row in db.session.execute(
             select(*columns).where(Project.id.in_(ids)))}
         rows = [found[i] for i in ids if i in found]
-    tags = _tags_of([row[0] for row in rows])
-    result.items = [ProjectCard(*row[:6], bool(row[6]), row[7],
-                                tuple(sorted(tags[row[0]][0])), tuple(sorted(tags[row[0]][1])))
-                    for row in rows]
+    result.items = [_card(row) for row in rows]
     return result
 
 

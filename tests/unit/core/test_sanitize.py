@@ -58,3 +58,16 @@ def test_rich_text_keeps_paragraphs_lists_emphasis_and_safe_links():
 def test_rich_text_of_empty_value_is_empty():
     assert rich_text("") == ""
     assert rich_text(None) == ""
+
+
+def test_display_cleans_each_stored_text_once_and_the_same_way():
+    from patientlab.core import sanitize
+
+    stored = '<p>Bonjour <script>alert(1)</script><a href="javascript:x">lien</a></p>'
+    sanitize._cleaned_for_display.cache_clear()
+    first = sanitize.render_rich_text(stored)
+    again = sanitize.render_rich_text(stored)
+    assert first == again == sanitize.rich_text(stored)
+    assert "<script" not in first
+    assert "javascript:" not in first
+    assert sanitize._cleaned_for_display.cache_info().hits == 1
