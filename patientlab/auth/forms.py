@@ -321,6 +321,13 @@ def notifications_form(user, settings: dict[str, str], follows: dict[str, list[s
     for topic in notifications.topics():
         setattr(NotificationsForm, f"follow_{topic.key}", MultiCheckboxField(
             topic.label, choices=topic.choices(), validate_choice=True))
+    listed: dict[str, list[str]] = {}
+    for followed in notifications.followed_kinds():
+        choices = followed.describe(follows.get(followed.key, []))
+        if choices:
+            listed[followed.key] = [value for value, _title in choices]
+            setattr(NotificationsForm, f"followed_{followed.key}", MultiCheckboxField(
+                followed.label, choices=choices, validate_choice=True))
     form = NotificationsForm(formdata=None) if blank else NotificationsForm()
     if blank and not form.restored:
         for kind, frequency in settings.items():
@@ -329,4 +336,6 @@ def notifications_form(user, settings: dict[str, str], follows: dict[str, list[s
             field = getattr(form, f"follow_{topic}", None)
             if field is not None:
                 field.data = values
+        for key, values in listed.items():
+            getattr(form, f"followed_{key}").data = values
     return form

@@ -272,12 +272,16 @@ def notifications():
         with transaction(form) as done:
             notif.save_settings(
                 user, {k.key: getattr(form, f"kind_{k.key}").data for k in notif.kinds(user)},
-                {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()})
+                {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()},
+                {f.key: getattr(form, f"followed_{f.key}").data or []
+                 for f in notif.followed_kinds() if hasattr(form, f"followed_{f.key}")})
         if done:
             flash(_("Vos choix de messages sont enregistrés."), "success")
             return redirect(url_for("auth.notifications"))
     return render_template("auth/notifications.html", form=form, kinds=notif.kinds(user),
-                           topics=notif.topics(), always=notif.ALWAYS_SENT)
+                           topics=notif.topics(), always=notif.ALWAYS_SENT,
+                           followed=[f for f in notif.followed_kinds()
+                                     if hasattr(form, f"followed_{f.key}")])
 
 
 @bp.route("/notifications/desabonnement/<token>", methods=["GET", "POST"])

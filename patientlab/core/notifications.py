@@ -77,8 +77,21 @@ class Topic:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Followed:
+    """Things a person follows one at a time, from their own page (a project): the
+    settings page lists those still shown, and a box unticked stops following one.
+    ``describe(values)`` → [(value, title)] of those that can still be seen."""
+
+    key: str  # the subscriptions' topic
+    label: object
+    describe: Callable[[list[str]], list[tuple[str, str]]]
+    order: int = 100
+
+
 _KINDS: dict[str, Kind] = {}
 _TOPICS: dict[str, Topic] = {}
+_FOLLOWED: dict[str, Followed] = {}
 _CHECKS: dict[str, Callable[[object, int], bool]] = {}
 
 
@@ -88,6 +101,14 @@ def register_kind(kind: Kind) -> None:
 
 def register_topic(topic: Topic) -> None:
     _TOPICS[topic.key] = topic
+
+
+def register_followed(followed: Followed) -> None:
+    _FOLLOWED[followed.key] = followed
+
+
+def followed_kinds() -> list[Followed]:
+    return sorted(_FOLLOWED.values(), key=lambda f: (f.order, f.key))
 
 
 def register_check(about: str, check: Callable[[object, int], bool]) -> None:
@@ -168,9 +189,23 @@ def set_frequency(user, kind: str, frequency: str) -> None:
         row.frequency = frequency
 
 
-def save_settings(user, frequencies: dict[str, str], follows: dict[str, list[str]]) -> None:
-    """The settings page: every kind's frequency and every topic's followed values."""
+def save_settings(user, frequencies: dict[str, str], follows: dict[str, list[str]],
+                  kept: dict[str, list[str]] | None = None) -> None:
+    """The settings page: every kind's frequency, every topic's followed values, and of
+    the things followed one at a time (``Followed``) those listed and still ticked in
+    ``kept`` (None: left as they are)."""
     from patientlab.core import audit
+
+    held_by_topic = follows_of(user) if kept is not None else {}
+    for followed in followed_kinds() if kept is not None else ():
+        held = held_by_topic.get(followed.key, [])
+        shown = {value for value, _title in followed.describe(held)}
+        dropped = shown - set(kept.get(followed.key, ()))
+        if dropped:
+            db.session.execute(delete(Subscription).where(
+                Subscription.user_id == user.id, Subscription.topic == followed.key,
+                Subscription.value.in_(sorted(dropped)))
+                .execution_options(synchronize_session=False))
 
     for kind, frequency in frequencies.items():
         set_frequency(user, kind, frequency)

@@ -406,7 +406,21 @@ def find_published(words: str, limit: int) -> list[cycle.ProjectRef]:
     return [ref_of(p, p.id in done) for p in projects]
 
 
+def followed_projects(values: list[str]) -> list[tuple[str, str]]:
+    """For the notification settings: the published projects among those followed,
+    by title."""
+    ids = [int(v) for v in values if v.isdigit()]
+    if not ids:
+        return []
+    rows = db.session.execute(select(Project.id, Project.title).where(
+        Project.id.in_(ids), Project.publication == Publication.PUBLISHED)
+        .order_by(Project.title_sort, Project.id))
+    return [(str(project_id), title) for project_id, title in rows]
+
+
 def register() -> None:
+    notifications.register_followed(notifications.Followed(
+        TOPIC, _l("Les projets que je suis"), followed_projects))
     cycle.register_projects(refs, refs_by_application, find_published)
     cycle.register_project_creation(
         lambda application_id: url_for("projects.from_funding", application_id=application_id))

@@ -1,6 +1,7 @@
 """Notifications people control: the settings page, the one-click unsubscribe (RFC 8058),
 the daily and weekly summaries on fixed data, and the subjects one follows."""
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -242,3 +243,34 @@ def test_notify_without_a_kind_is_unchanged(app):
     message = notify(lea, "Sujet", "platform_news", text="Bonjour")
     assert message.kind == ""
     assert message.user_id is None
+
+
+def test_the_settings_page_lists_the_projects_one_follows_and_unticking_stops_one(web):
+    """Projects followed from their page are listed by title, ticked; a box unticked
+    and saved stops that follow only (the subjects and the other project stay); a
+    project no longer published is not listed and its follow is left alone."""
+    martine = UserFactory(email="martine@exemple.fr")
+    sleep_project = make_project(title="Mieux dormir après un cancer")
+    walk = make_project(title="Bouger contre la fatigue")
+    hidden = make_project(title="Projet retiré")
+    for project in (sleep_project, walk, hidden):
+        n.follow(martine, "project", project.id)
+    n.follow(martine, "cancer_type", "sein")
+    hidden.publication = "draft"
+    db.session.commit()
+    web.login("martine@exemple.fr")
+    page = web.get("/compte/notifications").get_data(as_text=True)
+    assert "Les projets que je suis" in page
+    assert page.index("Bouger contre la fatigue") < page.index("Mieux dormir après un cancer")
+    assert "Projet retiré" not in page
+    assert page.count('name="followed_project"') == 2
+    ticked = re.findall(r"<input[^>]*name=\"followed_project\"[^>]*>", page)
+    assert len(ticked) == 2
+    assert all("checked" in box for box in ticked)
+    settings = {k.key: k.default for k in n.kinds(martine)}
+    response = web.submit("/compte/notifications", {
+        **{f"kind_{key}": value for key, value in settings.items()},
+        "follow_cancer_type": ["sein"], "followed_project": [str(walk.id)]})
+    assert response.status_code == 302
+    assert n.follows_of(martine)["project"] == sorted([str(walk.id), str(hidden.id)])
+    assert n.follows_of(martine)["cancer_type"] == ["sein"]
