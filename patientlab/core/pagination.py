@@ -29,6 +29,21 @@ class Page:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
+    def window(self, radius: int = 2) -> list[int | None]:
+        """The page numbers a pagination shows: the first, the last and those within
+        ``radius`` of this one, in order, None where numbers are left out. As many
+        whatever the number of pages."""
+        pages = self.pages
+        near = range(max(1, self.page - radius), min(pages, self.page + radius) + 1)
+        numbers: list[int | None] = []
+        previous = 0
+        for number in sorted({1, pages, *near}):
+            if number - previous > 1:
+                numbers.append(None)
+            numbers.append(number)
+            previous = number
+        return numbers
+
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page

@@ -4,10 +4,11 @@ project's results are published, the people who came to a past evening that pres
 it are told — once per evening and project."""
 
 from datetime import datetime
+from functools import cache
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from patientlab.auth.models import User
 from patientlab.core import audit, cycle
@@ -38,11 +39,19 @@ def get_linkable_event(event_id: int, user) -> Event:
     return event
 
 
+@cache
+def _presented_statement():
+    """Built once: every evening page asks for it."""
+    return (select(EventProject.project_id)
+            .where(EventProject.event_id == bindparam("event_id"))
+            .order_by(EventProject.position, EventProject.created_at))
+
+
 def presented(event: Event) -> list[cycle.ProjectRef]:
     """The projects this evening presents, in the order chosen."""
-    ids = list(db.session.scalars(select(EventProject.project_id).where(
-        EventProject.event_id == event.id).order_by(EventProject.position,
-                                                    EventProject.created_at)))
+    ids = list(db.session.scalars(_presented_statement(), {"event_id": event.id}))
+    if not ids:
+        return []
     refs = cycle.projects(ids)
     return [refs[i] for i in ids if i in refs]
 

@@ -9,13 +9,14 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from patientlab.auth.models import User
@@ -75,21 +76,27 @@ class Counts:
     walk_ins: int = 0  # people let in at the door without a registration
 
 
+@cache
+def _counts_statement():
+    """Built once: every evening page asks for it."""
+    seats = Registration.seats
+    return (select(Registration.event_id,
+                   func.sum(case((Registration.status == S.CONFIRMED, seats), else_=0)),
+                   func.sum(case((Registration.status == S.WAITING, seats), else_=0)),
+                   func.sum(case((Registration.status == S.CANCELLED, seats), else_=0)),
+                   func.sum(Registration.present),
+                   func.count(),
+                   func.sum(case((Registration.source == Source.DOOR, seats), else_=0)))
+            .where(Registration.event_id.in_(bindparam("ids", expanding=True)))
+            .group_by(Registration.event_id))
+
+
 def counts_for(event_ids: list[int]) -> dict[int, Counts]:
     """Seats per status for several events, in one query."""
     result = {eid: Counts() for eid in event_ids}
     if not event_ids:
         return result
-    seats = Registration.seats
-    rows = db.session.execute(
-        select(Registration.event_id,
-               func.sum(case((Registration.status == S.CONFIRMED, seats), else_=0)),
-               func.sum(case((Registration.status == S.WAITING, seats), else_=0)),
-               func.sum(case((Registration.status == S.CANCELLED, seats), else_=0)),
-               func.sum(Registration.present),
-               func.count(),
-               func.sum(case((Registration.source == Source.DOOR, seats), else_=0)))
-        .where(Registration.event_id.in_(event_ids)).group_by(Registration.event_id))
+    rows = db.session.execute(_counts_statement(), {"ids": list(event_ids)})
     for eid, confirmed, waiting, cancelled, checked_in, count, walk_ins in rows:
         result[eid] = Counts(int(confirmed or 0), int(waiting or 0), int(cancelled or 0),
                              int(checked_in or 0), count, int(walk_ins or 0))
