@@ -268,20 +268,20 @@ def notifications():
     blank = request.method == "GET"
     form = notifications_form(user, notif.settings_of(user), notif.follows_of(user),
                               blank=blank)
+    # What is followed one at a time has a field only when something of it is listed.
+    followed = [f for f in notif.followed_kinds() if hasattr(form, f"followed_{f.key}")]
     if form.validate_on_submit():
         with transaction(form) as done:
             notif.save_settings(
                 user, {k.key: getattr(form, f"kind_{k.key}").data for k in notif.kinds(user)},
                 {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()},
-                {f.key: getattr(form, f"followed_{f.key}").data or []
-                 for f in notif.followed_kinds() if hasattr(form, f"followed_{f.key}")})
+                {f.key: getattr(form, f"followed_{f.key}").data or [] for f in followed})
         if done:
             flash(_("Vos choix de messages sont enregistrés."), "success")
             return redirect(url_for("auth.notifications"))
     return render_template("auth/notifications.html", form=form, kinds=notif.kinds(user),
                            topics=notif.topics(), always=notif.ALWAYS_SENT,
-                           followed=[f for f in notif.followed_kinds()
-                                     if hasattr(form, f"followed_{f.key}")])
+                           followed=followed)
 
 
 @bp.route("/notifications/desabonnement/<token>", methods=["GET", "POST"])

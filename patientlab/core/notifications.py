@@ -196,17 +196,16 @@ def save_settings(user, frequencies: dict[str, str], follows: dict[str, list[str
     ``kept`` (None: left as they are)."""
     from patientlab.core import audit
 
-    held_by_topic = follows_of(user) if kept is not None else {}
-    for followed in followed_kinds() if kept is not None else ():
-        held = held_by_topic.get(followed.key, [])
-        shown = {value for value, _title in followed.describe(held)}
-        dropped = shown - set(kept.get(followed.key, ()))
-        if dropped:
-            db.session.execute(delete(Subscription).where(
-                Subscription.user_id == user.id, Subscription.topic == followed.key,
-                Subscription.value.in_(sorted(dropped)))
-                .execution_options(synchronize_session=False))
-
+    if kept is not None:
+        held = follows_of(user)
+        for followed in followed_kinds():
+            shown = {value for value, _title in followed.describe(held.get(followed.key, []))}
+            dropped = shown - set(kept.get(followed.key, ()))
+            if dropped:
+                db.session.execute(delete(Subscription).where(
+                    Subscription.user_id == user.id, Subscription.topic == followed.key,
+                    Subscription.value.in_(sorted(dropped)))
+                    .execution_options(synchronize_session=False))
     for kind, frequency in frequencies.items():
         set_frequency(user, kind, frequency)
     for topic in topics():

@@ -162,9 +162,10 @@ def _slugs(model) -> object:
 
 
 def _card(row) -> ProjectCard:
-    return ProjectCard(*row[:6], bool(row[6]), row[7],
-                       tuple(sorted(filter(None, (row[8] or "").split(",")))),
-                       tuple(sorted(filter(None, (row[9] or "").split(",")))))
+    def slugs(joined):
+        return tuple(sorted(filter(None, (joined or "").split(","))))
+
+    return ProjectCard(*row[:6], bool(row[6]), row[7], slugs(row[8]), slugs(row[9]))
 
 
 @cache
@@ -188,10 +189,10 @@ def search_projects(query: SearchQuery) -> Page:
     dialect = db.session.get_bind().dialect.name
     if (terms and not (query.cancer or query.theme or query.status)
             and query.sort not in ("titre", "recent")):
-        total = search_index.count_published(dialect, terms)
-        if total is not None:
-            result = Page.of(total, query.page, PER_PAGE)
-            ids = search_index.ranked_published(dialect, terms, PER_PAGE, result.offset)
+        matches = search_index.published_matches(dialect, terms)
+        if matches is not None:
+            result = Page.of(matches.total, query.page, PER_PAGE)
+            ids = matches.ranked(PER_PAGE, result.offset)
             found = {row[0]: row for row in db.session.execute(
                 _cards_by_id(), {"ids": ids})} if ids else {}
             result.items = [_card(found[i]) for i in ids if i in found]
