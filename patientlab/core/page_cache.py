@@ -15,13 +15,17 @@ each visitor gets their own token spliced in. A visitor whose session holds anyt
 else (a message to show, a kept form) is served a fresh page. Pages also expire after
 ``PAGE_CACHE_SECONDS``, for what changes with the clock alone (registrations closing).
 
-A page with no token (the home page, the project search…) asked by a visitor who has no
-session cookie at all is also kept at the front door (``FrontDoor``, a WSGI layer before
-Flask), keyed by the request's own words (address, host, cookies, languages) and the
-version: the next identical request gets the very answer Flask gave, headers included,
-without Flask's hooks. Only answers without a cookie to set are kept there.
+A page asked by a visitor who has no session cookie at all is also kept at the front door
+(``FrontDoor``, a WSGI layer before Flask), keyed by the request's own words (address,
+host, cookies, languages) and the version: the next identical request gets the very
+answer Flask gave, headers included, without Flask's hooks. A page with a form token (an
+evening's registration form) is kept there with its placeholder: each visitor gets a new
+session holding their own token, signed as Flask and Flask-WTF sign them
+(``VisitorTokens``). No other cookie is ever handed out from the door.
 """
 
+import hashlib
+import os
 import time
 from collections import OrderedDict
 from threading import Lock
@@ -30,8 +34,10 @@ from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import String, event, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.http import dump_cookie
 
 from patientlab.extensions import db
 
@@ -201,6 +207,9 @@ def serve():
         return None
     _stamp, body, mimetype = found
     if PLACEHOLDER in body:
+        if not session:  # a new visitor: the front door can make the next ones' tokens
+            request.environ[DOOR_OK] = True
+            request.environ[DOOR_TOKEN_PAGE] = body
         body = body.replace(PLACEHOLDER, generate_csrf().encode())
     else:
         request.environ[DOOR_OK] = True
@@ -221,6 +230,11 @@ def keep(response):
     token = g.get("csrf_token")
     if token and token.encode() in body:
         body = body.replace(token.encode(), PLACEHOLDER)
+        if set(session.keys()) == {"csrf_token"} and not session.permanent:
+            # A new visitor's session holds their token alone: the front door can make
+            # the next one's (VisitorTokens) and splice it in.
+            request.environ[DOOR_OK] = True
+            request.environ[DOOR_TOKEN_PAGE] = body
     else:  # nothing personal in it: the front door may keep it too
         request.environ[DOOR_OK] = True
     _store.put(key, body, response.mimetype)
@@ -233,10 +247,41 @@ def keep(response):
 #: Set by ``keep`` on the request's WSGI environ: this answer may be kept at the door.
 DOOR_OK = "patientlab.page_cache.door"
 DOOR_VERSION = "patientlab.page_cache.version"
+#: Set by ``keep`` beside DOOR_OK: the page's body with the visitor's token as a placeholder.
+DOOR_TOKEN_PAGE = "patientlab.page_cache.token_page"  # noqa: S105 — a key, no secret
 _DOOR_ENVIRON = ("PATH_INFO", "QUERY_STRING", "SCRIPT_NAME", "HTTP_HOST", "wsgi.url_scheme",
                  "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_COOKIE",
                  "HTTP_ACCEPT_LANGUAGE")
 MAX_DOOR_PATHS = 20000
+
+
+class VisitorTokens:
+    """A new visitor's session and CSRF token, made as Flask and Flask-WTF make them
+    (``generate_csrf`` then the session interface's ``save_session``): a random raw token
+    kept in a signed session cookie, and the same token signed with a timestamp for the
+    form. The form token is checked by Flask-WTF against the session, as any other."""
+
+    def __init__(self, app):
+        config = app.config
+        interface = app.session_interface
+        self.form_signer = URLSafeTimedSerializer(
+            config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
+        self.session_signer = interface.get_signing_serializer(app)
+        self.field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        self.cookie_name = interface.get_cookie_name(app)
+        self.cookie = {"domain": interface.get_cookie_domain(app),
+                       "path": interface.get_cookie_path(app),
+                       "secure": interface.get_cookie_secure(app),
+                       "httponly": interface.get_cookie_httponly(app),
+                       "samesite": interface.get_cookie_samesite(app),
+                       "partitioned": interface.get_cookie_partitioned(app)}
+
+    def new(self) -> tuple[bytes, str]:
+        """(the form's token, the Set-Cookie header's value) for one new visitor."""
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 — as Flask-WTF  # nosec B324
+        cookie = dump_cookie(self.cookie_name, self.session_signer.dumps({self.field: raw}),
+                             **self.cookie)
+        return self.form_signer.dumps(raw).encode(), cookie
 
 
 class FrontDoor:
@@ -255,6 +300,13 @@ class FrontDoor:
         self.personal_cookies = tuple(f"{name}=" for name in (
             config.get("SESSION_COOKIE_NAME", "session"),
             config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+        self._tokens = None
+
+    @property
+    def tokens(self) -> VisitorTokens:
+        if self._tokens is None:  # at the first page with a form: the configuration is final
+            self._tokens = VisitorTokens(self.flask_app)
+        return self._tokens
 
     def _version(self) -> int:
         with self.flask_app.app_context():  # the app's own session, as Flask's pages read
@@ -286,8 +338,15 @@ class FrontDoor:
         key = (id(self.flask_app), *(environ.get(name, "") for name in _DOOR_ENVIRON), version)
         found = self.store.get(key, config.get("PAGE_CACHE_SECONDS", 60))
         if found is not None:
-            _stamp, body, (status, headers) = found
-            start_response(status, list(headers))
+            _stamp, body, (status, headers, with_token) = found
+            if not with_token:
+                start_response(status, list(headers))
+                return [body]
+            token, cookie = self.tokens.new()
+            body = body.replace(PLACEHOLDER, token)
+            start_response(status, [*((name, str(len(body)) if name == "Content-Length"
+                                       else value) for name, value in headers),
+                                    ("Set-Cookie", cookie)])
             return [body]
         answer = {}
 
@@ -303,14 +362,29 @@ class FrontDoor:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        headers = answer.get("headers", [])
-        if answer.get("status", "").startswith("200 ") and not any(
-                name.lower() == "set-cookie"
-                or (name.lower() == "cache-control" and "no-store" in value)
-                for name, value in headers):
-            kept = tuple((name, "hit" if name == HEADER else value) for name, value in headers)
-            self.store.put(key, body, (answer["status"], kept))
+        kept = self._keepable(answer, environ.get(DOOR_TOKEN_PAGE) is not None)
+        if kept is not None:
+            self.store.put(key, environ.get(DOOR_TOKEN_PAGE) or body,
+                           (answer["status"], kept, DOOR_TOKEN_PAGE in environ))
         return [body]
+
+    def _keepable(self, answer: dict, with_token: bool) -> tuple | None:
+        """The answer's headers as the next visitors get them, or None if it may not be
+        kept: not a 200, ``no-store``, or a cookie other than the new visitor's session
+        (which the door makes anew for each one)."""
+        if not answer.get("status", "").startswith("200 "):
+            return None
+        kept = []
+        for name, value in answer.get("headers", []):
+            lowered = name.lower()
+            if lowered == "cache-control" and "no-store" in value:
+                return None
+            if lowered == "set-cookie":
+                if with_token and value.startswith(f"{self.tokens.cookie_name}="):
+                    continue
+                return None
+            kept.append((name, "hit" if name == HEADER else value))
+        return tuple(kept)
 
 
 def init_app(app) -> None:

@@ -182,13 +182,57 @@ def test_a_page_without_a_token_is_served_at_the_front_door_and_never_stale(app)
         app.before_request_funcs[None].pop(0)
 
 
-def test_a_page_with_a_form_token_never_reaches_the_front_door(app):
-    event = make_event()
+def _token(page) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                     page.get_data(as_text=True)).group(1)
+
+
+def test_a_page_with_a_form_is_served_at_the_front_door_with_each_visitors_own_token(app):
+    """The evening's page reaches the door too: each new visitor gets their own session
+    cookie and the token that goes with it, and only that pair is accepted."""
+    event = make_event(capacity=20)
     db.session.commit()
     handled = _flask_hooks_counted(app)
+    page = f"/evenements/{event.id}"
     try:
-        for _ in range(2):
-            app.test_client().get(f"/evenements/{event.id}")
-        assert len(handled) == 2  # both through Flask: each visitor gets their own token
+        first = app.test_client().get(page)
+        second = app.test_client().get(page)
+        assert [first.headers[HEADER], second.headers[HEADER], len(handled)] == [
+            "miss", "hit", 2]
+        visitors = [app.test_client() for _ in range(3)]
+        answers = [visitor.get(page) for visitor in visitors]
+        assert len(handled) == 2  # Flask never saw those three
+        assert {answer.headers[HEADER] for answer in answers} == {"hit"}
+        tokens = [_token(answer) for answer in answers]
+        cookies = [answer.headers["Set-Cookie"] for answer in answers]
+        assert len(set(tokens)) == 3
+        assert len(set(cookies)) == 3
+        for answer in answers:
+            body = answer.get_data()
+            assert page_cache.PLACEHOLDER not in body
+            assert int(answer.headers["Content-Length"]) == len(body)
+            assert answer.headers.getlist("Set-Cookie")[0].startswith(
+                app.config["SESSION_COOKIE_NAME"] + "=")
+            assert "HttpOnly" in answer.headers["Set-Cookie"]
+            assert answer.headers["Vary"] == "Cookie"
+            assert (answer.headers["Content-Security-Policy"]
+                    == first.headers["Content-Security-Policy"])
+            text = answer.get_data(as_text=True).replace("\u202f", " ")
+            assert text.replace(tokens[answers.index(answer)], "") == second.get_data(
+                as_text=True).replace("\u202f", " ").replace(_token(second), "")
+        form = {"name": "Paul", "email": "paul@exemple.fr", "seats": "1",
+                "privacy_consent": "y"}
+        # One visitor's token does not work with another's session.
+        refused = visitors[1].post(f"{page}/inscription", data={**form,
+                                                               "csrf_token": tokens[0]})
+        assert refused.status_code == 400
+        sent = visitors[0].post(f"{page}/inscription", data={**form, "csrf_token": tokens[0]})
+        assert sent.status_code in (302, 303)
+        # The seat taken shows on the next visitor's page, made again by Flask.
+        after = app.test_client().get(page)
+        assert after.headers[HEADER] == "miss"
+        assert "19 places restantes" in after.get_data(as_text=True).replace("\u202f", " ")
     finally:
         app.before_request_funcs[None].pop(0)
