@@ -8,7 +8,7 @@ has one, a count shown beside the label (the moderation queue).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 from patientlab.core.permissions import has_any
 
@@ -43,6 +43,7 @@ _ENTRIES: dict[str, MenuEntry] = {}
 def register(entry: MenuEntry) -> None:
     """Add (or replace) an entry; called from a feature's init_app."""
     _ENTRIES[entry.endpoint] = entry
+    _VISITOR_HREFS.clear()
 
 
 def menu(user, section: str) -> list[MenuLink]:
@@ -62,9 +63,22 @@ def visitor_menu_key(current_path: str, extra_endpoints: tuple[str, ...]) -> str
     """What a visitor's menu depends on, to keep it made once per language
     (core.fragments): the path when it is one of the menu's links (marked as the current
     page), else "". None when an entry a visitor sees has a count (never kept)."""
-    entries = [e for e in _ENTRIES.values() if e.section == PUBLIC and e.visible_to(None)]
-    if any(entry.count for entry in entries):
+    hrefs = _visitor_hrefs(extra_endpoints)
+    if hrefs is None:
         return None
-    hrefs = {url_for(endpoint) for endpoint in (*(e.endpoint for e in entries),
-                                                *extra_endpoints)}
     return current_path if current_path in hrefs else ""
+
+
+_VISITOR_HREFS: dict[tuple, frozenset[str] | None] = {}
+
+
+def _visitor_hrefs(extra_endpoints: tuple[str, ...]) -> frozenset[str] | None:
+    """The addresses of a visitor's menu, found once per application, root and entries
+    (they are registered when the application starts)."""
+    key = (id(current_app._get_current_object()), request.script_root, extra_endpoints)
+    if key not in _VISITOR_HREFS:
+        entries = [e for e in _ENTRIES.values() if e.section == PUBLIC and e.visible_to(None)]
+        _VISITOR_HREFS[key] = None if any(entry.count for entry in entries) else frozenset(
+            url_for(endpoint) for endpoint in (*(e.endpoint for e in entries),
+                                               *extra_endpoints))
+    return _VISITOR_HREFS[key]
