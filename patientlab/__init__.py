@@ -80,6 +80,9 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
         static_folder=os.path.join(PROJECT_ROOT, "static"),
     )
+    from patientlab.core.templating import Environment
+
+    app.jinja_environment = Environment  # before any extension asks for app.jinja_env
     _load_config(app, env, config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.getLogger("patientlab").setLevel(app.config.get("LOG_LEVEL", "INFO"))

@@ -2,6 +2,7 @@
 init_app)."""
 
 from flask import g, request
+from flask.templating import Environment as FlaskEnvironment
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -17,6 +18,17 @@ from patientlab.core.i18n import (
 )
 from patientlab.core.sanitize import render_rich_text
 from patientlab.core.security import Role, role_label
+
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment, each template's globals a plain dict instead of a
+    ChainMap over the environment's: every render copies them into its context, and every
+    ``{% from … import %}`` compares them with the imported template's, key by key through
+    the ChainMap (a twentieth of a millisecond per import). Our globals are all set while
+    the application is made, before any template is loaded, as Jinja asks."""
+
+    def make_globals(self, d):
+        return {**self.globals, **(d or {})}
 
 
 def csrf_field(form) -> Markup:
