@@ -73,16 +73,15 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     env = env or os.environ.get("PATIENTLAB_ENV", "development")
     if env not in ENVIRONMENTS:
         raise ConfigurationError(f"unknown PATIENTLAB_ENV {env!r}; use one of {ENVIRONMENTS}")
-    app = Flask(
+    from patientlab.core.application import Application
+
+    app = Application(
         __name__,
         instance_path=os.environ.get("PATIENTLAB_INSTANCE_PATH",
                                      os.path.join(PROJECT_ROOT, "instance")),
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
         static_folder=os.path.join(PROJECT_ROOT, "static"),
     )
-    from patientlab.core.templating import Environment
-
-    app.jinja_environment = Environment  # before any extension asks for app.jinja_env
     _load_config(app, env, config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.getLogger("patientlab").setLevel(app.config.get("LOG_LEVEL", "INFO"))
