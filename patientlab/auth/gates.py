@@ -39,7 +39,8 @@ def session_and_gates():
     """End sessions idle for too long or too old, then load display preferences."""
     if request.endpoint == "static":
         return None
-    if current_user.is_authenticated:
+    user = current_user._get_current_object()  # the proxy resolved once
+    if user.is_authenticated:
         now = int(time.time())
         started = session.get("_started", now)
         seen = session.get("_seen", now)
@@ -76,7 +77,7 @@ def session_and_gates():
                                     current_user.id, request.endpoint)
             g.preferences = current_preferences(request, current_user)
             return render_template("auth/suspended.html"), 403
-    g.preferences = current_preferences(request, current_user)
+    g.preferences = current_preferences(request, user)
     return None
 
 
@@ -97,7 +98,8 @@ def session_remaining() -> int:
 def inject_preferences():
     prefs = getattr(g, "preferences", None) or Preferences()
     timing = None
-    if has_request_context() and current_user and current_user.is_authenticated:
+    user = current_user._get_current_object() if has_request_context() else None
+    if user is not None and user.is_authenticated:
         timing = {"remaining": session_remaining(), "warn": SESSION_WARNING_SECONDS,
                   "idle": current_app.config["SESSION_IDLE_TIMEOUT"],
                   "minutes": current_app.config["SESSION_IDLE_TIMEOUT"] // 60}

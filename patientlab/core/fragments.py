@@ -12,6 +12,7 @@ from threading import Lock
 
 from flask import current_app
 from flask_babel import get_locale
+from jinja2 import pass_context
 from markupsafe import Markup
 
 MAX_FRAGMENTS = 5000
@@ -19,10 +20,13 @@ _FRAGMENTS: OrderedDict[tuple, Markup] = OrderedDict()
 _LOCK = Lock()
 
 
-def cached_fragment(*key, caller) -> Markup:
+@pass_context
+def cached_fragment(context, *key, caller) -> Markup:
     if not current_app.config.get("FRAGMENT_CACHE", True):
         return caller()
-    full = (str(get_locale()), *key)
+    # The page's language, as the context processors saw it when the page began (inside
+    # a mail's force_locale too); a template made without them asks Flask-Babel.
+    full = (context.get("html_lang") or str(get_locale()), *key)
     with _LOCK:
         found = _FRAGMENTS.get(full)
         if found is not None:

@@ -35,8 +35,8 @@ def select_locale() -> str:
         return forced
     if not request:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    user = current_user if current_user and current_user.is_authenticated else None
-    if user is not None and user.locale in languages:
+    user = current_user._get_current_object()  # the proxy resolved once
+    if user is not None and user.is_authenticated and user.locale in languages:
         return user.locale
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:

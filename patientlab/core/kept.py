@@ -118,8 +118,9 @@ def purge_expired(now: datetime | None = None) -> int:
 def _person() -> tuple[int | None, str]:
     from flask_login import current_user
 
-    if current_user and current_user.is_authenticated:
-        return current_user.id, ""
+    user = current_user._get_current_object()  # the proxy resolved once
+    if user is not None and user.is_authenticated:
+        return user.id, ""
     return None, visitor_key()
 
 

@@ -68,7 +68,8 @@ def acting_user():
 
     Services take the real object: they compare it, store it and pass it on.
     """
-    return current_user._get_current_object() if current_user.is_authenticated else None
+    user = current_user._get_current_object()  # the proxy resolved once
+    return user if user is not None and user.is_authenticated else None
 
 
 def roles_required(*roles: str):
