@@ -306,8 +306,8 @@ class VisitorTokens:
 
 class FrontDoor:
     """WSGI middleware: a visitor without a session cookie asking again for a page kept
-    by ``keep`` (no form token in it) gets Flask's earlier answer, read from memory after
-    one look at the public version."""
+    by ``keep`` gets Flask's earlier answer, read from memory after one look at the
+    public version; a page with a form, with that visitor's own new session and token."""
 
     def __init__(self, wsgi_app, flask_app):
         self.wsgi_app = wsgi_app
