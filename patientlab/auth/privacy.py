@@ -36,7 +36,9 @@ def _journal(user: User) -> list[dict]:
 def _notifications(user: User) -> list[dict]:
     frequencies = [{"kind": kind, "frequency": frequency}
                    for kind, frequency in notifications.settings_of(user).items()]
-    follows = [{"topic": topic, "follows": values}
+    dates = notifications.follow_dates(user)
+    follows = [{"topic": topic, "follows": values,
+                "since": {value: when(dates.get((topic, value))) for value in values}}
                for topic, values in notifications.follows_of(user).items() if values]
     return frequencies + follows
 

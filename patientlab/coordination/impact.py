@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, distinct, func, select
+from sqlalchemy import String, cast, distinct, func, or_, select
 
 from patientlab.calls.committee import PATIENT, CommitteeMember, CommitteeScore, CommitteeSession
 from patientlab.calls.funding import COUNTED, FUNDED
@@ -111,7 +111,9 @@ class Stage:
 
 
 def stages(start: datetime, end: datetime) -> list[Stage]:
-    """Distinct people at each stage of the cycle in the period (follow-up: today)."""
+    """Distinct people at each stage of the cycle in the period. Following: those who
+    followed a funded project before the period ended and still follow it (a follow
+    given up leaves no row; follows older than their date count as before)."""
     reviewers = db.session.scalar(
         select(func.count(distinct(Assignment.reviewer_id)))
         .join(Review, Review.assignment_id == Assignment.id)
@@ -127,7 +129,8 @@ def stages(start: datetime, end: datetime) -> list[Stage]:
         Project.application_id.is_not(None))
     followers = db.session.scalar(
         select(func.count(distinct(Subscription.user_id))).where(
-            Subscription.topic == TOPIC, Subscription.value.in_(funded_projects))) or 0
+            Subscription.topic == TOPIC, Subscription.value.in_(funded_projects),
+            or_(Subscription.created_at.is_(None), Subscription.created_at < end))) or 0
     attended = db.session.scalar(
         select(func.coalesce(func.sum(Registration.present), 0))
         .join(Event, Event.id == Registration.event_id)
@@ -139,7 +142,8 @@ def stages(start: datetime, end: datetime) -> list[Stage]:
         Stage("comite", _l("Décider en comité"), int(committee),
               _l("membres du collège des patients et associations qui ont voté")),
         Stage("suivi", _l("Suivre les projets financés"), int(followers),
-              _l("personnes qui suivent au moins un projet financé, aujourd’hui")),
+              _l("personnes qui suivaient au moins un projet financé à la fin de la période "
+                 "et le suivent toujours")),
         Stage("soirees", _l("Écouter les résultats aux soirées"), int(attended),
               _l("personnes présentes aux soirées « Parle-Moi »")),
     ]

@@ -146,6 +146,9 @@ class Subscription(db.Model):
                                          primary_key=True)
     topic: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    # Since when (None: a follow made before the date was kept).
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow,
+                                                        nullable=True)
 
 
 class DigestRun(db.Model):
@@ -220,6 +223,13 @@ def save_settings(user, frequencies: dict[str, str], follows: dict[str, list[str
         for value in sorted(wanted - held):
             db.session.add(Subscription(user_id=user.id, topic=topic.key, value=value))
     audit.record(user, "notifications.settings", user)
+
+
+def follow_dates(user) -> dict[tuple[str, str], datetime | None]:
+    """(topic, value) → since when the person follows it."""
+    return {(topic, value): since for topic, value, since in db.session.execute(
+        select(Subscription.topic, Subscription.value, Subscription.created_at)
+        .where(Subscription.user_id == user.id))}
 
 
 def follows_of(user) -> dict[str, list[str]]:

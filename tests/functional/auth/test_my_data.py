@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from patientlab.core import notifications
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
 from patientlab.events import services as events
@@ -21,6 +22,8 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
         needs=["step_free"], needs_consent=True,
         companions=[events.CompanionData("Lina Benali", [], "Chien guide")]), user=karim)
     UserFactory(email="autre@exemple.fr")
+    followed = make_project()
+    notifications.follow(karim, "project", followed.id)
     db.session.commit()
     web.login("karim@exemple.fr")
     page = web.get("/compte/donnees").get_data(as_text=True)
@@ -36,6 +39,9 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
     assert data["event_registrations"][0]["seats"] == 2
     assert data["event_registrations"][0]["companions"][0]["name"] == "Lina Benali"
     assert data["event_registrations"][0]["companions"][0]["other_need"] == "Chien guide"
+    follows = next(f for f in data["notifications"] if f.get("topic") == "project")
+    assert follows["follows"] == [str(followed.id)]
+    assert follows["since"][str(followed.id)].startswith(str(utcnow().year))  # ISO date
     assert "autre@exemple.fr" not in response.get_data(as_text=True)
     assert "password" not in response.get_data(as_text=True)
 

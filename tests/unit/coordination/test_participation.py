@@ -88,3 +88,33 @@ def test_figures_on_fixed_data():
     assert ["Général", "Relectures envoyées", "3", ""] in rows
     assert ["Soirée", "Bien manger", "3", "2"] in rows
     assert ["Association", "Ligue — Rhône", "", ""] in rows
+
+
+def test_following_a_funded_project_counts_in_the_periods_it_covers():
+    from patientlab.core import notifications
+
+    funded = make_project()
+    funded.application_id = make_application(call=make_call(state="closed")).id
+    unfunded = make_project()
+    early, late, older, elsewhere = (UserFactory() for _ in range(4))
+    for person in (early, late, older):
+        notifications.follow(person, "project", funded.id)
+    notifications.follow(elsewhere, "project", unfunded.id)  # not a funded project
+    db.session.flush()
+    rows = {row.user_id: row for row in db.session.scalars(
+        db.select(notifications.Subscription).where(
+            notifications.Subscription.topic == "project"))}
+    rows[early.id].created_at = utcnow() - timedelta(days=40)
+    rows[older.id].created_at = None  # followed before dates were kept
+    db.session.flush()
+
+    def following(period):
+        stage = next(s for s in part.participation(period).stages if s.key == "suivi")
+        return stage.people
+
+    today = days.today()
+    assert following(part.Period(today - timedelta(days=30), today)) == 3
+    assert following(part.Period(today - timedelta(days=60), today - timedelta(days=31))) == 2
+    assert following(part.Period(date(2000, 1, 1), date(2000, 12, 31))) == 1
+    assert notifications.follow_dates(early)[("project", str(funded.id))] == rows[
+        early.id].created_at
