@@ -228,7 +228,7 @@ def serve():
     if PLACEHOLDER in body:
         if not session:  # a new visitor: the front door can make the next ones' tokens
             request.environ[DOOR_OK] = True
-            request.environ[DOOR_TOKEN_PAGE] = body
+            request.environ[DOOR_FORM_PAGE] = body
         body = body.replace(PLACEHOLDER, generate_csrf().encode())
     else:
         request.environ[DOOR_OK] = True
@@ -253,7 +253,7 @@ def keep(response):
             # A new visitor's session holds their token alone: the front door can make
             # the next one's (VisitorTokens) and splice it in.
             request.environ[DOOR_OK] = True
-            request.environ[DOOR_TOKEN_PAGE] = body
+            request.environ[DOOR_FORM_PAGE] = body
     else:  # nothing personal in it: the front door may keep it too
         request.environ[DOOR_OK] = True
     _store.put(key, body, response.mimetype)
@@ -267,7 +267,7 @@ def keep(response):
 DOOR_OK = "patientlab.page_cache.door"
 DOOR_VERSION = "patientlab.page_cache.version"
 #: Set by ``keep`` beside DOOR_OK: the page's body with the visitor's token as a placeholder.
-DOOR_TOKEN_PAGE = "patientlab.page_cache.token_page"  # noqa: S105 — a key, no secret
+DOOR_FORM_PAGE = "patientlab.page_cache.form_page"
 _DOOR_ENVIRON = ("PATH_INFO", "QUERY_STRING", "SCRIPT_NAME", "HTTP_HOST", "wsgi.url_scheme",
                  "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_COOKIE",
                  "HTTP_ACCEPT_LANGUAGE")
@@ -381,10 +381,10 @@ class FrontDoor:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        kept = self._keepable(answer, environ.get(DOOR_TOKEN_PAGE) is not None)
+        kept = self._keepable(answer, environ.get(DOOR_FORM_PAGE) is not None)
         if kept is not None:
-            self.store.put(key, environ.get(DOOR_TOKEN_PAGE) or body,
-                           (answer["status"], kept, DOOR_TOKEN_PAGE in environ))
+            self.store.put(key, environ.get(DOOR_FORM_PAGE) or body,
+                           (answer["status"], kept, DOOR_FORM_PAGE in environ))
         return [body]
 
     def _keepable(self, answer: dict, with_token: bool) -> tuple | None:
