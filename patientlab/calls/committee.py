@@ -165,6 +165,35 @@ def conflicted(user, item: AgendaItem) -> bool:
     return bool(row is not None and row.conflict)
 
 
+def out_of_room(session: CommitteeSession) -> dict[int, set[int]]:
+    """Per agenda item, the ids of the people ``conflicted`` names for it (the applicant,
+    reviewers who declared a conflict on the application, members who declared one
+    here), for the whole session in three statements whatever its size."""
+    out: dict[int, set[int]] = {item.id: set() for item in session.items}
+    if not out:
+        return out
+    items_of: dict[int, list[int]] = {}
+    for item_id, application_id, owner_id in db.session.execute(
+            select(AgendaItem.id, Application.id, Application.owner_id)
+            .join(Application, Application.id == AgendaItem.application_id)
+            .where(AgendaItem.id.in_(list(out)))):
+        out[item_id].add(owner_id)
+        items_of.setdefault(application_id, []).append(item_id)
+    for application_id, reviewer_id in db.session.execute(
+            select(Assignment.application_id, Assignment.reviewer_id).where(
+                Assignment.application_id.in_(list(items_of)),
+                Assignment.status == AssignmentStatus.CONFLICT)):
+        for item_id in items_of[application_id]:
+            out[item_id].add(reviewer_id)
+    for item_id, user_id in db.session.execute(
+            select(CommitteeScore.item_id, CommitteeMember.user_id)
+            .join(CommitteeMember, CommitteeMember.id == CommitteeScore.member_id)
+            .where(CommitteeScore.item_id.in_(list(out)), CommitteeMember.session_id == session.id,
+                   CommitteeScore.conflict.is_(True))):
+        out[item_id].add(user_id)
+    return out
+
+
 def get_session_or_404(session_id: int, user) -> CommitteeSession:
     from flask import abort
 
@@ -406,14 +435,29 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def spread(item: AgendaItem) -> Spread:
-    rows = {r.member_id: r for r in db.session.scalars(
-        select(CommitteeScore).where(CommitteeScore.item_id == item.id))}
+def scores_of(session: CommitteeSession) -> dict[int, dict[int, CommitteeScore]]:
+    """Per agenda item, each member's score row, for the whole session in one statement."""
+    rows: dict[int, dict[int, CommitteeScore]] = {item.id: {} for item in session.items}
+    for row in db.session.scalars(select(CommitteeScore).where(
+            CommitteeScore.item_id.in_(list(rows)))):
+        rows[row.item_id][row.member_id] = row
+    return rows
+
+
+def spread(item: AgendaItem, out: set[int] | None = None,
+           rows: dict[int, CommitteeScore] | None = None) -> Spread:
+    """The item's scores; ``out`` (who leaves the room, ``out_of_room``) and ``rows`` (its
+    score rows by member, ``scores_of``) when the page already has them for every item."""
+    if rows is None:
+        rows = {r.member_id: r for r in db.session.scalars(
+            select(CommitteeScore).where(CommitteeScore.item_id == item.id))}
+    if out is None:
+        out = out_of_room(item.session)[item.id]
     result = Spread()
     finals_by_group: dict[str, list[int]] = {PATIENT: [], SCIENTIST: []}
     for member in item.session.members:
         row = rows.get(member.id)
-        if conflicted(member.user, item):
+        if member.user_id in out:
             result.out_of_room += 1
             continue
         if row is None:

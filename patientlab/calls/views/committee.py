@@ -92,13 +92,14 @@ def session(session_id):
             if done:
                 flash(_("%(name)s est membre du comité.", name=person.name), "success")
                 return redirect(url_for("committee.session", session_id=meeting.id))
-    conflicts = {item.id: [m for m in meeting.members if cm.conflicted(m.user, item)]
+    out = cm.out_of_room(meeting)
+    conflicts = {item.id: [m for m in meeting.members if m.user_id in out[item.id]]
                  for item in meeting.items}
     return render_template(
         "calls/committee/session.html", meeting=meeting, chair=chair,
         member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
-            item.id for item in meeting.items if cm.conflicted(user, item)},
+            item.id for item in meeting.items if user.id in out[item.id]},
         action=ActionForm(formdata=None), cm=cm)
 
 
@@ -236,6 +237,8 @@ def close(session_id):
 def minutes(session_id):
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
-    rows = [(i, cm.spread(i), [m for m in meeting.members if cm.conflicted(m.user, i)])
-            for i in meeting.items if not cm.conflicted(user, i)]
+    out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
+    rows = [(i, cm.spread(i, out[i.id], scores[i.id]),
+             [m for m in meeting.members if m.user_id in out[i.id]])
+            for i in meeting.items if user.id not in out[i.id]]
     return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm)
