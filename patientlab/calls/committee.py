@@ -153,23 +153,17 @@ def _score_row(item: AgendaItem, member: CommitteeMember) -> CommitteeScore | No
 def conflicted(user, item: AgendaItem) -> bool:
     """The person applied, declared a conflict as a reviewer, or declared one here. (A
     reviewer without conflict sits on the committee: their review is on the papers.)"""
-    application = item.application
-    if application.owner_id == user.id:
-        return True
-    if db.session.scalar(select(Assignment.status).where(
-            Assignment.application_id == application.id,
-            Assignment.reviewer_id == user.id)) == AssignmentStatus.CONFLICT:
-        return True
-    member = member_of(user, item.session)
-    row = _score_row(item, member) if member is not None else None
-    return bool(row is not None and row.conflict)
+    return user.id in out_of_room(item.session, [item])[item.id]
 
 
-def out_of_room(session: CommitteeSession) -> dict[int, set[int]]:
-    """Per agenda item, the ids of the people ``conflicted`` names for it (the applicant,
-    reviewers who declared a conflict on the application, members who declared one
-    here), for the whole session in three statements whatever its size."""
-    out: dict[int, set[int]] = {item.id: set() for item in session.items}
+def out_of_room(session: CommitteeSession,
+                items: list[AgendaItem] | None = None) -> dict[int, set[int]]:
+    """Per agenda item of the session (or of ``items``), the ids of the people who leave
+    the room for it, as ``conflicted`` says: the applicant, reviewers who declared a
+    conflict on the application, members who declared one here. Three statements
+    whatever the number of items and members."""
+    out: dict[int, set[int]] = {item.id: set() for item in (
+        session.items if items is None else items)}
     if not out:
         return out
     items_of: dict[int, list[int]] = {}
@@ -452,7 +446,7 @@ def spread(item: AgendaItem, out: set[int] | None = None,
         rows = {r.member_id: r for r in db.session.scalars(
             select(CommitteeScore).where(CommitteeScore.item_id == item.id))}
     if out is None:
-        out = out_of_room(item.session)[item.id]
+        out = out_of_room(item.session, [item])[item.id]
     result = Spread()
     finals_by_group: dict[str, list[int]] = {PATIENT: [], SCIENTIST: []}
     for member in item.session.members:

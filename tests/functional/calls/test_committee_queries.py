@@ -9,7 +9,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
 from tests.factories import UserFactory, make_application, make_assignment, make_call
-from tests.functional.projects.test_pages import count_queries
+from tests.functional.calls.test_queries import _count
 
 
 def _meeting(members: int, applications: int):
@@ -30,13 +30,6 @@ def _meeting(members: int, applications: int):
     cm.add_member(chair, session, owner, cm.SCIENTIST)  # an applicant on the committee
     db.session.commit()
     return chair, session, people
-
-
-def _count(web, url):
-    with count_queries() as statements:
-        response = web.get(url)
-    assert response.status_code == 200, url
-    return len(statements)
 
 
 def test_who_leaves_the_room_is_what_conflicted_says(app):
