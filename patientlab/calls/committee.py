@@ -26,10 +26,12 @@ from sqlalchemy.exc import IntegrityError
 
 from patientlab.auth.models import User
 from patientlab.core import audit
+from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from .models import (
@@ -44,6 +46,7 @@ from .models import (
     CommitteeSession,
 )
 from .reviewing import ranking
+from .reviewing.notices import tell
 from .services import ensure_coordinator, involved_in, is_coordinator, reading_rights
 
 PATIENT, SCIENTIST = "patient", "scientist"
@@ -148,6 +151,7 @@ def _ensure_not_closed(session: CommitteeSession, field: str | None = None) -> N
     """A closed session's scores, conflicts and attendance are frozen: reopening it
     (``reopen_session``, audited) is the only way to change them. The state is read again
     so that a score sent while the chair closes waits for the close and is refused."""
+    db.session.flush()  # a refresh would drop this request's own unsaved change
     db.session.refresh(session, ["state"])
     if session.state == CLOSED:
         raise ServiceError(_l("La séance est terminée : ses notes et ses présences ne "
@@ -400,9 +404,20 @@ def close_session(actor: User, session: CommitteeSession) -> None:
     _ensure_not_closed(session)
     left = what_is_left(session)
     session.state, session.current_item_id = CLOSED, None
+    again = bool(db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "committee.reopened", AuditEntry.object_type == "committee_session",
+        AuditEntry.object_id == session.id).limit(1)))
     audit.record(actor, "committee.closed", session,
                  summary=f"{len(left.undiscussed)} undiscussed, "
                          f"{len(left.unfinished)} without recommendation")
+    # Each member gets the members' minutes (how many left the room, never who).
+    url = external_url("committee.minutes", session_id=session.id)
+    for member in session.members:
+        if member.user.active:
+            tell(member.user, _l("Le procès-verbal du comité « %(title)s » a changé",
+                                 title=session.title) if again else
+                 _l("Le procès-verbal du comité « %(title)s » est prêt", title=session.title),
+                 "committee_minutes", meeting=session, again=again, url=url)
 
 
 def decided(session: CommitteeSession) -> list[AgendaItem]:
@@ -418,6 +433,7 @@ def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
     """The chair reopens a closed session (scores and attendance can change again) as
     long as no decision has been recorded on its applications; why is in the audit."""
     ensure_coordinator(actor)
+    db.session.flush()
     db.session.refresh(session, ["state"])
     if session.state != CLOSED:
         raise ServiceError(_l("La séance n’est pas terminée."))

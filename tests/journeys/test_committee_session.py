@@ -3,7 +3,8 @@ the session; Martine (patient expert, on her phone with text at 150 %) and three
 members score; Nadia leaves the room for a project she is linked to; Inès forgets her
 final score. Anne tries to close with projects left and is asked first, reopens, records
 the recommendations (told by name who has not scored), reads the minutes; Martine reads
-the members' minutes, which count who left the room without naming them."""
+the members' minutes from the mail the committee sends, which count who left the room
+without naming them."""
 
 import re
 from datetime import timedelta
@@ -64,6 +65,7 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
         journey_app, journey_url, laptop, phone, log_in, look, mailbox):
     session_id, points, _people = _committee(journey_app)
     session_url = f"{journey_url}/comite/{session_id}"
+    minutes_mails = len(mailbox.to("patient@exemple.fr"))
 
     # Before the meeting, Martine gives her preliminary score on her phone.
     martine = log_in(phone(text_size=150), "patient@exemple.fr")
@@ -125,7 +127,13 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     expect(anne.locator("h1")).to_contain_text("Procès-verbal")
     look(anne, "chair: minutes of the closed session")
 
-    # Closed: Martine can no longer change anything; undiscussed items say so.
+    # Closed: each member is told the minutes are ready; Martine can no longer change
+    # anything, and undiscussed items say so.
+    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="procès-verbal",
+                            after=minutes_mails)
+    assert "Comité du parcours" in mail.subject
+    assert "est prêt" in mail.subject
+    assert mail.link(containing=f"/comite/{session_id}/proces-verbal")
     martine.goto(f"{session_url}/points/{points[2]}")
     look(martine, "member: undiscussed item, session closed")
     main = martine.inner_text("main")
@@ -184,9 +192,12 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     look(anne, "chair: members' minutes")
     assert "Sortis de la salle (liens avec le projet)" not in anne.inner_text("main")
 
-    # Martine reads the members' minutes: how many left the room, not who.
-    martine.goto(session_url)
-    martine.get_by_role("link", name="Le procès-verbal (à imprimer)").click()
+    # Martine reads the members' minutes from the mail: how many left the room, not who.
+    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="procès-verbal",
+                            after=minutes_mails + 1)
+    assert "a changé" in mail.subject
+    assert "Nadia" not in mail.text
+    martine.goto(mail.link(containing=f"/comite/{session_id}/proces-verbal"))
     look(martine, "member: minutes")
     main = martine.inner_text("main").replace("\u00a0", " ")
     assert "Sortis de la salle (liens avec le projet)" not in main

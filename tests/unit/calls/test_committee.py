@@ -16,6 +16,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
+from tests.conftest import outbox
 from tests.factories import UserFactory, make_application, make_assignment, make_call
 
 # Default criteria in order: relevance, benefit, left out (text), involvement, clarity
@@ -214,3 +215,18 @@ def test_coordinator_not_member_is_never_asked_for_a_final_score(meeting):
     assert cm.without_final(item) == []  # the chair, not a member, is not missing
     cm.record_recommendation(chair, item, cm.CONDITIONAL, "Avec un groupe d’aidants.")
     assert item.state == cm.DONE
+
+
+def test_closing_sends_each_member_the_members_minutes(meeting):
+    chair, session = meeting["chair"], meeting["session"]
+    cm.declare_conflict(meeting["people"]["karim"], meeting["item"])
+    cm.close_session(chair, session)
+    for person in meeting["people"].values():
+        [mail] = outbox(person.email)
+        assert "est prêt" in mail.subject
+        assert f"/comite/{session.id}/proces-verbal" in mail.body_text
+        assert "Karim" not in mail.body_text.replace(person.name, "")  # nobody named
+    assert outbox(chair.email) == []  # the chair is not a member
+    cm.reopen_session(chair, session, "Un oubli.")
+    cm.close_session(chair, session)
+    assert "a changé" in outbox("martine@exemple.fr")[-1].subject
