@@ -101,6 +101,11 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     from patientlab.core import fragments
 
     fragments.init_app(app)
+    from patientlab.core.urls import ApplicationRoot, configured_root
+
+    # Outermost: the root every link starts with is the configured one, whatever the
+    # request says (before the front door, which keeps pages by it).
+    app.wsgi_app = ApplicationRoot(app.wsgi_app, configured_root(app.config))
 
     from patientlab.core.errors import register_error_handlers
     from patientlab.core.mail import send_after_commit

@@ -211,7 +211,9 @@ def _key() -> tuple:
     # The front door read the version a moment ago, before anything of the page: the
     # same number, one query fewer.
     version = request.environ.get(DOOR_VERSION)
-    return (request.full_path, str(get_locale()), *(part() for part in _KEY_PARTS),
+    # Every link of the page starts with the root (configured: core.urls.ApplicationRoot).
+    return (request.script_root, request.full_path, str(get_locale()),
+            *(part() for part in _KEY_PARTS),
             current_version() if version is None else version)
 
 
