@@ -138,6 +138,9 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     from patientlab.core import fragments
 
     fragments.init_app(app)
+    from patientlab.core import limits
+
+    limits.init_app(app)  # first of the hooks: a visitor's form is counted before all
     from patientlab.core.urls import ApplicationRoot, configured_root
 
     # Outermost: the root every link starts with is the configured one, whatever the
