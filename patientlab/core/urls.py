@@ -63,6 +63,12 @@ class ApplicationRoot:
         self.root = root
 
     def __call__(self, environ, start_response):
+        # The address as sent, unescaped (a client may send raw UTF-8): without the code
+        # points HTML forbids, as every form field and parameter (core.application).
+        for name in ("PATH_INFO", "QUERY_STRING"):
+            value = environ.get(name, "")
+            if not value.isascii():
+                environ[name] = _without_forbidden_wsgi(value)
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         root = self.root
         if root and (path == root or path.startswith(root + "/")):
@@ -70,3 +76,12 @@ class ApplicationRoot:
         environ["SCRIPT_NAME"] = root
         environ["PATH_INFO"] = path or "/"
         return self.wsgi_app(environ, start_response)
+
+
+def _without_forbidden_wsgi(value: str) -> str:
+    """A WSGI string (the request's bytes as Latin-1) without the code points HTML
+    forbids once read as UTF-8; bytes that are not UTF-8 go too."""
+    from patientlab.core.sanitize import without_forbidden
+
+    text = value.encode("latin-1").decode("utf-8", "surrogateescape")
+    return without_forbidden(text).encode("utf-8").decode("latin-1")
