@@ -33,9 +33,11 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(tmp_path):
-    database = f"sqlite:///{tmp_path / 'root.sqlite3'}"
+    database = os.environ.get("PATIENTLAB_TEST_BROWSER_DATABASE_URL") or (
+        f"sqlite:///{tmp_path / 'root.sqlite3'}")
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
+        db.drop_all()
         db.create_all()
         event = make_event(capacity=20)
         db.session.commit()
@@ -64,6 +66,9 @@ def served(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        with app.app_context():
+            db.drop_all()
+            db.engine.dispose()
 
 
 def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
