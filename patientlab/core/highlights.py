@@ -74,7 +74,8 @@ def highlights(limit: int = 3) -> Live:
     if not current_app.config.get("HIGHLIGHTS_CACHE", True):
         return Live(_made(limit))
     # The items' links start with the application's root: part of the key.
-    key = (str(get_locale()), link_root(), limit, page_cache.current_version())
+    key = (page_cache.scope(), str(get_locale()), link_root(), limit,
+           page_cache.current_version())
     found = _CACHE.get(key)
     if found is not None and time.monotonic() - found.stamp[-1] < MAX_AGE:
         return found
