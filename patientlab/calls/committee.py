@@ -547,6 +547,18 @@ def recommendation_for(application: Application) -> AgendaItem | None:
         .order_by(AgendaItem.id.desc()).limit(1))
 
 
+def declarations_awaited(user, session: CommitteeSession) -> dict[int, Assignment]:
+    """Per agenda item, the person's assignment as a reviewer of its application while
+    their interests are undeclared: they may neither read nor score it here
+    (``reading_rights``). One statement for the whole agenda."""
+    items = {item.application_id: item.id for item in session.items}
+    if user is None or not getattr(user, "is_authenticated", False) or not items:
+        return {}
+    return {items[a.application_id]: a for a in db.session.scalars(select(Assignment).where(
+        Assignment.reviewer_id == user.id, Assignment.application_id.in_(list(items)),
+        Assignment.status == AssignmentStatus.PENDING))}
+
+
 def my_scores(user, session: CommitteeSession) -> dict[int, CommitteeScore]:
     member = member_of(user, session)
     if member is None:

@@ -102,7 +102,8 @@ def session(session_id):
         member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
             item.id for item in meeting.items if user.id in out[item.id]},
-        action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting))
+        action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting),
+        declare_first=cm.declarations_awaited(user, meeting))
 
 
 @bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])

@@ -348,3 +348,9 @@ def test_recommendation_warns_by_name_when_a_present_member_has_not_scored(meeti
     assert web.submit(url, {**data, "avis-without_scores": "y"}).status_code == 302
     db.session.expire_all()
     assert item.state == cm.DONE
+
+
+def test_agenda_asks_a_reviewing_member_to_declare_interests_first(reviewed, web):
+    _status, page = _page(web, "martine@exemple.fr", f"/comite/{reviewed['session'].id}")
+    assert "déclarez d’abord vos liens d’intérêts pour le lire et le noter" in page
+    assert 'href="/relectures/' in page
