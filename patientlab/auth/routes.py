@@ -552,14 +552,19 @@ def accept_charter():
     target = safe_next_url(request.values.get("next")) or url_for("main.home")
     if not svc.needs_charter(current_user):
         return redirect(target)
+    accepted = svc.latest_charter_acceptance(current_user) is not None
     form = AcceptCharterForm()
+    if not accepted:  # a first acceptance: nothing is « new » to this person
+        form.charter.label.text = _("J’ai lu la charte de participation et je m’engage à la "
+                                    "respecter")
     if form.validate_on_submit():
         svc.accept_charter(acting_user())
         db.session.commit()
-        flash(_("Merci d’avoir accepté la nouvelle version de la charte."), "success")
+        flash(_("Merci d’avoir accepté la nouvelle version de la charte.") if accepted
+              else _("Merci d’avoir accepté la charte de participation."), "success")
         return redirect(target)
     return render_template("auth/accept_charter.html", form=form, charter=svc.current_charter(),
-                           next_url=target)
+                           accepted=accepted, next_url=target)
 
 
 @bp.route("/role", methods=["GET", "POST"])

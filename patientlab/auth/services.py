@@ -14,7 +14,7 @@ from patientlab.core import audit
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify, queue_mail
 from patientlab.core.models import utcnow
-from patientlab.core.sanitize import plain_text
+from patientlab.core.sanitize import plain_text, rich_text
 from patientlab.core.security import (
     Role,
     TokenError,
@@ -25,7 +25,7 @@ from patientlab.core.security import (
     read_token,
     verify_password,
 )
-from patientlab.core.text import normalise_email
+from patientlab.core.text import normalise_email, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
@@ -134,7 +134,7 @@ def register(data: Registration) -> User | None:
 
 
 def current_charter() -> "CharterVersion | None":
-    """The latest published version, or None while only the built-in text exists."""
+    """The latest published version (the first one comes with the database)."""
     return db.session.scalar(select(CharterVersion).order_by(
         CharterVersion.published_at.desc(), CharterVersion.id.desc()).limit(1))
 
@@ -152,7 +152,10 @@ def needs_charter(user) -> bool:
     return latest is None or latest.version != current_charter_version()
 
 
-def publish_charter(actor: User, version: str, summary: str, body: str) -> CharterVersion:
+def publish_charter(actor: User, version: str, summary: str, body: str,
+                    summary_en: str, body_en: str) -> CharterVersion:
+    """A new version, with its whole text in French and in English: what people will read
+    and accept. The texts are cleaned (core.sanitize); one left empty is refused."""
     if not actor.has_role(Role.ADMIN):
         raise PermissionError("admins only")
     version = plain_text(version)
@@ -160,12 +163,27 @@ def publish_charter(actor: User, version: str, summary: str, body: str) -> Chart
     if exists or version == current_app.config["CHARTER_VERSION"]:
         raise ServiceError(_l("Ce numéro de version existe déjà : choisissez-en un autre, par "
                               "exemple « 2027-1 »."), field="version")
-    charter = CharterVersion(version=version, summary=plain_text(summary, multiline=True),
-                             body=plain_text(body, multiline=True), published_by_id=actor.id)
+    texts = {"summary": plain_text(summary, multiline=True),
+             "summary_en": plain_text(summary_en, multiline=True),
+             "body": rich_text(body), "body_en": rich_text(body_en)}
+    for name, message in _CHARTER_TEXT_MISSING.items():
+        if not plain_from_html(texts[name]):
+            raise ServiceError(message, field=name)
+    charter = CharterVersion(version=version, published_by_id=actor.id, **texts)
     db.session.add(charter)
     db.session.flush()
     audit.record(actor, "charter.published", charter, summary=version)
     return charter
+
+
+# What to say when a text of a new version is empty once cleaned (only markup was typed).
+_CHARTER_TEXT_MISSING = {
+    "summary": _l("Expliquez ce qui change : c’est ce que les relecteurs liront d’abord."),
+    "summary_en": _l("Expliquez ce qui change, en anglais."),
+    "body": _l("Collez le texte complet de la charte : c’est ce que les relecteurs liront "
+               "et accepteront."),
+    "body_en": _l("Collez le texte complet de la charte en anglais."),
+}
 
 
 def accept_charter(user: User) -> CharterAcceptance:
