@@ -367,6 +367,7 @@ def profile():
         form=form,
         bio=bio,
         role_requests=svc.role_requests_of(user),
+        open_roles=svc.requestable_roles(user),
         charter=svc.latest_charter_acceptance(user),
     )
 
@@ -570,16 +571,24 @@ def accept_charter():
 @bp.route("/role", methods=["GET", "POST"])
 @login_required
 def request_role():
+    user = acting_user()
+    open_roles = svc.requestable_roles(user)
+    if not open_roles:  # validated, or waiting: where the requests stand, and no form
+        return render_template("auth/request_role.html", form=None,
+                               role_requests=svc.role_requests_of(user))
     form = RoleRequestForm()
+    form.role.choices = [(value, label) for value, label in form.role.choices
+                         if value in open_roles]
     if form.validate_on_submit():
         with transaction(form) as done:
-            svc.request_role(acting_user(), form.role.data,
+            svc.request_role(user, form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
         if done:
             flash(_("Votre demande est envoyée. Une personne de la coordination vous "
                     "répondra par e-mail."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/request_role.html", form=form)
+    return render_template("auth/request_role.html", form=form,
+                           role_requests=svc.role_requests_of(user))
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

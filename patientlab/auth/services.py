@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from patientlab.core import audit
+from patientlab.core import audit, first_steps
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify, queue_mail
 from patientlab.core.models import utcnow
@@ -371,6 +371,13 @@ def role_requests_of(user: User) -> list[RoleRequest]:
     ))
 
 
+def requestable_roles(user: User) -> list[str]:
+    """The roles this person may still ask for: neither held nor waiting for a decision."""
+    waiting = {r.role for r in role_requests_of(user) if r.status == RequestStatus.PENDING}
+    return [role for role in Role.NEED_VALIDATION
+            if not user.has_role(role) and role not in waiting]
+
+
 def request_role(user: User, role: str, motivation: str = "",
                  charter_accepted: bool = False) -> RoleRequest:
     """Ask to become a patient expert or association representative later on."""
@@ -431,8 +438,10 @@ def approve_role_request(actor: User, req: RoleRequest) -> None:
     db.session.flush()
     db.session.expire(req.user, ["role_rows"])
     audit.record(actor, "role.approve", req, summary=f"user={req.user_id} role={req.role}")
+    # What to do now: the mail says it, with links, and « Mon espace » shows it too.
     notify(req.user, _l("Votre demande a été acceptée"), "role_approved", role=req.role,
-           url=external_url("auth.profile"))
+           url=external_url("main.my_space"),
+           steps=[(step, external_url(step.endpoint)) for step in first_steps.steps()])
 
 
 def refuse_role_request(actor: User, req: RoleRequest, reason: str) -> None:
