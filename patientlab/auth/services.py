@@ -139,6 +139,11 @@ def current_charter() -> "CharterVersion | None":
         CharterVersion.published_at.desc(), CharterVersion.id.desc()).limit(1))
 
 
+def charter_version(version: str) -> "CharterVersion | None":
+    """A published version by its number: what someone accepted, to read again."""
+    return db.session.scalar(select(CharterVersion).where(CharterVersion.version == version))
+
+
 def current_charter_version() -> str:
     charter = current_charter()
     return charter.version if charter else current_app.config["CHARTER_VERSION"]

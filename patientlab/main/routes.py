@@ -1,4 +1,13 @@
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -70,9 +79,15 @@ def privacy():
 @bp.route("/charte")
 @reachable_during(CHARTER)
 def charter():
-    from patientlab.auth.services import current_charter
+    """The charter in force, or (``?version=2026-1``) the version someone accepted."""
+    from patientlab.auth.services import charter_version, current_charter
 
-    return render_template("main/charter.html", charter=current_charter())
+    in_force = current_charter()
+    asked = request.args.get("version")
+    shown = charter_version(asked) if asked else in_force
+    if shown is None and asked:
+        abort(404)
+    return render_template("main/charter.html", charter=shown, in_force=in_force)
 
 
 @bp.route("/langue", methods=["POST"])

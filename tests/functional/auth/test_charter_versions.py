@@ -144,3 +144,22 @@ def test_a_version_without_english_text_is_shown_in_french_and_says_so(web):
     assert "This version exists in French only." in text
     assert '<div lang="fr">' in text
     assert "Liens d’intérêts" in text
+
+
+def test_the_version_one_accepted_can_be_read_again(web):
+    admin = UserFactory(email="admin@exemple.fr", roles=["admin"])
+    UserFactory(email="martine@exemple.fr", roles=["patient_expert"])
+    svc.publish_charter(admin, "2027-1", "Changement.", BODY, "Change.", BODY_EN)
+    db.session.commit()
+    web.login("martine@exemple.fr")
+    profile = web.get("/compte/profil").get_data(as_text=True)
+    assert 'href="/charte?version=2026-1"' in profile
+    page = web.get("/charte?version=2026-1").get_data(as_text=True)
+    assert "Version 2026-1" in page
+    assert "Vous pouvez arrêter à tout moment" in page
+    assert "Cette version n’est plus en vigueur." in page
+    assert 'href="/charte"' in page
+    current = web.get("/charte").get_data(as_text=True)
+    assert "Version 2027-1" in current
+    assert "n’est plus en vigueur" not in current
+    assert web.get("/charte?version=1999-9").status_code == 404
