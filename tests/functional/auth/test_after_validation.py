@@ -91,3 +91,12 @@ def test_with_every_role_held_or_asked_the_page_shows_the_status_only(web, make_
     assert 'href="/mon-espace"' in page
     profile = web.get("/compte/profil").get_data(as_text=True)
     assert 'href="/compte/role"' not in profile
+
+
+def test_the_home_page_leads_a_new_reviewer_to_the_next_steps(web, make_user):
+    """It said « les projets à relire vous attendent » when none did."""
+    _validated(web, make_user)
+    web.login("jeanne@exemple.fr")
+    page = web.get("/").get_data(as_text=True)
+    assert "vous attendent dans" not in page
+    assert 'href="/mon-espace">Vos relectures et vos prochaines étapes' in page
