@@ -26,6 +26,7 @@ from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.text import plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.moderation import revisions
 from patientlab.moderation import services as moderation
 from patientlab.moderation.models import ModerationState
 
@@ -309,28 +310,43 @@ def published_results(project: Project) -> ProjectResults | None:
     return results if results is not None and results.is_published else None
 
 
-def save_results(user: User, project: Project, data: ResultsData) -> ProjectResults:
+def save_results(user: User, project: Project,
+                 data: ResultsData) -> tuple[ProjectResults, str]:
     """Write or rewrite « Ce que nous avons trouvé »: read by a moderator first unless
-    the author is trusted; the people who follow or heard the project are told once."""
+    the author is trusted; the people who follow or heard the project are told once.
+    Results already public stay public while a change waits for the moderators
+    (moderation.revisions); the same text saved again changes nothing. Returns the
+    results and what happened (a moderation.revisions outcome)."""
     _ensure_team(user, project)
     missing = [name for name in ("searched", "found")
                if not plain_from_html(rich_text(getattr(data, name))).strip()]
     if missing:
         raise ServiceError(_l("Complétez au moins « %(section)s ».",
                               section=RESULT_TITLES[missing[0]]), field=missing[0])
+    values = {name: rich_text(getattr(data, name)) for name in RESULT_FIELDS}
+    values["falc_text"] = plain_text(data.falc_text, multiline=True)
     results = results_of(project)
     if results is None:
-        results = ProjectResults(project_id=project.id)
+        results = ProjectResults(project_id=project.id, author_id=user.id)
         db.session.add(results)
-    for name in RESULT_FIELDS:
-        setattr(results, name, rich_text(getattr(data, name)))
-    results.falc_text = plain_text(data.falc_text, multiline=True)
-    results.author_id = user.id
-    results.updated_at = utcnow()
-    db.session.flush()
-    audit.record(user, "project.results_save", project, summary=f"results={results.id}")
-    moderation.submit_text(user, moderation.kind_of("project_results"), results)
-    return results
+    outcome = moderation.submit_change(user, moderation.kind_of("project_results"), results,
+                                       values)
+    if outcome == revisions.APPLIED:
+        results.author_id = user.id
+        results.updated_at = utcnow()
+    if outcome != revisions.UNCHANGED:
+        audit.record(user, "project.results_save", project,
+                     summary=f"results={results.id} {outcome}")
+    return results, outcome
+
+
+def revisable_values(results: ProjectResults) -> dict:
+    return {name: getattr(results, name) for name in (*RESULT_FIELDS, "falc_text")}
+
+
+def pending_results(results: ProjectResults | None) -> dict | None:
+    """The team's change to published results that waits for the moderators."""
+    return revisions.pending_values("project_results", results)
 
 
 def results_sections(results: ProjectResults) -> list[tuple[str, str, object]]:

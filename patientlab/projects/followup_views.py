@@ -10,6 +10,7 @@ from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import editable
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
+from patientlab.moderation import revisions
 
 from . import followup, writing
 from . import services as svc
@@ -216,13 +217,17 @@ def _results_data(form) -> followup.ResultsData:
 def edit_results(project_id):
     project = _team_project(project_id)
     results = followup.results_of(project)
+    # A change waiting for the moderators is what the team goes on editing.
+    waiting = followup.pending_results(results)
     if request.method == "POST":
         form = ResultsForm()
     else:
-        form = ResultsForm(formdata=None, obj=results)
-        if results is not None:
+        form = ResultsForm(formdata=None)
+        shown = waiting or (followup.revisable_values(results) if results else None)
+        if shown is not None:
             for name in RESULT_FIELDS:
-                getattr(form, name).data = editable(getattr(results, name))
+                getattr(form, name).data = editable(shown[name])
+            form.falc_text.data = shown["falc_text"]
     analysis = None
     if form.validate_on_submit():
         data = _results_data(form)
@@ -230,20 +235,33 @@ def edit_results(project_id):
             analysis = writing.summary_analysis(data, RESULT_FIELDS)
         else:
             with transaction(form) as done:
-                results = followup.save_results(acting_user(), project, data)
+                results, outcome = followup.save_results(acting_user(), project, data)
             if done:
-                flash(_("Les résultats sont publiés. Les personnes qui suivent le projet et "
-                        "celles venues à une soirée qui l’a présenté sont prévenues.")
-                      if results.is_published else
-                      _("Merci ! Les résultats seront publiés après relecture par l’équipe de "
-                        "modération."), "success")
+                flash(_results_message(results, outcome), "success")
                 return redirect(url_for("projects.followup_page", project_id=project.id)
                                 + "#resultats")
     elif results is not None and request.method == "GET":
-        analysis = writing.summary_analysis(results, RESULT_FIELDS)
+        analysis = writing.summary_analysis(
+            followup.ResultsData(**waiting) if waiting else results, RESULT_FIELDS)
     return render_template("projects/results_edit.html", project=project, form=form,
-                           results=results, analysis=analysis,
+                           results=results, analysis=analysis, waiting=waiting is not None,
                            titles=followup.RESULT_TITLES)
+
+
+def _results_message(results, outcome: str) -> str:
+    if outcome == revisions.UNCHANGED:
+        return _("Rien n’a changé.")
+    if outcome == revisions.PENDING:
+        return _("Votre modification attend la relecture de l’équipe de modération. En "
+                 "attendant, la version publiée reste en ligne.")
+    if outcome == revisions.WITHDRAWN:
+        return _("Votre modification en attente est retirée : la version publiée reste en "
+                 "ligne.")
+    if results.is_published:
+        return _("Les résultats sont publiés. Les personnes qui suivent le projet et celles "
+                 "venues à une soirée qui l’a présenté sont prévenues.")
+    return _("Merci ! Les résultats seront publiés après relecture par l’équipe de "
+             "modération.")
 
 
 @bp.route("/projets/<int:project_id>/resultats")
