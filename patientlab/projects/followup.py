@@ -251,14 +251,7 @@ def post_update(user: User, project: Project, body: str,
                 milestone_id: int | None = None, today: date | None = None) -> ProjectUpdate:
     """News from the team; with a milestone, it also says that step is reached today."""
     _ensure_team(user, project)
-    body = plain_text(body, multiline=True)
-    if not body:
-        raise ServiceError(_l("Écrivez la nouvelle, par exemple « Les inclusions ont "
-                              "commencé : 40 personnes sur 200 ont rejoint l’étude. »"),
-                           field="body")
-    if len(body) > UPDATE_MAX:
-        raise ServiceError(_l("Écrivez la nouvelle en %(max)s caractères au plus.",
-                              max=UPDATE_MAX), field="body")
+    body = _update_body(body)
     milestone = get_milestone_or_404(milestone_id, project) if milestone_id else None
     if milestone is not None and milestone.reached_on is None:
         milestone.reached_on = today or days.today()
@@ -269,6 +262,44 @@ def post_update(user: User, project: Project, body: str,
     audit.record(user, "project.update_post", project, summary=f"update={update.id}")
     moderation.submit_text(user, moderation.kind_of("project_update"), update)
     return update
+
+
+def _update_body(body: str) -> str:
+    body = plain_text(body, multiline=True)
+    if not body:
+        raise ServiceError(_l("Écrivez la nouvelle, par exemple « Les inclusions ont "
+                              "commencé : 40 personnes sur 200 ont rejoint l’étude. »"),
+                           field="body")
+    if len(body) > UPDATE_MAX:
+        raise ServiceError(_l("Écrivez la nouvelle en %(max)s caractères au plus.",
+                              max=UPDATE_MAX), field="body")
+    return body
+
+
+def get_update_or_404(update_id: int, project: Project) -> ProjectUpdate:
+    update = db.session.get(ProjectUpdate, update_id)
+    if update is None or update.project_id != project.id:
+        abort(404)
+    return update
+
+
+def edit_update(user: User, update: ProjectUpdate, body: str) -> str:
+    """Rewrite a piece of news. Published, it stays public while the change waits for
+    the moderators (moderation.revisions); followers are not told again. Returns what
+    happened (a moderation.revisions outcome)."""
+    _ensure_team(user, update.project)
+    outcome = moderation.submit_change(user, moderation.kind_of("project_update"), update,
+                                       {"body": _update_body(body)})
+    if outcome != revisions.UNCHANGED:
+        audit.record(user, "project.update_edit", update.project,
+                     summary=f"update={update.id} {outcome}")
+    return outcome
+
+
+def pending_updates(updates: list[ProjectUpdate]) -> dict[int, str]:
+    """The team's rewritten news waiting for the moderators, by news id."""
+    return {update_id: values["body"] for update_id, values in revisions.pending_values_of(
+        "project_update", [u.id for u in updates]).items()}
 
 
 def updates_of(project: Project, *, public_only: bool = True) -> list[ProjectUpdate]:

@@ -85,7 +85,7 @@ def register_kinds() -> None:
     register_kind(Kind("project_update", _l("Nouvelle d’un projet"), ProjectUpdate, "body",
                        lambda u: url_for("projects.detail", project_id=u.project_id)
                        + f"#nouvelle-{u.id}", lambda u: u.project.title, tell_update,
-                       public_where=_on_public_project(ProjectUpdate)))
+                       public_where=_on_public_project(ProjectUpdate), fields=("body",)))
     register_kind(Kind("project_results", _l("Résultats d’un projet"), ProjectResults,
                        "moderation_text",
                        lambda r: url_for("projects.results", project_id=r.project_id),

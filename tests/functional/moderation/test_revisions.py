@@ -13,7 +13,7 @@ from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState as S
 from patientlab.moderation.models import Revision
 from patientlab.projects import services as projects
-from patientlab.projects.models import Answer, ProjectResults
+from patientlab.projects.models import Answer, ProjectResults, ProjectUpdate
 from tests.conftest import outbox
 from tests.factories import UserFactory, make_project
 
@@ -251,3 +251,39 @@ def test_edited_published_summary_stays_public_until_approved(web, published):
     assert "La fatigue gêne la vie de tous les jours." in _page(
         web.get(f"/projets/{project.id}"))
     assert projects.search_projects(projects.SearchQuery(q="jours")).total == 1
+
+
+def test_edited_published_news_stays_public_until_approved(web, published):
+    project, _results = published
+    news = ProjectUpdate(project_id=project.id, author_id=project.owner_id,
+                         body="120 personnes ont rejoint l’étude.",
+                         moderation_state=S.PUBLISHED, followers_told_at=utcnow())
+    db.session.add(news)
+    db.session.commit()
+    web.login("morel@exemple.fr")
+    url = f"/projets/{project.id}/suivi/nouvelles/{news.id}"
+    prefix = f"nouvelle-{news.id}-"
+    page = _page(web.submit(url, {f"{prefix}body": "120 personnes ont rejoint l’étude."},
+                            form_url=f"/projets/{project.id}/suivi", prefix=prefix,
+                            follow=True))
+    assert fr("Rien n’a changé.") in page
+    page = _page(web.submit(url, {f"{prefix}body": "150 personnes ont rejoint l’étude."},
+                            form_url=f"/projets/{project.id}/suivi", prefix=prefix,
+                            follow=True))
+    assert WAITING in page
+    assert _textareas(page)[f"{prefix}body"] == "150 personnes ont rejoint l’étude."
+    web.logout()
+    public = _page(web.get(f"/projets/{project.id}"))
+    assert "120 personnes" in public
+    assert "150 personnes" not in public
+
+    web.login("lucas@exemple.fr")
+    revision = db.session.scalar(select(Revision))
+    assert revision.kind == "project_update"
+    before = len(outbox())
+    web.submit(f"/moderation/modifications/{revision.id}",
+               {"decision": "publish", "seen_version": "1"})
+    web.logout()
+    assert "150 personnes" in _page(web.get(f"/projets/{project.id}"))
+    assert [m.recipient for m in outbox()[before:]] == ["morel@exemple.fr"], \
+        "only the author hears of it: followers were told of the news once"
