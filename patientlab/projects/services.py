@@ -347,21 +347,21 @@ def _date_label(value) -> str:
 def revision_show(values: dict) -> list[tuple[object, str]]:
     """A project's page as a moderator compares two versions of it."""
     return [
-        (_l("Titre"), values["title"]),
-        (_l("Le résumé en une phrase"), values["teaser"]),
-        (_l("État de la recherche"), str(ResearchStatus.LABELS.get(values["research_status"],
-                                                                   ""))),
+        (_l("Titre du projet"), values["title"]),
+        (_l("Le projet en une phrase"), values["teaser"]),
+        (_l("Avancement de la recherche"),
+         str(ResearchStatus.LABELS.get(values["research_status"], ""))),
         (_l("Cancéropôle"), REGIONS.get(values["region"], "")),
-        (_l("Laboratoire"), values["lab"]),
+        (_l("Laboratoire ou service"), values["lab"]),
         (_l("Équipe"), values["team"]),
         (_l("Types de cancer"), ", ".join(str(CANCER_TYPES[s]) for s in values["cancer_types"]
                                           if s in CANCER_TYPES)),
         (_l("Thèmes"), ", ".join(str(THEMES[s]) for s in values["themes"] if s in THEMES)),
         *((SECTION_TITLES[name], plain_from_html(values[name])) for name in SUMMARY_FIELDS),
         (_l("Résumé scientifique"), values["scientific_abstract"]),
-        (_l("Début"), _date_label(values["start_date"])),
-        (_l("Fin"), _date_label(values["end_date"])),
-        (_l("Version « Facile à lire et à comprendre »"), values["falc_text"]),
+        (_l("Date de début"), _date_label(values["start_date"])),
+        (_l("Date de fin prévue"), _date_label(values["end_date"])),
+        (_l("Version « Facile à lire et à comprendre » (FALC)"), values["falc_text"]),
     ]
 
 

@@ -85,3 +85,16 @@ def test_erasing_the_author_drops_their_waiting_change_not_the_published_text(ne
     erase_account(owner, PASSWORD)
     assert _count() == 0
     assert news.body == "Les inclusions commencent."
+
+
+def test_trust_earned_by_approved_texts_does_not_skip_the_wait_for_a_change(news, app,
+                                                                             monkeypatch):
+    """Approved harmless, then rewritten: only a moderator's explicit trust skips it."""
+    owner = news.project.owner
+    monkeypatch.setitem(app.config, "MODERATION_TRUST_AFTER", 1)
+    news.moderated_by_id = UserFactory(roles=["moderator"]).id
+    db.session.flush()
+    assert svc.is_trusted(owner)
+    assert followup.edit_update(owner, news, "Appelez le 06 12 34 56 78.") == \
+        revisions.PENDING
+    assert news.body == "Les inclusions commencent."
