@@ -109,6 +109,7 @@ def _item_page(kind, item, form=None, appeal_form=None, status=200):
         appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="appeal"),
         trust_form=TrustForm(formdata=None, prefix="trust"),
         text_form=EditTextForm(formdata=None, prefix="text", text=kind.text(item)),
+        waiting_change=revisions.pending_revision(kind.name, item),
         trusted=author is not None and svc.is_trusted(author)), status
 
 

@@ -103,6 +103,7 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     revision = db.session.scalar(select(Revision))
     url = f"/moderation/modifications/{revision.id}"
     assert url in queue
+    assert url in web.get(f"/moderation/project_resultss/{results.id}").get_data(as_text=True)
     review = web.get(url).get_data(as_text=True)
     assert re.search(r"<del>.*35.*</del>", review)
     assert re.search(r"<ins>.*40.*</ins>", review)
