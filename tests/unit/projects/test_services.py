@@ -259,11 +259,16 @@ def test_question_is_premoderated_then_answered_with_notifications():
     assert question.published_answer is answer
     [message] = outbox("karim@exemple.fr")
     assert "a répondu" in message.subject
-    # A rewritten answer is read again; the asker is not mailed a second time.
+    # A rewritten answer is read again while the published one stays public; the asker
+    # is not mailed a second time.
+    from patientlab.moderation import revisions
+
     svc.answer_question(project.owner, question, "Deux par semaine, une heure chacune.")
-    assert answer.moderation_state == ModerationState.PENDING
-    moderation.decide(moderator, moderation.kind_of("answer"), answer, "publish",
-                      seen_state=ModerationState.PENDING)
+    assert question.published_answer is answer
+    assert answer.body == "Deux par semaine."
+    entry = revisions.waiting()[0]
+    revisions.decide(moderator, entry, "publish", seen_version=entry.revision.version)
+    assert answer.body == "Deux par semaine, une heure chacune."
     assert len(outbox("karim@exemple.fr")) == 1
 
 
