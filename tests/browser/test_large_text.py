@@ -24,6 +24,7 @@ from tests.browser.conftest import log_in
 from tests.browser.harness import assert_no_axe_violations, scroll_overflow
 
 PHONE = {"width": 320, "height": 812}
+MOBILE = {"is_mobile": True, "has_touch": True}
 SCREEN = 812  # a phone's first screen
 
 PUBLIC_PAGES = ["/", "/evenements/", "/evenements/1", "/projets/", "/projets/1",
@@ -129,7 +130,7 @@ def _check_pages(page, base_url, size, paths):
 @pytest.mark.parametrize("size", [150, 200])
 def test_public_pages_keep_words_whole_with_large_text_on_a_320_px_phone(
         new_context, base_url, size):
-    page = new_context(viewport=PHONE).new_page()
+    page = new_context(viewport=PHONE, **MOBILE).new_page()
     _choose_text_size(page, base_url, size)
     _check_pages(page, base_url, size, PUBLIC_PAGES)
 
@@ -137,7 +138,7 @@ def test_public_pages_keep_words_whole_with_large_text_on_a_320_px_phone(
 @pytest.mark.parametrize("size", [150, 200])
 def test_personal_pages_keep_words_whole_with_large_text_on_a_320_px_phone(
         new_context, base_url, size):
-    context = log_in(new_context(viewport=PHONE), base_url, "patient@exemple.fr")
+    context = log_in(new_context(viewport=PHONE, **MOBILE), base_url, "patient@exemple.fr")
     page = context.new_page()
     _choose_text_size(page, base_url, size)
     _check_pages(page, base_url, size, PERSONAL_PAGES)
@@ -162,7 +163,7 @@ def _form_place(page, base_url):
 ])
 def test_the_evening_registration_form_comes_before_its_long_description(
         new_context, base_url, width, size, screens):
-    page = new_context(viewport={"width": width, "height": SCREEN}).new_page()
+    page = new_context(viewport={"width": width, "height": SCREEN}, **MOBILE).new_page()
     _choose_text_size(page, base_url, size)
     place = _form_place(page, base_url)
     assert place["fieldBottom"] <= screens * SCREEN, place
@@ -172,7 +173,7 @@ def test_the_evening_registration_form_comes_before_its_long_description(
 
 def test_on_a_320_px_phone_with_text_at_150_percent_the_form_starts_on_the_first_screen(
         new_context, base_url):
-    page = new_context(viewport=PHONE).new_page()
+    page = new_context(viewport=PHONE, **MOBILE).new_page()
     _choose_text_size(page, base_url, 150)
     place = _form_place(page, base_url)
     # « S'inscrire », the first label and the top of its field are in the first screen.
