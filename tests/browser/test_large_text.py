@@ -120,6 +120,13 @@ def _check_pages(page, base_url, size, paths):
         cut = page.evaluate(WORDS_CUT_MID_WORD, ADDRESS)
         if cut:
             problems.append(f"{label}: words cut mid-word: {cut[:8]}")
+        # A table's caption is read without scrolling (the table stacks, or its
+        # caption stays within the screen).
+        wide = page.evaluate("""() => [...document.querySelectorAll('caption')]
+            .filter(c => c.getBoundingClientRect().right > innerWidth + 1)
+            .map(c => c.textContent.trim())""")
+        if wide:
+            problems.append(f"{label}: captions wider than the screen: {wide}")
         loose = page.evaluate(LONG_WORDS_WITHOUT_HYPHENATION, ADDRESS)
         if loose:
             problems.append(f"{label}: long words that could be cut anywhere: {loose[:5]}")
