@@ -70,8 +70,11 @@ def register_template_helpers(app) -> None:
     @app.context_processor
     def _inject():
         locale = str(get_locale())
+        content = app.config["CONTENT_LANGUAGE"]
         return {
             "html_lang": locale,
+            # ` lang="fr"` on what people wrote, when the page is in another language.
+            "content_lang": Markup(' lang="%s"') % content if content != locale else "",
             "other_languages": [code for code in app.config["LANGUAGES"] if code != locale],
             "current_path": request.path if request else "/",
         }

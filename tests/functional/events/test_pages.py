@@ -269,7 +269,7 @@ def test_every_registration_error_shows_in_the_first_round(web):
     event = make_event()
     db.session.commit()
     url = f"/evenements/{event.id}"
-    assert 'href="#inscription"' in web.get(url).get_data(as_text=True)
+    assert 'id="inscription"' in web.get(url).get_data(as_text=True)
     page = web.submit(f"{url}/inscription", {"name": "", "email": "", "seats": "1",
                                              "needs": "lsf"}, form_url=url)
     text = page.get_data(as_text=True)
@@ -464,3 +464,35 @@ def test_a_visitors_empty_registration_form_is_built_only_when_its_html_is_made(
                                 page).group(1))
     assert len(built) == 1  # for the first visitor only
     assert tokens[0] != tokens[1]
+
+
+def test_the_registration_form_comes_right_after_the_key_facts(web):
+    """Date, place and places left, then the form; the long presentation after it."""
+    event = make_event(description="<p>" + "Une longue présentation. " * 200 + "</p>",
+                       programme="18 h 30 : accueil", speakers="Dre Martin")
+    db.session.commit()
+    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    order = [page.index(marker) for marker in (
+        "<h1>", fr("places restantes"), 'id="inscription"', 'name="name"',
+        'id="presentation"', 'id="intervenants"', 'id="programme"', 'id="accessibilite"')]
+    assert order == sorted(order)
+
+
+def test_what_organisers_wrote_is_marked_french_on_the_english_page(web):
+    """Hyphenation and screen readers' voices follow `lang`: French text on an English
+    page says it is French; on the French page nothing is repeated."""
+    event = make_event(description="<p>Une présentation.</p>", programme="18 h 30 : accueil",
+                       speakers="Dre Martin")
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    french = web.get(url).get_data(as_text=True)
+    assert french.count(' lang="fr"') == 1  # <html lang="fr"> only
+    web.get(f"/langue/en?suivant={url}")
+    english = web.get(url).get_data(as_text=True)
+    assert '<html lang="en"' in english
+    for marked in (f'<h1 lang="fr">{event.title}</h1>',
+                   '<dd lang="fr"><span class="venue">Maison des associations</span>',
+                   '<div lang="fr"><p>Une présentation.</p>',
+                   '<p class="multiline" lang="fr">Dre Martin</p>',
+                   '<p class="multiline" lang="fr">18 h 30 : accueil</p>'):
+        assert marked in english, marked
