@@ -101,6 +101,16 @@ class Translated(str):
     """A text from the catalogue, already in the reader's language: not user content."""
 
 
+class Written(str):
+    """Someone's own words among texts of the catalogue (a project's teaser among the
+    dates and counts of a card): the template marks it with ``|written`` when the test
+    ``is user_written`` says so."""
+
+
+def user_written(value) -> bool:
+    return isinstance(value, Written)
+
+
 def _page_language() -> str:
     return str(get_locale() or CONTENT_LANGUAGE).split("_")[0]
 

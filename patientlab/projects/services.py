@@ -21,6 +21,7 @@ from patientlab.auth.models import User, UserRole
 from patientlab.core import audit, highlights, search
 from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
+from patientlab.core.i18n import Written
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
@@ -139,7 +140,7 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
     return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
-                            tuple(t for t in (p.teaser,) if t)) for p in projects]
+                            tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
 
 
 @dataclass(frozen=True)
