@@ -2,11 +2,11 @@
 in English, dates are written in words."""
 
 import re
-from html.parser import HTMLParser
 
 from patientlab.calls import reviewing as rv
 from patientlab.extensions import db
 from patientlab.projects.models import GlossaryTerm
+from tests import content_language
 from tests.factories import (
     UserFactory,
     make_application,
@@ -30,50 +30,10 @@ FRENCH = {
     "review comment": "Les personnes âgées risquent de rester seules",
     "glossary term": "Une cohorte est un groupe suivi",
 }
-NUMERIC_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2,4}(?![\d/])")
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
-
-
-class _Texts(HTMLParser):
-    """Each piece of visible text with the language it is read in (the nearest lang)."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.texts = [], []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        lang = dict(attrs).get("lang")
-        self.stack.append((tag, lang if lang is not None else
-                           (self.stack[-1][1] if self.stack else None)))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-
-    def handle_data(self, data):
-        if data.strip() and not any(tag in ("script", "style") for tag, _ in self.stack):
-            self.texts.append((" ".join(data.split()), self.stack[-1][1] if self.stack
-                               else None, [tag for tag, _ in self.stack]))
 
 
 def problems_of(html: str) -> list[str]:
-    parser = _Texts()
-    parser.feed(html)
-    found = []
-    for text, lang, tags in parser.texts:
-        if "title" in tags:  # the document title takes plain text
-            continue
-        for what, words in FRENCH.items():
-            if words in text and lang != "fr":
-                found.append(f"{what} without lang=fr: {text!r} (lang={lang})")
-        if NUMERIC_DATE.search(text):
-            found.append(f"numeric date: {text!r}")
-    return found
+    return content_language.problems_of(html, FRENCH)
 
 
 def _content():
