@@ -8,7 +8,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
-from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.security import Role, acting_user, roles_required, safe_next_url
 from patientlab.core.text import fold
 from patientlab.core.views import transaction
 from patientlab.extensions import db
@@ -330,7 +330,11 @@ def glossary():
     letters = {}
     for term in terms:
         letters.setdefault(fold(term.term)[:1].upper(), []).append(term)
-    return render_template("projects/glossary.html", letters=letters)
+    # « depuis »: where the reader came from, a local path only (never another site), so
+    # that the page and the entry they came for offer the way back.
+    back = svc.way_back(safe_next_url(request.args.get("depuis")), current_user)
+    return render_template("projects/glossary.html", letters=letters, back=back,
+                           focus=request.args.get("terme", "")[:120])
 
 
 @bp.route("/glossaire/gerer", methods=["GET", "POST"])

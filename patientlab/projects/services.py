@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit, highlights, search
 from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
+from patientlab.core.i18n import Written
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
@@ -137,7 +140,7 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
     return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
-                            tuple(t for t in (p.teaser,) if t)) for p in projects]
+                            tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
 
 
 @dataclass(frozen=True)
@@ -530,6 +533,30 @@ def lay_summary(project: Project) -> Summary:
             sections.append((name, str(SECTION_TITLES[name]), mark_terms(html, terms, used)))
     explained = [t for t in terms if t.slug in used]
     return Summary(sections, explained)
+
+
+@dataclass(frozen=True)
+class WayBack:
+    url: str
+    title: str  # the page's name when known (a project's title), else ""
+
+
+def way_back(path: str | None, user) -> WayBack | None:
+    """The way back from the glossary to ``path`` (already checked as a local path): named
+    after the project when it is a project page this person may read."""
+    if not path:
+        return None
+    title = ""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(
+            path.split("#")[0].split("?")[0])
+    except (HTTPException, RequestRedirect):
+        endpoint, args = None, {}
+    if endpoint in ("projects.detail", "projects.falc"):
+        project = db.session.get(Project, args["project_id"])
+        if project is not None and can_see(user, project):
+            title = project.title
+    return WayBack(path, title)
 
 
 # --- Questions ---------------------------------------------------------------

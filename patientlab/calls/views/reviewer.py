@@ -173,6 +173,21 @@ def confirm(assignment_id):
         open=reviewing.review_open(assignment, utcnow()), last_day=days.last_day)
 
 
+@bp.route("/<int:assignment_id>/lire")
+@roles_required(*REVIEWERS)
+def read(assignment_id):
+    """The review as it stands, to read back (the link of the mail that confirms it was
+    sent), with the way to change it while it may be changed."""
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, acting_user())
+    if assignment.status != AssignmentStatus.ACCEPTED or assignment.review is None:
+        return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+    return render_template(
+        "calls/reviews/read.html", assignment=assignment, review=assignment.review,
+        application=assignment.application, call=assignment.application.call,
+        criteria=assignment.application.call.criteria, ReviewStatus=ReviewStatus,
+        open=reviewing.review_open(assignment, utcnow()), last_day=days.last_day)
+
+
 @bp.route("/<int:assignment_id>/imprimer")
 @roles_required(*REVIEWERS)
 def print_version(assignment_id):

@@ -186,11 +186,12 @@ def test_first_occurrence_of_each_glossary_term_is_linked_once():
             '<a href="https://x.fr">cohorte</a> essai.</p>'), terms, used)
     text = str(html)
     assert text.count('href="#terme-essai-clinique"') == 1
-    assert '<a href="#terme-essai-clinique" class="glossary-term">Essai Clinique</a>' in text
+    assert ('<a href="#terme-essai-clinique" id="mot-essai-clinique" class="glossary-term">'
+            "Essai Clinique</a>") in text
     assert text.count('href="#terme-cohorte"') == 1
     assert '<a href="https://x.fr">cohorte</a>' in text  # existing links untouched
     # The short term is not found inside the longer one; its first lone use is linked.
-    assert '<a href="#terme-essai" class="glossary-term">essai</a>.</p>' in text
+    assert '<a href="#terme-essai" id="mot-essai" class="glossary-term">essai</a>.</p>' in text
     assert used == {"essai-clinique", "cohorte", "essai"}
 
 
