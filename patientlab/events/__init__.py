@@ -21,7 +21,8 @@ def init_app(app) -> None:
     from patientlab.core import page_cache
 
     page_cache.register("events.index", "events.detail")
-    page_cache.register_private_tables("event_satisfaction", "event_companion")
+    page_cache.register_private_tables("event_satisfaction", "event_satisfaction_receipt",
+                                       "event_companion")
     privacy.register()
     news.register()
     presenting.register()

@@ -263,6 +263,17 @@ class SatisfactionAnswer(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class SatisfactionReceipt(db.Model):
+    """That a registration answered the satisfaction question, never what: one row per
+    registration, so that two answers sent at the same moment with the same link cannot
+    both count (the second insert fails on the primary key, on every database)."""
+
+    __tablename__ = "event_satisfaction_receipt"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registration.id", ondelete="CASCADE"), primary_key=True)
+
+
 class EventProject(db.Model):
     """A research project an evening presents (core.cycle): chosen by its organiser or
     the coordination; the project page says « Présenté à la soirée du… »."""

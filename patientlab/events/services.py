@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from patientlab.auth.models import User
@@ -43,6 +44,7 @@ from .models import (
     EventFormat,
     Registration,
     SatisfactionAnswer,
+    SatisfactionReceipt,
 )
 from .models import RegistrationSource as Source
 from .models import RegistrationStatus as S
@@ -1153,11 +1155,20 @@ def send_satisfaction_requests(now: datetime | None = None) -> int:
 
 
 def answer_satisfaction(registration: Registration, score: int, comment: str) -> None:
-    """Record an anonymous answer: the registration only remembers that it answered."""
+    """Record an anonymous answer: the registration only remembers that it answered.
+    One answer per registration, held by the database: the receipt's primary key refuses
+    a second one sent at the same moment (on PostgreSQL the second insert waits for the
+    first transaction, then fails; on SQLite writers take turns)."""
+    already = ServiceError(_l("Vous avez déjà donné votre avis sur cette soirée. Merci !"))
     if registration.satisfaction_answered:
-        raise ServiceError(_l("Vous avez déjà donné votre avis sur cette soirée. Merci !"))
+        raise already
     if score not in SATISFACTION_SCORES:
         raise ServiceError(_l("Choisissez une note de 1 à 5."), field="score")
+    try:
+        with db.session.begin_nested():
+            db.session.add(SatisfactionReceipt(registration_id=registration.id))
+    except IntegrityError:
+        raise already from None
     db.session.add(SatisfactionAnswer(event_id=registration.event_id, score=score,
                                       comment=plain_text(comment, multiline=True)))
     registration.satisfaction_answered = True

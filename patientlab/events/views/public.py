@@ -194,6 +194,7 @@ def satisfaction(token):
     reg = _registration_or_400(token, svc.registration_for_satisfaction)
     form = SatisfactionForm()
     if not reg.satisfaction_answered and form.validate_on_submit():
+        start_write_transaction()
         with transaction(form) as done:
             svc.answer_satisfaction(reg, form.score.data, form.comment.data or "")
         if done:
