@@ -5,7 +5,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from patientlab.auth.signals import address_confirmed
-    from patientlab.core import highlights, kept, navigation, pending, reminders
+    from patientlab.core import highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
     from . import news, presenting, privacy, services
@@ -44,4 +44,3 @@ def init_app(app) -> None:
                                     events_pending.organiser_tasks, EVENT_MANAGERS))
     pending.register(pending.Source(100, "mes-inscriptions", _l("Mes inscriptions"),
                                     events_pending.my_registrations, agenda=True))
-    kept.register_form_page("events.register", "events.detail")
