@@ -1058,7 +1058,7 @@ def set_checked_in(user: User, event: Event, registration_id: int, present: bool
     elif person is None:
         people, said = [registration], registration.display_name
     else:
-        people = [c for c in registration.companions if c.id == person]
+        people = [c for c in registration.people[1:] if c.id == person]  # not those waiting
         if not people:
             abort(404)
         said = people[0].display_name

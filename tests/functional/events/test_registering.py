@@ -169,3 +169,29 @@ def test_cancelling_offers_the_safe_choice_first_and_apart(web):
     assert keep < cancel
     assert re.search(r'<a href="[^"]+" class="button">Non, garder mon inscription</a>', page)
     assert 'class="choice-apart"' in page[keep:cancel]
+
+
+def test_people_added_who_wait_are_shown_to_the_registrant_and_the_organiser(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie, capacity=3)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "2", "companions-0-name": "Karim Benali"},
+               form_url=f"{url}?places=2")
+    link = link_in(outbox("nadia@exemple.fr")[0])
+    page = web.get(f"{link}/modifier?places=4").get_data(as_text=True)
+    assert fr("Il reste 1 place libre : les personnes que vous ajoutez attendront") in page
+    page = web.submit(f"{link}/modifier", {
+        "seats": "4", "companions-0-name": "Karim Benali", "companions-1-name": "Lina Benali",
+        "companions-2-name": "Malik Benali"}, form_url=f"{link}/modifier?places=4",
+        follow=True).get_data(as_text=True)
+    assert fr("Places confirmées : 2.") in page
+    assert fr("Les 2 personnes que vous avez ajoutées attendent ensemble une place, en "
+              "position 1") in page
+    assert "Lina Benali, Malik Benali" in page
+    web.login("sophie@exemple.fr")
+    dashboard = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    assert "<td>2 (+ 2 en attente, position 1)</td>" in dashboard
+    door = web.get(f"/organisation/evenements/{event.id}/accueil").get_data(as_text=True)
+    assert "Karim Benali" in door
+    assert "Lina Benali" not in door  # not in the room yet
