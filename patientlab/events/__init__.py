@@ -20,7 +20,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     from patientlab.core import page_cache
 
-    page_cache.register("events.index", "events.detail")
+    page_cache.register("events.index", "events.detail", "events.register")
     page_cache.register_private_tables("event_satisfaction", "event_satisfaction_receipt",
                                        "event_companion")
     privacy.register()
