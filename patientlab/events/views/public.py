@@ -258,6 +258,18 @@ def event_ics(event_id):
                              f'attachment; filename="parle-moi-{event.id}.ics"'})
 
 
+@bp.route("/inscriptions/<token>/agenda.ics")
+@private_page
+def registration_ics(token):
+    """The registrant's own calendar file: for a confirmed place at an online evening, it
+    says how to join (never the public file)."""
+    reg = _registration_or_400(token)
+    return Response(svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED),
+                    mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="parle-moi-{reg.event_id}.ics"'})
+
+
 @bp.route("/evenements.ics")
 def feed():
     return Response(svc.calendar_for(svc.list_events()), mimetype="text/calendar")

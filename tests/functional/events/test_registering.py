@@ -195,3 +195,23 @@ def test_people_added_who_wait_are_shown_to_the_registrant_and_the_organiser(web
     door = web.get(f"/organisation/evenements/{event.id}/accueil").get_data(as_text=True)
     assert "Karim Benali" in door
     assert "Lina Benali" not in door  # not in the room yet
+
+
+def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, client):
+    event = make_event(capacity=1, format="online", join_url="https://visio.exemple.fr/s3cr3t",
+                       dial_in="01 23 45 67 89")
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
+    confirmed, waiting = (re.search(r"https?://[^/\s]+(/inscriptions/\S+)", outbox(email)[0]
+                                    .body_text).group(1)
+                          for email in ("nadia@exemple.fr", "karim@exemple.fr"))
+    assert f'href="{confirmed}/agenda.ics"' in web.get(confirmed).get_data(as_text=True)
+    own = client.get(f"{confirmed}/agenda.ics")
+    assert own.mimetype == "text/calendar"
+    assert own.mimetype_params["charset"] == "utf-8"
+    assert "https://visio.exemple.fr/s3cr3t" in own.get_data(as_text=True)
+    assert "s3cr3t" not in client.get(f"{waiting}/agenda.ics").get_data(as_text=True)
+    assert "s3cr3t" not in client.get(f"/evenements/{event.id}.ics").get_data(as_text=True)
+    assert client.get("/inscriptions/pas-un-lien/agenda.ics").status_code == 400
