@@ -11,6 +11,7 @@ import json
 import os
 import pstats
 import re
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ GROUPS = {
 
 def _setup(folder: str) -> dict:
     env = {**os.environ, "PATIENTLAB_ENV": "production",
-           "PATIENTLAB_SECRET_KEY": "banc-d-essai-" + "x" * 40,
+           "PATIENTLAB_SECRET_KEY": "banc-d-essai-" + secrets.token_urlsafe(32),
            "PATIENTLAB_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
            "PATIENTLAB_INSTANCE_PATH": folder, "PATIENTLAB_LOG_LEVEL": "WARNING",
            "PATIENTLAB_MAIL_SEND_AFTER_COMMIT": "false", "PATIENTLAB_PAGE_CACHE": "false",

@@ -17,6 +17,7 @@ scale}]} into bench/results.json.
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -128,7 +129,7 @@ def _median(runs: list[dict], key: str) -> float:
 
 def measure(scale: float, folder: Path, cached: bool) -> list[dict]:
     env = {**os.environ, "PATIENTLAB_ENV": "production",
-           "PATIENTLAB_SECRET_KEY": "banc-d-essai-" + "x" * 40,
+           "PATIENTLAB_SECRET_KEY": "banc-d-essai-" + secrets.token_urlsafe(32),
            "PATIENTLAB_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
            "PATIENTLAB_INSTANCE_PATH": str(folder), "PATIENTLAB_LOG_LEVEL": "WARNING",
            "PATIENTLAB_MAIL_SEND_AFTER_COMMIT": "false",

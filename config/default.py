@@ -58,6 +58,16 @@ SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
 # What was typed in a form posted after the session expired (or with a stale token) is
 # kept this long, server-side, for the person to find it again (core.kept).
 KEPT_FORM_MAX_AGE = 12 * 3600
+# A visitor's form is kept only when it carries their session's own token, at most this
+# old; at most this many pages per visitor (and per account), this many for all visitors
+# together, each at most this large. Every form refused for its token counts toward a
+# per-address limit (the 429 page past it).
+KEPT_FORM_TOKEN_MAX_AGE = 24 * 3600
+KEPT_FORMS_PER_VISITOR = 3
+KEPT_FORMS_PER_ACCOUNT = 20
+KEPT_FORMS_VISITORS_TOTAL = 500
+KEPT_FORM_VISITOR_MAX_BYTES = 20_000
+RATE_LIMIT_STALE_FORM_PER_IP = "10 per minute;30 per hour"
 
 # Visitors' public pages served from each worker's memory (core.page_cache), never stale:
 # keyed by the version of the public content, bumped with every change. At most this many
@@ -88,6 +98,9 @@ RATE_LIMIT_RESET_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
 RATE_LIMIT_CODE_PER_IP = "20 per minute;100 per hour"
 RATE_LIMIT_CODE_PER_ACCOUNT = "5 per minute;20 per hour"
+# Every form sent by someone not logged in, per address and per form, before anything of
+# it is read (core.limits); the routes' own limits above come on top.
+RATE_LIMIT_VISITOR_POST_PER_IP = "30 per minute;300 per hour"
 
 # Two-step login (authenticator app): required for these roles, offered to everyone.
 MFA_REQUIRED_ROLES = ("admin", "coordinator", "moderator")

@@ -28,10 +28,7 @@ def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
         app.config.update(overrides)
     app.config["ENV_NAME"] = env
     if env == "production":
-        secret = app.config.get("SECRET_KEY")
-        if not secret or secret == "dev-only-secret-change-me" or len(str(secret)) < 32:  # noqa: S105  # nosec B105
-            raise ConfigurationError(
-                "PATIENTLAB_SECRET_KEY must be set to a random value of at least 32 characters")
+        _refuse_weak_secrets(app.config)
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             raise ConfigurationError("PATIENTLAB_DATABASE_URL must name the production database")
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
@@ -39,6 +36,46 @@ def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
         # built on PUBLIC_URL anyway, but nothing should answer for a host we are not.
         if not app.config.get("TRUSTED_HOSTS"):
             app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_URL"]).hostname]
+
+
+#: The development secret (config/default.py) and its kind: never a production key.
+DEVELOPMENT_SECRET = "dev-only-secret-change-me"  # noqa: S105  # nosec B105
+SECRET_MIN_LENGTH = 32
+SECRET_MIN_DISTINCT = 12  # characters: « xxxx… » or « changeme » × 4 is not random
+
+
+def _weak_secret(value) -> str | None:
+    """Why ``value`` cannot sign production sessions and tokens, or None."""
+    text = str(value or "").strip()
+    if not text:
+        return "missing"
+    lowered = text.lower()
+    if lowered == DEVELOPMENT_SECRET or "dev-only" in lowered or "change-me" in lowered:
+        return "the development value"
+    if len(text) < SECRET_MIN_LENGTH:
+        return f"shorter than {SECRET_MIN_LENGTH} characters"
+    if len(set(text)) < SECRET_MIN_DISTINCT:
+        return "not random (too few different characters)"
+    return None
+
+
+def _refuse_weak_secrets(config) -> None:
+    """Production never starts with the development secret, a missing or short one, nor
+    with such a value among the old keys still accepted or as the CSRF key."""
+    reason = _weak_secret(config.get("SECRET_KEY"))
+    if reason:
+        raise ConfigurationError(
+            f"PATIENTLAB_SECRET_KEY is {reason}: set it to a random value of at least "
+            f"{SECRET_MIN_LENGTH} characters (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')")
+    for name in ("SECRET_KEY_FALLBACKS", "WTF_CSRF_SECRET_KEY"):
+        values = config.get(name)
+        if values is None:
+            continue
+        for value in (values if isinstance(values, (list, tuple)) else [values]):
+            reason = _weak_secret(value)
+            if reason:
+                raise ConfigurationError(f"PATIENTLAB_{name} holds a key that is {reason}")
 
 
 @event.listens_for(Engine, "connect")
@@ -101,6 +138,14 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     from patientlab.core import fragments
 
     fragments.init_app(app)
+    from patientlab.core import limits
+
+    limits.init_app(app)  # first of the hooks: a visitor's form is counted before all
+    from patientlab.core.urls import ApplicationRoot, configured_root
+
+    # Outermost: the root every link starts with is the configured one, whatever the
+    # request says (before the front door, which keeps pages by it).
+    app.wsgi_app = ApplicationRoot(app.wsgi_app, configured_root(app.config))
 
     from patientlab.core.errors import register_error_handlers
     from patientlab.core.mail import send_after_commit

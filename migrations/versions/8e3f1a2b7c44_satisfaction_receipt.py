@@ -1,7 +1,7 @@
 """One satisfaction answer per registration, held by the database
 
 Revision ID: 8e3f1a2b7c44
-Revises: 5b7e2d9c4a10
+Revises: f54f168c3b6f
 Create Date: 2026-12-07 19:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8e3f1a2b7c44'
-down_revision = '5b7e2d9c4a10'
+down_revision = 'f54f168c3b6f'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from patientlab.auth import services as auth_services
 from patientlab.auth import suspension, two_step
 from patientlab.auth.forms import LiftForm, SuspendForm
 from patientlab.core.pagination import page_number
+from patientlab.core.sanitize import editable
 from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
@@ -192,10 +193,15 @@ def charter():
     from patientlab.auth.models import CharterVersion
 
     form = PublishCharterForm()
+    current = auth.current_charter()
+    if request.method == "GET" and current is not None:
+        # The new version starts from the text in force: one edits it, one does not retype it.
+        form.body.data, form.body_en.data = editable(current.body), editable(current.body_en)
     if form.validate_on_submit():
         with transaction(form) as done:
             published = auth.publish_charter(acting_user(), form.version.data, form.summary.data,
-                                             form.body.data)
+                                             form.body.data, form.summary_en.data,
+                                             form.body_en.data)
         if done:
             flash(_("La version %(version)s de la charte est publiée. Les relecteurs "
                     "l’accepteront à leur prochaine visite.", version=published.version),

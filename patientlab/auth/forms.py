@@ -240,7 +240,17 @@ class PublishCharterForm(BaseForm):
                     Length(max=2000, message=_l("2 000 caractères au plus."))])
     body = TrimmedTextAreaField(
         _l("Texte complet de la charte"),
-        validators=[DataRequired(message=_l("Collez le texte complet de la charte.")),
+        validators=[DataRequired(message=_l("Collez le texte complet de la charte : c’est ce "
+                                            "que les relecteurs liront et accepteront.")),
+                    Length(max=20000, message=_l("20 000 caractères au plus."))])
+    summary_en = TrimmedTextAreaField(
+        _l("Ce qui change, en anglais"),
+        validators=[DataRequired(message=_l("Expliquez ce qui change, en anglais.")),
+                    Length(max=2000, message=_l("2 000 caractères au plus."))])
+    body_en = TrimmedTextAreaField(
+        _l("Texte complet de la charte, en anglais"),
+        validators=[DataRequired(message=_l("Collez le texte complet de la charte en "
+                                            "anglais.")),
                     Length(max=20000, message=_l("20 000 caractères au plus."))])
     submit = SubmitField(_l("Publier cette version"))
 

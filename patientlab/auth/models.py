@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from patientlab.associations.models import Association
@@ -163,17 +163,42 @@ class CharterAcceptance(db.Model):
 
 
 class CharterVersion(db.Model):
-    """A new version of the participation charter: reviewers accept it again."""
+    """A version of the participation charter, with its whole text in French and English
+    (rich text, cleaned by core.sanitize): reviewers accept each new version."""
 
     __tablename__ = "charter_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[str] = mapped_column(String(20), unique=True)
     summary: Mapped[str] = mapped_column(Text, default="")  # what changed, in plain words
+    summary_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     body: Mapped[str] = mapped_column(Text)
+    # Empty for the versions published before the English text was asked for: the
+    # French text is shown, marked as French.
+    body_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"))
+
+    def text_in(self, lang: str) -> tuple[str, str]:
+        """The whole text to show in ``lang``, and the language it is written in."""
+        if lang == "en" and self.body_en:
+            return self.body_en, "en"
+        return self.body, "fr"
+
+    def summary_in(self, lang: str) -> tuple[str, str]:
+        if lang == "en" and self.summary_en:
+            return self.summary_en, "en"
+        return self.summary, "fr"
+
+
+@event.listens_for(CharterVersion.__table__, "after_create")
+def _first_version(table, connection, **_):
+    """A database made from the models (development, tests) starts with the first
+    version's text, as the migrations give it to the others."""
+    from .charter_seed import first_version
+
+    connection.execute(table.insert().values(**first_version()))
 
 
 class RecoveryCode(db.Model):

@@ -367,6 +367,7 @@ def profile():
         form=form,
         bio=bio,
         role_requests=svc.role_requests_of(user),
+        open_roles=svc.requestable_roles(user),
         charter=svc.latest_charter_acceptance(user),
     )
 
@@ -552,29 +553,42 @@ def accept_charter():
     target = safe_next_url(request.values.get("next")) or url_for("main.home")
     if not svc.needs_charter(current_user):
         return redirect(target)
+    accepted = svc.latest_charter_acceptance(current_user) is not None
     form = AcceptCharterForm()
+    if not accepted:  # a first acceptance: nothing is « new » to this person
+        form.charter.label.text = _("J’ai lu la charte de participation et je m’engage à la "
+                                    "respecter")
     if form.validate_on_submit():
         svc.accept_charter(acting_user())
         db.session.commit()
-        flash(_("Merci d’avoir accepté la nouvelle version de la charte."), "success")
+        flash(_("Merci d’avoir accepté la nouvelle version de la charte.") if accepted
+              else _("Merci d’avoir accepté la charte de participation."), "success")
         return redirect(target)
     return render_template("auth/accept_charter.html", form=form, charter=svc.current_charter(),
-                           next_url=target)
+                           accepted=accepted, next_url=target)
 
 
 @bp.route("/role", methods=["GET", "POST"])
 @login_required
 def request_role():
+    user = acting_user()
+    open_roles = svc.requestable_roles(user)
+    if not open_roles:  # validated, or waiting: where the requests stand, and no form
+        return render_template("auth/request_role.html", form=None,
+                               role_requests=svc.role_requests_of(user))
     form = RoleRequestForm()
+    form.role.choices = [(value, label) for value, label in form.role.choices
+                         if value in open_roles]
     if form.validate_on_submit():
         with transaction(form) as done:
-            svc.request_role(acting_user(), form.role.data,
+            svc.request_role(user, form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
         if done:
             flash(_("Votre demande est envoyée. Une personne de la coordination vous "
                     "répondra par e-mail."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/request_role.html", form=form)
+    return render_template("auth/request_role.html", form=form,
+                           role_requests=svc.role_requests_of(user))
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

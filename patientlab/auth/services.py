@@ -10,11 +10,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from patientlab.core import audit
+from patientlab.core import audit, first_steps
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify, queue_mail
 from patientlab.core.models import utcnow
-from patientlab.core.sanitize import plain_text
+from patientlab.core.sanitize import plain_text, rich_text
 from patientlab.core.security import (
     Role,
     TokenError,
@@ -25,7 +25,7 @@ from patientlab.core.security import (
     read_token,
     verify_password,
 )
-from patientlab.core.text import normalise_email
+from patientlab.core.text import normalise_email, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
@@ -134,9 +134,14 @@ def register(data: Registration) -> User | None:
 
 
 def current_charter() -> "CharterVersion | None":
-    """The latest published version, or None while only the built-in text exists."""
+    """The latest published version (the first one comes with the database)."""
     return db.session.scalar(select(CharterVersion).order_by(
         CharterVersion.published_at.desc(), CharterVersion.id.desc()).limit(1))
+
+
+def charter_version(version: str) -> "CharterVersion | None":
+    """A published version by its number: what someone accepted, to read again."""
+    return db.session.scalar(select(CharterVersion).where(CharterVersion.version == version))
 
 
 def current_charter_version() -> str:
@@ -152,7 +157,10 @@ def needs_charter(user) -> bool:
     return latest is None or latest.version != current_charter_version()
 
 
-def publish_charter(actor: User, version: str, summary: str, body: str) -> CharterVersion:
+def publish_charter(actor: User, version: str, summary: str, body: str,
+                    summary_en: str, body_en: str) -> CharterVersion:
+    """A new version, with its whole text in French and in English: what people will read
+    and accept. The texts are cleaned (core.sanitize); one left empty is refused."""
     if not actor.has_role(Role.ADMIN):
         raise PermissionError("admins only")
     version = plain_text(version)
@@ -160,12 +168,27 @@ def publish_charter(actor: User, version: str, summary: str, body: str) -> Chart
     if exists or version == current_app.config["CHARTER_VERSION"]:
         raise ServiceError(_l("Ce numéro de version existe déjà : choisissez-en un autre, par "
                               "exemple « 2027-1 »."), field="version")
-    charter = CharterVersion(version=version, summary=plain_text(summary, multiline=True),
-                             body=plain_text(body, multiline=True), published_by_id=actor.id)
+    texts = {"summary": plain_text(summary, multiline=True),
+             "summary_en": plain_text(summary_en, multiline=True),
+             "body": rich_text(body), "body_en": rich_text(body_en)}
+    for name, message in _CHARTER_TEXT_MISSING.items():
+        if not plain_from_html(texts[name]):
+            raise ServiceError(message, field=name)
+    charter = CharterVersion(version=version, published_by_id=actor.id, **texts)
     db.session.add(charter)
     db.session.flush()
     audit.record(actor, "charter.published", charter, summary=version)
     return charter
+
+
+# What to say when a text of a new version is empty once cleaned (only markup was typed).
+_CHARTER_TEXT_MISSING = {
+    "summary": _l("Expliquez ce qui change : c’est ce que les relecteurs liront d’abord."),
+    "summary_en": _l("Expliquez ce qui change, en anglais."),
+    "body": _l("Collez le texte complet de la charte : c’est ce que les relecteurs liront "
+               "et accepteront."),
+    "body_en": _l("Collez le texte complet de la charte en anglais."),
+}
 
 
 def accept_charter(user: User) -> CharterAcceptance:
@@ -353,6 +376,13 @@ def role_requests_of(user: User) -> list[RoleRequest]:
     ))
 
 
+def requestable_roles(user: User) -> list[str]:
+    """The roles this person may still ask for: neither held nor waiting for a decision."""
+    waiting = {r.role for r in role_requests_of(user) if r.status == RequestStatus.PENDING}
+    return [role for role in Role.NEED_VALIDATION
+            if not user.has_role(role) and role not in waiting]
+
+
 def request_role(user: User, role: str, motivation: str = "",
                  charter_accepted: bool = False) -> RoleRequest:
     """Ask to become a patient expert or association representative later on."""
@@ -413,8 +443,10 @@ def approve_role_request(actor: User, req: RoleRequest) -> None:
     db.session.flush()
     db.session.expire(req.user, ["role_rows"])
     audit.record(actor, "role.approve", req, summary=f"user={req.user_id} role={req.role}")
+    # What to do now: the mail says it, with links, and « Mon espace » shows it too.
     notify(req.user, _l("Votre demande a été acceptée"), "role_approved", role=req.role,
-           url=external_url("auth.profile"))
+           url=external_url("main.my_space"),
+           steps=[(step, external_url(step.endpoint)) for step in first_steps.steps()])
 
 
 def refuse_role_request(actor: User, req: RoleRequest, reason: str) -> None:

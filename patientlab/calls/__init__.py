@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, kept, navigation, pending, reminders
+    from patientlab.core import first_steps, highlights, kept, navigation, pending, reminders
     from patientlab.core.days import last_day
     from patientlab.core.permissions import COORDINATION, RESEARCH, REVIEWERS
 
@@ -41,6 +41,22 @@ def init_app(app) -> None:
         services.current_highlights, "calls.index", _l("Tous les appels"),
         _l("Aucun appel n’est ouvert en ce moment. Les appels passés et leurs résultats "
            "restent à lire.")))
+    first_steps.register(first_steps.Step(
+        10, "comment-relire", _l("Comment une relecture vous arrive"),
+        _l("Quand un projet déposé à un appel correspond à votre expérience, la coordination "
+           "vous le propose par e-mail. Vous dites d’abord si vous avez un lien avec l’équipe, "
+           "puis vous lisez le projet et donnez votre avis avant la date limite, en plusieurs "
+           "fois si vous le souhaitez. Si vous ne pouvez pas, dites-le simplement à la "
+           "coordination."),
+        "reviews.index", _l("Mes relectures")))
+    first_steps.register(first_steps.Step(
+        20, "guide-relecture", _l("Lire le guide de la relecture"),
+        _l("Ce qu’on attend de votre avis, avec des exemples, en une page."),
+        "reviews.guide", _l("Comment écrire une relecture qui aide l’équipe")))
+    first_steps.register(first_steps.Step(
+        30, "appels-en-cours", _l("Découvrir les appels en cours"),
+        _l("Les projets que l’on vous proposera de relire sont déposés à ces appels."),
+        "calls.index", _l("Tous les appels"), highlight="appels-ouverts"))
     navigation.register(navigation.MenuEntry(110, "applications.mine", _l("Mes candidatures"),
                                              navigation.PERSONAL, RESEARCH))
     navigation.register(navigation.MenuEntry(120, "reviews.index", _l("Mes relectures"),

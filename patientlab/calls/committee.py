@@ -21,21 +21,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from patientlab.auth.models import User
 from patientlab.core import audit
+from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
-from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
-from .models import Application, ApplicationStatus, Assignment, AssignmentStatus, Call
+from .models import (
+    AgendaItem,
+    Application,
+    ApplicationStatus,
+    Assignment,
+    AssignmentStatus,
+    Call,
+    CommitteeMember,
+    CommitteeScore,
+    CommitteeSession,
+)
 from .reviewing import ranking
-from .services import ensure_coordinator, involved_in, is_coordinator
+from .reviewing.notices import tell
+from .services import ensure_coordinator, involved_in, is_coordinator, reading_rights
 
 PATIENT, SCIENTIST = "patient", "scientist"
 GROUPS = {PATIENT: _l("patientes, patients et associations"),
@@ -50,81 +62,6 @@ RECOMMENDATIONS = {FUND: _l("financer"), CONDITIONAL: _l("financer sous conditio
 OUTLIER = 3
 #: Group medians this far apart: « patients and scientists differed ».
 DIFFERED = 2
-
-
-class CommitteeSession(db.Model):
-    __tablename__ = "committee_session"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    meets_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    place: Mapped[str] = mapped_column(String(300), default="")
-    online_url: Mapped[str] = mapped_column(String(500), default="")
-    scale_max: Mapped[int] = mapped_column(Integer, default=9)
-    state: Mapped[str] = mapped_column(String(10), default=PLANNED)
-    current_item_id: Mapped[int | None] = mapped_column(Integer)
-    chair_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    call: Mapped[Call] = relationship(lazy="joined")
-    items: Mapped[list["AgendaItem"]] = relationship(
-        back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan")
-    members: Mapped[list["CommitteeMember"]] = relationship(
-        back_populates="session", order_by="CommitteeMember.id", cascade="all, delete-orphan")
-
-
-class CommitteeMember(db.Model):
-    __tablename__ = "committee_member"
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id",
-                                                       ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    group: Mapped[str] = mapped_column(String(10))
-    present: Mapped[bool] = mapped_column(Boolean, default=False)
-    secretary: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    session: Mapped[CommitteeSession] = relationship(back_populates="members")
-    user: Mapped[User] = relationship(lazy="joined")
-
-
-class AgendaItem(db.Model):
-    __tablename__ = "committee_item"
-    __table_args__ = (UniqueConstraint("session_id", "application_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id",
-                                                       ondelete="CASCADE"), index=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("call_application.id",
-                                                           ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(10), default=WAITING)
-    notes: Mapped[str] = mapped_column(Text, default="")
-    recommendation: Mapped[str] = mapped_column(String(12), default="")
-    reasons: Mapped[str] = mapped_column(Text, default="")
-
-    session: Mapped[CommitteeSession] = relationship(back_populates="items")
-    application: Mapped[Application] = relationship(lazy="joined")
-
-
-class CommitteeScore(db.Model):
-    """One member's scores on one item, and their conflict if they declared one."""
-
-    __tablename__ = "committee_score"
-    __table_args__ = (UniqueConstraint("item_id", "member_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("committee_item.id", ondelete="CASCADE"),
-                                         index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id",
-                                                      ondelete="CASCADE"), index=True)
-    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
-    preliminary: Mapped[int | None] = mapped_column(Integer)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    final: Mapped[int | None] = mapped_column(Integer)
-    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # --- Who sees what -------------------------------------------------------------------
@@ -210,6 +147,18 @@ def get_item_or_404(session: CommitteeSession, item_id: int, user) -> AgendaItem
     return item
 
 
+def _ensure_not_closed(session: CommitteeSession, field: str | None = None) -> None:
+    """A closed session's scores, conflicts and attendance are frozen: reopening it
+    (``reopen_session``, audited) is the only way to change them. The state is read again
+    so that a score sent while the chair closes waits for the close and is refused."""
+    db.session.flush()  # a refresh would drop this request's own unsaved change
+    db.session.refresh(session, ["state"])
+    if session.state == CLOSED:
+        raise ServiceError(_l("La séance est terminée : ses notes et ses présences ne "
+                              "changent plus. Seule la présidence peut la rouvrir."),
+                           field=field)
+
+
 # --- The coordination prepares ---------------------------------------------------------
 
 
@@ -242,6 +191,7 @@ def default_group(user: User) -> str:
 def add_member(actor: User, session: CommitteeSession, user: User, group: str,
                secretary: bool = False) -> CommitteeMember:
     ensure_coordinator(actor)
+    _ensure_not_closed(session, "email")
     if group not in GROUPS:
         raise ServiceError(_l("Choisissez le collège de la personne."), field="group")
     if member_of(user, session) is not None:
@@ -257,6 +207,7 @@ def add_member(actor: User, session: CommitteeSession, user: User, group: str,
 
 def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: int) -> None:
     ensure_coordinator(actor)
+    _ensure_not_closed(session)
     items = list(session.items)
     index = items.index(item)
     other = index + step
@@ -270,6 +221,7 @@ def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: in
 def set_present(actor: User, session: CommitteeSession, member: CommitteeMember,
                 present: bool) -> None:
     ensure_coordinator(actor)
+    _ensure_not_closed(session)
     member.present = present
     audit.record(actor, "committee.attendance", session,
                  summary=f"member {member.id}: {'present' if present else 'absent'}")
@@ -284,6 +236,11 @@ def _member_for_scoring(user, item: AgendaItem) -> CommitteeMember:
         raise PermissionError("not a member of this committee")
     if conflicted(user, item):
         raise PermissionError("conflicted: out of the room")
+    _ensure_not_closed(item.session, "score")
+    if not reading_rights(user, item.application).application:
+        raise ServiceError(_l("Déclarez d’abord vos liens d’intérêts avec ce projet, depuis "
+                              "vos relectures : vous pourrez ensuite le lire et le noter."),
+                           field="score")
     return member
 
 
@@ -311,7 +268,7 @@ def _row_for(item: AgendaItem, member: CommitteeMember) -> CommitteeScore:
 def save_preliminary(user, item: AgendaItem, score: int, comment: str) -> CommitteeScore:
     """Before the discussion: a score and a short comment."""
     member = _member_for_scoring(user, item)
-    if item.state != WAITING or item.session.state == CLOSED:
+    if item.state != WAITING:
         raise ServiceError(_l("La discussion de ce projet a commencé : donnez maintenant "
                               "votre note finale."), field="score")
     row = _row_for(item, member)
@@ -326,6 +283,7 @@ def declare_conflict(user, item: AgendaItem) -> None:
     member = member_of(user, item.session)
     if member is None:
         raise PermissionError("not a member of this committee")
+    _ensure_not_closed(item.session)
     row = _row_for(item, member)
     row.conflict, row.preliminary, row.final, row.comment = True, None, None, ""
     audit.record(user, "committee.conflict_declared", item.session, summary=f"item {item.id}")
@@ -357,8 +315,7 @@ def _ensure_chair(actor, item: AgendaItem) -> None:
 def open_item(actor: User, item: AgendaItem) -> None:
     _ensure_chair(actor, item)
     session = item.session
-    if session.state == CLOSED:
-        raise ServiceError(_l("La séance est terminée."))
+    _ensure_not_closed(session)
     if item.state == DONE:
         raise ServiceError(_l("Ce projet a déjà sa recommandation."))
     session.state = OPEN
@@ -373,13 +330,36 @@ def save_notes(actor: User, item: AgendaItem, notes: str) -> None:
         raise PermissionError("the chair or the secretary takes the notes")
     if conflicted(actor, item):
         raise PermissionError("conflicted")
+    _ensure_not_closed(item.session, "notes")
     item.notes = plain_text(notes, multiline=True)[:20000]
     audit.record(actor, "committee.notes", item.session, summary=f"item {item.id}")
 
 
+def without_final(item: AgendaItem) -> list[CommitteeMember]:
+    """The members present in the room (conflicted ones are out) who have not given their
+    final score on this item. The coordination chairs without scoring: only members are
+    ever asked."""
+    out = out_of_room(item.session, [item])[item.id]
+    scored = set(db.session.scalars(select(CommitteeScore.member_id).where(
+        CommitteeScore.item_id == item.id, CommitteeScore.final.is_not(None))))
+    return [m for m in item.session.members
+            if m.present and m.user_id not in out and m.id not in scored]
+
+
+def names(members: list[CommitteeMember]) -> str:
+    """« Karim B., Sylvie M. et Jacques P. » in the page's language."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    return format_list([m.user.public_name for m in members], locale=get_locale() or "fr")
+
+
 def record_recommendation(actor: User, item: AgendaItem, recommendation: str,
-                          reasons: str) -> None:
+                          reasons: str, *, without_scores: bool = False) -> None:
+    """The chair records it; while a present member has not given a final score, the
+    chair is told who (by name) and records it only by saying so (``without_scores``)."""
     _ensure_chair(actor, item)
+    _ensure_not_closed(item.session, "recommendation")
     if recommendation not in RECOMMENDATIONS:
         raise ServiceError(_l("Choisissez la recommandation du comité."),
                            field="recommendation")
@@ -387,17 +367,85 @@ def record_recommendation(actor: User, item: AgendaItem, recommendation: str,
     if not reasons.strip():
         raise ServiceError(_l("Écrivez les raisons en mots simples : le porteur du projet "
                               "les lira."), field="reasons")
+    missing = without_final(item)
+    if missing and not without_scores:
+        raise ServiceError(_l("Pas encore de note finale de %(names)s. Attendez leur note, "
+                              "ou cochez la case pour enregistrer sans elle.",
+                              names=names(missing)), field="without_scores")
     item.recommendation, item.reasons, item.state = recommendation, reasons, DONE
     if item.session.current_item_id == item.id:
         item.session.current_item_id = None
     audit.record(actor, "committee.recommendation", item.session,
-                 summary=f"item {item.id}: {recommendation}")
+                 summary=f"item {item.id}: {recommendation}"
+                 + (f" (without the final score of members {[m.id for m in missing]})"
+                    if missing else ""))
+
+
+@dataclass
+class Left:
+    """What closing a session would leave undone."""
+
+    undiscussed: list[AgendaItem]  # never opened
+    unfinished: list[AgendaItem]  # opened, no recommendation yet
+
+    def __bool__(self) -> bool:
+        return bool(self.undiscussed or self.unfinished)
+
+
+def what_is_left(session: CommitteeSession) -> Left:
+    return Left([i for i in session.items if i.state == WAITING],
+                [i for i in session.items if i.state == DISCUSSING])
 
 
 def close_session(actor: User, session: CommitteeSession) -> None:
+    """Once the chair has seen what is left (``what_is_left``) and confirmed: scores,
+    conflicts and attendance freeze until the chair reopens it."""
     ensure_coordinator(actor)
+    _ensure_not_closed(session)
+    left = what_is_left(session)
     session.state, session.current_item_id = CLOSED, None
-    audit.record(actor, "committee.closed", session)
+    again = bool(db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "committee.reopened", AuditEntry.object_type == "committee_session",
+        AuditEntry.object_id == session.id).limit(1)))
+    audit.record(actor, "committee.closed", session,
+                 summary=f"{len(left.undiscussed)} undiscussed, "
+                         f"{len(left.unfinished)} without recommendation")
+    # Each member gets the members' minutes (how many left the room, never who).
+    url = external_url("committee.minutes", session_id=session.id)
+    for member in session.members:
+        if member.user.active:
+            tell(member.user, _l("Le procès-verbal du comité « %(title)s » a changé",
+                                 title=session.title) if again else
+                 _l("Le procès-verbal du comité « %(title)s » est prêt", title=session.title),
+                 "committee_minutes", meeting=session, again=again, url=url)
+
+
+def decided(session: CommitteeSession) -> list[AgendaItem]:
+    """The items whose application has the coordination's decision."""
+    return [i for i in session.items if i.application.decision]
+
+
+def may_reopen(user, session: CommitteeSession) -> bool:
+    return may_chair(user, session) and session.state == CLOSED and not decided(session)
+
+
+def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
+    """The chair reopens a closed session (scores and attendance can change again) as
+    long as no decision has been recorded on its applications; why is in the audit."""
+    ensure_coordinator(actor)
+    db.session.flush()
+    db.session.refresh(session, ["state"])
+    if session.state != CLOSED:
+        raise ServiceError(_l("La séance n’est pas terminée."))
+    if decided(session):
+        raise ServiceError(_l("Une décision est déjà enregistrée sur une candidature de "
+                              "cette séance : la séance ne peut plus être rouverte."))
+    reason = plain_text(reason, multiline=True).strip()[:2000]
+    if not reason:
+        raise ServiceError(_l("Dites pourquoi vous rouvrez la séance : c’est gardé dans "
+                              "l’historique."), field="reason")
+    session.state = OPEN
+    audit.record(actor, "committee.reopened", session, reason=reason)
 
 
 # --- What the committee thinks -----------------------------------------------------------
@@ -414,6 +462,7 @@ class Spread:
     outliers: int = 0  # final scores far from the median
     out_of_room: int = 0  # conflicted members
     changed: int = 0  # members whose final differs from their preliminary
+    hidden: bool = False  # not yet opened: nobody sees the others' preliminary scores
 
     @property
     def differed(self) -> bool:
@@ -441,20 +490,23 @@ def scores_of(session: CommitteeSession) -> dict[int, dict[int, CommitteeScore]]
 def spread(item: AgendaItem, out: set[int] | None = None,
            rows: dict[int, CommitteeScore] | None = None) -> Spread:
     """The item's scores; ``out`` (who leaves the room, ``out_of_room``) and ``rows`` (its
-    score rows by member, ``scores_of``) when the page already has them for every item."""
+    score rows by member, ``scores_of``) when the page already has them for every item.
+
+    One rule for every page and export: until the chair opens the item, the members'
+    preliminary scores stay hidden (each member sees only their own, ``my_scores``)."""
     if rows is None:
         rows = {r.member_id: r for r in db.session.scalars(
             select(CommitteeScore).where(CommitteeScore.item_id == item.id))}
     if out is None:
         out = out_of_room(item.session, [item])[item.id]
-    result = Spread()
+    result = Spread(hidden=item.state == WAITING)
     finals_by_group: dict[str, list[int]] = {PATIENT: [], SCIENTIST: []}
     for member in item.session.members:
         row = rows.get(member.id)
         if member.user_id in out:
             result.out_of_room += 1
             continue
-        if row is None:
+        if row is None or result.hidden:
             continue
         if row.preliminary is not None:
             result.preliminary.append(row.preliminary)
@@ -493,6 +545,18 @@ def recommendation_for(application: Application) -> AgendaItem | None:
     return db.session.scalar(select(AgendaItem).where(
         AgendaItem.application_id == application.id, AgendaItem.state == DONE)
         .order_by(AgendaItem.id.desc()).limit(1))
+
+
+def declarations_awaited(user, session: CommitteeSession) -> dict[int, Assignment]:
+    """Per agenda item, the person's assignment as a reviewer of its application while
+    their interests are undeclared: they may neither read nor score it here
+    (``reading_rights``). One statement for the whole agenda."""
+    items = {item.application_id: item.id for item in session.items}
+    if user is None or not getattr(user, "is_authenticated", False) or not items:
+        return {}
+    return {items[a.application_id]: a for a in db.session.scalars(select(Assignment).where(
+        Assignment.reviewer_id == user.id, Assignment.application_id.in_(list(items)),
+        Assignment.status == AssignmentStatus.PENDING))}
 
 
 def my_scores(user, session: CommitteeSession) -> dict[int, CommitteeScore]:

@@ -304,7 +304,20 @@ class RecommendationForm(BaseForm):
         validators=[DataRequired(message=_l("Écrivez les raisons en mots simples : le "
                                             "porteur du projet les lira.")),
                     max_length(6000)])
+    without_scores = BooleanField(_l("Enregistrer sans les notes finales qui manquent"))
     submit = SubmitField(_l("Enregistrer la recommandation"))
+
+
+class CloseSessionForm(BaseForm):
+    submit = SubmitField(_l("Terminer la séance"))
+
+
+class ReopenSessionForm(BaseForm):
+    reason = TrimmedTextAreaField(
+        _l("Pourquoi rouvrir la séance ?"),
+        validators=[DataRequired(message=_l("Dites pourquoi vous rouvrez la séance : c’est "
+                                            "gardé dans l’historique.")), max_length(2000)])
+    submit = SubmitField(_l("Rouvrir la séance"))
 
 
 class ActionForm(BaseForm):

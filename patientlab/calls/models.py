@@ -302,3 +302,81 @@ class ReviewRating(db.Model):
     rater_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     rating: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- The selection committee (rules and pages: committee.py) ----------------------------
+
+
+class CommitteeSession(db.Model):
+    __tablename__ = "committee_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    meets_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    scale_max: Mapped[int] = mapped_column(Integer, default=9)
+    state: Mapped[str] = mapped_column(String(10), default="planned")  # committee.PLANNED
+    current_item_id: Mapped[int | None] = mapped_column(Integer)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(lazy="joined")
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan")
+    members: Mapped[list["CommitteeMember"]] = relationship(
+        back_populates="session", order_by="CommitteeMember.id", cascade="all, delete-orphan")
+
+
+class CommitteeMember(db.Model):
+    __tablename__ = "committee_member"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id",
+                                                       ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str] = mapped_column(String(10))
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    secretary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[CommitteeSession] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "committee_item"
+    __table_args__ = (UniqueConstraint("session_id", "application_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id",
+                                                       ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("call_application.id",
+                                                           ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(10), default="waiting")  # committee.WAITING
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recommendation: Mapped[str] = mapped_column(String(12), default="")
+    reasons: Mapped[str] = mapped_column(Text, default="")
+
+    session: Mapped[CommitteeSession] = relationship(back_populates="items")
+    application: Mapped[Application] = relationship(lazy="joined")
+
+
+class CommitteeScore(db.Model):
+    """One member's scores on one item, and their conflict if they declared one."""
+
+    __tablename__ = "committee_score"
+    __table_args__ = (UniqueConstraint("item_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("committee_item.id", ondelete="CASCADE"),
+                                         index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id",
+                                                      ondelete="CASCADE"), index=True)
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    preliminary: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    final: Mapped[int | None] = mapped_column(Integer)
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

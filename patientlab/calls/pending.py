@@ -169,7 +169,8 @@ def committee_tasks(user, now: datetime) -> list[Task]:
                               (meeting.title,)))
             continue
         mine = cm.my_scores(user, meeting)
-        todo = [i for i in meeting.items if i.state == cm.WAITING
+        undeclared = cm.declarations_awaited(user, meeting)  # their reviews' task says so
+        todo = [i for i in meeting.items if i.state == cm.WAITING and i.id not in undeclared
                 and not cm.conflicted(user, i)
                 and (i.id not in mine or mine[i.id].preliminary is None)]
         if todo:

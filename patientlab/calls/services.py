@@ -505,16 +505,65 @@ def delete_attachment(user: User, application: Application, now: datetime | None
     db.session.flush()
 
 
-def can_read_application(user, application: Application) -> bool:
-    """The applicant, the coordination (but those taking part in it), and reviewers who
-    declared no conflict and still hold a reviewer role: the same people as the printed
-    version, so the attached PDF reaches nobody before their declaration of interests."""
-    from .models import Assignment, AssignmentStatus
+@dataclass(frozen=True)
+class Reading:
+    """What one person may read of one application. Every page that shows an application
+    or its reviews asks ``reading_rights``: the reviewer's own pages, the committee's, the
+    attached PDF."""
+
+    application: bool = False  # the whole application, confidential parts and PDF included
+    reviews: bool = False  # the other reviewers' reviews, moderated and released ones only
+    declaration: "object | None" = None  # their assignment, while interests are undeclared
+    own_review_pending: bool = False  # a reviewer whose own review is not yet released
+
+
+def _seated(user, application: Application) -> bool:
+    """The person sits on a committee session with this application on its agenda and did
+    not declare a conflict with it there (committee.py runs the sessions)."""
+    from .models import AgendaItem, CommitteeMember, CommitteeScore
+
+    conflict = select(CommitteeScore.id).where(
+        CommitteeScore.item_id == AgendaItem.id, CommitteeScore.member_id == CommitteeMember.id,
+        CommitteeScore.conflict.is_(True)).exists()
+    return bool(db.session.scalar(select(
+        select(AgendaItem.id).join(CommitteeMember,
+                                   CommitteeMember.session_id == AgendaItem.session_id)
+        .where(AgendaItem.application_id == application.id,
+               CommitteeMember.user_id == user.id, ~conflict).exists())))
+
+
+def reading_rights(user, application: Application) -> Reading:
+    """The applicant reads their application. A reviewer assigned to it declares their
+    interests first, then reads it (while they hold a reviewer role), and reads the others'
+    reviews once their own is sent and released; a declared conflict shuts everything.
+    The coordination reads everything but what it takes part in. A committee member
+    sitting on it (not out of the room) reads the application and the released reviews,
+    unless they are its reviewer: then the reviewer's gates apply at the committee too."""
+    from .models import Assignment, AssignmentStatus, ReviewStatus
 
     if user is None or not user.is_authenticated:
-        return False
-    if application.owner_id == user.id or may_coordinate(user, application):
-        return True
-    return user.can_review and bool(db.session.scalar(select(exists().where(
-        Assignment.application_id == application.id, Assignment.reviewer_id == user.id,
-        Assignment.status == AssignmentStatus.ACCEPTED))))
+        return Reading()
+    if application.owner_id == user.id:
+        return Reading(application=True)
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == user.id))
+    if assignment is not None:
+        if assignment.status == AssignmentStatus.PENDING:
+            return Reading(declaration=assignment)
+        if assignment.status != AssignmentStatus.ACCEPTED:
+            return Reading()
+        released = (assignment.review is not None
+                    and assignment.review.status == ReviewStatus.RELEASED)
+        return Reading(application=user.can_review or _seated(user, application),
+                       reviews=released, own_review_pending=not released)
+    if is_coordinator(user) or _seated(user, application):
+        return Reading(application=True, reviews=True)
+    return Reading()
+
+
+def can_read_application(user, application: Application) -> bool:
+    """The applicant, the coordination (but those taking part in it), reviewers who
+    declared no conflict and still hold a reviewer role, committee members sitting on it:
+    the same people as the printed version, so the attached PDF reaches nobody before
+    their declaration of interests (``reading_rights``)."""
+    return reading_rights(user, application).application

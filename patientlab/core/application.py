@@ -6,12 +6,48 @@ instead of at each request.
 - Whether a hook or view is a coroutine (``ensure_sync``): Flask inspects each of the
   fifteen or so functions a request calls, every time.
 - Each template's globals as a plain dict (core.templating.Environment).
+
+And what a request brings is cleaned as it is parsed (``Request``).
 """
 
 from flask import Flask
+from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.datastructures import ImmutableMultiDict
 
+from patientlab.core.sanitize import without_forbidden
 from patientlab.core.templating import Environment
+
+
+def _clean(value):
+    return without_forbidden(value) if isinstance(value, str) else value
+
+
+class CleanParameters(ImmutableMultiDict):
+    """Werkzeug's form and URL parameters, names and texts without the code points HTML
+    forbids (core.sanitize.without_forbidden); files are left as they are."""
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        if hasattr(mapping, "items") and hasattr(mapping, "getlist"):
+            pairs = mapping.items(multi=True)
+        elif hasattr(mapping, "items"):
+            pairs = ((key, item) for key, value in mapping.items()
+                     for item in (value if isinstance(value, (list, tuple)) else [value]))
+        else:
+            pairs = mapping
+        super().__init__([(_clean(key), _clean(value)) for key, value in pairs])
+
+
+class Request(FlaskRequest):
+    """Flask's request; its form fields and URL parameters are parsed into
+    ``CleanParameters`` (Werkzeug's ``parameter_storage_class``): the one place where
+    every text typed into the platform loses the characters HTML forbids, whichever form,
+    field or service it goes to next."""
+
+    parameter_storage_class = CleanParameters
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -32,6 +68,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
 class Application(Flask):
     jinja_environment = Environment
+    request_class = Request
     session_interface = SessionInterface()
 
     def ensure_sync(self, func):

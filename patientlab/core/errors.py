@@ -90,12 +90,24 @@ def handle_csrf_error(error: CSRFError):
     from patientlab.core import kept
 
     db.session.rollback()
+    if not _stale_form_within_limit():
+        log.info("forms refused for their token: limit reached ip=%s path=%r",
+                 request.remote_addr, request.path)
+        return render_error(429)
     page = kept.keep_posted() if kept.same_origin() else None
     if page is not None:
         log.info("stale form kept path=%r user=%s", request.path, _user_id())
         return redirect(page, code=303)
     return render_error(400, CSRF_MESSAGE)
 
+
+def _stale_form_within_limit() -> bool:
+    """Every form refused for its token counts toward a limit per address
+    (``RATE_LIMIT_STALE_FORM_PER_IP``): this path runs before any route's own limit, and it
+    may keep what was posted (core.kept)."""
+    from patientlab.core.limits import within
+
+    return within("RATE_LIMIT_STALE_FORM_PER_IP", "stale-form")
 
 
 def handle_permission_error(error: PermissionError):

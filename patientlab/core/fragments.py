@@ -3,8 +3,10 @@
 
     {% call cached_fragment("project-card", project.id, project.updated_at) %}…{% endcall %}
 
-The key must name everything the part shows: here the project's last change (its title,
-teaser, tags, status…, all set together). Nothing personal goes in such a part.
+The application (tests make several in one process), the language and the application's
+root (every link starts with it) are always part of the key; the key given must name
+everything else the part shows: here the project's last change (its title, teaser, tags,
+status…, all set together). Nothing personal goes in such a part.
 """
 
 from collections import OrderedDict
@@ -14,6 +16,9 @@ from flask import current_app
 from flask_babel import get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
+
+from patientlab.core import page_cache
+from patientlab.core.urls import link_root
 
 MAX_FRAGMENTS = 5000
 _FRAGMENTS: OrderedDict[tuple, Markup] = OrderedDict()
@@ -26,7 +31,9 @@ def cached_fragment(context, *key, caller) -> Markup:
         return caller()
     # The page's language, as the context processors saw it when the page began (inside
     # a mail's force_locale too); a template made without them asks Flask-Babel.
-    full = (context.get("html_lang") or str(get_locale()), *key)
+    # Its links start with the application's root: that is part of the key too.
+    full = (page_cache.scope(), context.get("html_lang") or str(get_locale()), link_root(),
+            *key)
     with _LOCK:
         found = _FRAGMENTS.get(full)
         if found is not None:

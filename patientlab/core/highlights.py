@@ -69,10 +69,13 @@ def highlights(limit: int = 3) -> Live:
     from flask_babel import get_locale
 
     from patientlab.core import page_cache
+    from patientlab.core.urls import link_root
 
     if not current_app.config.get("HIGHLIGHTS_CACHE", True):
         return Live(_made(limit))
-    key = (str(get_locale()), limit, page_cache.current_version())
+    # The items' links start with the application's root: part of the key.
+    key = (page_cache.scope(), str(get_locale()), link_root(), limit,
+           page_cache.current_version())
     found = _CACHE.get(key)
     if found is not None and time.monotonic() - found.stamp[-1] < MAX_AGE:
         return found

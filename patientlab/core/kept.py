@@ -8,6 +8,13 @@ what they typed (core.forms.BaseForm reads ``g.kept_form``) and a notice says so
 copy goes as soon as that page's form is sent successfully, or when it expires.
 
 Passwords and one-time codes are never kept, nor the CSRF token.
+
+A visitor's form is kept only for a browser that already holds a session made by our
+pages, and only when the form carries that session's own token, signed by us (too old,
+but theirs): a script that posts without a cookie or a token, or with a session and a
+token of its own, keeps nothing. Copies are capped per visitor, per account and for all
+visitors together, and in size (``KEPT_FORM_*``); the error path that keeps them has its
+own per-address rate limit (core.errors).
 """
 
 import json
@@ -17,9 +24,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
+from flask_wtf.csrf import validate_csrf
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
 from patientlab.core.models import UTCDateTime, utcnow
 from patientlab.extensions import db
@@ -64,10 +73,34 @@ def visitor_key(create: bool = False) -> str:
     return key
 
 
+def _count(*conditions) -> int:
+    return db.session.scalar(select(func.count(KeptForm.id)).where(*conditions)) or 0
+
+
+def _room(path: str, user_id: int | None, visitor: str, now: datetime) -> bool:
+    """Whether one more copy may be kept: an account or a visitor keeps at most
+    ``KEPT_FORMS_PER_ACCOUNT`` / ``_PER_VISITOR`` pages (their oldest copy goes to make
+    room), all visitors together at most ``KEPT_FORMS_VISITORS_TOTAL`` (then nothing more
+    is kept for a visitor until copies expire)."""
+    config = current_app.config
+    if user_id is None and _count(KeptForm.user_id.is_(None), KeptForm.expires_at > now) >= (
+            config["KEPT_FORMS_VISITORS_TOTAL"]):
+        return False
+    limit = config["KEPT_FORMS_PER_ACCOUNT" if user_id is not None else "KEPT_FORMS_PER_VISITOR"]
+    others = select(KeptForm.id).where(_owner(user_id, visitor), KeptForm.path != path).order_by(
+        KeptForm.id.desc()).offset(max(limit - 1, 0))
+    extra = list(db.session.scalars(others))
+    if extra:
+        db.session.execute(delete(KeptForm).where(KeptForm.id.in_(extra))
+                           .execution_options(synchronize_session=False))
+    return True
+
+
 def keep(path: str, form: MultiDict, *, user_id: int | None = None, visitor: str = "",
          now: datetime | None = None) -> bool:
     """Keep what was posted to ``path`` for that account (or that visitor's browser),
-    replacing an older copy of the same page. False when there was nothing to keep."""
+    replacing an older copy of the same page. False when there was nothing to keep, or
+    no room for it (sizes and counts above)."""
     if user_id is None and not visitor:
         return False
     fields = [[name, value] for name, value in form.items(multi=True)
@@ -75,13 +108,17 @@ def keep(path: str, form: MultiDict, *, user_id: int | None = None, visitor: str
     if not any(value.strip() for _name, value in fields):
         return False
     text = json.dumps(fields, ensure_ascii=False)
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    size = len(text.encode("utf-8"))
+    if size > (MAX_BYTES if user_id is not None
+               else current_app.config["KEPT_FORM_VISITOR_MAX_BYTES"]):
         return False
     now = now or utcnow()
     forget(path, user_id=user_id, visitor=visitor)
+    if not _room(path, user_id, visitor, now):
+        return False
     db.session.add(KeptForm(
         user_id=user_id, visitor_key="" if user_id is not None else visitor, path=path,
-        fields=text, size=len(text), created_at=now,
+        fields=text, size=size, created_at=now,
         expires_at=now + timedelta(seconds=current_app.config["KEPT_FORM_MAX_AGE"])))
     return True
 
@@ -156,15 +193,41 @@ def same_origin() -> bool:
     return bool(source) and urlsplit(source).netloc == request.host
 
 
+def _posted_token() -> str:
+    """The form token this request carries (a field named like the token, prefixed or
+    not, as Flask-WTF looks for it), else the X-CSRFToken header."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    for key, value in request.form.items():
+        if key.endswith(name) and value:
+            return value
+    return request.headers.get("X-CSRFToken", "")
+
+
+def own_earlier_token() -> bool:
+    """This browser holds a session made by our pages and posted that session's own token,
+    signed by us: too old for Flask-WTF perhaps (``WTF_CSRF_TIME_LIMIT``), but not older
+    than ``KEPT_FORM_TOKEN_MAX_AGE``. Nothing a script can send without first taking a
+    page of ours, and then it is one visitor, capped as such."""
+    try:
+        validate_csrf(_posted_token(),
+                      time_limit=current_app.config["KEPT_FORM_TOKEN_MAX_AGE"])
+    except ValidationError:
+        return False
+    return True
+
+
 def keep_posted(user_id: int | None = None) -> str | None:
     """Keep this request's posted form for the person (``user_id``, else the current
-    account, else this browser's visitor key, created if needed); the address of the
-    page that shows it again, or None when nothing was kept."""
+    account, else this browser's visitor key, created if needed, when the form carries
+    the session's own earlier token); the address of the page that shows it again, or
+    None when nothing was kept."""
     page = form_page() if request.method == "POST" and request.form else None
     if page is None:
         return None
     if user_id is None:
         user_id, _visitor = _person()
+    if user_id is None and not own_earlier_token():
+        return None
     visitor = "" if user_id is not None else visitor_key(create=True)
     if not keep(page, request.form, user_id=user_id, visitor=visitor):
         return None

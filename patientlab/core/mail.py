@@ -20,6 +20,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, or_, sel
 from sqlalchemy.orm import Mapped, mapped_column
 
 from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.sanitize import without_forbidden
 from patientlab.extensions import db
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,17 @@ def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr
     ``subject`` should be a lazy string so it is translated in ``locale`` too.
     """
     with force_locale(locale):
+        # Nothing HTML forbids reaches a mail, even from a text stored before input was
+        # cleaned (core.sanitize.without_forbidden).
         message = OutboxMessage(
             recipient=recipient,
-            subject=str(subject),
-            body_text=render_template(f"mail/{template}.txt", **context),
+            subject=without_forbidden(str(subject)),
+            body_text=without_forbidden(render_template(f"mail/{template}.txt", **context)),
         )
     if attachment is not None:
-        message.attachment_name, message.attachment_type, message.attachment_body = attachment
+        name, kind, body = attachment
+        message.attachment_name, message.attachment_type, message.attachment_body = (
+            name, kind, without_forbidden(body))
     db.session.add(message)
     db.session.flush()
     g.outbox_dirty = True

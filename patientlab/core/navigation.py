@@ -8,9 +8,10 @@ has one, a count shown beside the label (the moderation queue).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
 from patientlab.core.permissions import has_any
+from patientlab.core.urls import link_root
 
 PUBLIC = "public"  # everyone, before the personal entries
 PERSONAL = "personal"  # logged-in people, after the public entries
@@ -70,13 +71,18 @@ def visitor_menu_key(current_path: str, extra_endpoints: tuple[str, ...]) -> str
 
 
 _VISITOR_HREFS: dict[tuple, frozenset[str] | None] = {}
+#: Applications × roots × entry lists: a handful in practice; never more than this.
+MAX_VISITOR_HREFS = 64
 
 
 def _visitor_hrefs(extra_endpoints: tuple[str, ...]) -> frozenset[str] | None:
     """The addresses of a visitor's menu, found once per application, root and entries
-    (they are registered when the application starts)."""
-    key = (id(current_app._get_current_object()), request.script_root, extra_endpoints)
+    (they are registered when the application starts). The root comes from
+    configuration (core.urls.ApplicationRoot); the list is bounded all the same."""
+    key = (id(current_app._get_current_object()), link_root(), extra_endpoints)
     if key not in _VISITOR_HREFS:
+        if len(_VISITOR_HREFS) >= MAX_VISITOR_HREFS:
+            _VISITOR_HREFS.clear()
         entries = [e for e in _ENTRIES.values() if e.section == PUBLIC and e.visible_to(None)]
         _VISITOR_HREFS[key] = None if any(entry.count for entry in entries) else frozenset(
             url_for(endpoint) for endpoint in (*(e.endpoint for e in entries),

@@ -207,11 +207,24 @@ def _visitor_may_share() -> bool:
     return set(session.keys()) <= SHAREABLE_SESSION
 
 
+def scope() -> str:
+    """This application's own part of every key kept in this process's memory: two
+    applications in one process (tests make several, each on its own database) may
+    reach the same version with other content."""
+    extensions = current_app.extensions
+    found = extensions.get("patientlab.cache_scope")
+    if found is None:
+        found = extensions.setdefault("patientlab.cache_scope", secrets.token_hex(8))
+    return found
+
+
 def _key() -> tuple:
     # The front door read the version a moment ago, before anything of the page: the
     # same number, one query fewer.
     version = request.environ.get(DOOR_VERSION)
-    return (request.full_path, str(get_locale()), *(part() for part in _KEY_PARTS),
+    # Every link of the page starts with the root (configured: core.urls.ApplicationRoot).
+    return (scope(), request.script_root, request.full_path, str(get_locale()),
+            *(part() for part in _KEY_PARTS),
             current_version() if version is None else version)
 
 

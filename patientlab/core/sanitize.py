@@ -20,11 +20,28 @@ ALLOWED_ATTRIBUTES = {"a": ["href"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
-# C0/C1 control characters except tab, line feed and carriage return; also the
-# zero-width and bidirectional formatting characters that can disguise text.
+# Code points HTML forbids in a document (the W3C checker's « forbidden code point »),
+# which XML, calendar files and mail do not want either: C0 and C1 controls but tab, line
+# feed and carriage return; lone surrogates; the 66 noncharacters (U+FDD0–U+FDEF and the
+# last two of each of the 17 planes, U+FFFE, U+FFFF, U+1FFFE … U+10FFFF).
+_FORBIDDEN_CLASS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+              for plane in range(17)))
+_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CLASS}]")
+# Those, and the zero-width and bidirectional formatting characters that can disguise
+# text (removed from what is stored, not from what is typed).
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+    f"[{_FORBIDDEN_CLASS}\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 )
+
+
+def without_forbidden(value: str) -> str:
+    """``value`` without the code points HTML forbids. Every text a request brings (form
+    fields, URL parameters) passes here as it is parsed (core.application.Request), so no
+    page, export or mail can carry one; exports and mail pass here again for anything
+    stored before."""
+    return _FORBIDDEN.sub("", value) if _FORBIDDEN.search(value) else value
 
 
 def plain_text(value: str | None, *, multiline: bool = False) -> str:

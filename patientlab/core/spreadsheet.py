@@ -5,11 +5,15 @@ import csv
 import io
 from collections.abc import Iterable
 
+from patientlab.core.sanitize import without_forbidden
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ (or a tab/return) as formulas."""
+    """Spreadsheets run cells starting with = + - @ (or a tab/return) as formulas; a
+    code point HTML forbids (a text stored before input was cleaned) is left out."""
+    value = without_forbidden(value)
     return "'" + value if value[:1] in FORMULA_START else value
 
 

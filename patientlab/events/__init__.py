@@ -5,7 +5,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from patientlab.auth.signals import address_confirmed
-    from patientlab.core import highlights, navigation, pending, reminders
+    from patientlab.core import first_steps, highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
     from . import news, presenting, privacy, services
@@ -38,6 +38,11 @@ def init_app(app) -> None:
         services.coming_highlights, "events.index", _l("Toutes les soirées"),
         _l("Aucune soirée n’est annoncée pour le moment. Les soirées passées restent à "
            "découvrir.")))
+    first_steps.register(first_steps.Step(
+        40, "prochaines-soirees-etape", _l("Venir à une soirée « Parle-Moi »"),
+        _l("Vous y rencontrez des chercheuses, des chercheurs et d’autres patientes et "
+           "patients experts. C’est gratuit et ouvert à toutes et à tous."),
+        "events.index", _l("Toutes les soirées"), highlight="prochaines-soirees"))
     navigation.register(navigation.MenuEntry(140, "organisation.events", _l("Mes soirées"),
                                              navigation.PERSONAL, EVENT_MANAGERS))
     pending.register(pending.Source(40, "soirees", _l("Mes soirées à préparer"),

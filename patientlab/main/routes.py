@@ -1,11 +1,20 @@
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from patientlab.auth.forms import LanguageForm
 from patientlab.auth.models import RequestStatus
 from patientlab.auth.services import role_requests_of
-from patientlab.core import highlights, pending
+from patientlab.core import first_steps, highlights, pending
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.i18n import LANG_COOKIE, supported_languages
 from patientlab.core.security import acting_user, safe_next_url
@@ -40,10 +49,19 @@ def my_space():
     """What waits for the person, most urgent first, then their coming evenings."""
     user = acting_user()
     groups = pending.for_user(user)
-    return render_template("main/my_space.html",
-                           work=[g for g in groups if not g.source.agenda],
+    work = [g for g in groups if not g.source.agenda]
+    standing = _standing(user)
+    return render_template("main/my_space.html", work=work,
                            agenda=[g for g in groups if g.source.agenda],
-                           count=pending.count(groups), standing=_standing(user))
+                           count=pending.count(groups), standing=standing,
+                           steps=_first_steps() if standing == "validated" and not work else [])
+
+
+def _first_steps() -> list[tuple[first_steps.Step, highlights.Shown | None]]:
+    """A validated reviewer with nothing to review yet: what to do in the meantime, each
+    step with the open calls or next evenings it speaks of."""
+    live = {shown.highlight.key: shown for shown in highlights.highlights()}
+    return [(step, live.get(step.highlight)) for step in first_steps.steps()]
 
 
 @bp.route("/accessibilite")
@@ -61,9 +79,15 @@ def privacy():
 @bp.route("/charte")
 @reachable_during(CHARTER)
 def charter():
-    from patientlab.auth.services import current_charter
+    """The charter in force, or (``?version=2026-1``) the version someone accepted."""
+    from patientlab.auth.services import charter_version, current_charter
 
-    return render_template("main/charter.html", charter=current_charter())
+    in_force = current_charter()
+    asked = request.args.get("version")
+    shown = charter_version(asked) if asked else in_force
+    if shown is None and asked:
+        abort(404)
+    return render_template("main/charter.html", charter=shown, in_force=in_force)
 
 
 @bp.route("/langue", methods=["POST"])

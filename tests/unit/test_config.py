@@ -2,6 +2,8 @@ import pytest
 
 from patientlab import ConfigurationError, create_app
 
+KEY = "Qm3v9ZsX1pL-7rTn0wYc_4kHdG8aEjUo2fBiVxNz5yRq"  # random-looking, 44 characters
+
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
     monkeypatch.delenv("PATIENTLAB_SECRET_KEY", raising=False)
@@ -13,15 +15,58 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
         create_app("production")
 
 
+@pytest.mark.parametrize("secret", [
+    "", "   ", "dev-only-secret-change-me", "DEV-ONLY-SECRET-CHANGE-ME-" + KEY, KEY[:31],
+    "x" * 48, "changeme" * 6, "0123456789" * 4])
+def test_production_refuses_a_development_missing_short_or_repetitive_secret(monkeypatch,
+                                                                             secret):
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", secret)
+    monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "postgresql+psycopg://x@localhost/x")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app("production")
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY_FALLBACKS", "WTF_CSRF_SECRET_KEY"])
+def test_production_refuses_a_development_key_among_the_other_keys(monkeypatch, name):
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", KEY)
+    monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "postgresql+psycopg://x@localhost/x")
+    weak = '["dev-only-secret-change-me"]' if name == "SECRET_KEY_FALLBACKS" else "court"
+    monkeypatch.setenv(f"PATIENTLAB_{name}", weak)
+    with pytest.raises(ConfigurationError, match=name):
+        create_app("production")
+
+
+def test_gunicorn_lets_no_request_header_set_the_wsgi_environ():
+    """config/gunicorn.conf.py as gunicorn reads it: no SCRIPT_NAME or PATH_INFO from a
+    header (gunicorn's default takes them from a local proxy), X-Forwarded-Proto alone
+    from a proxy on this machine, headers with an underscore dropped."""
+    from pathlib import Path
+
+    from gunicorn.config import Config
+
+    config = Config()
+    namespace: dict = {}
+    path = Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - our file
+    for name, value in namespace.items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.forwarder_headers == []
+    assert config.forwarded_allow_ips == ["127.0.0.1", "::1"]
+    assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
+    assert config.header_map == "drop"
+    assert config.logger_class.__name__ == "AccessLogger"
+
+
 def test_production_refuses_to_start_without_a_database_url(monkeypatch):
-    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", KEY)
     monkeypatch.delenv("PATIENTLAB_DATABASE_URL", raising=False)
     with pytest.raises(ConfigurationError, match="DATABASE_URL"):
         create_app("production")
 
 
 def test_production_settings_are_secure(monkeypatch):
-    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", KEY)
     monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "postgresql+psycopg://x@localhost/x")
     app = create_app("production")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://x@localhost/x"
@@ -44,7 +89,7 @@ def test_unknown_environment_is_refused():
 
 
 def test_production_answers_only_for_the_host_of_its_public_url(monkeypatch):
-    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", KEY)
     monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "sqlite://")
     monkeypatch.setenv("PATIENTLAB_PUBLIC_URL", "https://patientlab.example.org")
     app = create_app("production")

@@ -51,3 +51,34 @@ def test_upgrade_builds_the_schema_of_the_models(empty_database_url):
     assert not diff, f"models and migrations differ: {diff}"
     assert {"user", "user_role", "role_request", "association", "outbox_message",
             "audit_entry", "charter_acceptance"} <= tables
+
+
+def test_upgrade_writes_the_first_charter_text_in_existing_databases(empty_database_url):
+    """Version 2026-1 was accepted while its text was an empty file: the migration that
+    gives versions their texts writes it in, before the versions published since."""
+    from datetime import datetime
+
+    from patientlab.auth.charter_seed import VERSION
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="5b7e2d9c4a10")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO charter_version (version, summary, body, published_at) "
+                "VALUES ('2025-9', 'Avant.', 'Texte de 2025.', :at)"),
+                {"at": datetime(2025, 9, 1, 8, 0)})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT version, body, body_en, summary_en FROM "
+                                     "charter_version ORDER BY published_at")).all()
+        assert [row.version for row in rows] == [VERSION, "2025-9"]
+        first = rows[0]
+        for engagement in ("Confidentialité", "Liens d’intérêts", "Respect",
+                           "anonymes", "Vos données", "arrêter à tout moment"):
+            assert engagement in first.body
+        assert "Confidentiality" in first.body_en
+        assert first.summary_en
+        assert rows[1].body_en == ""  # shown in French, said so
+        db.session.remove()
+        db.engine.dispose()

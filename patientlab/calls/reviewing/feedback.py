@@ -16,6 +16,7 @@ from ..models import (
     ReviewAnswer,
     ReviewStatus,
 )
+from ..services import reading_rights
 from .reviews import SUBMITTED_STATES
 
 # --- Feedback: anonymised, aggregated ------------------------------------------------------------
@@ -98,6 +99,6 @@ def feedback_for(application: Application, *, confidential: bool = False,
 
 
 def can_see_feedback(user, assignment: Assignment) -> bool:
-    """A reviewer reads the others' released feedback once their own review is released."""
-    review = assignment.review
-    return review is not None and review.status == ReviewStatus.RELEASED
+    """A reviewer reads the others' released feedback once their own review is released
+    (``reading_rights``, the rule the committee's pages follow too)."""
+    return reading_rights(user, assignment.application).reviews

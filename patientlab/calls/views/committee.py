@@ -22,10 +22,12 @@ from .. import reviewing
 from .. import services as svc
 from ..forms import (
     ActionForm,
+    CloseSessionForm,
     CommitteeMemberForm,
     CommitteeNotesForm,
     CommitteeSessionForm,
     RecommendationForm,
+    ReopenSessionForm,
     committee_score_form,
 )
 
@@ -100,7 +102,8 @@ def session(session_id):
         member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
             item.id for item in meeting.items if user.id in out[item.id]},
-        action=ActionForm(formdata=None), cm=cm)
+        action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting),
+        declare_first=cm.declarations_awaited(user, meeting))
 
 
 @bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])
@@ -111,8 +114,8 @@ def presence(session_id, member_id):
     if member is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        cm.set_present(acting_user(), meeting, member, not member.present)
-        db.session.commit()
+        with transaction():
+            cm.set_present(acting_user(), meeting, member, not member.present)
     return redirect(url_for("committee.session", session_id=meeting.id, _anchor="membres"))
 
 
@@ -124,8 +127,8 @@ def move(session_id, point_id):
     if item is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        cm.move_item(acting_user(), meeting, item, -1 if "monter" in request.form else 1)
-        db.session.commit()
+        with transaction():
+            cm.move_item(acting_user(), meeting, item, -1 if "monter" in request.form else 1)
     return redirect(url_for("committee.session", session_id=meeting.id, _anchor="ordre"))
 
 
@@ -148,7 +151,8 @@ def _handle_item_post(user, meeting, item, forms) -> bool:
             (notes, lambda: cm.save_notes(user, item, notes.notes.data or "")),
             (recommendation, lambda: cm.record_recommendation(
                 user, item, recommendation.recommendation.data,
-                recommendation.reasons.data or ""))):
+                recommendation.reasons.data or "",
+                without_scores=bool(recommendation.without_scores.data)))):
         if form.submit.data and form.validate_on_submit():
             with transaction(form) as done:
                 action()
@@ -179,12 +183,17 @@ def item(session_id, point_id):
         recommendation.reasons.data = agenda_item.reasons
         recommendation.recommendation.data = agenda_item.recommendation or None
     application = agenda_item.application
+    # The reviewer's gates, here too: declaration first, the others' reviews once one's
+    # own is released, never a review the coordination has not moderated.
+    reading = svc.reading_rights(user, application)
     return render_template(
         "calls/committee/item.html", meeting=meeting, item=agenda_item, chair=chair,
         member=cm.member_of(user, meeting), mine=mine, prelim=prelim, final=final,
         notes=notes, recommendation=recommendation, cm=cm, application=application,
-        feedback=reviewing.feedback_for(application, confidential=True, released_only=False),
-        spread=cm.spread(agenda_item), action=ActionForm(formdata=None))
+        reading=reading, feedback=reviewing.feedback_for(application, confidential=True)
+        if reading.reviews else None,
+        without_final=cm.without_final(agenda_item) if chair and agenda_item.state == cm.DISCUSSING
+        else [], spread=cm.spread(agenda_item), action=ActionForm(formdata=None))
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>/ouvrir", methods=["POST"])
@@ -214,22 +223,47 @@ def conflict(session_id, point_id):
     if agenda_item is None or cm.member_of(user, meeting) is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        cm.declare_conflict(user, agenda_item)
-        db.session.commit()
-        flash(_("C’est noté : vous sortez de la salle pour ce projet. Vous ne le verrez plus "
-                "et ne le noterez pas."), "success")
+        with transaction() as done:
+            cm.declare_conflict(user, agenda_item)
+        if done:
+            flash(_("C’est noté : vous sortez de la salle pour ce projet. Vous ne le verrez "
+                    "plus et ne le noterez pas."), "success")
     return redirect(url_for("committee.session", session_id=meeting.id))
 
 
-@bp.route("/<int:session_id>/cloturer", methods=["POST"])
+@bp.route("/<int:session_id>/cloturer", methods=["GET", "POST"])
 @roles_required(*COORDINATION)
 def close(session_id):
+    """Says what is left undone and asks first: closing freezes the scores."""
     meeting = cm.get_session_or_404(session_id, acting_user())
-    if ActionForm().validate_on_submit():
-        cm.close_session(acting_user(), meeting)
-        db.session.commit()
-        flash(_("La séance est terminée. Le procès-verbal est prêt."), "success")
-    return redirect(url_for("committee.minutes", session_id=meeting.id))
+    if meeting.state == cm.CLOSED:
+        return redirect(url_for("committee.session", session_id=meeting.id))
+    form = CloseSessionForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            cm.close_session(acting_user(), meeting)
+        if done:
+            flash(_("La séance est terminée. Le procès-verbal est prêt."), "success")
+            return redirect(url_for("committee.minutes", session_id=meeting.id))
+    return render_template("calls/committee/close.html", meeting=meeting, form=form,
+                           left=cm.what_is_left(meeting))
+
+
+@bp.route("/<int:session_id>/rouvrir", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def reopen(session_id):
+    meeting = cm.get_session_or_404(session_id, acting_user())
+    form = ReopenSessionForm()
+    if cm.may_reopen(acting_user(), meeting) and form.validate_on_submit():
+        with transaction(form) as done:
+            cm.reopen_session(acting_user(), meeting, form.reason.data)
+        if done:
+            flash(_("La séance est rouverte : les notes et les présences peuvent de nouveau "
+                    "changer."), "success")
+            return redirect(url_for("committee.session", session_id=meeting.id))
+    return render_template("calls/committee/reopen.html", meeting=meeting, form=form,
+                           left=cm.what_is_left(meeting),
+                           may_reopen=cm.may_reopen(acting_user(), meeting))
 
 
 @bp.route("/<int:session_id>/proces-verbal")
@@ -237,8 +271,12 @@ def close(session_id):
 def minutes(session_id):
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
+    # Who left the room is the coordination's to know; members read counts only. The
+    # coordination can read (and print) the members' version too.
+    names = cm.may_chair(user, meeting) and request.args.get("version") != "membres"
     out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
     rows = [(i, cm.spread(i, out[i.id], scores[i.id]),
-             [m for m in meeting.members if m.user_id in out[i.id]])
+             [m for m in meeting.members if m.user_id in out[i.id]] if names else [])
             for i in meeting.items if user.id not in out[i.id]]
-    return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm)
+    return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm,
+                           names=names, chair=cm.may_chair(user, meeting))

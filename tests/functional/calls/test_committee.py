@@ -14,6 +14,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
 from tests.factories import UserFactory, make_application, make_assignment, make_call
+from tests.unit.calls.test_committee import build_meeting, write_review
 
 PATIENTS = ["martine@exemple.fr", "karim@exemple.fr", "jeanne@exemple.fr"]
 SCIENTISTS = ["claire@exemple.fr", "paul@exemple.fr", "nadia@exemple.fr"]
@@ -170,3 +171,186 @@ def test_a_recommendation_needs_its_reasons(meeting):
         cm.record_recommendation(meeting["chair"], item, cm.FUND, "  ")
     with pytest.raises(ServiceError):
         cm.record_recommendation(meeting["chair"], item, "peut-être", "Oui.")
+
+
+# --- The reviewer's gates, the closed session, the minutes (security and journeys) ------
+
+
+@pytest.fixture
+def reviewed(app):
+    """The unit tests' meeting (call under review): Martine reviews the first application
+    and has not declared her interests, Karim's review is sent but not released, another
+    reviewer's is released, a last one waits for moderation."""
+    data = build_meeting()
+    first = data["first"]
+    write_review(make_assignment(first), "Très clair pour les patients.",
+                 release_by=data["chair"])
+    write_review(make_assignment(first), "Pas encore relu par la coordination.")
+    make_assignment(first, data["people"]["martine"], status="pending")
+    write_review(make_assignment(first, data["people"]["karim"]), "Mon avis.")
+    db.session.commit()
+    data["url"] = f"/comite/{data['session'].id}/points/{data['item'].id}"
+    return data
+
+
+def _page(web, email, url):
+    web.logout()
+    web.login(email)
+    response = web.get(url)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_committee_item_applies_reviewer_gates(reviewed, web):
+    web.login("martine@exemple.fr")
+    status, page = _page(web, "martine@exemple.fr", reviewed["url"])
+    assert status == 200
+    assert "Dr Morel" not in page  # the application's team: nothing of it
+    assert "Très clair pour les patients." not in page
+    assert "Déclarer mes liens d’intérêts" in page
+    assert 'name="prelim-score"' not in page
+
+    _status, page = _page(web, "karim@exemple.fr", reviewed["url"])
+    assert "Dr Morel" in page
+    assert "Très clair pour les patients." not in page  # his own is not released yet
+    assert "quand le vôtre sera envoyé et transmis" in page
+
+    _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
+    assert "Dr Morel" in page
+    assert "Très clair pour les patients." in page
+    assert "Pas encore relu par la coordination." not in page  # never unmoderated
+    assert "Mon avis." not in page
+
+    _status, page = _page(web, "anne@exemple.fr", reviewed["url"])  # the chair neither
+    assert "Pas encore relu par la coordination." not in page
+
+
+def test_committee_item_feedback_caption_is_a_human_label(reviewed, web):
+    _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
+    assert "(comite)" not in page
+    assert "Résumé des réponses, question par question («\u00a0Dormir mieux\u00a0»)" in page
+
+
+def test_closed_session_freezes_scores_on_the_pages(meeting, web):
+    session, item = meeting["session"], meeting["items"][meeting["first"].id]
+    cm.open_item(meeting["chair"], item)
+    cm.save_final(meeting["people"][PATIENTS[0]], item, 6)
+    cm.save_final(meeting["people"][PATIENTS[1]], item, 8)
+    cm.close_session(meeting["chair"], session)
+    db.session.commit()
+    url = f"/comite/{session.id}/points/{item.id}"
+    web.login(PATIENTS[1])
+    page = web.submit(url, {"final-score": "1", "final-submit": "1"}, form_url=url)
+    assert page.status_code == 200
+    assert "Seule la présidence peut la rouvrir" in page.get_data(as_text=True)
+    web.submit(f"/comite/{session.id}/conflit/{item.id}", form_url=f"/comite/{session.id}")
+    db.session.expire_all()
+    assert cm.spread(item).final == [6, 8]
+    assert not cm.conflicted(meeting["people"][PATIENTS[1]], item)
+    web.logout()
+    web.login("anne@exemple.fr")
+    web.submit(f"/comite/{session.id}/membres/{session.members[0].id}/presence",
+               form_url=f"/comite/{session.id}")
+    db.session.expire_all()
+    assert session.members[0].present
+    page = web.get(f"/comite/{session.id}/proces-verbal").get_data(as_text=True)
+    assert "«\u00a0Dormir mieux\u00a0», notes finales" in page
+
+
+def test_minutes_hide_preliminary_scores_until_the_item_is_opened(meeting, web):
+    session, item = meeting["session"], meeting["items"][meeting["first"].id]
+    _score_all(meeting, item, [2, 9, 9, 9, 9, 9], final=False)
+    db.session.commit()
+    caption = "«\u00a0Dormir mieux\u00a0», notes préliminaires"
+    for email in ("anne@exemple.fr", PATIENTS[1]):
+        _status, page = _page(web, email, f"/comite/{session.id}/proces-verbal")
+        assert caption not in page
+        assert "Pas discuté\u00a0: les notes préliminaires restent confidentielles." in page
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    assert caption in web.get(f"/comite/{session.id}/proces-verbal").get_data(as_text=True)
+
+
+def test_members_minutes_give_counts_not_names(meeting, web):
+    session, item = meeting["session"], meeting["items"][meeting["first"].id]
+    karim = meeting["people"]["karim@exemple.fr"]
+    cm.declare_conflict(karim, item)
+    cm.open_item(meeting["chair"], item)
+    _score_all(meeting, item, [8, None, 8, 6, 6, 6], final=True)
+    cm.record_recommendation(meeting["chair"], item, cm.FUND, "Utile.")
+    db.session.commit()
+    url = f"/comite/{session.id}/proces-verbal"
+    _status, page = _page(web, PATIENTS[0], url)
+    assert "Sortis de la salle (liens avec le projet)" not in page
+    assert "<dt>Sortis de la salle</dt><dd>1</dd>" in page
+    _status, page = _page(web, "anne@exemple.fr", url)
+    assert f"Sortis de la salle (liens avec le projet)\u00a0: {karim.public_name}" in page
+    page = web.get(url + "?version=membres").get_data(as_text=True)
+    assert "Sortis de la salle (liens avec le projet)" not in page
+    assert "<dt>Sortis de la salle</dt><dd>1</dd>" in page
+
+
+def test_closing_a_session_says_what_is_left_and_asks_first(meeting, web):
+    session = meeting["session"]
+    web.login("anne@exemple.fr")
+    page = web.get(f"/comite/{session.id}").get_data(as_text=True)
+    assert f'href="/comite/{session.id}/cloturer"' in page
+    page = web.get(f"/comite/{session.id}/cloturer").get_data(as_text=True)
+    assert "2 dossiers n’ont pas été discutés" in page
+    db.session.expire_all()
+    assert session.state == cm.PLANNED  # asking is not closing
+    response = web.submit(f"/comite/{session.id}/cloturer", {"submit": "1"})
+    assert response.headers["Location"].endswith(f"/comite/{session.id}/proces-verbal")
+    db.session.expire_all()
+    assert session.state == cm.CLOSED
+    page = web.get(f"/comite/{session.id}").get_data(as_text=True)
+    assert "Rouvrir la séance" in page
+    item = meeting["items"][meeting["second"].id]
+    _status, page = _page(web, PATIENTS[0], f"/comite/{session.id}/points/{item.id}")
+    assert "Donnez votre note préliminaire" not in page
+    assert 'name="prelim-score"' not in page
+    assert "Il n’a pas été discuté." in page
+
+
+def test_chair_reopens_a_closed_session_through_the_pages(meeting, web):
+    session = meeting["session"]
+    cm.close_session(meeting["chair"], session)
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    url = f"/comite/{session.id}/rouvrir"
+    page = web.submit(url, {"reason": ""}).get_data(as_text=True)
+    assert "Dites pourquoi vous rouvrez la séance" in page
+    assert web.submit(url, {"reason": "Un dossier oublié."}).status_code == 302
+    db.session.expire_all()
+    assert session.state == cm.OPEN
+    web.logout()
+    web.login(PATIENTS[0])
+    assert web.get(url).status_code == 403
+
+
+def test_recommendation_warns_by_name_when_a_present_member_has_not_scored(meeting, web):
+    session, item = meeting["session"], meeting["items"][meeting["first"].id]
+    cm.open_item(meeting["chair"], item)
+    _score_all(meeting, item, [8, 8, 8, 6, 6, None], final=True)
+    db.session.commit()
+    nadia = meeting["people"]["nadia@exemple.fr"].public_name
+    url = f"/comite/{session.id}/points/{item.id}"
+    web.login("anne@exemple.fr")
+    page = web.get(url).get_data(as_text=True)
+    assert f"Pas encore de note finale de 1 membre présent\u00a0: {nadia}." in page
+    assert 'name="final-score"' not in page  # the chair, not a member, never scores
+    data = {"avis-recommendation": cm.FUND, "avis-reasons": "Utile aux patientes.",
+            "avis-submit": "1"}
+    page = web.submit(url, data).get_data(as_text=True)
+    assert f"Pas encore de note finale de {nadia}." in page
+    assert "Utile aux patientes." in page  # nothing typed is lost
+    db.session.expire_all()
+    assert item.state == cm.DISCUSSING
+    assert web.submit(url, {**data, "avis-without_scores": "y"}).status_code == 302
+    db.session.expire_all()
+    assert item.state == cm.DONE
+
+
+def test_agenda_asks_a_reviewing_member_to_declare_interests_first(reviewed, web):
+    _status, page = _page(web, "martine@exemple.fr", f"/comite/{reviewed['session'].id}")
+    assert "déclarez d’abord vos liens d’intérêts pour le lire et le noter" in page
+    assert 'href="/relectures/' in page

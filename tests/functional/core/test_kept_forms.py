@@ -22,6 +22,24 @@ def expire_session(client):
         session["_seen"] = int(time.time()) - 31 * 60
 
 
+def stale_token(web, url, age=5 * 3600):
+    """The token of ``url``'s form for this browser, signed ``age`` seconds ago: past
+    WTF_CSRF_TIME_LIMIT (4 hours), as for a page left open all afternoon."""
+    from flask import current_app
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    token = web.csrf(url)
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - age
+
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    plain = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+    raw = plain.loads(token)
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token", signer=Earlier).dumps(raw)
+
+
 def login_to(web, email, next_url):
     response = web.submit(f"/compte/connexion?next={next_url}",
                           {"email": email, "password": PASSWORD, "next": next_url})
@@ -109,9 +127,11 @@ def test_another_site_cannot_fill_a_form_for_a_person(web):
     assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
 
 
-def test_passwords_and_codes_are_never_kept_and_a_visitor_gets_their_email_back(web):
+def test_passwords_and_codes_are_never_kept_and_a_visitor_gets_their_email_back(web, app):
+    with app.app_context():
+        token = stale_token(web, "/compte/connexion")
     response = web.client.post("/compte/connexion", headers=SAME_SITE, data={
-        "email": "lea@exemple.fr", "password": "mon secret"})
+        "csrf_token": token, "email": "lea@exemple.fr", "password": "mon secret"})
     assert response.status_code == 303
     row = db.session.scalar(select(KeptForm))
     assert row.user_id is None
@@ -123,13 +143,17 @@ def test_passwords_and_codes_are_never_kept_and_a_visitor_gets_their_email_back(
     assert "mon secret" not in page
 
 
-def test_a_guest_registration_posted_with_a_stale_token_comes_back_on_the_evening_page(web):
+def test_a_guest_registration_posted_with_a_stale_token_comes_back_on_the_evening_page(web,
+                                                                                      app):
     from tests.factories import make_event
 
     event = make_event()
     db.session.commit()
+    with app.app_context():
+        token = stale_token(web, f"/evenements/{event.id}")
     response = web.client.post(f"/evenements/{event.id}/inscription", headers=SAME_SITE,
-                               data={"name": "Nadia Benali", "needs_other": "Chien guide"})
+                               data={"csrf_token": token, "name": "Nadia Benali",
+                                     "needs_other": "Chien guide"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/evenements/{event.id}/inscription"
     page = web.get(f"/evenements/{event.id}/inscription").get_data(as_text=True)

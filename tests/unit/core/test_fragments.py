@@ -26,3 +26,18 @@ def test_a_template_without_the_pages_language_asks_flask_babel(app):
         assert template.render() == "Home"
         with force_locale("fr"):
             assert template.render() == "Accueil"
+
+
+def test_a_part_is_kept_per_application_of_the_process(app):
+    """Two applications in one process (each test suite's live app) never share a part."""
+    from patientlab import create_app
+
+    fragments.clear()
+    other = create_app("testing", {"PLATFORM_NAME": "Autre plateforme"})
+    page = '{% call cached_fragment("essai-appli") %}{{ config.PLATFORM_NAME }}{% endcall %}'
+    with app.test_request_context("/"):
+        assert render_template_string(page) == app.config["PLATFORM_NAME"]
+    with other.test_request_context("/"):
+        assert render_template_string(page) == "Autre plateforme"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == app.config["PLATFORM_NAME"]

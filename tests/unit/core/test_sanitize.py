@@ -71,3 +71,15 @@ def test_display_cleans_each_stored_text_once_and_the_same_way():
     assert "<script" not in first
     assert "javascript:" not in first
     assert sanitize._cleaned_for_display.cache_info().hits == 1
+
+
+def test_texts_stored_by_services_lose_the_code_points_html_forbids():
+    """Services called without a request (the CLI, the demo) clean as forms do."""
+    from patientlab.core.sanitize import plain_text, rich_text, without_forbidden
+
+    hostile = "a\ufffe\uffff\U0001fffe\U0010ffff\ufdd0\ufdef\x01\x85\ud800b"
+    assert without_forbidden(hostile) == "ab"
+    assert plain_text(hostile) == "ab"
+    assert rich_text(f"<p>{hostile}</p>") == "<p>ab</p>"
+    assert without_forbidden("Soirée\t«\u00a0nutrition\u00a0»\n€ 🎗") == (
+        "Soirée\t«\u00a0nutrition\u00a0»\n€ 🎗")

@@ -1,0 +1,99 @@
+"""Page cache poisoned through the application root, under the real server.
+
+gunicorn run with ``config/gunicorn.conf.py`` on a loopback port (the proxy's place: a
+request from 127.0.0.1 is one gunicorn trusts). By default gunicorn lets such a request's
+``SCRIPT_NAME`` header set the WSGI root; with our settings no header reaches the
+environ, and the application takes its root from configuration anyway. The hostile
+requests, sent twice, leave the next visitors' pages clean."""
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from patientlab import create_app
+from patientlab.extensions import db
+from tests.factories import make_event
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = "attacker.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    database = os.environ.get("PATIENTLAB_TEST_BROWSER_DATABASE_URL") or (
+        f"sqlite:///{tmp_path / 'root.sqlite3'}")
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        event = make_event(capacity=20)
+        db.session.commit()
+        event_id = event.id
+        db.session.remove()
+        db.engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "PATIENTLAB_ENV": "testing", "PATIENTLAB_DATABASE_URL": database,
+           "PATIENTLAB_INSTANCE_PATH": str(tmp_path)}
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", os.devnull, "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if _get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.1)
+        yield port, event_id
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        with app.app_context():
+            db.drop_all()
+            db.engine.dispose()
+
+
+def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, answer.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def test_the_real_server_never_takes_the_root_from_a_header(served):
+    port, event_id = served
+    page = f"/evenements/{event_id}"
+    hostile = {"SCRIPT_NAME": f"//{HOSTILE}", "X-Forwarded-Prefix": f"//{HOSTILE}",
+               "X-Forwarded-Host": HOSTILE}
+    for path in (f"//{HOSTILE}{page}", page):
+        for _twice in range(2):
+            status, body = _get(port, path, hostile)
+            assert status < 500
+            for link in re.findall(r'(?:href|action|src)="([^"]*)"', body):
+                assert not link.startswith("//"), link
+    for _visitor in range(4):
+        status, body = _get(port, page)
+        assert status == 200
+        assert HOSTILE not in body
+        assert f'action="/evenements/{event_id}/inscription"' in body
