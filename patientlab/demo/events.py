@@ -16,6 +16,7 @@ from patientlab.events.models import (
     EventFormat,
     Registration,
     SatisfactionAnswer,
+    SatisfactionReceipt,
 )
 from patientlab.events.models import RegistrationSource as Source
 from patientlab.events.models import RegistrationStatus as S
@@ -162,6 +163,7 @@ def _held(event):
     for registration, _answer in zip(came, SATISFACTION, strict=False):
         registration.satisfaction_asked_at = event.ends_at + timedelta(hours=14)
         registration.satisfaction_answered = True
+        db.session.add(SatisfactionReceipt(registration_id=registration.id))
     for registration in came[len(SATISFACTION):]:
         registration.satisfaction_asked_at = event.ends_at + timedelta(hours=14)
     db.session.add_all(SatisfactionAnswer(event_id=event.id, score=score, comment=comment)

@@ -46,6 +46,7 @@ from tests.browser.harness import (
     run_axe,
     scroll_overflow,
 )
+from tests.conftest import _read_files_fully
 from tests.factories import login_code
 
 PHONE = {"width": 375, "height": 812}
@@ -75,6 +76,9 @@ def journey_server(tmp_path_factory):
         "PROPAGATE_EXCEPTIONS": False,
     })
     app.instance_path = str(folder)
+    # Static files from memory: a page left while its stylesheet loads must not leave
+    # the file open (a ResourceWarning would fail whichever test runs next).
+    app.after_request(_read_files_fully)
     with app.app_context():
         db.drop_all()
         db.create_all()

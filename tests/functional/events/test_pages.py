@@ -298,18 +298,22 @@ def test_cancelling_asks_to_confirm_then_mails_a_calendar_cancellation(web):
     message = outbox("nadia@exemple.fr")[-1]
     assert "annulée" in message.subject
     assert event.title in message.subject
-    assert message.attachment_type.startswith("text/calendar; method=CANCEL")
+    assert message.attachment_type == "text/calendar; charset=utf-8; method=CANCEL"
     calendar = Calendar.from_ical(message.attachment_body)
     assert calendar["method"] == "CANCEL"
     [item] = calendar.walk("VEVENT")
     assert item["uid"] == f"parle-moi-{event.id}@patientlab.fr"
     assert int(item["sequence"]) > 0
-    assert 'text/calendar; method="CANCEL"' in str(message.to_email("test@patientlab.fr"))
+    [part] = message.to_email("test@patientlab.fr").iter_attachments()
+    assert part.get_content_type() == "text/calendar"
+    assert (part.get_param("charset"), part.get_param("method")) == ("utf-8", "CANCEL")
 
 
 def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     """Never on the public page, the feed or the public calendar file; on the personal
-    page and in the mails of confirmed people only."""
+    page, in the mails and in the calendar file of confirmed people only."""
+    from icalendar import Calendar
+
     event = make_event(capacity=2, format="online", join_url="https://visio.exemple.fr/s3cr3t",
                        dial_in="01 23 45 67 89, code 4242")
     db.session.commit()
@@ -325,7 +329,14 @@ def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     for public in (url, "/evenements/", f"/evenements/{event.id}.ics", "/evenements.ics"):
         response = client.get(public)
         assert "s3cr3t" not in response.get_data(as_text=True), public
-    assert "s3cr3t" not in confirmed_mail.attachment_body  # the calendar file either
+    # Their own calendar file, in their private mail, says how to join.
+    calendar = Calendar.from_ical(confirmed_mail.attachment_body)
+    [item] = calendar.walk("VEVENT")
+    assert str(item["location"]) == "https://visio.exemple.fr/s3cr3t"
+    assert "01 23 45 67 89, code 4242" in str(item["description"])
+    assert waiting_mail.attachment_name == ""
+    [part] = confirmed_mail.to_email("test@patientlab.fr").iter_attachments()
+    assert part.get_param("charset") == "utf-8"
     assert "s3cr3t" in web.get(link_in(confirmed_mail)).get_data(as_text=True)
     assert "s3cr3t" not in web.get(link_in(waiting_mail)).get_data(as_text=True)
 
@@ -458,7 +469,8 @@ def test_a_visitors_empty_registration_form_is_built_only_when_its_html_is_made(
     db.session.commit()
     tokens = []
     for _ in range(2):
-        page = app.test_client().get(f"/evenements/{event.id}").get_data(as_text=True)
+        page = app.test_client().get(f"/evenements/{event.id}/inscription?places=1"
+                                     ).get_data(as_text=True)
         assert 'name="privacy_consent"' in page
         tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                                 page).group(1))
