@@ -485,7 +485,7 @@ def test_the_registration_form_comes_right_after_the_key_facts(web):
     db.session.commit()
     page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
     order = [page.index(marker) for marker in (
-        "<h1>", fr("places restantes"), 'id="inscription"', 'name="name"',
+        "<h1>", fr("places restantes"), 'id="inscription"', 'name="places"',
         'id="presentation"', 'id="intervenants"', 'id="programme"', 'id="accessibilite"')]
     assert order == sorted(order)
 
