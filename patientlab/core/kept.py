@@ -31,11 +31,14 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
 from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.urls import clean_path
 from patientlab.extensions import db
 
 VISITOR_KEY = "_visitor"
 #: Names of fields never kept: the token, secrets.
 NEVER_KEPT = ("csrf_token", "password", "code")
+#: Pages with a longer address are not kept (the column's size).
+PATH_MAX = 500
 #: A copy larger than this is not kept (a form is a few pages of text at most).
 MAX_BYTES = 200_000
 
@@ -47,7 +50,7 @@ class KeptForm(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                                 index=True)
     visitor_key: Mapped[str] = mapped_column(String(64), default="", index=True)
-    path: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(String(PATH_MAX))
     fields: Mapped[str] = mapped_column(Text)  # JSON list of [name, value]
     size: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -102,6 +105,9 @@ def keep(path: str, form: MultiDict, *, user_id: int | None = None, visitor: str
     replacing an older copy of the same page. False when there was nothing to keep, or
     no room for it (sizes and counts above)."""
     if user_id is None and not visitor:
+        return False
+    path = clean_path(path)
+    if not path or len(path) > PATH_MAX:
         return False
     fields = [[name, value] for name, value in form.items(multi=True)
               if _keepable(name) and isinstance(value, str)]
