@@ -83,13 +83,17 @@ HIGHLIGHTS_CACHE = True
 FRAGMENT_CACHE = True
 
 # Rate limits (Flask-Limiter). memory:// counts per process: with several gunicorn
-# workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL.
+# workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL (production
+# refuses to start otherwise).
 # Reverse proxies in front of the application (nginx, Caddy…): with 1, the client's
 # address is the last one the proxy added to X-Forwarded-For. 0 (default): no proxy, the
 # header is ignored. Set it to exactly the number of proxies, never more.
 PROXY_HOPS = 0
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
+# Production refuses memory:// (counted in each worker) unless this says the platform runs
+# in one process only (PATIENTLAB_SINGLE_PROCESS=1).
+SINGLE_PROCESS = False
 RATELIMIT_HEADERS_ENABLED = True
 RATE_LIMIT_LOGIN_PER_IP = "20 per minute;100 per hour"
 RATE_LIMIT_LOGIN_PER_ACCOUNT = "5 per minute;30 per hour"
