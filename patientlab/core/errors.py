@@ -84,7 +84,7 @@ def handle_http_exception(error: HTTPException):
 
 
 #: Flask-WTF's reason for a token past WTF_CSRF_TIME_LIMIT (flask_wtf.csrf.validate_csrf).
-TOKEN_EXPIRED = "The CSRF token has expired."
+TOKEN_EXPIRED = "The CSRF token has expired."  # noqa: S105 - a message, not a secret  # nosec B105
 
 
 def handle_csrf_error(error: CSRFError):

@@ -135,7 +135,9 @@ def test_a_visitor_keeps_only_the_fields_forms_declare(app, web):
             "à-garder": "y" * 500})
     assert answer.status_code == 303
     fields = db.session.scalar(select(KeptForm.fields))
-    assert "lea@exemple.fr" in fields and "bio" not in fields and "à-garder" not in fields
+    assert "lea@exemple.fr" in fields
+    assert "bio" not in fields
+    assert "à-garder" not in fields
     assert _stored_bytes() < 200
 
 
