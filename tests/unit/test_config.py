@@ -7,8 +7,16 @@ KEY = "Qm3v9ZsX1pL-7rTn0wYc_4kHdG8aEjUo2fBiVxNz5yRq"  # random-looking, 44 chara
 
 @pytest.fixture(autouse=True)
 def _one_process(monkeypatch):
-    """These production apps run in this one process (rate limits in its memory)."""
+    """These production apps run in this one process (rate limits in its memory), and
+    leave the shared limiter as the other tests expect (each create_app turned it on and
+    gave it its own storage: the next tests' forms got 429)."""
+    from patientlab.extensions import limiter
+
     monkeypatch.setenv("PATIENTLAB_SINGLE_PROCESS", "1")
+    before = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(before)
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
