@@ -48,7 +48,7 @@ serve: run
 demo-code: install
 	@$(FLASK) demo-code
 
-## make serve-prod: example production server (needs PATIENTLAB_SECRET_KEY and PATIENTLAB_DATABASE_URL)
+## make serve-prod: example production server (needs PATIENTLAB_SECRET_KEY, PATIENTLAB_DATABASE_URL and, for its two workers, PATIENTLAB_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0)
 serve-prod: install
 	PATIENTLAB_ENV=production $(FLASK) db upgrade
 	PATIENTLAB_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py --workers 2 --bind $(HOST):$(PORT) wsgi:app

@@ -38,6 +38,7 @@ def _setup(folder: str) -> dict:
            "PATIENTLAB_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
            "PATIENTLAB_INSTANCE_PATH": folder, "PATIENTLAB_LOG_LEVEL": "WARNING",
            "PATIENTLAB_MAIL_SEND_AFTER_COMMIT": "false", "PATIENTLAB_PAGE_CACHE": "false",
+           "PATIENTLAB_SINGLE_PROCESS": "1",  # the test client, in this process
            "PATIENTLAB_TRUSTED_HOSTS": '["localhost", "127.0.0.1"]'}
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,

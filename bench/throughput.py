@@ -133,6 +133,9 @@ def measure(scale: float, folder: Path, cached: bool) -> list[dict]:
            "PATIENTLAB_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
            "PATIENTLAB_INSTANCE_PATH": str(folder), "PATIENTLAB_LOG_LEVEL": "WARNING",
            "PATIENTLAB_MAIL_SEND_AFTER_COMMIT": "false",
+           # Pages read by one address: no limit is measured (production refuses
+           # per-worker counters otherwise).
+           "PATIENTLAB_RATELIMIT_ENABLED": "false",
            "PATIENTLAB_BENCH_PAGES": str(folder / "pages.json")}
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,

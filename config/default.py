@@ -57,13 +57,16 @@ SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
 # What was typed in a form posted after the session expired (or with a stale token) is
 # kept this long, server-side, for the person to find it again (core.kept).
 KEPT_FORM_MAX_AGE = 12 * 3600
-# A visitor's form is kept only when it carries their session's own token, at most this
-# old; at most this many pages per visitor (and per account), this many for all visitors
-# together, each at most this large. Every form refused for its token counts toward a
+# A visitor's form is kept only when refused because it carries their session's own
+# token, expired (past WTF_CSRF_TIME_LIMIT) but at most this old, and only the fields
+# forms declare; at most this many pages per visitor (and per account), per client address
+# (hashed: IPv4, or the /64 of IPv6), this many for all visitors together, each at most
+# this large. Every form refused for its token counts toward a
 # per-address limit (the 429 page past it).
 KEPT_FORM_TOKEN_MAX_AGE = 24 * 3600
 KEPT_FORMS_PER_VISITOR = 3
 KEPT_FORMS_PER_ACCOUNT = 20
+KEPT_FORMS_PER_ADDRESS = 10
 KEPT_FORMS_VISITORS_TOTAL = 500
 KEPT_FORM_VISITOR_MAX_BYTES = 20_000
 RATE_LIMIT_STALE_FORM_PER_IP = "10 per minute;30 per hour"
@@ -79,13 +82,17 @@ HIGHLIGHTS_CACHE = True
 FRAGMENT_CACHE = True
 
 # Rate limits (Flask-Limiter). memory:// counts per process: with several gunicorn
-# workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL.
+# workers or hosts, set PATIENTLAB_RATELIMIT_STORAGE_URI to a Redis URL (production
+# refuses to start otherwise).
 # Reverse proxies in front of the application (nginx, Caddy…): with 1, the client's
 # address is the last one the proxy added to X-Forwarded-For. 0 (default): no proxy, the
 # header is ignored. Set it to exactly the number of proxies, never more.
 PROXY_HOPS = 0
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
+# Production refuses memory:// (counted in each worker) unless this says the platform runs
+# in one process only (PATIENTLAB_SINGLE_PROCESS=1).
+SINGLE_PROCESS = False
 RATELIMIT_HEADERS_ENABLED = True
 RATE_LIMIT_LOGIN_PER_IP = "20 per minute;100 per hour"
 RATE_LIMIT_LOGIN_PER_ACCOUNT = "5 per minute;30 per hour"

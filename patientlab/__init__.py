@@ -31,11 +31,34 @@ def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
         _refuse_weak_secrets(app.config)
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             raise ConfigurationError("PATIENTLAB_DATABASE_URL must name the production database")
+        _refuse_per_process_limits(app.config)
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        # A « __Host- » cookie must have « Path=/ » (and no Domain), or browsers refuse it;
+        # Flask takes the session cookie's path from APPLICATION_ROOT, so under
+        # /patientlab there was no session at all. The visitors' front door
+        # (core.page_cache.VisitorTokens) reads the same settings.
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
         # Requests naming another host (Host or X-Forwarded-Host) get a 400: links are
         # built on PUBLIC_URL anyway, but nothing should answer for a host we are not.
         if not app.config.get("TRUSTED_HOSTS"):
             app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_URL"]).hostname]
+
+
+def _refuse_per_process_limits(config) -> None:
+    """Production never counts rate limits in each process's memory (``memory://``, the
+    default) unless it says it runs one process: with gunicorn's workers each would count
+    on its own, every limit multiplied by their number."""
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not config.get("RATELIMIT_ENABLED", True) or not storage.startswith("memory://"):
+        return
+    if str(config.get("SINGLE_PROCESS", "")).strip().lower() in ("1", "true", "yes"):
+        return
+    raise ConfigurationError(
+        "PATIENTLAB_RATELIMIT_STORAGE_URI is memory://: each worker would count rate limits "
+        "on its own. Set it to a Redis URL shared by every worker "
+        "(PATIENTLAB_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0), or set "
+        "PATIENTLAB_SINGLE_PROCESS=1 if the platform runs in one process only")
 
 
 #: The development secret (config/default.py) and its kind: never a production key.

@@ -10,10 +10,13 @@ instead of at each request.
 And what a request brings is cleaned as it is parsed (``Request``).
 """
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Flask
 from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import RequestRedirect
 
 from patientlab.core.sanitize import without_forbidden
 from patientlab.core.templating import Environment
@@ -66,10 +69,26 @@ class SessionInterface(SecureCookieSessionInterface):
         return signer
 
 
+def relative_location(url: str) -> str:
+    """``url``'s path and query alone, starting with one « / » (never « //host »)."""
+    parts = urlsplit(url)
+    return urlunsplit(("", "", "/" + parts.path.lstrip("/"), parts.query, ""))
+
+
 class Application(Flask):
     jinja_environment = Environment
     request_class = Request
     session_interface = SessionInterface()
+
+    def raise_routing_exception(self, request):
+        """Werkzeug's own redirects (« /evenements//1 » to « /evenements/1 », « /projets »
+        to « /projets/ ») lead to a path on this site, never to an absolute address: it
+        built them on the request's Host header (« Location: http://<Host>/… »), which a
+        proxy or a cache may take from the client."""
+        error = request.routing_exception
+        if isinstance(error, RequestRedirect):
+            error.new_url = relative_location(error.new_url)
+        super().raise_routing_exception(request)
 
     def ensure_sync(self, func):
         """Flask's answer, found once per function (hooks and views are the same few

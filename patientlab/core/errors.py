@@ -83,6 +83,10 @@ def handle_http_exception(error: HTTPException):
     return body, status, headers
 
 
+#: Flask-WTF's reason for a token past WTF_CSRF_TIME_LIMIT (flask_wtf.csrf.validate_csrf).
+TOKEN_EXPIRED = "The CSRF token has expired."  # noqa: S105 - a message, not a secret  # nosec B105
+
+
 def handle_csrf_error(error: CSRFError):
     """A form whose token is missing or too old: what was typed is kept and the page
     shown again with it and a fresh token, rather than an error page. A request that
@@ -94,7 +98,11 @@ def handle_csrf_error(error: CSRFError):
         log.info("forms refused for their token: limit reached ip=%s path=%r",
                  request.remote_addr, request.path)
         return render_error(429)
-    page = kept.keep_posted() if kept.same_origin() else None
+    # A visitor's form is kept only when its token expired (a page left open): a fresh
+    # token refused for another reason (over HTTPS, a missing or foreign Referer) is no
+    # stale form (core.kept).
+    expired = error.description == TOKEN_EXPIRED
+    page = kept.keep_posted(token_expired=expired) if kept.same_origin() else None
     if page is not None:
         log.info("stale form kept path=%r user=%s", request.path, _user_id())
         return redirect(page, code=303)

@@ -31,6 +31,22 @@ def wtforms_messages() -> support.Translations:
     return found
 
 
+#: The names of the fields each endpoint's forms had, as this process last built them (a
+#: visitor's kept form keeps only those, core.kept). One entry per endpoint at most.
+FIELDS_BY_ENDPOINT: dict[str, frozenset[str]] = {}
+
+
+def _note_fields(form) -> None:
+    from flask import has_request_context
+
+    if not has_request_context() or request.endpoint is None:
+        return
+    names = frozenset(field.name for field in form)
+    known = FIELDS_BY_ENDPOINT.get(request.endpoint)
+    if known is None or not names <= known:
+        FIELDS_BY_ENDPOINT[request.endpoint] = names | (known or frozenset())
+
+
 class BaseForm(FlaskForm):
     """Every form of the platform. On a page shown again after a session expired or a
     stale token (core.kept), the form the person had posted is filled with what they
@@ -38,6 +54,10 @@ class BaseForm(FlaskForm):
     builders that fill fields themselves."""
 
     restored = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _note_fields(self)
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):

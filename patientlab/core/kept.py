@@ -10,13 +10,20 @@ copy goes as soon as that page's form is sent successfully, or when it expires.
 Passwords and one-time codes are never kept, nor the CSRF token.
 
 A visitor's form is kept only for a browser that already holds a session made by our
-pages, and only when the form carries that session's own token, signed by us (too old,
-but theirs): a script that posts without a cookie or a token, or with a session and a
-token of its own, keeps nothing. Copies are capped per visitor, per account and for all
-visitors together, and in size (``KEPT_FORM_*``); the error path that keeps them has its
-own per-address rate limit (core.errors).
+pages, only when it was refused because it carries that session's own token, signed by
+us, expired (Flask-WTF's « The CSRF token has expired. »; a fresh token refused for
+another reason, such as a missing Referer over HTTPS, keeps nothing), and only the fields
+that the platform's forms declare: a script that posts without a cookie or a token, or
+with a session and a token of its own, keeps nothing. Copies are capped per visitor,
+per client address (a keyed hash of it starts the visitor's key: a script making a new
+session for each post is still one address), per account and for all visitors together,
+and in size (``KEPT_FORM_*``); the error path that keeps them has its own per-address
+rate limit (core.errors).
 """
 
+import hashlib
+import hmac
+import ipaddress
 import json
 import secrets
 from datetime import datetime, timedelta
@@ -31,11 +38,14 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
 from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.urls import clean_path
 from patientlab.extensions import db
 
 VISITOR_KEY = "_visitor"
 #: Names of fields never kept: the token, secrets.
 NEVER_KEPT = ("csrf_token", "password", "code")
+#: Pages with a longer address are not kept (the column's size).
+PATH_MAX = 500
 #: A copy larger than this is not kept (a form is a few pages of text at most).
 MAX_BYTES = 200_000
 
@@ -47,7 +57,7 @@ class KeptForm(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                                 index=True)
     visitor_key: Mapped[str] = mapped_column(String(64), default="", index=True)
-    path: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(String(PATH_MAX))
     fields: Mapped[str] = mapped_column(Text)  # JSON list of [name, value]
     size: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -65,12 +75,58 @@ def _owner(user_id: int | None, visitor_key: str):
     return (KeptForm.user_id.is_(None)) & (KeptForm.visitor_key == visitor_key)
 
 
+ADDRESS_PREFIX = 16  # characters of the address's hash that start a visitor's key
+
+
+def address_tag(address: str | None = None) -> str:
+    """A keyed hash of the client's address (its /64 for IPv6, where one person holds
+    many), never the address itself: the start of the visitor keys made from it."""
+    from flask_limiter.util import get_remote_address
+
+    text = address if address is not None else (get_remote_address() or "")
+    try:
+        parsed = ipaddress.ip_address(text)
+        if parsed.version == 6:
+            text = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    except ValueError:
+        pass
+    digest = hmac.new(str(current_app.secret_key).encode(), b"kept-form-address:"
+                      + text.encode(), hashlib.sha256).hexdigest()
+    return digest[:ADDRESS_PREFIX]
+
+
 def visitor_key(create: bool = False) -> str:
-    """This browser's key for a visitor's kept form (in the signed session)."""
+    """This browser's key for a visitor's kept form (in the signed session): the hash of
+    the address it was made from, then a random part."""
     key = session.get(VISITOR_KEY, "")
     if not key and create:
-        key = session[VISITOR_KEY] = secrets.token_urlsafe(24)
+        key = session[VISITOR_KEY] = f"{address_tag()}.{secrets.token_urlsafe(24)}"
     return key
+
+
+def _same_address(visitor: str):
+    tag = visitor.partition(".")[0]
+    return KeptForm.user_id.is_(None) & KeptForm.visitor_key.startswith(
+        tag + ".", autoescape=True)
+
+
+def declared_fields(*endpoints: str) -> frozenset[str]:
+    """Names of the fields the forms of these endpoints had when this process last built
+    them; when it has built none of them yet, those every form of the platform declares
+    (those added to a form class at run time included, once added)."""
+    from patientlab.core.forms import FIELDS_BY_ENDPOINT, BaseForm
+
+    seen = [FIELDS_BY_ENDPOINT[name] for name in endpoints if name in FIELDS_BY_ENDPOINT]
+    if seen:
+        return frozenset().union(*seen)
+    names, classes = set(), [BaseForm]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        names.update(name for name in dir(cls)
+                     if not name.startswith("_") and hasattr(getattr(cls, name, None),
+                                                             "field_class"))
+    return frozenset(names)
 
 
 def _count(*conditions) -> int:
@@ -80,9 +136,17 @@ def _count(*conditions) -> int:
 def _room(path: str, user_id: int | None, visitor: str, now: datetime) -> bool:
     """Whether one more copy may be kept: an account or a visitor keeps at most
     ``KEPT_FORMS_PER_ACCOUNT`` / ``_PER_VISITOR`` pages (their oldest copy goes to make
-    room), all visitors together at most ``KEPT_FORMS_VISITORS_TOTAL`` (then nothing more
-    is kept for a visitor until copies expire)."""
+    room), the visitors of one client address at most ``KEPT_FORMS_PER_ADDRESS`` (their
+    oldest copy goes), all visitors together at most ``KEPT_FORMS_VISITORS_TOTAL`` (then
+    nothing more is kept for a visitor until copies expire)."""
     config = current_app.config
+    if user_id is None:
+        same = select(KeptForm.id).where(_same_address(visitor)).order_by(
+            KeptForm.id.desc()).offset(max(config["KEPT_FORMS_PER_ADDRESS"] - 1, 0))
+        extra = list(db.session.scalars(same))
+        if extra:
+            db.session.execute(delete(KeptForm).where(KeptForm.id.in_(extra))
+                               .execution_options(synchronize_session=False))
     if user_id is None and _count(KeptForm.user_id.is_(None), KeptForm.expires_at > now) >= (
             config["KEPT_FORMS_VISITORS_TOTAL"]):
         return False
@@ -97,14 +161,20 @@ def _room(path: str, user_id: int | None, visitor: str, now: datetime) -> bool:
 
 
 def keep(path: str, form: MultiDict, *, user_id: int | None = None, visitor: str = "",
-         now: datetime | None = None) -> bool:
+         now: datetime | None = None, endpoints: tuple[str, ...] = ()) -> bool:
     """Keep what was posted to ``path`` for that account (or that visitor's browser),
-    replacing an older copy of the same page. False when there was nothing to keep, or
-    no room for it (sizes and counts above)."""
+    replacing an older copy of the same page; for a visitor only the fields the forms of
+    ``endpoints`` declare. False when there was nothing to keep, or no room for it (sizes
+    and counts above)."""
     if user_id is None and not visitor:
         return False
+    path = clean_path(path)
+    if not path or len(path) > PATH_MAX:
+        return False
+    declared = declared_fields(*endpoints) if user_id is None else None
     fields = [[name, value] for name, value in form.items(multi=True)
-              if _keepable(name) and isinstance(value, str)]
+              if _keepable(name) and isinstance(value, str)
+              and (declared is None or name in declared)]
     if not any(value.strip() for _name, value in fields):
         return False
     text = json.dumps(fields, ensure_ascii=False)
@@ -205,9 +275,10 @@ def _posted_token() -> str:
 
 def own_earlier_token() -> bool:
     """This browser holds a session made by our pages and posted that session's own token,
-    signed by us: too old for Flask-WTF perhaps (``WTF_CSRF_TIME_LIMIT``), but not older
-    than ``KEPT_FORM_TOKEN_MAX_AGE``. Nothing a script can send without first taking a
-    page of ours, and then it is one visitor, capped as such."""
+    signed by us: too old for Flask-WTF (``WTF_CSRF_TIME_LIMIT``, the caller checks that
+    this was the refusal), but not older than ``KEPT_FORM_TOKEN_MAX_AGE``. Nothing a
+    script can send without first taking a page of ours and waiting hours, and then it is
+    one visitor, capped as such and with its address."""
     try:
         validate_csrf(_posted_token(),
                       time_limit=current_app.config["KEPT_FORM_TOKEN_MAX_AGE"])
@@ -216,20 +287,23 @@ def own_earlier_token() -> bool:
     return True
 
 
-def keep_posted(user_id: int | None = None) -> str | None:
+def keep_posted(user_id: int | None = None, *, token_expired: bool = True) -> str | None:
     """Keep this request's posted form for the person (``user_id``, else the current
-    account, else this browser's visitor key, created if needed, when the form carries
-    the session's own earlier token); the address of the page that shows it again, or
-    None when nothing was kept."""
+    account, else this browser's visitor key, created if needed, when the form was
+    refused for its token having expired, ``token_expired``, and carries the session's own
+    earlier token); the address of the page that shows it again, or None when nothing was
+    kept."""
     page = form_page() if request.method == "POST" and request.form else None
     if page is None:
         return None
     if user_id is None:
         user_id, _visitor = _person()
-    if user_id is None and not own_earlier_token():
+    if user_id is None and not (token_expired and own_earlier_token()):
         return None
     visitor = "" if user_id is not None else visitor_key(create=True)
-    if not keep(page, request.form, user_id=user_id, visitor=visitor):
+    endpoints = tuple(name for name in (request.endpoint, _FORM_PAGES.get(request.endpoint or ""))
+                      if name)
+    if not keep(page, request.form, user_id=user_id, visitor=visitor, endpoints=endpoints):
         return None
     db.session.commit()
     g.form_kept = True  # not to be forgotten by this request's own redirect

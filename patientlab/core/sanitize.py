@@ -44,6 +44,14 @@ def without_forbidden(value: str) -> str:
     return _FORBIDDEN.sub("", value) if _FORBIDDEN.search(value) else value
 
 
+def _unescape(value: str) -> str:
+    """``value`` with its character references resolved, without the code points HTML
+    forbids: ``html.unescape`` gives raw C1 controls for « &#x81; », « &#x8d; »,
+    « &#x8f; », « &#x90; » and « &#x9d; » (references HTML maps to nothing), which the
+    cleaning of the typed text, done before, never saw."""
+    return without_forbidden(html.unescape(value))
+
+
 def plain_text(value: str | None, *, multiline: bool = False) -> str:
     """Normalise a plain-text field: NFC, no control characters, trimmed.
 
@@ -145,7 +153,7 @@ class _Markup:
     def _flush(self) -> None:
         if not self.pending:
             return
-        value = html.unescape("".join(self.pending))
+        value = _unescape("".join(self.pending))
         self.pending.clear()
         self.texts.append(html.escape(value, quote=False) if "a" in self.stack
                           else _link_text(value))
@@ -173,7 +181,7 @@ class _Markup:
         self.stack.append(name)
         href = _HREF.search(attributes) if name == "a" else None
         if href:
-            value = html.unescape(next(v for v in href.groups() if v is not None))
+            value = _unescape(next(v for v in href.groups() if v is not None))
             self.skeleton.append(f'<a href="{html.escape(value, quote=True)}">')
         else:
             self.skeleton.append(f"<{name}>")
@@ -290,4 +298,4 @@ def editable(stored: str | None) -> str:
         for pattern, replacement in _EDIT_BREAKS:
             text = pattern.sub(replacement, text)
         text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return html.unescape(text)
+    return _unescape(text)

@@ -11,6 +11,8 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
+from patientlab.core.sanitize import without_forbidden
+
 VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”)\]]*\s+|\n+")
@@ -50,11 +52,12 @@ def fold_char(ch: str) -> str:
 
 
 def plain_from_html(html: str) -> str:
-    """Text of sanitised rich text, one paragraph or list item per line."""
+    """Text of sanitised rich text, one paragraph or list item per line (its character
+    references resolved, without the code points HTML forbids)."""
     if not html:
         return ""
     spaced = re.sub(r"</(p|li)>|<br\s*/?>", "\n", html)
-    text = html_module.unescape(_ANY_TAG.sub("", spaced))
+    text = without_forbidden(html_module.unescape(_ANY_TAG.sub("", spaced)))
     text = re.sub(r"[ \t]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 

@@ -6,6 +6,7 @@ a password reset asked for with ``Host: attacker.example`` must still mail a lin
 platform itself.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -63,12 +64,16 @@ class ApplicationRoot:
         self.root = root
 
     def __call__(self, environ, start_response):
-        # The address as sent, unescaped (a client may send raw UTF-8): without the code
-        # points HTML forbids, as every form field and parameter (core.application).
+        # The address as sent, unescaped (a client may send raw UTF-8 or « %01 »): without
+        # the code points HTML forbids, as every form field and parameter
+        # (core.application), ASCII controls included; the path has no tab nor line
+        # breaks either. Otherwise « /signaler/%01%7F%1B/1 » reached a route as is and was
+        # stored (a kept form's page) and shown back.
         for name in ("PATH_INFO", "QUERY_STRING"):
             value = environ.get(name, "")
-            if not value.isascii():
-                environ[name] = _without_forbidden_wsgi(value)
+            if not value.isascii() or _ASCII_CONTROL.search(value):
+                value = _without_forbidden_wsgi(value)
+                environ[name] = _PATH_SPACE.sub("", value) if name == "PATH_INFO" else value
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         root = self.root
         if root and (path == root or path.startswith(root + "/")):
@@ -76,6 +81,18 @@ class ApplicationRoot:
         environ["SCRIPT_NAME"] = root
         environ["PATH_INFO"] = path or "/"
         return self.wsgi_app(environ, start_response)
+
+
+_ASCII_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_PATH_SPACE = re.compile("[\t\n\r]")
+
+
+def clean_path(path: str) -> str:
+    """A path without control characters nor the code points HTML forbids (what
+    ApplicationRoot leaves of a request's path), for anything that stores one."""
+    from patientlab.core.sanitize import without_forbidden
+
+    return _PATH_SPACE.sub("", without_forbidden(path))
 
 
 def _without_forbidden_wsgi(value: str) -> str:

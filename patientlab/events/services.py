@@ -28,7 +28,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import EVENT_MANAGERS
-from patientlab.core.sanitize import plain_text, rich_text
+from patientlab.core.sanitize import plain_text, rich_text, without_forbidden
 from patientlab.core.security import Role, TokenError, make_token, read_token
 from patientlab.core.text import fold, normalise_email, plain_from_html
 from patientlab.core.urls import external_url
@@ -717,7 +717,9 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
                  else "CONFIRMED")
         calendar.add_component(item)
     calendar.add_missing_timezones()
-    return calendar.to_ical().decode("utf-8")
+    # Every text of the file without the code points HTML forbids (calendar readers do
+    # not want them either), whatever was stored before.
+    return without_forbidden(calendar.to_ical().decode("utf-8"))
 
 
 # --- Organisers -----------------------------------------------------------------------

@@ -109,3 +109,52 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
         for part in (message.subject, message.body_text, message.attachment_body):
             _clean(f"mail {message.subject!r}", part)
         _clean("the mail as sent", message.to_email("PatientLab <x@exemple.fr>").as_string())
+
+
+# Character references that name a forbidden code point: html.unescape gives raw C1
+# controls for these five (HTML maps them to nothing), nothing for the others.
+REFERENCES = "Marqueur&#x81;C1&#x9d;fin &#x8d;&#x8f;&#x90; &#xFFFE;&#1;&#x7f;&#x85;&#xfdd0;"
+
+
+def test_character_references_to_forbidden_code_points_in_rich_text(web, make_user):
+    """An evening's description and a project's summary written with « &#x81; » and the
+    like: nothing stored, no page, calendar file or edit page carries the code point."""
+    from patientlab.projects.models import Project
+    from tests.factories import make_project
+
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    researcher = make_user(Role.RESEARCHER, email="karim@exemple.fr")
+    project = make_project(researcher, why=f"<p>{REFERENCES}</p>", what=REFERENCES)
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    answer = web.submit("/organisation/evenements/nouvelle", {
+        "title": "Soirée nutrition", "theme": "nutrition", "date": "2027-03-12",
+        "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
+        "venue_name": "Salle des fêtes", "address": "3 rue de la Paix, Lyon",
+        "description": f"<p>{REFERENCES}</p><p><a href=\"https://exemple.fr/&#x81;a\">"
+                       f"lien&#x9d;</a></p>\n\n{REFERENCES}"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    event = db.session.scalar(select(Event).order_by(Event.id.desc()))
+    assert event.organiser_id == organiser.id
+    dashboard = f"/organisation/evenements/{event.id}"
+    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
+    db.session.expire_all()
+
+    stored = db.session.get(Event, event.id).description
+    _clean("event.description", stored)
+    assert "MarqueurC1fin" in stored
+    for name in ("why", "what"):
+        _clean(f"project.{name}", getattr(db.session.get(Project, project.id), name))
+    for url in [f"/evenements/{event.id}.ics", "/evenements.ics", f"/evenements/{event.id}",
+                f"{dashboard}/modifier", f"/projets/{project.id}"]:
+        answer = web.get(url)
+        assert answer.status_code == 200, (url, answer.status_code)
+        text = answer.get_data(as_text=True)
+        _clean(url, text)
+        assert "MarqueurC1fin" in text, url
+    researcher_web = FormClient(web.client.application.test_client())
+    researcher_web.login("karim@exemple.fr")
+    edit = researcher_web.get(f"/projets/{project.id}/modifier")
+    assert edit.status_code == 200
+    _clean("the project's edit page", edit.get_data(as_text=True))
+    assert "MarqueurC1fin" in edit.get_data(as_text=True)

@@ -102,3 +102,69 @@ def test_an_account_keeps_its_newest_pages_up_to_the_cap(app):
     db.session.flush()
     paths = set(db.session.scalars(select(KeptForm.path).where(KeptForm.user_id == user.id)))
     assert paths == {f"/page/{n}" for n in range(5, 25)}
+
+
+def _token(client, url: str, **options) -> str:
+    import re
+
+    page = client.get(url, **options).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_a_fresh_token_refused_over_https_keeps_nothing(app):
+    """Over HTTPS, Flask-WTF refuses a form without a Referer (« The referrer header is
+    missing. ») through the same error page as an expired token: a script that took a
+    page and posted its fresh token at once, with an extra 19,000-character field, kept a
+    new 19 KB row each time. Only a refusal for an expired token keeps a form now."""
+    for _post in range(3):  # a fresh session and token each time
+        client = app.test_client()
+        token = _token(client, "/compte/inscription", base_url="https://localhost")
+        answer = client.post("/compte/inscription", base_url="https://localhost",
+                             headers=SAME_SITE, data={
+                                 "csrf_token": token, "email": "lea@exemple.fr",
+                                 "bio": "x" * 19_000})
+        assert answer.status_code == 400, answer.headers.get("Location")
+    assert (_kept(), _stored_bytes()) == (0, 0)
+
+
+def test_a_visitor_keeps_only_the_fields_forms_declare(app, web):
+    with app.app_context():
+        token = stale_token(web, "/compte/inscription")
+        answer = web.client.post("/compte/inscription", headers=SAME_SITE, data={
+            "csrf_token": token, "email": "lea@exemple.fr", "bio": "x" * 19_000,
+            "à-garder": "y" * 500})
+    assert answer.status_code == 303
+    fields = db.session.scalar(select(KeptForm.fields))
+    assert "lea@exemple.fr" in fields
+    assert "bio" not in fields
+    assert "à-garder" not in fields
+    assert _stored_bytes() < 200
+
+
+def test_one_address_keeps_a_bounded_number_of_visitor_forms(app, monkeypatch):
+    """Every GET made a new visitor, so the per-visitor cap held nothing back: one address
+    could fill the pool of all visitors (500) and no real visitor's form was kept. Visitor
+    keys now start with a keyed hash of the address, capped as such."""
+    from tests.conftest import FormClient
+
+    monkeypatch.setitem(app.config, "KEPT_FORMS_PER_ADDRESS", 4)
+
+    def post_from(address: str) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        visitor = FormClient(client)
+        with app.app_context():
+            token = stale_token(visitor, "/compte/connexion")
+        return client.post("/compte/connexion", headers=SAME_SITE, data={
+            "csrf_token": token, "email": "lea@exemple.fr"}).status_code
+
+    assert [post_from("203.0.113.9") for _visitor in range(7)] == [303] * 7
+    assert _kept() == 4
+    # IPv6: one /64 is one address.
+    for n in range(6):
+        assert post_from(f"2001:db8:1:2::{n + 1}") == 303
+    assert _kept() == 8
+    assert post_from("198.51.100.7") == 303  # a real visitor elsewhere keeps theirs
+    assert _kept() == 9
+    keys = list(db.session.scalars(select(KeptForm.visitor_key)))
+    assert not any("203.0.113.9" in key or "2001:db8" in key for key in keys)

@@ -5,6 +5,20 @@ from patientlab import ConfigurationError, create_app
 KEY = "Qm3v9ZsX1pL-7rTn0wYc_4kHdG8aEjUo2fBiVxNz5yRq"  # random-looking, 44 characters
 
 
+@pytest.fixture(autouse=True)
+def _one_process(monkeypatch):
+    """These production apps run in this one process (rate limits in its memory), and
+    leave the shared limiter as the other tests expect (each create_app turned it on and
+    gave it its own storage: the next tests' forms got 429)."""
+    from patientlab.extensions import limiter
+
+    monkeypatch.setenv("PATIENTLAB_SINGLE_PROCESS", "1")
+    before = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(before)
+
+
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
     monkeypatch.delenv("PATIENTLAB_SECRET_KEY", raising=False)
     monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "postgresql+psycopg://x@localhost/x")
@@ -101,3 +115,58 @@ def test_production_answers_only_for_the_host_of_its_public_url(monkeypatch):
         from patientlab.extensions import db
 
         db.engine.dispose()
+
+
+def test_production_refuses_rate_limits_counted_in_each_worker(monkeypatch):
+    """memory:// (the default) counts in each gunicorn worker: with `make serve-prod`'s
+    two workers every limit was doubled. Production refuses it unless it says it runs one
+    process, and names the setting to use."""
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", KEY)
+    monkeypatch.setenv("PATIENTLAB_DATABASE_URL", "postgresql+psycopg://x@localhost/x")
+    monkeypatch.delenv("PATIENTLAB_SINGLE_PROCESS")
+    monkeypatch.delenv("PATIENTLAB_RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(ConfigurationError,
+                       match=r"PATIENTLAB_RATELIMIT_STORAGE_URI=redis://.*PATIENTLAB_SINGLE_PROCESS=1"):
+        create_app("production")
+    monkeypatch.setenv("PATIENTLAB_RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(ConfigurationError, match="memory://"):
+        create_app("production")
+    monkeypatch.setenv("PATIENTLAB_SINGLE_PROCESS", "1")
+    assert create_app("production").config["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.delenv("PATIENTLAB_SINGLE_PROCESS")
+    monkeypatch.setenv("PATIENTLAB_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    assert create_app("production").config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+
+
+def test_host_cookies_have_the_root_path_under_an_application_root(monkeypatch, tmp_path):
+    """A « __Host- » cookie must have « Path=/ »: under APPLICATION_ROOT=/patientlab the
+    session cookie (and the front door's, core.page_cache) had « Path=/patientlab », which
+    browsers refuse: no session, no login, no form token under a path."""
+    from http.cookies import SimpleCookie
+
+    from patientlab.core.page_cache import VisitorTokens
+    from patientlab.extensions import db
+
+    monkeypatch.setenv("PATIENTLAB_SECRET_KEY", KEY)
+    monkeypatch.setenv("PATIENTLAB_DATABASE_URL", f"sqlite:///{tmp_path}/root.sqlite3")
+    monkeypatch.setenv("PATIENTLAB_PUBLIC_URL", "https://patientlab.example.org/patientlab")
+    monkeypatch.setenv("PATIENTLAB_APPLICATION_ROOT", "/patientlab")
+    monkeypatch.setenv("PATIENTLAB_INSTANCE_PATH", str(tmp_path))
+    app = create_app("production")
+    with app.app_context():
+        db.create_all()
+    try:
+        answer = app.test_client().get("/patientlab/compte/connexion",
+                                       base_url="https://patientlab.example.org")
+        assert answer.status_code == 200
+        cookies = [SimpleCookie(value) for value in answer.headers.getlist("Set-Cookie")]
+        session = next(c["__Host-session"] for c in cookies if "__Host-session" in c)
+        assert (session["path"], session["domain"], bool(session["secure"])) == ("/", "", True)
+        assert 'action="/patientlab/compte/connexion"' in answer.get_data(as_text=True)
+        with app.app_context():
+            _token, header = VisitorTokens(app).new()
+        door = SimpleCookie(header)["__Host-session"]
+        assert (door["path"], door["domain"], bool(door["secure"])) == ("/", "", True)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
