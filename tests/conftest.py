@@ -267,6 +267,21 @@ def _add_test_only_pages(app):
 
 
 @pytest.fixture(scope="session")
+def playwright_browser():
+    """One headless Chromium for the browser tests and the journeys: Playwright's sync
+    API allows one instance per thread at a time."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.harness import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def base_url(live_app):
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, live_app, threaded=True)

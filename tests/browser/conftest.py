@@ -6,13 +6,12 @@ The database is a temporary SQLite file, or PATIENTLAB_TEST_BROWSER_DATABASE_URL
 
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from patientlab.auth.models import User
 from patientlab.demo import DEMO_PASSWORD
 from patientlab.extensions import db
-from tests.browser.harness import ARTIFACTS, AXE_JS, CHROMIUM_ARGS, chromium_path
+from tests.browser.harness import ARTIFACTS, AXE_JS
 from tests.factories import login_code
 
 DEMO_ROLES = {
@@ -43,15 +42,6 @@ def current_code(email):
         code = login_code(user)
         db.session.commit()
         return code
-
-
-@pytest.fixture(scope="session")
-def playwright_browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

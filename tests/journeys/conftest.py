@@ -29,7 +29,6 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -40,8 +39,6 @@ from patientlab.demo import DEMO_PASSWORD, seed
 from patientlab.extensions import db
 from tests.browser.harness import (
     AXE_JS,
-    CHROMIUM_ARGS,
-    chromium_path,
     format_violations,
     run_axe,
     scroll_overflow,
@@ -197,12 +194,8 @@ def mailbox(journey_server):
 
 
 @pytest.fixture(scope="session")
-def journey_browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def journey_browser(playwright_browser):
+    return playwright_browser
 
 
 def _context(browser, url, viewport, *, text_size=100, locale="fr-FR", **options):
