@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo demo-code test test-unit test-browser test-postgres lint chromium redis vnu wrk clean bench
+        db-upgrade demo demo-code test test-unit test-browser test-journeys test-postgres lint chromium redis vnu wrk clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,11 +87,16 @@ test-unit: install redis
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install chromium vnu
-	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/browser tests/journeys $(PYTEST_ARGS)
 
-## make test-postgres: the same suite on a throwaway PostgreSQL cluster
+## make test-journeys: each person's way through, in Chromium, reading the mail
+test-journeys: install chromium
+	$(BIN)/python -m pytest tests/journeys $(PYTEST_ARGS)
+
+## make test-postgres: the same suite on a throwaway PostgreSQL cluster (the journeys,
+## about people's ways through the pages rather than the database, run once, in make test)
 test-postgres: install chromium redis vnu
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest --ignore=tests/journeys $(PYTEST_ARGS)
 
 ## make lint: ruff (with its security rules), the import layers, bandit, and known vulnerabilities
 lint: install

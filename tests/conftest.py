@@ -204,7 +204,7 @@ def pytest_report_header(config):
 def pytest_collection_modifyitems(items):
     for item in items:
         path = str(item.path).replace("\\", "/")
-        if "tests/browser/" in path:
+        if "tests/browser/" in path or "tests/journeys/" in path:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.live)
         elif "tests/live/" in path:
