@@ -28,19 +28,32 @@ FIRST_NAMES = ["Camille", "Louis", "Nadia", "Hugo", "Chantal", "Bernard", "Inès
                "Sylvie", "Karim", "Odile", "Mathis", "Lina", "Jean", "Rose", "Alain"]
 
 EVENTS = [
-    # title, theme, days from today, format, capacity, confirmed seats wanted, waiting
+    # title, theme, days from today, format, capacity, confirmed seats wanted, waiting, place
     ("Quand un parent a un cancer : parler aux enfants", "entourage", 12, EventFormat.ONSITE,
-     60, 18, 0),
+     60, 18, 0, "lyon"),
     ("Bien manger et bouger pendant et après les traitements", "nutrition", 20,
-     EventFormat.ONSITE, 20, 20, 3),
+     EventFormat.ONSITE, 20, 20, 3, "nantes"),
     ("Immunothérapie : ce que la recherche a changé", "progres", 34, EventFormat.ONLINE, 300,
-     42, 0),
-    ("Aidants : prendre soin de soi aussi", "entourage", -40, EventFormat.ONSITE, 50, 31, 0),
+     42, 0, ""),
+    ("Aidants : prendre soin de soi aussi", "entourage", -40, EventFormat.ONSITE, 50, 31, 0,
+     "lyon"),
     ("Mieux dormir après un cancer : ce que la recherche a trouvé", "progres", -25,
-     EventFormat.ONSITE, 40, 22, 0),
+     EventFormat.ONSITE, 40, 22, 0, "lille"),
     ("Activité physique adaptée : les preuves", "nutrition", -120, EventFormat.ONSITE, 40, 25,
-     0),
+     0, "villeurbanne"),
 ]
+
+# Real places: venue, address, postcode, town, department, transport.
+PLACES = {
+    "lyon": ("Maison des associations", "28 rue Denfert-Rochereau", "69004", "Lyon", "69",
+             "Métro C, station Croix-Rousse (ascenseur). Bus C13, arrêt accessible."),
+    "villeurbanne": ("Maison du citoyen", "7 rue Jean Moulin", "69100", "Villeurbanne", "69",
+                     "Métro A, station Gratte-Ciel (ascenseur)."),
+    "nantes": ("Maison des associations", "4 place Talensac", "44000", "Nantes", "44",
+               "Tramway 2, arrêt 50 Otages (accessible)."),
+    "lille": ("Maison de la Vie associative", "72 rue Royale", "59000", "Lille", "59",
+              "Métro 1, station Rihour (ascenseur). Bus Citadine, arrêt accessible."),
+}
 
 
 def _local(days: int, hour: int, minute: int = 0) -> datetime:
@@ -50,10 +63,12 @@ def _local(days: int, hour: int, minute: int = 0) -> datetime:
 
 def seed_events(organiser) -> int:
     created = 0
-    for title, theme, days, fmt, capacity, wanted, waiting in EVENTS:
+    for title, theme, days, fmt, capacity, wanted, waiting, place in EVENTS:
         if db.session.scalar(select(Event).where(Event.title == title)) is not None:
             continue
         starts = _local(days, 18, 30)
+        venue, street, postcode, town, department, transport = PLACES.get(
+            place, ("", "", "", "", "", ""))
         event = Event(
             organiser_id=organiser.id, title=title, theme=theme, format=fmt,
             description=rich_text("Une soirée d’échanges ouverte à toutes et tous, patients, "
@@ -64,8 +79,8 @@ def seed_events(organiser) -> int:
             programme="18:30 Accueil\n18:45 Présentation de la recherche\n19:30 Questions "
                       "et échanges\n20:30 Fin",
             starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity,
-            venue_name="" if fmt == EventFormat.ONLINE else "Maison des associations",
-            address="" if fmt == EventFormat.ONLINE else "28 rue Denfert-Rochereau, 69004 Lyon",
+            venue_name=venue, address=f"{street}, {postcode} {town}" if street else "",
+            town=town, postcode=postcode, department=department,
             online_info="Le lien pour rejoindre la soirée est sur votre page d’inscription, "
                         "dans la confirmation et dans le rappel. Sous-titrage en direct."
                         if fmt == EventFormat.ONLINE else "",
@@ -74,8 +89,7 @@ def seed_events(organiser) -> int:
             dial_in="01 86 95 00 00, code 4521" if fmt == EventFormat.ONLINE else "",
             step_free=True, hearing_loop=fmt == EventFormat.ONSITE, sign_language=days % 2 == 0,
             live_captions=True, quiet_room=fmt == EventFormat.ONSITE,
-            transport="Métro C, station Croix-Rousse (ascenseur). Bus C13, arrêt accessible."
-            if fmt == EventFormat.ONSITE else "", lock_version=0,
+            transport=transport, lock_version=0,
             published_at=utcnow() - timedelta(days=30))
         db.session.add(event)
         db.session.flush()

@@ -40,6 +40,18 @@ WORDS = ["fatigue", "sommeil", "nutrition", "activité physique", "douleur", "tr
          "famille", "aidants", "immunothérapie", "qualité de vie", "parcours", "dépistage"]
 
 
+
+# Real towns for the evenings, so that the public list's filter has places to filter by.
+TOWNS = [("Lyon", "69003", "69"), ("Marseille", "13005", "13"), ("Lille", "59000", "59"),
+         ("Rennes", "35000", "35"), ("Toulouse", "31000", "31"), ("Brest", "29200", "29"),
+         ("Ajaccio", "20000", "2A"), ("Saint-Denis", "97400", "974")]
+
+
+def _town(i: int) -> dict:
+    town, postcode, department = TOWNS[i % len(TOWNS)]
+    return {"address": f"{postcode} {town}", "town": town, "postcode": postcode,
+            "department": department}
+
 def _bulk(model, rows: list[dict]) -> None:
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(model), rows[start:start + BATCH])
@@ -156,9 +168,8 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
         "organiser_id": organisers[i % len(organisers)], "title": f"{prefix} soirée {i}",
         "theme": "progres", "starts_at": now + timedelta(days=i % 90 - 30, hours=18),
         "ends_at": now + timedelta(days=i % 90 - 30, hours=20), "capacity": 200,
-        "format": "onsite", "venue_name": "Salle", "address": "Lyon", "lock_version": 0,
-        "published_at": now}
-        for i in range(n_events)])
+        "format": "onsite", "venue_name": "Salle", "lock_version": 0, "published_at": now,
+        **_town(i)} for i in range(n_events)])
     event_ids = _ids(Event.id, Event.title.like(f"{prefix} soirée %"))
     per_event = max(1, counts["registrations"] // len(event_ids))
     _bulk(Registration, [{

@@ -31,6 +31,7 @@ from patientlab.core.forms import (
     email_validators,
     max_length,
 )
+from patientlab.core.places import department_of
 
 from .models import ACCOMMODATIONS, EVENT_THEMES, SATISFACTION_SCORES, EventFormat, needs_for
 
@@ -202,6 +203,8 @@ class EventForm(BaseForm):
                         validators=[InputRequired(message=_l("Choisissez le format."))])
     venue_name = TrimmedStringField(_l("Lieu"), validators=[Optional(), max_length(200)])
     address = TrimmedStringField(_l("Adresse"), validators=[Optional(), max_length(300)])
+    town = TrimmedStringField(_l("Ville"), validators=[max_length(100)])
+    postcode = TrimmedStringField(_l("Code postal"), validators=[max_length(6)])
     online_info = TrimmedTextAreaField(_l("Comment suivre la soirée en ligne"),
                                        validators=[Optional(), max_length(1000)])
     join_url = TrimmedStringField(
@@ -225,6 +228,20 @@ class EventForm(BaseForm):
     opens_on = DateField(_l("Ouverture des inscriptions"), validators=[Optional()])
     closes_on = DateField(_l("Clôture des inscriptions"), validators=[Optional()])
     submit = SubmitField(_l("Enregistrer la soirée"))
+
+    # On site, the town and its postcode say where the evening is: people look for one
+    # near them by town or department. Online, neither is asked.
+    def _on_site(self) -> bool:
+        return self.format.data != EventFormat.ONLINE
+
+    def validate_town(self, field):
+        if self._on_site() and not field.data:
+            raise ValidationError(_l("Indiquez la ville, par exemple Lyon."))
+
+    def validate_postcode(self, field):
+        if self._on_site() and department_of(field.data or "") is None:
+            raise ValidationError(_l("Saisissez un code postal français de 5 chiffres, par "
+                                     "exemple 69004."))
 
 
 class CancelEventForm(BaseForm):

@@ -99,6 +99,12 @@ class Event(db.Model):
     format: Mapped[str] = mapped_column(String(10), default=EventFormat.ONSITE, index=True)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # Where, for the public list's filter and its cards (« Lyon (69) »): the town, its
+    # postcode and the department that follows from it; empty for an online evening.
+    town: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    postcode: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    department: Mapped[str] = mapped_column(String(3), default="", server_default="",
+                                            index=True)
     online_info: Mapped[str] = mapped_column(Text, default="")
     # Private: shown only to confirmed registrants (their page, their mails), never on the
     # public page, the feed or a public calendar file.

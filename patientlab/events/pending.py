@@ -16,7 +16,7 @@ from .models import Event, Registration
 from .models import RegistrationStatus as S
 from .services import (
     calls_due,
-    counts_for,
+    figures_for,
     link_token,
     managed_events,
     needs_summary,
@@ -55,18 +55,18 @@ def organiser_tasks(user, now: datetime) -> list[Task]:
     evening that is full."""
     coming = [e for e in managed_events(user)
               if e.starts_at > now and e.cancelled_at is None and e.published_at is not None]
-    counts = counts_for([e.id for e in coming])
+    figures = figures_for(coming)
     tasks = []
     for event in coming:
         href = url_for("organisation.dashboard", event_id=event.id)
-        seats = counts[event.id]
+        seats = figures[event.id]
+        # The words of the evening's own pages (templates/events/organiser/_figures.html).
         facts = [datetime_long(event.starts_at),
-                 ngettext("%(num)s place prise sur %(capacity)s",
-                          "%(num)s places prises sur %(capacity)s", seats.confirmed,
-                          capacity=event.capacity)]
+                 _("Personnes inscrites confirmées : %(num)s", num=seats.registered),
+                 _("Places libres : %(left)s sur %(capacity)s", left=seats.left,
+                   capacity=seats.capacity)]
         if seats.waiting:
-            facts.append(ngettext("%(num)s personne en liste d’attente",
-                                  "%(num)s personnes en liste d’attente", seats.waiting))
+            facts.append(_("Personnes sur liste d’attente : %(num)s", num=seats.waiting))
         soon = event.starts_at - now <= THIS_WEEK
         if soon:
             needs = needs_summary(event)
@@ -78,7 +78,7 @@ def organiser_tasks(user, now: datetime) -> list[Task]:
         if calls:
             facts.append(ngettext("%(num)s personne à prévenir par téléphone",
                                   "%(num)s personnes à prévenir par téléphone", len(calls)))
-        full = seats.confirmed >= event.capacity
+        full = seats.left == 0
         if soon or full or calls:
             title = (_("« %(title)s » est complète", title=event.title) if full and not soon
                      else _("Préparer « %(title)s »", title=event.title))

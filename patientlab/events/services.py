@@ -5,6 +5,7 @@ Every change to an event's seats happens under a lock on the event row, so that
 concurrent registrations and cancellations are applied one at a time.
 """
 
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import EVENT_MANAGERS
+from patientlab.core.places import DEPARTMENTS, department_of
 from patientlab.core.sanitize import plain_text, rich_text, without_forbidden
 from patientlab.core.security import Role, TokenError, make_token, read_token
 from patientlab.core.text import fold, normalise_email, plain_from_html
@@ -108,8 +110,21 @@ def counts_for(event_ids: list[int]) -> dict[int, Counts]:
     return result
 
 
+@dataclass
+class Where:
+    """The public list's filter by place: a department code, a town (or postcode) as
+    typed, and whether evenings online join those there."""
+
+    department: str = ""
+    town: str = ""
+    online: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.department or self.town)
+
+
 def list_events(*, past: bool = False, theme: str = "", fmt: str = "",
-                now: datetime | None = None) -> list[Event]:
+                where: Where | None = None, now: datetime | None = None) -> list[Event]:
     now = now or utcnow()
     stmt = select(Event).where(Event.published_at.is_not(None))
     if past:
@@ -120,7 +135,43 @@ def list_events(*, past: bool = False, theme: str = "", fmt: str = "",
         stmt = stmt.where(Event.theme == theme)
     if fmt in EventFormat.LABELS:
         stmt = stmt.where(Event.format == fmt)
-    return list(db.session.scalars(stmt))
+    events = list(db.session.scalars(stmt))
+    if where:
+        events = [e for e in events if _is_in(e, where)]
+    return events
+
+
+def _is_in(event: Event, where: Where) -> bool:
+    """Whether an evening is where the visitor looks: in the department, in a town whose
+    name holds what they typed (accents and case aside) or whose postcode starts with it;
+    online evenings too when they asked for them."""
+    if event.format == EventFormat.ONLINE:
+        return where.online
+    if where.department and event.department != where.department:
+        return False
+    typed = _town_key(where.town)
+    if typed:
+        postcode = typed.replace(" ", "")
+        if not (typed in _town_key(event.town) or (postcode.isdigit()
+                                                   and event.postcode.startswith(postcode))):
+            return False
+    return True
+
+
+def _town_key(text: str) -> str:
+    """« Saint-Étienne », « saint etienne » and « ST ETIENNE » alike (saint spelt out)."""
+    words = re.split(r"[\s\-’'.]+", fold(text))
+    return " ".join("saint" if w == "st" else "sainte" if w == "ste" else w
+                    for w in words if w)
+
+
+def listed_departments(*, past: bool = False, now: datetime | None = None) -> list[str]:
+    """The departments that have a published evening in the period, for the filter."""
+    now = now or utcnow()
+    period = Event.ends_at <= now if past else Event.ends_at > now
+    return sorted(db.session.scalars(select(Event.department).distinct().where(
+        Event.published_at.is_not(None), Event.department != "", period)),
+        key=lambda code: fold(DEPARTMENTS.get(code, code)))
 
 
 def coming_highlights(limit: int) -> list[highlights.Item]:
@@ -772,6 +823,27 @@ class EventData:
     join_url: str = ""
     dial_in: str = ""
     replay_url: str = ""
+    town: str = ""
+    postcode: str = ""
+
+
+def _place_of(data: EventData) -> tuple[str, str, str]:
+    """The town, postcode and department of an evening on site (empty online). The
+    organiser's form asks for both; given one, the other is needed too, and a postcode
+    must be a French one (its department is what the public list filters on)."""
+    if data.format == EventFormat.ONLINE:
+        return "", "", ""
+    town = plain_text(data.town)[:100]
+    postcode = (data.postcode or "").strip().replace(" ", "")
+    if not town and not postcode:
+        return "", "", ""
+    if not town:
+        raise ServiceError(_l("Indiquez la ville, par exemple Lyon."), field="town")
+    department = department_of(postcode)
+    if department is None:
+        raise ServiceError(_l("Saisissez un code postal français de 5 chiffres, par exemple "
+                              "69004."), field="postcode")
+    return town, postcode, department
 
 
 def _check_web_address(value: str, field: str) -> None:
@@ -795,6 +867,7 @@ def save_event(user: User, event: Event | None, data: EventData,
         raise ServiceError(_l("La capacité ne peut pas être négative."), field="capacity")
     for name in ("join_url", "replay_url"):
         _check_web_address(getattr(data, name) or "", name)
+    town, postcode, department = _place_of(data)
     before = None
     if event is None:
         event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0)
@@ -813,6 +886,7 @@ def save_event(user: User, event: Event | None, data: EventData,
     event.format = data.format if data.format in EventFormat.LABELS else EventFormat.ONSITE
     event.venue_name = plain_text(data.venue_name)
     event.address = plain_text(data.address)
+    event.town, event.postcode, event.department = town, postcode, department
     event.online_info = plain_text(data.online_info, multiline=True)
     event.join_url = plain_text(data.join_url)
     event.dial_in = plain_text(data.dial_in)
@@ -838,7 +912,7 @@ def save_event(user: User, event: Event | None, data: EventData,
 def _practical_details(event: Event) -> tuple:
     """What registrants rely on to come: when, where or how to join."""
     return (event.starts_at, event.ends_at, event.format, event.venue_name, event.address,
-            event.online_info, event.join_url, event.dial_in)
+            event.town, event.postcode, event.online_info, event.join_url, event.dial_in)
 
 
 def _tell_registrants_of_change(event: Event) -> int:
@@ -954,8 +1028,13 @@ def registrations_of(event: Event, query: str = "") -> list[Registration]:
                                   func.lower(Companion.name).like(pattern)).exists()))
     order = case((Registration.status == S.CONFIRMED, 0), (Registration.status == S.WAITING, 1),
                  else_=2)
-    return list(db.session.scalars(stmt.order_by(order, french(Registration.name),
-                                                 Registration.created_at)))
+    # The waiting list in its own order (the order seats are given in), so that its
+    # positions read 1, 2, 3; the others by name.
+    waiting = Registration.status == S.WAITING
+    return list(db.session.scalars(stmt.order_by(
+        order, case((waiting, Registration.created_at), else_=None),
+        case((waiting, Registration.id), else_=None), french(Registration.name),
+        Registration.created_at)))
 
 
 @dataclass
@@ -971,7 +1050,9 @@ class NeedsSummary:
 
 
 def needs_summary(event: Event) -> NeedsSummary:
-    """The needs of confirmed and waiting people, companions included."""
+    """The needs of the people confirmed (companions and walk-ins included): those the
+    team prepares for. The waiting list's needs are on their registrations, and count
+    here once a seat is theirs."""
     totals = dict.fromkeys(ACCOMMODATIONS, 0)
     others = []
     with_needs = or_(Registration.needs != "", Registration.needs_other != "",
@@ -979,7 +1060,7 @@ def needs_summary(event: Event) -> NeedsSummary:
                          Companion.registration_id == Registration.id,
                          or_(Companion.needs != "", Companion.needs_other != "")).exists())
     for registration in db.session.scalars(select(Registration).where(
-            Registration.event_id == event.id, Registration.status != S.CANCELLED,
+            Registration.event_id == event.id, Registration.status == S.CONFIRMED,
             with_needs).order_by(french(Registration.name))):
         for person in registration.people:
             for key in person.need_list:
@@ -1203,32 +1284,116 @@ def mark_called(user: User, event: Event, registration_id: int) -> Registration:
     return registration
 
 
-# --- After the evening ------------------------------------------------------------------
+# --- The evening's figures, for the organiser --------------------------------------------
 
 
 @dataclass
-class Attendance:
-    """Who came: people registered (confirmed seats), those of them who came, walk-ins,
-    and no-shows; ``checked`` is False when nobody was checked in (an online evening)."""
+class Figures:
+    """The figures of one evening, each with one definition, shown with the same words
+    on every organiser page (list, dashboard, door, record, attendance sheet, CSV).
 
-    registered: int
-    present: int
-    walk_ins: int
-    checked: bool
+    People, not seats or registrations, unless the name says registrations: a confirmed
+    registration of 3 is 3 people and 1 registration. Walk-ins (let in at the door
+    without a registration) are counted apart from the people registered, and share the
+    room with them."""
+
+    capacity: int
+    registered: int = 0  # people of confirmed registrations (companions included)
+    registrations: int = 0  # confirmed registrations
+    arrived: int = 0  # of the people registered, those checked in at the door
+    walk_ins: int = 0  # people let in at the door without a registration
+    waiting: int = 0  # people on the waiting list
+    waiting_registrations: int = 0
+    cancelled: int = 0  # people of cancelled registrations
+    cancelled_registrations: int = 0
 
     @property
-    def no_shows(self) -> int:
-        return max(self.registered - self.present, 0)
+    def taken(self) -> int:
+        """Seats of the room held: people registered and walk-ins."""
+        return self.registered + self.walk_ins
+
+    @property
+    def left(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def not_arrived(self) -> int:
+        """People registered not (yet) checked in; after the evening, those who missed it."""
+        return max(self.registered - self.arrived, 0)
 
     @property
     def in_the_room(self) -> int:
-        return self.present + self.walk_ins
+        return self.arrived + self.walk_ins
+
+    @property
+    def checked(self) -> bool:
+        """Whether anyone was checked in (an online evening has nobody at the door)."""
+        return self.in_the_room > 0
 
 
-def attendance(counts: Counts) -> Attendance:
-    registered = counts.confirmed - counts.walk_ins
-    present = counts.checked_in - counts.walk_ins
-    return Attendance(registered, present, counts.walk_ins, counts.checked_in > 0)
+@cache
+def _figures_statement():
+    """Built once: every organiser page asks for it."""
+    seats, status = Registration.seats, Registration.status
+    registered = (status == S.CONFIRMED) & (Registration.source != Source.DOOR)
+    walk_in = (status == S.CONFIRMED) & (Registration.source == Source.DOOR)
+
+    def total(condition, value):
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    return (select(Registration.event_id,
+                   total(registered, seats), total(registered, 1),
+                   total(registered, Registration.present), total(walk_in, seats),
+                   total(status == S.WAITING, seats), total(status == S.WAITING, 1),
+                   total(status == S.CANCELLED, seats), total(status == S.CANCELLED, 1))
+            .where(Registration.event_id.in_(bindparam("ids", expanding=True)))
+            .group_by(Registration.event_id))
+
+
+def figures_for(events: list[Event]) -> dict[int, Figures]:
+    """The figures of several evenings (event id → Figures), in one query: the one place
+    they are counted."""
+    result = {event.id: Figures(event.capacity) for event in events}
+    if not events:
+        return result
+    for event_id, *values in db.session.execute(_figures_statement(),
+                                                {"ids": list(result)}):
+        result[event_id] = Figures(result[event_id].capacity, *(int(v) for v in values))
+    return result
+
+
+def figures_of(event: Event) -> Figures:
+    return figures_for([event])[event.id]
+
+
+def door_open(event: Event, figures: Figures, now: datetime | None = None) -> bool:
+    """Whether arrivals are worth showing: from the evening's day (Paris time), or as
+    soon as anyone was checked in."""
+    now = now or utcnow()
+    return figures.checked or event.starts_at.astimezone(PARIS).date() <= \
+        now.astimezone(PARIS).date()
+
+
+def managed_evenings(user, now: datetime | None = None) -> dict[str, list[Event]]:
+    """The organiser's evenings as they need them: tonight's (running or starting later
+    today, Paris time), then the coming ones soonest first, then the past ones, most
+    recent first."""
+    now = now or utcnow()
+    today = now.astimezone(PARIS).date()
+    groups: dict[str, list[Event]] = {"tonight": [], "coming": [], "past": []}
+    for event in sorted(managed_events(user), key=lambda e: e.starts_at):
+        if event.starts_at.astimezone(PARIS).date() == today or (
+                event.starts_at <= now < event.ends_at):
+            groups["tonight"].append(event)
+        elif event.starts_at > now:
+            groups["coming"].append(event)
+        else:
+            groups["past"].append(event)
+    groups["past"].reverse()
+    return groups
+
+
+# --- After the evening ------------------------------------------------------------------
 
 
 def record_evening(user: User, event: Event, replay_url: str, send_replay: bool,

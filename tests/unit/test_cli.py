@@ -182,10 +182,14 @@ def test_demo_evenings_show_what_organisers_rely_on(app):
     full = next(e for e in evenings if counts[e.id].waiting)
     assert any(r.email is None and r.phone for r in events.registrations_of(full))
     held = next(e for e in evenings if e.held_at is not None)
-    attendance = events.attendance(counts[held.id])
-    assert attendance.present > 0
-    assert attendance.no_shows > 0
-    assert attendance.walk_ins > 0
+    figures = events.figures_of(held)
+    assert figures.arrived > 0
+    assert figures.not_arrived > 0
+    assert figures.walk_ins > 0
+    # Every evening on site says its real town, postcode and department.
+    assert all(e.town and events.department_of(e.postcode) == e.department
+               for e in evenings if e.format == EventFormat.ONSITE)
+    assert len({e.department for e in evenings if e.format == EventFormat.ONSITE}) > 1
     satisfaction = events.satisfaction_of(held)
     assert satisfaction.shown
     assert satisfaction.comments

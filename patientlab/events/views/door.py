@@ -22,7 +22,7 @@ SAID = "check_in_said"
 def _check_in_page(event, walk_in_form=None, status=200):
     query = request.args.get("q", "")[:100]
     found = svc.registrations_of(event, query)
-    counts = svc.counts_for([event.id])[event.id]
+    figures = svc.figures_of(event)
     # At the door, someone on the waiting list can be found by name too (not checked in:
     # they have no seat).
     waiting = [r for r in found if r.status == S.WAITING] if query else []
@@ -32,7 +32,7 @@ def _check_in_page(event, walk_in_form=None, status=200):
         registrations=[r for r in found if r.status == S.CONFIRMED], waiting=waiting,
         positions=svc.waiting_positions(event), form=CheckInForm(formdata=None),
         walk_in_form=walk_in_form or WalkInForm(formdata=None, prefix="walk_in"),
-        counts=counts, left=svc.seats_left(event, counts), needs=ACCOMMODATIONS,
+        figures=figures, needs=ACCOMMODATIONS,
         said=said, everyone=svc.EVERYONE), status
 
 

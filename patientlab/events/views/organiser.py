@@ -33,9 +33,9 @@ org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
 @org.route("/")
 @roles_required(*svc.MANAGERS)
 def events():
-    items = svc.managed_events(acting_user())
-    return render_template("events/organiser/index.html", events=items,
-                           counts=svc.counts_for([e.id for e in items]))
+    groups = svc.managed_evenings(acting_user())
+    return render_template("events/organiser/index.html", groups=groups,
+                           figures=svc.figures_for([e for g in groups.values() for e in g]))
 
 
 def _local(day, moment: time) -> datetime:
@@ -54,6 +54,7 @@ def _event_data(form) -> svc.EventData:
         speakers=form.speakers.data or "", programme=form.programme.data or "",
         starts_at=starts, ends_at=ends, format=form.format.data,
         venue_name=form.venue_name.data or "", address=form.address.data or "",
+        town=form.town.data or "", postcode=form.postcode.data or "",
         online_info=form.online_info.data or "", step_free=form.step_free.data,
         hearing_loop=form.hearing_loop.data, sign_language=form.sign_language.data,
         live_captions=form.live_captions.data, quiet_room=form.quiet_room.data,
@@ -133,12 +134,13 @@ def cancel(event_id):
 def dashboard(event_id):
     event = svc.get_managed_event(event_id, acting_user())
     query = request.args.get("q", "")[:100]
-    counts = svc.counts_for([event.id])[event.id]
+    figures = svc.figures_of(event)
     now = utcnow()
-    figures = _figures(event, counts) if event.starts_at <= now else {}
+    after = _satisfaction(event) if event.starts_at <= now else {}
     return render_template("events/organiser/dashboard.html", event=event, query=query,
-                           registrations=svc.registrations_of(event, query), counts=counts,
-                           **figures,
+                           registrations=svc.registrations_of(event, query), figures=figures,
+                           arrivals=svc.door_open(event, figures, now),
+                           **after,
                            needs_summary=svc.needs_summary(event), needs=ACCOMMODATIONS,
                            positions=svc.waiting_positions(event), S=S,
                            publication_form=PublicationForm(formdata=None),
@@ -178,7 +180,7 @@ def message(event_id):
                            "Le message est envoyé à %(num)d personnes.", sent), "success")
             return redirect(url_for("organisation.dashboard", event_id=event.id))
     return render_template("events/organiser/message.html", event=event, form=form,
-                           counts=svc.counts_for([event.id])[event.id])
+                           figures=svc.figures_of(event))
 
 
 
@@ -186,14 +188,22 @@ def message(event_id):
 @roles_required(*svc.MANAGERS)
 def export(event_id):
     event = svc.get_managed_event(event_id, acting_user())
-    rows = [[_("Nom"), _("E-mail"), _("Téléphone"), _("Places"), _("État"), _("Inscription"),
-             _("Inscrit le"), _("Présents"), _("Personnes avec"), _("Besoins"), _("Note")]]
+    rows = [[_("Nom"), _("E-mail"), _("Téléphone"), _("Personnes"), _("État"),
+             _("Inscription"), _("Inscrit le"), _("Personnes arrivées"), _("Personnes avec"),
+             _("Besoins"), _("Note")]]
+    positions = svc.waiting_positions(event)
     for reg in svc.registrations_of(event):
-        rows.append([reg.display_name, reg.email or "", reg.phone, reg.seats,
-                     str(S.LABELS[reg.status]), str(Source.LABELS.get(reg.source, "")),
+        status = str(S.LABELS[reg.status])
+        if reg.id in positions:
+            status += ", " + _("position %(num)s", num=positions[reg.id])
+        rows.append([reg.display_name, reg.email or "", reg.phone, reg.seats, status,
+                     str(Source.LABELS.get(reg.source, "")),
                      reg.created_at.astimezone(svc.PARIS).strftime("%d/%m/%Y %H:%M"),
                      reg.present, " ; ".join(c.name for c in reg.companions if c.name),
                      " ; ".join(reg.group_need_labels), reg.note])
+    # The evening's figures under the list, with the words of the pages.
+    rows.append([])
+    rows.extend([label, value] for label, value in figure_rows(svc.figures_of(event)))
     return Response(csv_for_excel(rows), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="inscrits-{event.id}.csv"',
@@ -205,25 +215,42 @@ def export(event_id):
 def attendance_sheet(event_id):
     event = svc.get_managed_event(event_id, acting_user())
     confirmed = [r for r in svc.registrations_of(event) if r.status == S.CONFIRMED]
-    return render_template("events/organiser/sheet.html", event=event, registrations=confirmed,
-                           needs=ACCOMMODATIONS)
+    return render_template("events/organiser/sheet.html", event=event,
+                           registrations=[r for r in confirmed if not r.is_walk_in],
+                           walk_ins=[r for r in confirmed if r.is_walk_in],
+                           figures=svc.figures_of(event), needs=ACCOMMODATIONS)
 
 
 
 
-def _figures(event, counts) -> dict:
-    """Attendance and satisfaction of an evening, for templates/events/organiser/_figures."""
+def figure_rows(figures: svc.Figures) -> list[tuple[str, int]]:
+    """The evening's figures as (label, value), in the words of the pages' figures
+    (templates/events/organiser/_figures.html), for the CSV file."""
+    return [(_("Personnes inscrites confirmées"), figures.registered),
+            (_("Inscriptions confirmées"), figures.registrations),
+            (_("Personnes inscrites arrivées"), figures.arrived),
+            (_("Entrées sans inscription"), figures.walk_ins),
+            (_("Personnes dans la salle"), figures.in_the_room),
+            (_("Places libres"), figures.left),
+            (_("Capacité"), figures.capacity),
+            (_("Personnes sur liste d’attente"), figures.waiting),
+            (_("Inscriptions sur liste d’attente"), figures.waiting_registrations),
+            (_("Personnes des inscriptions annulées"), figures.cancelled)]
+
+
+def _satisfaction(event) -> dict:
+    """Satisfaction of an evening, for templates/events/organiser/_figures."""
     satisfaction = svc.satisfaction_of(event)
-    return {"attendance": svc.attendance(counts), "satisfaction": satisfaction,
+    return {"satisfaction": satisfaction,
             "minimum": svc.SATISFACTION_MIN_SHOWN,
             "score_rows": [(str(label), satisfaction.counts[score])
                            for score, label in SATISFACTION_SCORES.items()]}
 
 
 def _record_page(event, form, status=200):
-    counts = svc.counts_for([event.id])[event.id]
     return render_template("events/organiser/record.html", event=event, form=form,
-                           counts=counts, now=utcnow(), **_figures(event, counts)), status
+                           figures=svc.figures_of(event), now=utcnow(),
+                           **_satisfaction(event)), status
 
 
 @org.route("/<int:event_id>/bilan", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.forms import NotBuiltYet, add_service_error
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
+from patientlab.core.places import DEPARTMENTS
 from patientlab.core.security import TokenError, acting_user, private_page
 from patientlab.core.views import transaction
 from patientlab.events import presenting
@@ -52,10 +53,16 @@ def index():
     past = request.args.get("periode") == "passees"
     theme = request.args.get("theme", "")
     fmt = request.args.get("format", "")
-    events = svc.list_events(past=past, theme=theme, fmt=fmt)
+    department = request.args.get("departement", "")
+    where = svc.Where(department=department if department in DEPARTMENTS else "",
+                      town=request.args.get("ville", "").strip()[:100],
+                      online=request.args.get("en_ligne") == "1")
+    events = svc.list_events(past=past, theme=theme, fmt=fmt, where=where)
     return render_template("events/index.html", events=events, past=past, theme=theme,
-                           fmt=fmt, counts=svc.counts_for([e.id for e in events]),
-                           themes=EVENT_THEMES, formats=EventFormat.LABELS)
+                           fmt=fmt, where=where, counts=svc.counts_for([e.id for e in events]),
+                           departments=svc.listed_departments(past=past),
+                           department_names=DEPARTMENTS, themes=EVENT_THEMES,
+                           formats=EventFormat.LABELS)
 
 
 def _detail(event):

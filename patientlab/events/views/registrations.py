@@ -179,4 +179,4 @@ def register_by_phone(event_id):
                   "success")
             return _back(event, registration.id)
     return render_template("events/organiser/register.html", event=event, form=form,
-                           counts=svc.counts_for([event.id])[event.id])
+                           figures=svc.figures_of(event))

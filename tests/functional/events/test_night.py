@@ -16,6 +16,10 @@ from patientlab.events.models import RegistrationStatus as S
 from patientlab.extensions import db
 from tests.conftest import link_in, outbox
 from tests.factories import make_event
+from tests.functional.events.figures import figures_in
+
+LABELS = ("Personnes inscrites confirmées", "Personnes inscrites arrivées",
+          "Entrées sans inscription", "Personnes dans la salle", "Places libres")
 
 
 def test_a_visitor_names_her_companions_and_their_needs(web):
@@ -156,7 +160,9 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
     assert response.status_code == 302
     page = web.get(door).get_data(as_text=True)
     assert fr("Entrée sans inscription enregistrée : Paul.") in page
-    assert "Dont 1 personne entrée sans inscription." in page
+    assert figures_in(page, LABELS) == {
+        "Personnes inscrites confirmées": 3, "Personnes inscrites arrivées": 1,
+        "Entrées sans inscription": 1, "Personnes dans la salle": 2, "Places libres": 0}
 
 
 def _held_with_answers(organiser, answers):
@@ -224,7 +230,11 @@ def test_the_dashboard_of_a_past_evening_shows_its_figures(web, make_user):
     db.session.commit()
     web.login("sophie@exemple.fr")
     page = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
-    assert "4 places réservées. Aucune arrivée n’a été pointée" in page
+    assert figures_in(page, LABELS) == {
+        "Personnes inscrites confirmées": 4, "Personnes inscrites arrivées": 0,
+        "Entrées sans inscription": 0, "Personnes dans la salle": 0, "Places libres": 16}
+    record = web.get(f"/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
+    assert "4 personnes inscrites confirmées. Aucune arrivée n’a été pointée" in record
     assert fr("note moyenne : 4,3 sur 5") in page
     assert 'id="graphique-satisfaction-titre"' in page
     upcoming = make_event(organiser)

@@ -170,17 +170,26 @@ def test_organiser_creates_an_event_in_paris_time(web, make_user):
     response = web.submit("/organisation/evenements/nouvelle", {
         "title": "Nouvelle soirée", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
-        "step_free": "y"})
+        "step_free": "y", "town": "Saint-Étienne", "postcode": "42 000"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     from patientlab.events.models import Event
 
     event = db.session.scalar(select(Event).where(Event.title == "Nouvelle soirée"))
     assert event.starts_at.hour == 17  # 18:30 in Paris is 17:30 UTC in March
+    assert (event.town, event.postcode, event.department) == ("Saint-Étienne", "42000", "42")
     page = web.submit("/organisation/evenements/nouvelle", {
         "title": "", "theme": "nutrition", "date": "2027-03-12", "start_time": "20:30",
-        "end_time": "18:30", "format": "onsite", "capacity": "-1"}).get_data(as_text=True)
+        "end_time": "18:30", "format": "onsite", "capacity": "-1",
+        "postcode": "00123"}).get_data(as_text=True)
     assert "Donnez un titre à la soirée." in page
     assert "Entre 0 et 5 000 places." in page
+    assert "Indiquez la ville, par exemple Lyon." in page
+    assert "Saisissez un code postal français de 5 chiffres, par exemple 69004." in page
+    assert 'value="00123"' in page  # what was typed stays
+    response = web.submit("/organisation/evenements/nouvelle", {
+        "title": "En ligne", "theme": "nutrition", "date": "2027-03-12",
+        "start_time": "18:30", "end_time": "20:30", "format": "online", "capacity": "80"})
+    assert response.status_code == 302  # online: no town asked
 
 
 def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, make_user):
@@ -191,7 +200,7 @@ def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, 
     web.submit("/organisation/evenements/nouvelle", {
         "title": "Soirée qui bouge", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
-        "venue_name": "Salle A", "address": "Lyon"})
+        "venue_name": "Salle A", "address": "Lyon", "town": "Lyon", "postcode": "69004"})
     from patientlab.events.models import Event
 
     event = db.session.scalar(select(Event).where(Event.title == "Soirée qui bouge"))
@@ -205,7 +214,8 @@ def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, 
     response = web.submit(url, {
         "title": "Soirée qui bouge", "theme": "nutrition", "date": "2027-03-19",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
-        "venue_name": "Salle B", "address": "Lyon"}, follow=True)
+        "venue_name": "Salle B", "address": "Lyon", "town": "Lyon", "postcode": "69004"},
+        follow=True)
     assert "1 personne inscrite a reçu un e-mail" in response.get_data(as_text=True)
     mail = outbox("nadia@exemple.fr")[-1]
     assert "Changement" in mail.subject
@@ -410,7 +420,7 @@ def test_an_evening_is_prepared_as_a_draft_previewed_then_published(web, app, ma
     web.submit("/organisation/evenements/nouvelle", {
         "title": "Soirée en préparation", "theme": "nutrition", "date": "2027-04-02",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "30",
-        "venue_name": "Salle A", "address": "Lyon"})
+        "venue_name": "Salle A", "address": "Lyon", "town": "Lyon", "postcode": "69004"})
     event = db.session.scalar(select(Event).where(Event.title == "Soirée en préparation"))
     assert event.published_at is None
     public = f"/evenements/{event.id}"

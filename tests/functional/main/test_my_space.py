@@ -114,8 +114,10 @@ def test_a_person_sees_their_coming_evenings_and_waiting_place_but_not_past_or_c
 
 def test_an_organiser_prepares_the_evenings_of_the_week_and_hears_of_full_ones(app):
     organiser = UserFactory(roles=["organiser"])
-    soon = make_event(organiser, days=3, title="Jeudi", capacity=10)
+    soon = make_event(organiser, days=3, title="Jeudi", capacity=1)
     events.register(soon.id, guest("Nadia", 5, needs=["step_free"], needs_consent=True))
+    # Zoé waits: her need is not one to prepare yet.
+    events.register(soon.id, guest("Zoé", 7, seats=2, needs=["lsf"], needs_consent=True))
     later = make_event(organiser, days=30, title="Mars", capacity=1)
     events.register(later.id, guest("Paul", 6))
     make_event(organiser, days=40, title="Rien à faire")
@@ -125,7 +127,9 @@ def test_an_organiser_prepares_the_evenings_of_the_week_and_hears_of_full_ones(a
     assert titles(app, organiser)["soirees"] == [fr("Préparer « Jeudi »"),
                                                  fr("« Mars » est complète")]
     jeudi = facts(app, organiser, "soirees")[0]
-    assert jeudi[1:] == ["1 place prise sur 10", "1 besoin à préparer"]
+    assert jeudi[1:] == [fr("Personnes inscrites confirmées : 1"),
+                         fr("Places libres : 0 sur 1"),
+                         fr("Personnes sur liste d’attente : 2"), "1 besoin à préparer"]
 
 
 def test_the_coordination_sees_validations_reviews_publication_and_closing_calls(app):

@@ -346,3 +346,44 @@ def test_the_organiser_changes_seats_within_the_free_ones_and_gives_back_to_the_
     assert "1 place" in outbox("a@exemple.fr")[-1].body_text
     counts = svc.counts_for([event.id])[event.id]
     assert (counts.confirmed, counts.waiting) == (3, 0)
+
+
+def test_the_evening_figures_count_people_registrations_and_walk_ins_apart():
+    organiser = UserFactory(roles=["organiser"])
+    event = make_event(organiser, capacity=5)
+    group = svc.register(event.id, svc.RegistrationData(
+        name="Nadia", email="nadia@exemple.fr", seats=3, privacy_consent=True))
+    svc.register(event.id, svc.RegistrationData(
+        name="Bernard", email="bernard@exemple.fr", seats=1, privacy_consent=True))
+    svc.register(event.id, svc.RegistrationData(
+        name="Chantal", email="chantal@exemple.fr", seats=2, privacy_consent=True))
+    cancelled = svc.register(event.id, svc.RegistrationData(
+        name="Odile", email="odile@exemple.fr", seats=1, privacy_consent=True))
+    svc.cancel_registration(cancelled.id)  # Chantal's group of 2 still waits: 1 seat free
+    event.starts_at = utcnow() - timedelta(minutes=10)
+    svc.set_checked_in(organiser, event, group.id, True, svc.EVERYONE)
+    svc.add_walk_in(organiser, event, "", 1)
+    figures = svc.figures_of(event)
+    assert (figures.registered, figures.registrations, figures.arrived, figures.walk_ins,
+            figures.in_the_room, figures.left, figures.waiting, figures.waiting_registrations,
+            figures.cancelled, figures.cancelled_registrations) == (
+        4, 2, 3, 1, 4, 0, 2, 1, 1, 1)
+    assert svc.figures_for([]) == {}
+    assert svc.figures_of(make_event(organiser, capacity=7)).left == 7
+
+
+def test_the_public_list_filters_by_department_town_or_postcode_and_online_on_request():
+    lyon = make_event(town="Lyon", postcode="69004", department="69")
+    stetienne = make_event(town="Saint-Étienne", postcode="42000", department="42")
+    online = make_event(format="online", town="", postcode="", department="")
+
+    def found(**where):
+        return {e.id for e in svc.list_events(where=svc.Where(**where))}
+
+    assert found() == {lyon.id, stetienne.id, online.id}
+    assert found(department="69") == {lyon.id}
+    assert found(department="69", online=True) == {lyon.id, online.id}
+    assert found(town="ST ETIENNE") == found(town="saint-étienne") == {stetienne.id}
+    assert found(town="690") == {lyon.id}
+    assert found(town="Brest") == set()
+    assert svc.listed_departments() == ["42", "69"]  # Loire, then Rhône
