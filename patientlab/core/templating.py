@@ -14,6 +14,7 @@ from patientlab.core.i18n import (
     datetime_long,
     datetime_short,
     decimal,
+    duration,
     time_short,
 )
 from patientlab.core.sanitize import render_rich_text
@@ -57,6 +58,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["time_short"] = time_short
     app.jinja_env.filters["rich"] = render_rich_text
     app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["duration"] = duration
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals.update(menu=navigation.menu, visitor_menu_key=navigation.visitor_menu_key,
                                  has_any=permissions.has_any,
