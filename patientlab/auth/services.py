@@ -37,6 +37,7 @@ from .models import (
     User,
     UserRole,
 )
+from .preferences import Preferences
 from .signals import address_confirmed
 
 VERIFY = "verify-email"
@@ -89,6 +90,8 @@ class Registration:
     motivation: str = ""
     charter_accepted: bool = False
     locale: str = "fr"
+    # The display the visitor chose on this device (text size…): the new account keeps it.
+    preferences: Preferences | None = None
 
 
 def register(data: Registration) -> User | None:
@@ -115,6 +118,7 @@ def register(data: Registration) -> User | None:
         pseudonym=plain_text(data.pseudonym),
         locale=data.locale,
     )
+    (data.preferences or Preferences()).apply_to_user(user)
     if data.profile == Profile.ASSOCIATION_REP:
         user.association_id = data.association_id
     db.session.add(user)

@@ -43,6 +43,17 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
         page.click("main form button[type=submit]")
     assert "/compte/connexion" not in page.url
 
+    # Her text stays at 150 %, as she read it before signing up, and her account keeps it.
+    assert "pl-text-150" in page.get_attribute("html", "class").split()
+    page.goto(journey_url + "/compte/preferences")
+    assert page.get_by_label("Très grande (150 %)").is_checked()
+    with journey_app.app_context():
+        from sqlalchemy import select
+
+        from patientlab.auth.models import User
+
+        assert db.session.scalar(select(User.pref_text_size).where(User.email == ADDRESS)) == 150
+
     # From her account, she asks to become a patient expert; first she reads the charter.
     page.goto(journey_url + "/compte/profil")
     look(page, "account before")
