@@ -110,6 +110,8 @@ def register():
             svc.register(data)
         if done:
             return redirect(url_for("auth.check_email"))
+    if request.method == "POST":
+        form.ask_password_again()
     return render_template("auth/register.html", form=form)
 
 

@@ -25,8 +25,19 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     page = context.new_page()
     page.goto(journey_url + "/compte/inscription")
     look(page, "sign up")
+    assert page.get_by_role("link", name=journey_app.config["COORDINATION_EMAIL"]).count() == 1
     page.get_by_label("Nom et prénom").fill("Nadia Benali")
     page.get_by_label("Adresse e-mail").fill(ADDRESS)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    # She forgets to say why she comes: the error summary also asks, up front, for her
+    # password again (it is never written back into the page).
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.wait_for_load_state("load")
+    summary = page.inner_text(".error-summary")
+    assert "Choisissez pourquoi vous venez sur PatientLab." in summary
+    assert summary.index("saisissez de nouveau votre mot de passe") < summary.index(
+        "Choisissez pourquoi")
+    look(page, "sign up, errors")
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("pour suivre les projets et venir aux soirées").check()
     page.get_by_role("button", name="Créer mon compte").click()
@@ -69,6 +80,15 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     for engagement in engagements:
         assert engagement in charter
     assert page.locator("main .charter-text li").count() >= 8
+    # The pages it names are links, and it gives the coordination's address.
+    text = page.locator("main .charter-text")
+    assert text.get_by_role("link", name="Mes données").first.get_attribute(
+        "href").endswith("/compte/donnees")
+    assert text.get_by_role("link", name="Vos données personnelles").get_attribute(
+        "href").endswith("/confidentialite")
+    coordination = journey_app.config["COORDINATION_EMAIL"]
+    assert text.get_by_role("link", name=coordination).get_attribute(
+        "href") == f"mailto:{coordination}"
     page.go_back()
 
     page.get_by_label("Patiente experte ou patient expert").check()
