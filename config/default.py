@@ -134,6 +134,9 @@ INACTIVE_ACCOUNT_DAYS = 730
 INACTIVITY_WARNING_DAYS = 30
 
 CONTACT_EMAIL = "accessibilite@patientlab.fr"
+# Where reviewers, associations and newcomers write to the coordination (the charter, the
+# sign-up form, « Mon espace »).
+COORDINATION_EMAIL = "coordination@patientlab.fr"
 PRIVACY_EMAIL = "dpo@patientlab.fr"
 PLATFORM_NAME = "PatientLab"
 # Base of every link in a mail or a calendar file (never the request's Host header).

@@ -8,9 +8,16 @@ written by an admin on « Administration › Charte de participation »; this te
 edited, since people accepted it as it is.
 
 The texts are in the form an admin would type: the allowlist of core.sanitize (paragraphs,
-lists, emphasis) and nothing else.
+lists, emphasis, links) and nothing else. Links to the platform's pages are paths from its
+root (« /compte/donnees »): the pages put the application's root in front of them
+(``site_paths``). The coordination's address is a setting, not text: the charter's pages
+give it under the text.
+
+The links came after the text went in (2026-12): ``without_links`` gives the text as the
+first databases stored it, which the migration that adds them looks for.
 """
 
+import re
 from datetime import UTC, datetime
 
 VERSION = "2026-1"
@@ -46,14 +53,15 @@ qui pourrait vous faire reconnaître.</li>
 <li><strong>Vos données servent à la relecture, et à rien d’autre.</strong> Nous gardons \
 votre nom, votre adresse e-mail, vos liens d’intérêts et vos relectures pour organiser les \
 appels à projets. Nous ne les vendons pas et ne les donnons à personne. Vous pouvez les voir \
-et les télécharger dans « Mes données ». La page « Vos données personnelles » dit tout en \
-détail.</li>
+et les télécharger dans « <a href="/compte/donnees">Mes données</a> ». La page \
+« <a href="/confidentialite">Vos données personnelles</a> » dit tout en détail.</li>
 <li><strong>Un accompagnement.</strong> Une personne de la coordination répond à vos \
 questions. Elle vous propose chaque relecture par e-mail, avec une date limite, et vous \
 pouvez toujours dire non.</li>
 <li><strong>Vous pouvez arrêter à tout moment.</strong> Vous pouvez refuser une relecture ou \
 quitter le groupe sans donner de raison. Pour partir, écrivez à la coordination ou supprimez \
-votre compte depuis « Mes données ». Les relectures déjà transmises restent, sans votre \
+votre compte depuis « <a href="/compte/donnees">Mes données</a> ». Les relectures déjà \
+transmises restent, sans votre \
 nom.</li>
 </ol>
 <p>Si la charte change, nous vous montrons ce qui change. Vous l’acceptez à nouveau avant \
@@ -85,16 +93,22 @@ your name. The coordination reads each review before passing it on and removes a
 could identify you.</li>
 <li><strong>Your data is used for reviewing, and nothing else.</strong> We keep your name, \
 your e-mail address, your declarations of interests and your reviews to run the calls for \
-projects. We do not sell them or give them to anyone. You can see and download them in “My \
-data”. The page “Your personal data” tells everything in detail.</li>
+projects. We do not sell them or give them to anyone. You can see and download them in \
+“<a href="/compte/donnees">My data</a>”. The page “<a href="/confidentialite">Your personal \
+data</a>” tells everything in detail.</li>
 <li><strong>Support.</strong> A person from the coordination answers your questions. They \
 offer you each review by e-mail, with a deadline, and you can always say no.</li>
 <li><strong>You can stop at any time.</strong> You can decline a review or leave the group \
-without giving a reason. To leave, write to the coordination or delete your account from “My \
-data”. Reviews already passed on stay, without your name.</li>
+without giving a reason. To leave, write to the coordination or delete your account from \
+“<a href="/compte/donnees">My data</a>”. Reviews already passed on stay, without your name.</li>
 </ol>
 <p>If the charter changes, we show you what changes. You accept it again before your next \
 review.</p>"""
+
+
+def without_links(text: str) -> str:
+    """The text with its links' tags taken out, their words left."""
+    return re.sub(r"</?a\b[^>]*>", "", text)
 
 
 def first_version() -> dict:

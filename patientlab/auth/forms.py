@@ -87,6 +87,15 @@ class RegisterForm(BaseForm, AssociationChoiceMixin):
         if self.profile.data == Profile.ASSOCIATION_REP and not field.data:
             raise ValidationError(_l("Choisissez l’association que vous représentez."))
 
+    def ask_password_again(self) -> None:
+        """The form comes back with an error: the password is never written back into the
+        page (nor kept), so say so next to it and in the error summary, up front, rather
+        than let a second submission fail on the empty field (as GOV.UK does)."""
+        if self.password.errors or not (self.form_errors or any(f.errors for f in self)):
+            return
+        self.password.errors = [_l("Pour votre sécurité, saisissez de nouveau votre mot de "
+                                   "passe.")]
+
     def validate_charter(self, field):
         if self.profile.data == Profile.PATIENT_EXPERT and not field.data:
             raise ValidationError(_l("Cochez la case pour accepter la charte de participation : "

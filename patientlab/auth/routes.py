@@ -38,7 +38,13 @@ from patientlab.auth.forms import (
     TwoStepSetupForm,
     notifications_form,
 )
-from patientlab.auth.preferences import PREFS_COOKIE, Preferences, current_preferences
+from patientlab.auth.preferences import (
+    PREFS_COOKIE,
+    Preferences,
+    carry_into,
+    current_preferences,
+    device_preferences,
+)
 from patientlab.auth.presentation import presentation_of
 from patientlab.core import notifications as notif
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
@@ -98,11 +104,14 @@ def register():
             motivation=form.motivation.data or "",
             charter_accepted=bool(form.charter.data),
             locale=str(get_locale()),
+            preferences=device_preferences(request),
         )
         with transaction(form) as done:
             svc.register(data)
         if done:
             return redirect(url_for("auth.check_email"))
+    if request.method == "POST":
+        form.ask_password_again()
     return render_template("auth/register.html", form=form)
 
 
@@ -171,6 +180,8 @@ def login():
 
 
 def _logged_in(user, next_url):
+    if carry_into(user, device_preferences(request)):  # see auth.preferences
+        db.session.commit()
     _start_session(user)
     current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
     flash(_("Bonjour %(name)s, vous voilà sur votre compte.", name=user.public_name), "success")

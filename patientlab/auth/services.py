@@ -37,6 +37,7 @@ from .models import (
     User,
     UserRole,
 )
+from .preferences import Preferences
 from .signals import address_confirmed
 
 VERIFY = "verify-email"
@@ -89,6 +90,8 @@ class Registration:
     motivation: str = ""
     charter_accepted: bool = False
     locale: str = "fr"
+    # The display the visitor chose on this device (text size…): the new account keeps it.
+    preferences: Preferences | None = None
 
 
 def register(data: Registration) -> User | None:
@@ -115,6 +118,7 @@ def register(data: Registration) -> User | None:
         pseudonym=plain_text(data.pseudonym),
         locale=data.locale,
     )
+    (data.preferences or Preferences()).apply_to_user(user)
     if data.profile == Profile.ASSOCIATION_REP:
         user.association_id = data.association_id
     db.session.add(user)
@@ -271,8 +275,7 @@ def request_password_reset(email: str, locale: str = "fr") -> None:
         return
     token = make_token(RESET, {"id": user.id, "fp": _reset_fingerprint(user)})
     notify(user, _l("Choisir un nouveau mot de passe"), "reset_password",
-           fallback_locale=locale, url=external_url("auth.reset_password", token=token),
-           minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+           fallback_locale=locale, url=external_url("auth.reset_password", token=token))
 
 
 def user_for_reset_token(token: str) -> User:
@@ -376,8 +379,19 @@ def role_requests_of(user: User) -> list[RoleRequest]:
     ))
 
 
+# Who may not ask to review: the coordination validates the requests and reads every
+# review with its author's name before passing it on, and the administration grants
+# roles; either reviewing would judge projects it also steers, and validate itself.
+# Organisers and moderators keep the offer: they are often patients or association
+# volunteers, and running evenings or moderating questions gives no hand on reviews.
+NO_REVIEWER_REQUEST = (Role.COORDINATOR, Role.ADMIN)
+
+
 def requestable_roles(user: User) -> list[str]:
-    """The roles this person may still ask for: neither held nor waiting for a decision."""
+    """The roles this person may still ask for: neither held nor waiting for a decision,
+    and none for the coordination and the administration (NO_REVIEWER_REQUEST)."""
+    if any(user.has_role(role) for role in NO_REVIEWER_REQUEST):
+        return []
     waiting = {r.role for r in role_requests_of(user) if r.status == RequestStatus.PENDING}
     return [role for role in Role.NEED_VALIDATION
             if not user.has_role(role) and role not in waiting]
@@ -386,7 +400,7 @@ def requestable_roles(user: User) -> list[str]:
 def request_role(user: User, role: str, motivation: str = "",
                  charter_accepted: bool = False) -> RoleRequest:
     """Ask to become a patient expert or association representative later on."""
-    if role not in Role.NEED_VALIDATION:
+    if role not in Role.NEED_VALIDATION or any(user.has_role(r) for r in NO_REVIEWER_REQUEST):
         raise ServiceError(_l("Ce rôle ne se demande pas ici."), field="role")
     if user.has_role(role):
         raise ServiceError(_l("Vous avez déjà ce rôle."), field="role")

@@ -17,6 +17,7 @@ from flask_babel import (
     get_domain,
     get_locale,
     gettext,
+    ngettext,
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -92,6 +93,15 @@ def decimal(value) -> str:
     if value is None:
         return "—"
     return format_decimal(value, format="#,##0.#")
+
+
+def duration(seconds) -> str:
+    """« une heure », « 2 heures », « 30 minutes »: how long something lasts, in words,
+    the same on the page and in the mail (from the setting in seconds)."""
+    seconds = int(seconds)
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return ngettext("une heure", "%(num)d heures", seconds // 3600)
+    return ngettext("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
 
 
 # --- User content in a page of another language (WCAG 3.1.2) ----------------------------

@@ -15,12 +15,14 @@ from patientlab.core.i18n import (
     date_long,
     datetime_long,
     decimal,
+    duration,
     time_short,
     user_written,
     written,
 )
 from patientlab.core.sanitize import render_rich_text
 from patientlab.core.security import Role, role_label
+from patientlab.core.urls import link_root
 
 
 class Environment(FlaskEnvironment):
@@ -47,6 +49,15 @@ def note_form() -> str:
     return ""
 
 
+def site_paths(html: Markup) -> Markup:
+    """Links written from the platform's root in cleaned stored texts (« /compte/donnees »,
+    in the charter) get the application's root in front, as every other link of the page."""
+    root = link_root()
+    if not root:
+        return html
+    return html.replace(Markup('href="/'), Markup('href="{}/').format(root))
+
+
 def page_has_form() -> bool:
     return bool(g.get("page_has_form"))
 
@@ -62,7 +73,9 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["time_short"] = time_short
     app.jinja_env.filters["rich"] = render_rich_text
+    app.jinja_env.filters["site_paths"] = site_paths
     app.jinja_env.filters["decimal"] = decimal
+    app.jinja_env.filters["duration"] = duration
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals.update(menu=navigation.menu, visitor_menu_key=navigation.visitor_menu_key,
                                  has_any=permissions.has_any,

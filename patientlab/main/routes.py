@@ -13,11 +13,11 @@ from sqlalchemy import text
 
 from patientlab.auth.forms import LanguageForm
 from patientlab.auth.models import RequestStatus
-from patientlab.auth.services import role_requests_of
+from patientlab.auth.services import requestable_roles, role_requests_of
 from patientlab.core import first_steps, highlights, pending
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.i18n import LANG_COOKIE, supported_languages
-from patientlab.core.security import acting_user, safe_next_url
+from patientlab.core.security import Role, acting_user, safe_next_url
 from patientlab.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -54,6 +54,7 @@ def my_space():
     return render_template("main/my_space.html", work=work,
                            agenda=[g for g in groups if g.source.agenda],
                            count=pending.count(groups), standing=standing,
+                           open_roles=requestable_roles(user),
                            steps=_first_steps() if standing == "validated" and not work else [])
 
 
@@ -87,7 +88,10 @@ def charter():
     shown = charter_version(asked) if asked else in_force
     if shown is None and asked:
         abort(404)
-    return render_template("main/charter.html", charter=shown, in_force=in_force)
+    user = acting_user()
+    return render_template("main/charter.html", charter=shown, in_force=in_force,
+                           may_ask=user is not None and Role.PATIENT_EXPERT
+                           in requestable_roles(user))
 
 
 @bp.route("/langue", methods=["POST"])

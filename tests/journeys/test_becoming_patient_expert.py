@@ -25,8 +25,19 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     page = context.new_page()
     page.goto(journey_url + "/compte/inscription")
     look(page, "sign up")
+    assert page.get_by_role("link", name=journey_app.config["COORDINATION_EMAIL"]).count() == 1
     page.get_by_label("Nom et prénom").fill("Nadia Benali")
     page.get_by_label("Adresse e-mail").fill(ADDRESS)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    # She forgets to say why she comes: the error summary also asks, up front, for her
+    # password again (it is never written back into the page).
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.wait_for_load_state("load")
+    summary = page.inner_text(".error-summary")
+    assert "Choisissez pourquoi vous venez sur PatientLab." in summary
+    assert summary.index("saisissez de nouveau votre mot de passe") < summary.index(
+        "Choisissez pourquoi")
+    look(page, "sign up, errors")
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("pour suivre les projets et venir aux soirées").check()
     page.get_by_role("button", name="Créer mon compte").click()
@@ -43,6 +54,17 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
         page.click("main form button[type=submit]")
     assert "/compte/connexion" not in page.url
 
+    # Her text stays at 150 %, as she read it before signing up, and her account keeps it.
+    assert "pl-text-150" in page.get_attribute("html", "class").split()
+    page.goto(journey_url + "/compte/preferences")
+    assert page.get_by_label("Très grande (150 %)").is_checked()
+    with journey_app.app_context():
+        from sqlalchemy import select
+
+        from patientlab.auth.models import User
+
+        assert db.session.scalar(select(User.pref_text_size).where(User.email == ADDRESS)) == 150
+
     # From her account, she asks to become a patient expert; first she reads the charter.
     page.goto(journey_url + "/compte/profil")
     look(page, "account before")
@@ -58,6 +80,15 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     for engagement in engagements:
         assert engagement in charter
     assert page.locator("main .charter-text li").count() >= 8
+    # The pages it names are links, and it gives the coordination's address.
+    text = page.locator("main .charter-text")
+    assert text.get_by_role("link", name="Mes données").first.get_attribute(
+        "href").endswith("/compte/donnees")
+    assert text.get_by_role("link", name="Vos données personnelles").get_attribute(
+        "href").endswith("/confidentialite")
+    coordination = journey_app.config["COORDINATION_EMAIL"]
+    assert text.get_by_role("link", name=coordination).get_attribute(
+        "href") == f"mailto:{coordination}"
     page.go_back()
 
     page.get_by_label("Patiente experte ou patient expert").check()

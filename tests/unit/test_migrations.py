@@ -82,3 +82,35 @@ def test_upgrade_writes_the_first_charter_text_in_existing_databases(empty_datab
         assert rows[1].body_en == ""  # shown in French, said so
         db.session.remove()
         db.engine.dispose()
+
+
+
+@pytest.mark.parametrize("accepted", [False, True])
+def test_the_first_charter_gets_its_links_only_if_nobody_accepted_it(empty_database_url,
+                                                                    accepted):
+    """« Mes données » and « Vos données personnelles » were words, not links; a version
+    someone accepted never changes."""
+    from patientlab.auth.charter_seed import BODY, BODY_EN, VERSION, without_links
+    from patientlab.auth.models import CharterAcceptance, User
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="f54f168c3b6f")
+        with db.engine.begin() as conn:  # the text as the first databases stored it
+            conn.execute(text("UPDATE charter_version SET body = :body, body_en = :en"),
+                         {"body": without_links(BODY), "en": without_links(BODY_EN)})
+            if accepted:  # Core inserts, with the models' defaults
+                conn.execute(User.__table__.insert().values(
+                    id=1, email="nadia@exemple.fr", password_hash="x", name="Nadia"))
+                conn.execute(CharterAcceptance.__table__.insert().values(user_id=1,
+                                                                         version=VERSION))
+        upgrade()
+        with db.engine.connect() as conn:
+            body, body_en = conn.execute(text("SELECT body, body_en FROM charter_version")).one()
+        db.session.remove()
+        db.engine.dispose()
+    if accepted:
+        assert (body, body_en) == (without_links(BODY), without_links(BODY_EN))
+    else:
+        assert (body, body_en) == (BODY, BODY_EN)
+        assert '<a href="/compte/donnees">Mes données</a>' in body

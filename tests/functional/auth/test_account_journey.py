@@ -150,3 +150,31 @@ def test_bad_verification_link_gives_a_helpful_page(web):
     response = web.get("/compte/verifier/pas-un-jeton")
     assert response.status_code == 400
     assert "Ce lien n’est pas valide" in response.get_data(as_text=True)
+
+
+def test_after_an_error_the_sign_up_form_asks_for_the_password_again_up_front(web):
+    """The password came back empty while the error box spoke only of the charter: the
+    second submission failed on the password."""
+    page = _register(web, charter="").get_data(as_text=True)
+    again = fr("Pour votre sécurité, saisissez de nouveau votre mot de passe.")
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert again in summary
+    assert summary.index(again) < summary.index("Cochez la case pour accepter la charte")
+    assert 'href="#password"' in summary
+    form = page.split("<form")[1]
+    assert again in form.split('id="password"')[0].rsplit("<label", 1)[1]  # by the field
+    assert PASSWORD not in page  # never written back
+
+    # Only its own error when the password itself is wrong.
+    page = _register(web, password="court", charter="").get_data(as_text=True)
+    assert again not in page
+    assert "au moins 12 caractères" in page
+
+
+def test_the_sign_up_form_gives_the_address_to_write_to(app, web):
+    """« Si la vôtre n’est pas dans la liste, écrivez-nous. » gave no address."""
+    app.config["COORDINATION_EMAIL"] = "coordination@exemple.fr"
+    page = web.get("/compte/inscription").get_data(as_text=True)
+    assert fr("écrivez à la coordination : <a href=\"mailto:coordination@exemple.fr\">"
+              "coordination@exemple.fr</a>") in page
+    assert "écrivez-nous." not in page

@@ -163,3 +163,36 @@ def test_the_version_one_accepted_can_be_read_again(web):
     assert "Version 2027-1" in current
     assert "n’est plus en vigueur" not in current
     assert web.get("/charte?version=1999-9").status_code == 404
+
+
+def test_the_charter_links_to_the_pages_it_names_and_gives_the_coordination_s_address(
+        app, web):
+    """It named « Mes données » and « Vos données personnelles » without links and said
+    « écrivez à la coordination » with no address."""
+    app.config["COORDINATION_EMAIL"] = "coordination@exemple.fr"
+    page = web.get("/charte").get_data(as_text=True)
+    assert '<a href="/compte/donnees" rel="noopener noreferrer nofollow">Mes données</a>' in page
+    assert ('<a href="/confidentialite" rel="noopener noreferrer nofollow">Vos données '
+            'personnelles</a>') in page
+    assert ('<a href="mailto:coordination@exemple.fr">coordination@exemple.fr</a>'
+            in page)
+    assert web.get("/confidentialite").status_code == 200
+    UserFactory(email="nadia@exemple.fr")
+    db.session.commit()
+    web.login("nadia@exemple.fr")
+    assert web.get("/compte/donnees").status_code == 200
+
+
+def test_under_an_application_root_the_charter_s_links_start_with_it(app):
+    app.config["APPLICATION_ROOT"] = "/patientlab"
+    from markupsafe import Markup
+
+    from patientlab.core.templating import site_paths
+
+    with app.test_request_context("/charte", base_url="http://localhost/patientlab"):
+        assert str(site_paths(Markup('<a href="/compte/donnees">x</a>'))) == (
+            '<a href="/patientlab/compte/donnees">x</a>')
+    app.config["APPLICATION_ROOT"] = "/"
+    with app.test_request_context("/charte"):
+        assert str(site_paths(Markup('<a href="/compte/donnees">x</a>'))) == (
+            '<a href="/compte/donnees">x</a>')

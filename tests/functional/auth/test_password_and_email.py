@@ -96,3 +96,20 @@ def test_password_reset_link_is_built_on_the_public_url_not_on_the_host_header(
     [message] = outbox("lea@exemple.fr")
     assert "attacker.example" not in message.body_text
     assert app.config["PUBLIC_URL"] + "/compte/mot-de-passe/" in message.body_text
+
+
+def test_the_reset_mail_and_pages_give_the_link_s_validity_in_the_same_words(app, web,
+                                                                             make_user):
+    """The mail said « 60 minutes » while the pages said « une heure »."""
+    make_user(email="karim@exemple.fr")
+    assert "Il est valable une heure." in web.get(
+        "/compte/mot-de-passe-oublie").get_data(as_text=True)
+    response = web.submit("/compte/mot-de-passe-oublie", {"email": "karim@exemple.fr"})
+    assert "Il est valable une heure." in response.get_data(as_text=True)
+    assert "Le lien est valable une heure et ne sert qu’une fois." in outbox(
+        "karim@exemple.fr")[0].body_text
+
+    # The number comes from the setting.
+    app.config["PASSWORD_RESET_MAX_AGE"] = 1800
+    web.submit("/compte/mot-de-passe-oublie", {"email": "karim@exemple.fr"})
+    assert "Le lien est valable 30 minutes" in outbox("karim@exemple.fr")[1].body_text

@@ -204,3 +204,22 @@ def test_the_coordination_page_shows_the_pending_counts(web):
     page = web.get("/coordination/").get_data(as_text=True)
     assert "1 personne attend d’être validée" in page
     assert 'href="/coordination/validations"' in page
+
+
+def test_a_coordinator_s_space_and_account_offer_no_reviewer_request(web, make_user):
+    """« Mon espace » offered a coordinator « Demander à devenir patiente experte ou
+    patient expert »."""
+    make_user("coordinator", email="anne@exemple.fr")
+    web.login("anne@exemple.fr")
+    for path in ("/mon-espace", "/compte/profil", "/charte"):
+        page = web.get(path).get_data(as_text=True)
+        assert "Demander à devenir patiente experte" not in page, path
+        assert "Demander à représenter une association" not in page, path
+
+
+def test_a_newcomer_s_space_offers_the_request(web, make_user):
+    make_user(email="nadia@exemple.fr")
+    web.login("nadia@exemple.fr")
+    page = web.get("/mon-espace").get_data(as_text=True)
+    assert ("Demander à devenir patiente experte ou patient expert, ou représenter une "
+            "association") in page

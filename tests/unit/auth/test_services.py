@@ -224,3 +224,18 @@ def test_an_address_has_one_spelling_wherever_it_is_compared():
         assert normalise_email(variant) == "karim@exemple.fr"
     karim = UserFactory(email="karim@exemple.fr")
     assert svc.get_user_by_email("KA\u200bRIM@exemple.fr") == karim
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
+def test_the_coordination_and_the_administration_are_offered_no_reviewer_request(role):
+    """They validate the requests and read the reviews with their authors' names."""
+    staff = UserFactory(roles=[role])
+    assert svc.requestable_roles(staff) == []
+    with pytest.raises(svc.ServiceError):
+        svc.request_role(staff, Role.PATIENT_EXPERT, charter_accepted=True)
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISER, Role.MODERATOR, Role.RESEARCHER])
+def test_organisers_moderators_and_researchers_may_still_ask_to_review(role):
+    person = UserFactory(roles=[role])
+    assert svc.requestable_roles(person) == [Role.PATIENT_EXPERT, Role.ASSOCIATION_REP]
