@@ -129,7 +129,7 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     page.goto(f"{journey_url}/candidatures/{application_id}")
     look(page, "application with feedback")
     assert "Les trajets jusqu’à l’hôpital seront fatigants." in _main(page)
-    page.get_by_label(re.compile(r"Ce que vous changez \(réponse à la relecture A\)")).fill(
+    page.get_by_label(re.compile(r"Ce que vous changez, en réponse à la relecture A")).fill(
         "Les séances de marche se font près de chez vous.")
     page.get_by_label("Votre réponse à l’ensemble des avis").fill(
         "Vous avez dit que les trajets seraient fatigants. Nous marchons près de chez vous.")

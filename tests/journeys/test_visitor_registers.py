@@ -73,7 +73,8 @@ def test_visitor_registers_with_her_husband_changes_then_cancels_on_her_phone(
     page.get_by_role("link", name=title).click()
     look(page, "evening")
     assert "2 places restantes" in plain(page.inner_text("main"))
-    page.get_by_role("link", name="S’inscrire à cette soirée").click()
+    # « S'inscrire » is on her first screen, at 150 % on her phone.
+    assert page.get_by_role("heading", name="S’inscrire", exact=True).bounding_box()["y"] < 812
 
     # How many first, then the fields of two people only.
     page.get_by_label("2 personnes").check()
