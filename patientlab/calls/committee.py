@@ -284,9 +284,49 @@ def declare_conflict(user, item: AgendaItem) -> None:
     if member is None:
         raise PermissionError("not a member of this committee")
     _ensure_not_closed(item.session)
+    if item.state != WAITING:
+        raise ServiceError(_l("La discussion de ce projet a commencé : dites votre lien avec "
+                              "le projet à la présidence, qui vous fera sortir de la salle."))
     row = _row_for(item, member)
-    row.conflict, row.preliminary, row.final, row.comment = True, None, None, ""
+    # The preliminary score and comment are set aside (no page counts them: the member is
+    # out of the room) until the chair opens the item; taking the declaration back
+    # before then finds them again.
+    row.conflict, row.final = True, None
     audit.record(user, "committee.conflict_declared", item.session, summary=f"item {item.id}")
+
+
+def may_withdraw_conflict(user, item: AgendaItem, member: CommitteeMember) -> bool:
+    """A declaration made here can be taken back, by the member or the chair, until the
+    chair opens the item (then it is final)."""
+    return (item.state == WAITING and item.session.state != CLOSED
+            and (user.id == member.user_id or may_chair(user, item.session)))
+
+
+def declared_here(item: AgendaItem, member: CommitteeMember) -> bool:
+    """The member declared their link with the project on this committee (not as the
+    applicant or as a reviewer: those are not taken back here)."""
+    row = _score_row(item, member)
+    return bool(row is not None and row.conflict)
+
+
+def withdraw_conflict(actor, item: AgendaItem, member: CommitteeMember) -> None:
+    """The member (« je me suis trompé ») or the chair takes the declaration back; the
+    preliminary score set aside counts again. Audited."""
+    if member.session_id != item.session_id:
+        raise PermissionError("not a member of this committee")
+    if actor.id != member.user_id and not may_chair(actor, item.session):
+        raise PermissionError("only the member or the chair")
+    _ensure_not_closed(item.session)
+    db.session.refresh(item, ["state"])
+    if item.state != WAITING:
+        raise ServiceError(_l("La présidence a ouvert la discussion de ce projet : la sortie "
+                              "de la salle ne peut plus être annulée."))
+    row = _score_row(item, member)
+    if row is None or not row.conflict:
+        raise ServiceError(_l("Ce membre n’a pas déclaré de lien avec ce projet ici."))
+    row.conflict = False
+    audit.record(actor, "committee.conflict_withdrawn", item.session,
+                 summary=f"item {item.id}, member {member.id}")
 
 
 def save_final(user, item: AgendaItem, score: int, now: datetime | None = None) -> None:
@@ -321,6 +361,10 @@ def open_item(actor: User, item: AgendaItem) -> None:
     session.state = OPEN
     session.current_item_id = item.id
     item.state = DISCUSSING
+    # The declarations made here are final now: the scores set aside are dropped.
+    for row in db.session.scalars(select(CommitteeScore).where(
+            CommitteeScore.item_id == item.id, CommitteeScore.conflict.is_(True))):
+        row.preliminary, row.final, row.comment = None, None, ""
     audit.record(actor, "committee.item_opened", session, summary=f"item {item.id}")
 
 

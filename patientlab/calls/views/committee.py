@@ -94,16 +94,19 @@ def session(session_id):
             if done:
                 flash(_("%(name)s est membre du comité.", name=person.name), "success")
                 return redirect(url_for("committee.session", session_id=meeting.id))
-    out = cm.out_of_room(meeting)
+    out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
     conflicts = {item.id: [m for m in meeting.members if m.user_id in out[item.id]]
                  for item in meeting.items}
+    # Who declared their link here (they or the chair may take it back until it opens).
+    declared = {item.id: {member_id for member_id, row in scores[item.id].items()
+                          if row.conflict} for item in meeting.items}
     return render_template(
         "calls/committee/session.html", meeting=meeting, chair=chair,
         member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
             item.id for item in meeting.items if user.id in out[item.id]},
         action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting),
-        declare_first=cm.declarations_awaited(user, meeting))
+        declare_first=cm.declarations_awaited(user, meeting), declared=declared)
 
 
 @bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])
@@ -167,6 +170,14 @@ def item(session_id, point_id):
         start_write_transaction()  # members score at the same moment: each waits its turn
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    if agenda_item is not None and cm.conflicted(user, agenda_item):
+        member = cm.member_of(user, meeting)
+        declared = member is not None and cm.declared_here(agenda_item, member)
+        return render_template(
+            "calls/committee/out_of_room.html", meeting=meeting, item=agenda_item,
+            member=member, action=ActionForm(formdata=None), declared=declared,
+            may_withdraw=declared and cm.may_withdraw_conflict(user, agenda_item, member)), 403
     agenda_item = cm.get_item_or_404(meeting, point_id, user)
     chair = cm.may_chair(user, meeting)
     forms = _item_forms(meeting, agenda_item, chair)
@@ -214,21 +225,58 @@ def open_item(session_id, point_id):
     return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
 
 
-@bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["POST"])
+@bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["GET", "POST"])
 @login_required
 def conflict(session_id, point_id):
+    """Leaving the room for a project: a page that says what happens, then the member
+    confirms; until the chair opens the item, it can be taken back."""
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
     agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    if agenda_item is None or cm.member_of(user, meeting) is None:
+    member = cm.member_of(user, meeting)
+    if agenda_item is None or member is None:
         abort(404)
-    if ActionForm().validate_on_submit():
+    if cm.conflicted(user, agenda_item):
+        return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
         with transaction() as done:
             cm.declare_conflict(user, agenda_item)
         if done:
-            flash(_("C’est noté : vous sortez de la salle pour ce projet. Vous ne le verrez "
-                    "plus et ne le noterez pas."), "success")
-    return redirect(url_for("committee.session", session_id=meeting.id))
+            flash(_("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le "
+                    "verrez plus et ne le noterez pas.", title=agenda_item.application.title),
+                  "success")
+            return redirect(url_for("committee.session", session_id=meeting.id,
+                                    _anchor=f"point-{agenda_item.id}"))
+    return render_template("calls/committee/conflict.html", meeting=meeting,
+                           item=agenda_item, action=ActionForm(formdata=None),
+                           mine=cm.my_scores(user, meeting).get(agenda_item.id))
+
+
+@bp.route("/<int:session_id>/conflit/<int:point_id>/annuler/<int:member_id>",
+          methods=["POST"])
+@login_required
+def withdraw_conflict(session_id, point_id, member_id):
+    """The member, or the chair, takes a declaration back (until the item is opened)."""
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    member = next((m for m in meeting.members if m.id == member_id), None)
+    if agenda_item is None or member is None:
+        abort(404)
+    if member.user_id != user.id and not cm.may_chair(user, meeting):
+        abort(403)
+    if ActionForm().validate_on_submit():
+        with transaction() as done:
+            cm.withdraw_conflict(user, agenda_item, member)
+        if done:
+            flash(_("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
+                    name=member.user.public_name, title=agenda_item.application.title)
+                  if member.user_id != user.id else
+                  _("C’est annulé : vous restez dans la salle pour « %(title)s ».",
+                    title=agenda_item.application.title), "success")
+    return redirect(url_for("committee.session", session_id=meeting.id,
+                            _anchor=f"point-{agenda_item.id}"))
 
 
 @bp.route("/<int:session_id>/cloturer", methods=["GET", "POST"])
@@ -275,8 +323,11 @@ def minutes(session_id):
     # coordination can read (and print) the members' version too.
     names = cm.may_chair(user, meeting) and request.args.get("version") != "membres"
     out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
+    # Every item keeps its number for everyone; one the reader left the room for shows
+    # no score (``mine_out``).
     rows = [(i, cm.spread(i, out[i.id], scores[i.id]),
-             [m for m in meeting.members if m.user_id in out[i.id]] if names else [])
-            for i in meeting.items if user.id not in out[i.id]]
+             [m for m in meeting.members if m.user_id in out[i.id]] if names else [],
+             user.id in out[i.id])
+            for i in meeting.items]
     return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm,
                            names=names, chair=cm.may_chair(user, meeting))

@@ -5,10 +5,12 @@ permissions and the minutes."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from patientlab.calls import committee as cm
 from patientlab.calls import reviewing
 from patientlab.calls.models import Decision
+from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
@@ -117,9 +119,101 @@ def test_conflicted_members_neither_see_nor_score_and_leave_the_room(meeting, we
     assert spread.final == [7, 7, 7, 7]
 
     web.login("karim@exemple.fr")
-    assert web.get(f"/comite/{meeting['session'].id}/points/{item.id}").status_code == 403
-    page = web.get(f"/comite/{meeting['session'].id}").get_data(as_text=True)
-    assert "Vous sortez de la salle pour ce projet." in page
+    response = web.get(f"/comite/{meeting['session'].id}/points/{item.id}")
+    assert response.status_code == 403
+    # The item's link says why, not the generic « accès refusé ».
+    assert "Vous êtes sorti ou sortie de la salle pour « Dormir mieux »" in _text(response)
+    assert "Annuler : je ne sors pas de la salle" not in _text(response)  # not declared here
+    page = _text(web.get(f"/comite/{meeting['session'].id}"))
+    # The agenda names the project (the member knows which one they left the room for).
+    assert ("<p>Dormir mieux — <strong>Vous êtes sorti ou sortie de la salle pour ce "
+            "projet.</strong></p>") in page
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_leaving_the_room_is_confirmed_and_can_be_taken_back_until_the_item_opens(
+        meeting, web):
+    session = meeting["session"]
+    item = meeting["items"][meeting["first"].id]
+    martine = meeting["people"][PATIENTS[0]]
+    cm.save_preliminary(martine, item, 7, "Utile.")
+    db.session.commit()
+    web.login(PATIENTS[0])
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    # A real button leading to a page that says what happens: nothing is saved yet.
+    assert f'method="get" action="/comite/{session.id}/conflit/{item.id}"' in agenda
+    confirm = _text(web.get(f"/comite/{session.id}/conflit/{item.id}"))
+    assert "Sortir de la salle pour « Dormir mieux » ?" in confirm
+    assert "Votre note préliminaire (7) est mise de côté" in confirm
+    assert "Vous ne verrez plus ce projet et ne le noterez pas." in confirm
+    assert not cm.conflicted(martine, item)
+
+    url = f"/comite/{session.id}/conflit/{item.id}"
+    assert web.submit(url).status_code == 302
+    assert cm.conflicted(martine, item)
+    assert cm.spread(item, rows=None).preliminary == []  # set aside: not counted…
+    member = cm.member_of(martine, session)
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    assert "Annuler : je ne sors pas de la salle" in agenda
+    # …and found again when she takes it back.
+    undo = f"/comite/{session.id}/conflit/{item.id}/annuler/{member.id}"
+    assert web.submit(undo, form_url=f"/comite/{session.id}").status_code == 302
+    assert not cm.conflicted(martine, item)
+    assert cm.my_scores(martine, session)[item.id].preliminary == 7
+
+    # The chair can take it back too; both are in the history.
+    cm.declare_conflict(martine, item)
+    db.session.commit()
+    web.logout()
+    web.login("anne@exemple.fr")
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    assert f"Faire revenir {martine.name} dans la salle" in agenda
+    assert web.submit(undo, form_url=f"/comite/{session.id}").status_code == 302
+    assert not cm.conflicted(martine, item)
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action.like("committee.conflict%")).order_by(AuditEntry.id))]
+    assert actions == ["committee.conflict_declared", "committee.conflict_withdrawn",
+                       "committee.conflict_declared", "committee.conflict_withdrawn"]
+
+    # Once the chair opens the item the declaration is final and the score dropped.
+    cm.declare_conflict(martine, item)
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    assert cm.my_scores(martine, session)[item.id].preliminary is None
+    with pytest.raises(ServiceError):
+        cm.withdraw_conflict(martine, item, member)
+    web.logout()
+    web.login(PATIENTS[0])
+    assert "Annuler : je ne sors pas de la salle" not in _text(web.get(f"/comite/{session.id}"))
+
+
+def test_someone_else_cannot_take_a_members_declaration_back(meeting, web):
+    session = meeting["session"]
+    item = meeting["items"][meeting["first"].id]
+    martine = meeting["people"][PATIENTS[0]]
+    cm.declare_conflict(martine, item)
+    db.session.commit()
+    member = cm.member_of(martine, session)
+    web.login(PATIENTS[1])
+    assert web.submit(f"/comite/{session.id}/conflit/{item.id}/annuler/{member.id}",
+                      form_url=f"/comite/{session.id}").status_code == 403
+    assert cm.conflicted(martine, item)
+
+
+def test_the_members_minutes_keep_everyones_numbering(meeting, web):
+    session = meeting["session"]
+    first = meeting["items"][meeting["first"].id]
+    cm.declare_conflict(meeting["people"][PATIENTS[0]], first)
+    db.session.commit()
+    web.login(PATIENTS[0])
+    page = _text(web.get(f"/comite/{session.id}/proces-verbal"))
+    # The same numbers as everyone's (hers used to skip the project and renumber).
+    for number, item in enumerate(session.items, start=1):
+        assert f"{number}. {item.application.title}" in page
+    assert "Vous êtes sorti ou sortie de la salle pour ce projet." in page
 
 
 def test_only_members_and_the_coordination_see_a_session(meeting, web):
