@@ -62,6 +62,8 @@ RECOMMENDATIONS = {FUND: _l("financer"), CONDITIONAL: _l("financer sous conditio
 OUTLIER = 3
 #: Group medians this far apart: « patients and scientists differed ».
 DIFFERED = 2
+#: A group's median is shown from this many final scores (one score would be named).
+GROUP_MINIMUM = 2
 
 
 # --- Who sees what -------------------------------------------------------------------
@@ -507,6 +509,9 @@ class Spread:
     out_of_room: int = 0  # conflicted members
     changed: int = 0  # members whose final differs from their preliminary
     hidden: bool = False  # not yet opened: nobody sees the others' preliminary scores
+    present: int = 0  # members present in the room for it (who could give a final score)
+    patient_finals: int = 0  # how many final scores each group gave
+    scientist_finals: int = 0
 
     @property
     def differed(self) -> bool:
@@ -550,6 +555,8 @@ def spread(item: AgendaItem, out: set[int] | None = None,
         if member.user_id in out:
             result.out_of_room += 1
             continue
+        if member.present:
+            result.present += 1
         if row is None or result.hidden:
             continue
         if row.preliminary is not None:
@@ -565,8 +572,14 @@ def spread(item: AgendaItem, out: set[int] | None = None,
         result.committee_score = round(statistics.fmean(result.final), 1)
         result.median = _median(result.final)
         result.outliers = sum(1 for s in result.final if abs(s - result.median) >= OUTLIER)
-    result.patient_median = _median(finals_by_group[PATIENT])
-    result.scientist_median = _median(finals_by_group[SCIENTIST])
+    # A group's median of fewer than GROUP_MINIMUM scores would be someone's own score:
+    # it is not shown (the count says why).
+    result.patient_finals = len(finals_by_group[PATIENT])
+    result.scientist_finals = len(finals_by_group[SCIENTIST])
+    if result.patient_finals >= GROUP_MINIMUM:
+        result.patient_median = _median(finals_by_group[PATIENT])
+    if result.scientist_finals >= GROUP_MINIMUM:
+        result.scientist_median = _median(finals_by_group[SCIENTIST])
     return result
 
 
@@ -581,6 +594,15 @@ def sessions_for(user) -> list[CommitteeSession]:
         select(CommitteeSession).join(CommitteeMember,
                                       CommitteeMember.session_id == CommitteeSession.id)
         .where(CommitteeMember.user_id == user.id).order_by(CommitteeSession.meets_at)))
+
+
+def sessions_chaired_by(user) -> list[CommitteeSession]:
+    """The sessions a coordinator chairs (they created them, or were named chair), the
+    coming ones first."""
+    if not is_coordinator(user):
+        return []
+    return list(db.session.scalars(select(CommitteeSession).where(
+        CommitteeSession.chair_id == user.id).order_by(CommitteeSession.meets_at)))
 
 
 def recommendation_for(application: Application) -> AgendaItem | None:

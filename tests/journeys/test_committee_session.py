@@ -84,7 +84,27 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     martine.get_by_label("Votre commentaire, en quelques mots").fill(
         "Utile : on se sent seule après la chimio.")
     martine.get_by_role("button", name="Enregistrer ma note préliminaire").click()
-    expect(martine.locator(".notice--success")).to_contain_text("C’est enregistré.")
+    expect(martine.locator(".notice--success")).to_contain_text(
+        f"Votre note préliminaire pour « {TITLES[0]} » est enregistrée : 7 sur 9.")
+
+    # She thinks she has a link with the third project: the button leads to a page that
+    # says what happens; she confirms, then sees she was wrong and takes it back.
+    martine.goto(session_url)
+    martine.get_by_role("button", name=re.compile(
+        f"je sors de la salle.*{TITLES[2]}")).click()
+    look(martine, "member: leave the room?")
+    expect(martine.locator("h1")).to_contain_text(f"Sortir de la salle pour « {TITLES[2]} »")
+    expect(martine.locator("main")).to_contain_text(
+        "Vous ne verrez plus ce projet et ne le noterez pas.")
+    martine.get_by_role("button", name="Oui, je sors de la salle pour ce projet").click()
+    look(martine, "member: agenda, out of the room")
+    expect(martine.locator("main")).to_contain_text(
+        f"{TITLES[2]} — Vous êtes sorti ou sortie de la salle pour ce projet.")
+    martine.get_by_role("button", name=re.compile(
+        "Annuler : je ne sors pas de la salle")).click()
+    expect(martine.locator(".notice--success")).to_contain_text(
+        f"vous restez dans la salle pour « {TITLES[2]} »")
+    expect(martine.get_by_role("link", name=TITLES[2])).to_be_visible()
 
     # Anne opens the session on her laptop: attendance, then the first project.
     anne = log_in(laptop(), "coordination@exemple.fr")
@@ -93,7 +113,7 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     anne.get_by_role("link", name="Comité du parcours").first.click()
     look(anne, "chair: agenda")
     main = anne.inner_text("main")
-    assert "Sortent de la salle : Nadia Lemoine" in main.replace("\u00a0", " ")
+    assert "Sortis de la salle : Nadia Lemoine" in main.replace("\u00a0", " ")
     for name in ("Martine D.", "Nadia Lemoine", "Paul Girard", "Inès Moreau"):
         anne.get_by_role("button", name=f"Noter présent ({name})").click()
         expect(anne.get_by_role("button", name=f"Noter absent ({name})")).to_be_visible()
@@ -112,7 +132,8 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     expect(martine.locator("main")).to_contain_text("Votre note préliminaire était 7.")
     martine.locator("input[name='final-score'][value='8']").check()
     martine.get_by_role("button", name="Enregistrer ma note finale").click()
-    expect(martine.locator(".notice--success")).to_contain_text("C’est enregistré.")
+    expect(martine.locator(".notice--success")).to_contain_text(
+        f"Votre note finale pour « {TITLES[0]} » est enregistrée : 8 sur 9.")
     _score(journey_app, session_id, points[0], "paul.parcours@exemple.fr", 6)
     _score(journey_app, session_id, points[0], "nadia.parcours@exemple.fr", 7)
 

@@ -39,6 +39,7 @@ bp = Blueprint("committee", __name__, url_prefix="/comite")
 def index():
     user = acting_user()
     return render_template("calls/committee/index.html", sessions=cm.sessions_for(user),
+                           chaired=cm.sessions_chaired_by(user),
                            calls=svc.list_all_calls() if svc.is_coordinator(user) else [],
                            sessions_of_call=cm.sessions_of_call, STATES=cm.STATES)
 
@@ -144,23 +145,34 @@ def _item_forms(meeting, item, chair):
     return prelim, final, notes, recommendation
 
 
-def _handle_item_post(user, meeting, item, forms) -> bool:
-    """One of the item's forms, sent; True when it was saved."""
+def _handle_item_post(user, meeting, item, forms) -> str | None:
+    """One of the item's forms, sent; what was saved (for the message), or None."""
     prelim, final, notes, recommendation = forms
-    for form, action in (
+    title, top = item.application.title, meeting.scale_max
+    for form, action, saved in (
             (prelim, lambda: cm.save_preliminary(user, item, prelim.score.data,
-                                                 prelim.comment.data or "")),
-            (final, lambda: cm.save_final(user, item, final.score.data)),
-            (notes, lambda: cm.save_notes(user, item, notes.notes.data or "")),
+                                                 prelim.comment.data or ""),
+             lambda: _("Votre note préliminaire pour « %(title)s » est enregistrée : "
+                       "%(score)s sur %(max)s.", title=title, score=prelim.score.data,
+                       max=top)),
+            (final, lambda: cm.save_final(user, item, final.score.data),
+             lambda: _("Votre note finale pour « %(title)s » est enregistrée : %(score)s "
+                       "sur %(max)s.", title=title, score=final.score.data, max=top)),
+            (notes, lambda: cm.save_notes(user, item, notes.notes.data or ""),
+             lambda: _("Les notes de la discussion sur « %(title)s » sont enregistrées.",
+                       title=title)),
             (recommendation, lambda: cm.record_recommendation(
                 user, item, recommendation.recommendation.data,
                 recommendation.reasons.data or "",
-                without_scores=bool(recommendation.without_scores.data)))):
+                without_scores=bool(recommendation.without_scores.data)),
+             lambda: _("La recommandation du comité sur « %(title)s » est enregistrée : "
+                       "%(recommendation)s.", title=title, recommendation=cm.RECOMMENDATIONS[
+                           recommendation.recommendation.data]))):
         if form.submit.data and form.validate_on_submit():
             with transaction(form) as done:
                 action()
-            return bool(done)
-    return False
+            return saved() if done else None
+    return None
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>", methods=["GET", "POST"])
@@ -181,8 +193,9 @@ def item(session_id, point_id):
     agenda_item = cm.get_item_or_404(meeting, point_id, user)
     chair = cm.may_chair(user, meeting)
     forms = _item_forms(meeting, agenda_item, chair)
-    if request.method == "POST" and _handle_item_post(user, meeting, agenda_item, forms):
-        flash(_("C’est enregistré."), "success")
+    if request.method == "POST" and (
+            saved := _handle_item_post(user, meeting, agenda_item, forms)):
+        flash(saved, "success")
         return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
     prelim, final, notes, recommendation = forms
     mine = cm.my_scores(user, meeting).get(agenda_item.id)
@@ -204,7 +217,9 @@ def item(session_id, point_id):
         reading=reading, feedback=reviewing.feedback_for(application, confidential=True)
         if reading.reviews else None,
         without_final=cm.without_final(agenda_item) if chair and agenda_item.state == cm.DISCUSSING
-        else [], spread=cm.spread(agenda_item), action=ActionForm(formdata=None))
+        else [], action=ActionForm(formdata=None),
+        # The scores follow the reading rule: no declaration, no scores either.
+        spread=cm.spread(agenda_item) if chair or reading.application else None)
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>/ouvrir", methods=["POST"])
@@ -325,9 +340,12 @@ def minutes(session_id):
     out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
     # Every item keeps its number for everyone; one the reader left the room for shows
     # no score (``mine_out``).
+    chair = cm.may_chair(user, meeting)
     rows = [(i, cm.spread(i, out[i.id], scores[i.id]),
              [m for m in meeting.members if m.user_id in out[i.id]] if names else [],
-             user.id in out[i.id])
+             user.id in out[i.id],
+             # the reading rule: a reviewer who has not declared reads no scores either
+             not chair and not svc.reading_rights(user, i.application).application)
             for i in meeting.items]
     return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm,
-                           names=names, chair=cm.may_chair(user, meeting))
+                           names=names, chair=chair)

@@ -448,3 +448,109 @@ def test_agenda_asks_a_reviewing_member_to_declare_interests_first(reviewed, web
     _status, page = _page(web, "martine@exemple.fr", f"/comite/{reviewed['session'].id}")
     assert "déclarez d’abord vos liens d’intérêts pour le lire et le noter" in page
     assert 'href="/relectures/' in page
+
+
+def test_minutes_count_final_scores_and_hide_a_lone_groups_median(meeting, web):
+    """One final score of three present members: the page says so, and a group median of
+    one score (someone's own score) is not shown."""
+    item = meeting["items"][meeting["first"].id]
+    for member in meeting["session"].members:
+        if member.user.email not in (PATIENTS[0], SCIENTISTS[0], SCIENTISTS[1]):
+            cm.set_present(meeting["chair"], meeting["session"], member, False)
+    cm.open_item(meeting["chair"], item)
+    cm.save_final(meeting["people"][PATIENTS[0]], item, 8)
+    cm.record_recommendation(meeting["chair"], item, cm.FUND, "Utile.", without_scores=True)
+    db.session.commit()
+    web.login(PATIENTS[1])
+    page = _text(web.get(f"/comite/{meeting['session'].id}/proces-verbal"))
+    assert "1 note finale sur 3 membres présents" in page
+    assert "moins de 2 notes : non affichée pour garder l’anonymat" in page
+    assert "<dd>8</dd>" not in page  # Martine's own score, as her group's median
+    assert "Note du comité" not in page
+
+
+def test_a_member_who_has_not_declared_sees_no_scores(reviewed, web):
+    item = reviewed["item"]
+    cm.open_item(reviewed["chair"], item)
+    cm.save_final(reviewed["people"]["karim"], item, 8)
+    cm.save_final(reviewed["people"]["claire"], item, 3)
+    db.session.commit()
+    status, page = _page(web, "martine@exemple.fr", reviewed["url"])
+    assert status == 200
+    assert "Vous verrez les notes une fois vos liens d’intérêts déclarés." in page
+    assert "notes finales : nombre de membres par note" not in page
+    _status, page = _page(web, "martine@exemple.fr",
+                          f"/comite/{reviewed['session'].id}/proces-verbal")
+    assert "Vous verrez les notes une fois vos liens d’intérêts déclarés." in page
+    # Claire, who sits without reviewing it, sees them.
+    _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
+    assert "2 notes finales sur 3 membres présents" in page.replace("\u00a0", " ")
+
+
+def test_attendance_reads_right_before_and_after_the_session(meeting, web):
+    session = meeting["session"]
+    absent = session.members[0]
+    for member in session.members:
+        cm.set_present(meeting["chair"], session, member, False)
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    minutes = f"/comite/{session.id}/proces-verbal"
+    before = _text(web.get(minutes))
+    # Before the session nobody is absent yet (everyone was « absent ou absente »).
+    assert f"{absent.user.public_name} (présence pas encore notée)" in before
+    assert "absent ou absente" not in before
+    for member in session.members[1:]:
+        cm.set_present(meeting["chair"], session, member, True)
+    cm.close_session(meeting["chair"], session)
+    db.session.commit()
+    # After it, the member who did not come is not « pas encore là » any more.
+    assert f"{absent.user.public_name} (n’était pas là)" in _text(web.get(minutes))
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    assert f"{absent.user.public_name} — n’était pas là" in agenda
+    assert "pas encore là" not in agenda
+
+
+def test_a_coordinator_finds_the_sessions_she_chairs(meeting, web):
+    web.login("anne@exemple.fr")
+    page = _text(web.get("/comite/"))
+    # She sits on none, but chairs this one: the page said « Vous ne siégez à aucun comité ».
+    assert "Les séances que je préside" in page
+    assert f'href="/comite/{meeting["session"].id}">Comité de mars</a>' in page
+    assert "Vous ne siégez à aucun comité" not in page
+    session_page = _text(web.get(f"/comite/{meeting['session'].id}"))
+    assert f"<dt>Présidence</dt><dd>{meeting['chair'].public_name}</dd>" in session_page
+
+
+def test_saving_a_score_says_which_and_what(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    web.login(PATIENTS[0])
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    page = _text(web.submit(url, {"prelim-score": "7", "prelim-submit": "1"}, follow=True))
+    # It said « C’est enregistré. », whatever was saved.
+    assert "Votre note préliminaire pour « Dormir mieux » est enregistrée : 7 sur 9." in page
+
+
+def test_the_demo_committees_meet_at_two_in_the_afternoon(app):
+    from patientlab.core.days import PARIS
+    from patientlab.demo import seed
+
+    seed()
+    sessions = db.session.scalars(select(cm.CommitteeSession)).all()
+    assert sessions
+    assert {s.meets_at.astimezone(PARIS).strftime("%H:%M") for s in sessions} == {"14:00"}
+
+
+def test_the_english_pages_speak_of_a_meeting_and_of_who_left_the_room(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    cm.declare_conflict(meeting["people"][PATIENTS[0]], item)
+    meeting["people"][PATIENTS[1]].locale = meeting["chair"].locale = "en"
+    db.session.commit()
+    web.login(PATIENTS[1])
+    agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
+    # « Leave the room: 1 member » read as an instruction.
+    assert "Left the room: 1 member" in agenda
+    web.logout()
+    web.login("anne@exemple.fr")
+    agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
+    assert "End the meeting" in agenda
+    assert "End the session" not in agenda  # « session » is for logging in only
