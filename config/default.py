@@ -14,7 +14,6 @@ SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
 LANGUAGES = ("fr", "en")
-
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # 2 MB: larger bodies get a 413 page
 MAX_UPLOAD_LENGTH = 11 * 1024 * 1024  # pages with a PDF field (the PDF itself: 10 MB)
 UPLOAD_DIR = ""  # default: <instance>/uploads, outside static/

@@ -12,6 +12,7 @@ from patientlab.core.forms import (
     TrimmedTextAreaField,
     max_length,
 )
+from patientlab.core.i18n import written
 
 from .models import COI_REASONS, CriterionKind, Decision, Visibility
 
@@ -147,14 +148,18 @@ def review_form(criteria, *, answers=None, blank: bool = False):
         check = SubmitField(_l("Relire avant d’envoyer"))
         send = SubmitField(_l("Enregistrer et envoyer la relecture"))
 
+    # The questions are the coordination's words (or the default questions, translated):
+    # their labels carry their own language (core.i18n.written).
     for number, criterion in enumerate(criteria, start=1):
         if criterion.is_scored:
             setattr(ReviewForm, f"score_{criterion.id}",
-                    ScoreField(criterion.label, choices=criterion.options()))
+                    ScoreField(written(criterion.display_label),
+                               choices=[(value, written(label))
+                                        for value, label in criterion.options()]))
         # Each comment's label names its question, for people who hear the labels.
         setattr(ReviewForm, f"comment_{criterion.id}", TrimmedTextAreaField(
             _l("Votre commentaire sur la question %(num)s", num=number)
-            if criterion.is_scored else criterion.label,
+            if criterion.is_scored else written(criterion.display_label),
             validators=[Optional(), max_length(5000)]))
     form = ReviewForm(formdata=None) if blank else ReviewForm()
     if blank and answers and not form.restored:
@@ -196,7 +201,7 @@ def comments_form(review, criteria, blank: bool = False):
 
     for criterion in criteria:
         setattr(CommentsForm, f"comment_{criterion.id}", TrimmedTextAreaField(
-            criterion.label, validators=[Optional(), max_length(5000)]))
+            written(criterion.display_label), validators=[Optional(), max_length(5000)]))
     form = CommentsForm(prefix="edit", formdata=None) if blank else \
         CommentsForm(prefix="edit")
     if blank:

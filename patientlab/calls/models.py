@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from patientlab.auth.models import User
+from patientlab.core.i18n import Translated, known_text
 from patientlab.core.models import UTCDateTime, utcnow
 from patientlab.extensions import db
 
@@ -30,20 +31,22 @@ class CallState:
 
 
 class CriterionKind:
-    """Kinds of questions. Scored kinds are ordinal: a higher score is better."""
+    """Kinds of questions. Scored kinds are ordinal: a higher score is better, and every
+    kind is shown the same way round, from the lowest answer to the highest, so that the
+    same place (or the same arrow key) means the same thing on every question."""
 
     SCALE = "scale"      # 1 to 5, each level with a label
-    CHOICE = "choice"    # oui / en partie / non
-    QUALITY = "quality"  # excellent / bien / passable / insuffisant
+    CHOICE = "choice"    # non / en partie / oui
+    QUALITY = "quality"  # insuffisant / passable / bien / excellent
     TEXT = "text"        # free text only
-    LABELS = {SCALE: _l("Échelle de 1 à 5"), CHOICE: _l("Oui, en partie, non"),
-              QUALITY: _l("Excellent, bien, passable, insuffisant"),
+    LABELS = {SCALE: _l("Échelle de 1 à 5"), CHOICE: _l("Non, en partie, oui"),
+              QUALITY: _l("Insuffisant, passable, bien, excellent"),
               TEXT: _l("Texte libre")}
     SCORED = (SCALE, CHOICE, QUALITY)
     CHOICES = {
-        CHOICE: [(3, _l("Oui")), (2, _l("En partie")), (1, _l("Non"))],
-        QUALITY: [(4, _l("Excellent")), (3, _l("Bien")), (2, _l("Passable")),
-                  (1, _l("Insuffisant"))],
+        CHOICE: [(1, _l("Non")), (2, _l("En partie")), (3, _l("Oui"))],
+        QUALITY: [(1, _l("Insuffisant")), (2, _l("Passable")), (3, _l("Bien")),
+                  (4, _l("Excellent"))],
     }
     DEFAULT_ANCHORS = [_l("Pas du tout"), _l("Un peu"), _l("Moyennement"), _l("Beaucoup"),
                        _l("Tout à fait")]
@@ -54,6 +57,44 @@ class Visibility:
     CONFIDENTIAL = "confidential"
     LABELS = {SHARED: _l("Partagé avec le porteur du projet"),
               CONFIDENTIAL: _l("Confidentiel : coordination et comité seulement")}
+
+
+# The questions a new call starts with (services.default_criteria), asked of public
+# reviewers at NIHR and PCORI, in plain French: (label, help, kind, required, comment
+# when the score is at or below, visibility). Stored in French when a call is created,
+# shown in the reader's language as long as nobody rewrote them (Criterion.display_label).
+DEFAULT_QUESTIONS = (
+    (_l("Le projet est-il important pour les patients et leurs proches ?"),
+     _l("Pensez à votre expérience : la question posée compte-t-elle dans la vie des "
+        "personnes malades et de leur entourage ?"), CriterionKind.SCALE, True, 2,
+     Visibility.SHARED),
+    (_l("Le projet peut-il apporter un bénéfice durable aux patients ?"),
+     _l("Si le projet réussit, qu’est-ce qui changera pour les patients, et pour "
+        "combien de temps ?"), CriterionKind.SCALE, True, 2, Visibility.SHARED),
+    (_l("Qui risque d’être laissé de côté ?"),
+     _l("Personnes âgées, éloignées des lieux de soin, qui parlent peu le français, "
+        "en situation de handicap ou de précarité… Le projet pense-t-il à elles ?"),
+     CriterionKind.TEXT, True, None, Visibility.SHARED),
+    (_l("Les patients sont-ils bien impliqués dans le projet ?"),
+     _l("Des patients ont-ils participé à la préparation ? Auront-ils un vrai rôle "
+        "pendant le projet, et seront-ils dédommagés ?"), CriterionKind.SCALE, True, 2,
+     Visibility.SHARED),
+    (_l("Le résumé pour les patients est-il clair ?"),
+     _l("Avez-vous compris le résumé sans aide ? Les mots techniques sont-ils "
+        "expliqués ?"), CriterionKind.QUALITY, True, 2, Visibility.SHARED),
+    (_l("Les contraintes pour les participants sont-elles acceptables ?"),
+     _l("Déplacements, examens, temps, fatigue, questions éthiques : est-ce "
+        "raisonnable pour des personnes malades ?"), CriterionKind.CHOICE, True, 2,
+     Visibility.SHARED),
+    (_l("Votre avis global sur le projet"),
+     _l("Recommanderiez-vous de financer ce projet ?"), CriterionKind.SCALE, True, 2,
+     Visibility.SHARED),
+    (_l("Commentaire confidentiel pour le comité"),
+     _l("Ce que vous voulez dire au comité sans que le porteur du projet le lise."),
+     CriterionKind.TEXT, False, None, Visibility.CONFIDENTIAL),
+)
+DEFAULT_TEXTS = (*(row[0] for row in DEFAULT_QUESTIONS), *(row[1] for row in DEFAULT_QUESTIONS),
+                 *CriterionKind.DEFAULT_ANCHORS)
 
 
 class ApplicationStatus:
@@ -167,14 +208,28 @@ class Criterion(db.Model):
         return {CriterionKind.SCALE: 5, CriterionKind.CHOICE: 3,
                 CriterionKind.QUALITY: 4}.get(self.kind, 0)
 
+    @property
+    def display_label(self) -> str:
+        """The question in the reader's language when it is one of the default questions;
+        otherwise the coordinator's own words (marked ``lang="fr"`` by ``|written``)."""
+        return known_text(self.label, DEFAULT_TEXTS)
+
+    @property
+    def display_help(self) -> str:
+        return known_text(self.help_text, DEFAULT_TEXTS)
+
     def options(self) -> list[tuple[int, str]]:
-        """(score, label), best first for choices; 1 to 5 for scales."""
+        """(score, label), lowest first for every kind (1 to 5 for scales, « Non » to
+        « Oui », « Insuffisant » to « Excellent »). The stored scores keep their meaning:
+        only the order they are shown in is the same everywhere."""
         if self.kind == CriterionKind.SCALE:
             labels = [line.strip() for line in self.anchors.split("\n") if line.strip()]
-            if len(labels) != 5:
-                labels = [str(label) for label in CriterionKind.DEFAULT_ANCHORS]
-            return [(n, f"{n} – {labels[n - 1]}") for n in range(1, 6)]
-        return [(value, str(label)) for value, label in CriterionKind.CHOICES.get(self.kind, [])]
+            shown = ([known_text(label, DEFAULT_TEXTS) for label in labels] if len(labels) == 5
+                     else [Translated(label) for label in CriterionKind.DEFAULT_ANCHORS])
+            return [(n, Translated(f"{n} – {text}") if isinstance(text, Translated)
+                     else f"{n} – {text}") for n, text in enumerate(shown, start=1)]
+        return [(value, Translated(label))
+                for value, label in CriterionKind.CHOICES.get(self.kind, [])]
 
     def score_label(self, score: int | None) -> str:
         return dict(self.options()).get(score, "") if score is not None else ""

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import abort, current_app, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import lazyload, raiseload
@@ -20,7 +21,7 @@ from patientlab.core import audit, days, highlights
 from patientlab.core.days import end_of_day, start_of_day
 from patientlab.core.errors import ServiceError
 from patientlab.core.files import delete_file, write_file
-from patientlab.core.i18n import date_long
+from patientlab.core.i18n import CONTENT_LANGUAGE, date_long
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.plain_language import analyse_with_vocabulary
@@ -29,6 +30,7 @@ from patientlab.core.security import Role
 from patientlab.extensions import db
 
 from .models import (
+    DEFAULT_QUESTIONS,
     Application,
     ApplicationStatus,
     Call,
@@ -203,41 +205,15 @@ def _application_count(call: Call) -> int:
 
 def default_criteria() -> list[Criterion]:
     """Questions public reviewers are asked at NIHR and PCORI, in plain French."""
-    shared, confidential = Visibility.SHARED, Visibility.CONFIDENTIAL
-    rows = [
-        (str(_l("Le projet est-il important pour les patients et leurs proches ?")),
-         str(_l("Pensez à votre expérience : la question posée compte-t-elle dans la vie des "
-                "personnes malades et de leur entourage ?")), CriterionKind.SCALE, True, 2,
-         shared),
-        (str(_l("Le projet peut-il apporter un bénéfice durable aux patients ?")),
-         str(_l("Si le projet réussit, qu’est-ce qui changera pour les patients, et pour "
-                "combien de temps ?")), CriterionKind.SCALE, True, 2, shared),
-        (str(_l("Qui risque d’être laissé de côté ?")),
-         str(_l("Personnes âgées, éloignées des lieux de soin, qui parlent peu le français, "
-                "en situation de handicap ou de précarité… Le projet pense-t-il à elles ?")),
-         CriterionKind.TEXT, True, None, shared),
-        (str(_l("Les patients sont-ils bien impliqués dans le projet ?")),
-         str(_l("Des patients ont-ils participé à la préparation ? Auront-ils un vrai rôle "
-                "pendant le projet, et seront-ils dédommagés ?")), CriterionKind.SCALE, True, 2,
-         shared),
-        (str(_l("Le résumé pour les patients est-il clair ?")),
-         str(_l("Avez-vous compris le résumé sans aide ? Les mots techniques sont-ils "
-                "expliqués ?")), CriterionKind.QUALITY, True, 2, shared),
-        (str(_l("Les contraintes pour les participants sont-elles acceptables ?")),
-         str(_l("Déplacements, examens, temps, fatigue, questions éthiques : est-ce "
-                "raisonnable pour des personnes malades ?")), CriterionKind.CHOICE, True, 2,
-         shared),
-        (str(_l("Votre avis global sur le projet")),
-         str(_l("Recommanderiez-vous de financer ce projet ?")), CriterionKind.SCALE, True, 2,
-         shared),
-        (str(_l("Commentaire confidentiel pour le comité")),
-         str(_l("Ce que vous voulez dire au comité sans que le porteur du projet le lise.")),
-         CriterionKind.TEXT, False, None, confidential),
-    ]
+    # Stored in the content language whatever the coordinator reads the site in, so that
+    # every reader gets them in their own language (Criterion.display_label).
+    with force_locale(CONTENT_LANGUAGE):
+        rows = [(str(label), str(help_text), kind, required, below, visibility)
+                for label, help_text, kind, required, below, visibility in DEFAULT_QUESTIONS]
+        anchors = "\n".join(str(a) for a in CriterionKind.DEFAULT_ANCHORS)
     return [Criterion(position=i, label=label, help_text=help_text, kind=kind,
                       required=required, comment_below=below, visibility=visibility,
-                      anchors="\n".join(str(a) for a in CriterionKind.DEFAULT_ANCHORS)
-                      if kind == CriterionKind.SCALE else "")
+                      anchors=anchors if kind == CriterionKind.SCALE else "")
             for i, (label, help_text, kind, required, below, visibility) in enumerate(rows)]
 
 

@@ -10,8 +10,8 @@ import re
 from flask import current_app, g, has_app_context, request
 from flask_babel import (
     Domain,
+    force_locale,
     format_date,
-    format_datetime,
     format_decimal,
     format_time,
     get_domain,
@@ -19,9 +19,13 @@ from flask_babel import (
     gettext,
 )
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 LANG_COOKIE = "lang"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# The language people write their content in (titles, summaries, comments, questions):
+# the platform is French first, whatever language a reader chose for its pages.
+CONTENT_LANGUAGE = "fr"
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -78,10 +82,6 @@ def datetime_long(value) -> str:
     )
 
 
-def datetime_short(value) -> str:
-    return format_datetime(value, format="short") if value else ""
-
-
 def time_short(value) -> str:
     """« 18:30 » / "6:30 PM" in Europe/Paris."""
     return format_time(value, format="short") if value else ""
@@ -92,6 +92,72 @@ def decimal(value) -> str:
     if value is None:
         return "—"
     return format_decimal(value, format="#,##0.#")
+
+
+# --- User content in a page of another language (WCAG 3.1.2) ----------------------------
+
+
+class Translated(str):
+    """A text from the catalogue, already in the reader's language: not user content."""
+
+
+class Written(str):
+    """Someone's own words among texts of the catalogue (a project's teaser among the
+    dates and counts of a card): the template marks it with ``|written`` when the test
+    ``is user_written`` says so."""
+
+
+def user_written(value) -> bool:
+    return isinstance(value, Written)
+
+
+def _page_language() -> str:
+    return str(get_locale() or CONTENT_LANGUAGE).split("_")[0]
+
+
+def content_lang() -> Markup:
+    """` lang="fr"` for an element holding user content when the page is not French, so
+    that screen readers read it with French rules (WCAG 3.1.2); nothing on a French page.
+    For blocks: ``<p class="multiline"{{ content_lang() }}>{{ text }}</p>``."""
+    if _page_language() == CONTENT_LANGUAGE:
+        return Markup("")
+    return Markup(' lang="%s"') % CONTENT_LANGUAGE
+
+
+def written(value) -> Markup:
+    """The ``|written`` filter: user content, escaped, in a ``<span lang="fr">`` when the
+    page is not French. A text of the catalogue (``Translated``) is in the page's language
+    and stays as it is. Not for attributes or ``<title>``, which take plain text."""
+    if value is None or value == "":
+        return Markup("")
+    if isinstance(value, Translated) or _page_language() == CONTENT_LANGUAGE:
+        return escape(value)
+    return Markup('<span lang="%s">%s</span>') % (CONTENT_LANGUAGE, value)
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_KNOWN: dict[tuple[int, str], dict[str, object]] = {}
+
+
+def _plain(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def known_text(text: str, known) -> str:
+    """``text`` as stored, in the reader's language when it is one of the ``known`` lazy
+    strings as written in the content language (the default questions of a call are
+    stored in French when the call is created): then a ``Translated``. Any other text is
+    someone's own words and comes back unchanged."""
+    if not text:
+        return text
+    key = (id(known), CONTENT_LANGUAGE)
+    table = _KNOWN.get(key)
+    if table is None:
+        with force_locale(CONTENT_LANGUAGE):
+            table = {_plain(str(lazy)): lazy for lazy in known}
+        _KNOWN[key] = table
+    lazy = table.get(_plain(text))
+    return text if lazy is None else Translated(str(lazy))
 
 
 class RequestCachedDomain(Domain):

@@ -271,6 +271,23 @@ def _cleaned_for_display(stored: str) -> str:
     return rich_text(html)
 
 
+_EDIT_BREAKS = (
+    (re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE), "\n"),
+    (re.compile(r"\s*</li>\s*<li\b[^>]*>\s*", re.IGNORECASE), "\n- "),
+    (re.compile(r"\s*<li\b[^>]*>\s*", re.IGNORECASE), "- "),
+    (re.compile(r"\s*</li>\s*", re.IGNORECASE), ""),
+    (re.compile(r"\s*</?(p|ul|ol)\b[^>]*>\s*", re.IGNORECASE), "\n\n"),
+)
+
+
 def editable(stored: str | None) -> str:
-    """The stored rich text as the author typed it, for a textarea (Jinja escapes it)."""
-    return html.unescape(stored or "")
+    """The stored rich text as the author types it, for a textarea (Jinja escapes it):
+    paragraphs separated by a blank line and « - » list items, the form the edit boxes
+    ask for, never the ``<p>`` of text stored as HTML (imported or written before). Saved
+    again, it shows the same."""
+    text = stored or ""
+    if _BLOCK_TAG.search(text):
+        for pattern, replacement in _EDIT_BREAKS:
+            text = pattern.sub(replacement, text)
+        text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return html.unescape(text)

@@ -8,13 +8,16 @@ from markupsafe import Markup
 
 from patientlab.core import navigation, people, permissions
 from patientlab.core.i18n import (
+    CONTENT_LANGUAGE,
     LANGUAGE_NAMES,
+    content_lang,
     date_full,
     date_long,
     datetime_long,
-    datetime_short,
     decimal,
     time_short,
+    user_written,
+    written,
 )
 from patientlab.core.sanitize import render_rich_text
 from patientlab.core.security import Role, role_label
@@ -52,7 +55,10 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["date_long"] = date_long
     app.jinja_env.filters["date_full"] = date_full
     app.jinja_env.filters["datetime_long"] = datetime_long
-    app.jinja_env.filters["datetime_short"] = datetime_short
+    app.jinja_env.filters["written"] = written
+    app.jinja_env.globals["content_lang"] = content_lang
+    app.jinja_env.globals["CONTENT_LANGUAGE"] = CONTENT_LANGUAGE
+    app.jinja_env.tests["user_written"] = user_written
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["time_short"] = time_short
     app.jinja_env.filters["rich"] = render_rich_text

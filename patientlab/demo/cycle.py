@@ -11,6 +11,7 @@ from patientlab.auth.models import User
 from patientlab.calls.models import Application, Decision
 from patientlab.core import cycle, days, notifications
 from patientlab.core.models import utcnow
+from patientlab.core.sanitize import rich_text
 from patientlab.events.models import Event, EventProject
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
@@ -87,15 +88,19 @@ def seed_cycle(coordinator: User, people: dict[str, User]) -> int:
     results_at = now - timedelta(days=10)
     db.session.add(ProjectResults(
         project_id=project.id, author_id=owner, moderation_state=PUBLISHED,
-        searched="<p>Nous voulions savoir si 6 séances de groupe, animées par une infirmière, "
-                 "aident les femmes à mieux dormir après un cancer du sein.</p>",
-        found="<p>Les 120 premières patientes dorment en moyenne 35 minutes de plus par nuit "
-              "après les séances. Elles se réveillent moins souvent.</p><p>Les séances en "
-              "visioconférence marchent aussi bien que les séances sur place.</p>",
-        means="<p>Des séances simples, près de chez soi ou à distance, peuvent aider. Elles ne "
-              "remplacent pas l’avis de votre médecin.</p>",
-        next_steps="<p>L’étude continue avec 80 patientes de plus. Les résultats complets "
-                   "seront publiés l’an prochain.</p>",
+        # Written as the team types it in the edit box (blank line between paragraphs),
+        # through the same cleaning as the form: never stored HTML the box would show.
+        searched=rich_text("Nous voulions savoir si 6 séances de groupe, animées par une "
+                           "infirmière, aident les femmes à mieux dormir après un cancer du "
+                           "sein."),
+        found=rich_text("Les 120 premières patientes dorment en moyenne 35 minutes de plus par "
+                        "nuit après les séances. Elles se réveillent moins souvent.\n\nLes "
+                        "séances en visioconférence marchent aussi bien que les séances sur "
+                        "place."),
+        means=rich_text("Des séances simples, près de chez soi ou à distance, peuvent aider. "
+                        "Elles ne remplacent pas l’avis de votre médecin."),
+        next_steps=rich_text("L’étude continue avec 80 patientes de plus. Les résultats "
+                             "complets seront publiés l’an prochain."),
         falc_text="Beaucoup de femmes dorment mal après un cancer du sein.\nNous avons proposé "
                   "6 séances en groupe.\n\nAprès les séances, elles dorment mieux.\nElles "
                   "dorment 35 minutes de plus chaque nuit.",

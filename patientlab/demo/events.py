@@ -9,12 +9,14 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from patientlab.core.models import utcnow
+from patientlab.core.sanitize import rich_text
 from patientlab.events.models import (
     Companion,
     Event,
     EventFormat,
     Registration,
     SatisfactionAnswer,
+    SatisfactionReceipt,
 )
 from patientlab.events.models import RegistrationSource as Source
 from patientlab.events.models import RegistrationStatus as S
@@ -54,9 +56,10 @@ def seed_events(organiser) -> int:
         starts = _local(days, 18, 30)
         event = Event(
             organiser_id=organiser.id, title=title, theme=theme, format=fmt,
-            description="<p>Une soirée d’échanges ouverte à toutes et tous, patients, proches "
-                        "et curieux. Des chercheuses et chercheurs présentent leurs résultats "
-                        "avec des mots simples, puis répondent à vos questions.</p>",
+            description=rich_text("Une soirée d’échanges ouverte à toutes et tous, patients, "
+                                  "proches et curieux. Des chercheuses et chercheurs "
+                                  "présentent leurs résultats avec des mots simples, puis "
+                                  "répondent à vos questions."),
             speakers="Dr Claire Morel, épidémiologiste\nMartine Dubois, patiente experte",
             programme="18:30 Accueil\n18:45 Présentation de la recherche\n19:30 Questions "
                       "et échanges\n20:30 Fin",
@@ -160,6 +163,7 @@ def _held(event):
     for registration, _answer in zip(came, SATISFACTION, strict=False):
         registration.satisfaction_asked_at = event.ends_at + timedelta(hours=14)
         registration.satisfaction_answered = True
+        db.session.add(SatisfactionReceipt(registration_id=registration.id))
     for registration in came[len(SATISFACTION):]:
         registration.satisfaction_asked_at = event.ends_at + timedelta(hours=14)
     db.session.add_all(SatisfactionAnswer(event_id=event.id, score=score, comment=comment)

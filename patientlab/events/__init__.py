@@ -5,7 +5,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from patientlab.auth.signals import address_confirmed
-    from patientlab.core import first_steps, highlights, kept, navigation, pending, reminders
+    from patientlab.core import first_steps, highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
     from . import news, presenting, privacy, services
@@ -20,8 +20,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     from patientlab.core import page_cache
 
-    page_cache.register("events.index", "events.detail")
-    page_cache.register_private_tables("event_satisfaction", "event_companion")
+    page_cache.register("events.index", "events.detail", "events.register")
+    page_cache.register_private_tables("event_satisfaction", "event_satisfaction_receipt",
+                                       "event_companion")
     privacy.register()
     news.register()
     presenting.register()
@@ -48,4 +49,3 @@ def init_app(app) -> None:
                                     events_pending.organiser_tasks, EVENT_MANAGERS))
     pending.register(pending.Source(100, "mes-inscriptions", _l("Mes inscriptions"),
                                     events_pending.my_registrations, agenda=True))
-    kept.register_form_page("events.register", "events.detail")

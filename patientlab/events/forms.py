@@ -32,7 +32,7 @@ from patientlab.core.forms import (
     max_length,
 )
 
-from .models import ACCOMMODATIONS, EVENT_THEMES, SATISFACTION_SCORES, EventFormat
+from .models import ACCOMMODATIONS, EVENT_THEMES, SATISFACTION_SCORES, EventFormat, needs_for
 
 # One registration holds 1 to 4 seats (a person and up to three people with them).
 SEAT_CHOICES = [(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
@@ -102,6 +102,22 @@ class RegistrationForm(BaseForm):
         """Something was typed about a companion, or is wrong: their fields stay open."""
         return any(_typed(entry.form) or entry.errors for entry in self.companions)
 
+    def companions_shown(self, seats: int) -> list:
+        """The companions' fields a page shows: one per person after the registrant for
+        ``seats`` people, and any other where something was typed or is wrong (nothing
+        typed is hidden)."""
+        last = max([seats - 1] + [index + 1 for index, entry in enumerate(self.companions)
+                                  if _typed(entry.form) or entry.errors])
+        return list(self.companions)[:last]
+
+    def offer_needs(self, event_format: str) -> "RegistrationForm":
+        """The needs that make sense for the evening (online: no seat near the stage)."""
+        choices = list(needs_for(event_format).items())
+        self.needs.choices = choices
+        for entry in self.companions:
+            entry.form.needs.choices = choices
+        return self
+
     def validate_seats(self, field):
         _validate_companions_fit(self, field)
 
@@ -130,6 +146,29 @@ class PhoneRegistrationForm(RegistrationForm):
         _l("La personne accepte que son nom et son numéro servent à gérer son inscription"),
         validators=[DataRequired(message=_l("Demandez-lui son accord, puis cochez la case."))])
     submit = SubmitField(_l("Inscrire la personne"))
+
+
+class ChangeRegistrationForm(RegistrationForm):
+    """The registrant changes their own registration: how many people come, who they
+    are, what everyone needs (their name, address and consent stay)."""
+
+    name = None
+    email = None
+    privacy_consent = None
+    submit = SubmitField(_l("Enregistrer les changements"))
+
+    def fill_from(self, registration, seats: int) -> "ChangeRegistrationForm":
+        """What the registration says today, for ``seats`` people."""
+        self.seats.data = seats
+        self.needs.data = registration.need_list
+        self.needs_other.data = registration.needs_other
+        self.needs_consent.data = registration.needs_consent_at is not None
+        for entry, companion in zip(list(self.companions)[:seats - 1], registration.companions,
+                                    strict=False):
+            entry.form.name.data = companion.name
+            entry.form.needs.data = companion.need_list
+            entry.form.needs_other.data = companion.needs_other
+        return self
 
 
 class CancelRegistrationForm(BaseForm):

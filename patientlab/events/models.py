@@ -37,11 +37,25 @@ ACCOMMODATIONS = {
     "induction_loop": _l("Boucle magnétique"),
     "lsf": _l("Interprète en langue des signes française (LSF)"),
     "captions": _l("Sous-titrage en direct"),
+    "dial_in": _l("Suivre la soirée par téléphone, sans internet"),
     "front_seat": _l("Place près de l’estrade"),
     "companion_seat": _l("Place pour un accompagnant"),
     "large_print": _l("Documents en gros caractères"),
     "quiet_space": _l("Espace calme pour faire une pause"),
 }
+
+
+# Needs that only make sense in a room, or only online.
+ROOM_NEEDS = frozenset({"step_free", "induction_loop", "front_seat", "companion_seat",
+                        "quiet_space"})
+ONLINE_NEEDS = frozenset({"dial_in"})
+
+
+def needs_for(event_format: str) -> dict:
+    """The needs a registrant of an evening of this format may ask for: an online
+    evening offers captions, sign language, documents and a phone line, not a seat."""
+    left_out = ROOM_NEEDS if event_format == EventFormat.ONLINE else ONLINE_NEEDS
+    return {key: label for key, label in ACCOMMODATIONS.items() if key not in left_out}
 
 
 # The satisfaction question's scale, asked the day after an evening.
@@ -129,11 +143,12 @@ class Event(db.Model):
     @property
     def access_features(self) -> list[str]:
         """What the venue offers, in words, for mails (the pages list them with icons)."""
-        features = ((self.step_free, _l("accès sans marche")),
-                    (self.hearing_loop, _l("boucle magnétique")),
+        room = self.format != EventFormat.ONLINE
+        features = ((room and self.step_free, _l("accès sans marche")),
+                    (room and self.hearing_loop, _l("boucle magnétique")),
                     (self.sign_language, _l("interprète en langue des signes (LSF)")),
                     (self.live_captions, _l("sous-titrage en direct")),
-                    (self.quiet_room, _l("salle calme")))
+                    (room and self.quiet_room, _l("salle calme")))
         return [str(label) for present, label in features if present]
 
     def is_past(self, now: datetime) -> bool:
@@ -159,6 +174,8 @@ class Registration(_Needs, db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "email"),
         CheckConstraint("seats BETWEEN 1 AND 4", name="seats_range"),
+        CheckConstraint("extra_seats >= 0 AND seats + extra_seats <= 4",
+                        name="extra_seats_range"),
         Index("ix_event_registration_event_status", "event_id", "status"),
     )
 
@@ -173,6 +190,10 @@ class Registration(_Needs, db.Model):
     source: Mapped[str] = mapped_column(String(10), default=RegistrationSource.ONLINE,
                                         server_default=RegistrationSource.ONLINE)
     seats: Mapped[int] = mapped_column(Integer, default=1)
+    # People a confirmed registrant added when the room had no seat for them: they wait
+    # together, as one group, from ``extra_since`` (the waiting list's order).
+    extra_seats: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extra_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10))
     needs: Mapped[str] = mapped_column(String(300), default="")  # comma-separated keys
     needs_other: Mapped[str] = mapped_column(Text, default="")
@@ -214,8 +235,14 @@ class Registration(_Needs, db.Model):
 
     @property
     def people(self) -> list["Registration | Companion"]:
-        """Everyone the registration brings: the registrant, then the companions."""
-        return [self, *self.companions]
+        """Everyone the registration brings into the room: the registrant, then the
+        companions of its seats (not those still waiting for a seat)."""
+        return [self, *self.companions[:self.seats - 1]]
+
+    @property
+    def waiting_companions(self) -> list["Companion"]:
+        """The people added to a confirmed registration who wait for a seat."""
+        return self.companions[self.seats - 1:]
 
     @property
     def group_need_labels(self) -> list[str]:
@@ -261,6 +288,17 @@ class SatisfactionAnswer(db.Model):
                                           index=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class SatisfactionReceipt(db.Model):
+    """That a registration answered the satisfaction question, never what: one row per
+    registration, so that two answers sent at the same moment with the same link cannot
+    both count (the second insert fails on the primary key, on every database)."""
+
+    __tablename__ = "event_satisfaction_receipt"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("event_registration.id", ondelete="CASCADE"), primary_key=True)
 
 
 class EventProject(db.Model):

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import abort, current_app, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from patientlab.auth.models import User
@@ -43,6 +44,8 @@ from .models import (
     EventFormat,
     Registration,
     SatisfactionAnswer,
+    SatisfactionReceipt,
+    needs_for,
 )
 from .models import RegistrationSource as Source
 from .models import RegistrationStatus as S
@@ -82,7 +85,9 @@ def _counts_statement():
     seats = Registration.seats
     return (select(Registration.event_id,
                    func.sum(case((Registration.status == S.CONFIRMED, seats), else_=0)),
-                   func.sum(case((Registration.status == S.WAITING, seats), else_=0)),
+                   # people added to a confirmed registration who wait count as waiting
+                   func.sum(case((Registration.status == S.WAITING, seats),
+                                 else_=Registration.extra_seats)),
                    func.sum(case((Registration.status == S.CANCELLED, seats), else_=0)),
                    func.sum(Registration.present),
                    func.count(),
@@ -166,7 +171,9 @@ def registration_problem(event: Event, now: datetime | None = None):
     if event.starts_at <= now:
         return _l("Cette soirée a déjà commencé ou est passée.")
     if event.registration_opens_at and now < event.registration_opens_at:
-        return _l("Les inscriptions ouvrent le %(date)s.", date=_fmt(event.registration_opens_at))
+        # A day, chosen without a time (it opens at midnight, Paris time): no « à 00:00 ».
+        return _l("Les inscriptions ouvrent le %(date)s.",
+                  date=_day(event.registration_opens_at))
     if event.registration_closes_at and now >= event.registration_closes_at:
         return _l("Les inscriptions sont closes.")
     return None
@@ -176,6 +183,12 @@ def _fmt(moment):
     from patientlab.core.i18n import datetime_long
 
     return datetime_long(moment)
+
+
+def _day(moment):
+    from patientlab.core.i18n import date_long
+
+    return date_long(moment)
 
 
 # --- Locking and seats -----------------------------------------------------------
@@ -208,27 +221,56 @@ def _confirmed_seats(event_id: int) -> int:
 # registration gets: asking for at most that many seats confirms at once, more waits.
 
 
+def _waiting_since():
+    """A place in the waiting list: when the registration was made, or, for people added
+    to a confirmed registration, when they were added."""
+    return case((Registration.status == S.WAITING, Registration.created_at),
+                else_=Registration.extra_since)
+
+
+def _waiting_list(event_id: int):
+    """Who waits, in order: waiting registrations and the people added to confirmed ones
+    (each a group of its own, never split)."""
+    return (select(Registration)
+            .where(Registration.event_id == event_id,
+                   or_(Registration.status == S.WAITING,
+                       (Registration.status == S.CONFIRMED) & (Registration.extra_seats > 0)))
+            .order_by(_waiting_since(), Registration.id))
+
+
+def _waiting_seats(registration: Registration) -> int:
+    return registration.seats if registration.status == S.WAITING else registration.extra_seats
+
+
 def _promote(event: Event, now: datetime) -> list[Registration]:
     """Confirm, in waiting-list order, every waiting group that fits in the free seats."""
     confirmed = _confirmed_seats(event.id)
     promoted = []
     if event.is_cancelled or event.starts_at <= now:
         return promoted
-    waiting = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status == S.WAITING)
-        .order_by(Registration.created_at, Registration.id))
-    for registration in waiting:
-        if confirmed + registration.seats <= event.capacity:
+    for registration in db.session.scalars(_waiting_list(event.id)).all():
+        asked = _waiting_seats(registration)
+        if confirmed + asked > event.capacity:
+            continue
+        confirmed += asked
+        promoted.append(registration)
+        if registration.status == S.WAITING:
             registration.status = S.CONFIRMED
             registration.confirmed_at = now
-            confirmed += registration.seats
-            promoted.append(registration)
             audit.record(None, "registration.promote", registration,
                          summary=f"event={event.id} seats={registration.seats}")
             _mail_registration(registration, "registration_promoted", _l(
                 "Une place s’est libérée, votre inscription est confirmée : %(title)s",
                 title=event.title))
+        else:
+            registration.seats += asked
+            registration.extra_seats, registration.extra_since = 0, None
+            audit.record(None, "registration.promote_extra", registration,
+                         summary=f"event={event.id} seats={registration.seats - asked} → "
+                                 f"{registration.seats}")
+            _mail_registration(registration, "registration_grown", _l(
+                "Des places se sont libérées pour votre groupe : %(title)s",
+                title=event.title), added=asked)
     return promoted
 
 
@@ -321,7 +363,9 @@ def _place(event: Event, data: RegistrationData, source: str, user: User | None,
     confirmed when the whole group fits in the free seats, else on the waiting list."""
     if data.seats not in range(1, 5):
         raise ServiceError(_l("Choisissez entre 1 et 4 places."), field="seats")
-    companions = [c for c in data.companions if c]
+    offered = needs_for(event.format)  # an online evening has no seat near the stage
+    companions = [CompanionData(c.name, [k for k in c.needs if k in offered], c.needs_other)
+                  for c in data.companions if c]
     if len(companions) > data.seats - 1:
         raise ServiceError(ngettext(
             "Vous avez indiqué %(num)s personne qui vient avec vous : choisissez au moins "
@@ -332,7 +376,7 @@ def _place(event: Event, data: RegistrationData, source: str, user: User | None,
     if not data.privacy_consent:
         raise ServiceError(_l("Cochez la case pour accepter l’utilisation de vos données."),
                            field="privacy_consent")
-    needs = [key for key in data.needs if key in ACCOMMODATIONS]
+    needs = [key for key in data.needs if key in offered]
     needs_other = plain_text(data.needs_other, multiline=True)
     any_needs = needs or needs_other or any(c.needs or c.needs_other.strip()
                                             for c in companions)
@@ -361,6 +405,7 @@ def _place(event: Event, data: RegistrationData, source: str, user: User | None,
     registration.phone = plain_text(data.phone)[:40]
     registration.source = source
     registration.seats = data.seats
+    registration.extra_seats, registration.extra_since = 0, None
     registration.status = status
     registration.needs = ",".join(needs)
     registration.needs_other = needs_other
@@ -404,23 +449,19 @@ def claim_guest_registrations(user: User, **_signal) -> int:
 
 
 def waiting_positions(event: Event) -> dict[int, int]:
-    """Registration id → position on the waiting list (1 first), for the organiser."""
-    ids = db.session.scalars(select(Registration.id).where(
-        Registration.event_id == event.id, Registration.status == S.WAITING)
-        .order_by(Registration.created_at, Registration.id))
+    """Registration id → position on the waiting list (1 first), for the organiser; a
+    confirmed registration is there when people it added wait for a seat."""
+    ids = db.session.scalars(_waiting_list(event.id).with_only_columns(Registration.id))
     return {registration_id: position for position, registration_id in enumerate(ids, 1)}
 
 
 def waiting_position(registration: Registration) -> int | None:
-    """1 for the first person waiting; None when not on the waiting list."""
-    if registration.status != S.WAITING:
+    """1 for the first group waiting; None when nobody of the registration waits (for a
+    confirmed registration: the place of the people it added)."""
+    if registration.status == S.CANCELLED or (
+            registration.status == S.CONFIRMED and not registration.extra_seats):
         return None
-    ahead = db.session.scalar(select(func.count()).where(
-        Registration.event_id == registration.event_id, Registration.status == S.WAITING,
-        or_(Registration.created_at < registration.created_at,
-            (Registration.created_at == registration.created_at)
-            & (Registration.id < registration.id))))
-    return int(ahead or 0) + 1
+    return waiting_positions(registration.event).get(registration.id)
 
 
 def tell_already_registered(registration: Registration, locale: str = "fr") -> None:
@@ -464,10 +505,103 @@ def cancel_registration(registration_id: int, actor: User | None = None,
         raise ServiceError(_l("La soirée a commencé : l’inscription ne peut plus être annulée."))
     registration.status = S.CANCELLED
     registration.cancelled_at = now
+    registration.extra_seats, registration.extra_since = 0, None
     audit.record(actor, "registration.cancel", registration, summary=f"event={event.id}")
     _mail_registration(registration, "registration_cancelled",
                        _l("Inscription annulée : %(title)s", title=event.title))
     return _promote(event, now)
+
+
+@dataclass
+class ChangeData:
+    """What a registrant changes from their personal page: how many people come (them
+    included), who they are and what everyone needs."""
+
+    seats: int
+    needs: list[str] = field(default_factory=list)
+    needs_other: str = ""
+    needs_consent: bool = False
+    companions: list[CompanionData] = field(default_factory=list)
+
+
+def _group_fits(seats: int, companions: list[CompanionData]) -> None:
+    if seats not in range(1, 5):
+        raise ServiceError(_l("Choisissez entre 1 et 4 places."), field="seats")
+    if len(companions) > seats - 1:
+        raise ServiceError(ngettext(
+            "Vous avez indiqué %(num)s personne qui vient avec vous : choisissez au moins "
+            "%(seats)s places, ou effacez son nom.",
+            "Vous avez indiqué %(num)s personnes qui viennent avec vous : choisissez au moins "
+            "%(seats)s places, ou effacez leurs noms.", len(companions),
+            seats=len(companions) + 1), field="seats")
+
+
+def change_registration(registration_id: int, data: ChangeData, actor: User | None = None,
+                        now: datetime | None = None) -> list[Registration]:
+    """The registrant changes their registration (their personal link), under the event's
+    lock and the waiting list's rule: fewer people at once, and the seats given back go
+    to the waiting list; more people join a confirmed group when all of them fit in the
+    free seats, else they wait together, as one group, in the waiting list's order (the
+    seats already confirmed stay). A waiting registration keeps its place with its new
+    size. The registrant is mailed. Returns the registrations confirmed by the change."""
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    event = _lock(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == S.CANCELLED:
+        raise ServiceError(_l("Cette inscription est annulée. Pour venir, inscrivez-vous de "
+                              "nouveau depuis la page de la soirée."))
+    if event.is_cancelled:
+        raise ServiceError(_l("Cette soirée est annulée."))
+    if event.starts_at <= now:
+        raise ServiceError(_l("La soirée a commencé : l’inscription ne peut plus changer."))
+    offered = needs_for(event.format)
+    companions = [CompanionData(c.name, [k for k in c.needs if k in offered], c.needs_other)
+                  for c in data.companions if c]
+    _group_fits(data.seats, companions)
+    needs = [key for key in data.needs if key in offered]
+    needs_other = plain_text(data.needs_other, multiline=True)
+    any_needs = needs or needs_other or any(c.needs or c.needs_other.strip()
+                                            for c in companions)
+    if any_needs and not data.needs_consent:
+        raise ServiceError(_l("Pour que nous puissions organiser l’aménagement, cochez la case "
+                              "d’accord, ou retirez les besoins indiqués."),
+                           field="needs_consent")
+    before = (registration.seats, registration.extra_seats)
+    if registration.status == S.WAITING:
+        registration.seats = data.seats
+    elif data.seats <= registration.seats:
+        registration.seats = data.seats
+        registration.extra_seats, registration.extra_since = 0, None
+    else:
+        added = data.seats - registration.seats
+        free = event.capacity - _confirmed_seats(event.id)
+        if added <= free:
+            registration.seats = data.seats
+            registration.extra_seats, registration.extra_since = 0, None
+        else:
+            # Keep their place in the list unless the waiting group grew.
+            if not registration.extra_seats or added > registration.extra_seats:
+                registration.extra_since = now
+            registration.extra_seats = added
+    registration.needs = ",".join(needs)
+    registration.needs_other = needs_other
+    registration.needs_consent_at = (registration.needs_consent_at or now) if any_needs \
+        else None
+    _companion_rows(registration, registration.seats + registration.extra_seats, companions)
+    db.session.flush()
+    after = (registration.seats, registration.extra_seats)
+    audit.record(actor, "registration.change", registration,
+                 summary=f"event={event.id} status={registration.status} "
+                         f"seats={before[0]}+{before[1]} → {after[0]}+{after[1]}")
+    promoted = _promote(event, now)
+    if registration not in promoted:
+        _mail_registration(registration, "registration_updated",
+                           _l("Votre inscription est changée : %(title)s", title=event.title),
+                           before=sum(before))
+    return [r for r in promoted if r is not registration]
 
 
 # --- Personal links -----------------------------------------------------------------
@@ -518,13 +652,17 @@ def _mail_registration(registration: Registration, template: str, subject,
             registration.call_about = template
         return
     attachment = None
-    if (event.is_cancelled or registration.status == S.CANCELLED) \
-            and registration.confirmed_at is not None:
-        attachment = ("parle-moi-annulation.ics", "text/calendar; method=CANCEL",
-                      calendar_for([event], cancel=True))
-    elif registration.status == S.CONFIRMED:
-        attachment = ("parle-moi.ics", "text/calendar",
-                      calendar_for([event], cancelled=[also_cancel] if also_cancel else ()))
+    # The calendar file is written in the person's language too (« En ligne »).
+    with force_locale(locale or registration.locale or "fr"):
+        if (event.is_cancelled or registration.status == S.CANCELLED) \
+                and registration.confirmed_at is not None:
+            attachment = ("parle-moi-annulation.ics", "text/calendar; charset=utf-8; method=CANCEL",
+                          calendar_for([event], cancel=True))
+        elif registration.status == S.CONFIRMED:
+            # Their private mail: the file carries how to join an online evening.
+            attachment = ("parle-moi.ics", "text/calendar; charset=utf-8",
+                          calendar_for([event], cancelled=[also_cancel] if also_cancel else (),
+                                       private=True))
     queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
                attachment=attachment, position=waiting_position(registration),
                registration=registration, event=event,
@@ -535,10 +673,13 @@ def _mail_registration(registration: Registration, template: str, subject,
 # --- Calendar ---------------------------------------------------------------------------
 
 
-def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=()) -> str:
+def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
+                 private: bool = False) -> str:
     """An iCalendar file of ``events``; with ``cancel``, a METHOD:CANCEL message with the
     same UID and a higher SEQUENCE, so that agendas drop the evening. ``cancelled`` adds
-    evenings marked CANCELLED (a registration moved: the old one leaves the agenda)."""
+    evenings marked CANCELLED (a registration moved: the old one leaves the agenda).
+    ``private``: for a confirmed registrant only (their mail), an online evening's file
+    carries its join link and phone line; never in a public file."""
     calendar = Calendar()
     calendar.add("prodid", "-//PatientLab//Parle-Moi//FR")
     calendar.add("version", "2.0")
@@ -556,9 +697,20 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=()) -> 
         item.add("dtstart", event.starts_at.astimezone(PARIS))
         item.add("dtend", event.ends_at.astimezone(PARIS))
         item.add("summary", f"Parle-Moi : {event.title}")
-        item.add("description", plain_from_html(event.description))
+        description = plain_from_html(event.description)
         location = (", ".join(p for p in (event.venue_name, event.address) if p)
                     if event.format == EventFormat.ONSITE else str(_l("En ligne")))
+        if private and event.format != EventFormat.ONSITE and event not in cancelled:
+            joining = []
+            if event.join_url:
+                location = event.join_url
+                joining.append(str(_l("Rejoindre la soirée en ligne (lien personnel, ne le "
+                                      "transmettez pas) : %(url)s", url=event.join_url)))
+            if event.dial_in:
+                joining.append(str(_l("Pour suivre par téléphone : %(number)s",
+                                      number=event.dial_in)))
+            description = "\n\n".join(p for p in ("\n".join(joining), description) if p)
+        item.add("description", description)
         item.add("location", location)
         item.add("url", external_url("events.detail", event_id=event.id))
         item.add("status", "CANCELLED" if cancel or event.is_cancelled or event in cancelled
@@ -875,6 +1027,7 @@ def change_seats(user: User, event: Event, registration_id: int, seats: int,
                 "Il ne reste que %(num)s places libres : le groupe ne peut pas s’agrandir "
                 "autant.", free), field="seats")
     registration.seats = seats
+    registration.extra_seats, registration.extra_since = 0, None  # the team decided
     _companion_rows(registration, seats)
     audit.record(user, "registration.seats_changed", registration,
                  summary=f"event={event.id} seats={before} → {seats}")
@@ -905,7 +1058,7 @@ def set_checked_in(user: User, event: Event, registration_id: int, present: bool
     elif person is None:
         people, said = [registration], registration.display_name
     else:
-        people = [c for c in registration.companions if c.id == person]
+        people = [c for c in registration.people[1:] if c.id == person]  # not those waiting
         if not people:
             abort(404)
         said = people[0].display_name
@@ -990,7 +1143,8 @@ def move_registration(user: User, event: Event, registration_id: int, target_id:
         raise ServiceError(_l("La soirée a commencé : l’inscription ne peut plus être "
                               "déplacée."), field="target")
     data = RegistrationData(
-        name=registration.name, email=registration.email or "", seats=registration.seats,
+        name=registration.name, email=registration.email or "",
+        seats=registration.seats + registration.extra_seats,
         needs=registration.need_list, needs_other=registration.needs_other,
         needs_consent=registration.needs_consent_at is not None, privacy_consent=True,
         locale=registration.locale, phone=registration.phone,
@@ -1005,6 +1159,7 @@ def move_registration(user: User, event: Event, registration_id: int, target_id:
     moved.user_id = registration.user_id
     registration.status = S.CANCELLED
     registration.cancelled_at = now
+    registration.extra_seats, registration.extra_since = 0, None
     registration.call_about = ""
     audit.record(user, "registration.move", registration,
                  summary=f"event={event.id} → event={target.id} registration={moved.id} "
@@ -1153,11 +1308,20 @@ def send_satisfaction_requests(now: datetime | None = None) -> int:
 
 
 def answer_satisfaction(registration: Registration, score: int, comment: str) -> None:
-    """Record an anonymous answer: the registration only remembers that it answered."""
+    """Record an anonymous answer: the registration only remembers that it answered.
+    One answer per registration, held by the database: the receipt's primary key refuses
+    a second one sent at the same moment (on PostgreSQL the second insert waits for the
+    first transaction, then fails; on SQLite writers take turns)."""
+    already = ServiceError(_l("Vous avez déjà donné votre avis sur cette soirée. Merci !"))
     if registration.satisfaction_answered:
-        raise ServiceError(_l("Vous avez déjà donné votre avis sur cette soirée. Merci !"))
+        raise already
     if score not in SATISFACTION_SCORES:
         raise ServiceError(_l("Choisissez une note de 1 à 5."), field="score")
+    try:
+        with db.session.begin_nested():
+            db.session.add(SatisfactionReceipt(registration_id=registration.id))
+    except IntegrityError:
+        raise already from None
     db.session.add(SatisfactionAnswer(event_id=registration.event_id, score=score,
                                       comment=plain_text(comment, multiline=True)))
     registration.satisfaction_answered = True

@@ -31,6 +31,26 @@ class ModerationForm(BaseForm):
             raise ValidationError(_l("Choisissez la raison."))
 
 
+class RevisionForm(BaseForm):
+    decision = RadioField(
+        _l("Décision"),
+        choices=[("publish", _l("Publier la modification")),
+                 ("refuse", _l("Refuser la modification (la version publiée reste en ligne)"))],
+        validators=[InputRequired(message=_l("Choisissez une décision."))])
+    reason = SelectField(_l("Raison du refus"), default="",
+                         choices=[("", _l("Choisir une raison")), *REFUSAL_REASONS.items()])
+    note = TrimmedTextAreaField(
+        _l("Message à l’auteur"),
+        validators=[Optional(), Length(max=1000, message=_l("1 000 caractères au plus."))])
+    # The version the moderator read: a newer one by the author must be read first.
+    seen_version = HiddenField()
+    submit = SubmitField(_l("Enregistrer la décision"))
+
+    def validate_reason(self, field):
+        if self.decision.data == "refuse" and not field.data:
+            raise ValidationError(_l("Choisissez la raison."))
+
+
 class ReportForm(BaseForm):
     reason = RadioField(_l("Pourquoi signalez-vous ce contenu ?"),
                         choices=list(REPORT_REASONS.items()),

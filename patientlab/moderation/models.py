@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from patientlab.core.models import UTCDateTime, utcnow
@@ -115,3 +115,25 @@ class Appeal(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str] = mapped_column(String(10), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Revision(db.Model):
+    """A change to a text already public, waiting for a moderator while the published
+    version stays online (one per text: the author's later edits replace it). Approved,
+    its values are copied onto the text; approved or refused, the row goes (the audit
+    trail keeps the decision)."""
+
+    __tablename__ = "moderation_revision"
+    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                  index=True)
+    # The new values of the text's fields, as the feature stores them.
+    values: Mapped[dict] = mapped_column(JSON)
+    # Each edit by the author bumps it: a moderator decides on the version they read.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
 from patientlab.extensions import db
 
+from . import revisions
 from . import services as svc
 from .forms import (
     AppealDecisionForm,
@@ -24,6 +25,7 @@ from .forms import (
     EditTextForm,
     ModerationForm,
     ReportForm,
+    RevisionForm,
     TrustForm,
 )
 from .models import ModerationState as S
@@ -50,6 +52,8 @@ def index():
                            counts=svc.counts(), queues=svc.QUEUES, slugs=svc.QUEUE_SLUGS,
                            kinds=svc.kinds(),
                            page_args=args, other_work=svc.other_work(),
+                           changes=revisions.waiting() if name == "waiting" and not kind
+                           else [],
                            bulk_form=BulkForm(formdata=None, prefix="bulk"))
 
 
@@ -105,6 +109,7 @@ def _item_page(kind, item, form=None, appeal_form=None, status=200):
         appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="appeal"),
         trust_form=TrustForm(formdata=None, prefix="trust"),
         text_form=EditTextForm(formdata=None, prefix="text", text=kind.text(item)),
+        waiting_change=revisions.pending_revision(kind.name, item),
         trusted=author is not None and svc.is_trusted(author)), status
 
 
@@ -133,6 +138,38 @@ def item(kind, item_id):
     if form.is_submitted():
         return _item_page(kind, item, form)
     return _item_page(kind, item)
+
+
+@bp.route("/modifications/<int:revision_id>", methods=["GET", "POST"])
+@roles_required(*svc.MODERATORS)
+def revision(revision_id):
+    """A change to a published text: what changed, word by word, and the decision."""
+    entry = revisions.get_waiting_or_404(revision_id)
+    form = RevisionForm()
+    if form.validate_on_submit():
+        seen = form.seen_version.data or ""
+        try:
+            revisions.decide(acting_user(), entry, form.decision.data,
+                             seen_version=int(seen) if seen.isdigit() else 0,
+                             reason=form.reason.data or "", note=form.note.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            if not error.field:
+                flash(str(error.message), "error")
+                return redirect(url_for("moderation.index"))
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Décision enregistrée. L’auteur est prévenu par e-mail."), "success")
+            return redirect(url_for("moderation.index"))
+    if not form.is_submitted():
+        form = RevisionForm(formdata=None)
+    form.seen_version.data = str(entry.revision.version)
+    author = db.session.get(User, entry.revision.author_id) if entry.revision.author_id \
+        else None
+    return render_template("moderation/revision.html", entry=entry, form=form, author=author,
+                           changes=revisions.changes(entry.revisable, entry.item,
+                                                     entry.revision))
 
 
 @bp.route("/<kind>s/<int:item_id>/recours", methods=["POST"])

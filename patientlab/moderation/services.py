@@ -28,7 +28,15 @@ from patientlab.core.settings import setting
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
-from .models import REFUSAL_REASONS, REPORT_REASONS, Appeal, AppealOutcome, ContentReport
+from . import revisions
+from .models import (
+    REFUSAL_REASONS,
+    REPORT_REASONS,
+    Appeal,
+    AppealOutcome,
+    ContentReport,
+    Revision,
+)
 from .models import ModerationState as S
 
 MODERATORS = MODERATION
@@ -58,6 +66,9 @@ class Kind:
     # Whether a moderator may correct the text in place (plain-text kinds); a text made
     # of several rich sections is refused or hidden instead, and its team rewrites it.
     editable: bool = True
+    # The fields its author may change once it is public (revisions.Revisable): the change
+    # waits for a moderator beside the published version. Empty: not changed once public.
+    fields: tuple[str, ...] = ()
 
     def facts(self, item) -> list[tuple[Any, str]]:
         return self.details(item) if self.details else []
@@ -77,6 +88,11 @@ _KINDS: dict[str, Kind] = {}
 
 def register_kind(kind: Kind) -> None:
     _KINDS[kind.name] = kind
+    if kind.fields:
+        revisions.register(revisions.Revisable(
+            kind.name, kind.label, kind.model, kind.fields,
+            show=lambda values: [(kind.label, kind.text(kind.model(**values)))],
+            url=kind.url, describe=kind.describe))
 
 
 def _kinds() -> dict[str, Kind]:
@@ -199,6 +215,30 @@ def submit_text(author: User, kind: Kind, item) -> None:
         audit.record(author, "moderation.auto_published", item)
         if kind.on_publish is not None:
             kind.on_publish(item)
+
+
+def submit_change(author: User, kind: Kind, item, values: dict) -> str:
+    """``author`` writes or rewrites ``item`` (new or not) with ``values`` for the kind's
+    fields. Public already: the change waits beside the published version (revisions),
+    or is applied at once for an author a moderator trusted. Not public: written in place
+    and sent to moderation again, as new text is. The same text again changes nothing. Returns one
+    of revisions.UNCHANGED, PENDING, WITHDRAWN, APPLIED."""
+    revisable = revisions.revisable_of(kind.name)
+    if item.id is not None and item.is_published:
+        # Only a trust a moderator gave (trusted_at) skips the wait: the automatic one,
+        # earned by texts approved before, would let a text be approved harmless and
+        # then rewritten (« bait and switch »).
+        result = revisions.propose(author, revisable, item, values,
+                                   at_once=author.trusted_at is not None)
+        if result == revisions.APPLIED:
+            submit_text(author, kind, item)
+        return result
+    if item.id is not None and revisable.same(values, revisable.values_of(item)):
+        return revisions.UNCHANGED
+    revisable.write(item, values)
+    db.session.flush()
+    submit_text(author, kind, item)
+    return revisions.APPLIED
 
 
 def set_trust(moderator: User, user: User, trusted: bool) -> None:
@@ -628,6 +668,7 @@ def counts() -> dict[str, int]:
         .where(ContentReport.handled_at.is_(None)).distinct().subquery()).scalar_subquery()
     appeals = select(func.count()).select_from(Appeal).where(
         Appeal.decided_at.is_(None)).scalar_subquery()
+    changed = select(func.count()).select_from(Revision).scalar_subquery()
     *waiting, signalled, appealed = db.session.execute(
-        select(*pending, reported, appeals)).one()
+        select(*pending, changed, reported, appeals)).one()
     return {"waiting": sum(waiting), "reported": signalled, "appeals": appealed}

@@ -26,6 +26,7 @@ from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.text import plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.moderation import revisions
 from patientlab.moderation import services as moderation
 from patientlab.moderation.models import ModerationState
 
@@ -250,14 +251,7 @@ def post_update(user: User, project: Project, body: str,
                 milestone_id: int | None = None, today: date | None = None) -> ProjectUpdate:
     """News from the team; with a milestone, it also says that step is reached today."""
     _ensure_team(user, project)
-    body = plain_text(body, multiline=True)
-    if not body:
-        raise ServiceError(_l("Écrivez la nouvelle, par exemple « Les inclusions ont "
-                              "commencé : 40 personnes sur 200 ont rejoint l’étude. »"),
-                           field="body")
-    if len(body) > UPDATE_MAX:
-        raise ServiceError(_l("Écrivez la nouvelle en %(max)s caractères au plus.",
-                              max=UPDATE_MAX), field="body")
+    body = _update_body(body)
     milestone = get_milestone_or_404(milestone_id, project) if milestone_id else None
     if milestone is not None and milestone.reached_on is None:
         milestone.reached_on = today or days.today()
@@ -268,6 +262,44 @@ def post_update(user: User, project: Project, body: str,
     audit.record(user, "project.update_post", project, summary=f"update={update.id}")
     moderation.submit_text(user, moderation.kind_of("project_update"), update)
     return update
+
+
+def _update_body(body: str) -> str:
+    body = plain_text(body, multiline=True)
+    if not body:
+        raise ServiceError(_l("Écrivez la nouvelle, par exemple « Les inclusions ont "
+                              "commencé : 40 personnes sur 200 ont rejoint l’étude. »"),
+                           field="body")
+    if len(body) > UPDATE_MAX:
+        raise ServiceError(_l("Écrivez la nouvelle en %(max)s caractères au plus.",
+                              max=UPDATE_MAX), field="body")
+    return body
+
+
+def get_update_or_404(update_id: int, project: Project) -> ProjectUpdate:
+    update = db.session.get(ProjectUpdate, update_id)
+    if update is None or update.project_id != project.id:
+        abort(404)
+    return update
+
+
+def edit_update(user: User, update: ProjectUpdate, body: str) -> str:
+    """Rewrite a piece of news. Published, it stays public while the change waits for
+    the moderators (moderation.revisions); followers are not told again. Returns what
+    happened (a moderation.revisions outcome)."""
+    _ensure_team(user, update.project)
+    outcome = moderation.submit_change(user, moderation.kind_of("project_update"), update,
+                                       {"body": _update_body(body)})
+    if outcome != revisions.UNCHANGED:
+        audit.record(user, "project.update_edit", update.project,
+                     summary=f"update={update.id} {outcome}")
+    return outcome
+
+
+def pending_updates(updates: list[ProjectUpdate]) -> dict[int, str]:
+    """The team's rewritten news waiting for the moderators, by news id."""
+    return {update_id: values["body"] for update_id, values in revisions.pending_values_of(
+        "project_update", [u.id for u in updates]).items()}
 
 
 def updates_of(project: Project, *, public_only: bool = True) -> list[ProjectUpdate]:
@@ -309,28 +341,43 @@ def published_results(project: Project) -> ProjectResults | None:
     return results if results is not None and results.is_published else None
 
 
-def save_results(user: User, project: Project, data: ResultsData) -> ProjectResults:
+def save_results(user: User, project: Project,
+                 data: ResultsData) -> tuple[ProjectResults, str]:
     """Write or rewrite « Ce que nous avons trouvé »: read by a moderator first unless
-    the author is trusted; the people who follow or heard the project are told once."""
+    the author is trusted; the people who follow or heard the project are told once.
+    Results already public stay public while a change waits for the moderators
+    (moderation.revisions); the same text saved again changes nothing. Returns the
+    results and what happened (a moderation.revisions outcome)."""
     _ensure_team(user, project)
     missing = [name for name in ("searched", "found")
                if not plain_from_html(rich_text(getattr(data, name))).strip()]
     if missing:
         raise ServiceError(_l("Complétez au moins « %(section)s ».",
                               section=RESULT_TITLES[missing[0]]), field=missing[0])
+    values = {name: rich_text(getattr(data, name)) for name in RESULT_FIELDS}
+    values["falc_text"] = plain_text(data.falc_text, multiline=True)
     results = results_of(project)
     if results is None:
-        results = ProjectResults(project_id=project.id)
+        results = ProjectResults(project_id=project.id, author_id=user.id)
         db.session.add(results)
-    for name in RESULT_FIELDS:
-        setattr(results, name, rich_text(getattr(data, name)))
-    results.falc_text = plain_text(data.falc_text, multiline=True)
-    results.author_id = user.id
-    results.updated_at = utcnow()
-    db.session.flush()
-    audit.record(user, "project.results_save", project, summary=f"results={results.id}")
-    moderation.submit_text(user, moderation.kind_of("project_results"), results)
-    return results
+    outcome = moderation.submit_change(user, moderation.kind_of("project_results"), results,
+                                       values)
+    if outcome == revisions.APPLIED:
+        results.author_id = user.id
+        results.updated_at = utcnow()
+    if outcome != revisions.UNCHANGED:
+        audit.record(user, "project.results_save", project,
+                     summary=f"results={results.id} {outcome}")
+    return results, outcome
+
+
+def revisable_values(results: ProjectResults) -> dict:
+    return {name: getattr(results, name) for name in (*RESULT_FIELDS, "falc_text")}
+
+
+def pending_results(results: ProjectResults | None) -> dict | None:
+    """The team's change to published results that waits for the moderators."""
+    return revisions.pending_values("project_results", results)
 
 
 def results_sections(results: ProjectResults) -> list[tuple[str, str, object]]:

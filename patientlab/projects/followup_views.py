@@ -10,11 +10,13 @@ from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import editable
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.views import transaction
+from patientlab.moderation import revisions
 
 from . import followup, writing
 from . import services as svc
 from .forms import (
     DeleteForm,
+    EditUpdateForm,
     FollowForm,
     FundingPageForm,
     MilestoneForm,
@@ -104,9 +106,20 @@ def _update_form(project, posted: bool):
     return form
 
 
+def _edit_update_forms(updates, waiting, posted=None):
+    forms = {u.id: EditUpdateForm(formdata=None, prefix=f"nouvelle-{u.id}",
+                                  body=waiting.get(u.id, u.body)) for u in updates}
+    if posted is not None:
+        forms[posted[0]] = posted[1]
+    return forms
+
+
 def _followup_page(project, *, milestone_form=None, update_form=None, analysis=None,
-                   reached_forms=None, status=200):
+                   reached_forms=None, edit_form=None, status=200):
     milestones = followup.milestones_of(project, public_only=False)
+    updates = followup.updates_of(project, public_only=False)
+    waiting_updates = followup.pending_updates(updates)
+    results = followup.results_of(project)
     reached_forms = reached_forms or {}
     for m in milestones:
         if m.reached_on is None:
@@ -114,12 +127,14 @@ def _followup_page(project, *, milestone_form=None, update_form=None, analysis=N
     update_form = update_form or _update_form(project, posted=False)
     return render_template(
         "projects/followup.html", project=project, milestones=milestones,
-        updates=followup.updates_of(project, public_only=False),
-        results=followup.results_of(project),
+        updates=updates, waiting_updates=waiting_updates,
+        edit_forms=_edit_update_forms(updates, waiting_updates, edit_form),
+        results=results, results_waiting=followup.pending_results(results) is not None,
         milestone_form=milestone_form or MilestoneForm(formdata=None),
         update_form=update_form, reached_forms=reached_forms, delete_form=DeleteForm(None),
         analysis=analysis, followers=followup.follower_count(project),
-        form=milestone_form if milestone_form and milestone_form.errors else update_form,
+        form=milestone_form if milestone_form and milestone_form.errors else
+        edit_form[1] if edit_form else update_form,
     ), status
 
 
@@ -203,6 +218,36 @@ def post_update(project_id):
     return _followup_page(project, update_form=form)
 
 
+@bp.route("/projets/<int:project_id>/suivi/nouvelles/<int:update_id>", methods=["POST"])
+@login_required
+def edit_update(project_id, update_id):
+    project = _team_project(project_id)
+    update = followup.get_update_or_404(update_id, project)
+    form = EditUpdateForm(prefix=f"nouvelle-{update.id}")
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            outcome = followup.edit_update(acting_user(), update, form.body.data)
+        if done:
+            flash(_change_message(outcome, update.is_published), "success")
+            return redirect(url_for("projects.followup_page", project_id=project.id)
+                            + "#nouvelles")
+    return _followup_page(project, edit_form=(update.id, form))
+
+
+def _change_message(outcome: str, published: bool) -> str:
+    if outcome == revisions.UNCHANGED:
+        return _("Rien n’a changé.")
+    if outcome == revisions.PENDING:
+        return _("Votre modification attend la relecture de l’équipe de modération. En "
+                 "attendant, la version publiée reste en ligne.")
+    if outcome == revisions.WITHDRAWN:
+        return _("Votre modification en attente est retirée : la version publiée reste en "
+                 "ligne.")
+    if published:
+        return _("Les modifications sont enregistrées.")
+    return _("Merci ! Le texte sera publié après relecture par l’équipe de modération.")
+
+
 # --- Results ------------------------------------------------------------------------------
 
 
@@ -216,13 +261,17 @@ def _results_data(form) -> followup.ResultsData:
 def edit_results(project_id):
     project = _team_project(project_id)
     results = followup.results_of(project)
+    # A change waiting for the moderators is what the team goes on editing.
+    waiting = followup.pending_results(results)
     if request.method == "POST":
         form = ResultsForm()
     else:
-        form = ResultsForm(formdata=None, obj=results)
-        if results is not None:
+        form = ResultsForm(formdata=None)
+        shown = waiting or (followup.revisable_values(results) if results else None)
+        if shown is not None:
             for name in RESULT_FIELDS:
-                getattr(form, name).data = editable(getattr(results, name))
+                getattr(form, name).data = editable(shown[name])
+            form.falc_text.data = shown["falc_text"]
     analysis = None
     if form.validate_on_submit():
         data = _results_data(form)
@@ -230,20 +279,27 @@ def edit_results(project_id):
             analysis = writing.summary_analysis(data, RESULT_FIELDS)
         else:
             with transaction(form) as done:
-                results = followup.save_results(acting_user(), project, data)
+                results, outcome = followup.save_results(acting_user(), project, data)
             if done:
-                flash(_("Les résultats sont publiés. Les personnes qui suivent le projet et "
-                        "celles venues à une soirée qui l’a présenté sont prévenues.")
-                      if results.is_published else
-                      _("Merci ! Les résultats seront publiés après relecture par l’équipe de "
-                        "modération."), "success")
+                flash(_results_message(results, outcome), "success")
                 return redirect(url_for("projects.followup_page", project_id=project.id)
                                 + "#resultats")
     elif results is not None and request.method == "GET":
-        analysis = writing.summary_analysis(results, RESULT_FIELDS)
+        analysis = writing.summary_analysis(
+            followup.ResultsData(**waiting) if waiting else results, RESULT_FIELDS)
     return render_template("projects/results_edit.html", project=project, form=form,
-                           results=results, analysis=analysis,
+                           results=results, analysis=analysis, waiting=waiting is not None,
                            titles=followup.RESULT_TITLES)
+
+
+def _results_message(results, outcome: str) -> str:
+    if outcome != revisions.APPLIED:
+        return _change_message(outcome, results.is_published)
+    if results.is_published:
+        return _("Les résultats sont publiés. Les personnes qui suivent le projet et celles "
+                 "venues à une soirée qui l’a présenté sont prévenues.")
+    return _("Merci ! Les résultats seront publiés après relecture par l’équipe de "
+             "modération.")
 
 
 @bp.route("/projets/<int:project_id>/resultats")

@@ -248,6 +248,15 @@ class UpdateForm(BaseForm):
     check = SubmitField(_l("Vérifier la lisibilité"))
 
 
+class EditUpdateForm(BaseForm):
+    """Rewrite a piece of news already written (one form per news, with its prefix)."""
+
+    body = TrimmedTextAreaField(
+        _l("La nouvelle"),
+        validators=[DataRequired(message=_l("Écrivez la nouvelle.")), max_length(1000)])
+    submit = SubmitField(_l("Enregistrer la nouvelle"))
+
+
 class ResultsForm(BaseForm):
     searched = TrimmedTextAreaField(_l("Ce que nous avons cherché"),
                                     validators=[Optional(), max_length(SUMMARY_MAX)])

@@ -74,8 +74,9 @@ def _mark_text(text: str, patterns, already: set[str]) -> str:
     pieces, cursor = [], 0
     for start, end, term in spans:
         pieces.append(text[cursor:start])
-        pieces.append(f'<a href="#terme-{term.slug}" class="glossary-term">'
-                      f"{text[start:end]}</a>")
+        # The id lets the explanation lead back to the very place the reader left.
+        pieces.append(f'<a href="#terme-{term.slug}" id="mot-{term.slug}" '
+                      f'class="glossary-term">{text[start:end]}</a>')
         cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)

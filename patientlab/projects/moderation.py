@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from patientlab.core.mail import notify
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.moderation import revisions
 from patientlab.moderation.models import ModerationState
 from patientlab.moderation.services import Kind, OtherWork, register_kind, register_other_work
 
 from .models import (
+    RESULT_FIELDS,
     Answer,
     Milestone,
     Project,
@@ -73,7 +75,7 @@ def register_kinds() -> None:
     register_kind(Kind("answer", _l("Réponse d’une équipe de recherche"), Answer, "body",
                        lambda a: _question_url(a.question),
                        lambda a: a.question.project.title, tell_asker,
-                       public_where=_public_answer,
+                       public_where=_public_answer, fields=("body",),
                        details=lambda a: [(_l("En réponse à la question"), a.question.body)]))
     from .followup import tell_results, tell_update
 
@@ -83,12 +85,20 @@ def register_kinds() -> None:
     register_kind(Kind("project_update", _l("Nouvelle d’un projet"), ProjectUpdate, "body",
                        lambda u: url_for("projects.detail", project_id=u.project_id)
                        + f"#nouvelle-{u.id}", lambda u: u.project.title, tell_update,
-                       public_where=_on_public_project(ProjectUpdate)))
+                       public_where=_on_public_project(ProjectUpdate), fields=("body",)))
     register_kind(Kind("project_results", _l("Résultats d’un projet"), ProjectResults,
                        "moderation_text",
                        lambda r: url_for("projects.results", project_id=r.project_id),
                        lambda r: r.project.title, tell_results,
-                       public_where=_on_public_project(ProjectResults), editable=False))
+                       public_where=_on_public_project(ProjectResults), editable=False,
+                       fields=(*RESULT_FIELDS, "falc_text")))
+    from . import services
+
+    revisions.register(revisions.Revisable(
+        "project", _l("Page d’un projet publié"), Project, services.REVISED_FIELDS,
+        show=services.revision_show,
+        url=lambda p: url_for("projects.detail", project_id=p.id), describe=lambda p: p.title,
+        apply=services.apply_revision, read=services.revision_values))
     register_other_work(OtherWork(
         "projects", _to_publish,
         lambda n: ngettext("%(num)s projet à publier", "%(num)s projets à publier", n),

@@ -8,7 +8,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
-from patientlab.core.security import Role, acting_user, roles_required
+from patientlab.core.security import Role, acting_user, roles_required, safe_next_url
 from patientlab.core.text import fold
 from patientlab.core.views import transaction
 from patientlab.extensions import db
@@ -65,11 +65,14 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
             clarity_form.unclear.data = rating.unclear
     questions = svc.published_questions(project)
     answer_forms = answer_forms or {}
+    waiting_answers = {}
     if svc.can_edit(user, project):
+        waiting_answers = svc.pending_answers(questions)
         for question in questions:
             answer_forms.setdefault(question.id, AnswerForm(
                 formdata=None, prefix=f"reponse-{question.id}",
-                answer=question.answer.body if question.answer else ""))
+                answer=waiting_answers.get(question.id)
+                or (question.answer.body if question.answer else "")))
     return render_template(
         "projects/detail.html", project=project, summary=svc.lay_summary(project),
         funding=cycle.funding(project.application_id),
@@ -83,6 +86,7 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
         questions=questions, my_pending=svc.my_pending_questions(user, project),
         question_form=question_form or QuestionForm(formdata=None),
         clarity_form=clarity_form, rating=rating, answer_forms=answer_forms,
+        waiting_answers=waiting_answers,
         can_edit=svc.can_edit(user, project), can_ask=svc.can_ask(user),
         can_rate=svc.can_rate(user), can_publish=svc.can_publish(user),
         refusal_reasons=REFUSAL_REASONS, form=question_form or clarity_form,
@@ -135,9 +139,17 @@ def answer(project_id, question_id):
     form = AnswerForm(prefix=f"reponse-{question.id}")
     if form.validate_on_submit():
         with transaction(form) as done:
-            answer = svc.answer_question(acting_user(), question, form.answer.data)
+            answer, outcome = svc.save_answer(acting_user(), question, form.answer.data)
         if done:
-            if answer.is_published:
+            if outcome == "unchanged":
+                flash(_("Rien n’a changé."), "success")
+            elif outcome == "pending":
+                flash(_("Votre modification attend la relecture de l’équipe de modération. En "
+                        "attendant, la réponse publiée reste en ligne."), "success")
+            elif outcome == "withdrawn":
+                flash(_("Votre modification en attente est retirée : la réponse publiée reste "
+                        "en ligne."), "success")
+            elif answer.is_published:
                 flash(_("Votre réponse est publiée."), "success")
             else:
                 flash(_("Merci ! Votre réponse sera publiée après relecture par l’équipe de "
@@ -187,19 +199,22 @@ def _data_from(form) -> svc.ProjectData:
 
 
 def _form_for(project) -> ProjectForm:
-    form = ProjectForm(formdata=None, obj=project)
+    """The page as it stands for its team: its change waiting for the moderators, if any."""
+    shown = svc.pending_data(project) or project
+    form = ProjectForm(formdata=None, obj=shown)
     for name in svc.SUMMARY_FIELDS:
-        getattr(form, name).data = editable(getattr(project, name))
-    form.cancer_types.data = project.cancer_types
-    form.themes.data = project.themes
+        getattr(form, name).data = editable(getattr(shown, name))
+    form.cancer_types.data = shown.cancer_types
+    form.themes.data = shown.themes
     return form
 
 
 def _edit_page(form, project=None, analysis=None, status=200):
     if analysis is None and project is not None:
-        analysis = writing.summary_analysis(project)
+        analysis = writing.summary_analysis(svc.pending_data(project) or project)
     return render_template(
         "projects/edit.html", form=form, project=project, analysis=analysis,
+        waiting=project is not None and svc.pending_data(project) is not None,
         falc_remarks=easy_read.remarks(project) if project is not None else [],
         submit_form=SubmitForPublicationForm(formdata=None),
         missing=svc.missing_for_publication(project) if project else []), status
@@ -229,9 +244,15 @@ def edit(project_id):
         data = _data_from(form)
         if form.check.data:
             return _edit_page(form, project, analysis=writing.summary_analysis(data))
-        svc.update_project(acting_user(), project, data)
+        outcome = svc.update_project(acting_user(), project, data)
         db.session.commit()
-        flash(_("Les modifications sont enregistrées."), "success")
+        flash({"unchanged": _("Rien n’a changé."),
+               "pending": _("Votre modification attend la relecture de l’équipe de "
+                            "modération. En attendant, la page publiée reste en ligne."),
+               "withdrawn": _("Votre modification en attente est retirée : la page publiée "
+                              "reste en ligne.")}.get(outcome,
+                                                      _("Les modifications sont enregistrées.")),
+              "success")
         return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
     return _edit_page(form, project)
 
@@ -309,7 +330,11 @@ def glossary():
     letters = {}
     for term in terms:
         letters.setdefault(fold(term.term)[:1].upper(), []).append(term)
-    return render_template("projects/glossary.html", letters=letters)
+    # « depuis »: where the reader came from, a local path only (never another site), so
+    # that the page and the entry they came for offer the way back.
+    back = svc.way_back(safe_next_url(request.args.get("depuis")), current_user)
+    return render_template("projects/glossary.html", letters=letters, back=back,
+                           focus=request.args.get("terme", "")[:120])
 
 
 @bp.route("/glossaire/gerer", methods=["GET", "POST"])

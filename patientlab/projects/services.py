@@ -9,16 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, exists, false, func, or_, select
 from sqlalchemy.orm import defer, lazyload
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit, highlights, search
 from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
+from patientlab.core.i18n import Written
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
@@ -137,7 +140,7 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
     return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
-                            tuple(t for t in (p.teaser,) if t)) for p in projects]
+                            tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
 
 
 @dataclass(frozen=True)
@@ -283,13 +286,90 @@ def create_project(user: User, data: ProjectData) -> Project:
     return project
 
 
-def update_project(user: User, project: Project, data: ProjectData) -> None:
+REVISED_FIELDS = tuple(ProjectData.__dataclass_fields__)
+DATE_FIELDS = ("start_date", "end_date")
+
+
+def revision_values(project_or_data) -> dict:
+    """A project's page as a published-text change holds it (moderation.revisions):
+    what ``_apply`` would store, dates as ISO strings."""
+    if isinstance(project_or_data, ProjectData):
+        shaped = Project(cancer_type_rows=[], theme_rows=[])
+        _apply(shaped, project_or_data)
+    else:
+        shaped = project_or_data
+    values = {name: getattr(shaped, name) for name in REVISED_FIELDS}
+    for name in DATE_FIELDS:
+        values[name] = values[name].isoformat() if values[name] else None
+    return values
+
+
+def data_from_values(values: dict) -> ProjectData:
+    values = dict(values)
+    for name in DATE_FIELDS:
+        values[name] = date.fromisoformat(values[name]) if values[name] else None
+    return ProjectData(**values)
+
+
+def update_project(user: User, project: Project, data: ProjectData) -> str:
+    """Change a project's page. Once published, the page stays as it is while the change
+    waits for the moderators (moderation.revisions), unless the person publishes pages
+    themself; the same page saved again changes nothing. Returns what happened (a
+    moderation.revisions outcome)."""
     if not can_edit(user, project):
         raise PermissionError("not an editor of this project")
+    from patientlab.moderation import revisions
+
+    if project.is_published:
+        outcome = revisions.propose(user, revisions.revisable_of("project"), project,
+                                    revision_values(data), at_once=can_publish(user))
+        if outcome != revisions.UNCHANGED:
+            audit.record(user, "project.update", project, summary=f"{project.title} {outcome}")
+        return outcome
     _apply(project, data)
     if project.publication == Publication.RETURNED:
         project.publication = Publication.DRAFT
     audit.record(user, "project.update", project, summary=project.title)
+    return revisions.APPLIED
+
+
+def pending_data(project: Project) -> ProjectData | None:
+    """The team's change to a published page that waits for the moderators."""
+    from patientlab.moderation import revisions
+
+    values = revisions.pending_values("project", project)
+    return data_from_values(values) if values is not None else None
+
+
+def _date_label(value) -> str:
+    from patientlab.core.i18n import date_long
+
+    return date_long(date.fromisoformat(value)) if value else ""
+
+
+def revision_show(values: dict) -> list[tuple[object, str]]:
+    """A project's page as a moderator compares two versions of it."""
+    return [
+        (_l("Titre du projet"), values["title"]),
+        (_l("Le projet en une phrase"), values["teaser"]),
+        (_l("Avancement de la recherche"),
+         str(ResearchStatus.LABELS.get(values["research_status"], ""))),
+        (_l("Cancéropôle"), REGIONS.get(values["region"], "")),
+        (_l("Laboratoire ou service"), values["lab"]),
+        (_l("Équipe"), values["team"]),
+        (_l("Types de cancer"), ", ".join(str(CANCER_TYPES[s]) for s in values["cancer_types"]
+                                          if s in CANCER_TYPES)),
+        (_l("Thèmes"), ", ".join(str(THEMES[s]) for s in values["themes"] if s in THEMES)),
+        *((SECTION_TITLES[name], plain_from_html(values[name])) for name in SUMMARY_FIELDS),
+        (_l("Résumé scientifique"), values["scientific_abstract"]),
+        (_l("Date de début"), _date_label(values["start_date"])),
+        (_l("Date de fin prévue"), _date_label(values["end_date"])),
+        (_l("Version « Facile à lire et à comprendre » (FALC)"), values["falc_text"]),
+    ]
+
+
+def apply_revision(project: Project, values: dict) -> None:
+    _apply(project, data_from_values(values))
 
 
 def missing_for_publication(project: Project) -> list[str]:
@@ -455,6 +535,30 @@ def lay_summary(project: Project) -> Summary:
     return Summary(sections, explained)
 
 
+@dataclass(frozen=True)
+class WayBack:
+    url: str
+    title: str  # the page's name when known (a project's title), else ""
+
+
+def way_back(path: str | None, user) -> WayBack | None:
+    """The way back from the glossary to ``path`` (already checked as a local path): named
+    after the project when it is a project page this person may read."""
+    if not path:
+        return None
+    title = ""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(
+            path.split("#")[0].split("?")[0])
+    except (HTTPException, RequestRedirect):
+        endpoint, args = None, {}
+    if endpoint in ("projects.detail", "projects.falc"):
+        project = db.session.get(Project, args["project_id"])
+        if project is not None and can_see(user, project):
+            title = project.title
+    return WayBack(path, title)
+
+
 # --- Questions ---------------------------------------------------------------
 
 
@@ -506,8 +610,14 @@ def get_question_or_404(question_id: int, project: Project) -> Question:
 
 
 def answer_question(user: User, question: Question, text: str) -> Answer:
+    return save_answer(user, question, text)[0]
+
+
+def save_answer(user: User, question: Question, text: str) -> tuple[Answer, str]:
     """Write or rewrite the team's answer. Like every text, it is read by a moderator
-    first unless its author is trusted; the asker is told once it is public."""
+    first unless its author is trusted; the asker is told once it is public. A published
+    answer stays public while its rewrite waits (moderation.revisions). Returns the
+    answer and what happened (a moderation.revisions outcome)."""
     if not can_edit(user, question.project):
         raise PermissionError("only the project's team answers")
     if not question.is_published:
@@ -518,18 +628,26 @@ def answer_question(user: User, question: Question, text: str) -> Answer:
     from patientlab.moderation import services as moderation
 
     answer = question.answer
-    if answer is not None and answer.body == text:
-        return answer
     if answer is None:
-        answer = Answer(question_id=question.id, body=text)
+        answer = Answer(question_id=question.id, body=text, author_id=user.id)
         db.session.add(answer)
         question.answer = answer
-    answer.body = text
-    answer.author_id = user.id
-    db.session.flush()
-    audit.record(user, "question.answer", question, summary=f"answer={answer.id}")
-    moderation.submit_text(user, moderation.kind_of("answer"), answer)
-    return answer
+    outcome = moderation.submit_change(user, moderation.kind_of("answer"), answer,
+                                       {"body": text})
+    if outcome == "applied":
+        answer.author_id = user.id
+    if outcome != "unchanged":
+        audit.record(user, "question.answer", question, summary=f"answer={answer.id} {outcome}")
+    return answer, outcome
+
+
+def pending_answers(questions: list[Question]) -> dict[int, str]:
+    """The team's rewritten answers waiting for the moderators, by question."""
+    from patientlab.moderation import revisions
+
+    by_answer = {q.answer.id: q.id for q in questions if q.answer is not None}
+    return {by_answer[answer_id]: values["body"] for answer_id, values
+            in revisions.pending_values_of("answer", list(by_answer)).items()}
 
 
 def tell_asker(answer: Answer) -> None:

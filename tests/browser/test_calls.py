@@ -78,7 +78,8 @@ def test_patient_expert_fills_and_sends_a_review_with_the_keyboard(
         if current < 0:
             page.keyboard.press("Space")
             current = 0
-        target = count - 2 if kind == CriterionKind.SCALE else 0  # « Beaucoup », or the best
+        # « Beaucoup », or the best: every scale runs from the lowest to the highest.
+        target = count - 2 if kind == CriterionKind.SCALE else count - 1
         for _ in range((target - current) % count):
             page.keyboard.press("ArrowDown")
         checked = page.evaluate(

@@ -31,12 +31,16 @@ def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context
               "list → evening")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    tab_until(page, "el => el.id === 'places-1'", "registration: how many people")
+    page.keyboard.press("ArrowDown")  # 2 people
+    tab_until(page, "el => el.tagName === 'BUTTON' && el.innerText.includes('Continuer')",
+              "registration: continue")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     tab_until(page, "el => el.id === 'name'", "registration: name")
     page.keyboard.type("Chantal Mercier")
     tab_until(page, "el => el.id === 'email'", "registration: e-mail")
     page.keyboard.type("chantal.mercier@exemple.fr")
-    tab_until(page, "el => el.id === 'seats'", "registration: seats")
-    page.keyboard.press("ArrowDown")  # 2 places
     tab_until(page, "el => el.id === 'needs-0'", "registration: step-free access")
     page.keyboard.press("Space")
     tab_until(page, "el => el.id === 'needs_consent'", "registration: needs consent")

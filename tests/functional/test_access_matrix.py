@@ -111,6 +111,7 @@ ACCESS = {
     "moderation.decide_suspension_appeal": POST_ONLY,
     "moderation.bulk": POST_ONLY,
     "moderation.edit_text": POST_ONLY,
+    "moderation.revision": MODERATION,  # a change to published results waits here
     "moderation.report": AUTH,  # any logged-in person reports published content
     "moderation.appeal": NOBODY,  # only the author (not one of these accounts)
     "projects.index": PUBLIC,
@@ -130,6 +131,7 @@ ACCESS = {
     "projects.milestone_reached": POST_ONLY,
     "projects.delete_milestone": POST_ONLY,
     "projects.post_update": POST_ONLY,
+    "projects.edit_update": POST_ONLY,
     "projects.edit_results": OWNER,
     "projects.results": PUBLIC,  # published here
     "calls.results": PUBLIC,
@@ -313,15 +315,23 @@ def objects():
 
     milestone = Milestone(project_id=project.id, label="Les inclusions commencent",
                           planned_on=utcnow().date(), moderation_state="published")
-    db.session.add_all([milestone, ProjectResults(project_id=project.id, found="<p>Oui.</p>",
-                                                  moderation_state="published")])
+    results = ProjectResults(project_id=project.id, found="<p>Oui.</p>",
+                             moderation_state="published")
+    db.session.add_all([milestone, results])
+    db.session.flush()
+    from patientlab.moderation.models import Revision
+
+    revision = Revision(kind="project_results", object_id=results.id, author_id=researcher.id,
+                        values={"searched": "", "found": "Oui, et plus.", "means": "",
+                                "next_steps": "", "falc_text": ""})
+    db.session.add(revision)
     meeting = CommitteeSession(call_id=call.id, title="Comité", meets_at=utcnow(),
                                items=[AgendaItem(application_id=application.id, position=1)])
     db.session.add(meeting)
     db.session.commit()
     return {"fmt": "json", "section": "why", "word_id": plain.id, "reader_id": 1,
             "lang": "en", "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
-            "milestone_id": milestone.id,
+            "milestone_id": milestone.id, "update_id": 1, "revision_id": revision.id,
             "association_id": association.id, "kind": "question", "item_id": question.id,
             "user_id": question.author_id,
             "call_id": call.id, "application_id": application.id,

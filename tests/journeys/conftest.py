@@ -46,6 +46,7 @@ from tests.browser.harness import (
     run_axe,
     scroll_overflow,
 )
+from tests.conftest import _read_files_fully
 from tests.factories import login_code
 
 PHONE = {"width": 375, "height": 812}
@@ -75,6 +76,9 @@ def journey_server(tmp_path_factory):
         "PROPAGATE_EXCEPTIONS": False,
     })
     app.instance_path = str(folder)
+    # Static files from memory: a page left while its stylesheet loads must not leave
+    # the file open (a ResourceWarning would fail whichever test runs next).
+    app.after_request(_read_files_fully)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -211,6 +215,7 @@ def _context(browser, url, viewport, *, text_size=100, locale="fr-FR", **options
             "name": PREFS_COOKIE, "value": Preferences(text_size=text_size).to_cookie(),
             "url": url}])
     context.journey_text_size = text_size
+    context.journey_javascript = options.get("java_script_enabled", True)
     return context
 
 
@@ -289,11 +294,34 @@ def look():
     def check(page, label=""):
         where = label or page.url
         page.wait_for_load_state("load")
-        violations = run_axe(page)
-        assert not violations, "axe-core violations\n" + format_violations(where, violations)
-        wider = scroll_overflow(page)
-        assert wider <= 0, f"{where}: the page is {wider} px wider than the screen"
-        assert page.locator("h1").count() == 1, f"{where}: one <h1> expected"
+        seen = page if getattr(page.context, "journey_javascript", True) else _twin(page)
+        try:
+            violations = run_axe(seen)
+            assert not violations, ("axe-core violations\n"
+                                    + format_violations(where, violations))
+            wider = scroll_overflow(seen)
+            assert wider <= 0, f"{where}: the page is {wider} px wider than the screen"
+            assert seen.locator("h1").count() == 1, f"{where}: one <h1> expected"
+        finally:
+            if seen is not page:
+                seen.context.close()
         return page
 
     return check
+
+
+def _twin(page):
+    """The page of a context without JavaScript, as that person has it, in a context where
+    axe can run (its timers need JavaScript): the same HTML at the same address and size,
+    the site's own scripts left out so that nothing changes what the person has."""
+    html = page.content()
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    context.add_init_script(path=str(AXE_JS))
+    context.set_default_timeout(15_000)
+    twin = context.new_page()
+    twin.route("**/*.js", lambda route: route.abort())
+    twin.route(page.url, lambda route: route.fulfill(
+        status=200, content_type="text/html; charset=utf-8", body=html))
+    twin.goto(page.url)
+    twin.wait_for_load_state("load")
+    return twin

@@ -57,7 +57,8 @@ def _assert_the_waiting_list_rule(rows):
 def _person(base_url, event_id, index, barrier, results):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = opener.open(f"{base_url}/evenements/{event_id}", timeout=60).read().decode()
+    page = opener.open(f"{base_url}/evenements/{event_id}/inscription?places=1",
+                       timeout=60).read().decode()
     token = TOKEN.search(page).group(1)
     body = urllib.parse.urlencode({
         "csrf_token": token, "name": f"Personne {index}",

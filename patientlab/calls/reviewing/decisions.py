@@ -86,7 +86,8 @@ def respond(user: User, application: Application, general: str, per_comment: dic
         tell(assignment.reviewer, _l("Le porteur du projet a répondu aux avis des patients"),
               "applicant_answered", kind="feedback", about=f"assignment:{assignment.id}",
               application=application, first=first,
-              url=external_url("reviews.detail", assignment_id=assignment.id))
+              url=external_url("reviews.detail", assignment_id=assignment.id,
+                               _anchor="reponse-porteur"))
 
 
 # --- Decision ----------------------------------------------------------------------------------
@@ -123,4 +124,5 @@ def record_decision(actor: User, application: Application, decision: str, ration
                   "decision_reviewer", kind="feedback", about=f"assignment:{assignment.id}",
                   application=application,
                   decision=Decision.LABELS[decision],
-                  url=external_url("reviews.detail", assignment_id=assignment.id))
+                  url=external_url("reviews.detail", assignment_id=assignment.id,
+                               _anchor="reponse-porteur"))

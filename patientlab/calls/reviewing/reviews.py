@@ -11,6 +11,7 @@ from patientlab.core import audit
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
+from patientlab.core.urls import external_url
 from patientlab.extensions import db
 
 from ..models import (
@@ -22,6 +23,7 @@ from ..models import (
     ReviewStatus,
 )
 from ..services import ensure_may_coordinate
+from .notices import tell
 
 SUBMITTED_STATES = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.RELEASED)
 
@@ -154,4 +156,22 @@ def submit_review(user: User, assignment: Assignment, *, now: datetime | None = 
               else "review.submitted" if first else "review.resubmitted")
     audit.record(user, action, review,
                  summary=f"assignment {assignment.id}, reviewer {assignment.reviewer_id}")
+    if not on_behalf:
+        _confirm_sent(assignment, review, now, first=first)
     return review
+
+
+def _confirm_sent(assignment: Assignment, review: Review, now: datetime, *,
+                  first: bool) -> None:
+    """As HotCRP does: the reviewer keeps a copy of what they sent, in the order of the
+    grid, with the link to read it back (and change it until the deadline). Always sent:
+    it is the receipt of something the person did, not news they may turn off."""
+    application = assignment.application
+    tell(assignment.reviewer,
+         _l("Votre relecture est envoyée : « %(title)s »", title=application.title)
+         if first else
+         _l("Votre relecture modifiée est envoyée : « %(title)s »", title=application.title),
+         "review_sent", assignment=assignment, application=application,
+         call=application.call, review=review, criteria=application.call.criteria,
+         sent_at=now, first=first,
+         url=external_url("reviews.read", assignment_id=assignment.id))

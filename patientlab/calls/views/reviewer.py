@@ -73,13 +73,23 @@ def _review_page(assignment, form=None, interests_form=None, status=200):
         form = review_form(criteria, answers=reviewing.answers_of(review), blank=True)
     feedback = reviewing.feedback_for(application) \
         if reviewing.can_see_feedback(acting_user(), assignment) else None
+    letter = _my_letter(feedback, review)
     return render_template(
         "calls/reviews/review.html", assignment=assignment, application=application,
         call=application.call, criteria=criteria, review=review, form=form,
         interests_form=interests_form or InterestsForm(formdata=None),
         open=reviewing.review_open(assignment, now), feedback=feedback, now=now,
         Status=AssignmentStatus, ReviewStatus=ReviewStatus, Decision=Decision,
-        last_day=days.last_day, my_letter=_my_letter(feedback, review)), status
+        last_day=days.last_day, my_letter=letter,
+        my_responses=_responses_to(feedback, letter)), status
+
+
+def _responses_to(feedback, letter) -> list:
+    """The team's answers to this reviewer's own comments, question by question."""
+    if feedback is None or letter is None:
+        return []
+    return [(summary.criterion, answer) for summary in feedback.criteria
+            for mine, answer in summary.comments if mine == letter and answer.response]
 
 
 def _my_letter(feedback, review):
@@ -160,6 +170,21 @@ def confirm(assignment_id):
         "calls/reviews/confirm.html", assignment=assignment, form=form, criteria=criteria,
         review=assignment.review, application=assignment.application,
         errors=reviewing.check_answers(criteria, reviewing.answers_of(assignment.review)),
+        open=reviewing.review_open(assignment, utcnow()), last_day=days.last_day)
+
+
+@bp.route("/<int:assignment_id>/lire")
+@roles_required(*REVIEWERS)
+def read(assignment_id):
+    """The review as it stands, to read back (the link of the mail that confirms it was
+    sent), with the way to change it while it may be changed."""
+    assignment = reviewing.get_assignment_for_reviewer(assignment_id, acting_user())
+    if assignment.status != AssignmentStatus.ACCEPTED or assignment.review is None:
+        return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+    return render_template(
+        "calls/reviews/read.html", assignment=assignment, review=assignment.review,
+        application=assignment.application, call=assignment.application.call,
+        criteria=assignment.application.call.criteria, ReviewStatus=ReviewStatus,
         open=reviewing.review_open(assignment, utcnow()), last_day=days.last_day)
 
 

@@ -25,7 +25,12 @@ from patientlab.core.security import TokenError, acting_user, private_page
 from patientlab.core.views import transaction
 from patientlab.events import presenting
 from patientlab.events import services as svc
-from patientlab.events.forms import CancelRegistrationForm, RegistrationForm, SatisfactionForm
+from patientlab.events.forms import (
+    CancelRegistrationForm,
+    ChangeRegistrationForm,
+    RegistrationForm,
+    SatisfactionForm,
+)
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.extensions import db, limiter
@@ -53,22 +58,14 @@ def index():
                            themes=EVENT_THEMES, formats=EventFormat.LABELS)
 
 
-def _detail(event, form=None, status=200):
-    if form is None:
-        user = acting_user()
-        if user is None and g.get("kept_form") is None:
-            form = NotBuiltYet(lambda: RegistrationForm(formdata=None))  # a visitor's
-        else:
-            form = RegistrationForm(formdata=None)
-            if user is not None:
-                form.name.data, form.email.data = user.name, user.email
+def _detail(event):
     counts = svc.counts_for([event.id])[event.id]
-    return render_template("events/detail.html", event=event, form=form, counts=counts,
+    return render_template("events/detail.html", event=event, counts=counts,
                            left=svc.seats_left(event, counts),
                            problem=svc.registration_problem(event),
                            needs=ACCOMMODATIONS, now=utcnow(),
                            presented=presenting.presented(event),
-                           may_link=presenting.may_link(acting_user(), event)), status
+                           may_link=presenting.may_link(acting_user(), event))
 
 
 @bp.route("/evenements/<int:event_id>")
@@ -78,6 +75,36 @@ def detail(event_id):
 
 def _event_key() -> str:
     return f"event:{request.view_args.get('event_id')}"
+
+
+def _empty_form(event, seats) -> RegistrationForm:
+    form = RegistrationForm(formdata=None).offer_needs(event.format)
+    form.seats.data = seats
+    user = acting_user()
+    if user is not None:
+        form.name.data, form.email.data = user.name, user.email
+    return form
+
+
+def _form_page(event, form=None, status=200):
+    """Registering, in two short steps that need no JavaScript: how many people come,
+    then the fields for that many (a visitor alone never tabs through a group's)."""
+    seats = None
+    if form is None and g.get("kept_form") is not None:
+        form = RegistrationForm().offer_needs(event.format)  # typed before a session ended
+    if form is not None:
+        seats = form.seats.data if form.seats.data in range(1, 5) else 1
+    else:
+        seats = request.args.get("places", type=int)
+        if seats in range(1, 5):
+            if acting_user() is None:
+                form = NotBuiltYet(lambda: _empty_form(event, seats))  # a visitor's
+            else:
+                form = _empty_form(event, seats)
+    counts = svc.counts_for([event.id])[event.id]
+    return render_template("events/register.html", event=event, form=form, seats=seats,
+                           counts=counts, left=svc.seats_left(event, counts),
+                           problem=svc.registration_problem(event), now=utcnow()), status
 
 
 def registration_data(form) -> svc.RegistrationData:
@@ -92,7 +119,7 @@ def registration_data(form) -> svc.RegistrationData:
                     for entry in form.companions])
 
 
-@bp.route("/evenements/<int:event_id>/inscription", methods=["POST"])
+@bp.route("/evenements/<int:event_id>/inscription", methods=["GET", "POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
                key_func=_event_key)
@@ -101,9 +128,11 @@ def register(event_id):
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
     event = svc.get_public_event_or_404(event_id, acting_user())
-    form = RegistrationForm()
+    if request.method == "GET":
+        return _form_page(event)
+    form = RegistrationForm().offer_needs(event.format)
     if not form.validate_on_submit():
-        return _detail(event, form)
+        return _form_page(event, form)
     start_write_transaction()
     data = registration_data(form)
     user, new = acting_user(), True
@@ -115,12 +144,12 @@ def register(event_id):
     except ServiceError as error:
         db.session.rollback()
         add_service_error(form, error)
-        return _detail(svc.get_public_event_or_404(event_id, user), form)
+        return _form_page(svc.get_public_event_or_404(event_id, user), form)
     own = svc.is_own_address(user, registration)
     db.session.commit()
     if own:
         return redirect(url_for("events.registration", token=svc.link_token(registration),
-                                nouvelle=1 if new else None))
+                                nouvelle=1 if new else None, deja=None if new else 1))
     session["registration_sent_to"] = registration.email
     return redirect(url_for("events.registration_sent", event_id=event_id))
 
@@ -147,6 +176,7 @@ def registration(token):
     reg = _registration_or_400(token)
     return render_template("events/registration.html", registration=reg, event=reg.event,
                            token=token, new=request.args.get("nouvelle") == "1",
+                           already=request.args.get("deja") == "1",
                            needs=ACCOMMODATIONS, now=utcnow(),
                            position=svc.waiting_position(reg))
 
@@ -173,12 +203,71 @@ def cancel_registration(token):
     return redirect(url_for("events.registration", token=token))
 
 
+def change_data(form) -> svc.ChangeData:
+    return svc.ChangeData(
+        seats=form.seats.data, needs=form.needs.data or [],
+        needs_other=form.needs_other.data or "", needs_consent=form.needs_consent.data,
+        companions=[svc.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
+                                      entry.form.needs_other.data or "")
+                    for entry in form.companions])
+
+
+@bp.route("/inscriptions/<token>/modifier", methods=["GET", "POST"])
+@private_page
+def change_registration(token):
+    """The registrant changes how many people come, who, and what they need: how many
+    first, then the fields of that many people (no JavaScript needed)."""
+    reg = _registration_or_400(token)
+    event = reg.event
+    if reg.status == S.CANCELLED or event.is_cancelled or event.starts_at <= utcnow():
+        flash(_("Cette inscription ne peut plus changer."), "error")
+        return redirect(url_for("events.registration", token=token))
+    seats, form = None, None
+    if request.method == "POST" or g.get("kept_form") is not None:
+        form = ChangeRegistrationForm().offer_needs(event.format)
+        if form.validate_on_submit():
+            start_write_transaction()
+            with transaction(form) as done:
+                promoted = svc.change_registration(reg.id, change_data(form),
+                                                   actor=acting_user())
+            if done:
+                flash(_("Votre inscription est changée. Nous vous avons envoyé un e-mail qui "
+                        "le confirme.")
+                      + (" " + _("Les places que vous libérez vont à la liste d’attente.")
+                         if promoted else ""), "success")
+                return redirect(url_for("events.registration", token=token))
+            reg = _registration_or_400(token)  # as it is, after the rollback
+        seats = form.seats.data if form.seats.data in range(1, 5) else reg.seats
+    else:
+        seats = request.args.get("places", type=int)
+        if seats in range(1, 5):
+            form = ChangeRegistrationForm(formdata=None).offer_needs(event.format) \
+                .fill_from(reg, seats)
+    counts = svc.counts_for([event.id])[event.id]
+    return render_template("events/change_registration.html", registration=reg, event=event,
+                           token=token, form=form, seats=seats, now=utcnow(),
+                           left=svc.seats_left(event, counts),
+                           position=svc.waiting_position(reg))
+
+
 @bp.route("/evenements/<int:event_id>.ics")
 def event_ics(event_id):
     event = svc.get_public_event_or_404(event_id, acting_user())
     return Response(svc.calendar_for([event]), mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="parle-moi-{event.id}.ics"'})
+
+
+@bp.route("/inscriptions/<token>/agenda.ics")
+@private_page
+def registration_ics(token):
+    """The registrant's own calendar file: for a confirmed place at an online evening, it
+    says how to join (never the public file)."""
+    reg = _registration_or_400(token)
+    return Response(svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED),
+                    mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="parle-moi-{reg.event_id}.ics"'})
 
 
 @bp.route("/evenements.ics")
@@ -194,6 +283,7 @@ def satisfaction(token):
     reg = _registration_or_400(token, svc.registration_for_satisfaction)
     form = SatisfactionForm()
     if not reg.satisfaction_answered and form.validate_on_submit():
+        start_write_transaction()
         with transaction(form) as done:
             svc.answer_satisfaction(reg, form.score.data, form.comment.data or "")
         if done:

@@ -168,7 +168,7 @@ def printed_confirmation(event_id, registration_id):
 @roles_required(*svc.MANAGERS)
 def register_by_phone(event_id):
     event = svc.get_managed_event(event_id, acting_user())
-    form = PhoneRegistrationForm()
+    form = PhoneRegistrationForm().offer_needs(event.format)
     if form.validate_on_submit():
         start_write_transaction()
         with transaction(form) as done:

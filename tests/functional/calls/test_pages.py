@@ -379,3 +379,46 @@ def test_the_error_summary_names_each_question_and_the_draft_saved_is_a_confirma
     assert fr("Question 2 : choisissez une réponse.") in summary
     assert "brouillon" not in summary
     assert fr("Votre brouillon est enregistré.") in page.split('class="error-summary"')[0]
+
+
+def test_reviewer_reads_the_teams_answer_at_the_top_of_the_review_page(web):
+    """« Vous avez dit, nous avons fait » is what the reviewer comes back for: it opens the
+    page (the mail's link lands on it), before every review's charts and the project."""
+    from datetime import timedelta
+
+    from patientlab.calls.models import Review, ReviewAnswer, ReviewStatus
+    from patientlab.core.models import utcnow
+
+    owner = UserFactory(email="morel@exemple.fr", roles=["researcher"])
+    martine = UserFactory(email="martine@exemple.fr", roles=["patient_expert"])
+    application = make_application(owner, make_call(state="responses"),
+                                   feedback_released_at=utcnow() - timedelta(days=3))
+    answers = {}
+    for reviewer in (martine, UserFactory(roles=["patient_expert"])):
+        assignment = make_assignment(application, reviewer)
+        review = Review(assignment_id=assignment.id, status=ReviewStatus.RELEASED,
+                        submitted_at=utcnow() - timedelta(days=20))
+        db.session.add(review)
+        db.session.flush()
+        answers[reviewer.id] = [ReviewAnswer(review_id=review.id, criterion_id=c.id, score=3,
+                                             comment=f"Commentaire {c.id} de {reviewer.id}.")
+                                for c in application.call.criteria if c.is_shared]
+        db.session.add_all(answers[reviewer.id])
+    db.session.flush()
+    mine = answers[martine.id][-1]
+    rv.respond(owner, application, "Nous ajoutons des visites à domicile.",
+               {mine.id: "Les trajets sont remboursés."})
+    db.session.commit()
+
+    [mail] = [m for m in outbox("martine@exemple.fr") if "répondu" in m.subject]
+    link = link_in(mail)
+    assert "#reponse-porteur" in mail.body_text
+    web.login("martine@exemple.fr")
+    page = _text(web.get(link))
+    answer_at = page.index('id="reponse-porteur"')
+    assert answer_at < page.index("Nous ajoutons des visites à domicile.") \
+        < page.index('id="ensemble-avis"') < page.index('id="candidature"')
+    top = page[answer_at:page.index('id="ensemble-avis"')]
+    assert "Les trajets sont remboursés." in top
+    assert mine.comment in top
+    assert "Résumé des réponses" not in top  # the details come after

@@ -155,8 +155,8 @@ def test_a_guest_registration_posted_with_a_stale_token_comes_back_on_the_evenin
                                data={"csrf_token": token, "name": "Nadia Benali",
                                      "needs_other": "Chien guide"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/evenements/{event.id}"
-    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    assert response.headers["Location"] == f"/evenements/{event.id}/inscription"
+    page = web.get(f"/evenements/{event.id}/inscription").get_data(as_text=True)
     assert "Nadia Benali" in page
     assert "Chien guide" in page
 

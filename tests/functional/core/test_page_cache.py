@@ -37,8 +37,8 @@ def test_each_visitor_gets_their_own_working_csrf_token(app):
     event = make_event()
     db.session.commit()
     one, two = app.test_client(), app.test_client()
-    page_one = one.get(f"/evenements/{event.id}")
-    page_two = two.get(f"/evenements/{event.id}")
+    page_one = one.get(f"/evenements/{event.id}/inscription?places=1")
+    page_two = two.get(f"/evenements/{event.id}/inscription?places=1")
     assert page_two.headers[HEADER] == "hit"
     token = page_cache.PLACEHOLDER.decode()
     assert token not in page_one.get_data(as_text=True)
@@ -190,12 +190,13 @@ def _token(page) -> str:
 
 
 def test_a_page_with_a_form_is_served_at_the_front_door_with_each_visitors_own_token(app):
-    """The evening's page reaches the door too: each new visitor gets their own session
-    cookie and the token that goes with it, and only that pair is accepted."""
+    """The evening's registration form reaches the door too: each new visitor gets their
+    own session cookie and the token that goes with it, and only that pair is accepted."""
     event = make_event(capacity=20)
     db.session.commit()
     handled = _flask_hooks_counted(app)
-    page = f"/evenements/{event.id}"
+    evening = f"/evenements/{event.id}"
+    page = f"{evening}/inscription?places=1"
     try:
         first = app.test_client().get(page)
         second = app.test_client().get(page)
@@ -225,10 +226,11 @@ def test_a_page_with_a_form_is_served_at_the_front_door_with_each_visitors_own_t
         form = {"name": "Paul", "email": "paul@exemple.fr", "seats": "1",
                 "privacy_consent": "y"}
         # One visitor's token does not work with another's session.
-        refused = visitors[1].post(f"{page}/inscription", data={**form,
-                                                               "csrf_token": tokens[0]})
+        refused = visitors[1].post(f"{evening}/inscription", data={**form,
+                                                                  "csrf_token": tokens[0]})
         assert refused.status_code == 400
-        sent = visitors[0].post(f"{page}/inscription", data={**form, "csrf_token": tokens[0]})
+        sent = visitors[0].post(f"{evening}/inscription", data={**form,
+                                                               "csrf_token": tokens[0]})
         assert sent.status_code in (302, 303)
         # The seat taken shows on the next visitor's page, made again by Flask.
         after = app.test_client().get(page)

@@ -269,7 +269,7 @@ def test_every_registration_error_shows_in_the_first_round(web):
     event = make_event()
     db.session.commit()
     url = f"/evenements/{event.id}"
-    assert 'href="#inscription"' in web.get(url).get_data(as_text=True)
+    assert 'id="inscription"' in web.get(url).get_data(as_text=True)
     page = web.submit(f"{url}/inscription", {"name": "", "email": "", "seats": "1",
                                              "needs": "lsf"}, form_url=url)
     text = page.get_data(as_text=True)
@@ -298,18 +298,22 @@ def test_cancelling_asks_to_confirm_then_mails_a_calendar_cancellation(web):
     message = outbox("nadia@exemple.fr")[-1]
     assert "annulée" in message.subject
     assert event.title in message.subject
-    assert message.attachment_type.startswith("text/calendar; method=CANCEL")
+    assert message.attachment_type == "text/calendar; charset=utf-8; method=CANCEL"
     calendar = Calendar.from_ical(message.attachment_body)
     assert calendar["method"] == "CANCEL"
     [item] = calendar.walk("VEVENT")
     assert item["uid"] == f"parle-moi-{event.id}@patientlab.fr"
     assert int(item["sequence"]) > 0
-    assert 'text/calendar; method="CANCEL"' in str(message.to_email("test@patientlab.fr"))
+    [part] = message.to_email("test@patientlab.fr").iter_attachments()
+    assert part.get_content_type() == "text/calendar"
+    assert (part.get_param("charset"), part.get_param("method")) == ("utf-8", "CANCEL")
 
 
 def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     """Never on the public page, the feed or the public calendar file; on the personal
-    page and in the mails of confirmed people only."""
+    page, in the mails and in the calendar file of confirmed people only."""
+    from icalendar import Calendar
+
     event = make_event(capacity=2, format="online", join_url="https://visio.exemple.fr/s3cr3t",
                        dial_in="01 23 45 67 89, code 4242")
     db.session.commit()
@@ -325,7 +329,14 @@ def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     for public in (url, "/evenements/", f"/evenements/{event.id}.ics", "/evenements.ics"):
         response = client.get(public)
         assert "s3cr3t" not in response.get_data(as_text=True), public
-    assert "s3cr3t" not in confirmed_mail.attachment_body  # the calendar file either
+    # Their own calendar file, in their private mail, says how to join.
+    calendar = Calendar.from_ical(confirmed_mail.attachment_body)
+    [item] = calendar.walk("VEVENT")
+    assert str(item["location"]) == "https://visio.exemple.fr/s3cr3t"
+    assert "01 23 45 67 89, code 4242" in str(item["description"])
+    assert waiting_mail.attachment_name == ""
+    [part] = confirmed_mail.to_email("test@patientlab.fr").iter_attachments()
+    assert part.get_param("charset") == "utf-8"
     assert "s3cr3t" in web.get(link_in(confirmed_mail)).get_data(as_text=True)
     assert "s3cr3t" not in web.get(link_in(waiting_mail)).get_data(as_text=True)
 
@@ -458,9 +469,42 @@ def test_a_visitors_empty_registration_form_is_built_only_when_its_html_is_made(
     db.session.commit()
     tokens = []
     for _ in range(2):
-        page = app.test_client().get(f"/evenements/{event.id}").get_data(as_text=True)
+        page = app.test_client().get(f"/evenements/{event.id}/inscription?places=1"
+                                     ).get_data(as_text=True)
         assert 'name="privacy_consent"' in page
         tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                                 page).group(1))
     assert len(built) == 1  # for the first visitor only
     assert tokens[0] != tokens[1]
+
+
+def test_the_registration_form_comes_right_after_the_key_facts(web):
+    """Date, place and places left, then the form; the long presentation after it."""
+    event = make_event(description="<p>" + "Une longue présentation. " * 200 + "</p>",
+                       programme="18 h 30 : accueil", speakers="Dre Martin")
+    db.session.commit()
+    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    order = [page.index(marker) for marker in (
+        "<h1>", fr("places restantes"), 'id="inscription"', 'name="name"',
+        'id="presentation"', 'id="intervenants"', 'id="programme"', 'id="accessibilite"')]
+    assert order == sorted(order)
+
+
+def test_what_organisers_wrote_is_marked_french_on_the_english_page(web):
+    """Hyphenation and screen readers' voices follow `lang`: French text on an English
+    page says it is French; on the French page nothing is repeated."""
+    event = make_event(description="<p>Une présentation.</p>", programme="18 h 30 : accueil",
+                       speakers="Dre Martin")
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    french = web.get(url).get_data(as_text=True)
+    assert french.count(' lang="fr"') == 1  # <html lang="fr"> only
+    web.get(f"/langue/en?suivant={url}")
+    english = web.get(url).get_data(as_text=True)
+    assert '<html lang="en"' in english
+    for marked in (f'<h1 lang="fr">{event.title}</h1>',
+                   '<dd lang="fr"><span class="venue">Maison des associations</span>',
+                   '<div lang="fr"><p>Une présentation.</p>',
+                   '<p class="multiline" lang="fr">Dre Martin</p>',
+                   '<p class="multiline" lang="fr">18 h 30 : accueil</p>'):
+        assert marked in english, marked

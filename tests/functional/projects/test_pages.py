@@ -75,7 +75,7 @@ def test_detail_shows_structured_summary_glossary_and_scientific_abstract(client
                     "Ce que cela pourrait changer pour les patients",
                     "Comment les patients sont associés"):
         assert fr(heading) in page  # French typography: « recherche ? »
-    assert '<a href="#terme-cohorte" class="glossary-term">cohorte</a>' in page
+    assert '<a href="#terme-cohorte" id="mot-cohorte" class="glossary-term">cohorte</a>' in page
     assert '<dt id="terme-cohorte"><dfn>cohorte</dfn></dt>' in page
     assert "<details" in page
     assert "Étude prospective." in page

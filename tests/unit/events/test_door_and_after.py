@@ -211,3 +211,21 @@ def test_a_satisfaction_link_works_only_for_someone_asked():
     with pytest.raises(TokenError):
         svc.registration_for_satisfaction(svc.link_token(registration))  # another purpose
     assert db.session.scalar(select(db.func.count()).select_from(SatisfactionAnswer)) == 0
+
+
+def test_a_second_answer_read_before_the_first_was_stored_is_refused_by_the_database():
+    """Two requests with the same link both read « not answered yet »: the second one's
+    answer must not count (the receipt's key refuses it), whatever its copy of the row."""
+    organiser = UserFactory(roles=["organiser"])
+    event = make_event(organiser)
+    person = _register(event, "p@exemple.fr")
+    now = utcnow()
+    _hold(event, organiser, now)
+    svc.send_satisfaction_requests(now + timedelta(hours=13))
+    svc.answer_satisfaction(person, 5, "")
+    db.session.flush()
+    person.satisfaction_answered = False  # what the other request had read
+    with pytest.raises(ServiceError, match="déjà"):
+        svc.answer_satisfaction(person, 1, "")
+    db.session.flush()
+    assert db.session.scalar(select(db.func.count()).select_from(SatisfactionAnswer)) == 1

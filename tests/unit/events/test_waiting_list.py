@@ -19,6 +19,7 @@ OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("register"), st.integers(1, 4)),
     st.tuples(st.just("cancel"), st.integers(0, 30)),
     st.tuples(st.just("seats"), st.tuples(st.integers(0, 30), st.integers(1, 4))),
+    st.tuples(st.just("change"), st.tuples(st.integers(0, 30), st.integers(1, 4))),
     st.tuples(st.just("walk_in"), st.integers(1, 4))), min_size=1, max_size=25)
 
 
@@ -38,8 +39,12 @@ def _check_the_rule(event):
     assert svc.seats_left(event, counts) == free  # the figure on the page
     waiting = [r for r in rows if r.status == S.WAITING]
     assert all(r.seats > free for r in waiting), "a seat is empty while someone it fits waits"
+    # People added to a confirmed group wait as one group too.
+    assert all(r.extra_seats > free for r in rows if r.extra_seats)
+    assert all(r.status == S.CONFIRMED for r in rows if r.extra_seats)
+    assert counts.waiting == sum(r.seats for r in waiting) + sum(r.extra_seats for r in rows)
     # One companion row per extra seat: the group is whole, in one place.
-    assert all(len(r.companions) == r.seats - 1 for r in rows)
+    assert all(len(r.companions) == r.seats + r.extra_seats - 1 for r in rows)
 
 
 @given(operations=OPERATIONS, capacity=st.integers(1, 8))
@@ -72,6 +77,22 @@ def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
             except ServiceError:
                 # A confirmed group grows only into free seats; a cancelled one is left.
                 assert grows or registration.status == S.CANCELLED
+        elif operation == "change" and made:
+            which, seats = value
+            registration = made[which % len(made)]
+            before, status = registration.seats, registration.status
+            try:
+                svc.change_registration(registration.id, svc.ChangeData(seats=seats))
+                assert status != S.CANCELLED
+            except ServiceError:
+                assert status == S.CANCELLED
+            else:
+                if status == S.CONFIRMED and seats - before > left:
+                    # The people added wait together; the seats confirmed stay.
+                    assert (registration.seats, registration.extra_seats) == (
+                        before, seats - before)
+                elif status == S.CONFIRMED:
+                    assert (registration.seats, registration.extra_seats) == (seats, 0)
         elif operation == "cancel" and made:
             svc.cancel_registration(made[value % len(made)].id)
         _check_the_rule(event)

@@ -186,11 +186,12 @@ def test_first_occurrence_of_each_glossary_term_is_linked_once():
             '<a href="https://x.fr">cohorte</a> essai.</p>'), terms, used)
     text = str(html)
     assert text.count('href="#terme-essai-clinique"') == 1
-    assert '<a href="#terme-essai-clinique" class="glossary-term">Essai Clinique</a>' in text
+    assert ('<a href="#terme-essai-clinique" id="mot-essai-clinique" class="glossary-term">'
+            "Essai Clinique</a>") in text
     assert text.count('href="#terme-cohorte"') == 1
     assert '<a href="https://x.fr">cohorte</a>' in text  # existing links untouched
     # The short term is not found inside the longer one; its first lone use is linked.
-    assert '<a href="#terme-essai" class="glossary-term">essai</a>.</p>' in text
+    assert '<a href="#terme-essai" id="mot-essai" class="glossary-term">essai</a>.</p>' in text
     assert used == {"essai-clinique", "cohorte", "essai"}
 
 
@@ -259,11 +260,16 @@ def test_question_is_premoderated_then_answered_with_notifications():
     assert question.published_answer is answer
     [message] = outbox("karim@exemple.fr")
     assert "a répondu" in message.subject
-    # A rewritten answer is read again; the asker is not mailed a second time.
+    # A rewritten answer is read again while the published one stays public; the asker
+    # is not mailed a second time.
+    from patientlab.moderation import revisions
+
     svc.answer_question(project.owner, question, "Deux par semaine, une heure chacune.")
-    assert answer.moderation_state == ModerationState.PENDING
-    moderation.decide(moderator, moderation.kind_of("answer"), answer, "publish",
-                      seen_state=ModerationState.PENDING)
+    assert question.published_answer is answer
+    assert answer.body == "Deux par semaine."
+    entry = revisions.waiting()[0]
+    revisions.decide(moderator, entry, "publish", seen_version=entry.revision.version)
+    assert answer.body == "Deux par semaine, une heure chacune."
     assert len(outbox("karim@exemple.fr")) == 1
 
 

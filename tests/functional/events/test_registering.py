@@ -1,0 +1,217 @@
+"""Registering in real use: how many people first, the fields of that many only; an
+online evening's own needs; a registrant changes their registration from their link; a
+full evening says « liste d’attente » on its buttons; cancelling puts the safe choice
+first."""
+
+import re
+
+from sqlalchemy import select
+
+from patientlab.core.security import Role
+from patientlab.core.typography import french_spacing as fr
+from patientlab.events.models import Registration
+from patientlab.events.models import RegistrationStatus as S
+from patientlab.extensions import db
+from tests.conftest import link_in, outbox
+from tests.factories import make_event
+
+FORM = {"name": "Nadia Benali", "email": "nadia@exemple.fr", "privacy_consent": "y"}
+
+
+def _fields(page):
+    return set(re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', page))
+
+
+def test_the_form_asks_how_many_people_first_then_shows_their_fields_only(web):
+    event = make_event(capacity=5)
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    page = web.get(url).get_data(as_text=True)
+    # The evening's page asks one question, without JavaScript (a GET form).
+    assert fr("Combien de personnes viennent, en vous comptant ?") in page
+    assert _fields(page) == {"places"}
+    alone = web.get(f"{url}/inscription?places=1").get_data(as_text=True)
+    assert not [name for name in _fields(alone) if name.startswith("companions-")]
+    assert len(_fields(alone)) < 12
+    two = web.get(f"{url}/inscription?places=2").get_data(as_text=True)
+    assert {name for name in _fields(two) if name.startswith("companions-")} == {
+        "companions-0-name", "companions-0-needs", "companions-0-needs_other"}
+    assert "Pour 2 personnes." in two
+    assert 'name="seats" value="2"' in two
+    four = web.get(f"{url}/inscription?places=4").get_data(as_text=True)
+    assert "companions-2-name" in _fields(four)
+    # No number (or a wrong one): the question again.
+    assert _fields(web.get(f"{url}/inscription?places=9").get_data(as_text=True)) == {
+        "places"}
+
+
+def test_a_mistake_keeps_the_people_typed_on_the_form(web):
+    event = make_event(capacity=5)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    page = web.submit(url, {**FORM, "privacy_consent": "", "seats": "2",
+                            "companions-0-name": "Karim Benali"},
+                      form_url=f"{url}?places=2").get_data(as_text=True)
+    assert "Cochez la case pour accepter" in page
+    assert 'value="Karim Benali"' in page
+    assert 'name="seats" value="2"' in page
+    assert "companions-1-name" not in page
+
+
+def test_an_online_evening_offers_the_needs_that_make_sense_online(web):
+    online = make_event(capacity=5, format="online", join_url="https://visio.exemple.fr/x",
+                        dial_in="01 23 45 67 89")
+    room = make_event(capacity=5)
+    db.session.commit()
+    page = web.get(f"/evenements/{online.id}/inscription?places=2").get_data(as_text=True)
+    offered = set(re.findall(r'name="needs" type="checkbox" value="([a-z_]+)"', page))
+    assert offered == {"lsf", "captions", "dial_in", "large_print"}
+    assert "Place près de l’estrade" not in page
+    assert "Boucle magnétique" not in page
+    assert "Suivre la soirée par téléphone, sans internet" in page
+    page = web.get(f"/evenements/{room.id}/inscription?places=1").get_data(as_text=True)
+    offered = set(re.findall(r'name="needs" type="checkbox" value="([a-z_]+)"', page))
+    assert {"step_free", "induction_loop", "front_seat"} <= offered
+    assert "dial_in" not in offered
+    # A room's need sent for the online evening is refused next to the field.
+    page = web.submit(f"/evenements/{online.id}/inscription",
+                      {**FORM, "seats": "1", "needs": "front_seat", "needs_consent": "y"},
+                      form_url=f"/evenements/{online.id}/inscription?places=1"
+                      ).get_data(as_text=True)
+    assert db.session.scalar(select(Registration)) is None
+    assert "field--error" in page
+
+
+def test_a_registrant_changes_seats_companions_and_needs_from_their_link(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie, capacity=3)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "3", "companions-0-name": "Karim Benali",
+                     "companions-1-name": "Lina Benali"}, form_url=f"{url}?places=3")
+    web.submit(url, {**FORM, "email": "julie@exemple.fr", "seats": "1"},
+               form_url=f"{url}?places=1")
+    link = link_in(outbox("nadia@exemple.fr")[0])
+    page = web.get(link).get_data(as_text=True)
+    assert "Changer mon inscription" in page
+    page = web.get(f"{link}/modifier").get_data(as_text=True)
+    assert re.search(r'id="places-3" name="places" value="3" checked', page)
+    page = web.get(f"{link}/modifier?places=2").get_data(as_text=True)
+    assert 'value="Karim Benali"' in page  # what the registration says today
+    assert "Lina Benali" not in page
+    response = web.submit(f"{link}/modifier", {
+        "seats": "2", "companions-0-name": "Karim Benali", "needs": "step_free",
+        "needs_consent": "y"}, form_url=f"{link}/modifier?places=2", follow=True)
+    page = response.get_data(as_text=True)
+    assert "Votre inscription est changée" in page
+    assert "Les places que vous libérez vont à la liste d’attente." in page
+    assert fr("Places confirmées : 2.") in page
+    assert "Accès sans marche" in page
+    nadia = db.session.scalar(select(Registration).where(
+        Registration.email == "nadia@exemple.fr"))
+    julie = db.session.scalar(select(Registration).where(
+        Registration.email == "julie@exemple.fr"))
+    db.session.refresh(nadia)
+    db.session.refresh(julie)
+    assert (nadia.seats, nadia.need_list, julie.status) == (2, ["step_free"], S.CONFIRMED)
+    assert "Votre inscription est changée" in outbox("nadia@exemple.fr")[-1].subject
+    assert "Une place s’est libérée" in outbox("julie@exemple.fr")[-1].subject
+    # The organiser's lists show it.
+    web.login("sophie@exemple.fr")
+    dashboard = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    assert re.search(r"Nadia Benali</a></th><td>nadia@exemple.fr</td><td>2</td>", dashboard)
+
+
+def test_registering_again_points_to_the_change(web):
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=f"{url}?places=1")
+    web.submit(url, {**FORM, "seats": "2"}, form_url=f"{url}?places=2")
+    again = outbox("nadia@exemple.fr")[-1]
+    assert "Changer mon inscription" in again.body_text
+    assert "rien n’a changé" not in again.body_text.replace("\u202f", " ")
+
+
+def test_a_full_evening_says_waiting_list_on_its_buttons(web):
+    event = make_event(capacity=1)
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    web.submit(f"{url}/inscription", {**FORM, "seats": "1"}, form_url=f"{url}/inscription")
+    page = web.get(url).get_data(as_text=True)
+    assert "S’inscrire sur la liste d’attente" in page
+    assert "S’inscrire à cette soirée" not in page
+    page = web.get(f"{url}/inscription?places=1").get_data(as_text=True)
+    assert re.search(r'<button type="submit"[^>]*>M’inscrire sur la liste d’attente</button>',
+                     page)
+
+
+def test_a_group_larger_than_the_seats_left_is_told_it_will_wait(web):
+    event = make_event(capacity=2)
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    web.submit(f"{url}/inscription", {**FORM, "seats": "1"}, form_url=f"{url}/inscription")
+    assert "S’inscrire à cette soirée" in web.get(url).get_data(as_text=True)
+    page = web.get(f"{url}/inscription?places=2").get_data(as_text=True)
+    assert fr("Il reste 1 place : pour votre groupe") in page
+    assert "M’inscrire sur la liste d’attente</button>" in page
+
+
+def test_cancelling_offers_the_safe_choice_first_and_apart(web):
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    link = link_in(outbox("nadia@exemple.fr")[0])
+    page = web.get(f"{link}/annuler").get_data(as_text=True)
+    keep = page.index("Non, garder mon inscription")
+    cancel = page.index('class="button button--warning"')
+    assert keep < cancel
+    assert re.search(r'<a href="[^"]+" class="button">Non, garder mon inscription</a>', page)
+    assert 'class="choice-apart"' in page[keep:cancel]
+
+
+def test_people_added_who_wait_are_shown_to_the_registrant_and_the_organiser(web, make_user):
+    sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(sophie, capacity=3)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "2", "companions-0-name": "Karim Benali"},
+               form_url=f"{url}?places=2")
+    link = link_in(outbox("nadia@exemple.fr")[0])
+    page = web.get(f"{link}/modifier?places=4").get_data(as_text=True)
+    assert fr("Il reste 1 place libre : les personnes que vous ajoutez attendront") in page
+    page = web.submit(f"{link}/modifier", {
+        "seats": "4", "companions-0-name": "Karim Benali", "companions-1-name": "Lina Benali",
+        "companions-2-name": "Malik Benali"}, form_url=f"{link}/modifier?places=4",
+        follow=True).get_data(as_text=True)
+    assert fr("Places confirmées : 2.") in page
+    assert fr("Les 2 personnes que vous avez ajoutées attendent ensemble une place, en "
+              "position 1") in page
+    assert "Lina Benali, Malik Benali" in page
+    web.login("sophie@exemple.fr")
+    dashboard = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    assert "<td>2 (+ 2 en attente, position 1)</td>" in dashboard
+    door = web.get(f"/organisation/evenements/{event.id}/accueil").get_data(as_text=True)
+    assert "Karim Benali" in door
+    assert "Lina Benali" not in door  # not in the room yet
+
+
+def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, client):
+    event = make_event(capacity=1, format="online", join_url="https://visio.exemple.fr/s3cr3t",
+                       dial_in="01 23 45 67 89")
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
+    confirmed, waiting = (re.search(r"https?://[^/\s]+(/inscriptions/\S+)", outbox(email)[0]
+                                    .body_text).group(1)
+                          for email in ("nadia@exemple.fr", "karim@exemple.fr"))
+    assert f'href="{confirmed}/agenda.ics"' in web.get(confirmed).get_data(as_text=True)
+    own = client.get(f"{confirmed}/agenda.ics")
+    assert own.mimetype == "text/calendar"
+    assert own.mimetype_params["charset"] == "utf-8"
+    assert "https://visio.exemple.fr/s3cr3t" in own.get_data(as_text=True)
+    assert "s3cr3t" not in client.get(f"{waiting}/agenda.ics").get_data(as_text=True)
+    assert "s3cr3t" not in client.get(f"/evenements/{event.id}.ics").get_data(as_text=True)
+    assert client.get("/inscriptions/pas-un-lien/agenda.ics").status_code == 400

@@ -1,0 +1,290 @@
+"""Published text changed by its author stays public until a moderator approves the change:
+results, answers to questions and a project's page (moderation.revisions)."""
+
+import html
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from patientlab.core.models import utcnow
+from patientlab.core.typography import french_spacing as fr
+from patientlab.extensions import db
+from patientlab.moderation.models import ModerationState as S
+from patientlab.moderation.models import Revision
+from patientlab.projects import services as projects
+from patientlab.projects.models import Answer, ProjectResults, ProjectUpdate
+from tests.conftest import outbox
+from tests.factories import UserFactory, make_project
+
+WAITING = "Votre modification attend la relecture de l’équipe de modération"
+
+
+def _page(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _textareas(page: str) -> dict[str, str]:
+    """What each edit box of a page holds, as the person sees it."""
+    return {name: html.unescape(re.sub(r"^\r?\n", "", text)).replace("\r\n", "\n")
+            for name, text in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S)}
+
+
+@pytest.fixture
+def published(app):
+    """Dr Morel's published project with its published results, stored as HTML the way
+    the demo and imported texts are; a moderator; a follower."""
+    UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    owner = UserFactory(email="morel@exemple.fr", name="Dr Morel", roles=["researcher"])
+    project = make_project(owner, title="Dormir mieux après un cancer du sein")
+    results = ProjectResults(
+        project_id=project.id, author_id=owner.id, moderation_state=S.PUBLISHED,
+        searched="<p>Si 6 séances aident à dormir.</p>",
+        found="<p>Elles dorment 35 minutes de plus.</p><p>La visioconférence marche "
+              "aussi.</p>",
+        means="", next_steps="", falc_text="", first_published_at=utcnow())
+    db.session.add(results)
+    db.session.commit()
+    return project, results
+
+
+def _edit_results(web, project, **changes):
+    """Open the edit page, keep what the boxes show, change some, save."""
+    url = f"/projets/{project.id}/resultats/modifier"
+    boxes = _textareas(web.get(url).get_data(as_text=True))
+    boxes.update(changes)
+    return web.submit(url, {**boxes, "save": "1"}, follow=True)
+
+
+def test_results_edit_box_shows_text_not_stored_html(web, published):
+    project, _results = published
+    web.login("morel@exemple.fr")
+    boxes = _textareas(web.get(f"/projets/{project.id}/resultats/modifier")
+                       .get_data(as_text=True))
+    assert boxes["found"] == "Elles dorment 35 minutes de plus.\n\nLa visioconférence " \
+                             "marche aussi."
+    assert "<p>" not in "".join(boxes.values())
+
+
+def test_resaving_published_results_unchanged_keeps_them_public(web, published):
+    project, results = published
+    web.login("morel@exemple.fr")
+    before = len(outbox())
+    page = _page(_edit_results(web, project))
+    assert fr("Rien n’a changé.") in page
+    db.session.refresh(results)
+    assert results.moderation_state == S.PUBLISHED
+    assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
+    assert len(outbox()) == before
+    web.logout()
+    assert web.get(f"/projets/{project.id}/resultats").status_code == 200
+
+
+def test_edited_published_results_stay_public_until_approved(web, published):
+    project, results = published
+    web.login("morel@exemple.fr")
+    page = _page(_edit_results(web, project, found="Elles dorment 40 minutes de plus."))
+    assert WAITING in page
+    # The team goes on editing its waiting text, not the published one.
+    edit = web.get(f"/projets/{project.id}/resultats/modifier").get_data(as_text=True)
+    assert _textareas(edit)["found"] == "Elles dorment 40 minutes de plus."
+    assert WAITING in html.unescape(edit)
+    web.logout()
+
+    # Visitors still read the published results.
+    public = _page(web.get(f"/projets/{project.id}/resultats"))
+    assert "35 minutes de plus" in public
+    assert "40 minutes" not in public
+
+    # The moderator sees what changed, word by word, and approves.
+    web.login("lucas@exemple.fr")
+    queue = _page(web.get("/moderation/"))
+    revision = db.session.scalar(select(Revision))
+    url = f"/moderation/modifications/{revision.id}"
+    assert url in queue
+    assert url in web.get(f"/moderation/project_resultss/{results.id}").get_data(as_text=True)
+    review = web.get(url).get_data(as_text=True)
+    assert re.search(r"<del>.*35.*</del>", review)
+    assert re.search(r"<ins>.*40.*</ins>", review)
+    assert "visioconférence" in review  # what was removed is shown too
+    web.submit(url, {"decision": "publish", "seen_version": str(revision.version)})
+    web.logout()
+
+    public = _page(web.get(f"/projets/{project.id}/resultats"))
+    assert "40 minutes de plus" in public
+    assert "35 minutes" not in public
+    db.session.refresh(results)
+    assert results.is_published
+    assert results.moderated_by_id is not None
+    [mail] = outbox("morel@exemple.fr")
+    assert "modification est publiée" in mail.subject
+
+
+def test_refused_change_leaves_published_results_in_place(web, published):
+    project, _results = published
+    web.login("morel@exemple.fr")
+    _edit_results(web, project, found="Appelez le Dr X au 06 12 34 56 78.")
+    web.logout()
+    revision = db.session.scalar(select(Revision))
+    web.login("lucas@exemple.fr")
+    url = f"/moderation/modifications/{revision.id}"
+    page = _page(web.submit(url, {"decision": "refuse", "seen_version": "1"}))
+    assert "Choisissez la raison." in page
+    web.submit(url, {"decision": "refuse", "reason": "identifying", "seen_version": "1"})
+    web.logout()
+    assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
+    public = _page(web.get(f"/projets/{project.id}/resultats"))
+    assert "35 minutes de plus" in public
+    assert "06 12" not in public
+    [mail] = outbox("morel@exemple.fr")
+    assert "pas été publiée" in mail.subject
+    assert "version publiée avant reste en ligne" in html.unescape(mail.body_text)
+
+
+def test_moderator_decides_only_the_version_they_read(web, published):
+    project, _results = published
+    web.login("morel@exemple.fr")
+    _edit_results(web, project, found="Version une.")
+    _edit_results(web, project, found="Version deux.")
+    web.logout()
+    revision = db.session.scalar(select(Revision))
+    assert revision.version == 2
+    web.login("lucas@exemple.fr")
+    web.submit(f"/moderation/modifications/{revision.id}",
+               {"decision": "publish", "seen_version": "1"})
+    assert db.session.scalar(select(Revision.id)) == revision.id, "not decided"
+    web.logout()
+    assert "Version" not in _page(web.get(f"/projets/{project.id}/resultats"))
+
+
+def test_going_back_to_the_published_text_withdraws_the_change(web, published):
+    project, _results = published
+    web.login("morel@exemple.fr")
+    _edit_results(web, project, found="Autre chose.")
+    page = _page(_edit_results(web, project, found="Elles dorment 35 minutes de plus.\n\n"
+                               "La visioconférence marche aussi."))
+    assert "modification en attente est retirée" in page
+    assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
+
+
+def test_edited_published_answer_stays_public_until_approved(web, published):
+    project, _results = published
+    asker = UserFactory(email="karim@exemple.fr")
+    question = projects.ask_question(asker, project, "Combien de séances ?")
+    question.moderation_state = S.PUBLISHED
+    db.session.add(Answer(question_id=question.id, author_id=project.owner_id,
+                          body="Six séances.", moderation_state=S.PUBLISHED))
+    db.session.commit()
+    web.login("morel@exemple.fr")
+    form = {f"reponse-{question.id}-answer": "Six séances.",
+            f"reponse-{question.id}-submit": "1"}
+    url = f"/projets/{project.id}/questions/{question.id}/reponse"
+    page = _page(web.submit(url, form, form_url=f"/projets/{project.id}",
+                            prefix=f"reponse-{question.id}-", follow=True))
+    assert fr("Rien n’a changé.") in page
+    form[f"reponse-{question.id}-answer"] = "Six séances d’une heure."
+    page = _page(web.submit(url, form, form_url=f"/projets/{project.id}",
+                            prefix=f"reponse-{question.id}-", follow=True))
+    assert WAITING in page
+    assert _textareas(page)[f"reponse-{question.id}-answer"] == "Six séances d’une heure."
+    web.logout()
+    public = _page(web.get(f"/projets/{project.id}"))
+    assert "Six séances." in public
+    assert "d’une heure" not in public
+
+    web.login("lucas@exemple.fr")
+    revision = db.session.scalar(select(Revision))
+    assert revision.kind == "answer"
+    web.submit(f"/moderation/modifications/{revision.id}",
+               {"decision": "publish", "seen_version": "1"})
+    web.logout()
+    assert "Six séances d’une heure." in _page(web.get(f"/projets/{project.id}"))
+    assert outbox("karim@exemple.fr") == [], "the asker was told once, at first publication"
+
+
+def _project_form(page: str) -> dict:
+    """Every field of the project's edit form as it is shown."""
+    data: dict = _textareas(page)
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        attrs = dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+        name, kind = attrs.get("name", ""), attrs.get("type", "text")
+        if not name or name == "csrf_token":
+            continue
+        if kind in ("checkbox", "radio"):
+            if " checked" in tag:
+                data.setdefault(name, []).append(html.unescape(attrs.get("value", "")))
+        elif kind in ("text", "date", "hidden"):
+            data[name] = html.unescape(attrs.get("value", ""))
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page,
+                                    re.S):
+        for option in re.findall(r"<option\b[^>]*>", options):
+            if " selected" in option:
+                data[name] = html.unescape(re.search(r'value="([^"]*)"', option).group(1))
+    return data
+
+
+def test_edited_published_summary_stays_public_until_approved(web, published):
+    project, _results = published
+    web.login("morel@exemple.fr")
+    url = f"/projets/{project.id}/modifier"
+    form = _project_form(web.get(url).get_data(as_text=True))
+    assert form["why"] == "La fatigue gêne la vie."
+    page = _page(web.submit(url, {**form, "save": "1"}, follow=True))
+    assert fr("Rien n’a changé.") in page
+    form["why"] = "La fatigue gêne la vie de tous les jours."
+    page = _page(web.submit(url, {**form, "save": "1"}, follow=True))
+    assert WAITING in page
+    assert _project_form(web.get(url).get_data(as_text=True))["why"] == form["why"]
+    web.logout()
+    public = _page(web.get(f"/projets/{project.id}"))
+    assert "La fatigue gêne la vie." in public
+    assert "tous les jours" not in public
+
+    web.login("lucas@exemple.fr")
+    revision = db.session.scalar(select(Revision))
+    review = web.get(f"/moderation/modifications/{revision.id}").get_data(as_text=True)
+    assert "Pourquoi cette recherche" in html.unescape(review)
+    assert re.search(r"<ins>.*tous.*</ins>", review)
+    web.submit(f"/moderation/modifications/{revision.id}",
+               {"decision": "publish", "seen_version": "1"})
+    web.logout()
+    assert "La fatigue gêne la vie de tous les jours." in _page(
+        web.get(f"/projets/{project.id}"))
+    assert projects.search_projects(projects.SearchQuery(q="jours")).total == 1
+
+
+def test_edited_published_news_stays_public_until_approved(web, published):
+    project, _results = published
+    news = ProjectUpdate(project_id=project.id, author_id=project.owner_id,
+                         body="120 personnes ont rejoint l’étude.",
+                         moderation_state=S.PUBLISHED, followers_told_at=utcnow())
+    db.session.add(news)
+    db.session.commit()
+    web.login("morel@exemple.fr")
+    url = f"/projets/{project.id}/suivi/nouvelles/{news.id}"
+    prefix = f"nouvelle-{news.id}-"
+    page = _page(web.submit(url, {f"{prefix}body": "120 personnes ont rejoint l’étude."},
+                            form_url=f"/projets/{project.id}/suivi", prefix=prefix,
+                            follow=True))
+    assert fr("Rien n’a changé.") in page
+    page = _page(web.submit(url, {f"{prefix}body": "150 personnes ont rejoint l’étude."},
+                            form_url=f"/projets/{project.id}/suivi", prefix=prefix,
+                            follow=True))
+    assert WAITING in page
+    assert _textareas(page)[f"{prefix}body"] == "150 personnes ont rejoint l’étude."
+    web.logout()
+    public = _page(web.get(f"/projets/{project.id}"))
+    assert "120 personnes" in public
+    assert "150 personnes" not in public
+
+    web.login("lucas@exemple.fr")
+    revision = db.session.scalar(select(Revision))
+    assert revision.kind == "project_update"
+    before = len(outbox())
+    web.submit(f"/moderation/modifications/{revision.id}",
+               {"decision": "publish", "seen_version": "1"})
+    web.logout()
+    assert "150 personnes" in _page(web.get(f"/projets/{project.id}"))
+    assert [m.recipient for m in outbox()[before:]] == ["morel@exemple.fr"], \
+        "only the author hears of it: followers were told of the news once"
