@@ -450,9 +450,11 @@ def close_session(actor: User, session: CommitteeSession) -> None:
     _ensure_not_closed(session)
     left = what_is_left(session)
     session.state, session.current_item_id = CLOSED, None
-    again = bool(db.session.scalar(select(AuditEntry.id).where(
+    reopened = db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "committee.reopened", AuditEntry.object_type == "committee_session",
-        AuditEntry.object_id == session.id).limit(1)))
+        AuditEntry.object_id == session.id).order_by(AuditEntry.id.desc()).limit(1))
+    again = reopened is not None
+    changed = _changed_since(session, reopened) if again else []
     audit.record(actor, "committee.closed", session,
                  summary=f"{len(left.undiscussed)} undiscussed, "
                          f"{len(left.unfinished)} without recommendation")
@@ -460,10 +462,22 @@ def close_session(actor: User, session: CommitteeSession) -> None:
     url = external_url("committee.minutes", session_id=session.id)
     for member in session.members:
         if member.user.active:
-            tell(member.user, _l("Le procès-verbal du comité « %(title)s » a changé",
-                                 title=session.title) if again else
-                 _l("Le procès-verbal du comité « %(title)s » est prêt", title=session.title),
-                 "committee_minutes", meeting=session, again=again, url=url)
+            tell(member.user, _l("Procès-verbal modifié : %(title)s", title=session.title)
+                 if again else _l("Procès-verbal prêt : %(title)s", title=session.title),
+                 "committee_minutes", meeting=session, again=again, url=url,
+                 present=member.present, changed=changed, recommendations=RECOMMENDATIONS)
+
+
+def _recommendations(session: CommitteeSession) -> str:
+    """« item:recommendation » per item, kept in the reopening's audit entry."""
+    return ",".join(f"{i.id}:{i.recommendation or '-'}" for i in session.items)
+
+
+def _changed_since(session: CommitteeSession, reopened: AuditEntry) -> list[AgendaItem]:
+    """The items whose recommendation changed since the session was reopened."""
+    before = dict(part.split(":", 1) for part in reopened.summary.split(",") if ":" in part)
+    return [i for i in session.items
+            if before.get(str(i.id), "-") != (i.recommendation or "-")]
 
 
 def decided(session: CommitteeSession) -> list[AgendaItem]:
@@ -491,7 +505,14 @@ def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
         raise ServiceError(_l("Dites pourquoi vous rouvrez la séance : c’est gardé dans "
                               "l’historique."), field="reason")
     session.state = OPEN
-    audit.record(actor, "committee.reopened", session, reason=reason)
+    audit.record(actor, "committee.reopened", session, reason=reason,
+                 summary=_recommendations(session))
+    # The members read minutes that may change: they are told why.
+    url = external_url("committee.minutes", session_id=session.id)
+    for member in session.members:
+        if member.user.active:
+            tell(member.user, _l("Procès-verbal en révision : %(title)s", title=session.title),
+                 "committee_reopened", meeting=session, reason=reason, url=url)
 
 
 # --- What the committee thinks -----------------------------------------------------------

@@ -152,8 +152,8 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     # anything, and undiscussed items say so.
     mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="procès-verbal",
                             after=minutes_mails)
-    assert "Comité du parcours" in mail.subject
-    assert "est prêt" in mail.subject
+    assert mail.subject.replace("\u00a0", " ") == "Procès-verbal prêt : Comité du parcours"
+    assert "Merci d’y avoir participé" in mail.text  # she was there
     assert mail.link(containing=f"/comite/{session_id}/proces-verbal")
     martine.goto(f"{session_url}/points/{points[2]}")
     look(martine, "member: undiscussed item, session closed")
@@ -170,6 +170,10 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
         "Deux projets n’ont pas été discutés.")
     anne.get_by_role("button", name="Rouvrir la séance").click()
     expect(anne.locator(".notice--success")).to_contain_text("La séance est rouverte")
+    # The members are told the minutes are being revised, and why.
+    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="en révision",
+                            after=minutes_mails + 1)
+    assert "Deux projets n’ont pas été discutés." in mail.text
 
     # The recommendation: Inès has not given her final score, Anne is told by name.
     anne.get_by_role("link", name=TITLES[0]).first.click()
@@ -214,9 +218,12 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     assert "Sortis de la salle (liens avec le projet)" not in anne.inner_text("main")
 
     # Martine reads the members' minutes from the mail: how many left the room, not who.
-    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="procès-verbal",
-                            after=minutes_mails + 1)
-    assert "a changé" in mail.subject
+    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="modifié",
+                            after=minutes_mails + 2)
+    # It says what changed: both discussed projects now have their recommendation.
+    text = mail.text.replace("\u00a0", " ")
+    assert f"- {TITLES[0]} : financer" in text
+    assert f"- {TITLES[1]} : ne pas financer" in text
     assert "Nadia" not in mail.text
     martine.goto(mail.link(containing=f"/comite/{session_id}/proces-verbal"))
     look(martine, "member: minutes")
