@@ -617,6 +617,35 @@ def sessions_for(user) -> list[CommitteeSession]:
         .where(CommitteeMember.user_id == user.id).order_by(CommitteeSession.meets_at)))
 
 
+@dataclass
+class Awaited:
+    """Reviews of an item's application: received of expected, and the deadline still
+    ahead (None once it has passed)."""
+
+    received: int
+    expected: int
+    deadline: datetime | None
+
+    def __bool__(self) -> bool:
+        return self.received < self.expected and self.deadline is not None
+
+
+def reviews_awaited(item: AgendaItem, now: datetime | None = None) -> Awaited:
+    """Before the chair opens or decides an item: how many reviews are in, while the
+    reviewers still have time (the call's review deadline is ahead)."""
+    from .models import Review, ReviewStatus
+
+    received_states = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.RELEASED)
+    rows = db.session.execute(select(Assignment.id, Review.status).outerjoin(
+        Review, Review.assignment_id == Assignment.id).where(
+        Assignment.application_id == item.application_id,
+        Assignment.status != AssignmentStatus.CONFLICT)).all()
+    deadline = item.application.call.review_deadline
+    return Awaited(received=sum(1 for _id, status in rows if status in received_states),
+                   expected=len(rows),
+                   deadline=deadline if deadline and deadline > (now or utcnow()) else None)
+
+
 def sessions_chaired_by(user) -> list[CommitteeSession]:
     """The sessions a coordinator chairs (they created them, or were named chair), the
     coming ones first."""

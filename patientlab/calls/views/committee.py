@@ -218,6 +218,8 @@ def item(session_id, point_id):
         if reading.reviews else None,
         without_final=cm.without_final(agenda_item) if chair and agenda_item.state == cm.DISCUSSING
         else [], action=ActionForm(formdata=None),
+        awaited=cm.reviews_awaited(agenda_item) if chair and agenda_item.state != cm.DONE
+        else None,
         # The scores follow the reading rule: no declaration, no scores either.
         spread=cm.spread(agenda_item) if chair or reading.application else None)
 
@@ -341,11 +343,12 @@ def minutes(session_id):
     # Every item keeps its number for everyone; one the reader left the room for shows
     # no score (``mine_out``).
     chair = cm.may_chair(user, meeting)
+    # The reading rule (services.reading_rights): a member who reviews a project and has
+    # not declared their interests reads no scores either; one statement for the agenda.
+    unread = {} if chair else cm.declarations_awaited(user, meeting)
     rows = [(i, cm.spread(i, out[i.id], scores[i.id]),
              [m for m in meeting.members if m.user_id in out[i.id]] if names else [],
-             user.id in out[i.id],
-             # the reading rule: a reviewer who has not declared reads no scores either
-             not chair and not svc.reading_rights(user, i.application).application)
+             user.id in out[i.id], i.id in unread)
             for i in meeting.items]
     return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm,
                            names=names, chair=chair)

@@ -554,3 +554,62 @@ def test_the_english_pages_speak_of_a_meeting_and_of_who_left_the_room(meeting, 
     agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
     assert "End the meeting" in agenda
     assert "End the session" not in agenda  # « session » is for logging in only
+
+
+def test_the_chair_is_warned_while_reviews_are_still_due(reviewed, web):
+    """The chair opened and decided an item with 1 review in while the deadline was
+    ahead, with no warning."""
+    call = reviewed["call"]
+    call.review_deadline = utcnow() + timedelta(days=12)
+    db.session.commit()
+    _status, page = _page(web, "anne@exemple.fr", reviewed["url"])
+    page = page.replace("\u00a0", " ").replace("\u202f", " ")
+    # Three reviews sent (one released, one waiting for moderation, Karim's), Martine's
+    # still to come.
+    from patientlab.core.i18n import date_long
+    with web.client.application.test_request_context():
+        day = date_long(call.review_deadline)
+    assert (f"3 relectures reçues sur 4 ; les relectures sont attendues jusqu’au "
+            f"{day}.").replace("\u00a0", " ") in page
+    # Once the deadline has passed, no warning.
+    call.review_deadline = utcnow() - timedelta(days=1)
+    db.session.commit()
+    _status, page = _page(web, "anne@exemple.fr", reviewed["url"])
+    assert "relectures sont attendues" not in page
+
+
+def test_a_reviewer_is_no_longer_asked_to_review_what_the_committee_decided(reviewed, app):
+    from patientlab.core import pending
+
+    martine = reviewed["people"]["martine"]
+    call = reviewed["call"]
+    call.review_deadline = utcnow() + timedelta(days=12)
+    item = reviewed["item"]
+
+    def tasks():
+        with app.test_request_context():
+            return [t.title.replace("\u00a0", " ") for g in pending.for_user(martine)
+                    for t in g.tasks]
+
+    assert any("Dormir mieux" in t and "lien" in t for t in tasks())
+    cm.open_item(reviewed["chair"], item)
+    cm.record_recommendation(reviewed["chair"], item, cm.FUND, "Utile.", without_scores=True)
+    db.session.commit()
+    listed = tasks()
+    assert not any("Dormir mieux" in t and "lien" in t for t in listed)
+    assert "« Dormir mieux » : le comité a décidé, votre relecture n’est plus attendue" in listed
+
+
+def test_an_item_without_reviews_says_so_once(meeting, web):
+    item = meeting["items"][meeting["second"].id]
+    web.login(PATIENTS[0])
+    page = _text(web.get(f"/comite/{meeting['session'].id}/points/{item.id}"))
+    assert "Aucune relecture transmise pour ce projet." in page
+    assert "Pas encore de réponse." not in page  # once per question, before
+    assert "Votre avis global sur le projet" not in page
+
+
+def test_the_committee_reads_the_reviewers_overall_opinion(reviewed, web):
+    _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
+    assert "Avis global des relecteurs" in page
+    assert "Votre avis global sur le projet" not in page
