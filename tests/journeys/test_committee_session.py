@@ -129,6 +129,14 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     martine.goto(session_url)
     martine.get_by_role("link", name=re.compile("discute en ce moment")).click()
     look(martine, "member: item in discussion")
+    # The chart says which scores it shows, and its text stays readable at 150 % on the
+    # phone (it shrank with the drawing to about 9 px).
+    expect(martine.get_by_text(
+        "Notes préliminaires (pas encore de note finale) : combien de membres ont donné "
+        "chaque note")).to_be_visible()
+    heights = martine.eval_on_selector_all(
+        ".chart text", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 18, heights
     expect(martine.locator("main")).to_contain_text("Votre note préliminaire était 7.")
     martine.locator("input[name='final-score'][value='8']").check()
     martine.get_by_role("button", name="Enregistrer ma note finale").click()

@@ -613,3 +613,25 @@ def test_the_committee_reads_the_reviewers_overall_opinion(reviewed, web):
     _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
     assert "Avis global des relecteurs" in page
     assert "Votre avis global sur le projet" not in page
+
+
+def test_the_score_chart_says_which_scores_and_the_table_fits_a_phone(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    _score_all(meeting, item, [8, 7, 8, 4, 5, 3], final=False)
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    web.login(PATIENTS[0])
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    page = _text(web.get(url))
+    # A visible heading says which scores the chart shows (only its SVG <title> did).
+    assert ("<strong>Notes préliminaires (pas encore de note finale) : combien de membres "
+            "ont donné chaque note</strong>") in page
+    # The chart's text follows the reader's text size; the table stacks on a phone and
+    # says what each figure counts (« Préliminaire 0 » read as a score of 0).
+    assert 'class="chart chart--compact"' in page
+    assert '<table class="table--stack">' in page
+    assert 'data-label="Nombre de notes finales"' in page
+    _score_all(meeting, item, [8, 8, 7, 6, 6, 5], final=True)
+    db.session.commit()
+    page = _text(web.get(url))
+    assert "<strong>Notes finales : combien de membres ont donné chaque note</strong>" in page
