@@ -62,6 +62,8 @@ RECOMMENDATIONS = {FUND: _l("financer"), CONDITIONAL: _l("financer sous conditio
 OUTLIER = 3
 #: Group medians this far apart: « patients and scientists differed ».
 DIFFERED = 2
+#: A group's median is shown from this many final scores (one score would be named).
+GROUP_MINIMUM = 2
 
 
 # --- Who sees what -------------------------------------------------------------------
@@ -284,9 +286,49 @@ def declare_conflict(user, item: AgendaItem) -> None:
     if member is None:
         raise PermissionError("not a member of this committee")
     _ensure_not_closed(item.session)
+    if item.state != WAITING:
+        raise ServiceError(_l("La discussion de ce projet a commencé : dites votre lien avec "
+                              "le projet à la présidence, qui vous fera sortir de la salle."))
     row = _row_for(item, member)
-    row.conflict, row.preliminary, row.final, row.comment = True, None, None, ""
+    # The preliminary score and comment are set aside (no page counts them: the member is
+    # out of the room) until the chair opens the item; taking the declaration back
+    # before then finds them again.
+    row.conflict, row.final = True, None
     audit.record(user, "committee.conflict_declared", item.session, summary=f"item {item.id}")
+
+
+def may_withdraw_conflict(user, item: AgendaItem, member: CommitteeMember) -> bool:
+    """A declaration made here can be taken back, by the member or the chair, until the
+    chair opens the item (then it is final)."""
+    return (item.state == WAITING and item.session.state != CLOSED
+            and (user.id == member.user_id or may_chair(user, item.session)))
+
+
+def declared_here(item: AgendaItem, member: CommitteeMember) -> bool:
+    """The member declared their link with the project on this committee (not as the
+    applicant or as a reviewer: those are not taken back here)."""
+    row = _score_row(item, member)
+    return bool(row is not None and row.conflict)
+
+
+def withdraw_conflict(actor, item: AgendaItem, member: CommitteeMember) -> None:
+    """The member (« je me suis trompé ») or the chair takes the declaration back; the
+    preliminary score set aside counts again. Audited."""
+    if member.session_id != item.session_id:
+        raise PermissionError("not a member of this committee")
+    if actor.id != member.user_id and not may_chair(actor, item.session):
+        raise PermissionError("only the member or the chair")
+    _ensure_not_closed(item.session)
+    db.session.refresh(item, ["state"])
+    if item.state != WAITING:
+        raise ServiceError(_l("La présidence a ouvert la discussion de ce projet : la sortie "
+                              "de la salle ne peut plus être annulée."))
+    row = _score_row(item, member)
+    if row is None or not row.conflict:
+        raise ServiceError(_l("Ce membre n’a pas déclaré de lien avec ce projet ici."))
+    row.conflict = False
+    audit.record(actor, "committee.conflict_withdrawn", item.session,
+                 summary=f"item {item.id}, member {member.id}")
 
 
 def save_final(user, item: AgendaItem, score: int, now: datetime | None = None) -> None:
@@ -321,6 +363,10 @@ def open_item(actor: User, item: AgendaItem) -> None:
     session.state = OPEN
     session.current_item_id = item.id
     item.state = DISCUSSING
+    # The declarations made here are final now: the scores set aside are dropped.
+    for row in db.session.scalars(select(CommitteeScore).where(
+            CommitteeScore.item_id == item.id, CommitteeScore.conflict.is_(True))):
+        row.preliminary, row.final, row.comment = None, None, ""
     audit.record(actor, "committee.item_opened", session, summary=f"item {item.id}")
 
 
@@ -404,9 +450,11 @@ def close_session(actor: User, session: CommitteeSession) -> None:
     _ensure_not_closed(session)
     left = what_is_left(session)
     session.state, session.current_item_id = CLOSED, None
-    again = bool(db.session.scalar(select(AuditEntry.id).where(
+    reopened = db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "committee.reopened", AuditEntry.object_type == "committee_session",
-        AuditEntry.object_id == session.id).limit(1)))
+        AuditEntry.object_id == session.id).order_by(AuditEntry.id.desc()).limit(1))
+    again = reopened is not None
+    changed = _changed_since(session, reopened) if again else []
     audit.record(actor, "committee.closed", session,
                  summary=f"{len(left.undiscussed)} undiscussed, "
                          f"{len(left.unfinished)} without recommendation")
@@ -414,10 +462,22 @@ def close_session(actor: User, session: CommitteeSession) -> None:
     url = external_url("committee.minutes", session_id=session.id)
     for member in session.members:
         if member.user.active:
-            tell(member.user, _l("Le procès-verbal du comité « %(title)s » a changé",
-                                 title=session.title) if again else
-                 _l("Le procès-verbal du comité « %(title)s » est prêt", title=session.title),
-                 "committee_minutes", meeting=session, again=again, url=url)
+            tell(member.user, _l("Procès-verbal modifié : %(title)s", title=session.title)
+                 if again else _l("Procès-verbal prêt : %(title)s", title=session.title),
+                 "committee_minutes", meeting=session, again=again, url=url,
+                 present=member.present, changed=changed, recommendations=RECOMMENDATIONS)
+
+
+def _recommendations(session: CommitteeSession) -> str:
+    """« item:recommendation » per item, kept in the reopening's audit entry."""
+    return ",".join(f"{i.id}:{i.recommendation or '-'}" for i in session.items)
+
+
+def _changed_since(session: CommitteeSession, reopened: AuditEntry) -> list[AgendaItem]:
+    """The items whose recommendation changed since the session was reopened."""
+    before = dict(part.split(":", 1) for part in reopened.summary.split(",") if ":" in part)
+    return [i for i in session.items
+            if before.get(str(i.id), "-") != (i.recommendation or "-")]
 
 
 def decided(session: CommitteeSession) -> list[AgendaItem]:
@@ -445,7 +505,14 @@ def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
         raise ServiceError(_l("Dites pourquoi vous rouvrez la séance : c’est gardé dans "
                               "l’historique."), field="reason")
     session.state = OPEN
-    audit.record(actor, "committee.reopened", session, reason=reason)
+    audit.record(actor, "committee.reopened", session, reason=reason,
+                 summary=_recommendations(session))
+    # The members read minutes that may change: they are told why.
+    url = external_url("committee.minutes", session_id=session.id)
+    for member in session.members:
+        if member.user.active:
+            tell(member.user, _l("Procès-verbal en révision : %(title)s", title=session.title),
+                 "committee_reopened", meeting=session, reason=reason, url=url)
 
 
 # --- What the committee thinks -----------------------------------------------------------
@@ -463,6 +530,9 @@ class Spread:
     out_of_room: int = 0  # conflicted members
     changed: int = 0  # members whose final differs from their preliminary
     hidden: bool = False  # not yet opened: nobody sees the others' preliminary scores
+    present: int = 0  # members present in the room for it (who could give a final score)
+    patient_finals: int = 0  # how many final scores each group gave
+    scientist_finals: int = 0
 
     @property
     def differed(self) -> bool:
@@ -506,6 +576,8 @@ def spread(item: AgendaItem, out: set[int] | None = None,
         if member.user_id in out:
             result.out_of_room += 1
             continue
+        if member.present:
+            result.present += 1
         if row is None or result.hidden:
             continue
         if row.preliminary is not None:
@@ -521,8 +593,14 @@ def spread(item: AgendaItem, out: set[int] | None = None,
         result.committee_score = round(statistics.fmean(result.final), 1)
         result.median = _median(result.final)
         result.outliers = sum(1 for s in result.final if abs(s - result.median) >= OUTLIER)
-    result.patient_median = _median(finals_by_group[PATIENT])
-    result.scientist_median = _median(finals_by_group[SCIENTIST])
+    # A group's median of fewer than GROUP_MINIMUM scores would be someone's own score:
+    # it is not shown (the count says why).
+    result.patient_finals = len(finals_by_group[PATIENT])
+    result.scientist_finals = len(finals_by_group[SCIENTIST])
+    if result.patient_finals >= GROUP_MINIMUM:
+        result.patient_median = _median(finals_by_group[PATIENT])
+    if result.scientist_finals >= GROUP_MINIMUM:
+        result.scientist_median = _median(finals_by_group[SCIENTIST])
     return result
 
 
@@ -537,6 +615,44 @@ def sessions_for(user) -> list[CommitteeSession]:
         select(CommitteeSession).join(CommitteeMember,
                                       CommitteeMember.session_id == CommitteeSession.id)
         .where(CommitteeMember.user_id == user.id).order_by(CommitteeSession.meets_at)))
+
+
+@dataclass
+class Awaited:
+    """Reviews of an item's application: received of expected, and the deadline still
+    ahead (None once it has passed)."""
+
+    received: int
+    expected: int
+    deadline: datetime | None
+
+    def __bool__(self) -> bool:
+        return self.received < self.expected and self.deadline is not None
+
+
+def reviews_awaited(item: AgendaItem, now: datetime | None = None) -> Awaited:
+    """Before the chair opens or decides an item: how many reviews are in, while the
+    reviewers still have time (the call's review deadline is ahead)."""
+    from .models import Review, ReviewStatus
+
+    received_states = (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED, ReviewStatus.RELEASED)
+    rows = db.session.execute(select(Assignment.id, Review.status).outerjoin(
+        Review, Review.assignment_id == Assignment.id).where(
+        Assignment.application_id == item.application_id,
+        Assignment.status != AssignmentStatus.CONFLICT)).all()
+    deadline = item.application.call.review_deadline
+    return Awaited(received=sum(1 for _id, status in rows if status in received_states),
+                   expected=len(rows),
+                   deadline=deadline if deadline and deadline > (now or utcnow()) else None)
+
+
+def sessions_chaired_by(user) -> list[CommitteeSession]:
+    """The sessions a coordinator chairs (they created them, or were named chair), the
+    coming ones first."""
+    if not is_coordinator(user):
+        return []
+    return list(db.session.scalars(select(CommitteeSession).where(
+        CommitteeSession.chair_id == user.id).order_by(CommitteeSession.meets_at)))
 
 
 def recommendation_for(application: Application) -> AgendaItem | None:

@@ -378,6 +378,7 @@ class CommitteeSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     call: Mapped[Call] = relationship(lazy="joined")
+    chair: Mapped[User | None] = relationship(foreign_keys=[chair_id], lazy="joined")
     items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan")
     members: Mapped[list["CommitteeMember"]] = relationship(

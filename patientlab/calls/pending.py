@@ -43,14 +43,38 @@ def _answered(review: Review | None, criteria) -> int:
         answers[c.id].score is not None or answers[c.id].comment.strip()))
 
 
+def _decided(application_ids: list[int]) -> set[int]:
+    """The applications a committee has given its recommendation on, or that have the
+    coordination's decision: a review still to write is no longer awaited."""
+    from .models import AgendaItem
+
+    if not application_ids:
+        return set()
+    return set(db.session.scalars(select(AgendaItem.application_id).where(
+        AgendaItem.application_id.in_(application_ids), AgendaItem.state == "done"))) | set(
+        db.session.scalars(select(Application.id).where(
+            Application.id.in_(application_ids), Application.decision.is_not(None),
+            Application.decision != "")))
+
+
 def reviewer_tasks(user, now: datetime) -> list[Task]:
     tasks = []
-    for assignment in reviewing.reviewer_assignments(user):
+    assignments = reviewing.reviewer_assignments(user)
+    decided = _decided([a.application_id for a in assignments])
+    for assignment in assignments:
         if not reviewing.review_open(assignment, now):
             continue
         application, review = assignment.application, assignment.review
         call = application.call
         href = url_for("reviews.detail", assignment_id=assignment.id)
+        if application.id in decided and (review is None or review.status in (
+                ReviewStatus.DRAFT, ReviewStatus.RETURNED)):
+            # The committee decided before this review came: nothing is asked any more.
+            tasks.append(Task(_("« %(title)s » : le comité a décidé, votre relecture n’est "
+                                "plus attendue", title=application.title), href, None,
+                              (_("merci pour le temps que vous y avez passé"),)
+                              if review is not None else ()))
+            continue
         if assignment.status == AssignmentStatus.PENDING:
             tasks.append(Task(_("Dire si vous avez un lien avec « %(title)s »",
                                 title=application.title), href, call.review_deadline,

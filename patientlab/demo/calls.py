@@ -1,7 +1,7 @@
 """Demo « Expérience patient » calls: one closed with released feedback, answers and
 decisions, one in review (assignments at every step), one open for applications."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -259,6 +259,12 @@ HELD = [
 ]
 
 
+def _at_two(moment):
+    """A committee meets at 14 h 00 (Paris) on that day, not at the deadline's midnight."""
+    day = (moment.astimezone(days.PARIS) if moment.tzinfo else moment).date()
+    return datetime.combine(day, time(14, 0), tzinfo=days.PARIS)
+
+
 def _committees(coordinator: User, people: dict[str, User], closed: Call, review_call: Call,
                 apps: dict[int, list[Application]]) -> None:
     """One committee held for the closed call (scores, notes, recommendations, minutes)
@@ -270,7 +276,8 @@ def _committees(coordinator: User, people: dict[str, User], closed: Call, review
     scientists = [people[e] for e in ("jacques.petit@exemple.fr", "helene.robert@exemple.fr")]
     held = cm.CommitteeSession(
         call_id=closed.id, title="Comité de sélection de l’appel 2025",
-        meets_at=closed.response_deadline + timedelta(days=7), place="Cancéropôle, salle 2",
+        meets_at=_at_two(closed.response_deadline + timedelta(days=7)),
+        place="Cancéropôle, salle 2",
         chair_id=coordinator.id, state=cm.CLOSED)
     db.session.add(held)
     db.session.flush()
@@ -294,7 +301,7 @@ def _committees(coordinator: User, people: dict[str, User], closed: Call, review
                                              final=fin, final_at=held.meets_at))
     coming = cm.CommitteeSession(
         call_id=review_call.id, title="Comité de sélection de l’appel 2026",
-        meets_at=review_call.response_deadline + timedelta(days=5),
+        meets_at=_at_two(review_call.response_deadline + timedelta(days=5)),
         place="Cancéropôle, salle 2", online_url="https://visio.exemple.fr/comite-2026",
         chair_id=coordinator.id)
     db.session.add(coming)

@@ -84,7 +84,27 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     martine.get_by_label("Votre commentaire, en quelques mots").fill(
         "Utile : on se sent seule après la chimio.")
     martine.get_by_role("button", name="Enregistrer ma note préliminaire").click()
-    expect(martine.locator(".notice--success")).to_contain_text("C’est enregistré.")
+    expect(martine.locator(".notice--success")).to_contain_text(
+        f"Votre note préliminaire pour « {TITLES[0]} » est enregistrée : 7 sur 9.")
+
+    # She thinks she has a link with the third project: the button leads to a page that
+    # says what happens; she confirms, then sees she was wrong and takes it back.
+    martine.goto(session_url)
+    martine.get_by_role("button", name=re.compile(
+        f"je sors de la salle.*{TITLES[2]}")).click()
+    look(martine, "member: leave the room?")
+    expect(martine.locator("h1")).to_contain_text(f"Sortir de la salle pour « {TITLES[2]} »")
+    expect(martine.locator("main")).to_contain_text(
+        "Vous ne verrez plus ce projet et ne le noterez pas.")
+    martine.get_by_role("button", name="Oui, je sors de la salle pour ce projet").click()
+    look(martine, "member: agenda, out of the room")
+    expect(martine.locator("main")).to_contain_text(
+        f"{TITLES[2]} — Vous êtes sorti ou sortie de la salle pour ce projet.")
+    martine.get_by_role("button", name=re.compile(
+        "Annuler : je ne sors pas de la salle")).click()
+    expect(martine.locator(".notice--success")).to_contain_text(
+        f"vous restez dans la salle pour « {TITLES[2]} »")
+    expect(martine.get_by_role("link", name=TITLES[2])).to_be_visible()
 
     # Anne opens the session on her laptop: attendance, then the first project.
     anne = log_in(laptop(), "coordination@exemple.fr")
@@ -93,7 +113,7 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     anne.get_by_role("link", name="Comité du parcours").first.click()
     look(anne, "chair: agenda")
     main = anne.inner_text("main")
-    assert "Sortent de la salle : Nadia Lemoine" in main.replace("\u00a0", " ")
+    assert "Sortis de la salle : Nadia Lemoine" in main.replace("\u00a0", " ")
     for name in ("Martine D.", "Nadia Lemoine", "Paul Girard", "Inès Moreau"):
         anne.get_by_role("button", name=f"Noter présent ({name})").click()
         expect(anne.get_by_role("button", name=f"Noter absent ({name})")).to_be_visible()
@@ -109,10 +129,20 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     martine.goto(session_url)
     martine.get_by_role("link", name=re.compile("discute en ce moment")).click()
     look(martine, "member: item in discussion")
+    # The chart says which scores it shows, and its text stays readable at 150 % on the
+    # phone (it shrank with the drawing to about 9 px).
+    expect(martine.get_by_text(
+        "Notes préliminaires (pas encore de note finale) : combien de membres ont donné "
+        "chaque note")).to_be_visible()
+    heights = martine.eval_on_selector_all(
+        ".chart text", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights
+    assert min(heights) >= 18, heights
     expect(martine.locator("main")).to_contain_text("Votre note préliminaire était 7.")
     martine.locator("input[name='final-score'][value='8']").check()
     martine.get_by_role("button", name="Enregistrer ma note finale").click()
-    expect(martine.locator(".notice--success")).to_contain_text("C’est enregistré.")
+    expect(martine.locator(".notice--success")).to_contain_text(
+        f"Votre note finale pour « {TITLES[0]} » est enregistrée : 8 sur 9.")
     _score(journey_app, session_id, points[0], "paul.parcours@exemple.fr", 6)
     _score(journey_app, session_id, points[0], "nadia.parcours@exemple.fr", 7)
 
@@ -131,8 +161,8 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     # anything, and undiscussed items say so.
     mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="procès-verbal",
                             after=minutes_mails)
-    assert "Comité du parcours" in mail.subject
-    assert "est prêt" in mail.subject
+    assert mail.subject.replace("\u00a0", " ") == "Procès-verbal prêt : Comité du parcours"
+    assert "Merci d’y avoir participé" in mail.text  # she was there
     assert mail.link(containing=f"/comite/{session_id}/proces-verbal")
     martine.goto(f"{session_url}/points/{points[2]}")
     look(martine, "member: undiscussed item, session closed")
@@ -147,8 +177,14 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     look(anne, "chair: reopen")
     anne.get_by_label("Pourquoi rouvrir la séance ?").fill(
         "Deux projets n’ont pas été discutés.")
+    before = {words: sum(words in m.subject for m in mailbox.to("patient@exemple.fr"))
+              for words in ("en révision", "modifié")}
     anne.get_by_role("button", name="Rouvrir la séance").click()
     expect(anne.locator(".notice--success")).to_contain_text("La séance est rouverte")
+    # The members are told the minutes are being revised, and why.
+    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="en révision",
+                            after=before["en révision"])
+    assert "Deux projets n’ont pas été discutés." in mail.text
 
     # The recommendation: Inès has not given her final score, Anne is told by name.
     anne.get_by_role("link", name=TITLES[0]).first.click()
@@ -193,9 +229,12 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     assert "Sortis de la salle (liens avec le projet)" not in anne.inner_text("main")
 
     # Martine reads the members' minutes from the mail: how many left the room, not who.
-    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="procès-verbal",
-                            after=minutes_mails + 1)
-    assert "a changé" in mail.subject
+    mail = mailbox.wait_for(to="patient@exemple.fr", subject_contains="modifié",
+                            after=before["modifié"])
+    # It says what changed: both discussed projects now have their recommendation.
+    text = mail.text.replace("\u00a0", " ")
+    assert f"- {TITLES[0]} : financer" in text
+    assert f"- {TITLES[1]} : ne pas financer" in text
     assert "Nadia" not in mail.text
     martine.goto(mail.link(containing=f"/comite/{session_id}/proces-verbal"))
     look(martine, "member: minutes")

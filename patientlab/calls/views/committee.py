@@ -39,6 +39,7 @@ bp = Blueprint("committee", __name__, url_prefix="/comite")
 def index():
     user = acting_user()
     return render_template("calls/committee/index.html", sessions=cm.sessions_for(user),
+                           chaired=cm.sessions_chaired_by(user),
                            calls=svc.list_all_calls() if svc.is_coordinator(user) else [],
                            sessions_of_call=cm.sessions_of_call, STATES=cm.STATES)
 
@@ -94,16 +95,19 @@ def session(session_id):
             if done:
                 flash(_("%(name)s est membre du comité.", name=person.name), "success")
                 return redirect(url_for("committee.session", session_id=meeting.id))
-    out = cm.out_of_room(meeting)
+    out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
     conflicts = {item.id: [m for m in meeting.members if m.user_id in out[item.id]]
                  for item in meeting.items}
+    # Who declared their link here (they or the chair may take it back until it opens).
+    declared = {item.id: {member_id for member_id, row in scores[item.id].items()
+                          if row.conflict} for item in meeting.items}
     return render_template(
         "calls/committee/session.html", meeting=meeting, chair=chair,
         member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
             item.id for item in meeting.items if user.id in out[item.id]},
         action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting),
-        declare_first=cm.declarations_awaited(user, meeting))
+        declare_first=cm.declarations_awaited(user, meeting), declared=declared)
 
 
 @bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])
@@ -141,23 +145,34 @@ def _item_forms(meeting, item, chair):
     return prelim, final, notes, recommendation
 
 
-def _handle_item_post(user, meeting, item, forms) -> bool:
-    """One of the item's forms, sent; True when it was saved."""
+def _handle_item_post(user, meeting, item, forms) -> str | None:
+    """One of the item's forms, sent; what was saved (for the message), or None."""
     prelim, final, notes, recommendation = forms
-    for form, action in (
+    title, top = item.application.title, meeting.scale_max
+    for form, action, saved in (
             (prelim, lambda: cm.save_preliminary(user, item, prelim.score.data,
-                                                 prelim.comment.data or "")),
-            (final, lambda: cm.save_final(user, item, final.score.data)),
-            (notes, lambda: cm.save_notes(user, item, notes.notes.data or "")),
+                                                 prelim.comment.data or ""),
+             lambda: _("Votre note préliminaire pour « %(title)s » est enregistrée : "
+                       "%(score)s sur %(max)s.", title=title, score=prelim.score.data,
+                       max=top)),
+            (final, lambda: cm.save_final(user, item, final.score.data),
+             lambda: _("Votre note finale pour « %(title)s » est enregistrée : %(score)s "
+                       "sur %(max)s.", title=title, score=final.score.data, max=top)),
+            (notes, lambda: cm.save_notes(user, item, notes.notes.data or ""),
+             lambda: _("Les notes de la discussion sur « %(title)s » sont enregistrées.",
+                       title=title)),
             (recommendation, lambda: cm.record_recommendation(
                 user, item, recommendation.recommendation.data,
                 recommendation.reasons.data or "",
-                without_scores=bool(recommendation.without_scores.data)))):
+                without_scores=bool(recommendation.without_scores.data)),
+             lambda: _("La recommandation du comité sur « %(title)s » est enregistrée : "
+                       "%(recommendation)s.", title=title, recommendation=cm.RECOMMENDATIONS[
+                           recommendation.recommendation.data]))):
         if form.submit.data and form.validate_on_submit():
             with transaction(form) as done:
                 action()
-            return bool(done)
-    return False
+            return saved() if done else None
+    return None
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>", methods=["GET", "POST"])
@@ -167,11 +182,20 @@ def item(session_id, point_id):
         start_write_transaction()  # members score at the same moment: each waits its turn
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    if agenda_item is not None and cm.conflicted(user, agenda_item):
+        member = cm.member_of(user, meeting)
+        declared = member is not None and cm.declared_here(agenda_item, member)
+        return render_template(
+            "calls/committee/out_of_room.html", meeting=meeting, item=agenda_item,
+            member=member, action=ActionForm(formdata=None), declared=declared,
+            may_withdraw=declared and cm.may_withdraw_conflict(user, agenda_item, member)), 403
     agenda_item = cm.get_item_or_404(meeting, point_id, user)
     chair = cm.may_chair(user, meeting)
     forms = _item_forms(meeting, agenda_item, chair)
-    if request.method == "POST" and _handle_item_post(user, meeting, agenda_item, forms):
-        flash(_("C’est enregistré."), "success")
+    if request.method == "POST" and (
+            saved := _handle_item_post(user, meeting, agenda_item, forms)):
+        flash(saved, "success")
         return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
     prelim, final, notes, recommendation = forms
     mine = cm.my_scores(user, meeting).get(agenda_item.id)
@@ -193,7 +217,11 @@ def item(session_id, point_id):
         reading=reading, feedback=reviewing.feedback_for(application, confidential=True)
         if reading.reviews else None,
         without_final=cm.without_final(agenda_item) if chair and agenda_item.state == cm.DISCUSSING
-        else [], spread=cm.spread(agenda_item), action=ActionForm(formdata=None))
+        else [], action=ActionForm(formdata=None),
+        awaited=cm.reviews_awaited(agenda_item) if chair and agenda_item.state != cm.DONE
+        else None,
+        # The scores follow the reading rule: no declaration, no scores either.
+        spread=cm.spread(agenda_item) if chair or reading.application else None)
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>/ouvrir", methods=["POST"])
@@ -214,21 +242,58 @@ def open_item(session_id, point_id):
     return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
 
 
-@bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["POST"])
+@bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["GET", "POST"])
 @login_required
 def conflict(session_id, point_id):
+    """Leaving the room for a project: a page that says what happens, then the member
+    confirms; until the chair opens the item, it can be taken back."""
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
     agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    if agenda_item is None or cm.member_of(user, meeting) is None:
+    member = cm.member_of(user, meeting)
+    if agenda_item is None or member is None:
         abort(404)
-    if ActionForm().validate_on_submit():
+    if cm.conflicted(user, agenda_item):
+        return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
         with transaction() as done:
             cm.declare_conflict(user, agenda_item)
         if done:
-            flash(_("C’est noté : vous sortez de la salle pour ce projet. Vous ne le verrez "
-                    "plus et ne le noterez pas."), "success")
-    return redirect(url_for("committee.session", session_id=meeting.id))
+            flash(_("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le "
+                    "verrez plus et ne le noterez pas.", title=agenda_item.application.title),
+                  "success")
+            return redirect(url_for("committee.session", session_id=meeting.id,
+                                    _anchor=f"point-{agenda_item.id}"))
+    return render_template("calls/committee/conflict.html", meeting=meeting,
+                           item=agenda_item, action=ActionForm(formdata=None),
+                           mine=cm.my_scores(user, meeting).get(agenda_item.id))
+
+
+@bp.route("/<int:session_id>/conflit/<int:point_id>/annuler/<int:member_id>",
+          methods=["POST"])
+@login_required
+def withdraw_conflict(session_id, point_id, member_id):
+    """The member, or the chair, takes a declaration back (until the item is opened)."""
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    member = next((m for m in meeting.members if m.id == member_id), None)
+    if agenda_item is None or member is None:
+        abort(404)
+    if member.user_id != user.id and not cm.may_chair(user, meeting):
+        abort(403)
+    if ActionForm().validate_on_submit():
+        with transaction() as done:
+            cm.withdraw_conflict(user, agenda_item, member)
+        if done:
+            flash(_("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
+                    name=member.user.public_name, title=agenda_item.application.title)
+                  if member.user_id != user.id else
+                  _("C’est annulé : vous restez dans la salle pour « %(title)s ».",
+                    title=agenda_item.application.title), "success")
+    return redirect(url_for("committee.session", session_id=meeting.id,
+                            _anchor=f"point-{agenda_item.id}"))
 
 
 @bp.route("/<int:session_id>/cloturer", methods=["GET", "POST"])
@@ -275,8 +340,15 @@ def minutes(session_id):
     # coordination can read (and print) the members' version too.
     names = cm.may_chair(user, meeting) and request.args.get("version") != "membres"
     out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
+    # Every item keeps its number for everyone; one the reader left the room for shows
+    # no score (``mine_out``).
+    chair = cm.may_chair(user, meeting)
+    # The reading rule (services.reading_rights): a member who reviews a project and has
+    # not declared their interests reads no scores either; one statement for the agenda.
+    unread = {} if chair else cm.declarations_awaited(user, meeting)
     rows = [(i, cm.spread(i, out[i.id], scores[i.id]),
-             [m for m in meeting.members if m.user_id in out[i.id]] if names else [])
-            for i in meeting.items if user.id not in out[i.id]]
+             [m for m in meeting.members if m.user_id in out[i.id]] if names else [],
+             user.id in out[i.id], i.id in unread)
+            for i in meeting.items]
     return render_template("calls/committee/minutes.html", meeting=meeting, rows=rows, cm=cm,
-                           names=names, chair=cm.may_chair(user, meeting))
+                           names=names, chair=chair)

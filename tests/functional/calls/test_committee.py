@@ -5,10 +5,12 @@ permissions and the minutes."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from patientlab.calls import committee as cm
 from patientlab.calls import reviewing
 from patientlab.calls.models import Decision
+from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
@@ -117,9 +119,101 @@ def test_conflicted_members_neither_see_nor_score_and_leave_the_room(meeting, we
     assert spread.final == [7, 7, 7, 7]
 
     web.login("karim@exemple.fr")
-    assert web.get(f"/comite/{meeting['session'].id}/points/{item.id}").status_code == 403
-    page = web.get(f"/comite/{meeting['session'].id}").get_data(as_text=True)
-    assert "Vous sortez de la salle pour ce projet." in page
+    response = web.get(f"/comite/{meeting['session'].id}/points/{item.id}")
+    assert response.status_code == 403
+    # The item's link says why, not the generic « accès refusé ».
+    assert "Vous êtes sorti ou sortie de la salle pour « Dormir mieux »" in _text(response)
+    assert "Annuler : je ne sors pas de la salle" not in _text(response)  # not declared here
+    page = _text(web.get(f"/comite/{meeting['session'].id}"))
+    # The agenda names the project (the member knows which one they left the room for).
+    assert ("<p>Dormir mieux — <strong>Vous êtes sorti ou sortie de la salle pour ce "
+            "projet.</strong></p>") in page
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_leaving_the_room_is_confirmed_and_can_be_taken_back_until_the_item_opens(
+        meeting, web):
+    session = meeting["session"]
+    item = meeting["items"][meeting["first"].id]
+    martine = meeting["people"][PATIENTS[0]]
+    cm.save_preliminary(martine, item, 7, "Utile.")
+    db.session.commit()
+    web.login(PATIENTS[0])
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    # A real button leading to a page that says what happens: nothing is saved yet.
+    assert f'method="get" action="/comite/{session.id}/conflit/{item.id}"' in agenda
+    confirm = _text(web.get(f"/comite/{session.id}/conflit/{item.id}"))
+    assert "Sortir de la salle pour « Dormir mieux » ?" in confirm
+    assert "Votre note préliminaire (7) est mise de côté" in confirm
+    assert "Vous ne verrez plus ce projet et ne le noterez pas." in confirm
+    assert not cm.conflicted(martine, item)
+
+    url = f"/comite/{session.id}/conflit/{item.id}"
+    assert web.submit(url).status_code == 302
+    assert cm.conflicted(martine, item)
+    assert cm.spread(item, rows=None).preliminary == []  # set aside: not counted…
+    member = cm.member_of(martine, session)
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    assert "Annuler : je ne sors pas de la salle" in agenda
+    # …and found again when she takes it back.
+    undo = f"/comite/{session.id}/conflit/{item.id}/annuler/{member.id}"
+    assert web.submit(undo, form_url=f"/comite/{session.id}").status_code == 302
+    assert not cm.conflicted(martine, item)
+    assert cm.my_scores(martine, session)[item.id].preliminary == 7
+
+    # The chair can take it back too; both are in the history.
+    cm.declare_conflict(martine, item)
+    db.session.commit()
+    web.logout()
+    web.login("anne@exemple.fr")
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    assert f"Faire revenir {martine.name} dans la salle" in agenda
+    assert web.submit(undo, form_url=f"/comite/{session.id}").status_code == 302
+    assert not cm.conflicted(martine, item)
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action.like("committee.conflict%")).order_by(AuditEntry.id))]
+    assert actions == ["committee.conflict_declared", "committee.conflict_withdrawn",
+                       "committee.conflict_declared", "committee.conflict_withdrawn"]
+
+    # Once the chair opens the item the declaration is final and the score dropped.
+    cm.declare_conflict(martine, item)
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    assert cm.my_scores(martine, session)[item.id].preliminary is None
+    with pytest.raises(ServiceError):
+        cm.withdraw_conflict(martine, item, member)
+    web.logout()
+    web.login(PATIENTS[0])
+    assert "Annuler : je ne sors pas de la salle" not in _text(web.get(f"/comite/{session.id}"))
+
+
+def test_someone_else_cannot_take_a_members_declaration_back(meeting, web):
+    session = meeting["session"]
+    item = meeting["items"][meeting["first"].id]
+    martine = meeting["people"][PATIENTS[0]]
+    cm.declare_conflict(martine, item)
+    db.session.commit()
+    member = cm.member_of(martine, session)
+    web.login(PATIENTS[1])
+    assert web.submit(f"/comite/{session.id}/conflit/{item.id}/annuler/{member.id}",
+                      form_url=f"/comite/{session.id}").status_code == 403
+    assert cm.conflicted(martine, item)
+
+
+def test_the_members_minutes_keep_everyones_numbering(meeting, web):
+    session = meeting["session"]
+    first = meeting["items"][meeting["first"].id]
+    cm.declare_conflict(meeting["people"][PATIENTS[0]], first)
+    db.session.commit()
+    web.login(PATIENTS[0])
+    page = _text(web.get(f"/comite/{session.id}/proces-verbal"))
+    # The same numbers as everyone's (hers used to skip the project and renumber).
+    for number, item in enumerate(session.items, start=1):
+        assert f"{number}. {item.application.title}" in page
+    assert "Vous êtes sorti ou sortie de la salle pour ce projet." in page
 
 
 def test_only_members_and_the_coordination_see_a_session(meeting, web):
@@ -354,3 +448,190 @@ def test_agenda_asks_a_reviewing_member_to_declare_interests_first(reviewed, web
     _status, page = _page(web, "martine@exemple.fr", f"/comite/{reviewed['session'].id}")
     assert "déclarez d’abord vos liens d’intérêts pour le lire et le noter" in page
     assert 'href="/relectures/' in page
+
+
+def test_minutes_count_final_scores_and_hide_a_lone_groups_median(meeting, web):
+    """One final score of three present members: the page says so, and a group median of
+    one score (someone's own score) is not shown."""
+    item = meeting["items"][meeting["first"].id]
+    for member in meeting["session"].members:
+        if member.user.email not in (PATIENTS[0], SCIENTISTS[0], SCIENTISTS[1]):
+            cm.set_present(meeting["chair"], meeting["session"], member, False)
+    cm.open_item(meeting["chair"], item)
+    cm.save_final(meeting["people"][PATIENTS[0]], item, 8)
+    cm.record_recommendation(meeting["chair"], item, cm.FUND, "Utile.", without_scores=True)
+    db.session.commit()
+    web.login(PATIENTS[1])
+    page = _text(web.get(f"/comite/{meeting['session'].id}/proces-verbal"))
+    assert "1 note finale sur 3 membres présents" in page
+    assert "moins de 2 notes : non affichée pour garder l’anonymat" in page
+    assert "<dd>8</dd>" not in page  # Martine's own score, as her group's median
+    assert "Note du comité" not in page
+
+
+def test_a_member_who_has_not_declared_sees_no_scores(reviewed, web):
+    item = reviewed["item"]
+    cm.open_item(reviewed["chair"], item)
+    cm.save_final(reviewed["people"]["karim"], item, 8)
+    cm.save_final(reviewed["people"]["claire"], item, 3)
+    db.session.commit()
+    status, page = _page(web, "martine@exemple.fr", reviewed["url"])
+    assert status == 200
+    assert "Vous verrez les notes une fois vos liens d’intérêts déclarés." in page
+    assert "notes finales : nombre de membres par note" not in page
+    _status, page = _page(web, "martine@exemple.fr",
+                          f"/comite/{reviewed['session'].id}/proces-verbal")
+    assert "Vous verrez les notes une fois vos liens d’intérêts déclarés." in page
+    # Claire, who sits without reviewing it, sees them.
+    _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
+    assert "2 notes finales sur 3 membres présents" in page.replace("\u00a0", " ")
+
+
+def test_attendance_reads_right_before_and_after_the_session(meeting, web):
+    session = meeting["session"]
+    absent = session.members[0]
+    for member in session.members:
+        cm.set_present(meeting["chair"], session, member, False)
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    minutes = f"/comite/{session.id}/proces-verbal"
+    before = _text(web.get(minutes))
+    # Before the session nobody is absent yet (everyone was « absent ou absente »).
+    assert f"{absent.user.public_name} (présence pas encore notée)" in before
+    assert "absent ou absente" not in before
+    for member in session.members[1:]:
+        cm.set_present(meeting["chair"], session, member, True)
+    cm.close_session(meeting["chair"], session)
+    db.session.commit()
+    # After it, the member who did not come is not « pas encore là » any more.
+    assert f"{absent.user.public_name} (n’était pas là)" in _text(web.get(minutes))
+    agenda = _text(web.get(f"/comite/{session.id}"))
+    assert f"{absent.user.public_name} — n’était pas là" in agenda
+    assert "pas encore là" not in agenda
+
+
+def test_a_coordinator_finds_the_sessions_she_chairs(meeting, web):
+    web.login("anne@exemple.fr")
+    page = _text(web.get("/comite/"))
+    # She sits on none, but chairs this one: the page said « Vous ne siégez à aucun comité ».
+    assert "Les séances que je préside" in page
+    assert f'href="/comite/{meeting["session"].id}">Comité de mars</a>' in page
+    assert "Vous ne siégez à aucun comité" not in page
+    session_page = _text(web.get(f"/comite/{meeting['session'].id}"))
+    assert f"<dt>Présidence</dt><dd>{meeting['chair'].public_name}</dd>" in session_page
+
+
+def test_saving_a_score_says_which_and_what(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    web.login(PATIENTS[0])
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    page = _text(web.submit(url, {"prelim-score": "7", "prelim-submit": "1"}, follow=True))
+    # It said « C’est enregistré. », whatever was saved.
+    assert "Votre note préliminaire pour « Dormir mieux » est enregistrée : 7 sur 9." in page
+
+
+def test_the_demo_committees_meet_at_two_in_the_afternoon(app):
+    from patientlab.core.days import PARIS
+    from patientlab.demo import seed
+
+    seed()
+    sessions = db.session.scalars(select(cm.CommitteeSession)).all()
+    assert sessions
+    assert {s.meets_at.astimezone(PARIS).strftime("%H:%M") for s in sessions} == {"14:00"}
+
+
+def test_the_english_pages_speak_of_a_meeting_and_of_who_left_the_room(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    cm.declare_conflict(meeting["people"][PATIENTS[0]], item)
+    meeting["people"][PATIENTS[1]].locale = meeting["chair"].locale = "en"
+    db.session.commit()
+    web.login(PATIENTS[1])
+    agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
+    # « Leave the room: 1 member » read as an instruction.
+    assert "Left the room: 1 member" in agenda
+    web.logout()
+    web.login("anne@exemple.fr")
+    agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
+    assert "End the meeting" in agenda
+    assert "End the session" not in agenda  # « session » is for logging in only
+
+
+def test_the_chair_is_warned_while_reviews_are_still_due(reviewed, web):
+    """The chair opened and decided an item with 1 review in while the deadline was
+    ahead, with no warning."""
+    call = reviewed["call"]
+    call.review_deadline = utcnow() + timedelta(days=12)
+    db.session.commit()
+    _status, page = _page(web, "anne@exemple.fr", reviewed["url"])
+    page = page.replace("\u00a0", " ").replace("\u202f", " ")
+    # Three reviews sent (one released, one waiting for moderation, Karim's), Martine's
+    # still to come.
+    from patientlab.core.i18n import date_long
+    with web.client.application.test_request_context():
+        day = date_long(call.review_deadline)
+    assert (f"3 relectures reçues sur 4 ; les relectures sont attendues jusqu’au "
+            f"{day}.").replace("\u00a0", " ") in page
+    # Once the deadline has passed, no warning.
+    call.review_deadline = utcnow() - timedelta(days=1)
+    db.session.commit()
+    _status, page = _page(web, "anne@exemple.fr", reviewed["url"])
+    assert "relectures sont attendues" not in page
+
+
+def test_a_reviewer_is_no_longer_asked_to_review_what_the_committee_decided(reviewed, app):
+    from patientlab.core import pending
+
+    martine = reviewed["people"]["martine"]
+    call = reviewed["call"]
+    call.review_deadline = utcnow() + timedelta(days=12)
+    item = reviewed["item"]
+
+    def tasks():
+        with app.test_request_context():
+            return [t.title.replace("\u00a0", " ") for g in pending.for_user(martine)
+                    for t in g.tasks]
+
+    assert any("Dormir mieux" in t and "lien" in t for t in tasks())
+    cm.open_item(reviewed["chair"], item)
+    cm.record_recommendation(reviewed["chair"], item, cm.FUND, "Utile.", without_scores=True)
+    db.session.commit()
+    listed = tasks()
+    assert not any("Dormir mieux" in t and "lien" in t for t in listed)
+    assert "« Dormir mieux » : le comité a décidé, votre relecture n’est plus attendue" in listed
+
+
+def test_an_item_without_reviews_says_so_once(meeting, web):
+    item = meeting["items"][meeting["second"].id]
+    web.login(PATIENTS[0])
+    page = _text(web.get(f"/comite/{meeting['session'].id}/points/{item.id}"))
+    assert "Aucune relecture transmise pour ce projet." in page
+    assert "Pas encore de réponse." not in page  # once per question, before
+    assert "Votre avis global sur le projet" not in page
+
+
+def test_the_committee_reads_the_reviewers_overall_opinion(reviewed, web):
+    _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
+    assert "Avis global des relecteurs" in page
+    assert "Votre avis global sur le projet" not in page
+
+
+def test_the_score_chart_says_which_scores_and_the_table_fits_a_phone(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    _score_all(meeting, item, [8, 7, 8, 4, 5, 3], final=False)
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    web.login(PATIENTS[0])
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    page = _text(web.get(url))
+    # A visible heading says which scores the chart shows (only its SVG <title> did).
+    assert ("<strong>Notes préliminaires (pas encore de note finale) : combien de membres "
+            "ont donné chaque note</strong>") in page
+    # The chart's text follows the reader's text size; the table stacks on a phone and
+    # says what each figure counts (« Préliminaire 0 » read as a score of 0).
+    assert 'class="chart chart--compact"' in page
+    assert '<table class="table--stack">' in page
+    assert 'data-label="Nombre de notes finales"' in page
+    _score_all(meeting, item, [8, 8, 7, 6, 6, 5], final=True)
+    db.session.commit()
+    page = _text(web.get(url))
+    assert "<strong>Notes finales : combien de membres ont donné chaque note</strong>" in page

@@ -223,10 +223,37 @@ def test_closing_sends_each_member_the_members_minutes(meeting):
     cm.close_session(chair, session)
     for person in meeting["people"].values():
         [mail] = outbox(person.email)
-        assert "est prêt" in mail.subject
+        assert mail.subject.startswith("Procès-verbal prêt")
         assert f"/comite/{session.id}/proces-verbal" in mail.body_text
         assert "Karim" not in mail.body_text.replace(person.name, "")  # nobody named
     assert outbox(chair.email) == []  # the chair is not a member
     cm.reopen_session(chair, session, "Un oubli.")
     cm.close_session(chair, session)
-    assert "a changé" in outbox("martine@exemple.fr")[-1].subject
+    assert outbox("martine@exemple.fr")[-1].subject.startswith("Procès-verbal modifié")
+
+
+def test_the_minutes_mails_are_short_thank_those_present_and_say_what_changed(meeting):
+    chair, session, item = meeting["chair"], meeting["session"], meeting["item"]
+    absent = cm.member_of(meeting["people"]["claire"], session)
+    cm.set_present(chair, session, absent, False)
+    cm.open_item(chair, item)
+    cm.record_recommendation(chair, item, cm.FUND, "Utile.", without_scores=True)
+    cm.close_session(chair, session)
+    [mail] = outbox("martine@exemple.fr")
+    # The subject said « Le procès-verbal du comité « Comité de mars » est prêt ».
+    assert mail.subject == "Procès-verbal prêt\u00a0: Comité de mars" or (
+        mail.subject.replace("\u00a0", " ") == "Procès-verbal prêt : Comité de mars")
+    assert "Merci d’y avoir participé" in mail.body_text
+    [absent_mail] = outbox("claire@exemple.fr")
+    assert "Merci d’y avoir participé" not in absent_mail.body_text  # she was not there
+
+    # Reopening tells the members why; the new close says which recommendation changed.
+    cm.reopen_session(chair, session, "La recommandation sur « Dormir mieux » était fausse.")
+    revising = outbox("martine@exemple.fr")[-1]
+    assert revising.subject.replace("\u00a0", " ") == "Procès-verbal en révision : Comité de mars"
+    assert "était fausse" in revising.body_text
+    item.recommendation = cm.CONDITIONAL
+    cm.close_session(chair, session)
+    changed = outbox("martine@exemple.fr")[-1].body_text.replace("\u00a0", " ")
+    assert "La recommandation a changé pour :\n- Dormir mieux : financer sous conditions" in changed
+    assert "Bouger ensemble :" not in changed
