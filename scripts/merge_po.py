@@ -27,7 +27,9 @@ def _key(message):
 
 
 def _same(a, b) -> bool:
-    return a.string == b.string and set(a.flags) == set(b.flags)
+    """The same translation (flags such as python-format follow the code, not the
+    translator: a side that only re-extracted must not hide the other side's change)."""
+    return a.string == b.string
 
 
 def merge(base_path: str, ours_path: str, theirs_path: str, name: str) -> int:

@@ -250,9 +250,10 @@ def conflict(session_id, point_id):
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
     agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    member = cm.member_of(user, meeting)
-    if agenda_item is None or member is None:
+    if agenda_item is None:
         abort(404)
+    if cm.member_of(user, meeting) is None:
+        abort(403)  # the coordination sees the session, only its members leave the room
     if cm.conflicted(user, agenda_item):
         return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
     form = ActionForm()
