@@ -53,7 +53,8 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
         "title": _hostile("Soirée nutrition et cancer"), "theme": "nutrition",
         "date": "2027-03-12", "start_time": "18:30", "end_time": "20:30",
         "format": "onsite", "capacity": "80", "venue_name": _hostile("Salle des fêtes"),
-        "address": _hostile("3 rue de la Paix, Lyon"),
+        "address": _hostile("3 rue de la Paix, Lyon"), "postcode": "69001",
+        "town": _hostile("Lyon"),
         "description": _hostile("Une soirée pour parler d’alimentation.") + "\n\n"
         + _hostile("Venez nombreux."),
         "speakers": _hostile("Dr Morel, diététicienne"),
@@ -66,10 +67,10 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
 
     visitor = FormClient(web.client.application.test_client())
     page = f"/evenements/{event.id}"
-    sent = visitor.submit(f"{page}/inscription", {
+    sent = visitor.submit(f"{page}/inscription?places=1", {
         "name": _hostile("Nadia Benali"), "email": "nadia\ufffe@exemple.fr\uffff",
         "seats": "1", "needs": "step_free", "needs_other": _hostile("Un chien guide"),
-        "needs_consent": "y", "privacy_consent": "y"}, form_url=page)
+        "needs_consent": "y", "privacy_consent": "y"}, form_url=f"{page}/inscription?places=1")
     assert sent.status_code in (302, 303), sent.get_data(as_text=True)[:2000]
     web.submit(f"{dashboard}/message", {
         "audiences": "confirmed", "subject": _hostile("Changement de salle"),
@@ -131,6 +132,7 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
         "title": "Soirée nutrition", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
         "venue_name": "Salle des fêtes", "address": "3 rue de la Paix, Lyon",
+        "postcode": "69001", "town": "Lyon",
         "description": f"<p>{REFERENCES}</p><p><a href=\"https://exemple.fr/&#x81;a\">"
                        f"lien&#x9d;</a></p>\n\n{REFERENCES}"})
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
