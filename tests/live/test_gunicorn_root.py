@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,38 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def _own_database(tmp_path):
+    """A database of its own: on PostgreSQL a new one beside the browser tests' (whose
+    tables the session's live app keeps), else a SQLite file."""
+    shared = os.environ.get("PATIENTLAB_TEST_BROWSER_DATABASE_URL")
+    if not shared:
+        yield f"sqlite:///{tmp_path / 'root.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(shared)
+    name = f"patientlab_root_{os.getpid()}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
 def served(tmp_path):
-    database = os.environ.get("PATIENTLAB_TEST_BROWSER_DATABASE_URL") or (
-        f"sqlite:///{tmp_path / 'root.sqlite3'}")
+    with _own_database(tmp_path) as database:
+        yield from _serve(tmp_path, database)
+
+
+def _serve(tmp_path, database):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         db.drop_all()
@@ -67,7 +96,7 @@ def served(tmp_path):
         process.terminate()
         process.wait(timeout=20)
         with app.app_context():
-            db.drop_all()
+            db.session.remove()
             db.engine.dispose()
 
 

@@ -32,7 +32,8 @@ def read(web, link, project, answers):
 
 def invite(web, name):
     """The coordination invites a reader; their personal link, from the page."""
-    web.submit("/facile-a-lire/relecture", {"lecteur-panel": "1", "lecteur-name": name,
+    panel = db.session.scalar(select(falc.FalcPanel.id).order_by(falc.FalcPanel.id.desc()))
+    web.submit("/facile-a-lire/relecture", {"lecteur-panel": str(panel), "lecteur-name": name,
                                             "lecteur-submit": "1"}, prefix="lecteur-")
     page = web.get("/facile-a-lire/relecture").get_data(as_text=True)
     reader = db.session.scalar(select(falc.FalcReader).where(falc.FalcReader.name == name))
