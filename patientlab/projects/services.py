@@ -360,7 +360,8 @@ def revision_show(values: dict) -> list[tuple[object, str]]:
         (_l("Types de cancer"), ", ".join(str(CANCER_TYPES[s]) for s in values["cancer_types"]
                                           if s in CANCER_TYPES)),
         (_l("Thèmes"), ", ".join(str(THEMES[s]) for s in values["themes"] if s in THEMES)),
-        *((SECTION_TITLES[name], plain_from_html(values[name])) for name in SUMMARY_FIELDS),
+        *((SECTION_TITLES[name], plain_from_html(values[name], links=True))
+          for name in SUMMARY_FIELDS),
         (_l("Résumé scientifique"), values["scientific_abstract"]),
         (_l("Date de début"), _date_label(values["start_date"])),
         (_l("Date de fin prévue"), _date_label(values["end_date"])),

@@ -288,3 +288,41 @@ def test_edited_published_news_stays_public_until_approved(web, published):
     assert "150 personnes" in _page(web.get(f"/projets/{project.id}"))
     assert [m.recipient for m in outbox()[before:]] == ["morel@exemple.fr"], \
         "only the author hears of it: followers were told of the news once"
+
+
+@pytest.fixture
+def linked(published):
+    """Published results whose text holds a link."""
+    project, results = published
+    results.found = ('<p>Voir <a href="https://exemple.fr/etude">7 femmes</a> suivies.</p>')
+    db.session.commit()
+    return project, results
+
+
+def test_a_changed_link_address_is_shown_to_the_moderator(web, linked):
+    """A link's address is part of what the moderator reads: changing it with a word
+    (« 7 » → « 8 ») used to show only the word, and approving sent readers elsewhere."""
+    project, _results = linked
+    web.login("morel@exemple.fr")
+    _edit_results(web, project,
+                  found='Voir <a href="https://evil.example/phish">8 femmes</a> suivies.')
+    web.logout()
+    revision = db.session.scalar(select(Revision))
+    web.login("lucas@exemple.fr")
+    review = _page(web.get(f"/moderation/modifications/{revision.id}"))
+    added = " ".join(re.findall(r"<ins>(.*?)</ins>", review, re.S))
+    removed = " ".join(re.findall(r"<del>(.*?)</del>", review, re.S))
+    assert "(https://evil.example/phish)" in added
+    assert "(https://exemple.fr/etude)" in removed
+
+
+def test_changing_only_a_link_address_is_a_change(web, linked):
+    """« Rien n’a changé » was said when only a link's address changed: a broken link
+    could not be fixed."""
+    project, _results = linked
+    web.login("morel@exemple.fr")
+    page = _page(_edit_results(
+        web, project, found='Voir <a href="https://exemple.fr/etude-2">7 femmes</a> suivies.'))
+    assert WAITING in page
+    revision = db.session.scalar(select(Revision))
+    assert "https://exemple.fr/etude-2" in revision.values["found"]
