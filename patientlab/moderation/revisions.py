@@ -15,6 +15,9 @@ publication workflow) call ``propose`` once public.
 """
 
 import difflib
+import hashlib
+import hmac
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,15 +243,27 @@ def get_waiting_or_404(revision_id: int) -> Waiting:
     return Waiting(revisable, revision, item)
 
 
+def seen_token(revision: Revision) -> str:
+    """What the moderator's form posts back: a digest of the change they read (which
+    text, whose change, which version, which values). A decision counts only for that
+    very change: not for a later version, nor for another change that reused its id (SQLite
+    gives a deleted row's id to the next one, and versions start again at 1)."""
+    shown = json.dumps([revision.id, revision.kind, revision.object_id, revision.author_id,
+                        revision.version, revision.values], sort_keys=True, default=str,
+                       ensure_ascii=False)
+    return f"{revision.version}-{hashlib.sha256(shown.encode()).hexdigest()[:40]}"
+
+
 DECISIONS = {"publish": _l("Publier la modification"),
              "refuse": _l("Refuser la modification (la version publiée reste en ligne)")}
 
 
-def decide(moderator: User, entry: Waiting, decision: str, *, seen_version: int,
+def decide(moderator: User, entry: Waiting, decision: str, *, seen: str,
            reason: str = "", note: str = "", now: datetime | None = None) -> None:
     """Approve (the values are copied onto the text) or refuse (the published version
     stays; the author is told why). Only the version the moderator read is decided: if
-    the author changed it meanwhile, or another moderator decided, nothing happens."""
+    the author changed it meanwhile, or another moderator decided, or it is another
+    change than the one read (``seen``: its ``seen_token``), nothing happens."""
     if not moderator.has_any_role(MODERATION):
         raise PermissionError("moderators only")
     now = now or utcnow()
@@ -267,12 +282,17 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen_version: int,
         raise ServiceError(_l("C’est votre propre contribution : une autre personne de la "
                               "modération doit en décider."))
     values, author_id = dict(revision.values), revision.author_id
+    stale = ServiceError(_l("Cette modification a changé ou vient d’être traitée : rechargez "
+                            "la page pour lire sa dernière version."))
+    if not hmac.compare_digest(str(seen or ""), seen_token(revision)):
+        raise stale
     gone = db.session.execute(
-        delete(Revision).where(Revision.id == revision.id, Revision.version == seen_version)
+        delete(Revision).where(Revision.id == revision.id, Revision.version == revision.version,
+                               Revision.kind == revision.kind,
+                               Revision.object_id == revision.object_id)
         .execution_options(synchronize_session=False)).rowcount
     if gone != 1:
-        raise ServiceError(_l("Cette modification a changé ou vient d’être traitée : rechargez "
-                              "la page pour lire sa dernière version."))
+        raise stale
     db.session.expunge(revision)
     if decision == "publish":
         revisable.write(item, values)

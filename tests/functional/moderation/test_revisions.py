@@ -24,6 +24,12 @@ def _page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def _seen(web, revision_id) -> str:
+    """What the moderator's decision form posts to say which change they read."""
+    page = web.get(f"/moderation/modifications/{revision_id}").get_data(as_text=True)
+    return html.unescape(re.search(r'name="seen_version"[^>]*value="([^"]*)"', page).group(1))
+
+
 def _textareas(page: str) -> dict[str, str]:
     """What each edit box of a page holds, as the person sees it."""
     return {name: html.unescape(re.sub(r"^\r?\n", "", text)).replace("\r\n", "\n")
@@ -108,7 +114,7 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     assert re.search(r"<del>.*35.*</del>", review)
     assert re.search(r"<ins>.*40.*</ins>", review)
     assert "visioconférence" in review  # what was removed is shown too
-    web.submit(url, {"decision": "publish", "seen_version": str(revision.version)})
+    web.submit(url, {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
 
     public = _page(web.get(f"/projets/{project.id}/resultats"))
@@ -129,9 +135,10 @@ def test_refused_change_leaves_published_results_in_place(web, published):
     revision = db.session.scalar(select(Revision))
     web.login("lucas@exemple.fr")
     url = f"/moderation/modifications/{revision.id}"
-    page = _page(web.submit(url, {"decision": "refuse", "seen_version": "1"}))
+    page = _page(web.submit(url, {"decision": "refuse", "seen_version": _seen(web, revision.id)}))
     assert "Choisissez la raison." in page
-    web.submit(url, {"decision": "refuse", "reason": "identifying", "seen_version": "1"})
+    web.submit(url, {"decision": "refuse", "reason": "identifying",
+                     "seen_version": _seen(web, revision.id)})
     web.logout()
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
     public = _page(web.get(f"/projets/{project.id}/resultats"))
@@ -197,7 +204,7 @@ def test_edited_published_answer_stays_public_until_approved(web, published):
     revision = db.session.scalar(select(Revision))
     assert revision.kind == "answer"
     web.submit(f"/moderation/modifications/{revision.id}",
-               {"decision": "publish", "seen_version": "1"})
+               {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "Six séances d’une heure." in _page(web.get(f"/projets/{project.id}"))
     assert outbox("karim@exemple.fr") == [], "the asker was told once, at first publication"
@@ -247,7 +254,7 @@ def test_edited_published_summary_stays_public_until_approved(web, published):
     assert "Pourquoi cette recherche" in html.unescape(review)
     assert re.search(r"<ins>.*tous.*</ins>", review)
     web.submit(f"/moderation/modifications/{revision.id}",
-               {"decision": "publish", "seen_version": "1"})
+               {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "La fatigue gêne la vie de tous les jours." in _page(
         web.get(f"/projets/{project.id}"))
@@ -283,7 +290,7 @@ def test_edited_published_news_stays_public_until_approved(web, published):
     assert revision.kind == "project_update"
     before = len(outbox())
     web.submit(f"/moderation/modifications/{revision.id}",
-               {"decision": "publish", "seen_version": "1"})
+               {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "150 personnes" in _page(web.get(f"/projets/{project.id}"))
     assert [m.recipient for m in outbox()[before:]] == ["morel@exemple.fr"], \

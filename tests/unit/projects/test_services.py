@@ -268,7 +268,7 @@ def test_question_is_premoderated_then_answered_with_notifications():
     assert question.published_answer is answer
     assert answer.body == "Deux par semaine."
     entry = revisions.waiting()[0]
-    revisions.decide(moderator, entry, "publish", seen_version=entry.revision.version)
+    revisions.decide(moderator, entry, "publish", seen=revisions.seen_token(entry.revision))
     assert answer.body == "Deux par semaine, une heure chacune."
     assert len(outbox("karim@exemple.fr")) == 1
 
