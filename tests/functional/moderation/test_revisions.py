@@ -333,3 +333,30 @@ def test_changing_only_a_link_address_is_a_change(web, linked):
     assert WAITING in page
     revision = db.session.scalar(select(Revision))
     assert "https://exemple.fr/etude-2" in revision.values["found"]
+
+
+def test_a_coordinator_edits_the_published_page_not_the_researchers_waiting_change(
+        web, published):
+    project, _results = published
+    UserFactory(email="coord@exemple.fr", roles=["coordinator", "moderator"])
+    web.login("morel@exemple.fr")
+    url = f"/projets/{project.id}/modifier"
+    form = _project_form(web.get(url).get_data(as_text=True))
+    web.submit(url, {**form, "why": "Lisez https://evil.example/phish", "save": "1"})
+    web.logout()
+    revision = db.session.scalar(select(Revision))
+
+    web.login("coord@exemple.fr")
+    page = web.get(url).get_data(as_text=True)
+    form = _project_form(page)
+    assert form["why"] == "La fatigue gêne la vie."
+    assert "Une modification de Dr Morel attend la relecture" in html.unescape(page)
+    assert f'href="/moderation/modifications/{revision.id}"' in page
+    page = _page(web.submit(url, {**form, "teaser": "Mieux dormir.", "save": "1"},
+                            follow=True))
+    assert WAITING not in page
+    web.logout()
+    public = _page(web.get(f"/projets/{project.id}"))
+    assert "Mieux dormir." in public
+    assert "evil.example" not in public
+    assert db.session.scalar(select(Revision.id)) == revision.id, "left to the moderators"
