@@ -203,11 +203,12 @@ def initial_state(user: User) -> str:
     return S.PUBLISHED if is_trusted(user) else S.PENDING
 
 
-def submit_text(author: User, kind: Kind, item) -> None:
+def submit_text(author: User, kind: Kind, item, *, review: bool = False) -> None:
     """New or rewritten text from ``author``: it waits for a moderator, or is published at
     once for a trusted author (moderated afterwards: audited, and the kind's publication
-    hook runs, e.g. the asker is told)."""
-    state = initial_state(author)
+    hook runs, e.g. the asker is told). ``review``: it waits whatever the author's trust
+    (a text a moderator hid or refused, rewritten)."""
+    state = S.PENDING if review else initial_state(author)
     item.created_at = utcnow()
     item.resubmit(state)
     db.session.flush()
@@ -235,9 +236,14 @@ def submit_change(author: User, kind: Kind, item, values: dict) -> str:
         return result
     if item.id is not None and revisable.same(values, revisable.values_of(item)):
         return revisions.UNCHANGED
+    # A text a moderator (or readers' reports) took off the site goes back to a moderator
+    # once rewritten, whatever trust its author has: trust is no way around a decision.
+    taken_off = item.id is not None and item.moderation_state in (S.HIDDEN, S.REFUSED)
+    if item.id is not None:
+        revisions.drop(kind.name, item)  # rewritten in place: no older change waits
     revisable.write(item, values)
     db.session.flush()
-    submit_text(author, kind, item)
+    submit_text(author, kind, item, review=taken_off)
     return revisions.APPLIED
 
 
@@ -292,6 +298,10 @@ def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
         raise ServiceError(_l("Un autre modérateur vient de traiter ce contenu : rechargez la "
                               "page pour voir sa décision."))
     db.session.refresh(item)
+    if target in (S.HIDDEN, S.REFUSED):
+        # A change waiting beside the text goes with it: approving it later would put a
+        # text back on the site that a moderator took off.
+        revisions.drop(kind.name, item)
     _close_reports(kind, item, now)
     audit.record(moderator, f"moderation.{decision}", item,
                  summary=f"{seen_state} → {target}", reason=f"{reason} {note}".strip())
@@ -412,6 +422,7 @@ def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(item)
     if hidden:
+        revisions.drop(kind.name, item)
         audit.record(None, "moderation.auto_hidden", item,
                      summary=f"{reporters} signalements")
     return bool(hidden)

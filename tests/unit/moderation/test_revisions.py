@@ -121,3 +121,27 @@ def test_a_decision_read_on_one_change_does_not_decide_another_with_the_same_id(
         revisions.decide(moderator, other, "publish", seen=read)
     assert news.body == "Les inclusions commencent."
     assert _count() == 1
+
+
+def test_hidden_news_rewritten_goes_back_to_a_moderator_and_its_old_change_is_gone(
+        news, app, monkeypatch):
+    """A moderator hid the news: rewriting it published it again at once (the author had
+    earned trust), and the change that waited beside it stayed; approving that change
+    later replaced the new text."""
+    owner = news.project.owner
+    moderator = UserFactory(roles=["moderator"])
+    followup.edit_update(owner, news, "Appelez le 06 12 34 56 78.")
+    assert _count() == 1
+    svc.decide(moderator, svc.kind_of("project_update"), news, "hide", seen_state=S.PUBLISHED,
+               reason="identifying")
+    assert _count() == 0, "the waiting change goes with the hidden text"
+    monkeypatch.setitem(app.config, "MODERATION_TRUST_AFTER", 1)
+    other = ProjectUpdate(project_id=news.project_id, author_id=owner.id, body="Bonjour.",
+                          moderation_state=S.PUBLISHED, moderated_by_id=moderator.id)
+    db.session.add(other)
+    db.session.flush()
+    assert svc.is_trusted(owner)
+    assert followup.edit_update(owner, news, "Les inclusions ont commencé.") == \
+        revisions.APPLIED
+    assert news.moderation_state == S.PENDING, "not back online before a moderator reads it"
+    assert _count() == 0
