@@ -202,7 +202,11 @@ def trust(user_id):
         abort(404)
     if TrustForm(prefix="trust").validate_on_submit():
         trusted = person.trusted_at is None
-        svc.set_trust(acting_user(), person, trusted)
+        try:
+            svc.set_trust(acting_user(), person, trusted)
+        except svc.OwnCase:
+            db.session.commit()  # the refused attempt stays in the audit log
+            abort(403)
         db.session.commit()
         flash(_("%(name)s est maintenant un auteur de confiance : ses contributions sont "
                 "publiées tout de suite.", name=person.public_name) if trusted else

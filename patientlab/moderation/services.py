@@ -247,8 +247,19 @@ def submit_change(author: User, kind: Kind, item, values: dict) -> str:
     return revisions.APPLIED
 
 
+class OwnCase(PermissionError):
+    """A moderator decided about themself: refused, and the attempt is in the audit log
+    (the route commits it before answering 403)."""
+
+
 def set_trust(moderator: User, user: User, trusted: bool) -> None:
     _ensure_moderator(moderator)
+    if user.id == moderator.id:
+        # Nobody decides about themself: trust skips the moderation of one's own texts.
+        audit.record(moderator, "moderation.trust_refused_own", user,
+                     summary="trusted" if trusted else "untrusted")
+        db.session.flush()
+        raise OwnCase("a moderator cannot decide their own trust")
     user.trusted_at = utcnow() if trusted else None
     db.session.flush()
     audit.record(moderator, "moderation.trust_granted" if trusted else "moderation.trust_removed",
