@@ -360,3 +360,12 @@ def test_a_coordinator_edits_the_published_page_not_the_researchers_waiting_chan
     assert "Mieux dormir." in public
     assert "evil.example" not in public
     assert db.session.scalar(select(Revision.id)) == revision.id, "left to the moderators"
+
+
+def test_results_edit_box_shows_a_link_as_typed_and_unchanged_stays_unchanged(web, linked):
+    project, _results = linked
+    web.login("morel@exemple.fr")
+    boxes = _textareas(web.get(f"/projets/{project.id}/resultats/modifier")
+                       .get_data(as_text=True))
+    assert boxes["found"] == 'Voir <a href="https://exemple.fr/etude">7 femmes</a> suivies.'
+    assert fr("Rien n’a changé.") in _page(_edit_results(web, project))
