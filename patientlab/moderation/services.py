@@ -69,6 +69,9 @@ class Kind:
     # The fields its author may change once it is public (revisions.Revisable): the change
     # waits for a moderator beside the published version. Empty: not changed once public.
     fields: tuple[str, ...] = ()
+    # How a moderator compares two versions of those fields, as (label, plain text) pairs
+    # (one pair, the kind's label and its text, by default).
+    revision_show: Callable[[dict], list[tuple[Any, str]]] | None = None
 
     def facts(self, item) -> list[tuple[Any, str]]:
         return self.details(item) if self.details else []
@@ -91,7 +94,8 @@ def register_kind(kind: Kind) -> None:
     if kind.fields:
         revisions.register(revisions.Revisable(
             kind.name, kind.label, kind.model, kind.fields,
-            show=lambda values: [(kind.label, kind.text(kind.model(**values)))],
+            show=kind.revision_show or (
+                lambda values: [(kind.label, kind.text(kind.model(**values)))]),
             url=kind.url, describe=kind.describe))
 
 

@@ -321,6 +321,10 @@ def test_a_changed_link_address_is_shown_to_the_moderator(web, linked):
     removed = " ".join(re.findall(r"<del>(.*?)</del>", review, re.S))
     assert "(https://evil.example/phish)" in added
     assert "(https://exemple.fr/etude)" in removed
+    # Each changed section under the heading readers see, and only those.
+    diff = review.split("<details")[0]
+    assert "<h3>Ce que nous avons trouvé</h3>" in diff
+    assert "Ce que nous avons cherché" not in diff
 
 
 def test_changing_only_a_link_address_is_a_change(web, linked):
