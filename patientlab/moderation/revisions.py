@@ -332,6 +332,10 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen: str,
                               "modération doit en décider."))
     values, author_id = dict(revision.values), revision.author_id
     full = revisable.with_change(item, values)
+    published = dict(_shown(revisable.show(revisable.values_of(item))))
+    shown = revisable.show(full)
+    sections = [(str(label), text) for (label, text), (_label, flat)
+                in zip(shown, _shown(shown), strict=True) if flat != published.get(str(label))]
     stale = ServiceError(_l("Cette modification a changé ou vient d’être traitée : rechargez "
                             "la page pour lire sa dernière version."))
     if not hmac.compare_digest(str(seen or ""), seen_token(revision)):
@@ -360,7 +364,7 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen: str,
                else _l("Votre modification n’a pas été publiée"), "moderation_revision",
                decision=decision, reason=REFUSAL_REASONS.get(reason, ""), note=note,
                context=revisable.describe(item),
-               text="\n\n".join(text for _label, text in revisable.show(full) if text),
+               what=str(revisable.label), sections=sections,
                url=_public_url(revisable, item))
 
 

@@ -125,6 +125,11 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     assert results.moderated_by_id is not None
     [mail] = outbox("morel@exemple.fr")
     assert "modification est publiée" in mail.subject
+    body = html.unescape(mail.body_text)
+    # Which text and which section changed, with the blank lines a mail needs.
+    assert fr("modification de « Résultats d’un projet » sur « Dormir mieux") in body
+    assert "\n\nCe que nous avons trouvé\nElles dorment 40 minutes de plus.\n\nhttp" in body
+    assert "Ce que nous avons cherché" not in body
 
 
 def test_refused_change_leaves_published_results_in_place(web, published):
@@ -146,7 +151,10 @@ def test_refused_change_leaves_published_results_in_place(web, published):
     assert "06 12" not in public
     [mail] = outbox("morel@exemple.fr")
     assert "pas été publiée" in mail.subject
-    assert "version publiée avant reste en ligne" in html.unescape(mail.body_text)
+    body = html.unescape(mail.body_text)
+    assert "version publiée avant reste en ligne" in body
+    assert "\n\nRaison" in body
+    assert "\n\n\n" not in body
 
 
 def test_moderator_decides_only_the_version_they_read(web, published):
