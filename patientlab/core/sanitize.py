@@ -288,12 +288,29 @@ _EDIT_BREAKS = (
 )
 
 
+_STORED_LINK = re.compile(r'<a\b[^<>]*?\bhref="([^"<>]*)"[^<>]*>(.*?)</a\s*>',
+                          re.IGNORECASE | re.DOTALL)
+
+
+def _typed_link(match: re.Match) -> str:
+    """A link as its author typed it: a web address typed alone stays a bare address
+    (rich_text links it again); a link whose words differ from its address keeps the one
+    form rich_text reads for it, ``<a href="…">words</a>``, without the rel it adds."""
+    href, inner = match.group(1), match.group(2)
+    address = _unescape(href)
+    after = match.string[match.end():match.end() + 1]
+    bare = (_unescape(inner) == address and _BARE_URL.fullmatch(address) is not None
+            and address[-1] not in _URL_TRAILING
+            and (not after or after.isspace() or after in _URL_TRAILING + "<"))
+    return inner if bare else f'<a href="{href}">{inner}</a>'
+
+
 def editable(stored: str | None) -> str:
     """The stored rich text as the author types it, for a textarea (Jinja escapes it):
     paragraphs separated by a blank line and « - » list items, the form the edit boxes
-    ask for, never the ``<p>`` of text stored as HTML (imported or written before). Saved
-    again, it shows the same."""
-    text = stored or ""
+    ask for, never the ``<p>`` of text stored as HTML (imported or written before); links
+    as typed (``_typed_link``). Saved again, it is stored the same."""
+    text = _STORED_LINK.sub(_typed_link, stored or "")
     if _BLOCK_TAG.search(text):
         for pattern, replacement in _EDIT_BREAKS:
             text = pattern.sub(replacement, text)

@@ -19,6 +19,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”)\]]*\s+|\n+")
 # Sanitised HTML has no « < » outside its tags; [^<>] keeps each try to one tag.
 _ANY_TAG = re.compile(r"<[^<>]*>")
 _VOWEL_GROUP = re.compile(f"[{VOWELS}]+")
+# A link of sanitised rich text (core.sanitize writes every href in double quotes).
+_LINK = re.compile(r'<a\b[^<>]*?\bhref="([^"<>]*)"[^<>]*>(.*?)</a\s*>', re.IGNORECASE | re.DOTALL)
 
 
 def fold(text: str | None) -> str:
@@ -51,11 +53,25 @@ def fold_char(ch: str) -> str:
     return kept[:1] if kept else ch
 
 
-def plain_from_html(html: str) -> str:
+def _link_shown(match: re.Match) -> str:
+    href, inner = match.group(1), match.group(2)
+    words_of_link = _ANY_TAG.sub("", inner).strip()
+    if html_module.unescape(words_of_link) == html_module.unescape(href):
+        return inner
+    return f"{inner} ({href})" if words_of_link else f"({href})"
+
+
+def plain_from_html(html: str, *, links: bool = False) -> str:
     """Text of sanitised rich text, one paragraph or list item per line (its character
-    references resolved, without the code points HTML forbids)."""
+    references resolved, without the code points HTML forbids).
+
+    ``links``: each link's address follows its words, « texte (https://…) » (a bare
+    address stays as it is), for whoever must see where a link leads (a moderator
+    comparing two versions: a changed address is a change)."""
     if not html:
         return ""
+    if links:
+        html = _LINK.sub(_link_shown, html)
     spaced = re.sub(r"</(p|li)>|<br\s*/?>", "\n", html)
     text = without_forbidden(html_module.unescape(_ANY_TAG.sub("", spaced)))
     text = re.sub(r"[ \t]+", " ", text)

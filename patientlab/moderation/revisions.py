@@ -15,6 +15,9 @@ publication workflow) call ``propose`` once public.
 """
 
 import difflib
+import hashlib
+import hmac
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,14 +75,29 @@ class Revisable:
         return {name: getattr(item, name) for name in self.fields}
 
     def write(self, item, values: dict) -> None:
+        """Write ``values`` (all the fields, or only those a revision changed) onto the
+        item: the fields not in ``values`` keep their current value."""
+        full = {**self.values_of(item), **values}
         if self.apply is not None:
-            self.apply(item, values)
+            self.apply(item, full)
         else:
             for name in self.fields:
-                setattr(item, name, values[name])
+                setattr(item, name, full[name])
 
     def same(self, one: dict, other: dict) -> bool:
         return _shown(self.show(one)) == _shown(self.show(other))
+
+    def changed_fields(self, published: dict, values: dict) -> dict:
+        """The fields of ``values`` that differ from ``published`` as a reader sees them."""
+        shown = _shown(self.show(published))
+        return {name: values[name] for name in self.fields
+                if name in values and values[name] != published.get(name)
+                and _shown(self.show({**published, name: values[name]})) != shown}
+
+    def with_change(self, item, revision_values: dict) -> dict:
+        """The text as it would read with a waiting change: the published values, the
+        fields it changes replaced."""
+        return {**self.values_of(item), **revision_values}
 
 
 _REVISABLE: dict[str, Revisable] = {}
@@ -107,10 +125,23 @@ def pending_revision(name: str, item) -> Revision | None:
                                                     Revision.object_id == item.id))
 
 
-def pending_values(name: str, item) -> dict | None:
-    """The author's waiting change, to fill their edit form with."""
+def pending_values(name: str, item, author: User | None = None) -> dict | None:
+    """The waiting change (of ``author`` only, if given), to fill their edit form with:
+    the published text with the fields it changes replaced."""
     revision = pending_revision(name, item)
-    return dict(revision.values) if revision is not None else None
+    if revision is None or (author is not None and revision.author_id != author.id):
+        return None
+    return revisable_of(name).with_change(item, dict(revision.values))
+
+
+def other_change(name: str, item, reader: User) -> tuple[User | None, Revision] | None:
+    """The change waiting on ``item`` and its author, when someone else than ``reader``
+    wrote it (their edit form starts from the published text and says so)."""
+    revision = pending_revision(name, item)
+    if revision is None or revision.author_id == reader.id:
+        return None
+    author = db.session.get(User, revision.author_id) if revision.author_id else None
+    return author, revision
 
 
 def pending_values_of(name: str, ids: list[int]) -> dict[int, dict]:
@@ -131,9 +162,29 @@ def propose(author: User, revisable: Revisable, item, values: dict, *,
     """
     waiting = pending_revision(revisable.name, item)
     published = revisable.values_of(item)
-    if revisable.same(values, dict(waiting.values) if waiting is not None else published):
+    if waiting is not None and waiting.author_id != author.id:
+        # Someone else's change waits: it stays for a moderator to decide, whatever this
+        # person does. Their own change starts from the published text.
+        changed = revisable.changed_fields(published, values)
+        if not changed:
+            return UNCHANGED
+        if not at_once:
+            other = db.session.get(User, waiting.author_id) if waiting.author_id else None
+            raise ServiceError(_l(
+                "Une modification de %(name)s attend déjà la relecture de l’équipe de "
+                "modération : votre modification pourra être faite une fois celle-ci "
+                "publiée ou refusée.", name=other.public_name if other else "—"))
+        revisable.write(item, changed)
+        db.session.flush()
+        audit.record(author, "moderation.revision_applied", item,
+                     summary=f"fields={','.join(changed)} waiting={waiting.id}")
+        return APPLIED
+    current = (revisable.with_change(item, dict(waiting.values)) if waiting is not None
+               else published)
+    if revisable.same(values, current):
         return UNCHANGED
-    if revisable.same(values, published):
+    changed = revisable.changed_fields(published, values)
+    if not changed:
         db.session.delete(waiting)
         db.session.flush()
         audit.record(author, "moderation.revision_withdrawn", item)
@@ -141,17 +192,17 @@ def propose(author: User, revisable: Revisable, item, values: dict, *,
     if at_once:
         if waiting is not None:
             db.session.delete(waiting)
-        revisable.write(item, values)
+        revisable.write(item, changed)
         db.session.flush()
         audit.record(author, "moderation.revision_applied", item)
         return APPLIED
     now = utcnow()
     if waiting is None:
-        waiting = Revision(kind=revisable.name, object_id=item.id, values=values, version=1,
+        waiting = Revision(kind=revisable.name, object_id=item.id, values=changed, version=1,
                            created_at=now)
         db.session.add(waiting)
     else:
-        waiting.values = values
+        waiting.values = changed
         waiting.version = (waiting.version or 0) + 1
     waiting.author_id = author.id
     waiting.updated_at = now
@@ -198,7 +249,8 @@ def changes(revisable: Revisable, item, revision: Revision) -> list[Change]:
     """Field by field, the published text and the waiting one (changed fields first
     would hide the order the reader knows: the text's own order is kept)."""
     before = revisable.show(revisable.values_of(item))
-    after = {str(label): text for label, text in revisable.show(dict(revision.values))}
+    after = {str(label): text for label, text
+             in revisable.show(revisable.with_change(item, dict(revision.values)))}
     found = []
     for label, text in before:
         new = after.get(str(label), "")
@@ -240,15 +292,27 @@ def get_waiting_or_404(revision_id: int) -> Waiting:
     return Waiting(revisable, revision, item)
 
 
+def seen_token(revision: Revision) -> str:
+    """What the moderator's form posts back: a digest of the change they read (which
+    text, whose change, which version, which values). A decision counts only for that
+    very change: not for a later version, nor for another change that reused its id (SQLite
+    gives a deleted row's id to the next one, and versions start again at 1)."""
+    shown = json.dumps([revision.id, revision.kind, revision.object_id, revision.author_id,
+                        revision.version, revision.values], sort_keys=True, default=str,
+                       ensure_ascii=False)
+    return f"{revision.version}-{hashlib.sha256(shown.encode()).hexdigest()[:40]}"
+
+
 DECISIONS = {"publish": _l("Publier la modification"),
              "refuse": _l("Refuser la modification (la version publiée reste en ligne)")}
 
 
-def decide(moderator: User, entry: Waiting, decision: str, *, seen_version: int,
+def decide(moderator: User, entry: Waiting, decision: str, *, seen: str,
            reason: str = "", note: str = "", now: datetime | None = None) -> None:
     """Approve (the values are copied onto the text) or refuse (the published version
     stays; the author is told why). Only the version the moderator read is decided: if
-    the author changed it meanwhile, or another moderator decided, nothing happens."""
+    the author changed it meanwhile, or another moderator decided, or it is another
+    change than the one read (``seen``: its ``seen_token``), nothing happens."""
     if not moderator.has_any_role(MODERATION):
         raise PermissionError("moderators only")
     now = now or utcnow()
@@ -267,12 +331,22 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen_version: int,
         raise ServiceError(_l("C’est votre propre contribution : une autre personne de la "
                               "modération doit en décider."))
     values, author_id = dict(revision.values), revision.author_id
+    full = revisable.with_change(item, values)
+    published = dict(_shown(revisable.show(revisable.values_of(item))))
+    shown = revisable.show(full)
+    sections = [(str(label), text) for (label, text), (_label, flat)
+                in zip(shown, _shown(shown), strict=True) if flat != published.get(str(label))]
+    stale = ServiceError(_l("Cette modification a changé ou vient d’être traitée : rechargez "
+                            "la page pour lire sa dernière version."))
+    if not hmac.compare_digest(str(seen or ""), seen_token(revision)):
+        raise stale
     gone = db.session.execute(
-        delete(Revision).where(Revision.id == revision.id, Revision.version == seen_version)
+        delete(Revision).where(Revision.id == revision.id, Revision.version == revision.version,
+                               Revision.kind == revision.kind,
+                               Revision.object_id == revision.object_id)
         .execution_options(synchronize_session=False)).rowcount
     if gone != 1:
-        raise ServiceError(_l("Cette modification a changé ou vient d’être traitée : rechargez "
-                              "la page pour lire sa dernière version."))
+        raise stale
     db.session.expunge(revision)
     if decision == "publish":
         revisable.write(item, values)
@@ -290,7 +364,7 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen_version: int,
                else _l("Votre modification n’a pas été publiée"), "moderation_revision",
                decision=decision, reason=REFUSAL_REASONS.get(reason, ""), note=note,
                context=revisable.describe(item),
-               text="\n\n".join(text for _label, text in revisable.show(values) if text),
+               what=str(revisable.label), sections=sections,
                url=_public_url(revisable, item))
 
 

@@ -147,10 +147,9 @@ def revision(revision_id):
     entry = revisions.get_waiting_or_404(revision_id)
     form = RevisionForm()
     if form.validate_on_submit():
-        seen = form.seen_version.data or ""
         try:
             revisions.decide(acting_user(), entry, form.decision.data,
-                             seen_version=int(seen) if seen.isdigit() else 0,
+                             seen=form.seen_version.data or "",
                              reason=form.reason.data or "", note=form.note.data or "")
         except ServiceError as error:
             db.session.rollback()
@@ -164,7 +163,7 @@ def revision(revision_id):
             return redirect(url_for("moderation.index"))
     if not form.is_submitted():
         form = RevisionForm(formdata=None)
-    form.seen_version.data = str(entry.revision.version)
+    form.seen_version.data = revisions.seen_token(entry.revision)
     author = db.session.get(User, entry.revision.author_id) if entry.revision.author_id \
         else None
     return render_template("moderation/revision.html", entry=entry, form=form, author=author,
@@ -203,7 +202,11 @@ def trust(user_id):
         abort(404)
     if TrustForm(prefix="trust").validate_on_submit():
         trusted = person.trusted_at is None
-        svc.set_trust(acting_user(), person, trusted)
+        try:
+            svc.set_trust(acting_user(), person, trusted)
+        except svc.OwnCase:
+            db.session.commit()  # the refused attempt stays in the audit log
+            abort(403)
         db.session.commit()
         flash(_("%(name)s est maintenant un auteur de confiance : ses contributions sont "
                 "publiées tout de suite.", name=person.public_name) if trusted else

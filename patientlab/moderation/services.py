@@ -69,6 +69,9 @@ class Kind:
     # The fields its author may change once it is public (revisions.Revisable): the change
     # waits for a moderator beside the published version. Empty: not changed once public.
     fields: tuple[str, ...] = ()
+    # How a moderator compares two versions of those fields, as (label, plain text) pairs
+    # (one pair, the kind's label and its text, by default).
+    revision_show: Callable[[dict], list[tuple[Any, str]]] | None = None
 
     def facts(self, item) -> list[tuple[Any, str]]:
         return self.details(item) if self.details else []
@@ -91,7 +94,8 @@ def register_kind(kind: Kind) -> None:
     if kind.fields:
         revisions.register(revisions.Revisable(
             kind.name, kind.label, kind.model, kind.fields,
-            show=lambda values: [(kind.label, kind.text(kind.model(**values)))],
+            show=kind.revision_show or (
+                lambda values: [(kind.label, kind.text(kind.model(**values)))]),
             url=kind.url, describe=kind.describe))
 
 
@@ -203,11 +207,12 @@ def initial_state(user: User) -> str:
     return S.PUBLISHED if is_trusted(user) else S.PENDING
 
 
-def submit_text(author: User, kind: Kind, item) -> None:
+def submit_text(author: User, kind: Kind, item, *, review: bool = False) -> None:
     """New or rewritten text from ``author``: it waits for a moderator, or is published at
     once for a trusted author (moderated afterwards: audited, and the kind's publication
-    hook runs, e.g. the asker is told)."""
-    state = initial_state(author)
+    hook runs, e.g. the asker is told). ``review``: it waits whatever the author's trust
+    (a text a moderator hid or refused, rewritten)."""
+    state = S.PENDING if review else initial_state(author)
     item.created_at = utcnow()
     item.resubmit(state)
     db.session.flush()
@@ -235,14 +240,30 @@ def submit_change(author: User, kind: Kind, item, values: dict) -> str:
         return result
     if item.id is not None and revisable.same(values, revisable.values_of(item)):
         return revisions.UNCHANGED
+    # A text a moderator (or readers' reports) took off the site goes back to a moderator
+    # once rewritten, whatever trust its author has: trust is no way around a decision.
+    taken_off = item.id is not None and item.moderation_state in (S.HIDDEN, S.REFUSED)
+    if item.id is not None:
+        revisions.drop(kind.name, item)  # rewritten in place: no older change waits
     revisable.write(item, values)
     db.session.flush()
-    submit_text(author, kind, item)
+    submit_text(author, kind, item, review=taken_off)
     return revisions.APPLIED
+
+
+class OwnCase(PermissionError):
+    """A moderator decided about themself: refused, and the attempt is in the audit log
+    (the route commits it before answering 403)."""
 
 
 def set_trust(moderator: User, user: User, trusted: bool) -> None:
     _ensure_moderator(moderator)
+    if user.id == moderator.id:
+        # Nobody decides about themself: trust skips the moderation of one's own texts.
+        audit.record(moderator, "moderation.trust_refused_own", user,
+                     summary="trusted" if trusted else "untrusted")
+        db.session.flush()
+        raise OwnCase("a moderator cannot decide their own trust")
     user.trusted_at = utcnow() if trusted else None
     db.session.flush()
     audit.record(moderator, "moderation.trust_granted" if trusted else "moderation.trust_removed",
@@ -292,6 +313,10 @@ def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
         raise ServiceError(_l("Un autre modérateur vient de traiter ce contenu : rechargez la "
                               "page pour voir sa décision."))
     db.session.refresh(item)
+    if target in (S.HIDDEN, S.REFUSED):
+        # A change waiting beside the text goes with it: approving it later would put a
+        # text back on the site that a moderator took off.
+        revisions.drop(kind.name, item)
     _close_reports(kind, item, now)
     audit.record(moderator, f"moderation.{decision}", item,
                  summary=f"{seen_state} → {target}", reason=f"{reason} {note}".strip())
@@ -412,6 +437,7 @@ def report(user: User, kind: Kind, item, reason: str, note: str = "") -> bool:
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(item)
     if hidden:
+        revisions.drop(kind.name, item)
         audit.record(None, "moderation.auto_hidden", item,
                      summary=f"{reporters} signalements")
     return bool(hidden)

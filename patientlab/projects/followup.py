@@ -375,9 +375,15 @@ def revisable_values(results: ProjectResults) -> dict:
     return {name: getattr(results, name) for name in (*RESULT_FIELDS, "falc_text")}
 
 
-def pending_results(results: ProjectResults | None) -> dict | None:
-    """The team's change to published results that waits for the moderators."""
-    return revisions.pending_values("project_results", results)
+def pending_results(results: ProjectResults | None, author: User | None = None) -> dict | None:
+    """The team's change to published results that waits for the moderators (``author``'s
+    only, if given)."""
+    return revisions.pending_values("project_results", results, author)
+
+
+def other_change_to_results(results: ProjectResults | None, user: User):
+    """The change someone else wrote to published results, waiting: (author, revision)."""
+    return revisions.other_change("project_results", results, user) if results else None
 
 
 def results_sections(results: ProjectResults) -> list[tuple[str, str, object]]:

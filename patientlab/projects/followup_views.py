@@ -262,7 +262,7 @@ def edit_results(project_id):
     project = _team_project(project_id)
     results = followup.results_of(project)
     # A change waiting for the moderators is what the team goes on editing.
-    waiting = followup.pending_results(results)
+    waiting = followup.pending_results(results, acting_user())
     if request.method == "POST":
         form = ResultsForm()
     else:
@@ -289,6 +289,8 @@ def edit_results(project_id):
             followup.ResultsData(**waiting) if waiting else results, RESULT_FIELDS)
     return render_template("projects/results_edit.html", project=project, form=form,
                            results=results, analysis=analysis, waiting=waiting is not None,
+                           other_change=followup.other_change_to_results(results,
+                                                                         acting_user()),
                            titles=followup.RESULT_TITLES)
 
 

@@ -372,5 +372,5 @@ class ProjectResults(Moderated, db.Model):
         """What a moderator reads: the four sections and the easy-to-read version."""
         from patientlab.core.text import plain_from_html
 
-        parts = [plain_from_html(getattr(self, name)) for name in RESULT_FIELDS]
+        parts = [plain_from_html(getattr(self, name), links=True) for name in RESULT_FIELDS]
         return "\n\n".join(part for part in [*parts, self.falc_text] if part.strip())

@@ -25,6 +25,19 @@ from .models import (
 )
 
 
+def _results_show(values: dict) -> list[tuple[object, str]]:
+    """Results as a moderator compares two versions: section by section, under the
+    headings readers see, with each link's address."""
+    from patientlab.core.text import plain_from_html
+
+    from .followup import RESULT_TITLES
+
+    return [*((RESULT_TITLES[name], plain_from_html(values.get(name) or "", links=True))
+              for name in RESULT_FIELDS),
+            (_l("Version « Facile à lire et à comprendre » (FALC)"),
+             values.get("falc_text") or "")]
+
+
 def _question_url(question) -> str:
     return url_for("projects.detail", project_id=question.project_id) + f"#question-{question.id}"
 
@@ -91,7 +104,7 @@ def register_kinds() -> None:
                        lambda r: url_for("projects.results", project_id=r.project_id),
                        lambda r: r.project.title, tell_results,
                        public_where=_on_public_project(ProjectResults), editable=False,
-                       fields=(*RESULT_FIELDS, "falc_text")))
+                       fields=(*RESULT_FIELDS, "falc_text"), revision_show=_results_show))
     from . import services
 
     revisions.register(revisions.Revisable(

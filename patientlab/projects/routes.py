@@ -200,7 +200,7 @@ def _data_from(form) -> svc.ProjectData:
 
 def _form_for(project) -> ProjectForm:
     """The page as it stands for its team: its change waiting for the moderators, if any."""
-    shown = svc.pending_data(project) or project
+    shown = svc.pending_data(project, acting_user()) or project
     form = ProjectForm(formdata=None, obj=shown)
     for name in svc.SUMMARY_FIELDS:
         getattr(form, name).data = editable(getattr(shown, name))
@@ -211,10 +211,12 @@ def _form_for(project) -> ProjectForm:
 
 def _edit_page(form, project=None, analysis=None, status=200):
     if analysis is None and project is not None:
-        analysis = writing.summary_analysis(svc.pending_data(project) or project)
+        analysis = writing.summary_analysis(svc.pending_data(project, acting_user())
+                                            or project)
     return render_template(
         "projects/edit.html", form=form, project=project, analysis=analysis,
-        waiting=project is not None and svc.pending_data(project) is not None,
+        waiting=project is not None and svc.pending_data(project, acting_user()) is not None,
+        other_change=svc.other_change(project, acting_user()) if project else None,
         falc_remarks=easy_read.remarks(project) if project is not None else [],
         submit_form=SubmitForPublicationForm(formdata=None),
         missing=svc.missing_for_publication(project) if project else []), status
@@ -244,8 +246,10 @@ def edit(project_id):
         data = _data_from(form)
         if form.check.data:
             return _edit_page(form, project, analysis=writing.summary_analysis(data))
-        outcome = svc.update_project(acting_user(), project, data)
-        db.session.commit()
+        with transaction(form) as done:
+            outcome = svc.update_project(acting_user(), project, data)
+        if not done:
+            return _edit_page(form, project, status=422)
         flash({"unchanged": _("Rien n’a changé."),
                "pending": _("Votre modification attend la relecture de l’équipe de "
                             "modération. En attendant, la page publiée reste en ligne."),

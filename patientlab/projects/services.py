@@ -333,11 +333,12 @@ def update_project(user: User, project: Project, data: ProjectData) -> str:
     return revisions.APPLIED
 
 
-def pending_data(project: Project) -> ProjectData | None:
-    """The team's change to a published page that waits for the moderators."""
+def pending_data(project: Project, author: User | None = None) -> ProjectData | None:
+    """The team's change to a published page that waits for the moderators (``author``'s
+    only, if given: someone else's change is not theirs to go on editing)."""
     from patientlab.moderation import revisions
 
-    values = revisions.pending_values("project", project)
+    values = revisions.pending_values("project", project, author)
     return data_from_values(values) if values is not None else None
 
 
@@ -345,6 +346,14 @@ def _date_label(value) -> str:
     from patientlab.core.i18n import date_long
 
     return date_long(date.fromisoformat(value)) if value else ""
+
+
+def other_change(project: Project, user: User):
+    """The change someone else wrote to the published page, waiting for the moderators:
+    (author, revision) or None."""
+    from patientlab.moderation import revisions
+
+    return revisions.other_change("project", project, user)
 
 
 def revision_show(values: dict) -> list[tuple[object, str]]:
@@ -360,7 +369,8 @@ def revision_show(values: dict) -> list[tuple[object, str]]:
         (_l("Types de cancer"), ", ".join(str(CANCER_TYPES[s]) for s in values["cancer_types"]
                                           if s in CANCER_TYPES)),
         (_l("Thèmes"), ", ".join(str(THEMES[s]) for s in values["themes"] if s in THEMES)),
-        *((SECTION_TITLES[name], plain_from_html(values[name])) for name in SUMMARY_FIELDS),
+        *((SECTION_TITLES[name], plain_from_html(values[name], links=True))
+          for name in SUMMARY_FIELDS),
         (_l("Résumé scientifique"), values["scientific_abstract"]),
         (_l("Date de début"), _date_label(values["start_date"])),
         (_l("Date de fin prévue"), _date_label(values["end_date"])),

@@ -170,3 +170,19 @@ def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):
     assert not author.is_suspended
     assert "citation" in outbox("paul@exemple.fr")[-1].body_text
     assert "levé la suspension" in outbox("paul@exemple.fr")[-1].body_text
+
+
+def test_a_moderator_cannot_make_themself_a_trusted_author(web):
+    """POST /moderation/confiance/<own id> set the moderator's own trust: their texts were
+    then published without anyone else reading them."""
+    from patientlab.core.audit import AuditEntry
+
+    moderator = UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    web.login("lucas@exemple.fr")
+    response = web.submit(f"/moderation/confiance/{moderator.id}", {"trust-submit": "1"},
+                          form_url="/moderation/", prefix="trust-")
+    assert response.status_code == 403
+    db.session.refresh(moderator)
+    assert moderator.trusted_at is None
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "moderation.trust_refused_own"))

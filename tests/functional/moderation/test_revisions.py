@@ -24,6 +24,12 @@ def _page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def _seen(web, revision_id) -> str:
+    """What the moderator's decision form posts to say which change they read."""
+    page = web.get(f"/moderation/modifications/{revision_id}").get_data(as_text=True)
+    return html.unescape(re.search(r'name="seen_version"[^>]*value="([^"]*)"', page).group(1))
+
+
 def _textareas(page: str) -> dict[str, str]:
     """What each edit box of a page holds, as the person sees it."""
     return {name: html.unescape(re.sub(r"^\r?\n", "", text)).replace("\r\n", "\n")
@@ -108,7 +114,7 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     assert re.search(r"<del>.*35.*</del>", review)
     assert re.search(r"<ins>.*40.*</ins>", review)
     assert "visioconférence" in review  # what was removed is shown too
-    web.submit(url, {"decision": "publish", "seen_version": str(revision.version)})
+    web.submit(url, {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
 
     public = _page(web.get(f"/projets/{project.id}/resultats"))
@@ -119,6 +125,11 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     assert results.moderated_by_id is not None
     [mail] = outbox("morel@exemple.fr")
     assert "modification est publiée" in mail.subject
+    body = html.unescape(mail.body_text)
+    # Which text and which section changed, with the blank lines a mail needs.
+    assert fr("modification de « Résultats d’un projet » sur « Dormir mieux") in body
+    assert "\n\nCe que nous avons trouvé\nElles dorment 40 minutes de plus.\n\nhttp" in body
+    assert "Ce que nous avons cherché" not in body
 
 
 def test_refused_change_leaves_published_results_in_place(web, published):
@@ -129,9 +140,10 @@ def test_refused_change_leaves_published_results_in_place(web, published):
     revision = db.session.scalar(select(Revision))
     web.login("lucas@exemple.fr")
     url = f"/moderation/modifications/{revision.id}"
-    page = _page(web.submit(url, {"decision": "refuse", "seen_version": "1"}))
+    page = _page(web.submit(url, {"decision": "refuse", "seen_version": _seen(web, revision.id)}))
     assert "Choisissez la raison." in page
-    web.submit(url, {"decision": "refuse", "reason": "identifying", "seen_version": "1"})
+    web.submit(url, {"decision": "refuse", "reason": "identifying",
+                     "seen_version": _seen(web, revision.id)})
     web.logout()
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
     public = _page(web.get(f"/projets/{project.id}/resultats"))
@@ -139,7 +151,10 @@ def test_refused_change_leaves_published_results_in_place(web, published):
     assert "06 12" not in public
     [mail] = outbox("morel@exemple.fr")
     assert "pas été publiée" in mail.subject
-    assert "version publiée avant reste en ligne" in html.unescape(mail.body_text)
+    body = html.unescape(mail.body_text)
+    assert "version publiée avant reste en ligne" in body
+    assert "\n\nRaison" in body
+    assert "\n\n\n" not in body
 
 
 def test_moderator_decides_only_the_version_they_read(web, published):
@@ -197,7 +212,7 @@ def test_edited_published_answer_stays_public_until_approved(web, published):
     revision = db.session.scalar(select(Revision))
     assert revision.kind == "answer"
     web.submit(f"/moderation/modifications/{revision.id}",
-               {"decision": "publish", "seen_version": "1"})
+               {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "Six séances d’une heure." in _page(web.get(f"/projets/{project.id}"))
     assert outbox("karim@exemple.fr") == [], "the asker was told once, at first publication"
@@ -247,7 +262,7 @@ def test_edited_published_summary_stays_public_until_approved(web, published):
     assert "Pourquoi cette recherche" in html.unescape(review)
     assert re.search(r"<ins>.*tous.*</ins>", review)
     web.submit(f"/moderation/modifications/{revision.id}",
-               {"decision": "publish", "seen_version": "1"})
+               {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "La fatigue gêne la vie de tous les jours." in _page(
         web.get(f"/projets/{project.id}"))
@@ -283,8 +298,86 @@ def test_edited_published_news_stays_public_until_approved(web, published):
     assert revision.kind == "project_update"
     before = len(outbox())
     web.submit(f"/moderation/modifications/{revision.id}",
-               {"decision": "publish", "seen_version": "1"})
+               {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "150 personnes" in _page(web.get(f"/projets/{project.id}"))
     assert [m.recipient for m in outbox()[before:]] == ["morel@exemple.fr"], \
         "only the author hears of it: followers were told of the news once"
+
+
+@pytest.fixture
+def linked(published):
+    """Published results whose text holds a link."""
+    project, results = published
+    results.found = ('<p>Voir <a href="https://exemple.fr/etude">7 femmes</a> suivies.</p>')
+    db.session.commit()
+    return project, results
+
+
+def test_a_changed_link_address_is_shown_to_the_moderator(web, linked):
+    """A link's address is part of what the moderator reads: changing it with a word
+    (« 7 » → « 8 ») used to show only the word, and approving sent readers elsewhere."""
+    project, _results = linked
+    web.login("morel@exemple.fr")
+    _edit_results(web, project,
+                  found='Voir <a href="https://evil.example/phish">8 femmes</a> suivies.')
+    web.logout()
+    revision = db.session.scalar(select(Revision))
+    web.login("lucas@exemple.fr")
+    review = _page(web.get(f"/moderation/modifications/{revision.id}"))
+    added = " ".join(re.findall(r"<ins>(.*?)</ins>", review, re.S))
+    removed = " ".join(re.findall(r"<del>(.*?)</del>", review, re.S))
+    assert "(https://evil.example/phish)" in added
+    assert "(https://exemple.fr/etude)" in removed
+    # Each changed section under the heading readers see, and only those.
+    diff = review.split("<details")[0]
+    assert "<h3>Ce que nous avons trouvé</h3>" in diff
+    assert "Ce que nous avons cherché" not in diff
+
+
+def test_changing_only_a_link_address_is_a_change(web, linked):
+    """« Rien n’a changé » was said when only a link's address changed: a broken link
+    could not be fixed."""
+    project, _results = linked
+    web.login("morel@exemple.fr")
+    page = _page(_edit_results(
+        web, project, found='Voir <a href="https://exemple.fr/etude-2">7 femmes</a> suivies.'))
+    assert WAITING in page
+    revision = db.session.scalar(select(Revision))
+    assert "https://exemple.fr/etude-2" in revision.values["found"]
+
+
+def test_a_coordinator_edits_the_published_page_not_the_researchers_waiting_change(
+        web, published):
+    project, _results = published
+    UserFactory(email="coord@exemple.fr", roles=["coordinator", "moderator"])
+    web.login("morel@exemple.fr")
+    url = f"/projets/{project.id}/modifier"
+    form = _project_form(web.get(url).get_data(as_text=True))
+    web.submit(url, {**form, "why": "Lisez https://evil.example/phish", "save": "1"})
+    web.logout()
+    revision = db.session.scalar(select(Revision))
+
+    web.login("coord@exemple.fr")
+    page = web.get(url).get_data(as_text=True)
+    form = _project_form(page)
+    assert form["why"] == "La fatigue gêne la vie."
+    assert "Une modification de Dr Morel attend la relecture" in html.unescape(page)
+    assert f'href="/moderation/modifications/{revision.id}"' in page
+    page = _page(web.submit(url, {**form, "teaser": "Mieux dormir.", "save": "1"},
+                            follow=True))
+    assert WAITING not in page
+    web.logout()
+    public = _page(web.get(f"/projets/{project.id}"))
+    assert "Mieux dormir." in public
+    assert "evil.example" not in public
+    assert db.session.scalar(select(Revision.id)) == revision.id, "left to the moderators"
+
+
+def test_results_edit_box_shows_a_link_as_typed_and_unchanged_stays_unchanged(web, linked):
+    project, _results = linked
+    web.login("morel@exemple.fr")
+    boxes = _textareas(web.get(f"/projets/{project.id}/resultats/modifier")
+                       .get_data(as_text=True))
+    assert boxes["found"] == 'Voir <a href="https://exemple.fr/etude">7 femmes</a> suivies.'
+    assert fr("Rien n’a changé.") in _page(_edit_results(web, project))

@@ -83,3 +83,34 @@ def test_texts_stored_by_services_lose_the_code_points_html_forbids():
     assert rich_text(f"<p>{hostile}</p>") == "<p>ab</p>"
     assert without_forbidden("Soirée\t«\u00a0nutrition\u00a0»\n€ 🎗") == (
         "Soirée\t«\u00a0nutrition\u00a0»\n€ 🎗")
+
+
+@pytest.mark.parametrize("typed", [
+    "Voir https://exemple.fr/etude?a=1&b=2 et <a href=\"https://x.fr/p\">la page</a>.\n\n"
+    "Deux.",
+    "Voir <a href=\"https://x.fr\">Tom &amp; co</a> et https://y.fr.\n\n- un\n- deux",
+    "<a href=\"https://x.fr/a)\">https://x.fr/a)</a> puis <a href=\"https://x.fr\">"
+    "https://x.fr</a>abc",
+])
+def test_edit_box_shows_links_as_typed_and_saving_it_unchanged_stores_the_same(typed):
+    """The edit box showed the stored ``<a href=… rel=…>`` of every link, typed bare
+    addresses included."""
+    from patientlab.core.sanitize import editable, render_rich_text, rich_text
+
+    stored = rich_text(typed)
+    shown = editable(stored)
+    assert "rel=" not in shown
+    assert rich_text(shown) == stored
+    # Stored as HTML paragraphs (imported, or written before): it reads the same.
+    as_html = rich_text("".join(f"<p>{part}</p>" for part in typed.split("\n\n")
+                                if not part.startswith("-")))
+    assert render_rich_text(rich_text(editable(as_html))) == render_rich_text(as_html)
+
+
+def test_edit_box_shows_a_typed_address_bare():
+    from patientlab.core.sanitize import editable, rich_text
+
+    assert editable(rich_text("<p>Lire https://exemple.fr/etude.</p>")) == \
+        "Lire https://exemple.fr/etude."
+    assert editable(rich_text('<p>Lire <a href="https://exemple.fr/etude">l’étude</a>.</p>')) \
+        == 'Lire <a href="https://exemple.fr/etude">l’étude</a>.'

@@ -43,3 +43,14 @@ def test_formula_matches_kandel_and_moles():
 def test_plain_from_html_keeps_one_line_per_paragraph():
     html = "<p>Un <strong>premier</strong> paragraphe.</p><ul><li>un</li><li>deux</li></ul>"
     assert plain_from_html(html) == "Un premier paragraphe.\nun\ndeux"
+
+
+def test_plain_from_html_shows_link_addresses_when_asked():
+    from patientlab.core.sanitize import rich_text
+    from patientlab.core.text import plain_from_html
+
+    stored = rich_text('<p>Voir <a href="https://evil.example/p?a=1&amp;b=2">7 femmes</a> '
+                       "et https://exemple.fr/etude.</p>")
+    assert plain_from_html(stored, links=True) == (
+        "Voir 7 femmes (https://evil.example/p?a=1&b=2) et https://exemple.fr/etude.")
+    assert plain_from_html(stored) == "Voir 7 femmes et https://exemple.fr/etude."

@@ -70,11 +70,12 @@ def test_a_change_is_decided_by_someone_else_than_its_author(news):
     moderator = UserFactory(roles=["moderator"])
     followup.edit_update(owner, news, "Les inclusions ont commencé.")
     [entry] = revisions.waiting()
+    seen = revisions.seen_token(entry.revision)
     with pytest.raises(PermissionError):
-        revisions.decide(owner, entry, "publish", seen_version=1)
+        revisions.decide(owner, entry, "publish", seen=seen)
     with pytest.raises(ServiceError):
-        revisions.decide(moderator, entry, "refuse", seen_version=1)  # no reason
-    revisions.decide(moderator, entry, "refuse", seen_version=1, reason="off_topic")
+        revisions.decide(moderator, entry, "refuse", seen=seen)  # no reason
+    revisions.decide(moderator, entry, "refuse", seen=seen, reason="off_topic")
     assert news.body == "Les inclusions commencent."
     assert _count() == 0
 
@@ -98,3 +99,49 @@ def test_trust_earned_by_approved_texts_does_not_skip_the_wait_for_a_change(news
     assert followup.edit_update(owner, news, "Appelez le 06 12 34 56 78.") == \
         revisions.PENDING
     assert news.body == "Les inclusions commencent."
+
+
+def test_a_decision_read_on_one_change_does_not_decide_another_with_the_same_id(news):
+    """A moderator's old tab: the change they read was withdrawn, and another one took its
+    id (SQLite reuses the highest deleted id) at version 1 too. Their « Publier » used to
+    publish the text they never read."""
+    owner = news.project.owner
+    moderator = UserFactory(roles=["moderator"])
+    followup.edit_update(owner, news, "Les inclusions ont commencé.")
+    [entry] = revisions.waiting()
+    read = revisions.seen_token(entry.revision)
+    followup.edit_update(owner, news, "Les inclusions commencent.")  # withdrawn
+    assert _count() == 0
+    followup.edit_update(owner, news, "Allez sur https://evil.example/phish")
+    [other] = revisions.waiting()
+    other.revision.id = entry.revision.id  # what SQLite does
+    db.session.flush()
+    assert other.revision.version == 1
+    with pytest.raises(ServiceError):
+        revisions.decide(moderator, other, "publish", seen=read)
+    assert news.body == "Les inclusions commencent."
+    assert _count() == 1
+
+
+def test_hidden_news_rewritten_goes_back_to_a_moderator_and_its_old_change_is_gone(
+        news, app, monkeypatch):
+    """A moderator hid the news: rewriting it published it again at once (the author had
+    earned trust), and the change that waited beside it stayed; approving that change
+    later replaced the new text."""
+    owner = news.project.owner
+    moderator = UserFactory(roles=["moderator"])
+    followup.edit_update(owner, news, "Appelez le 06 12 34 56 78.")
+    assert _count() == 1
+    svc.decide(moderator, svc.kind_of("project_update"), news, "hide", seen_state=S.PUBLISHED,
+               reason="identifying")
+    assert _count() == 0, "the waiting change goes with the hidden text"
+    monkeypatch.setitem(app.config, "MODERATION_TRUST_AFTER", 1)
+    other = ProjectUpdate(project_id=news.project_id, author_id=owner.id, body="Bonjour.",
+                          moderation_state=S.PUBLISHED, moderated_by_id=moderator.id)
+    db.session.add(other)
+    db.session.flush()
+    assert svc.is_trusted(owner)
+    assert followup.edit_update(owner, news, "Les inclusions ont commencé.") == \
+        revisions.APPLIED
+    assert news.moderation_state == S.PENDING, "not back online before a moderator reads it"
+    assert _count() == 0

@@ -268,7 +268,7 @@ def test_question_is_premoderated_then_answered_with_notifications():
     assert question.published_answer is answer
     assert answer.body == "Deux par semaine."
     entry = revisions.waiting()[0]
-    revisions.decide(moderator, entry, "publish", seen_version=entry.revision.version)
+    revisions.decide(moderator, entry, "publish", seen=revisions.seen_token(entry.revision))
     assert answer.body == "Deux par semaine, une heure chacune."
     assert len(outbox("karim@exemple.fr")) == 1
 
@@ -327,3 +327,56 @@ def test_dashboard_shows_ratings_and_questions_to_answer():
     assert rows[project.id].clarity.average == 4.0
     assert rows[other.id].to_answer == []
     assert rows[other.id].clarity.count == 0
+
+
+def _summary_change(project, **changes):
+    data = svc.data_from_values(svc.revision_values(project))
+    return svc.data_from_values({**svc.revision_values(data), **changes})
+
+
+def test_approving_a_summary_change_keeps_what_changed_since():
+    """The change held a copy of every field: approving it brought back the research
+    status « En cours » that publishing the results had set to « Terminé »."""
+    from patientlab.moderation import revisions
+    from patientlab.moderation.models import Revision
+
+    project = make_project()
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    assert svc.update_project(project.owner, project, _summary_change(
+        project, why="La fatigue gêne la vie de tous les jours.")) == revisions.PENDING
+    assert db.session.scalar(select(Revision)).values == {
+        "why": "La fatigue gêne la vie de tous les jours."}
+    project.research_status = "finished"  # the results were published meanwhile
+    db.session.flush()
+    [entry] = revisions.waiting()
+    assert [change.label for change in revisions.changes(entry.revisable, entry.item,
+                                                         entry.revision)
+            if change.changed] == [str(svc.SECTION_TITLES["why"])]
+    revisions.decide(moderator, entry, "publish", seen=revisions.seen_token(entry.revision))
+    assert project.why == "La fatigue gêne la vie de tous les jours."
+    assert project.research_status == "finished"
+
+
+def test_a_coordinator_fix_leaves_the_researchers_waiting_change_to_the_moderators():
+    """The coordinator's form was filled from the researcher's waiting change and saving
+    it published that change at once and deleted it: no moderator ever read it."""
+    from patientlab.moderation import revisions
+    from patientlab.moderation.models import Revision
+
+    project = make_project()
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    svc.update_project(project.owner, project, _summary_change(
+        project, why="Voir https://evil.example/phish"))
+    # The coordinator starts from the published page and fixes a typo in the teaser.
+    assert svc.pending_data(project, coordinator) is None
+    author, waiting = svc.other_change(project, coordinator)
+    assert author == project.owner
+    assert svc.update_project(coordinator, project, _summary_change(
+        project, teaser="Moins de fatigue, mieux dormir.")) == revisions.APPLIED
+    assert project.teaser == "Moins de fatigue, mieux dormir."
+    assert project.why == "La fatigue gêne la vie."
+    assert db.session.scalar(select(Revision)) is waiting
+    assert list(waiting.values) == ["why"]
+    assert "evil.example" in waiting.values["why"]
+    # The researcher still edits their own waiting change.
+    assert "evil.example" in svc.pending_data(project, project.owner).why
