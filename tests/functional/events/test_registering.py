@@ -214,3 +214,15 @@ def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, 
     assert "s3cr3t" not in client.get(f"{waiting}/agenda.ics").get_data(as_text=True)
     assert "s3cr3t" not in client.get(f"/evenements/{event.id}.ics").get_data(as_text=True)
     assert client.get("/inscriptions/pas-un-lien/agenda.ics").status_code == 400
+
+
+def test_each_evenings_form_links_to_its_own_evening(web):
+    # The empty form's fields are made once and kept: what they link to is that evening's.
+    first = make_event(capacity=5)
+    second = make_event(capacity=5)
+    db.session.commit()
+    for event in (first, second, first):
+        page = web.get(f"/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
+        links = set(re.findall(r'href="(/evenements/\d+[^"]*)"', page))
+        assert f"/evenements/{event.id}/inscription" in links
+        assert all(link.startswith(f"/evenements/{event.id}") for link in links), links
