@@ -725,12 +725,13 @@ def _mail_registration(registration: Registration, template: str, subject,
 
 
 def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
-                 private: bool = False) -> str:
+                 private: bool = False, waiting: bool = False) -> str:
     """An iCalendar file of ``events``; with ``cancel``, a METHOD:CANCEL message with the
     same UID and a higher SEQUENCE, so that agendas drop the evening. ``cancelled`` adds
     evenings marked CANCELLED (a registration moved: the old one leaves the agenda).
     ``private``: for a confirmed registrant only (their mail), an online evening's file
-    carries its join link and phone line; never in a public file."""
+    carries its join link and phone line; never in a public file. ``waiting``: for a person
+    on the waiting list, who holds no place: TENTATIVE, and its title and text say so."""
     calendar = Calendar()
     calendar.add("prodid", "-//PatientLab//Parle-Moi//FR")
     calendar.add("version", "2.0")
@@ -747,8 +748,16 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
         item.add("last-modified", event.updated_at)
         item.add("dtstart", event.starts_at.astimezone(PARIS))
         item.add("dtend", event.ends_at.astimezone(PARIS))
-        item.add("summary", f"Parle-Moi : {event.title}")
+        if waiting and not cancel:
+            item.add("summary", str(_l("Parle-Moi (liste d’attente) : %(title)s",
+                                       title=event.title)))
+        else:
+            item.add("summary", f"Parle-Moi : {event.title}")
         description = plain_from_html(event.description)
+        if waiting and not cancel:
+            description = "\n\n".join(p for p in (str(_l(
+                "Vous êtes sur la liste d’attente : votre place n’est pas confirmée. Nous vous "
+                "écrirons dès qu’une place se libère pour votre groupe.")), description) if p)
         location = (", ".join(p for p in (event.venue_name, event.address) if p)
                     if event.format == EventFormat.ONSITE else str(_l("En ligne")))
         if private and event.format != EventFormat.ONSITE and event not in cancelled:
@@ -765,7 +774,7 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
         item.add("location", location)
         item.add("url", external_url("events.detail", event_id=event.id))
         item.add("status", "CANCELLED" if cancel or event.is_cancelled or event in cancelled
-                 else "CONFIRMED")
+                 else "TENTATIVE" if waiting else "CONFIRMED")
         calendar.add_component(item)
     calendar.add_missing_timezones()
     # Every text of the file without the code points HTML forbids (calendar readers do

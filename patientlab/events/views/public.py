@@ -268,11 +268,17 @@ def event_ics(event_id):
 @bp.route("/inscriptions/<token>/agenda.ics")
 @private_page
 def registration_ics(token):
-    """The registrant's own calendar file: for a confirmed place at an online evening, it
-    says how to join (never the public file)."""
+    """The registrant's own calendar file, as their registration stands: for a confirmed
+    place at an online evening, it says how to join (never the public file); on the
+    waiting list, a tentative evening that says so; cancelled (or the evening cancelled),
+    the cancellation, so that an agenda which imported the evening drops it."""
     reg = _registration_or_400(token)
-    return Response(svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED),
-                    mimetype="text/calendar",
+    if reg.status == S.CANCELLED or reg.event.is_cancelled:
+        body = svc.calendar_for([reg.event], cancel=True)
+    else:
+        body = svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED,
+                                waiting=reg.status == S.WAITING)
+    return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="parle-moi-{reg.event_id}.ics"'})
 

@@ -226,3 +226,27 @@ def test_each_evenings_form_links_to_its_own_evening(web):
         links = set(re.findall(r'href="(/evenements/\d+[^"]*)"', page))
         assert f"/evenements/{event.id}/inscription" in links
         assert all(link.startswith(f"/evenements/{event.id}") for link in links), links
+
+
+def test_the_calendar_file_follows_the_registration_waiting_then_cancelled(web, client):
+    event = make_event(capacity=1)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
+    confirmed, waiting = (link_in(outbox(email)[0])
+                          for email in ("nadia@exemple.fr", "karim@exemple.fr"))
+    # Waiting, they hold no place: no evening offered for their agenda, and the file
+    # their address gives is tentative and says « liste d'attente ».
+    assert "agenda.ics" not in web.get(waiting).get_data(as_text=True)
+    tentative = client.get(f"{waiting}/agenda.ics").get_data(as_text=True)
+    assert "STATUS:TENTATIVE" in tentative and "CONFIRMED" not in tentative
+    assert "liste d" in tentative and "attente" in tentative
+    assert "STATUS:CONFIRMED" in client.get(f"{confirmed}/agenda.ics").get_data(as_text=True)
+    # Cancelled after being confirmed: the file takes the evening out of the agenda.
+    web.submit(f"{confirmed}/annuler", {"confirm": "y"}, form_url=f"{confirmed}/annuler")
+    page = web.get(confirmed).get_data(as_text=True)
+    assert "Retirer la soirée de mon agenda" in page
+    dropped = client.get(f"{confirmed}/agenda.ics").get_data(as_text=True)
+    assert "METHOD:CANCEL" in dropped and "STATUS:CANCELLED" in dropped
+    assert "CONFIRMED" not in dropped
