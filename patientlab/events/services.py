@@ -26,7 +26,7 @@ from patientlab.core import audit, highlights
 from patientlab.core.collation import french
 from patientlab.core.days import PARIS
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import OutboxMessage, queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import EVENT_MANAGERS
 from patientlab.core.places import DEPARTMENTS, department_of
@@ -58,6 +58,8 @@ LINK_MAX_AGE = 400 * 24 * 3600
 # not for the 400 days its signature allows: a link found later in a log or a mailbox
 # opens nothing.
 LINK_GRACE = timedelta(days=7)
+# « Vous êtes déjà inscrit »: at most one such mail in this time for a registration.
+ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
 MANAGERS = EVENT_MANAGERS
 
 
@@ -518,9 +520,18 @@ def waiting_position(registration: Registration) -> int | None:
 def tell_already_registered(registration: Registration, locale: str = "fr") -> None:
     """Someone asked to register an address already registered: its owner gets the link
     again, and nobody else learns anything."""
-    _mail_registration(registration, "registration_already",
-                       _l("Vous êtes déjà inscrit ou inscrite : %(title)s",
-                          title=registration.event.title), locale=locale)
+    about = f"registration-already:{registration.id}"
+    # At most one such mail an hour for a registration: posting the form again and again
+    # with someone's address does not fill their mailbox (the outbox remembers it).
+    if db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.about == about,
+            OutboxMessage.created_at > utcnow() - ALREADY_REGISTERED_MAIL_EVERY).limit(1)):
+        return
+    message = _mail_registration(registration, "registration_already",
+                                 _l("Vous êtes déjà inscrit ou inscrite : %(title)s",
+                                    title=registration.event.title), locale=locale)
+    if message is not None:
+        message.about = about
 
 
 def is_own_address(user: User | None, registration: Registration) -> bool:
@@ -692,7 +703,7 @@ CALL_ABOUT = {
 
 def _mail_registration(registration: Registration, template: str, subject,
                        locale: str | None = None, also_cancel: Event | None = None,
-                       **context) -> None:
+                       **context) -> OutboxMessage | None:
     """In the language the person registered in, unless ``locale`` says otherwise. A
     confirmed registration carries the evening's calendar file; a cancelled one the
     calendar cancellation, so that agendas drop it."""
@@ -701,7 +712,7 @@ def _mail_registration(registration: Registration, template: str, subject,
         # Registered by phone without an address: the team tells them what matters.
         if template in CALL_ABOUT:
             registration.call_about = template
-        return
+        return None
     attachment = None
     # The calendar file is written in the person's language too (« En ligne »).
     with force_locale(locale or registration.locale or "fr"):
@@ -714,11 +725,12 @@ def _mail_registration(registration: Registration, template: str, subject,
             attachment = ("parle-moi.ics", "text/calendar; charset=utf-8",
                           calendar_for([event], cancelled=[also_cancel] if also_cancel else (),
                                        private=True))
-    queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
-               attachment=attachment, position=waiting_position(registration),
-               registration=registration, event=event,
-               url=external_url("events.registration", token=link_token(registration)),
-               event_url=external_url("events.detail", event_id=event.id), **context)
+    return queue_mail(registration.email, subject, template,
+                      locale=locale or registration.locale or "fr",
+                      attachment=attachment, position=waiting_position(registration),
+                      registration=registration, event=event,
+                      url=external_url("events.registration", token=link_token(registration)),
+                      event_url=external_url("events.detail", event_id=event.id), **context)
 
 
 # --- Calendar ---------------------------------------------------------------------------

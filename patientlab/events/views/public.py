@@ -23,6 +23,7 @@ from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
 from patientlab.core.security import TokenError, acting_user, private_page
+from patientlab.core.text import normalise_email
 from patientlab.core.views import transaction
 from patientlab.events import presenting
 from patientlab.events import services as svc
@@ -126,10 +127,18 @@ def registration_data(form) -> svc.RegistrationData:
                     for entry in form.companions])
 
 
+def _email_key() -> str:
+    """Rate-limit key for the address typed on the registration form, whoever posts it
+    and from wherever: nobody's mailbox is filled with our mails."""
+    return "registration-email:" + normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/evenements/<int:event_id>/inscription", methods=["GET", "POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
                key_func=_event_key)
+@limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EMAIL"), methods=["POST"],
+               key_func=_email_key)
 def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address

@@ -161,3 +161,20 @@ def test_the_opening_day_of_registrations_is_said_without_a_midnight_time():
     assert "Les inscriptions ouvrent le" in problem
     assert "00:00" not in problem
     assert " à " not in problem
+
+
+def test_registering_an_address_again_mails_its_owner_once_an_hour():
+    from patientlab.core.mail import OutboxMessage
+    from patientlab.extensions import db
+
+    event = make_event(capacity=3)
+    nadia = _register(event, "nadia@exemple.fr")
+    for _ in range(5):
+        svc.tell_already_registered(nadia)
+    already = [m for m in outbox("nadia@exemple.fr") if "déjà inscrit" in m.subject]
+    assert len(already) == 1
+    already[0].created_at = utcnow() - timedelta(hours=1, minutes=1)
+    db.session.flush()
+    svc.tell_already_registered(nadia)
+    assert len([m for m in outbox("nadia@exemple.fr") if "déjà inscrit" in m.subject]) == 2
+    assert db.session.get(OutboxMessage, already[0].id) is not None
