@@ -481,8 +481,10 @@ def _place(event: Event, data: RegistrationData, source: str, user: User | None,
         _mail_registration(registration, "registration_confirmed",
                            _l("Inscription confirmée : %(title)s", title=event.title))
     elif mail:
+        # « complète » only when it is: a group may wait while a place or two are left.
         _mail_registration(registration, "registration_waiting",
-                           _l("Liste d’attente : %(title)s", title=event.title))
+                           _l("Liste d’attente : %(title)s", title=event.title),
+                           left=max(event.capacity - _confirmed_seats(event.id), 0))
     return registration
 
 

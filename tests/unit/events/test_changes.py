@@ -178,3 +178,15 @@ def test_registering_an_address_again_mails_its_owner_once_an_hour():
     svc.tell_already_registered(nadia)
     assert len([m for m in outbox("nadia@exemple.fr") if "déjà inscrit" in m.subject]) == 2
     assert db.session.get(OutboxMessage, already[0].id) is not None
+
+
+def test_a_group_waiting_while_places_remain_is_not_told_the_evening_is_full():
+    event = make_event(capacity=2)
+    _register(event, "nadia@exemple.fr")
+    _register(event, "karim@exemple.fr", 2, ["Lina"])
+    text = outbox("karim@exemple.fr")[-1].body_text
+    assert "complète" not in text
+    assert "Il ne reste pas assez de places pour tout votre groupe (il en reste 1)" in text
+    _register(event, "julie@exemple.fr")
+    _register(event, "paul@exemple.fr")
+    assert "La soirée est complète" in outbox("paul@exemple.fr")[-1].body_text
