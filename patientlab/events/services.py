@@ -275,9 +275,11 @@ def _confirmed_seats(event_id: int) -> int:
 
 
 def _waiting_since():
-    """A place in the waiting list: when the registration was made, or, for people added
-    to a confirmed registration, when they were added."""
-    return case((Registration.status == S.WAITING, Registration.created_at),
+    """A place in the waiting list: when the registration was made (or when its waiting
+    group last grew: it went to the back), or, for people added to a confirmed
+    registration, when they were added."""
+    return case((Registration.status == S.WAITING,
+                 func.coalesce(Registration.extra_since, Registration.created_at)),
                 else_=Registration.extra_since)
 
 
@@ -606,8 +608,9 @@ def change_registration(registration_id: int, data: ChangeData, actor: User | No
     lock and the waiting list's rule: fewer people at once, and the seats given back go
     to the waiting list; more people join a confirmed group when all of them fit in the
     free seats, else they wait together, as one group, in the waiting list's order (the
-    seats already confirmed stay). A waiting registration keeps its place with its new
-    size. The registrant is mailed. Returns the registrations confirmed by the change."""
+    seats already confirmed stay). A waiting registration that shrinks keeps its place;
+    one that grows goes to the back of the list (its new people would otherwise pass
+    everyone behind it). The registrant is mailed. Returns the registrations confirmed by the change."""
     now = now or utcnow()
     registration = db.session.get(Registration, registration_id)
     if registration is None:
@@ -635,6 +638,8 @@ def change_registration(registration_id: int, data: ChangeData, actor: User | No
                            field="needs_consent")
     before = (registration.seats, registration.extra_seats)
     if registration.status == S.WAITING:
+        if data.seats > registration.seats:
+            registration.extra_since = now  # to the back of the waiting list
         registration.seats = data.seats
     elif data.seats <= registration.seats:
         registration.seats = data.seats

@@ -263,6 +263,8 @@ def change_registration(token):
     return render_template("events/change_registration.html", registration=reg, event=event,
                            token=token, form=form, seats=seats, now=utcnow(),
                            left=svc.seats_left(event, counts),
+                           others_waiting=counts.waiting - (
+                               reg.extra_seats if reg.status == S.CONFIRMED else reg.seats),
                            position=svc.waiting_position(reg))
 
 

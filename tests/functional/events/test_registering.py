@@ -253,3 +253,32 @@ def test_the_calendar_file_follows_the_registration_waiting_then_cancelled(web, 
     assert "METHOD:CANCEL" in dropped
     assert "STATUS:CANCELLED" in dropped
     assert "CONFIRMED" not in dropped
+
+
+def test_the_change_page_says_what_fewer_or_more_people_do_in_each_case(web):
+    event = make_event(capacity=2)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    confirmed = link_in(outbox("nadia@exemple.fr")[0])
+
+    def change_page(link, places=""):
+        return fr(web.get(f"{link}/modifier{places}").get_data(as_text=True))
+
+    # Confirmed, nobody waits: the seats become free for others.
+    page = change_page(confirmed)
+    assert fr("les places libérées deviennent libres pour d’autres personnes") in page
+    assert "vont tout de suite à la liste" not in page
+    web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "2"}, form_url=url)
+    waiting = link_in(outbox("karim@exemple.fr")[0])
+    # Confirmed, people wait: the freed seats go to them.
+    assert fr("les places libérées vont tout de suite à la liste d’attente") in change_page(
+        confirmed)
+    # Waiting: fewer people may confirm at once; more go to the back of the list.
+    page = change_page(waiting)
+    assert fr("votre inscription peut être confirmée tout de suite s’il reste assez de places "
+              "(il en reste 1)") in page
+    assert "places libérées" not in page
+    assert fr("votre groupe passe à la fin de la liste d’attente") in page
+    assert fr("il passe à la fin de la liste d’attente") in change_page(waiting, "?places=3")
+    assert fr("il passe à la fin de la liste d’attente") not in change_page(waiting, "?places=1")

@@ -190,3 +190,19 @@ def test_a_group_waiting_while_places_remain_is_not_told_the_evening_is_full():
     _register(event, "julie@exemple.fr")
     _register(event, "paul@exemple.fr")
     assert "La soirée est complète" in outbox("paul@exemple.fr")[-1].body_text
+
+
+def test_a_waiting_group_that_grows_goes_to_the_back_of_the_list():
+    event = make_event(capacity=2)
+    _register(event, "first@exemple.fr", 2, ["Karim"])
+    nadia = _register(event, "nadia@exemple.fr", 1)
+    paul = _register(event, "paul@exemple.fr", 2, ["Lina"])
+    assert svc.waiting_positions(event) == {nadia.id: 1, paul.id: 2}
+    svc.change_registration(nadia.id, svc.ChangeData(
+        seats=2, companions=[svc.CompanionData("Julie")]))
+    assert (nadia.status, nadia.seats) == (S.WAITING, 2)
+    # Her added person would otherwise pass Paul's group.
+    assert svc.waiting_positions(event) == {paul.id: 1, nadia.id: 2}
+    # Shrinking keeps the place.
+    svc.change_registration(paul.id, svc.ChangeData(seats=1))
+    assert svc.waiting_positions(event) == {paul.id: 1, nadia.id: 2}
