@@ -610,7 +610,8 @@ def change_registration(registration_id: int, data: ChangeData, actor: User | No
     free seats, else they wait together, as one group, in the waiting list's order (the
     seats already confirmed stay). A waiting registration that shrinks keeps its place;
     one that grows goes to the back of the list (its new people would otherwise pass
-    everyone behind it). The registrant is mailed. Returns the registrations confirmed by the change."""
+    everyone behind it). The registrant is mailed. Returns the registrations confirmed
+    by the change."""
     now = now or utcnow()
     registration = db.session.get(Registration, registration_id)
     if registration is None:
