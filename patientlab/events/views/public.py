@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import NotBuiltYet, add_service_error
+from patientlab.core.i18n import prefer_language
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
@@ -180,10 +181,13 @@ def registration_sent(event_id):
 
 def _registration_or_400(token, read=svc.registration_for_token):
     try:
-        return read(token)
+        reg = read(token)
     except TokenError as error:
         abort(Response(render_template("events/bad_link.html", expired=error.expired),
                        status=400))
+    # The personal pages speak the language the person registered in (the mail's link).
+    prefer_language(reg.locale)
+    return reg
 
 
 @bp.route("/inscriptions/<token>")

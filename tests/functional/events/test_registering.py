@@ -282,3 +282,34 @@ def test_the_change_page_says_what_fewer_or_more_people_do_in_each_case(web):
     assert fr("votre groupe passe à la fin de la liste d’attente") in page
     assert fr("il passe à la fin de la liste d’attente") in change_page(waiting, "?places=3")
     assert fr("il passe à la fin de la liste d’attente") not in change_page(waiting, "?places=1")
+
+
+def test_english_registration_pages_mark_the_evenings_french_and_speak_the_registrants_language(
+        web, client):
+    from tests import content_language
+
+    event = make_event(capacity=1, title="Soirée immunothérapie", venue_name="Maison des quais",
+                       online_info="Connectez-vous dix minutes avant")
+    online = make_event(capacity=5, format="online", title="Soirée en ligne sur le sommeil",
+                        online_info="Connectez-vous dix minutes avant")
+    db.session.commit()
+    french = {"title": "Soirée immunothérapie", "online title": "Soirée en ligne sur le",
+              "venue": "Maison des quais", "online info": "Connectez-vous dix minutes"}
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    link = link_in(outbox("nadia@exemple.fr")[0])
+    client.set_cookie("lang", "en")
+    pages = [f"/evenements/{online.id}", f"/evenements/{event.id}/inscription?places=2", link,
+             f"{link}/modifier", f"{link}/modifier?places=1"]
+    for page in pages:
+        html = client.get(page).get_data(as_text=True)
+        assert 'lang="en"' in html, page
+        assert content_language.problems_of(html, french) == [], page
+    # Registered in English, opened without any language chosen: in English.
+    url = f"/evenements/{online.id}/inscription"
+    web.client.set_cookie("lang", "en")
+    web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
+    link = link_in(outbox("karim@exemple.fr")[0])
+    web.client.delete_cookie("lang")
+    page = web.get(link).get_data(as_text=True)
+    assert '<html lang="en"' in page
