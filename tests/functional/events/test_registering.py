@@ -313,3 +313,17 @@ def test_english_registration_pages_mark_the_evenings_french_and_speak_the_regis
     web.client.delete_cookie("lang")
     page = web.get(link).get_data(as_text=True)
     assert '<html lang="en"' in page
+
+
+def test_an_online_evening_speaks_of_no_room(web):
+    event = make_event(capacity=5, format="online", step_free=True, hearing_loop=True,
+                       quiet_room=True, live_captions=True)
+    db.session.commit()
+    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    assert "Accès sans marche" not in page
+    assert "Boucle magnétique" not in page
+    assert "Salle calme" not in page
+    assert "Sous-titrage en direct" in page
+    form = web.get(f"/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
+    assert fr("Son nom aide l’équipe à savoir qui suit la soirée.") in form
+    assert "entrée" not in form
