@@ -87,7 +87,8 @@ def seed_events(organiser) -> int:
             join_url=f"https://visio.exemple.fr/parle-moi-{days}"
             if fmt == EventFormat.ONLINE else "",
             dial_in="01 86 95 00 00, code 4521" if fmt == EventFormat.ONLINE else "",
-            step_free=fmt == EventFormat.ONSITE, hearing_loop=fmt == EventFormat.ONSITE, sign_language=days % 2 == 0,
+            step_free=fmt == EventFormat.ONSITE, hearing_loop=fmt == EventFormat.ONSITE,
+            sign_language=days % 2 == 0,
             live_captions=True, quiet_room=fmt == EventFormat.ONSITE,
             transport=transport, lock_version=0,
             published_at=utcnow() - timedelta(days=30))
