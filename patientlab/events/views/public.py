@@ -14,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from patientlab.core.errors import ServiceError
@@ -214,12 +214,14 @@ def cancel_registration(token):
                                event=reg.event, token=token, form=form,
                                waiting=svc.counts_for([reg.event_id])[reg.event_id].waiting)
     start_write_transaction()
+    freed = reg.seats if reg.status == S.CONFIRMED else 0
     with transaction() as done:
         promoted = svc.cancel_registration(reg.id, actor=acting_user())
     if done:
         flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
-              + (" " + _("Votre place va à une personne de la liste d’attente.")
-                 if promoted else ""), "success")
+              + (" " + ngettext("Votre place va à une personne de la liste d’attente.",
+                                "Vos places vont aux personnes de la liste d’attente.",
+                                freed) if promoted else ""), "success")
     return redirect(url_for("events.registration", token=token))
 
 

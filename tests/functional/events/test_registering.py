@@ -327,3 +327,27 @@ def test_an_online_evening_speaks_of_no_room(web):
     form = web.get(f"/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
     assert fr("Son nom aide l’équipe à savoir qui suit la soirée.") in form
     assert "entrée" not in form
+
+
+def test_the_registrants_words_offer_the_change_and_count_what_was_freed(web):
+    event = make_event(capacity=2)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    sent = web.submit(url, {**FORM, "seats": "2"}, form_url=url, follow=True)
+    assert fr("voir, modifier ou annuler votre inscription") in sent.get_data(as_text=True)
+    mail = outbox("nadia@exemple.fr")[0]
+    assert fr("Voir, modifier ou annuler votre inscription :") in mail.body_text
+    link = link_in(mail)
+    # No place left: said in words, not « Il reste 0 place libre ».
+    page = web.get(f"{link}/modifier?places=3").get_data(as_text=True)
+    assert fr("Il ne reste plus de place :") in page
+    assert "Il reste 0" not in page
+    web.client.set_cookie("lang", "en")
+    web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "2"}, form_url=url)
+    english = outbox("karim@exemple.fr")[0].body_text
+    assert "seat" not in english.lower()
+    web.client.delete_cookie("lang")
+    # Two places freed: « Vos places vont… ».
+    done = web.submit(f"{link}/annuler", {}, form_url=f"{link}/annuler", follow=True)
+    assert fr("Vos places vont aux personnes de la liste d’attente.") in done.get_data(
+        as_text=True)
