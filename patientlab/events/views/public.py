@@ -95,6 +95,9 @@ def _empty_form(event, seats) -> RegistrationForm:
     return form
 
 
+CANONICAL_PLACES = frozenset({"1", "2", "3", "4"})
+
+
 def _form_page(event, form=None, status=200):
     """Registering, in two short steps that need no JavaScript: how many people come,
     then the fields for that many (a visitor alone never tabs through a group's)."""
@@ -146,6 +149,13 @@ def register(event_id):
     (proved) sees their registration at once."""
     event = svc.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
+        places = request.args.get("places")
+        if places is not None and places not in CANONICAL_PLACES:
+            # « 02 », « +2 », « 0 », « abc »…: one address for each number of people,
+            # so that the page cache holds four pages at most.
+            number = request.args.get("places", type=int)
+            return redirect(url_for("events.register", event_id=event.id,
+                                    places=number if number in range(1, 5) else None))
         return _form_page(event)
     form = RegistrationForm().offer_needs(event.format)
     if not form.validate_on_submit():

@@ -40,9 +40,10 @@ def test_the_form_asks_how_many_people_first_then_shows_their_fields_only(web):
     assert 'name="seats" value="2"' in two
     four = web.get(f"{url}/inscription?places=4").get_data(as_text=True)
     assert "companions-2-name" in _fields(four)
-    # No number (or a wrong one): the question again.
-    assert _fields(web.get(f"{url}/inscription?places=9").get_data(as_text=True)) == {
-        "places"}
+    # No number (or a wrong one): the question again, at its one address.
+    again = web.client.get(f"{url}/inscription?places=9", follow_redirects=True)
+    assert again.request.path == f"{url}/inscription"
+    assert _fields(again.get_data(as_text=True)) == {"places"}
 
 
 def test_a_mistake_keeps_the_people_typed_on_the_form(web):
@@ -351,3 +352,28 @@ def test_the_registrants_words_offer_the_change_and_count_what_was_freed(web):
     done = web.submit(f"{link}/annuler", {}, form_url=f"{link}/annuler", follow=True)
     assert fr("Vos places vont aux personnes de la liste d’attente.") in done.get_data(
         as_text=True)
+
+
+def test_a_tampered_companion_need_is_refused_in_french(web):
+    event = make_event(capacity=5)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    page = web.submit(url, {**FORM, "seats": "2", "companions-0-name": "Karim",
+                            "companions-0-needs": "bogus"}, form_url=f"{url}?places=2")
+    html = page.get_data(as_text=True)
+    assert page.status_code in (200, 422)
+    assert "not a valid choice" not in html
+    assert "choix" in html.lower()
+
+
+def test_only_four_addresses_ask_how_many_people(web):
+    event = make_event(capacity=5)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    for value in ("1", "2", "3", "4"):
+        assert web.get(f"{url}?places={value}").status_code == 200
+    for value, target in (("0", url), ("5", url), ("-1", url), ("999", url), ("abc", url),
+                          ("+2", f"{url}?places=2"), ("02", f"{url}?places=2"), ("", url)):
+        response = web.get(f"{url}?places={value}")
+        assert response.status_code == 302, value
+        assert response.headers["Location"] == target, value
