@@ -377,3 +377,13 @@ def test_only_four_addresses_ask_how_many_people(web):
         response = web.get(f"{url}?places={value}")
         assert response.status_code == 302, value
         assert response.headers["Location"] == target, value
+
+
+def test_a_full_evening_does_not_promise_the_places_left(web):
+    event = make_event(capacity=1)
+    db.session.commit()
+    url = f"/evenements/{event.id}/inscription"
+    web.submit(url, {**FORM, "seats": "1"}, form_url=url)
+    page = web.get(f"{url}?places=1").get_data(as_text=True)
+    assert fr("Un groupe n’est jamais séparé.") in page
+    assert "nombre de places restantes" not in page
