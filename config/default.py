@@ -100,6 +100,8 @@ RATE_LIMIT_REGISTER_PER_IP = "10 per hour"
 # Registrations to an evening: per address, and per evening whoever sends them.
 RATE_LIMIT_EVENT_REGISTER_PER_IP = "10 per minute;60 per hour"
 RATE_LIMIT_EVENT_REGISTER_PER_EVENT = "120 per minute"
+# One address typed on registration forms, from any IP: a few tries, not a mail bomb.
+RATE_LIMIT_EVENT_REGISTER_PER_EMAIL = "5 per minute;20 per hour"
 RATE_LIMIT_RESET_PER_IP = "10 per hour"
 RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
 RATE_LIMIT_CODE_PER_IP = "20 per minute;100 per hour"

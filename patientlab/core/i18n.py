@@ -18,6 +18,7 @@ from flask_babel import (
     get_locale,
     gettext,
     ngettext,
+    refresh,
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -46,8 +47,19 @@ def select_locale() -> str:
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:
         return cookie
+    preferred = getattr(g, "preferred_locale", None)
+    if preferred in languages:
+        return preferred
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def prefer_language(code: str | None) -> None:
+    """The language a page's subject was chosen in (a registration made in English): the
+    page is shown in it unless the reader chose theirs (account or cookie); it comes
+    before what the browser says."""
+    g.preferred_locale = code
+    refresh()
 
 
 def select_timezone() -> str:

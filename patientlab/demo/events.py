@@ -87,7 +87,8 @@ def seed_events(organiser) -> int:
             join_url=f"https://visio.exemple.fr/parle-moi-{days}"
             if fmt == EventFormat.ONLINE else "",
             dial_in="01 86 95 00 00, code 4521" if fmt == EventFormat.ONLINE else "",
-            step_free=True, hearing_loop=fmt == EventFormat.ONSITE, sign_language=days % 2 == 0,
+            step_free=fmt == EventFormat.ONSITE, hearing_loop=fmt == EventFormat.ONSITE,
+            sign_language=days % 2 == 0,
             live_captions=True, quiet_room=fmt == EventFormat.ONSITE,
             transport=transport, lock_version=0,
             published_at=utcnow() - timedelta(days=30))
@@ -121,7 +122,10 @@ COMPANIONS = ["Karim", "Lina", "Rose"]
 
 def _add(event, index, seats, status, now, checked_in):
     name = FIRST_NAMES[index % len(FIRST_NAMES)]
-    needs = "step_free" if index % 7 == 3 else ("induction_loop" if index % 11 == 5 else "")
+    # What people ask for that makes sense for the evening: a room's needs in a room only.
+    room = event.format != EventFormat.ONLINE
+    needs = ("step_free" if room else "captions") if index % 7 == 3 else (
+        ("induction_loop" if room else "large_print") if index % 11 == 5 else "")
     registration = Registration(
         event_id=event.id, name=f"{name} {chr(65 + index % 26)}.",
         email=f"{name.lower()}.{event.id}.{index}@exemple.fr".replace("ï", "i")
@@ -136,7 +140,7 @@ def _add(event, index, seats, status, now, checked_in):
         registration.companions.append(Companion(
             position=position, name=f"{COMPANIONS[(index + position) % 3]} "
                                     f"{chr(65 + index % 26)}." if index % 2 == 0 else "",
-            needs="", needs_other="Vient avec son chien guide" if index == 3 else "",
+            needs="", needs_other="Vient avec son chien guide" if index == 3 and room else "",
             checked_in_at=event.starts_at if checked_in else None))
     db.session.add(registration)
     return registration

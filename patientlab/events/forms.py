@@ -30,6 +30,7 @@ from patientlab.core.forms import (
     TrimmedTextAreaField,
     email_validators,
     max_length,
+    wtforms_messages,
 )
 from patientlab.core.places import department_of
 
@@ -47,6 +48,12 @@ class CompanionForm(Form):
     needs = MultiCheckboxField(_l("Ce dont cette personne a besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
     needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
+
+    class Meta:
+        # A form inside the registration form: WTForms' own messages (« 'x' is not a
+        # valid choice ») in the page's language, as on every form of the platform.
+        def get_translations(self, form):
+            return wtforms_messages()
 
 
 def _typed(companion) -> bool:

@@ -197,7 +197,8 @@ class Registration(_Needs, db.Model):
                                         server_default=RegistrationSource.ONLINE)
     seats: Mapped[int] = mapped_column(Integer, default=1)
     # People a confirmed registrant added when the room had no seat for them: they wait
-    # together, as one group, from ``extra_since`` (the waiting list's order).
+    # together, as one group, from ``extra_since`` (the waiting list's order). A waiting
+    # registration whose group grew waits from ``extra_since`` too: it went to the back.
     extra_seats: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     extra_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10))

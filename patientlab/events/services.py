@@ -26,7 +26,7 @@ from patientlab.core import audit, highlights
 from patientlab.core.collation import french
 from patientlab.core.days import PARIS
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import queue_mail
+from patientlab.core.mail import OutboxMessage, queue_mail
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import EVENT_MANAGERS
 from patientlab.core.places import DEPARTMENTS, department_of
@@ -58,6 +58,8 @@ LINK_MAX_AGE = 400 * 24 * 3600
 # not for the 400 days its signature allows: a link found later in a log or a mailbox
 # opens nothing.
 LINK_GRACE = timedelta(days=7)
+# « Vous êtes déjà inscrit »: at most one such mail in this time for a registration.
+ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
 MANAGERS = EVENT_MANAGERS
 
 
@@ -273,9 +275,11 @@ def _confirmed_seats(event_id: int) -> int:
 
 
 def _waiting_since():
-    """A place in the waiting list: when the registration was made, or, for people added
-    to a confirmed registration, when they were added."""
-    return case((Registration.status == S.WAITING, Registration.created_at),
+    """A place in the waiting list: when the registration was made (or when its waiting
+    group last grew: it went to the back), or, for people added to a confirmed
+    registration, when they were added."""
+    return case((Registration.status == S.WAITING,
+                 func.coalesce(Registration.extra_since, Registration.created_at)),
                 else_=Registration.extra_since)
 
 
@@ -479,8 +483,10 @@ def _place(event: Event, data: RegistrationData, source: str, user: User | None,
         _mail_registration(registration, "registration_confirmed",
                            _l("Inscription confirmée : %(title)s", title=event.title))
     elif mail:
+        # « complète » only when it is: a group may wait while a place or two are left.
         _mail_registration(registration, "registration_waiting",
-                           _l("Liste d’attente : %(title)s", title=event.title))
+                           _l("Liste d’attente : %(title)s", title=event.title),
+                           left=max(event.capacity - _confirmed_seats(event.id), 0))
     return registration
 
 
@@ -518,9 +524,18 @@ def waiting_position(registration: Registration) -> int | None:
 def tell_already_registered(registration: Registration, locale: str = "fr") -> None:
     """Someone asked to register an address already registered: its owner gets the link
     again, and nobody else learns anything."""
-    _mail_registration(registration, "registration_already",
-                       _l("Vous êtes déjà inscrit ou inscrite : %(title)s",
-                          title=registration.event.title), locale=locale)
+    about = f"registration-already:{registration.id}"
+    # At most one such mail an hour for a registration: posting the form again and again
+    # with someone's address does not fill their mailbox (the outbox remembers it).
+    if db.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.about == about,
+            OutboxMessage.created_at > utcnow() - ALREADY_REGISTERED_MAIL_EVERY).limit(1)):
+        return
+    message = _mail_registration(registration, "registration_already",
+                                 _l("Vous êtes déjà inscrit ou inscrite : %(title)s",
+                                    title=registration.event.title), locale=locale)
+    if message is not None:
+        message.about = about
 
 
 def is_own_address(user: User | None, registration: Registration) -> bool:
@@ -593,8 +608,10 @@ def change_registration(registration_id: int, data: ChangeData, actor: User | No
     lock and the waiting list's rule: fewer people at once, and the seats given back go
     to the waiting list; more people join a confirmed group when all of them fit in the
     free seats, else they wait together, as one group, in the waiting list's order (the
-    seats already confirmed stay). A waiting registration keeps its place with its new
-    size. The registrant is mailed. Returns the registrations confirmed by the change."""
+    seats already confirmed stay). A waiting registration that shrinks keeps its place;
+    one that grows goes to the back of the list (its new people would otherwise pass
+    everyone behind it). The registrant is mailed. Returns the registrations confirmed
+    by the change."""
     now = now or utcnow()
     registration = db.session.get(Registration, registration_id)
     if registration is None:
@@ -622,6 +639,8 @@ def change_registration(registration_id: int, data: ChangeData, actor: User | No
                            field="needs_consent")
     before = (registration.seats, registration.extra_seats)
     if registration.status == S.WAITING:
+        if data.seats > registration.seats:
+            registration.extra_since = now  # to the back of the waiting list
         registration.seats = data.seats
     elif data.seats <= registration.seats:
         registration.seats = data.seats
@@ -692,7 +711,7 @@ CALL_ABOUT = {
 
 def _mail_registration(registration: Registration, template: str, subject,
                        locale: str | None = None, also_cancel: Event | None = None,
-                       **context) -> None:
+                       **context) -> OutboxMessage | None:
     """In the language the person registered in, unless ``locale`` says otherwise. A
     confirmed registration carries the evening's calendar file; a cancelled one the
     calendar cancellation, so that agendas drop it."""
@@ -701,7 +720,7 @@ def _mail_registration(registration: Registration, template: str, subject,
         # Registered by phone without an address: the team tells them what matters.
         if template in CALL_ABOUT:
             registration.call_about = template
-        return
+        return None
     attachment = None
     # The calendar file is written in the person's language too (« En ligne »).
     with force_locale(locale or registration.locale or "fr"):
@@ -714,23 +733,25 @@ def _mail_registration(registration: Registration, template: str, subject,
             attachment = ("parle-moi.ics", "text/calendar; charset=utf-8",
                           calendar_for([event], cancelled=[also_cancel] if also_cancel else (),
                                        private=True))
-    queue_mail(registration.email, subject, template, locale=locale or registration.locale or "fr",
-               attachment=attachment, position=waiting_position(registration),
-               registration=registration, event=event,
-               url=external_url("events.registration", token=link_token(registration)),
-               event_url=external_url("events.detail", event_id=event.id), **context)
+    return queue_mail(registration.email, subject, template,
+                      locale=locale or registration.locale or "fr",
+                      attachment=attachment, position=waiting_position(registration),
+                      registration=registration, event=event,
+                      url=external_url("events.registration", token=link_token(registration)),
+                      event_url=external_url("events.detail", event_id=event.id), **context)
 
 
 # --- Calendar ---------------------------------------------------------------------------
 
 
 def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
-                 private: bool = False) -> str:
+                 private: bool = False, waiting: bool = False) -> str:
     """An iCalendar file of ``events``; with ``cancel``, a METHOD:CANCEL message with the
     same UID and a higher SEQUENCE, so that agendas drop the evening. ``cancelled`` adds
     evenings marked CANCELLED (a registration moved: the old one leaves the agenda).
     ``private``: for a confirmed registrant only (their mail), an online evening's file
-    carries its join link and phone line; never in a public file."""
+    carries its join link and phone line; never in a public file. ``waiting``: for a person
+    on the waiting list, who holds no place: TENTATIVE, and its title and text say so."""
     calendar = Calendar()
     calendar.add("prodid", "-//PatientLab//Parle-Moi//FR")
     calendar.add("version", "2.0")
@@ -747,8 +768,16 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
         item.add("last-modified", event.updated_at)
         item.add("dtstart", event.starts_at.astimezone(PARIS))
         item.add("dtend", event.ends_at.astimezone(PARIS))
-        item.add("summary", f"Parle-Moi : {event.title}")
+        if waiting and not cancel:
+            item.add("summary", str(_l("Parle-Moi (liste d’attente) : %(title)s",
+                                       title=event.title)))
+        else:
+            item.add("summary", f"Parle-Moi : {event.title}")
         description = plain_from_html(event.description)
+        if waiting and not cancel:
+            description = "\n\n".join(p for p in (str(_l(
+                "Vous êtes sur la liste d’attente : votre place n’est pas confirmée. Nous vous "
+                "écrirons dès qu’une place se libère pour votre groupe.")), description) if p)
         location = (", ".join(p for p in (event.venue_name, event.address) if p)
                     if event.format == EventFormat.ONSITE else str(_l("En ligne")))
         if private and event.format != EventFormat.ONSITE and event not in cancelled:
@@ -765,7 +794,7 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
         item.add("location", location)
         item.add("url", external_url("events.detail", event_id=event.id))
         item.add("status", "CANCELLED" if cancel or event.is_cancelled or event in cancelled
-                 else "CONFIRMED")
+                 else "TENTATIVE" if waiting else "CONFIRMED")
         calendar.add_component(item)
     calendar.add_missing_timezones()
     # Every text of the file without the code points HTML forbids (calendar readers do

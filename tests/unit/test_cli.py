@@ -195,3 +195,15 @@ def test_demo_evenings_show_what_organisers_rely_on(app):
     assert satisfaction.comments
     assert any(r.companions and r.companions[0].name
                for r in events.registrations_of(full))
+    # The online evening has no room: neither the room's features nor its needs.
+    from patientlab.events.models import ROOM_NEEDS
+
+    assert not (online.step_free)
+    assert not (online.hearing_loop)
+    assert not (online.quiet_room)
+    assert online.access_features
+    online_needs = {key for r in events.registrations_of(online) for key in r.needs.split(",")
+                    if key}
+    assert online_needs
+    assert not online_needs & ROOM_NEEDS
+    assert not any(c.needs_other for r in events.registrations_of(online) for c in r.companions)

@@ -14,15 +14,17 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import NotBuiltYet, add_service_error
+from patientlab.core.i18n import prefer_language
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
 from patientlab.core.security import TokenError, acting_user, private_page
+from patientlab.core.text import normalise_email
 from patientlab.core.views import transaction
 from patientlab.events import presenting
 from patientlab.events import services as svc
@@ -93,6 +95,9 @@ def _empty_form(event, seats) -> RegistrationForm:
     return form
 
 
+CANONICAL_PLACES = frozenset({"1", "2", "3", "4"})
+
+
 def _form_page(event, form=None, status=200):
     """Registering, in two short steps that need no JavaScript: how many people come,
     then the fields for that many (a visitor alone never tabs through a group's)."""
@@ -126,16 +131,31 @@ def registration_data(form) -> svc.RegistrationData:
                     for entry in form.companions])
 
 
+def _email_key() -> str:
+    """Rate-limit key for the address typed on the registration form, whoever posts it
+    and from wherever: nobody's mailbox is filled with our mails."""
+    return "registration-email:" + normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/evenements/<int:event_id>/inscription", methods=["GET", "POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
                key_func=_event_key)
+@limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EMAIL"), methods=["POST"],
+               key_func=_email_key)
 def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
     event = svc.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
+        places = request.args.get("places")
+        if places is not None and places not in CANONICAL_PLACES:
+            # « 02 », « +2 », « 0 », « abc »…: one address for each number of people,
+            # so that the page cache holds four pages at most.
+            number = request.args.get("places", type=int)
+            return redirect(url_for("events.register", event_id=event.id,
+                                    places=number if number in range(1, 5) else None))
         return _form_page(event)
     form = RegistrationForm().offer_needs(event.format)
     if not form.validate_on_submit():
@@ -171,10 +191,13 @@ def registration_sent(event_id):
 
 def _registration_or_400(token, read=svc.registration_for_token):
     try:
-        return read(token)
+        reg = read(token)
     except TokenError as error:
         abort(Response(render_template("events/bad_link.html", expired=error.expired),
                        status=400))
+    # The personal pages speak the language the person registered in (the mail's link).
+    prefer_language(reg.locale)
+    return reg
 
 
 @bp.route("/inscriptions/<token>")
@@ -201,12 +224,14 @@ def cancel_registration(token):
                                event=reg.event, token=token, form=form,
                                waiting=svc.counts_for([reg.event_id])[reg.event_id].waiting)
     start_write_transaction()
+    freed = reg.seats if reg.status == S.CONFIRMED else 0
     with transaction() as done:
         promoted = svc.cancel_registration(reg.id, actor=acting_user())
     if done:
         flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
-              + (" " + _("Votre place va à une personne de la liste d’attente.")
-                 if promoted else ""), "success")
+              + (" " + ngettext("Votre place va à une personne de la liste d’attente.",
+                                "Vos places vont aux personnes de la liste d’attente.",
+                                freed) if promoted else ""), "success")
     return redirect(url_for("events.registration", token=token))
 
 
@@ -254,6 +279,8 @@ def change_registration(token):
     return render_template("events/change_registration.html", registration=reg, event=event,
                            token=token, form=form, seats=seats, now=utcnow(),
                            left=svc.seats_left(event, counts),
+                           others_waiting=counts.waiting - (
+                               reg.extra_seats if reg.status == S.CONFIRMED else reg.seats),
                            position=svc.waiting_position(reg))
 
 
@@ -268,11 +295,17 @@ def event_ics(event_id):
 @bp.route("/inscriptions/<token>/agenda.ics")
 @private_page
 def registration_ics(token):
-    """The registrant's own calendar file: for a confirmed place at an online evening, it
-    says how to join (never the public file)."""
+    """The registrant's own calendar file, as their registration stands: for a confirmed
+    place at an online evening, it says how to join (never the public file); on the
+    waiting list, a tentative evening that says so; cancelled (or the evening cancelled),
+    the cancellation, so that an agenda which imported the evening drops it."""
     reg = _registration_or_400(token)
-    return Response(svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED),
-                    mimetype="text/calendar",
+    if reg.status == S.CANCELLED or reg.event.is_cancelled:
+        body = svc.calendar_for([reg.event], cancel=True)
+    else:
+        body = svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED,
+                                waiting=reg.status == S.WAITING)
+    return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="parle-moi-{reg.event_id}.ics"'})
 

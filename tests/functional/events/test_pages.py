@@ -518,3 +518,30 @@ def test_what_organisers_wrote_is_marked_french_on_the_english_page(web):
                    '<p class="multiline" lang="fr">Dre Martin</p>',
                    '<p class="multiline" lang="fr">18 h 30 : accueil</p>'):
         assert marked in english, marked
+
+
+def test_one_address_cannot_be_mail_bombed_through_the_registration_form(app):
+    """From many addresses or one, the same e-mail address typed again and again: a few
+    tries, then 429; and its owner gets one « déjà inscrit » mail an hour at most."""
+    from tests.conftest import FormClient, app_with, outbox
+
+    with app_with(app, RATELIMIT_ENABLED=True, RATE_LIMIT_EVENT_REGISTER_PER_IP="50 per minute",
+                  RATE_LIMIT_EVENT_REGISTER_PER_EMAIL="4 per minute") as limited, \
+            limited.app_context():
+        db.create_all()
+        event = make_event()
+        db.session.commit()
+        url = f"/evenements/{event.id}"
+
+        def register(index, email="victime@exemple.fr"):
+            client = limited.test_client()
+            client.environ_base["REMOTE_ADDR"] = f"10.0.1.{index}"
+            return FormClient(client).submit(
+                f"{url}/inscription", {**FORM, "email": email}, form_url=url).status_code
+
+        assert [register(i) for i in range(6)] == [302, 302, 302, 302, 429, 429]
+        assert register(7, "Victime@Exemple.fr ") == 429  # the same address, written otherwise
+        assert register(8, "autre@exemple.fr") == 302
+        mails = outbox("victime@exemple.fr")
+        assert len(mails) == 2  # the confirmation, then one « déjà inscrit »
+        assert "déjà inscrit" in mails[1].subject

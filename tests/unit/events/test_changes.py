@@ -161,3 +161,48 @@ def test_the_opening_day_of_registrations_is_said_without_a_midnight_time():
     assert "Les inscriptions ouvrent le" in problem
     assert "00:00" not in problem
     assert " à " not in problem
+
+
+def test_registering_an_address_again_mails_its_owner_once_an_hour():
+    from patientlab.core.mail import OutboxMessage
+    from patientlab.extensions import db
+
+    event = make_event(capacity=3)
+    nadia = _register(event, "nadia@exemple.fr")
+    for _ in range(5):
+        svc.tell_already_registered(nadia)
+    already = [m for m in outbox("nadia@exemple.fr") if "déjà inscrit" in m.subject]
+    assert len(already) == 1
+    already[0].created_at = utcnow() - timedelta(hours=1, minutes=1)
+    db.session.flush()
+    svc.tell_already_registered(nadia)
+    assert len([m for m in outbox("nadia@exemple.fr") if "déjà inscrit" in m.subject]) == 2
+    assert db.session.get(OutboxMessage, already[0].id) is not None
+
+
+def test_a_group_waiting_while_places_remain_is_not_told_the_evening_is_full():
+    event = make_event(capacity=2)
+    _register(event, "nadia@exemple.fr")
+    _register(event, "karim@exemple.fr", 2, ["Lina"])
+    text = outbox("karim@exemple.fr")[-1].body_text
+    assert "complète" not in text
+    assert "Il ne reste pas assez de places pour tout votre groupe (il en reste 1)" in text
+    _register(event, "julie@exemple.fr")
+    _register(event, "paul@exemple.fr")
+    assert "La soirée est complète" in outbox("paul@exemple.fr")[-1].body_text
+
+
+def test_a_waiting_group_that_grows_goes_to_the_back_of_the_list():
+    event = make_event(capacity=2)
+    _register(event, "first@exemple.fr", 2, ["Karim"])
+    nadia = _register(event, "nadia@exemple.fr", 1)
+    paul = _register(event, "paul@exemple.fr", 2, ["Lina"])
+    assert svc.waiting_positions(event) == {nadia.id: 1, paul.id: 2}
+    svc.change_registration(nadia.id, svc.ChangeData(
+        seats=2, companions=[svc.CompanionData("Julie")]))
+    assert (nadia.status, nadia.seats) == (S.WAITING, 2)
+    # Her added person would otherwise pass Paul's group.
+    assert svc.waiting_positions(event) == {paul.id: 1, nadia.id: 2}
+    # Shrinking keeps the place.
+    svc.change_registration(paul.id, svc.ChangeData(seats=1))
+    assert svc.waiting_positions(event) == {paul.id: 1, nadia.id: 2}
