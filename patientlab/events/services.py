@@ -571,6 +571,9 @@ def cancel_registration(registration_id: int, actor: User | None = None,
         raise ServiceError(_l("La soirée a commencé : l’inscription ne peut plus être annulée."))
     registration.status = S.CANCELLED
     registration.cancelled_at = now
+    # The whole group cancels: the people who waited to join it are counted with it (its
+    # companions are theirs too), and nobody waits any more.
+    registration.seats += registration.extra_seats
     registration.extra_seats, registration.extra_since = 0, None
     audit.record(actor, "registration.cancel", registration, summary=f"event={event.id}")
     _mail_registration(registration, "registration_cancelled",
