@@ -338,7 +338,7 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen: str,
                 in zip(shown, _shown(shown), strict=True) if flat != published.get(str(label))]
     stale = ServiceError(_l("Cette modification a changé ou vient d’être traitée : rechargez "
                             "la page pour lire sa dernière version."))
-    if not hmac.compare_digest(str(seen or ""), seen_token(revision)):
+    if not hmac.compare_digest(str(seen or "").encode(), seen_token(revision).encode()):
         raise stale
     gone = db.session.execute(
         delete(Revision).where(Revision.id == revision.id, Revision.version == revision.version,
