@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.events import services as svc
 from patientlab.events.forms import (
     CalledForm,
@@ -74,7 +74,7 @@ def change_seats(event_id, registration_id):
     form = SeatsForm(prefix="seats")
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.change_seats(acting_user(), event, registration_id, form.seats.data)
         if done:
             flash(_("Le nombre de places est changé. La personne est prévenue."), "success")
@@ -89,7 +89,7 @@ def move(event_id, registration_id):
     form = _move_form(event, registration, MoveForm(prefix="move"))
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             moved = svc.move_registration(acting_user(), event, registration_id,
                                           form.target.data)
         if done:
@@ -106,7 +106,7 @@ def note(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.save_note(acting_user(), event, registration_id, form.note.data or "")
         if done:
             flash(_("La note est enregistrée."), "success")
@@ -119,7 +119,7 @@ def note(event_id, registration_id):
 def called(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     if CalledForm(prefix="called").validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             svc.mark_called(acting_user(), event, registration_id)
         if done:
             flash(_("C’est noté : l’appel à %(name)s est fait.", name=registration.display_name),
@@ -132,7 +132,7 @@ def called(event_id, registration_id):
 def resend_registration_link(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     if registration.email and ResendLinkForm(prefix="resend").validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             svc.resend_link(registration)
         if done:
             flash(_("Le lien est renvoyé à %(email)s.", email=registration.email), "success")
@@ -146,7 +146,7 @@ def cancel_one(event_id, registration_id):
     form = OrganiserCancelForm(prefix="cancel")
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.cancel_registration(registration_id, actor=acting_user())
         if done:
             flash(_("L’inscription est annulée. La personne est prévenue."), "success")
@@ -171,7 +171,7 @@ def register_by_phone(event_id):
     form = PhoneRegistrationForm().offer_needs(event.format)
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             registration = svc.register_by_phone(acting_user(), event, registration_data(form))
         if done:
             flash(_("Inscription enregistrée pour %(name)s : %(status)s.",
