@@ -6,11 +6,13 @@ visitor, without JavaScript, looks for an evening in her town."""
 import csv
 import io
 import re
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from patientlab.auth.models import User
+from patientlab.core.days import end_of_day, paris_day
 from patientlab.core.models import utcnow
 from patientlab.events import services as svc
 from patientlab.events.models import Event
@@ -28,12 +30,25 @@ WAITING = "Personnes sur liste d’attente"
 LABELS = (REGISTERED, ARRIVED, WALK_INS, ROOM, LEFT, WAITING)
 
 
+def _tonight():
+    """In 20 minutes, or before midnight in Paris when that is sooner: the door counts
+    the evenings of the Paris day. In its last three minutes, the next day's, once it has
+    begun."""
+    now = utcnow()
+    midnight = end_of_day(paris_day(now))
+    if midnight - now < timedelta(minutes=3):
+        time.sleep((midnight - now).total_seconds() + 1)
+        now = utcnow()
+        midnight = end_of_day(paris_day(now))
+    return min(now + timedelta(minutes=20), midnight - timedelta(minutes=1))
+
+
 def _evening(journey_app) -> int:
     """Tonight in Grenoble, 8 seats: Hélène's group of 3, Paul, Chloé and her son
     confirmed (6 people, 3 registrations); Yves's group of 3 waits; Anne cancelled."""
     with journey_app.app_context():
         sophie = db.session.scalar(select(User).where(User.email == ORGANISER))
-        starts = utcnow() + timedelta(minutes=20)
+        starts = _tonight()
         event = make_event(sophie, capacity=8, title=TITLE, starts_at=starts,
                            ends_at=starts + timedelta(hours=2), venue_name="Maison des habitants",
                            address="2 place Saint-Bruno, 38000 Grenoble", town="Grenoble",
