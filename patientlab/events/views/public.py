@@ -27,7 +27,6 @@ from patientlab.core.security import TokenError, acting_user, private_page
 from patientlab.core.text import normalise_email
 from patientlab.core.views import transaction
 from patientlab.events import presenting
-from patientlab.events import services as svc
 from patientlab.events.forms import (
     CancelRegistrationForm,
     ChangeRegistrationForm,
@@ -36,6 +35,8 @@ from patientlab.events.forms import (
 )
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 from patientlab.events.models import RegistrationStatus as S
+from patientlab.events.services import after_evening, ics, listing, mails, seating
+from patientlab.events.services import registration as registering
 from patientlab.extensions import db, limiter
 
 bp = Blueprint("events", __name__)
@@ -56,22 +57,22 @@ def index():
     theme = request.args.get("theme", "")
     fmt = request.args.get("format", "")
     department = request.args.get("departement", "")
-    where = svc.Where(department=department if department in DEPARTMENTS else "",
+    where = listing.Where(department=department if department in DEPARTMENTS else "",
                       town=request.args.get("ville", "").strip()[:100],
                       online=request.args.get("en_ligne") == "1")
-    events = svc.list_events(past=past, theme=theme, fmt=fmt, where=where)
+    events = listing.list_events(past=past, theme=theme, fmt=fmt, where=where)
     return render_template("events/index.html", events=events, past=past, theme=theme,
-                           fmt=fmt, where=where, counts=svc.counts_for([e.id for e in events]),
-                           departments=svc.listed_departments(past=past),
+                           fmt=fmt, where=where, counts=listing.counts_for([e.id for e in events]),
+                           departments=listing.listed_departments(past=past),
                            department_names=DEPARTMENTS, themes=EVENT_THEMES,
                            formats=EventFormat.LABELS)
 
 
 def _detail(event):
-    counts = svc.counts_for([event.id])[event.id]
+    counts = listing.counts_for([event.id])[event.id]
     return render_template("events/detail.html", event=event, counts=counts,
-                           left=svc.seats_left(event, counts),
-                           problem=svc.registration_problem(event),
+                           left=listing.seats_left(event, counts),
+                           problem=listing.registration_problem(event),
                            needs=ACCOMMODATIONS, now=utcnow(),
                            presented=presenting.presented(event),
                            may_link=presenting.may_link(acting_user(), event))
@@ -79,7 +80,7 @@ def _detail(event):
 
 @bp.route("/evenements/<int:event_id>")
 def detail(event_id):
-    return _detail(svc.get_public_event_or_404(event_id, acting_user()))
+    return _detail(listing.get_public_event_or_404(event_id, acting_user()))
 
 
 def _event_key() -> str:
@@ -113,20 +114,20 @@ def _form_page(event, form=None, status=200):
                 form = NotBuiltYet(lambda: _empty_form(event, seats))  # a visitor's
             else:
                 form = _empty_form(event, seats)
-    counts = svc.counts_for([event.id])[event.id]
+    counts = listing.counts_for([event.id])[event.id]
     return render_template("events/register.html", event=event, form=form, seats=seats,
-                           counts=counts, left=svc.seats_left(event, counts),
-                           problem=svc.registration_problem(event), now=utcnow()), status
+                           counts=counts, left=listing.seats_left(event, counts),
+                           problem=listing.registration_problem(event), now=utcnow()), status
 
 
-def registration_data(form) -> svc.RegistrationData:
+def registration_data(form) -> registering.RegistrationData:
     """What the registration form says, for the service (the organiser's phone form too)."""
-    return svc.RegistrationData(
+    return registering.RegistrationData(
         name=form.name.data, email=form.email.data or "", seats=form.seats.data,
         needs=form.needs.data or [], needs_other=form.needs_other.data or "",
         needs_consent=form.needs_consent.data, privacy_consent=form.privacy_consent.data,
         locale=str(get_locale()), phone=(form.phone.data or "") if "phone" in form else "",
-        companions=[svc.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
+        companions=[seating.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
                                       entry.form.needs_other.data or "")
                     for entry in form.companions])
 
@@ -147,7 +148,7 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
-    event = svc.get_public_event_or_404(event_id, acting_user())
+    event = listing.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
         places = request.args.get("places")
         if places is not None and places not in CANONICAL_PLACES:
@@ -164,18 +165,18 @@ def register(event_id):
     data = registration_data(form)
     user, new = acting_user(), True
     try:
-        registration = svc.register(event_id, data, user=user)
-    except svc.AlreadyRegistered as already:
+        registration = registering.register(event_id, data, user=user)
+    except registering.AlreadyRegistered as already:
         registration, new = already.registration, False
-        svc.tell_already_registered(registration, locale=str(get_locale()))
+        registering.tell_already_registered(registration, locale=str(get_locale()))
     except ServiceError as error:
         db.session.rollback()
         add_service_error(form, error)
-        return _form_page(svc.get_public_event_or_404(event_id, user), form)
-    own = svc.is_own_address(user, registration)
+        return _form_page(listing.get_public_event_or_404(event_id, user), form)
+    own = registering.is_own_address(user, registration)
     db.session.commit()
     if own:
-        return redirect(url_for("events.registration", token=svc.link_token(registration),
+        return redirect(url_for("events.registration", token=mails.link_token(registration),
                                 nouvelle=1 if new else None, deja=None if new else 1))
     session["registration_sent_to"] = registration.email
     return redirect(url_for("events.registration_sent", event_id=event_id))
@@ -185,11 +186,11 @@ def register(event_id):
 @private_page
 def registration_sent(event_id):
     return render_template("events/registration_sent.html",
-                           event=svc.get_public_event_or_404(event_id, acting_user()),
+                           event=listing.get_public_event_or_404(event_id, acting_user()),
                            email=session.pop("registration_sent_to", ""))
 
 
-def _registration_or_400(token, read=svc.registration_for_token):
+def _registration_or_400(token, read=mails.registration_for_token):
     try:
         reg = read(token)
     except TokenError as error:
@@ -208,7 +209,7 @@ def registration(token):
                            token=token, new=request.args.get("nouvelle") == "1",
                            already=request.args.get("deja") == "1",
                            needs=ACCOMMODATIONS, now=utcnow(),
-                           position=svc.waiting_position(reg))
+                           position=seating.waiting_position(reg))
 
 
 @bp.route("/inscriptions/<token>/annuler", methods=["GET", "POST"])
@@ -222,11 +223,11 @@ def cancel_registration(token):
             return redirect(url_for("events.registration", token=token))
         return render_template("events/cancel_registration.html", registration=reg,
                                event=reg.event, token=token, form=form,
-                               waiting=svc.counts_for([reg.event_id])[reg.event_id].waiting)
+                               waiting=listing.counts_for([reg.event_id])[reg.event_id].waiting)
     start_write_transaction()
     freed = reg.seats if reg.status == S.CONFIRMED else 0
     with transaction() as done:
-        promoted = svc.cancel_registration(reg.id, actor=acting_user())
+        promoted = registering.cancel_registration(reg.id, actor=acting_user())
     if done:
         flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
               + (" " + ngettext("Votre place va à une personne de la liste d’attente.",
@@ -235,11 +236,11 @@ def cancel_registration(token):
     return redirect(url_for("events.registration", token=token))
 
 
-def change_data(form) -> svc.ChangeData:
-    return svc.ChangeData(
+def change_data(form) -> registering.ChangeData:
+    return registering.ChangeData(
         seats=form.seats.data, needs=form.needs.data or [],
         needs_other=form.needs_other.data or "", needs_consent=form.needs_consent.data,
-        companions=[svc.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
+        companions=[seating.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
                                       entry.form.needs_other.data or "")
                     for entry in form.companions])
 
@@ -260,7 +261,7 @@ def change_registration(token):
         if form.validate_on_submit():
             start_write_transaction()
             with transaction(form) as done:
-                promoted = svc.change_registration(reg.id, change_data(form),
+                promoted = registering.change_registration(reg.id, change_data(form),
                                                    actor=acting_user())
             if done:
                 flash(_("Votre inscription est changée. Nous vous avons envoyé un e-mail qui "
@@ -275,19 +276,19 @@ def change_registration(token):
         if seats in range(1, 5):
             form = ChangeRegistrationForm(formdata=None).offer_needs(event.format) \
                 .fill_from(reg, seats)
-    counts = svc.counts_for([event.id])[event.id]
+    counts = listing.counts_for([event.id])[event.id]
     return render_template("events/change_registration.html", registration=reg, event=event,
                            token=token, form=form, seats=seats, now=utcnow(),
-                           left=svc.seats_left(event, counts),
+                           left=listing.seats_left(event, counts),
                            others_waiting=counts.waiting - (
                                reg.extra_seats if reg.status == S.CONFIRMED else reg.seats),
-                           position=svc.waiting_position(reg))
+                           position=seating.waiting_position(reg))
 
 
 @bp.route("/evenements/<int:event_id>.ics")
 def event_ics(event_id):
-    event = svc.get_public_event_or_404(event_id, acting_user())
-    return Response(svc.calendar_for([event]), mimetype="text/calendar",
+    event = listing.get_public_event_or_404(event_id, acting_user())
+    return Response(ics.calendar_for([event]), mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="parle-moi-{event.id}.ics"'})
 
@@ -301,9 +302,9 @@ def registration_ics(token):
     the cancellation, so that an agenda which imported the evening drops it."""
     reg = _registration_or_400(token)
     if reg.status == S.CANCELLED or reg.event.is_cancelled:
-        body = svc.calendar_for([reg.event], cancel=True)
+        body = ics.calendar_for([reg.event], cancel=True)
     else:
-        body = svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED,
+        body = ics.calendar_for([reg.event], private=reg.status == S.CONFIRMED,
                                 waiting=reg.status == S.WAITING)
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
@@ -312,7 +313,7 @@ def registration_ics(token):
 
 @bp.route("/evenements.ics")
 def feed():
-    return Response(svc.calendar_for(svc.list_events()), mimetype="text/calendar")
+    return Response(ics.calendar_for(listing.list_events()), mimetype="text/calendar")
 
 
 
@@ -320,12 +321,12 @@ def feed():
 @private_page
 def satisfaction(token):
     """The day-after question: one score and a word, anonymous."""
-    reg = _registration_or_400(token, svc.registration_for_satisfaction)
+    reg = _registration_or_400(token, after_evening.registration_for_satisfaction)
     form = SatisfactionForm()
     if not reg.satisfaction_answered and form.validate_on_submit():
         start_write_transaction()
         with transaction(form) as done:
-            svc.answer_satisfaction(reg, form.score.data, form.comment.data or "")
+            after_evening.answer_satisfaction(reg, form.score.data, form.comment.data or "")
         if done:
             flash(_("Merci pour votre avis ! Il aide l’équipe à préparer les prochaines "
                     "soirées."), "success")

@@ -193,7 +193,7 @@ def test_organiser_creates_an_event_in_paris_time(web, make_user):
 
 
 def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, make_user):
-    from patientlab.events import services as events
+    from patientlab.events.services.registration import RegistrationData, register
 
     make_user(Role.ORGANISER, email="sophie@exemple.fr")
     web.login("sophie@exemple.fr")
@@ -206,7 +206,7 @@ def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, 
     event = db.session.scalar(select(Event).where(Event.title == "Soirée qui bouge"))
     dashboard = f"/organisation/evenements/{event.id}"
     web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
-    events.register(event.id, events.RegistrationData(
+    register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", seats=2, privacy_consent=True))
     db.session.commit()
     url = f"/organisation/evenements/{event.id}/modifier"
