@@ -170,15 +170,18 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     # request says (before the front door, which keeps pages by it).
     app.wsgi_app = ApplicationRoot(app.wsgi_app, configured_root(app.config))
 
+    from patientlab.core import transaction
     from patientlab.core.errors import register_error_handlers
     from patientlab.core.mail import send_after_commit
     from patientlab.core.security import set_security_headers
     from patientlab.core.templating import register_template_helpers
+    from patientlab.core.transaction import after_commit
 
     register_error_handlers(app)
+    transaction.init_app(app)
     register_template_helpers(app)
     app.after_request(set_security_headers)
-    app.teardown_request(send_after_commit)
+    after_commit(app, send_after_commit)
 
     from patientlab.cli import register_cli
 

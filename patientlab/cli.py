@@ -5,6 +5,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from patientlab.core.security import Role, hash_password, is_common_password
+from patientlab.core.transaction import unit_of_work
 from patientlab.extensions import db
 
 
@@ -24,8 +25,6 @@ def register_cli(app) -> None:
 @click.password_option(help="Mot de passe (demandé s’il n’est pas donné).")
 def create_admin(email, name, password):
     """Create an administrator account, or give the admin role to an existing one."""
-    from patientlab.auth.models import User, UserRole
-    from patientlab.core.models import utcnow
     from patientlab.core.text import normalise_email
 
     email = normalise_email(email)
@@ -36,6 +35,16 @@ def create_admin(email, name, password):
         raise click.BadParameter(f"au moins {minimum} caractères", param_hint="--password")
     if is_common_password(password):
         raise click.BadParameter("mot de passe trop courant", param_hint="--password")
+    with unit_of_work():
+        action = _make_admin(email, name, password)
+    click.echo(f"Admin account {action}: {email}")
+
+
+def _make_admin(email: str, name: str, password: str) -> str:
+    from patientlab.auth.models import User, UserRole
+    from patientlab.core import audit
+    from patientlab.core.models import utcnow
+
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email, name=name, password_hash=hash_password(password),
@@ -48,11 +57,9 @@ def create_admin(email, name, password):
         action = "updated"
     if not user.has_role(Role.ADMIN):
         db.session.add(UserRole(user_id=user.id, role=Role.ADMIN))
-    from patientlab.core import audit
-
     audit.record(None, "admin.create_cli", user, summary=f"{action} {email}")
-    db.session.commit()
-    click.echo(f"Admin account {action}: {email}")
+    return action
+
 
 
 @click.command("demo-seed")
@@ -64,8 +71,8 @@ def demo_seed():
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo data has published passwords: never in production")
-    created = seed()
-    db.session.commit()
+    with unit_of_work():
+        created = seed()
     click.echo("Demo data: " + ", ".join(f"{k} +{v}" for k, v in created.items()))
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     two_step = set(current_app.config["MFA_REQUIRED_ROLES"])
@@ -117,8 +124,7 @@ def reminders_send():
     48 hours, reviews due in 3 days…). Safe to re-run: each reminder is sent once."""
     from patientlab.core.reminders import run_all
 
-    counts = run_all()
-    db.session.commit()
+    counts = run_all()  # each job its own unit of work
     for label, count in counts.items():
         click.echo(f"{label} reminders queued: {count}")
 
@@ -135,8 +141,8 @@ def bench_seed(scale, prefix):
     from patientlab.demo.scale import seed
 
     started = time.perf_counter()
-    counts = seed(scale, prefix=prefix)
-    db.session.commit()
+    with unit_of_work():
+        counts = seed(scale, prefix=prefix)
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
 
@@ -152,7 +158,7 @@ def privacy_purge():
     of past event registrations. Run daily; safe to run again."""
     from patientlab.auth.retention import purge
 
-    counts = purge()
-    db.session.commit()
+    with unit_of_work():
+        counts = purge()
     for name, count in counts.items():
         click.echo(f"{name.replace('_', ' ')}: {count}")

@@ -12,7 +12,7 @@ from patientlab.auth.forms import LiftForm, SuspendForm
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
 from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 
 from . import services as svc
@@ -35,7 +35,7 @@ def news():
     """A message from the team to everyone, as each person chose to get such news."""
     form = NewsForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             told = svc.send_news(acting_user(), form.subject.data, form.body.data)
         if done:
             flash(ngettext("Le message part vers %(num)s personne, selon ses choix.",
@@ -99,7 +99,7 @@ def roles(user_id):
     user = svc.get_user_or_404(user_id)
     form = RolesForm(prefix="roles")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             changed = svc.set_roles(acting_user(), user, form.roles.data or [])
         if done:
             flash(_("Les rôles de %(name)s sont enregistrés.", name=user.name) if changed
@@ -114,7 +114,7 @@ def suspend(user_id):
     user = svc.get_user_or_404(user_id)
     form = SuspendForm(prefix="suspend")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             suspension.suspend(acting_user(), user, form.reason.data, form.until.data)
         if done:
             flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par e-mail.",
@@ -129,7 +129,7 @@ def reset_two_step(user_id):
     user = svc.get_user_or_404(user_id)
     form = ResetTwoStepForm(prefix="two_step")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             two_step.reset_by_admin(acting_user(), user, form.reason.data)
         if done:
             flash(_("La double authentification de %(name)s est réinitialisée. La personne est "
@@ -170,7 +170,7 @@ def association(association_id):
     existing = assoc.get_association_or_404(association_id) if association_id else None
     form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             saved = assoc.save_association(acting_user(), existing, name=form.name.data,
                                            website=form.website.data or "",
                                            description=form.description.data or "")
@@ -198,7 +198,7 @@ def charter():
         # The new version starts from the text in force: one edits it, one does not retype it.
         form.body.data, form.body_en.data = editable(current.body), editable(current.body_en)
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             published = auth.publish_charter(acting_user(), form.version.data, form.summary.data,
                                              form.body.data, form.summary_en.data,
                                              form.body_en.data)

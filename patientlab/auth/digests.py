@@ -80,7 +80,6 @@ def send_digests(now: datetime | None = None) -> int:
             user = db.session.get(User, user_id)
             if user is not None and user.active and _summarise(user, frequency, period, now):
                 queued += 1
-    db.session.commit()
     return queued
 
 

@@ -50,7 +50,7 @@ from patientlab.core import notifications as notif
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import csrf, db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
@@ -106,7 +106,7 @@ def register():
             locale=str(get_locale()),
             preferences=device_preferences(request),
         )
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.register(data)
         if done:
             return redirect(url_for("auth.check_email"))
@@ -282,7 +282,7 @@ def notifications():
     # What is followed one at a time has a field only when something of it is listed.
     followed = [f for f in notif.followed_kinds() if hasattr(form, f"followed_{f.key}")]
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             notif.save_settings(
                 user, {k.key: getattr(form, f"kind_{k.key}").data for k in notif.kinds(user)},
                 {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()},
@@ -362,7 +362,7 @@ def profile():
         form.association.data = user.association_id
         form.bio.data = bio.body if bio else ""
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.update_profile(user, name=form.name.data, pseudonym=form.pseudonym.data or "",
                                bio=form.bio.data or "", association_id=form.association.data)
         if done:
@@ -389,7 +389,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = acting_user()
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.change_password(user, form.current_password.data, form.password.data)
         if done:
             _start_session(user)  # this device stays logged in, the others are logged out
@@ -404,7 +404,7 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.request_email_change(acting_user(),
                                      form.current_password.data, form.email.data)
         if done:
@@ -460,7 +460,7 @@ def two_step_setup():
     db.session.commit()  # the same secret until set-up is finished
     form = TwoStepSetupForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             codes = two_step.enable(user, form.code.data, form.password.data)
         if done:
             current_app.logger.info("two-step login enabled user=%s", user.id)
@@ -478,7 +478,7 @@ def new_recovery_codes():
     user = acting_user()
     form = NewRecoveryCodesForm(prefix="codes")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             codes = two_step.new_recovery_codes(user, form.password.data)
         if done:
             return render_template("auth/recovery_codes.html", codes=codes, first=False,
@@ -492,7 +492,7 @@ def two_step_off():
     user = acting_user()
     form = TurnOffTwoStepForm(prefix="off")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             two_step.turn_off(user, form.password.data)
         if done:
             current_app.logger.info("two-step login disabled user=%s", user.id)
@@ -522,7 +522,7 @@ def erase():
 
     form = EraseAccountForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             erase_account(acting_user(), form.password.data)
         if done:
             logout_user()
@@ -591,7 +591,7 @@ def request_role():
     form.role.choices = [(value, label) for value, label in form.role.choices
                          if value in open_roles]
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.request_role(user, form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
         if done:

@@ -7,6 +7,9 @@ instead of at each request.
   fifteen or so functions a request calls, every time.
 - Each template's globals as a plain dict (core.templating.Environment).
 
+It also owns each request's transaction: committed once, after the last hook, when the
+answer is not an error; rolled back otherwise (core.transaction).
+
 And what a request brings is cleaned as it is parsed (``Request``).
 """
 
@@ -18,6 +21,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import RequestRedirect
 
+from patientlab.core import transaction
 from patientlab.core.sanitize import without_forbidden
 from patientlab.core.templating import Environment
 
@@ -89,6 +93,12 @@ class Application(Flask):
         if isinstance(error, RequestRedirect):
             error.new_url = relative_location(error.new_url)
         super().raise_routing_exception(request)
+
+    def process_response(self, response):
+        """Flask's end of a request (``after_request`` hooks, the session cookie), then
+        the request's one commit or rollback (core.transaction): after every hook, so
+        nothing a hook does is left out of it."""
+        return transaction.end_request(super().process_response(response))
 
     def ensure_sync(self, func):
         """Flask's answer, found once per function (hooks and views are the same few

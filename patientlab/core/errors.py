@@ -14,8 +14,9 @@ from patientlab.extensions import db
 class ServiceError(Exception):
     """A rule was broken; ``field`` names the form field the message belongs to.
 
-    Services raise it; the request's one commit helper rolls back and shows the message
-    next to the field (or at the top of the page).
+    Services raise it; the route's ``attempt(form)`` (core.transaction) rolls back and
+    shows the message next to the field (or at the top of the page); one no route meets
+    is handled by ``core.transaction.handle_service_error``.
     """
 
     def __init__(self, message, field: str | None = None):
@@ -93,7 +94,6 @@ def handle_csrf_error(error: CSRFError):
     cannot come back to a page (no GET at that address, nothing typed) gets the 400."""
     from patientlab.core import kept
 
-    db.session.rollback()
     if not _stale_form_within_limit():
         log.info("forms refused for their token: limit reached ip=%s path=%r",
                  request.remote_addr, request.path)
@@ -119,8 +119,8 @@ def _stale_form_within_limit() -> bool:
 
 
 def handle_permission_error(error: PermissionError):
-    """A service refused the acting user: the route should have checked first; 403."""
-    db.session.rollback()
+    """A service refused the acting user: the route should have checked first; 403 (and
+    the request's work is rolled back, as for every error answer: core.transaction)."""
     log.info("access refused by a service user=%s path=%r: %s", _user_id(), request.path, error)
     return render_error(403)
 
@@ -132,6 +132,8 @@ def _user_id():
 
 
 def handle_server_error(error: InternalServerError):
+    # The session may hold a failed flush: it is emptied before the error page reads
+    # anything (the request's end rolls back too: core.transaction).
     db.session.rollback()
     original = error.original_exception
     if original is not None:

@@ -305,7 +305,6 @@ def keep_posted(user_id: int | None = None, *, token_expired: bool = True) -> st
                       if name)
     if not keep(page, request.form, user_id=user_id, visitor=visitor, endpoints=endpoints):
         return None
-    db.session.commit()
     g.form_kept = True  # not to be forgotten by this request's own redirect
     return page
 
@@ -332,8 +331,7 @@ def forget_after_success(response):
         user_id, visitor = _person()
         page = form_page() if user_id is not None or visitor else None
         if page is not None:
-            forget(page, user_id=user_id, visitor=visitor)
-            db.session.commit()
+            forget(page, user_id=user_id, visitor=visitor)  # in the request's transaction
     return response
 
 

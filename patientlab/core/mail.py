@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from patientlab.core.models import UTCDateTime, utcnow
 from patientlab.core.sanitize import without_forbidden
+from patientlab.core.transaction import unit_of_work
 from patientlab.extensions import db
 
 log = logging.getLogger(__name__)
@@ -163,60 +164,61 @@ class Transport:
 CLAIM_SECONDS = 10 * 60
 
 
-def _claim(message_id: int, seen_attempts: int, now: datetime, sender: str):
-    """Take one message for this sender, atomically; its EmailMessage, or None when
-    another sender has it.
+def _claim(due: list, now: datetime, sender: str) -> list[tuple[int, int, EmailMessage]]:
+    """Take the due messages for this sender, atomically, in one short transaction:
+    [(id, attempts before, EmailMessage)] of those this sender got.
 
     A conditional UPDATE on the attempt count this sender read: of two senders at once
-    (two gunicorn workers after their requests, cron beside a request), exactly one
-    changes the row, on SQLite as on PostgreSQL (where the second waits for the first's
-    commit, then finds the count changed). The claim is committed before sending, so the
-    other sender skips the message while it is being sent. Each transaction here starts
-    with its write, so SQLite never has to turn a read lock into a write lock.
+    (two app servers after their requests, cron beside a request), exactly one changes
+    each row, on SQLite as on PostgreSQL (where the second waits for the first's commit,
+    then finds the count changed). The claim is committed before sending, so the other
+    sender skips the message while it is being sent. The transaction starts with its
+    write, so SQLite never has to turn a read lock into a write lock.
     """
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               OutboxMessage.attempts == seen_attempts)
-        .values(attempts=seen_attempts + 1,
-                next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-        .execution_options(synchronize_session=False)).rowcount == 1
-    email = None
-    if claimed:
-        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        email = message.to_email(sender)
-    db.session.commit()
-    return email
+    claimed = []
+    with unit_of_work():
+        for message_id, seen_attempts in due:
+            taken = db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+                       OutboxMessage.attempts == seen_attempts)
+                .values(attempts=seen_attempts + 1,
+                        next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+                .execution_options(synchronize_session=False)).rowcount == 1
+            if taken:
+                message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+                claimed.append((message_id, seen_attempts, message.to_email(sender)))
+    return claimed
 
 
 def _record(message_id: int, **values) -> None:
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                       .values(**values).execution_options(synchronize_session=False))
-    db.session.commit()
+    """A message's outcome, saved at once: a message sent is never sent again."""
+    with unit_of_work():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                           .values(**values).execution_options(synchronize_session=False))
 
 
 def send_pending(now: datetime | None = None,
                  transport: Transport | None = None) -> tuple[int, int]:
     """Try every due message once, each sent by exactly one sender. Returns (sent, failed).
 
-    Nothing is held open while a message is being sent: the claim and the result are
-    each their own short transaction.
+    Nothing is held open while a message is being sent: the claim of all and the result
+    of each are their own short transactions (core.transaction.unit_of_work).
     """
     now = now or utcnow()
     transport = transport or Transport()
     sender = current_app.config["MAIL_FROM"]
-    due = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.attempts)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.digest == "")
-        .where(or_(OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts == 0))
-        .order_by(OutboxMessage.id)
-    ).all()
-    db.session.commit()  # end the reading transaction before claiming
+    with unit_of_work():  # the reading transaction ends before the claim
+        due = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.digest == "")
+            .where(or_(OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts == 0))
+            .order_by(OutboxMessage.id)
+        ).all()
+    if not due:
+        return 0, 0
     sent = failed = 0
-    for message_id, attempts in due:
-        email = _claim(message_id, attempts, now, sender)
-        if email is None:
-            continue  # another sender has it
+    for message_id, attempts, email in _claim(due, now, sender):
         try:
             transport.send(email, message_id)
         except Exception as exc:
@@ -270,15 +272,9 @@ def purge_sent(days: int, now: datetime | None = None) -> int:
     return count
 
 
-def send_after_commit(exc) -> None:
-    """teardown_request hook: deliver what this request queued, once it committed."""
-    if exc is not None or not g.pop("outbox_dirty", False):
+def send_after_commit() -> None:
+    """After a request committed (core.transaction.after_commit): deliver what it queued.
+    A failure leaves the messages queued, for the next sender."""
+    if not g.pop("outbox_dirty", False) or not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         return
-    if not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
-        return
-    try:
-        db.session.rollback()  # anything not committed by the route is not sent
-        send_pending()
-    except Exception:  # delivery must never break a response; messages stay queued
-        log.exception("sending the outbox after the request failed")
-        db.session.rollback()
+    send_pending()

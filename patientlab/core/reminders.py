@@ -6,6 +6,8 @@ function that queues the reminders due now and returns how many.
 
 from collections.abc import Callable
 
+from patientlab.core.transaction import unit_of_work
+
 _JOBS: dict[str, Callable[[], int]] = {}
 
 
@@ -14,4 +16,10 @@ def register(label: str, job: Callable[[], int]) -> None:
 
 
 def run_all() -> dict[str, int]:
-    return {label: job() for label, job in _JOBS.items()}
+    """Each job, committed on its own (core.transaction.unit_of_work): one that fails
+    leaves the others' mail queued."""
+    counts = {}
+    for label, job in _JOBS.items():
+        with unit_of_work():
+            counts[label] = job()
+    return counts

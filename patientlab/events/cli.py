@@ -2,7 +2,7 @@
 
 import click
 
-from patientlab.extensions import db
+from patientlab.core.transaction import unit_of_work
 
 
 @click.group("events")
@@ -22,6 +22,6 @@ def events_purge(days):
     days = setting("EVENT_PURGE_DAYS") if days is None else days
     if days < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--days")
-    erased = purge_personal_data(days)
-    db.session.commit()
+    with unit_of_work():
+        erased = purge_personal_data(days)
     click.echo(f"registrations erased: {erased} (events ended more than {days} days ago)")

@@ -13,7 +13,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.gates import SUSPENDED, reachable_during
 from patientlab.core.pagination import page_number
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 
 from . import revisions
@@ -84,7 +84,7 @@ def edit_text(kind, item_id):
     item = svc.get_item_or_404(kind, item_id)
     form = EditTextForm(prefix="text")
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             changed = svc.edit_text(acting_user(), kind, item, form.text.data or "")
         if done:
             flash(_("Texte corrigé. L’original est gardé dans le journal.") if changed
@@ -228,7 +228,7 @@ def report(kind, item_id):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.report(acting_user(), kind, item, form.reason.data, form.note.data or "")
         if done:
             flash(_("Merci. Un modérateur va relire ce contenu."), "success")
@@ -245,7 +245,7 @@ def appeal(kind, item_id):
         abort(403)
     form = AppealForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.appeal(acting_user(), kind, item, form.text.data)
         if done:
             flash(_("Votre recours est envoyé. Un autre modérateur va relire la décision ; "
@@ -296,7 +296,7 @@ def appeal_suspension():
         abort(404)
     form = AppealForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.appeal_suspension(user, form.text.data)
         if done:
             flash(_("Votre recours est envoyé. Un autre modérateur va relire la décision ; "
@@ -318,7 +318,7 @@ def decide_suspension_appeal(user_id):
         abort(404)
     form = AppealDecisionForm(prefix="appeal")
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             svc.decide_suspension_appeal(acting_user(), person, record, form.outcome.data,
                                          form.reason.data)
         if done:

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.security import TokenError, acting_user, private_page, roles_required
+from patientlab.core.transaction import attempt
 from patientlab.core.urls import external_url
-from patientlab.core.views import transaction
 from patientlab.extensions import db
 
 from . import falc as easy_read
@@ -32,7 +32,7 @@ def falc_panels():
     panels = easy_read.panels()
     panel_form, reader_form = _reader_forms(panels)
     if panel_form.submit.data and panel_form.validate_on_submit():
-        with transaction(panel_form) as done:
+        with attempt(panel_form) as done:
             panel = easy_read.create_panel(acting_user(), panel_form.name.data)
         if done:
             flash(_("Le groupe « %(name)s » est créé. Invitez maintenant ses lecteurs.",
@@ -40,7 +40,7 @@ def falc_panels():
             return redirect(url_for("projects.falc_panels"))
     if reader_form.submit.data and reader_form.validate_on_submit():
         panel = next(p for p in panels if p.id == reader_form.panel.data)
-        with transaction(reader_form) as done:
+        with attempt(reader_form) as done:
             reader = easy_read.invite_reader(acting_user(), panel, reader_form.name.data)
         if done:
             flash(_("%(name)s est invité. Donnez-lui son lien personnel, imprimé ou par "

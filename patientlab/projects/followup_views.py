@@ -9,7 +9,7 @@ from patientlab.core import cycle
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import editable
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.moderation import revisions
 
 from . import followup, writing
@@ -50,7 +50,7 @@ def from_funding(application_id):
     existing = followup.project_of_application(application_id)
     form = _funding_form(funding, request.method == "POST")
     if existing is None and request.method == "POST" and form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             if form.project.data == NEW_PAGE:
                 project = followup.make_page(acting_user(), funding)
             else:
@@ -73,7 +73,7 @@ def follow(project_id):
     project = svc.get_project_or_404(project_id, current_user)
     form = FollowForm()
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             if form.unfollow.data:
                 followup.unfollow(acting_user(), project)
             else:
@@ -150,7 +150,7 @@ def add_milestone(project_id):
     project = _team_project(project_id)
     form = MilestoneForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             milestone = followup.add_milestone(acting_user(), project, form.label.data,
                                                form.planned_on.data, form.reached_on.data)
         if done:
@@ -170,7 +170,7 @@ def milestone_reached(project_id, milestone_id):
     milestone = followup.get_milestone_or_404(milestone_id, project)
     form = ReachedForm(prefix=f"etape-{milestone.id}")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             followup.mark_reached(acting_user(), milestone, form.reached_on.data)
         if done:
             flash(_("L’étape « %(label)s » est notée comme atteinte. Annoncez-la aux "
@@ -188,7 +188,7 @@ def delete_milestone(project_id, milestone_id):
     project = _team_project(project_id)
     milestone: Milestone = followup.get_milestone_or_404(milestone_id, project)
     if DeleteForm().validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             followup.delete_milestone(acting_user(), milestone)
         if done:
             flash(_("L’étape est supprimée."), "success")
@@ -204,7 +204,7 @@ def post_update(project_id):
         if form.check.data:
             return _followup_page(project, update_form=form,
                                   analysis=writing.analyse_section(form.body.data))
-        with transaction(form) as done:
+        with attempt(form) as done:
             update = followup.post_update(acting_user(), project, form.body.data,
                                           int(form.milestone.data or 0) or None)
         if done:
@@ -225,7 +225,7 @@ def edit_update(project_id, update_id):
     update = followup.get_update_or_404(update_id, project)
     form = EditUpdateForm(prefix=f"nouvelle-{update.id}")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             outcome = followup.edit_update(acting_user(), update, form.body.data)
         if done:
             flash(_change_message(outcome, update.is_published), "success")
@@ -278,7 +278,7 @@ def edit_results(project_id):
         if form.check.data:
             analysis = writing.summary_analysis(data, RESULT_FIELDS)
         else:
-            with transaction(form) as done:
+            with attempt(form) as done:
                 results, outcome = followup.save_results(acting_user(), project, data)
             if done:
                 flash(_results_message(results, outcome), "success")

@@ -10,7 +10,7 @@ from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
 from patientlab.core.security import Role, acting_user, roles_required, safe_next_url
 from patientlab.core.text import fold
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
 from patientlab.projects import falc as easy_read
@@ -138,7 +138,7 @@ def answer(project_id, question_id):
         abort(403)
     form = AnswerForm(prefix=f"reponse-{question.id}")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             answer, outcome = svc.save_answer(acting_user(), question, form.answer.data)
         if done:
             if outcome == "unchanged":
@@ -168,7 +168,7 @@ def rate(project_id):
         abort(403)
     form = ClarityForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.rate_clarity(acting_user(), project, int(form.score.data), form.unclear.data or "")
         if done:
             flash(_("Merci pour votre avis sur la clarté du résumé."), "success")
@@ -246,7 +246,7 @@ def edit(project_id):
         data = _data_from(form)
         if form.check.data:
             return _edit_page(form, project, analysis=writing.summary_analysis(data))
-        with transaction(form) as done:
+        with attempt(form) as done:
             outcome = svc.update_project(acting_user(), project, data)
         if not done:
             return _edit_page(form, project, status=422)
@@ -267,7 +267,7 @@ def submit(project_id):
     project = svc.get_editable_project(project_id, current_user)
     form = SubmitForPublicationForm()
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             svc.submit_for_publication(acting_user(), project)
         if done:
             flash(_("Le projet est envoyé. La coordination le relit avant de le publier."),
@@ -348,7 +348,7 @@ def glossary_manage():
     if request.method == "GET" and request.args.get("terme"):
         form.term.data = request.args["terme"][:120]  # « Ajouter au glossaire » from the help
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             term = svc.save_term(acting_user(), None, form.term.data, form.definition.data)
         if done:
             flash(_("« %(term)s » est ajouté au glossaire.", term=term.term), "success")
@@ -372,7 +372,7 @@ def glossary_edit(term_id):
     if request.method == "GET":
         form.term.data = term.term
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.save_term(acting_user(), term, form.term.data, form.definition.data)
         if done:
             flash(_("Le terme est enregistré."), "success")
@@ -411,7 +411,7 @@ def plain_words(word_id=None):
     if request.method == "GET" and entry is not None:
         form.word.data, form.alternatives.data = entry.word, entry.alternatives
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             saved = writing.save_plain_word(acting_user(), entry, form.word.data,
                                             form.alternatives.data)
         if done:

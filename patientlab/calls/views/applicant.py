@@ -20,7 +20,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 
 from .. import reviewing
@@ -149,7 +149,7 @@ def confirm(application_id):
         abort(403)
     form = SubmitApplicationForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.submit_application(acting_user(), application)
         if done:
             flash(_("Votre candidature est déposée. Vous pouvez encore la modifier jusqu’à la "
@@ -195,7 +195,7 @@ def respond(application_id):
         per_comment = {int(name.removeprefix("response_")): field.data or ""
                        for name, field in form._fields.items() if name.startswith("response_")}
         draft = form.save_draft.data
-        with transaction(form) as done:
+        with attempt(form) as done:
             (reviewing.save_response_draft if draft else reviewing.respond)(
                 acting_user(), application, form.general.data or "", per_comment)
         if done:

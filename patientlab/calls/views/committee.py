@@ -14,7 +14,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 
 from .. import committee as cm
@@ -59,7 +59,7 @@ def new(call_id):
     call = svc.get_call_or_404(call_id, acting_user())
     form = CommitteeSessionForm()
     if form.validate_on_submit() and (meets_at := _meets_at(form)) is not None:
-        with transaction(form) as done:
+        with attempt(form) as done:
             session = cm.create_session(acting_user(), call, form.title.data, meets_at,
                                         form.place.data or "", form.online_url.data or "",
                                         form.scale_max.data)
@@ -89,7 +89,7 @@ def session(session_id):
             member_form.email.errors = [_("Aucun compte n’a cette adresse. La personne doit "
                                           "d’abord créer son compte.")]
         else:
-            with transaction(member_form) as done:
+            with attempt(member_form) as done:
                 cm.add_member(user, meeting, person, member_form.group.data,
                               bool(member_form.secretary.data))
             if done:
@@ -118,7 +118,7 @@ def presence(session_id, member_id):
     if member is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        with transaction():
+        with attempt():
             cm.set_present(acting_user(), meeting, member, not member.present)
     return redirect(url_for("committee.session", session_id=meeting.id, _anchor="membres"))
 
@@ -131,7 +131,7 @@ def move(session_id, point_id):
     if item is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        with transaction():
+        with attempt():
             cm.move_item(acting_user(), meeting, item, -1 if "monter" in request.form else 1)
     return redirect(url_for("committee.session", session_id=meeting.id, _anchor="ordre"))
 
@@ -169,7 +169,7 @@ def _handle_item_post(user, meeting, item, forms) -> str | None:
                        "%(recommendation)s.", title=title, recommendation=cm.RECOMMENDATIONS[
                            recommendation.recommendation.data]))):
         if form.submit.data and form.validate_on_submit():
-            with transaction(form) as done:
+            with attempt(form) as done:
                 action()
             return saved() if done else None
     return None
@@ -258,7 +258,7 @@ def conflict(session_id, point_id):
         return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             cm.declare_conflict(user, agenda_item)
         if done:
             flash(_("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le "
@@ -285,7 +285,7 @@ def withdraw_conflict(session_id, point_id, member_id):
     if member.user_id != user.id and not cm.may_chair(user, meeting):
         abort(403)
     if ActionForm().validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             cm.withdraw_conflict(user, agenda_item, member)
         if done:
             flash(_("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
@@ -306,7 +306,7 @@ def close(session_id):
         return redirect(url_for("committee.session", session_id=meeting.id))
     form = CloseSessionForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             cm.close_session(acting_user(), meeting)
         if done:
             flash(_("La séance est terminée. Le procès-verbal est prêt."), "success")
@@ -321,7 +321,7 @@ def reopen(session_id):
     meeting = cm.get_session_or_404(session_id, acting_user())
     form = ReopenSessionForm()
     if cm.may_reopen(acting_user(), meeting) and form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             cm.reopen_session(acting_user(), meeting, form.reason.data)
         if done:
             flash(_("La séance est rouverte : les notes et les présences peuvent de nouveau "

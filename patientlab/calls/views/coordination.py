@@ -10,7 +10,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 
 from .. import committee, funding, reviewing
@@ -81,7 +81,7 @@ def _save_call(form, call=None):
         for error in errors:
             add_service_error(form, error)
         if not errors:
-            with transaction(form) as done:
+            with attempt(form) as done:
                 call = svc.save_call(acting_user(), call, data)
             if done:
                 flash(_("L’appel est enregistré."), "success")
@@ -149,7 +149,7 @@ def _save_criterion(call, form, criterion=None):
               "error")
         return redirect(url_for("call_admin.criteria", call_id=call.id))
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             svc.save_criterion(acting_user(), call, criterion, _criterion_data(form))
         if done:
             flash(_("La question est enregistrée."), "success")
@@ -186,7 +186,7 @@ def move_criterion(call_id, criterion_id):
     criterion = svc.get_criterion_or_404(call, criterion_id)
     form = MoveForm()
     if form.validate_on_submit():
-        with transaction():
+        with attempt():
             svc.move_criterion(acting_user(), call, criterion, -1 if form.up.data else 1)
     return redirect(url_for("call_admin.criteria", call_id=call.id)
                     + f"#critere-{criterion.id}")
@@ -198,7 +198,7 @@ def delete_criterion(call_id, criterion_id):
     call = svc.get_call_or_404(call_id, acting_user())
     criterion = svc.get_criterion_or_404(call, criterion_id)
     if DeleteForm().validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             svc.delete_criterion(acting_user(), call, criterion)
         if done:
             flash(_("La question est supprimée."), "success")
@@ -293,7 +293,7 @@ def assign(application_id):
     form = AssignForm(prefix="assign")
     form.reviewers.choices = [(u.id, u.name) for u in reviewing.eligible_reviewers(application)]
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             created = reviewing.assign(acting_user(), application, form.reviewers.data or [])
         if done:
             flash(ngettext("%(num)s affectation enregistrée. La personne est prévenue par "
@@ -312,7 +312,7 @@ def unassign(assignment_id):
     application_id = svc.get_application_for_coordination(assignment.application_id,
                                                           acting_user()).id
     if UnassignForm().validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             reviewing.unassign(acting_user(), assignment)
         if done:
             flash(_("L’affectation est retirée."), "success")
@@ -324,7 +324,7 @@ def unassign(assignment_id):
 def release(application_id):
     application = svc.get_application_for_coordination(application_id, acting_user())
     if ReleaseForm(prefix="release").validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             count = reviewing.release_feedback(acting_user(), application)
         if done:
             flash(ngettext("%(num)s relecture transmise. Le porteur du projet est prévenu.",
@@ -339,7 +339,7 @@ def decide(application_id):
     application = svc.get_application_for_coordination(application_id, acting_user())
     form = DecisionForm(prefix="decision")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             reviewing.record_decision(acting_user(), application, form.decision.data,
                                       form.rationale.data)
         if done:
@@ -411,7 +411,7 @@ def rate_review(review_id):
     svc.get_application_for_coordination(review.assignment.application_id, acting_user())
     form = _rating_form(review, blank=False)
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             ratings.rate(acting_user(), review, form.rating.data)
         if done:
             flash(_("L’évaluation est enregistrée. La personne n’en voit que le résumé, "
@@ -443,7 +443,7 @@ def enter_review(assignment_id):
             if errors:
                 show_answer_errors(form, errors, criteria)
             else:
-                with transaction(form) as done:
+                with attempt(form) as done:
                     reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
                     reviewing.submit_review(acting_user(), assignment, on_behalf=True)
                 if done:

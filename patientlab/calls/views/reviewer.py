@@ -10,7 +10,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import REVIEWERS
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 
 from .. import reviewing
@@ -137,7 +137,7 @@ def interests(assignment_id):
     form = InterestsForm()
     if form.validate_on_submit():
         conflict = form.conflict.data == "yes"
-        with transaction(form) as done:
+        with attempt(form) as done:
             reviewing.declare_interests(acting_user(), assignment, conflict=conflict,
                                         reason=form.reason.data or "",
                                         details=form.details.data or "")
@@ -159,7 +159,7 @@ def confirm(assignment_id):
         return redirect(url_for("reviews.detail", assignment_id=assignment.id))
     form = SendReviewForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             reviewing.submit_review(acting_user(), assignment)
         if done:
             flash(_("Merci ! Votre relecture est envoyée. Vous pouvez encore la modifier "

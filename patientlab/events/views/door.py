@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.events.forms import CheckInForm, WalkInForm
 from patientlab.events.models import ACCOMMODATIONS
 from patientlab.events.models import RegistrationStatus as S
@@ -56,7 +56,7 @@ def toggle_check_in(event_id, registration_id):
     event = access.get_managed_event(event_id, acting_user())
     present = request.args.get("present") == "1"
     if CheckInForm().validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             who = door.set_checked_in(acting_user(), event, registration_id, present, _person())
         if done:
             session[SAID] = (registration_id, _("Arrivée pointée : %(name)s.", name=who)
@@ -72,7 +72,7 @@ def walk_in(event_id):
     form = WalkInForm(prefix="walk_in")
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             registration = door.add_walk_in(acting_user(), event, form.name.data or "",
                                            form.seats.data)
         if done:

@@ -14,7 +14,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import editable
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.spreadsheet import csv_for_excel
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.events.forms import (
     CalledForm,
     CancelEventForm,
@@ -91,7 +91,7 @@ def _save(form, event):
         if event is not None:
             start_write_transaction()
             event = access.get_event_or_404(event.id)
-        with transaction(form) as done:
+        with attempt(form) as done:
             saved, told = organiser.save_event(acting_user(), event, _event_data(form))
         if done:
             flash(_("La soirée est enregistrée."), "success")
@@ -127,7 +127,7 @@ def cancel(event_id):
     event = access.get_managed_event(event_id, acting_user())
     form = CancelEventForm()
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             told = organiser.cancel_event(acting_user(), event, form.reason.data)
         if done:
             flash(ngettext("La soirée est annulée. %(num)d personne inscrite est prévenue.",
@@ -164,7 +164,7 @@ def publication(event_id):
     event = access.get_managed_event(event_id, acting_user())
     form = PublicationForm()
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             if form.publish.data:
                 organiser.publish_event(acting_user(), event)
             else:
@@ -182,7 +182,7 @@ def message(event_id):
     event = access.get_managed_event(event_id, acting_user())
     form = MessageForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             sent = organiser.message_registrants(acting_user(), event, form.subject.data,
                                            form.body.data, form.audiences.data)
         if done:
@@ -270,7 +270,7 @@ def record(event_id):
     event = access.get_managed_event(event_id, acting_user())
     form = HeldForm() if request.method == "POST" else HeldForm(replay_url=event.replay_url)
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             sent = after_evening.record_evening(acting_user(), event, form.replay_url.data or "",
                                       form.send_replay.data)
         if done:

@@ -6,7 +6,7 @@ from flask_login import login_required
 
 from patientlab.core import cycle
 from patientlab.core.security import acting_user
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.events import presenting
 from patientlab.events.forms import (
     MaterialsForm,
@@ -53,7 +53,7 @@ def add_project(event_id):
     form = PresentProjectForm()
     if not form.validate_on_submit():
         abort(400)
-    with transaction() as done:
+    with attempt() as done:
         ref = presenting.add_project(acting_user(), event, form.project_id.data)
     if done:
         flash(_("La soirée présente le projet « %(title)s ». Sa page le dit.",
@@ -67,7 +67,7 @@ def remove_project(event_id):
     event = presenting.get_linkable_event(event_id, acting_user())
     form = RemoveProjectForm()
     if form.validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             presenting.remove_project(acting_user(), event, form.project_id.data)
         if done:
             flash(_("Le projet est retiré de la soirée."), "success")
@@ -80,7 +80,7 @@ def materials(event_id):
     event = presenting.get_linkable_event(event_id, acting_user())
     form = MaterialsForm()
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             presenting.set_materials(acting_user(), event, form.materials_url.data or "")
         if done:
             flash(_("Le lien est enregistré. Il est visible sur la page de la soirée et sur "

@@ -25,7 +25,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
 from patientlab.core.security import TokenError, acting_user, private_page
 from patientlab.core.text import normalise_email
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.events import presenting
 from patientlab.events.forms import (
     CancelRegistrationForm,
@@ -226,7 +226,7 @@ def cancel_registration(token):
                                waiting=listing.counts_for([reg.event_id])[reg.event_id].waiting)
     start_write_transaction()
     freed = reg.seats if reg.status == S.CONFIRMED else 0
-    with transaction() as done:
+    with attempt() as done:
         promoted = registering.cancel_registration(reg.id, actor=acting_user())
     if done:
         flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
@@ -260,7 +260,7 @@ def change_registration(token):
         form = ChangeRegistrationForm().offer_needs(event.format)
         if form.validate_on_submit():
             start_write_transaction()
-            with transaction(form) as done:
+            with attempt(form) as done:
                 promoted = registering.change_registration(reg.id, change_data(form),
                                                    actor=acting_user())
             if done:
@@ -325,7 +325,7 @@ def satisfaction(token):
     form = SatisfactionForm()
     if not reg.satisfaction_answered and form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             after_evening.answer_satisfaction(reg, form.score.data, form.comment.data or "")
         if done:
             flash(_("Merci pour votre avis ! Il aide l’équipe à préparer les prochaines "

@@ -9,7 +9,7 @@ from patientlab.core.days import PARIS
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.views import transaction
+from patientlab.core.transaction import attempt
 from patientlab.events.forms import (
     CalledForm,
     MoveForm,
@@ -77,7 +77,7 @@ def change_seats(event_id, registration_id):
     form = SeatsForm(prefix="seats")
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             organiser_registrations.change_seats(acting_user(), event, registration_id, form.seats.data)
         if done:
             flash(_("Le nombre de places est changé. La personne est prévenue."), "success")
@@ -92,7 +92,7 @@ def move(event_id, registration_id):
     form = _move_form(event, registration, MoveForm(prefix="move"))
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             moved = organiser_registrations.move_registration(acting_user(), event, registration_id,
                                           form.target.data)
         if done:
@@ -109,7 +109,7 @@ def note(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
-        with transaction(form) as done:
+        with attempt(form) as done:
             organiser_registrations.save_note(acting_user(), event, registration_id, form.note.data or "")
         if done:
             flash(_("La note est enregistrée."), "success")
@@ -122,7 +122,7 @@ def note(event_id, registration_id):
 def called(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     if CalledForm(prefix="called").validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             organiser_registrations.mark_called(acting_user(), event, registration_id)
         if done:
             flash(_("C’est noté : l’appel à %(name)s est fait.", name=registration.display_name),
@@ -135,7 +135,7 @@ def called(event_id, registration_id):
 def resend_registration_link(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     if registration.email and ResendLinkForm(prefix="resend").validate_on_submit():
-        with transaction() as done:
+        with attempt() as done:
             registering.resend_link(registration)
         if done:
             flash(_("Le lien est renvoyé à %(email)s.", email=registration.email), "success")
@@ -149,7 +149,7 @@ def cancel_one(event_id, registration_id):
     form = OrganiserCancelForm(prefix="cancel")
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             registering.cancel_registration(registration_id, actor=acting_user())
         if done:
             flash(_("L’inscription est annulée. La personne est prévenue."), "success")
@@ -174,7 +174,7 @@ def register_by_phone(event_id):
     form = PhoneRegistrationForm().offer_needs(event.format)
     if form.validate_on_submit():
         start_write_transaction()
-        with transaction(form) as done:
+        with attempt(form) as done:
             registration = registering.register_by_phone(acting_user(), event, registration_data(form))
         if done:
             flash(_("Inscription enregistrée pour %(name)s : %(status)s.",
