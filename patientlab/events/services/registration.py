@@ -111,6 +111,29 @@ def register_by_phone(organiser: User, event: Event, data: RegistrationData,
     return place_registration(event, data, Source.PHONE, None, organiser, now)
 
 
+@dataclass
+class Placed:
+    """What registering did: the registration (new, or the one the address already
+    had), and whether the person logged in owns that address (they may see it now)."""
+
+    registration: Registration
+    new: bool
+    own: bool
+
+
+def register_or_remind(event_id: int, data: RegistrationData, user: User | None,
+                       locale: str = "fr") -> Placed:
+    """Register, or, when the address is already registered, mail its owner the link
+    again: the answer on the page is the same, so nobody learns whether someone else's
+    address is registered."""
+    try:
+        registration, new = register(event_id, data, user=user), True
+    except AlreadyRegistered as already:
+        registration, new = already.registration, False
+        tell_already_registered(registration, locale=locale)
+    return Placed(registration, new, is_own_address(user, registration))
+
+
 def place_registration(event: Event, data: RegistrationData, source: str, user: User | None,
                        actor: User | None, now: datetime, mail: bool = True) -> Registration:
     """Check what was typed and give the registration its place, under the event's lock:
@@ -343,6 +366,14 @@ def change_registration(registration_id: int, data: ChangeData, actor: User | No
                           _l("Votre inscription est changée : %(title)s", title=event.title),
                           before=sum(before))
     return [r for r in promoted if r is not registration]
+
+
+def may_still_change(registration: Registration, now: datetime | None = None) -> bool:
+    """Whether the registrant may still change it: not cancelled, and their evening
+    neither cancelled nor begun."""
+    event = registration.event
+    return (registration.status != S.CANCELLED and not event.is_cancelled
+            and event.starts_at > (now or utcnow()))
 
 
 def _may_change(registration: Registration, event: Event, now: datetime) -> None:

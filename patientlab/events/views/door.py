@@ -52,9 +52,21 @@ def _person():
 
 @org.route("/<int:event_id>/accueil/<int:registration_id>", methods=["POST"])
 @roles_required(*access.MANAGERS)
-def toggle_check_in(event_id, registration_id):
+def arrived(event_id, registration_id):
+    """One person of a registration arrives (``?personne=``: a companion, or the whole
+    group), said in their card."""
+    return _check_in(event_id, registration_id, present=True)
+
+
+@org.route("/<int:event_id>/accueil/<int:registration_id>/annuler", methods=["POST"])
+@roles_required(*access.MANAGERS)
+def undo_arrival(event_id, registration_id):
+    """A check-in made by mistake is undone, person by person as it was made."""
+    return _check_in(event_id, registration_id, present=False)
+
+
+def _check_in(event_id, registration_id, *, present: bool):
     event = access.get_managed_event(event_id, acting_user())
-    present = request.args.get("present") == "1"
     if CheckInForm().validate_on_submit():
         with attempt() as done:
             who = door.set_checked_in(acting_user(), event, registration_id, present, _person())
@@ -74,7 +86,7 @@ def walk_in(event_id):
         start_write_transaction()
         with attempt(form) as done:
             registration = door.add_walk_in(acting_user(), event, form.name.data or "",
-                                           form.seats.data)
+                                            form.seats.data)
         if done:
             session[SAID] = (registration.id, _("Entrée sans inscription enregistrée : %(name)s.",
                                                 name=registration.display_name))

@@ -32,10 +32,14 @@ from patientlab.events.services import (
     door,
     mails,
     organiser,
-    organiser_registrations,
     seating,
 )
 from patientlab.events.services import figures as evening_figures
+from patientlab.events.services.organiser_registrations import (
+    calls_due,
+    needs_summary,
+    registrations_of,
+)
 
 org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
 
@@ -45,7 +49,8 @@ org = Blueprint("organisation", __name__, url_prefix="/organisation/evenements")
 def events():
     groups = organiser.managed_evenings(acting_user())
     return render_template("events/organiser/index.html", groups=groups,
-                           figures=evening_figures.figures_for([e for g in groups.values() for e in g]))
+                           figures=evening_figures.figures_for(
+                               [e for g in groups.values() for e in g]))
 
 
 def _local(day, moment: time) -> datetime:
@@ -148,31 +153,38 @@ def dashboard(event_id):
     now = utcnow()
     after = _satisfaction(event) if event.starts_at <= now else {}
     return render_template("events/organiser/dashboard.html", event=event, query=query,
-                           registrations=organiser_registrations.registrations_of(event, query), figures=figures,
+                           registrations=registrations_of(event, query), figures=figures,
                            arrivals=door.door_open(event, figures, now),
                            **after,
-                           needs_summary=organiser_registrations.needs_summary(event), needs=ACCOMMODATIONS,
+                           needs_summary=needs_summary(event), needs=ACCOMMODATIONS,
                            positions=seating.waiting_positions(event), S=S,
                            publication_form=PublicationForm(formdata=None),
-                           calls=organiser_registrations.calls_due(event), called_form=CalledForm(formdata=None),
+                           calls=calls_due(event), called_form=CalledForm(formdata=None),
                            call_about=mails.CALL_ABOUT, now=now)
 
 
-@org.route("/<int:event_id>/publication", methods=["POST"])
+@org.route("/<int:event_id>/publier", methods=["POST"])
 @roles_required(*access.MANAGERS)
-def publication(event_id):
+def publish(event_id):
     event = access.get_managed_event(event_id, acting_user())
-    form = PublicationForm()
-    if form.validate_on_submit():
+    if PublicationForm().validate_on_submit():
         with attempt() as done:
-            if form.publish.data:
-                organiser.publish_event(acting_user(), event)
-            else:
-                organiser.unpublish_event(acting_user(), event)
+            organiser.publish_event(acting_user(), event)
         if done:
             flash(_("La soirée est publiée : elle est visible de tous et les inscriptions "
-                    "sont ouvertes.") if event.is_published else
-                  _("La soirée est redevenue un brouillon."), "success")
+                    "sont ouvertes."), "success")
+    return redirect(url_for("organisation.dashboard", event_id=event.id))
+
+
+@org.route("/<int:event_id>/brouillon", methods=["POST"])
+@roles_required(*access.MANAGERS)
+def unpublish(event_id):
+    event = access.get_managed_event(event_id, acting_user())
+    if PublicationForm().validate_on_submit():
+        with attempt() as done:
+            organiser.unpublish_event(acting_user(), event)
+        if done:
+            flash(_("La soirée est redevenue un brouillon."), "success")
     return redirect(url_for("organisation.dashboard", event_id=event.id))
 
 
@@ -184,7 +196,7 @@ def message(event_id):
     if form.validate_on_submit():
         with attempt(form) as done:
             sent = organiser.message_registrants(acting_user(), event, form.subject.data,
-                                           form.body.data, form.audiences.data)
+                                                 form.body.data, form.audiences.data)
         if done:
             flash(ngettext("Le message est envoyé à %(num)d personne.",
                            "Le message est envoyé à %(num)d personnes.", sent), "success")
@@ -193,16 +205,24 @@ def message(event_id):
                            figures=evening_figures.figures_of(event))
 
 
-
 @org.route("/<int:event_id>/inscrits.csv")
 @roles_required(*access.MANAGERS)
 def export(event_id):
     event = access.get_managed_event(event_id, acting_user())
+    return Response(csv_for_excel(_export_rows(event)), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="inscrits-{event.id}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+def _export_rows(event) -> list[list]:
+    """The registrations, one a line, then the evening's figures under the list, with
+    the words of the pages."""
     rows = [[_("Nom"), _("E-mail"), _("Téléphone"), _("Personnes"), _("État"),
              _("Inscription"), _("Inscrit le"), _("Personnes arrivées"), _("Personnes avec"),
              _("Besoins"), _("Note")]]
     positions = seating.waiting_positions(event)
-    for reg in organiser_registrations.registrations_of(event):
+    for reg in registrations_of(event):
         status = str(S.LABELS[reg.status])
         if reg.id in positions:
             status += ", " + _("position %(num)s", num=positions[reg.id])
@@ -211,26 +231,20 @@ def export(event_id):
                      reg.created_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
                      reg.present, " ; ".join(c.name for c in reg.companions if c.name),
                      " ; ".join(reg.group_need_labels), reg.note])
-    # The evening's figures under the list, with the words of the pages.
     rows.append([])
     rows.extend([label, value] for label, value in figure_rows(evening_figures.figures_of(event)))
-    return Response(csv_for_excel(rows), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="inscrits-{event.id}.csv"',
-                             "Cache-Control": "no-store"})
+    return rows
 
 
 @org.route("/<int:event_id>/feuille-de-presence")
 @roles_required(*access.MANAGERS)
 def attendance_sheet(event_id):
     event = access.get_managed_event(event_id, acting_user())
-    confirmed = [r for r in organiser_registrations.registrations_of(event) if r.status == S.CONFIRMED]
+    confirmed = [r for r in registrations_of(event) if r.status == S.CONFIRMED]
     return render_template("events/organiser/sheet.html", event=event,
                            registrations=[r for r in confirmed if not r.is_walk_in],
                            walk_ins=[r for r in confirmed if r.is_walk_in],
                            figures=evening_figures.figures_of(event), needs=ACCOMMODATIONS)
-
-
 
 
 def figure_rows(figures: evening_figures.Figures) -> list[tuple[str, int]]:
@@ -272,7 +286,7 @@ def record(event_id):
     if form.validate_on_submit():
         with attempt(form) as done:
             sent = after_evening.record_evening(acting_user(), event, form.replay_url.data or "",
-                                      form.send_replay.data)
+                                                form.send_replay.data)
         if done:
             flash(_("Le bilan de la soirée est enregistré.") + (" " + ngettext(
                 "Le lien est envoyé à %(num)d personne.", "Le lien est envoyé à %(num)d "

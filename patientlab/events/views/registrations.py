@@ -78,7 +78,8 @@ def change_seats(event_id, registration_id):
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            organiser_registrations.change_seats(acting_user(), event, registration_id, form.seats.data)
+            organiser_registrations.change_seats(acting_user(), event, registration_id,
+                                                 form.seats.data)
         if done:
             flash(_("Le nombre de places est changé. La personne est prévenue."), "success")
             return _back(event, registration_id)
@@ -93,8 +94,8 @@ def move(event_id, registration_id):
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            moved = organiser_registrations.move_registration(acting_user(), event, registration_id,
-                                          form.target.data)
+            moved = organiser_registrations.move_registration(
+                acting_user(), event, registration_id, form.target.data)
         if done:
             flash(_("L’inscription est déplacée vers « %(title)s ». La personne est prévenue.",
                     title=moved.event.title), "success")
@@ -110,7 +111,8 @@ def note(event_id, registration_id):
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
         with attempt(form) as done:
-            organiser_registrations.save_note(acting_user(), event, registration_id, form.note.data or "")
+            organiser_registrations.save_note(acting_user(), event, registration_id,
+                                              form.note.data or "")
         if done:
             flash(_("La note est enregistrée."), "success")
             return _back(event, registration_id, "#note")
@@ -175,7 +177,8 @@ def register_by_phone(event_id):
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            registration = registering.register_by_phone(acting_user(), event, registration_data(form))
+            registration = registering.register_by_phone(acting_user(), event,
+                                                         registration_data(form))
         if done:
             flash(_("Inscription enregistrée pour %(name)s : %(status)s.",
                     name=registration.display_name, status=S.LABELS[registration.status]),

@@ -157,7 +157,7 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
     page = web.get(f"{door}?q=karim").get_data(as_text=True)
     assert "Nadia Benali" in page  # found by a companion's name
     karim = group.companions[0]
-    response = web.submit(f"{door}/{group.id}?present=1&personne={karim.id}", form_url=door)
+    response = web.submit(f"{door}/{group.id}?personne={karim.id}", form_url=door)
     assert response.headers["Location"].endswith(f"#inscription-{group.id}")
     page = web.get(door).get_data(as_text=True)
     assert fr("Arrivée pointée : Karim Benali.") in page
@@ -174,6 +174,26 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
     assert figures_in(page, LABELS) == {
         "Personnes inscrites confirmées": 3, "Personnes inscrites arrivées": 1,
         "Entrées sans inscription": 1, "Personnes dans la salle": 2, "Places libres": 0}
+
+
+def test_the_door_undoes_a_check_in_made_by_mistake_through_its_own_address(web, make_user):
+    """Checking in and undoing it are two actions: the page's two buttons post to two
+    addresses, and the undone person is no longer counted."""
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(organiser, capacity=4)
+    group = register(event.id, RegistrationData(
+        name="Nadia Benali", email="nadia@exemple.fr", seats=1, privacy_consent=True))
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    door = f"/organisation/evenements/{event.id}/accueil"
+    web.submit(f"{door}/{group.id}", form_url=door)
+    page = web.get(door).get_data(as_text=True)
+    assert f'action="{door}/{group.id}/annuler"' in page
+    response = web.submit(f"{door}/{group.id}/annuler", form_url=door)
+    assert response.headers["Location"].endswith(f"#inscription-{group.id}")
+    page = web.get(door).get_data(as_text=True)
+    assert fr("Pointage annulé : Nadia Benali.") in page
+    assert db.session.get(Registration, group.id).present == 0
 
 
 def _held_with_answers(organiser, answers):
