@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from patientlab.core.days import PARIS
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import rich_text
 from patientlab.events.models import (
@@ -20,7 +21,6 @@ from patientlab.events.models import (
 )
 from patientlab.events.models import RegistrationSource as Source
 from patientlab.events.models import RegistrationStatus as S
-from patientlab.events.services import PARIS
 from patientlab.extensions import db
 
 FIRST_NAMES = ["Camille", "Louis", "Nadia", "Hugo", "Chantal", "Bernard", "Inès", "Yann",

@@ -8,10 +8,11 @@ def init_app(app) -> None:
     from patientlab.core import first_steps, highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
-    from . import news, presenting, privacy, services
+    from . import news, presenting, privacy
     from . import pending as events_pending
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
+    from .services import after_evening, listing, registration
     from .views import door, registrations  # noqa: F401 (their routes join org)
     from .views import presenting as presenting_views  # noqa: F401 (its routes join org)
     from .views.organiser import org
@@ -27,15 +28,15 @@ def init_app(app) -> None:
     news.register()
     presenting.register()
     app.register_blueprint(org)
-    address_confirmed.connect(services.claim_guest_registrations)
-    reminders.register("event", services.send_reminders)
-    reminders.register("event_satisfaction", services.send_satisfaction_requests)
+    address_confirmed.connect(registration.claim_guest_registrations)
+    reminders.register("event", registration.send_reminders)
+    reminders.register("event_satisfaction", after_evening.send_satisfaction_requests)
     app.cli.add_command(events_cli)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))
     highlights.register(highlights.Highlight(
         10, "prochaines-soirees", _l("Les prochaines soirées « Parle-Moi »"),
-        services.coming_highlights, "events.index", _l("Toutes les soirées"),
+        listing.coming_highlights, "events.index", _l("Toutes les soirées"),
         _l("Aucune soirée n’est annoncée pour le moment. Les soirées passées restent à "
            "découvrir.")))
     first_steps.register(first_steps.Step(

@@ -17,7 +17,7 @@ def events_purge(days):
     """Erase registrants' personal data some days after each event."""
     from patientlab.core.settings import setting
 
-    from .services import purge_personal_data
+    from .services.after_evening import purge_personal_data
 
     days = setting("EVENT_PURGE_DAYS") if days is None else days
     if days < 0:

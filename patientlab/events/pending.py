@@ -14,14 +14,11 @@ from patientlab.extensions import db
 
 from .models import Event, Registration
 from .models import RegistrationStatus as S
-from .services import (
-    calls_due,
-    figures_for,
-    link_token,
-    managed_events,
-    needs_summary,
-    waiting_position,
-)
+from .services.access import managed_events
+from .services.figures import figures_for
+from .services.mails import link_token
+from .services.organiser_registrations import calls_due, needs_summary
+from .services.seating import waiting_position
 
 #: Evenings starting this soon are « this week » for their organiser.
 THIS_WEEK = timedelta(days=7)

@@ -22,7 +22,9 @@ from patientlab.extensions import db
 
 from .models import Event, EventProject, Registration
 from .models import RegistrationStatus as S
-from .services import _check_web_address, can_manage, get_event_or_404, registration_problem
+from .services.access import can_manage, get_event_or_404
+from .services.listing import registration_problem
+from .services.organiser import check_web_address
 
 MAX_PROJECTS = 6
 
@@ -90,7 +92,7 @@ def set_materials(user: User, event: Event, url: str) -> None:
     if not may_link(user, event):
         raise PermissionError("organiser or coordination only")
     url = plain_text(url)
-    _check_web_address(url, "materials_url")
+    check_web_address(url, "materials_url")
     event.materials_url = url
     audit.record(user, "event.materials", event, summary="set" if url else "removed")
 

@@ -13,9 +13,10 @@ from patientlab.core import privacy, settings
 from patientlab.core.privacy import PersonalData, when
 from patientlab.extensions import db
 
-from . import services
 from .models import Registration
 from .models import RegistrationStatus as S
+from .services.after_evening import purge_personal_data
+from .services.registration import cancel_registration
 
 
 def _registrations(user) -> list[dict]:
@@ -43,13 +44,13 @@ def _erase(user, now: datetime) -> None:
     for registration in registrations:
         # Free the seats of evenings still to come, so the waiting list moves on.
         if registration.status != S.CANCELLED and registration.event.starts_at > now:
-            services.cancel_registration(registration.id, now=now)
+            cancel_registration(registration.id, now=now)
     for registration in registrations:
         db.session.delete(registration)
 
 
 def _purge(now: datetime) -> int:
-    return services.purge_personal_data(settings.setting("EVENT_PURGE_DAYS"), now=now)
+    return purge_personal_data(settings.setting("EVENT_PURGE_DAYS"), now=now)
 
 
 def register() -> None:

@@ -134,17 +134,18 @@ def test_cancelling_by_keyboard_asks_to_confirm_first(new_context, base_url, liv
     from sqlalchemy import select
 
     from patientlab.core.models import utcnow
-    from patientlab.events import services as svc
     from patientlab.events.models import Event
+    from patientlab.events.services.mails import link_token
+    from patientlab.events.services.registration import RegistrationData, register
     from patientlab.extensions import db
 
     with live_app.app_context():
         event = db.session.scalars(select(Event).where(
             Event.starts_at > utcnow() + timedelta(days=2), Event.cancelled_at.is_(None))
             .order_by(Event.starts_at)).first()
-        registration = svc.register(event.id, svc.RegistrationData(
+        registration = register(event.id, RegistrationData(
             name="Odile Garnier", email="odile.garnier@exemple.fr", privacy_consent=True))
-        token = svc.link_token(registration)
+        token = link_token(registration)
         db.session.commit()
         db.session.remove()
     page = new_context().new_page()

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from patientlab.auth.models import User
 from patientlab.core.days import end_of_day, paris_day
 from patientlab.core.models import utcnow
-from patientlab.events import services as svc
 from patientlab.events.models import Event
+from patientlab.events.services.listing import list_events
+from patientlab.events.services.registration import RegistrationData, cancel_registration, register
+from patientlab.events.services.seating import CompanionData
 from patientlab.extensions import db
 from tests.factories import make_event
 
@@ -59,10 +61,10 @@ def _evening(journey_app) -> int:
                 ("Chloé Bernard", "chloe.bernard@exemple.fr", 2, ["Théo"]),
                 ("Yves Moreau", "yves.moreau@exemple.fr", 3, []),
                 ("Anne Girard", "anne.girard@exemple.fr", 1, [])):
-            registration = svc.register(event.id, svc.RegistrationData(
+            registration = register(event.id, RegistrationData(
                 name=name, email=email, seats=seats, privacy_consent=True,
-                companions=[svc.CompanionData(c) for c in companions]))
-        svc.cancel_registration(registration.id)
+                companions=[CompanionData(c) for c in companions]))
+        cancel_registration(registration.id)
         db.session.commit()
         return event.id
 
@@ -191,7 +193,7 @@ def test_a_visitor_finds_an_evening_in_her_town_without_javascript(
         make_event(sophie, title="Parle-Moi à Annecy : bouger après un cancer", days=9,
                    venue_name="Salle Pierre Lamy", town="Annecy", postcode="74000",
                    department="74")
-        online = len([e for e in svc.list_events() if e.format == "online"])
+        online = len([e for e in list_events() if e.format == "online"])
         db.session.commit()
     page = phone(text_size=150, java_script_enabled=False).new_page()
     # axe runs in the page: each page the visitor reaches is checked again in a phone

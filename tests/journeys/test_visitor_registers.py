@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from patientlab.auth.models import User
 from patientlab.core.models import utcnow
-from patientlab.events import services as svc
 from patientlab.events.models import Event
+from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
 
 
@@ -40,7 +40,7 @@ def _evening(journey_app, title, **fields) -> int:
 def _register(journey_app, event_id, name, address, seats=1) -> str:
     """Someone registered through the site before or after our visitor."""
     with journey_app.app_context():
-        registration = svc.register(event_id, svc.RegistrationData(
+        registration = register(event_id, RegistrationData(
             name=name, email=address, seats=seats, privacy_consent=True))
         db.session.commit()
         return registration.status

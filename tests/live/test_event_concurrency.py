@@ -108,16 +108,17 @@ def _cancel(base_url, token, barrier, results, key):
 def test_cancellations_and_registrations_at_once_keep_the_waiting_list_rule(live_app, base_url):
     """Ten people cancel while ten others register, all at the same moment: never
     oversold, and nobody waits who fits in the free seats."""
-    from patientlab.events import services as svc
+    from patientlab.events.services.mails import link_token
+    from patientlab.events.services.registration import RegistrationData, register
 
     event_id = _new_event(live_app)
     with live_app.app_context():
         tokens = []
         for index in range(SEATS + 5):
-            registration = svc.register(event_id, svc.RegistrationData(
+            registration = register(event_id, RegistrationData(
                 name=f"Déjà {index}", email=f"deja{index}@exemple.fr",
                 seats=1 + index % 2, privacy_consent=True))
-            tokens.append(svc.link_token(registration))
+            tokens.append(link_token(registration))
         db.session.commit()
         db.session.remove()
     barrier = threading.Barrier(20)
@@ -163,16 +164,17 @@ def test_cancellations_seat_changes_walk_ins_and_registrations_at_once(live_app,
     """Everything that moves seats, at the same moment, from people and from the
     organiser at the door: never oversold, the waiting list's rule holds, every group
     whole (one companion row per extra seat), and no error page."""
-    from patientlab.events import services as svc
+    from patientlab.events.services.mails import link_token
+    from patientlab.events.services.registration import RegistrationData, register
 
     event_id = _new_event(live_app)
     with live_app.app_context():
         made = []
         for index in range(SEATS + 5):
-            registration = svc.register(event_id, svc.RegistrationData(
+            registration = register(event_id, RegistrationData(
                 name=f"Déjà {index}", email=f"deja{index}@exemple.fr",
                 seats=1 + index % 2, privacy_consent=True))
-            made.append((registration.id, svc.link_token(registration)))
+            made.append((registration.id, link_token(registration)))
         db.session.commit()
         db.session.remove()
     organiser = _organiser_opener(base_url)

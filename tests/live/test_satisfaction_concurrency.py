@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from patientlab.auth.models import User
 from patientlab.core.models import utcnow
-from patientlab.events import services as svc
 from patientlab.events.models import Event, SatisfactionAnswer
+from patientlab.events.services.after_evening import satisfaction_token, send_satisfaction_requests
+from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
 
 TABS = 8
@@ -34,13 +35,13 @@ def _asked_registration(live_app) -> tuple[int, str]:
                       capacity=10, format="online", lock_version=0, published_at=utcnow())
         db.session.add(event)
         db.session.flush()
-        registration = svc.register(event.id, svc.RegistrationData(
+        registration = register(event.id, RegistrationData(
             name="Nadia", email="nadia.avis@exemple.fr", privacy_consent=True))
         event.starts_at, event.ends_at = starts, starts + timedelta(hours=2)
         event.held_at = event.ends_at
         db.session.flush()
-        assert svc.send_satisfaction_requests() >= 1
-        token = svc.satisfaction_token(registration)
+        assert send_satisfaction_requests() >= 1
+        token = satisfaction_token(registration)
         db.session.commit()
         event_id = event.id
         db.session.remove()

@@ -63,7 +63,7 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     event = db.session.scalar(select(Event).order_by(Event.id.desc()))
     dashboard = f"/organisation/evenements/{event.id}"
-    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
+    web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
 
     visitor = FormClient(web.client.application.test_client())
     page = f"/evenements/{event.id}"
@@ -139,7 +139,7 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
     event = db.session.scalar(select(Event).order_by(Event.id.desc()))
     assert event.organiser_id == organiser.id
     dashboard = f"/organisation/evenements/{event.id}"
-    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
+    web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
     db.session.expire_all()
 
     stored = db.session.get(Event, event.id).description

@@ -3,7 +3,8 @@ tried by another person of the same kind (reviewer, researcher, registrant, auth
 
 import pytest
 
-from patientlab.events import services as events
+from patientlab.events.services.mails import link_token
+from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
 from patientlab.moderation import services as moderation
 from patientlab.projects import services as projects
@@ -22,7 +23,7 @@ def two_of_each():
     moderation.decide(UserFactory(roles=["moderator"]), moderation.kind_of("question"),
                       question, "refuse", seen_state="pending", reason="insult")
     event = make_event()
-    registration = events.register(event.id, events.RegistrationData(
+    registration = register(event.id, RegistrationData(
         name="Alice", email="alice.r@exemple.fr", seats=1, privacy_consent=True))
     db.session.commit()
     return {"application": application.id, "assignment": assignment.id,
@@ -55,7 +56,7 @@ def test_a_researcher_cannot_open_or_change_another_teams_application(web, two_o
 
 
 def test_a_registration_link_cannot_be_guessed_or_altered(web, two_of_each):
-    token = events.link_token(two_of_each["registration"])
+    token = link_token(two_of_each["registration"])
     assert web.get(f"/inscriptions/{token}").status_code == 200
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert web.get(f"/inscriptions/{forged}").status_code == 400

@@ -112,31 +112,33 @@ def test_a_registration_link_stops_working_a_week_after_its_evening(client):
 
     from patientlab.core.models import utcnow
     from patientlab.core.security import TokenError
-    from patientlab.events import services as events
+    from patientlab.events.services.mails import link_token, registration_for_token
+    from patientlab.events.services.registration import RegistrationData, register
 
     event = make_event()
-    registration = events.register(event.id, events.RegistrationData(
+    registration = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
-    token = events.link_token(registration)
-    assert events.registration_for_token(token) == registration
+    token = link_token(registration)
+    assert registration_for_token(token) == registration
     event.starts_at = utcnow() - timedelta(days=9)
     event.ends_at = utcnow() - timedelta(days=8)
     import pytest
 
     with pytest.raises(TokenError) as error:
-        events.registration_for_token(token)
+        registration_for_token(token)
     assert error.value.expired
 
 
 def test_pages_with_personal_data_or_a_token_are_never_cached_even_for_visitors(client):
-    from patientlab.events import services as events
+    from patientlab.events.services.mails import link_token
+    from patientlab.events.services.registration import RegistrationData, register
     from patientlab.extensions import db
 
     event = make_event()
-    registration = events.register(event.id, events.RegistrationData(
+    registration = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
     db.session.commit()
-    response = client.get(f"/inscriptions/{events.link_token(registration)}")
+    response = client.get(f"/inscriptions/{link_token(registration)}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert client.get("/compte/mot-de-passe/x.y.z").headers["Cache-Control"] == "no-store"

@@ -101,11 +101,11 @@ def test_outbox_send_exits_non_zero_when_a_message_fails(app, make_user):
 
 
 def test_reminders_send_is_idempotent(app):
-    from patientlab.events import services as events
+    from patientlab.events.services.registration import RegistrationData, register
     from tests.factories import make_event
 
     event = make_event(days=1)
-    events.register(event.id, events.RegistrationData(
+    register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
     db.session.commit()
     assert "event reminders queued: 1" in _run(app, "reminders", "send").output
@@ -171,30 +171,34 @@ def test_demo_evenings_show_what_organisers_rely_on(app):
     """An online evening with its private link, a full one with a waiting list (and
     someone registered by phone without e-mail), and a past one held, with attendance
     (walk-ins included) and enough satisfaction answers to be shown."""
-    from patientlab.events import services as events
+    from patientlab.core.places import department_of
     from patientlab.events.models import Event, EventFormat
+    from patientlab.events.services.after_evening import satisfaction_of
+    from patientlab.events.services.figures import figures_of
+    from patientlab.events.services.listing import counts_for
+    from patientlab.events.services.organiser_registrations import registrations_of
 
     assert _run(app, "demo-seed").exit_code == 0
     evenings = list(db.session.scalars(select(Event)))
     online = next(e for e in evenings if e.format == EventFormat.ONLINE)
     assert online.join_url.startswith("https://")
-    counts = events.counts_for([e.id for e in evenings])
+    counts = counts_for([e.id for e in evenings])
     full = next(e for e in evenings if counts[e.id].waiting)
-    assert any(r.email is None and r.phone for r in events.registrations_of(full))
+    assert any(r.email is None and r.phone for r in registrations_of(full))
     held = next(e for e in evenings if e.held_at is not None)
-    figures = events.figures_of(held)
+    figures = figures_of(held)
     assert figures.arrived > 0
     assert figures.not_arrived > 0
     assert figures.walk_ins > 0
     # Every evening on site says its real town, postcode and department.
-    assert all(e.town and events.department_of(e.postcode) == e.department
+    assert all(e.town and department_of(e.postcode) == e.department
                for e in evenings if e.format == EventFormat.ONSITE)
     assert len({e.department for e in evenings if e.format == EventFormat.ONSITE}) > 1
-    satisfaction = events.satisfaction_of(held)
+    satisfaction = satisfaction_of(held)
     assert satisfaction.shown
     assert satisfaction.comments
     assert any(r.companions and r.companions[0].name
-               for r in events.registrations_of(full))
+               for r in registrations_of(full))
     # The online evening has no room: neither the room's features nor its needs.
     from patientlab.events.models import ROOM_NEEDS
 
@@ -202,8 +206,8 @@ def test_demo_evenings_show_what_organisers_rely_on(app):
     assert not (online.hearing_loop)
     assert not (online.quiet_room)
     assert online.access_features
-    online_needs = {key for r in events.registrations_of(online) for key in r.needs.split(",")
+    online_needs = {key for r in registrations_of(online) for key in r.needs.split(",")
                     if key}
     assert online_needs
     assert not online_needs & ROOM_NEEDS
-    assert not any(c.needs_other for r in events.registrations_of(online) for c in r.companions)
+    assert not any(c.needs_other for r in registrations_of(online) for c in r.companions)

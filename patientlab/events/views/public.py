@@ -17,8 +17,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import NotBuiltYet, add_service_error
+from patientlab.core.forms import NotBuiltYet
 from patientlab.core.i18n import prefer_language
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
@@ -27,7 +26,6 @@ from patientlab.core.security import TokenError, acting_user, private_page
 from patientlab.core.text import normalise_email
 from patientlab.core.transaction import attempt
 from patientlab.events import presenting
-from patientlab.events import services as svc
 from patientlab.events.forms import (
     CancelRegistrationForm,
     ChangeRegistrationForm,
@@ -36,15 +34,15 @@ from patientlab.events.forms import (
 )
 from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 from patientlab.events.models import RegistrationStatus as S
-from patientlab.extensions import db, limiter
+from patientlab.events.services import after_evening, ics, listing, mails, seating
+from patientlab.events.services import registration as registering
+from patientlab.extensions import limiter
 
 bp = Blueprint("events", __name__)
 
 
 def _config(name):
     return lambda: current_app.config[name]
-
-
 
 
 # --- Public ------------------------------------------------------------------------
@@ -56,22 +54,22 @@ def index():
     theme = request.args.get("theme", "")
     fmt = request.args.get("format", "")
     department = request.args.get("departement", "")
-    where = svc.Where(department=department if department in DEPARTMENTS else "",
-                      town=request.args.get("ville", "").strip()[:100],
-                      online=request.args.get("en_ligne") == "1")
-    events = svc.list_events(past=past, theme=theme, fmt=fmt, where=where)
+    where = listing.Where(department=department if department in DEPARTMENTS else "",
+                          town=request.args.get("ville", "").strip()[:100],
+                          online=request.args.get("en_ligne") == "1")
+    events = listing.list_events(past=past, theme=theme, fmt=fmt, where=where)
     return render_template("events/index.html", events=events, past=past, theme=theme,
-                           fmt=fmt, where=where, counts=svc.counts_for([e.id for e in events]),
-                           departments=svc.listed_departments(past=past),
+                           fmt=fmt, where=where, counts=listing.counts_for([e.id for e in events]),
+                           departments=listing.listed_departments(past=past),
                            department_names=DEPARTMENTS, themes=EVENT_THEMES,
                            formats=EventFormat.LABELS)
 
 
 def _detail(event):
-    counts = svc.counts_for([event.id])[event.id]
+    counts = listing.counts_for([event.id])[event.id]
     return render_template("events/detail.html", event=event, counts=counts,
-                           left=svc.seats_left(event, counts),
-                           problem=svc.registration_problem(event),
+                           left=listing.seats_left(event, counts),
+                           problem=listing.registration_problem(event),
                            needs=ACCOMMODATIONS, now=utcnow(),
                            presented=presenting.presented(event),
                            may_link=presenting.may_link(acting_user(), event))
@@ -79,7 +77,7 @@ def _detail(event):
 
 @bp.route("/evenements/<int:event_id>")
 def detail(event_id):
-    return _detail(svc.get_public_event_or_404(event_id, acting_user()))
+    return _detail(listing.get_public_event_or_404(event_id, acting_user()))
 
 
 def _event_key() -> str:
@@ -113,21 +111,22 @@ def _form_page(event, form=None, status=200):
                 form = NotBuiltYet(lambda: _empty_form(event, seats))  # a visitor's
             else:
                 form = _empty_form(event, seats)
-    counts = svc.counts_for([event.id])[event.id]
+    counts = listing.counts_for([event.id])[event.id]
     return render_template("events/register.html", event=event, form=form, seats=seats,
-                           counts=counts, left=svc.seats_left(event, counts),
-                           problem=svc.registration_problem(event), now=utcnow()), status
+                           counts=counts, left=listing.seats_left(event, counts),
+                           problem=listing.registration_problem(event), now=utcnow()), status
 
 
-def registration_data(form) -> svc.RegistrationData:
+def registration_data(form) -> registering.RegistrationData:
     """What the registration form says, for the service (the organiser's phone form too)."""
-    return svc.RegistrationData(
+    return registering.RegistrationData(
         name=form.name.data, email=form.email.data or "", seats=form.seats.data,
         needs=form.needs.data or [], needs_other=form.needs_other.data or "",
         needs_consent=form.needs_consent.data, privacy_consent=form.privacy_consent.data,
         locale=str(get_locale()), phone=(form.phone.data or "") if "phone" in form else "",
-        companions=[svc.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
-                                      entry.form.needs_other.data or "")
+        companions=[seating.CompanionData(entry.form.name.data or "",
+                                          entry.form.needs.data or [],
+                                          entry.form.needs_other.data or "")
                     for entry in form.companions])
 
 
@@ -147,49 +146,53 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
-    event = svc.get_public_event_or_404(event_id, acting_user())
+    event = listing.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
-        places = request.args.get("places")
-        if places is not None and places not in CANONICAL_PLACES:
-            # « 02 », « +2 », « 0 », « abc »…: one address for each number of people,
-            # so that the page cache holds four pages at most.
-            number = request.args.get("places", type=int)
-            return redirect(url_for("events.register", event_id=event.id,
-                                    places=number if number in range(1, 5) else None))
-        return _form_page(event)
+        return _canonical_places(event) or _form_page(event)
     form = RegistrationForm().offer_needs(event.format)
     if not form.validate_on_submit():
         return _form_page(event, form)
     start_write_transaction()
-    data = registration_data(form)
-    user, new = acting_user(), True
-    try:
-        registration = svc.register(event_id, data, user=user)
-    except svc.AlreadyRegistered as already:
-        registration, new = already.registration, False
-        svc.tell_already_registered(registration, locale=str(get_locale()))
-    except ServiceError as error:
-        db.session.rollback()
-        add_service_error(form, error)
-        return _form_page(svc.get_public_event_or_404(event_id, user), form)
-    own = svc.is_own_address(user, registration)
-    db.session.commit()
-    if own:
-        return redirect(url_for("events.registration", token=svc.link_token(registration),
-                                nouvelle=1 if new else None, deja=None if new else 1))
+    with attempt(form) as done:
+        placed = registering.register_or_remind(event_id, registration_data(form),
+                                                acting_user(), locale=str(get_locale()))
+    if not done:
+        return _form_page(event, form)
+    return _registered(placed)
+
+
+def _canonical_places(event):
+    """« 02 », « +2 », « 0 », « abc »…: one address for each number of people, so that
+    the page cache holds four pages at most."""
+    places = request.args.get("places")
+    if places is None or places in CANONICAL_PLACES:
+        return None
+    number = request.args.get("places", type=int)
+    return redirect(url_for("events.register", event_id=event.id,
+                            places=number if number in range(1, 5) else None))
+
+
+def _registered(placed: registering.Placed):
+    """Someone logged in with the address sees the registration; anyone else is told
+    to read their mail, new address or not."""
+    registration = placed.registration
+    if placed.own:
+        return redirect(url_for("events.registration", token=mails.link_token(registration),
+                                nouvelle=1 if placed.new else None,
+                                deja=None if placed.new else 1))
     session["registration_sent_to"] = registration.email
-    return redirect(url_for("events.registration_sent", event_id=event_id))
+    return redirect(url_for("events.registration_sent", event_id=registration.event_id))
 
 
 @bp.route("/evenements/<int:event_id>/inscription/merci")
 @private_page
 def registration_sent(event_id):
     return render_template("events/registration_sent.html",
-                           event=svc.get_public_event_or_404(event_id, acting_user()),
+                           event=listing.get_public_event_or_404(event_id, acting_user()),
                            email=session.pop("registration_sent_to", ""))
 
 
-def _registration_or_400(token, read=svc.registration_for_token):
+def _registration_or_400(token, read=mails.registration_for_token):
     try:
         reg = read(token)
     except TokenError as error:
@@ -208,7 +211,7 @@ def registration(token):
                            token=token, new=request.args.get("nouvelle") == "1",
                            already=request.args.get("deja") == "1",
                            needs=ACCOMMODATIONS, now=utcnow(),
-                           position=svc.waiting_position(reg))
+                           position=seating.waiting_position(reg))
 
 
 @bp.route("/inscriptions/<token>/annuler", methods=["GET", "POST"])
@@ -216,31 +219,35 @@ def registration(token):
 def cancel_registration(token):
     """A page that asks to confirm (no JavaScript needed), then cancels."""
     reg = _registration_or_400(token)
-    form = CancelRegistrationForm()
-    if reg.status == S.CANCELLED or not form.validate_on_submit():
-        if reg.status == S.CANCELLED or request.method == "POST":
-            return redirect(url_for("events.registration", token=token))
+    live = reg.status != S.CANCELLED
+    if live and request.method != "POST":
         return render_template("events/cancel_registration.html", registration=reg,
-                               event=reg.event, token=token, form=form,
-                               waiting=svc.counts_for([reg.event_id])[reg.event_id].waiting)
-    start_write_transaction()
-    freed = reg.seats if reg.status == S.CONFIRMED else 0
-    with attempt() as done:
-        promoted = svc.cancel_registration(reg.id, actor=acting_user())
-    if done:
-        flash(_("Votre inscription est annulée. Merci de nous avoir prévenus.")
-              + (" " + ngettext("Votre place va à une personne de la liste d’attente.",
-                                "Vos places vont aux personnes de la liste d’attente.",
-                                freed) if promoted else ""), "success")
+                               event=reg.event, token=token, form=CancelRegistrationForm(),
+                               waiting=listing.counts_for([reg.event_id])[reg.event_id].waiting)
+    if live and CancelRegistrationForm().validate_on_submit():
+        start_write_transaction()
+        freed = reg.seats if reg.status == S.CONFIRMED else 0
+        with attempt() as done:
+            promoted = registering.cancel_registration(reg.id, actor=acting_user())
+        if done:
+            flash(_cancelled(freed, promoted), "success")
     return redirect(url_for("events.registration", token=token))
 
 
-def change_data(form) -> svc.ChangeData:
-    return svc.ChangeData(
+def _cancelled(freed: int, promoted: list) -> str:
+    return _("Votre inscription est annulée. Merci de nous avoir prévenus.") + (
+        " " + ngettext("Votre place va à une personne de la liste d’attente.",
+                       "Vos places vont aux personnes de la liste d’attente.",
+                       freed) if promoted else "")
+
+
+def change_data(form) -> registering.ChangeData:
+    return registering.ChangeData(
         seats=form.seats.data, needs=form.needs.data or [],
         needs_other=form.needs_other.data or "", needs_consent=form.needs_consent.data,
-        companions=[svc.CompanionData(entry.form.name.data or "", entry.form.needs.data or [],
-                                      entry.form.needs_other.data or "")
+        companions=[seating.CompanionData(entry.form.name.data or "",
+                                          entry.form.needs.data or [],
+                                          entry.form.needs_other.data or "")
                     for entry in form.companions])
 
 
@@ -250,44 +257,55 @@ def change_registration(token):
     """The registrant changes how many people come, who, and what they need: how many
     first, then the fields of that many people (no JavaScript needed)."""
     reg = _registration_or_400(token)
-    event = reg.event
-    if reg.status == S.CANCELLED or event.is_cancelled or event.starts_at <= utcnow():
+    if not registering.may_still_change(reg):
         flash(_("Cette inscription ne peut plus changer."), "error")
         return redirect(url_for("events.registration", token=token))
-    seats, form = None, None
-    if request.method == "POST" or g.get("kept_form") is not None:
-        form = ChangeRegistrationForm().offer_needs(event.format)
-        if form.validate_on_submit():
-            start_write_transaction()
-            with attempt(form) as done:
-                promoted = svc.change_registration(reg.id, change_data(form),
-                                                   actor=acting_user())
-            if done:
-                flash(_("Votre inscription est changée. Nous vous avons envoyé un e-mail qui "
-                        "le confirme.")
-                      + (" " + _("Les places que vous libérez vont à la liste d’attente.")
-                         if promoted else ""), "success")
-                return redirect(url_for("events.registration", token=token))
-            reg = _registration_or_400(token)  # as it is, after the rollback
-        seats = form.seats.data if form.seats.data in range(1, 5) else reg.seats
-    else:
-        seats = request.args.get("places", type=int)
-        if seats in range(1, 5):
-            form = ChangeRegistrationForm(formdata=None).offer_needs(event.format) \
-                .fill_from(reg, seats)
-    counts = svc.counts_for([event.id])[event.id]
+    if request.method != "POST" and g.get("kept_form") is None:
+        return _how_many_page(reg, token)
+    form = ChangeRegistrationForm().offer_needs(reg.event.format)
+    if form.validate_on_submit():
+        start_write_transaction()
+        with attempt(form) as done:
+            promoted = registering.change_registration(reg.id, change_data(form), acting_user())
+        if done:
+            return _changed(token, promoted)
+        reg = _registration_or_400(token)  # as it is, after the rollback
+    return _change_page(reg, token, form, form.seats.data)
+
+
+def _how_many_page(reg, token):
+    """How many people come (``?places=``), then the fields of that many people."""
+    seats = request.args.get("places", type=int)
+    form = ChangeRegistrationForm(formdata=None).offer_needs(reg.event.format) \
+        .fill_from(reg, seats) if seats in range(1, 5) else None
+    return _change_page(reg, token, form, seats)
+
+
+def _change_page(reg, token, form, seats):
+    event = reg.event
+    if form is not None and seats not in range(1, 5):
+        seats = reg.seats
+    counts = listing.counts_for([event.id])[event.id]
     return render_template("events/change_registration.html", registration=reg, event=event,
                            token=token, form=form, seats=seats, now=utcnow(),
-                           left=svc.seats_left(event, counts),
+                           left=listing.seats_left(event, counts),
                            others_waiting=counts.waiting - (
                                reg.extra_seats if reg.status == S.CONFIRMED else reg.seats),
-                           position=svc.waiting_position(reg))
+                           position=seating.waiting_position(reg))
+
+
+def _changed(token, promoted):
+    flash(_("Votre inscription est changée. Nous vous avons envoyé un e-mail qui le "
+            "confirme.")
+          + (" " + _("Les places que vous libérez vont à la liste d’attente.")
+             if promoted else ""), "success")
+    return redirect(url_for("events.registration", token=token))
 
 
 @bp.route("/evenements/<int:event_id>.ics")
 def event_ics(event_id):
-    event = svc.get_public_event_or_404(event_id, acting_user())
-    return Response(svc.calendar_for([event]), mimetype="text/calendar",
+    event = listing.get_public_event_or_404(event_id, acting_user())
+    return Response(ics.calendar_for([event]), mimetype="text/calendar",
                     headers={"Content-Disposition":
                              f'attachment; filename="parle-moi-{event.id}.ics"'})
 
@@ -301,9 +319,9 @@ def registration_ics(token):
     the cancellation, so that an agenda which imported the evening drops it."""
     reg = _registration_or_400(token)
     if reg.status == S.CANCELLED or reg.event.is_cancelled:
-        body = svc.calendar_for([reg.event], cancel=True)
+        body = ics.calendar_for([reg.event], cancel=True)
     else:
-        body = svc.calendar_for([reg.event], private=reg.status == S.CONFIRMED,
+        body = ics.calendar_for([reg.event], private=reg.status == S.CONFIRMED,
                                 waiting=reg.status == S.WAITING)
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition":
@@ -312,20 +330,19 @@ def registration_ics(token):
 
 @bp.route("/evenements.ics")
 def feed():
-    return Response(svc.calendar_for(svc.list_events()), mimetype="text/calendar")
-
+    return Response(ics.calendar_for(listing.list_events()), mimetype="text/calendar")
 
 
 @bp.route("/inscriptions/avis/<token>", methods=["GET", "POST"])
 @private_page
 def satisfaction(token):
     """The day-after question: one score and a word, anonymous."""
-    reg = _registration_or_400(token, svc.registration_for_satisfaction)
+    reg = _registration_or_400(token, after_evening.registration_for_satisfaction)
     form = SatisfactionForm()
     if not reg.satisfaction_answered and form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            svc.answer_satisfaction(reg, form.score.data, form.comment.data or "")
+            after_evening.answer_satisfaction(reg, form.score.data, form.comment.data or "")
         if done:
             flash(_("Merci pour votre avis ! Il aide l’équipe à préparer les prochaines "
                     "soirées."), "success")

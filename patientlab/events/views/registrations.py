@@ -5,11 +5,11 @@ called, with a confirmation to print for people without e-mail."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from patientlab.core.days import PARIS
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.events import services as svc
 from patientlab.events.forms import (
     CalledForm,
     MoveForm,
@@ -22,6 +22,9 @@ from patientlab.events.forms import (
 from patientlab.events.models import ACCOMMODATIONS
 from patientlab.events.models import RegistrationSource as Source
 from patientlab.events.models import RegistrationStatus as S
+from patientlab.events.services import access, mails, organiser_registrations, seating
+from patientlab.events.services import figures as evening_figures
+from patientlab.events.services import registration as registering
 
 from .organiser import org
 from .public import registration_data
@@ -30,8 +33,8 @@ from .public import registration_data
 def _move_form(event, registration, form=None):
     form = form or MoveForm(formdata=None, prefix="move")
     form.target.choices = [(0, _("Choisissez une soirée"))] + [
-        (e.id, f"{e.title} — {e.starts_at.astimezone(svc.PARIS):%d/%m/%Y %H:%M}")
-        for e in svc.same_theme_evenings(event, acting_user())]
+        (e.id, f"{e.title} — {e.starts_at.astimezone(PARIS):%d/%m/%Y %H:%M}")
+        for e in organiser_registrations.same_theme_evenings(event, acting_user())]
     return form
 
 
@@ -45,15 +48,15 @@ def _registration_page(event, registration, status=200, **forms):
     return render_template(
         "events/organiser/registration.html", event=event, registration=registration,
         resend_form=ResendLinkForm(formdata=None, prefix="resend"),
-        called_form=CalledForm(formdata=None, prefix="called"), call_about=svc.CALL_ABOUT,
-        needs=ACCOMMODATIONS, position=svc.waiting_position(registration), S=S,
+        called_form=CalledForm(formdata=None, prefix="called"), call_about=mails.CALL_ABOUT,
+        needs=ACCOMMODATIONS, position=seating.waiting_position(registration), S=S,
         SOURCES=Source.LABELS, now=utcnow(), **forms), status
 
 
 def _managed_registration(event_id, registration_id):
     """The evening the acting organiser runs, and one of its registrations (403 / 404)."""
-    event = svc.get_managed_event(event_id, acting_user())
-    return event, svc.get_registration_of(event, registration_id)
+    event = access.get_managed_event(event_id, acting_user())
+    return event, access.get_registration_of(event, registration_id)
 
 
 def _back(event, registration_id, anchor=""):
@@ -62,20 +65,21 @@ def _back(event, registration_id, anchor=""):
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>")
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def registration_detail(event_id, registration_id):
     return _registration_page(*_managed_registration(event_id, registration_id))
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/places", methods=["POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def change_seats(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     form = SeatsForm(prefix="seats")
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            svc.change_seats(acting_user(), event, registration_id, form.seats.data)
+            organiser_registrations.change_seats(acting_user(), event, registration_id,
+                                                 form.seats.data)
         if done:
             flash(_("Le nombre de places est changé. La personne est prévenue."), "success")
             return _back(event, registration_id)
@@ -83,15 +87,15 @@ def change_seats(event_id, registration_id):
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/deplacer", methods=["POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def move(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     form = _move_form(event, registration, MoveForm(prefix="move"))
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            moved = svc.move_registration(acting_user(), event, registration_id,
-                                          form.target.data)
+            moved = organiser_registrations.move_registration(
+                acting_user(), event, registration_id, form.target.data)
         if done:
             flash(_("L’inscription est déplacée vers « %(title)s ». La personne est prévenue.",
                     title=moved.event.title), "success")
@@ -101,13 +105,14 @@ def move(event_id, registration_id):
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/note", methods=["POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def note(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
         with attempt(form) as done:
-            svc.save_note(acting_user(), event, registration_id, form.note.data or "")
+            organiser_registrations.save_note(acting_user(), event, registration_id,
+                                              form.note.data or "")
         if done:
             flash(_("La note est enregistrée."), "success")
             return _back(event, registration_id, "#note")
@@ -115,12 +120,12 @@ def note(event_id, registration_id):
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/prevenue", methods=["POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def called(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     if CalledForm(prefix="called").validate_on_submit():
         with attempt() as done:
-            svc.mark_called(acting_user(), event, registration_id)
+            organiser_registrations.mark_called(acting_user(), event, registration_id)
         if done:
             flash(_("C’est noté : l’appel à %(name)s est fait.", name=registration.display_name),
                   "success")
@@ -128,26 +133,26 @@ def called(event_id, registration_id):
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/lien", methods=["POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def resend_registration_link(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     if registration.email and ResendLinkForm(prefix="resend").validate_on_submit():
         with attempt() as done:
-            svc.resend_link(registration)
+            registering.resend_link(registration)
         if done:
             flash(_("Le lien est renvoyé à %(email)s.", email=registration.email), "success")
     return _back(event, registration_id)
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/annuler", methods=["POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def cancel_one(event_id, registration_id):
     event, registration = _managed_registration(event_id, registration_id)
     form = OrganiserCancelForm(prefix="cancel")
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            svc.cancel_registration(registration_id, actor=acting_user())
+            registering.cancel_registration(registration_id, actor=acting_user())
         if done:
             flash(_("L’inscription est annulée. La personne est prévenue."), "success")
             return redirect(url_for("organisation.dashboard", event_id=event.id))
@@ -155,28 +160,29 @@ def cancel_one(event_id, registration_id):
 
 
 @org.route("/<int:event_id>/inscriptions/<int:registration_id>/confirmation")
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def printed_confirmation(event_id, registration_id):
     """A confirmation to print and post, or to read out, for someone without e-mail."""
     event, registration = _managed_registration(event_id, registration_id)
     return render_template("events/organiser/confirmation.html", event=event,
                            registration=registration, S=S,
-                           position=svc.waiting_position(registration))
+                           position=seating.waiting_position(registration))
 
 
 @org.route("/<int:event_id>/inscrire", methods=["GET", "POST"])
-@roles_required(*svc.MANAGERS)
+@roles_required(*access.MANAGERS)
 def register_by_phone(event_id):
-    event = svc.get_managed_event(event_id, acting_user())
+    event = access.get_managed_event(event_id, acting_user())
     form = PhoneRegistrationForm().offer_needs(event.format)
     if form.validate_on_submit():
         start_write_transaction()
         with attempt(form) as done:
-            registration = svc.register_by_phone(acting_user(), event, registration_data(form))
+            registration = registering.register_by_phone(acting_user(), event,
+                                                         registration_data(form))
         if done:
             flash(_("Inscription enregistrée pour %(name)s : %(status)s.",
                     name=registration.display_name, status=S.LABELS[registration.status]),
                   "success")
             return _back(event, registration.id)
     return render_template("events/organiser/register.html", event=event, form=form,
-                           figures=svc.figures_of(event))
+                           figures=evening_figures.figures_of(event))

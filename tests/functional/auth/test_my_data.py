@@ -6,7 +6,8 @@ from sqlalchemy import select
 from patientlab.core import notifications
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
-from patientlab.events import services as events
+from patientlab.events.services.registration import RegistrationData, register
+from patientlab.events.services.seating import CompanionData
 from patientlab.extensions import db
 from patientlab.projects import services as projects
 from tests.factories import UserFactory, make_event, make_project
@@ -17,10 +18,10 @@ def test_a_person_downloads_everything_we_hold_as_json_and_html(web):
                         roles=["association_rep"])
     projects.ask_question(karim, make_project(), "Combien de séances ?")
     event = make_event()
-    events.register(event.id, events.RegistrationData(
+    register(event.id, RegistrationData(
         name="Karim Benali", email="karim@exemple.fr", seats=2, privacy_consent=True,
         needs=["step_free"], needs_consent=True,
-        companions=[events.CompanionData("Lina Benali", [], "Chien guide")]), user=karim)
+        companions=[CompanionData("Lina Benali", [], "Chien guide")]), user=karim)
     UserFactory(email="autre@exemple.fr")
     followed = make_project()
     notifications.follow(karim, "project", followed.id)
@@ -62,9 +63,9 @@ def test_erasing_my_account_keeps_what_i_wrote_for_others_without_my_name(web):
                         roles=["association_rep"])
     question = projects.ask_question(karim, make_project(), "Combien de séances ?")
     event = make_event(capacity=1)
-    events.register(event.id, events.RegistrationData(
+    register(event.id, RegistrationData(
         name="Karim Benali", email="karim@exemple.fr", seats=1, privacy_consent=True))
-    waiting = events.register(event.id, events.RegistrationData(
+    waiting = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", seats=1, privacy_consent=True))
     db.session.commit()
     web.login("karim@exemple.fr")
@@ -93,7 +94,7 @@ def test_erasing_my_account_keeps_what_i_wrote_for_others_without_my_name(web):
 
 def _guest_registration(email="nadia@exemple.fr"):
     event = make_event()
-    registration = events.register(event.id, events.RegistrationData(
+    registration = register(event.id, RegistrationData(
         name="Nadia Ferhat", email=email, seats=1, privacy_consent=True,
         needs=["step_free"], needs_other="Je viens avec mon chien guide", needs_consent=True))
     db.session.commit()

@@ -13,7 +13,7 @@ from patientlab.core.days import PARIS
 from patientlab.core.mail import OutboxMessage, notify
 from patientlab.core.models import utcnow
 from patientlab.core.typography import french_spacing as fr
-from patientlab.events import services as events
+from patientlab.events.services.organiser import publish_event
 from patientlab.extensions import db
 from patientlab.projects import services as projects
 from patientlab.projects.models import Answer, Question
@@ -178,7 +178,7 @@ def test_followers_of_a_theme_hear_of_a_new_evening_and_others_do_not(app):
     n.set_frequency(follower, "evenings_new", n.IMMEDIATELY)
     organiser = UserFactory(roles=["organiser"])
     event = make_event(organiser, theme="entourage", published=False)
-    events.publish_event(organiser, event)
+    publish_event(organiser, event)
     (message,) = outbox("suit@exemple.fr")
     assert message.kind == "evenings_new"
     assert event.title in message.body_text

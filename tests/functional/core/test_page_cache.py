@@ -4,8 +4,8 @@ something in their session and private changes are handled apart."""
 
 from patientlab.core import page_cache
 from patientlab.core.models import utcnow
-from patientlab.events import services as events
 from patientlab.events.models import Event
+from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
 from tests.factories import UserFactory, make_event
 
@@ -13,7 +13,7 @@ HEADER = page_cache.HEADER
 
 
 def _registration(name, email, seats=1):
-    return events.RegistrationData(name=name, email=email, seats=seats, needs=[],
+    return RegistrationData(name=name, email=email, seats=seats, needs=[],
                                    needs_other="", needs_consent=False,
                                    privacy_consent=True, locale="fr")
 
@@ -26,7 +26,7 @@ def test_a_registration_shows_on_the_next_visitors_page(client, app):
     assert "20 places restantes" in first.get_data(as_text=True).replace("\u202f", " ")
     again = app.test_client().get(f"/evenements/{event.id}")
     assert again.headers[HEADER] == "hit"
-    events.register(event.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
+    register(event.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
     db.session.commit()
     after = app.test_client().get(f"/evenements/{event.id}")
     assert after.headers[HEADER] == "miss"

@@ -10,9 +10,20 @@ from sqlalchemy import select
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.core.typography import french_spacing as fr
-from patientlab.events import services as svc
 from patientlab.events.models import Registration, SatisfactionAnswer
 from patientlab.events.models import RegistrationStatus as S
+from patientlab.events.services.after_evening import (
+    answer_satisfaction,
+    record_evening,
+    send_satisfaction_requests,
+)
+from patientlab.events.services.registration import (
+    RegistrationData,
+    cancel_registration,
+    register,
+    register_by_phone,
+)
+from patientlab.events.services.seating import CompanionData
 from patientlab.extensions import db
 from tests.conftest import link_in, outbox
 from tests.factories import make_event
@@ -90,11 +101,11 @@ def test_the_organiser_registers_a_caller_without_email_and_prints_her_confirmat
 def test_a_promoted_caller_appears_on_the_dashboard_until_the_call_is_made(web, make_user):
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = make_event(organiser, capacity=1)
-    first = svc.register(event.id, svc.RegistrationData(
+    first = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
-    jeanne = svc.register_by_phone(organiser, event, svc.RegistrationData(
+    jeanne = register_by_phone(organiser, event, RegistrationData(
         name="Jeanne Martin", phone="0478000001", privacy_consent=True))
-    svc.cancel_registration(first.id)
+    cancel_registration(first.id)
     db.session.commit()
     web.login("sophie@exemple.fr")
     dashboard = f"/organisation/evenements/{event.id}"
@@ -111,7 +122,7 @@ def test_the_organiser_moves_a_registration_and_writes_a_note(web, make_user):
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = make_event(organiser, theme="nutrition")
     target = make_event(organiser, theme="nutrition", days=20, title="Manger autrement")
-    registration = svc.register(event.id, svc.RegistrationData(
+    registration = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
     db.session.commit()
     web.login("sophie@exemple.fr")
@@ -137,16 +148,16 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
         web, make_user):
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = make_event(organiser, capacity=4)
-    group = svc.register(event.id, svc.RegistrationData(
+    group = register(event.id, RegistrationData(
         name="Nadia Benali", email="nadia@exemple.fr", seats=3, privacy_consent=True,
-        companions=[svc.CompanionData("Karim Benali")]))
+        companions=[CompanionData("Karim Benali")]))
     db.session.commit()
     web.login("sophie@exemple.fr")
     door = f"/organisation/evenements/{event.id}/accueil"
     page = web.get(f"{door}?q=karim").get_data(as_text=True)
     assert "Nadia Benali" in page  # found by a companion's name
     karim = group.companions[0]
-    response = web.submit(f"{door}/{group.id}?present=1&personne={karim.id}", form_url=door)
+    response = web.submit(f"{door}/{group.id}?personne={karim.id}", form_url=door)
     assert response.headers["Location"].endswith(f"#inscription-{group.id}")
     page = web.get(door).get_data(as_text=True)
     assert fr("Arrivée pointée : Karim Benali.") in page
@@ -165,16 +176,36 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
         "Entrées sans inscription": 1, "Personnes dans la salle": 2, "Places libres": 0}
 
 
+def test_the_door_undoes_a_check_in_made_by_mistake_through_its_own_address(web, make_user):
+    """Checking in and undoing it are two actions: the page's two buttons post to two
+    addresses, and the undone person is no longer counted."""
+    organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
+    event = make_event(organiser, capacity=4)
+    group = register(event.id, RegistrationData(
+        name="Nadia Benali", email="nadia@exemple.fr", seats=1, privacy_consent=True))
+    db.session.commit()
+    web.login("sophie@exemple.fr")
+    door = f"/organisation/evenements/{event.id}/accueil"
+    web.submit(f"{door}/{group.id}", form_url=door)
+    page = web.get(door).get_data(as_text=True)
+    assert f'action="{door}/{group.id}/annuler"' in page
+    response = web.submit(f"{door}/{group.id}/annuler", form_url=door)
+    assert response.headers["Location"].endswith(f"#inscription-{group.id}")
+    page = web.get(door).get_data(as_text=True)
+    assert fr("Pointage annulé : Nadia Benali.") in page
+    assert db.session.get(Registration, group.id).present == 0
+
+
 def _held_with_answers(organiser, answers):
     event = make_event(organiser)
-    people = [svc.register(event.id, svc.RegistrationData(
+    people = [register(event.id, RegistrationData(
         name=f"P{i}", email=f"p{i}@exemple.fr", privacy_consent=True)) for i in range(4)]
     now = utcnow()
     event.starts_at, event.ends_at = now - timedelta(days=1, hours=3), now - timedelta(days=1)
-    svc.record_evening(organiser, event, "", False)
-    svc.send_satisfaction_requests()
+    record_evening(organiser, event, "", False)
+    send_satisfaction_requests()
     for person, (score, comment) in zip(people, answers, strict=False):
-        svc.answer_satisfaction(person, score, comment)
+        answer_satisfaction(person, score, comment)
     return event, people
 
 

@@ -156,7 +156,7 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
     assert "Feuille de présence" in web.get(f"{base}/feuille-de-presence").get_data(as_text=True)
 
     registration = db.session.scalar(select(Registration).where(Registration.seats == 2))
-    web.submit(f"{base}/accueil/{registration.id}?present=1", form_url=f"{base}/accueil")
+    web.submit(f"{base}/accueil/{registration.id}", form_url=f"{base}/accueil")
     db.session.refresh(registration)
     assert registration.checked_in_at is not None
     page = web.get(f"{base}/accueil").get_data(as_text=True)
@@ -193,7 +193,7 @@ def test_organiser_creates_an_event_in_paris_time(web, make_user):
 
 
 def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, make_user):
-    from patientlab.events import services as events
+    from patientlab.events.services.registration import RegistrationData, register
 
     make_user(Role.ORGANISER, email="sophie@exemple.fr")
     web.login("sophie@exemple.fr")
@@ -205,8 +205,8 @@ def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, 
 
     event = db.session.scalar(select(Event).where(Event.title == "Soirée qui bouge"))
     dashboard = f"/organisation/evenements/{event.id}"
-    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
-    events.register(event.id, events.RegistrationData(
+    web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
+    register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", seats=2, privacy_consent=True))
     db.session.commit()
     url = f"/organisation/evenements/{event.id}/modifier"
@@ -431,12 +431,12 @@ def test_an_evening_is_prepared_as_a_draft_previewed_then_published(web, app, ma
     assert "Aperçu d’un brouillon" in preview
     assert "les inscriptions ouvriront quand elle sera publiée" in preview
     dashboard = f"/organisation/evenements/{event.id}"
-    web.submit(f"{dashboard}/publication", {"publish": "y"}, form_url=dashboard)
+    web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
     assert visitor.get(public).status_code == 200
     db.session.add(Registration(event_id=event.id, name="Nadia", email="n@exemple.fr",
                                 seats=1, status=S.CONFIRMED, link_key="k"))
     db.session.commit()
-    response = web.submit(f"{dashboard}/publication", {"unpublish": "y"},
+    response = web.submit(f"{dashboard}/brouillon", {"unpublish": "y"},
                           form_url=public, follow=True)
     assert "ne peut plus redevenir un brouillon" in response.get_data(as_text=True)
     assert visitor.get(public).status_code == 200

@@ -7,7 +7,7 @@ from patientlab.calls.models import Review, ReviewAnswer, ReviewStatus
 from patientlab.core import pending
 from patientlab.core.models import utcnow
 from patientlab.core.typography import french_spacing as fr
-from patientlab.events import services as events
+from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
 from patientlab.projects import services as projects
 from patientlab.projects.models import Publication, Question
@@ -23,7 +23,7 @@ from tests.factories import (
 
 
 def guest(name, n, **fields):
-    return events.RegistrationData(name=name, email=f"p{n}@exemple.fr", privacy_consent=True,
+    return RegistrationData(name=name, email=f"p{n}@exemple.fr", privacy_consent=True,
                                    **fields)
 
 
@@ -98,12 +98,12 @@ def test_a_team_sees_questions_to_answer_and_a_summary_returned(app):
 def test_a_person_sees_their_coming_evenings_and_waiting_place_but_not_past_or_cancelled(app):
     karim = UserFactory(name="Karim Benali")
     full = make_event(capacity=1, days=5, title="Soirée complète")
-    events.register(full.id, guest("Une autre", 1))
-    events.register(full.id, guest("Karim", 2), user=karim)
-    events.register(make_event(days=20, title="Soirée en janvier").id, guest("Karim", 3, seats=2),
+    register(full.id, guest("Une autre", 1))
+    register(full.id, guest("Karim", 2), user=karim)
+    register(make_event(days=20, title="Soirée en janvier").id, guest("Karim", 3, seats=2),
                     user=karim)
     cancelled = make_event(days=8, title="Soirée annulée")
-    events.register(cancelled.id, guest("Karim", 4), user=karim)
+    register(cancelled.id, guest("Karim", 4), user=karim)
     cancelled.cancelled_at = utcnow()
     db.session.flush()
 
@@ -115,11 +115,11 @@ def test_a_person_sees_their_coming_evenings_and_waiting_place_but_not_past_or_c
 def test_an_organiser_prepares_the_evenings_of_the_week_and_hears_of_full_ones(app):
     organiser = UserFactory(roles=["organiser"])
     soon = make_event(organiser, days=3, title="Jeudi", capacity=1)
-    events.register(soon.id, guest("Nadia", 5, needs=["step_free"], needs_consent=True))
+    register(soon.id, guest("Nadia", 5, needs=["step_free"], needs_consent=True))
     # Zoé waits: her need is not one to prepare yet.
-    events.register(soon.id, guest("Zoé", 7, seats=2, needs=["lsf"], needs_consent=True))
+    register(soon.id, guest("Zoé", 7, seats=2, needs=["lsf"], needs_consent=True))
     later = make_event(organiser, days=30, title="Mars", capacity=1)
-    events.register(later.id, guest("Paul", 6))
+    register(later.id, guest("Paul", 6))
     make_event(organiser, days=40, title="Rien à faire")
     make_event(days=2, title="Pas la mienne")
     db.session.flush()

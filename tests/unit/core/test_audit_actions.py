@@ -10,7 +10,7 @@ from patientlab.auth import services as auth
 from patientlab.auth import suspension
 from patientlab.calls import reviewing as rv
 from patientlab.core.audit import AuditEntry
-from patientlab.events import services as events
+from patientlab.events.services.registration import RegistrationData, cancel_registration, register
 from patientlab.extensions import db
 from patientlab.moderation import services as moderation
 from patientlab.projects import services as projects
@@ -30,7 +30,7 @@ def _entry(action):
 
 
 def _registration(event, email):
-    return events.register(event.id, events.RegistrationData(
+    return register(event.id, RegistrationData(
         name="Nadia", email=email, seats=1, privacy_consent=True))
 
 
@@ -79,7 +79,7 @@ def test_registration_status_changes():
     event = make_event(capacity=1)
     first = _registration(event, "a@exemple.fr")
     _registration(event, "b@exemple.fr")  # waiting
-    events.cancel_registration(first.id)
+    cancel_registration(first.id)
     assert _entry("registration.create") is not None
     assert _entry("registration.cancel").object_id == first.id
     assert _entry("registration.promote") is not None

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from patientlab.auth.models import User
 from patientlab.core.collation import french, sorted_french
-from patientlab.events import services as events
+from patientlab.events.services.organiser_registrations import registrations_of
+from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
 from tests.factories import UserFactory, make_event
 
@@ -32,7 +33,7 @@ def test_sql_orders_the_same_way_on_this_database():
 def test_the_attendance_lists_are_in_french_order():
     event = make_event(capacity=20)
     for index, name in enumerate(["Yann L.", "Élise M.", "Zoé B.", "Aïcha K."]):
-        events.register(event.id, events.RegistrationData(
+        register(event.id, RegistrationData(
             name=name, email=f"r{index}@exemple.fr", privacy_consent=True))
-    assert [r.name for r in events.registrations_of(event)] == [
+    assert [r.name for r in registrations_of(event)] == [
         "Aïcha K.", "Élise M.", "Yann L.", "Zoé B."]

@@ -9,18 +9,31 @@ from sqlalchemy import select
 from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import TokenError
-from patientlab.events import services as svc
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.events.models import SatisfactionAnswer
+from patientlab.events.services.after_evening import (
+    answer_satisfaction,
+    record_evening,
+    registration_for_satisfaction,
+    satisfaction_of,
+    satisfaction_token,
+    send_satisfaction_requests,
+)
+from patientlab.events.services.door import EVERYONE, add_walk_in, set_checked_in
+from patientlab.events.services.figures import figures_of
+from patientlab.events.services.listing import counts_for, seats_left
+from patientlab.events.services.mails import link_token
+from patientlab.events.services.registration import RegistrationData, register
+from patientlab.events.services.seating import CompanionData
 from patientlab.extensions import db
 from tests.conftest import outbox
 from tests.factories import UserFactory, make_event
 
 
 def _register(event, email, seats=1, companions=()):
-    return svc.register(event.id, svc.RegistrationData(
+    return register(event.id, RegistrationData(
         name=f"Personne {email}", email=email, seats=seats, privacy_consent=True,
-        companions=[svc.CompanionData(name) for name in companions]))
+        companions=[CompanionData(name) for name in companions]))
 
 
 def test_one_person_of_a_group_is_checked_in_at_a_time():
@@ -28,16 +41,16 @@ def test_one_person_of_a_group_is_checked_in_at_a_time():
     event = make_event(organiser)
     group = _register(event, "nadia@exemple.fr", 3, ["Karim", "Lina"])
     karim = group.companions[0]
-    assert svc.set_checked_in(organiser, event, group.id, True, karim.id) == "Karim"
+    assert set_checked_in(organiser, event, group.id, True, karim.id) == "Karim"
     assert (group.present, group.checked_in_at, karim.checked_in_at is not None) == (
         1, None, True)
-    assert svc.counts_for([event.id])[event.id].checked_in == 1
-    svc.set_checked_in(organiser, event, group.id, True)  # Nadia herself
+    assert counts_for([event.id])[event.id].checked_in == 1
+    set_checked_in(organiser, event, group.id, True)  # Nadia herself
     assert group.present == 2
-    assert svc.set_checked_in(organiser, event, group.id, True, svc.EVERYONE) == \
+    assert set_checked_in(organiser, event, group.id, True, EVERYONE) == \
         "le groupe de 3 personnes"
     assert group.present == 3
-    svc.set_checked_in(organiser, event, group.id, False, karim.id)
+    set_checked_in(organiser, event, group.id, False, karim.id)
     assert (group.present, karim.checked_in_at) == (2, None)
 
 
@@ -47,31 +60,31 @@ def test_check_in_refuses_waiting_people_and_strangers():
     _register(event, "a@exemple.fr")
     waiting = _register(event, "b@exemple.fr")
     with pytest.raises(ServiceError):
-        svc.set_checked_in(organiser, event, waiting.id, True)
+        set_checked_in(organiser, event, waiting.id, True)
     with pytest.raises(PermissionError):
-        svc.set_checked_in(UserFactory(roles=["organiser"]), event, waiting.id, True)
+        set_checked_in(UserFactory(roles=["organiser"]), event, waiting.id, True)
     other = _register(make_event(organiser), "c@exemple.fr")
     from werkzeug.exceptions import NotFound
 
     with pytest.raises(NotFound):
-        svc.set_checked_in(organiser, event, other.id, True)
+        set_checked_in(organiser, event, other.id, True)
 
 
 def test_walk_ins_take_free_seats_only_and_are_counted_apart():
     organiser = UserFactory(roles=["organiser"])
     event = make_event(organiser, capacity=4)
     _register(event, "a@exemple.fr", 2)
-    walk_in = svc.add_walk_in(organiser, event, "", 2)
+    walk_in = add_walk_in(organiser, event, "", 2)
     assert (walk_in.status, walk_in.present, walk_in.email) == (S.CONFIRMED, 2, None)
     assert walk_in.display_name == "Personne venue sans inscription"
     with pytest.raises(ServiceError) as refused:
-        svc.add_walk_in(organiser, event, "Paul", 1)
+        add_walk_in(organiser, event, "Paul", 1)
     assert refused.value.field == "seats"
     assert "il reste 0 place libre" in str(refused.value.message)
-    counts = svc.counts_for([event.id])[event.id]
+    counts = counts_for([event.id])[event.id]
     assert (counts.confirmed, counts.walk_ins, counts.checked_in) == (4, 2, 2)
     # The room is one: the public page says full, and a newcomer waits.
-    assert svc.seats_left(event, counts) == 0
+    assert seats_left(event, counts) == 0
     assert _register(event, "b@exemple.fr").status == S.WAITING
 
 
@@ -83,9 +96,9 @@ def test_a_walk_in_never_takes_a_seat_a_waiting_group_fits_in():
     _register(event, "a@exemple.fr", 2)
     couple = _register(event, "b@exemple.fr", 2)
     assert couple.status == S.WAITING
-    svc.add_walk_in(organiser, event, "Paul", 1)
+    add_walk_in(organiser, event, "Paul", 1)
     assert couple.status == S.WAITING
-    assert svc.counts_for([event.id])[event.id].confirmed == 3
+    assert counts_for([event.id])[event.id].confirmed == 3
 
 
 def test_no_walk_ins_on_a_cancelled_or_finished_evening():
@@ -93,15 +106,15 @@ def test_no_walk_ins_on_a_cancelled_or_finished_evening():
     event = make_event(organiser)
     event.ends_at = utcnow() - timedelta(minutes=1)
     with pytest.raises(ServiceError, match="terminée"):
-        svc.add_walk_in(organiser, event, "", 1)
+        add_walk_in(organiser, event, "", 1)
     cancelled = make_event(organiser, cancelled_at=utcnow())
     with pytest.raises(ServiceError):
-        svc.add_walk_in(organiser, cancelled, "", 1)
+        add_walk_in(organiser, cancelled, "", 1)
 
 
 def _hold(event, organiser, now):
     event.starts_at, event.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
-    return svc.record_evening(organiser, event, "", False, now=now)
+    return record_evening(organiser, event, "", False, now=now)
 
 
 def test_attendance_figures_after_the_evening():
@@ -109,9 +122,9 @@ def test_attendance_figures_after_the_evening():
     event = make_event(organiser)
     came = _register(event, "a@exemple.fr", 2, ["Karim"])
     _register(event, "b@exemple.fr", 3)
-    svc.set_checked_in(organiser, event, came.id, True)
-    svc.add_walk_in(organiser, event, "", 1)
-    figures = svc.figures_of(event)
+    set_checked_in(organiser, event, came.id, True)
+    add_walk_in(organiser, event, "", 1)
+    figures = figures_of(event)
     assert (figures.registered, figures.registrations, figures.arrived, figures.not_arrived,
             figures.walk_ins, figures.in_the_room, figures.checked) == (5, 2, 1, 4, 1, 2, True)
 
@@ -121,16 +134,16 @@ def test_an_evening_is_held_only_once_it_has_started_and_the_replay_goes_to_regi
     event = make_event(organiser)
     _register(event, "a@exemple.fr")
     with pytest.raises(ServiceError, match="pas encore eu lieu"):
-        svc.record_evening(organiser, event, "", False)
+        record_evening(organiser, event, "", False)
     now = utcnow()
     event.starts_at, event.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
     with pytest.raises(ServiceError) as refused:
-        svc.record_evening(organiser, event, "", True)
+        record_evening(organiser, event, "", True)
     assert refused.value.field == "replay_url"
     with pytest.raises(ServiceError) as refused:
-        svc.record_evening(organiser, event, "javascript:alert(1)", False)
+        record_evening(organiser, event, "javascript:alert(1)", False)
     assert refused.value.field == "replay_url"
-    assert svc.record_evening(organiser, event, "https://video.exemple.fr/r", True) == 1
+    assert record_evening(organiser, event, "https://video.exemple.fr/r", True) == 1
     assert event.held_at is not None
     [mail] = [m for m in outbox("a@exemple.fr") if "Revoir" in m.subject]
     assert "https://video.exemple.fr/r" in mail.body_text
@@ -141,13 +154,13 @@ def test_the_satisfaction_question_leaves_the_next_day_to_those_who_came():
     event = make_event(organiser)
     came = _register(event, "came@exemple.fr")
     _register(event, "absent@exemple.fr")
-    svc.set_checked_in(organiser, event, came.id, True)
+    set_checked_in(organiser, event, came.id, True)
     now = utcnow()
     _hold(event, organiser, now)
-    assert svc.send_satisfaction_requests(now) == 0  # not the same evening
+    assert send_satisfaction_requests(now) == 0  # not the same evening
     later = now + timedelta(hours=12)
-    assert svc.send_satisfaction_requests(later) == 1
-    assert svc.send_satisfaction_requests(later) == 0  # once
+    assert send_satisfaction_requests(later) == 1
+    assert send_satisfaction_requests(later) == 0  # once
     [mail] = [m for m in outbox("came@exemple.fr") if "avis" in m.subject]
     assert "/inscriptions/avis/" in mail.body_text
     assert not [m for m in outbox("absent@exemple.fr") if "avis" in m.subject]
@@ -160,7 +173,7 @@ def test_without_any_check_in_every_confirmed_registrant_is_asked():
     _register(event, "b@exemple.fr")
     now = utcnow()
     _hold(event, organiser, now)
-    assert svc.send_satisfaction_requests(now + timedelta(hours=13)) == 2
+    assert send_satisfaction_requests(now + timedelta(hours=13)) == 2
 
 
 def test_an_evening_not_marked_held_asks_nothing():
@@ -169,7 +182,7 @@ def test_an_evening_not_marked_held_asks_nothing():
     _register(event, "a@exemple.fr")
     now = utcnow()
     event.starts_at, event.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
-    assert svc.send_satisfaction_requests(now + timedelta(days=1)) == 0
+    assert send_satisfaction_requests(now + timedelta(days=1)) == 0
 
 
 def test_answers_are_anonymous_once_each_and_shown_from_three():
@@ -178,17 +191,17 @@ def test_answers_are_anonymous_once_each_and_shown_from_three():
     people = [_register(event, f"p{i}@exemple.fr") for i in range(4)]
     now = utcnow()
     _hold(event, organiser, now)
-    svc.send_satisfaction_requests(now + timedelta(hours=13))
-    token = svc.satisfaction_token(people[0])
-    assert svc.registration_for_satisfaction(token).id == people[0].id
-    svc.answer_satisfaction(people[0], 5, "Très clair, merci")
+    send_satisfaction_requests(now + timedelta(hours=13))
+    token = satisfaction_token(people[0])
+    assert registration_for_satisfaction(token).id == people[0].id
+    answer_satisfaction(people[0], 5, "Très clair, merci")
     with pytest.raises(ServiceError, match="déjà"):
-        svc.answer_satisfaction(people[0], 1, "")
-    svc.answer_satisfaction(people[1], 4, "")
-    result = svc.satisfaction_of(event)
+        answer_satisfaction(people[0], 1, "")
+    answer_satisfaction(people[1], 4, "")
+    result = satisfaction_of(event)
     assert (result.answers, result.asked, result.shown) == (2, 4, False)
-    svc.answer_satisfaction(people[2], 3, "Trop court")
-    result = svc.satisfaction_of(event)
+    answer_satisfaction(people[2], 3, "Trop court")
+    result = satisfaction_of(event)
     assert result.shown
     assert result.counts == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
     assert result.average == 4.0
@@ -197,7 +210,7 @@ def test_answers_are_anonymous_once_each_and_shown_from_three():
     columns = set(SatisfactionAnswer.__table__.columns.keys())
     assert columns == {"id", "event_id", "score", "comment"}
     with pytest.raises(ServiceError) as refused:
-        svc.answer_satisfaction(people[3], 9, "")
+        answer_satisfaction(people[3], 9, "")
     assert refused.value.field == "score"
 
 
@@ -206,9 +219,9 @@ def test_a_satisfaction_link_works_only_for_someone_asked():
     event = make_event(organiser)
     registration = _register(event, "a@exemple.fr")
     with pytest.raises(TokenError):
-        svc.registration_for_satisfaction(svc.satisfaction_token(registration))
+        registration_for_satisfaction(satisfaction_token(registration))
     with pytest.raises(TokenError):
-        svc.registration_for_satisfaction(svc.link_token(registration))  # another purpose
+        registration_for_satisfaction(link_token(registration))  # another purpose
     assert db.session.scalar(select(db.func.count()).select_from(SatisfactionAnswer)) == 0
 
 
@@ -220,11 +233,11 @@ def test_a_second_answer_read_before_the_first_was_stored_is_refused_by_the_data
     person = _register(event, "p@exemple.fr")
     now = utcnow()
     _hold(event, organiser, now)
-    svc.send_satisfaction_requests(now + timedelta(hours=13))
-    svc.answer_satisfaction(person, 5, "")
+    send_satisfaction_requests(now + timedelta(hours=13))
+    answer_satisfaction(person, 5, "")
     db.session.flush()
     person.satisfaction_answered = False  # what the other request had read
     with pytest.raises(ServiceError, match="déjà"):
-        svc.answer_satisfaction(person, 1, "")
+        answer_satisfaction(person, 1, "")
     db.session.flush()
     assert db.session.scalar(select(db.func.count()).select_from(SatisfactionAnswer)) == 1

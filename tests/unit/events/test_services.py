@@ -8,21 +8,42 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, TokenError
 from patientlab.core.typography import french_spacing as fr
-from patientlab.events import services as svc
 from patientlab.events.models import Registration
 from patientlab.events.models import RegistrationStatus as S
+from patientlab.events.services.access import can_manage
+from patientlab.events.services.after_evening import purge_personal_data
+from patientlab.events.services.door import EVERYONE, add_walk_in, set_checked_in
+from patientlab.events.services.figures import figures_for, figures_of
+from patientlab.events.services.ics import calendar_for
+from patientlab.events.services.listing import Where, counts_for, list_events, listed_departments
+from patientlab.events.services.mails import link_token, registration_for_token
+from patientlab.events.services.organiser import (
+    EventData,
+    cancel_event,
+    message_registrants,
+    save_event,
+)
+from patientlab.events.services.organiser_registrations import change_seats
+from patientlab.events.services.registration import (
+    AlreadyRegistered,
+    RegistrationData,
+    cancel_registration,
+    register,
+    send_reminders,
+)
+from patientlab.events.services.seating import waiting_position
 from patientlab.extensions import db
 from tests.conftest import outbox
 from tests.factories import UserFactory, make_event
 
 
 def _data(email, seats=1, **kwargs):
-    return svc.RegistrationData(name=f"Personne {email}", email=email, seats=seats,
+    return RegistrationData(name=f"Personne {email}", email=email, seats=seats,
                                 privacy_consent=True, **kwargs)
 
 
 def _register(event, email, seats=1, **kwargs):
-    return svc.register(event.id, _data(email, seats, **kwargs))
+    return register(event.id, _data(email, seats, **kwargs))
 
 
 def test_registrations_are_confirmed_until_seats_run_out_then_wait():
@@ -35,7 +56,7 @@ def test_registrations_are_confirmed_until_seats_run_out_then_wait():
     # The seat left fits the third person: it does not stay empty (the page said
     # « 1 place restante », and that is what she gets).
     assert third.status == S.CONFIRMED
-    counts = svc.counts_for([event.id])[event.id]
+    counts = counts_for([event.id])[event.id]
     assert (counts.confirmed, counts.waiting) == (4, 2)
 
 
@@ -58,18 +79,18 @@ def test_cancellation_promotes_the_first_waiting_people_who_fit():
     b = _register(event, "b@exemple.fr", seats=3)
     c = _register(event, "c@exemple.fr", seats=2)
     d = _register(event, "d@exemple.fr", seats=1)
-    promoted = svc.cancel_registration(a.id)
+    promoted = cancel_registration(a.id)
     assert [r.email for r in promoted] == ["b@exemple.fr", "d@exemple.fr"]
     assert (b.status, c.status, d.status) == (S.CONFIRMED, S.WAITING, S.CONFIRMED)
     assert "une place s’est libérée" in outbox("b@exemple.fr")[-1].body_text
-    assert svc.counts_for([event.id])[event.id].confirmed == 4
-    assert svc.cancel_registration(a.id) == []  # twice is harmless
+    assert counts_for([event.id])[event.id].confirmed == 4
+    assert cancel_registration(a.id) == []  # twice is harmless
 
 
 def test_double_registration_with_the_same_address_is_refused():
     event = make_event()
     _register(event, "Karim@Exemple.fr")
-    with pytest.raises(svc.AlreadyRegistered):
+    with pytest.raises(AlreadyRegistered):
         _register(event, "karim@exemple.fr ")
     assert db.session.query(Registration).count() == 1
 
@@ -78,7 +99,7 @@ def test_registering_again_after_cancelling_goes_to_the_end_of_the_queue():
     event = make_event(capacity=1)
     first = _register(event, "a@exemple.fr")
     _register(event, "b@exemple.fr")
-    svc.cancel_registration(first.id)
+    cancel_registration(first.id)
     again = _register(event, "a@exemple.fr")
     assert again.id == first.id
     assert again.status == S.WAITING
@@ -101,7 +122,7 @@ def test_needs_are_kept_only_with_explicit_consent():
 def test_privacy_consent_and_seat_limits_are_required():
     event = make_event()
     with pytest.raises(ServiceError) as excinfo:
-        svc.register(event.id, svc.RegistrationData(name="X", email="x@exemple.fr"))
+        register(event.id, RegistrationData(name="X", email="x@exemple.fr"))
     assert excinfo.value.field == "privacy_consent"
     with pytest.raises(ServiceError) as excinfo:
         _register(event, "y@exemple.fr", seats=5)
@@ -129,17 +150,17 @@ def test_raising_capacity_confirms_waiting_people_and_lowering_drops_nobody():
     b = _register(event, "b@exemple.fr", seats=2)
 
     def data(capacity):
-        return svc.EventData(
+        return EventData(
             title=event.title, theme=event.theme, description="", speakers="", programme="",
             starts_at=event.starts_at, ends_at=event.ends_at, format=event.format,
             venue_name=event.venue_name, address=event.address, online_info="",
             step_free=True, hearing_loop=False, sign_language=False, live_captions=False,
             quiet_room=False, transport="", capacity=capacity)
 
-    svc.save_event(organiser, event, data(1))
+    save_event(organiser, event, data(1))
     assert a.status == S.CONFIRMED  # lowering never drops confirmed people
     assert b.status == S.WAITING
-    svc.save_event(organiser, event, data(4))
+    save_event(organiser, event, data(4))
     assert b.status == S.CONFIRMED
 
 
@@ -149,7 +170,7 @@ def test_a_new_date_or_place_is_mailed_to_everyone_still_registered():
     _register(event, "a@exemple.fr")
     _register(event, "b@exemple.fr")
     gone = _register(event, "c@exemple.fr")
-    svc.cancel_registration(gone.id)
+    cancel_registration(gone.id)
     first_calendar = Calendar.from_ical(outbox("a@exemple.fr")[0].attachment_body)
     first_sequence = first_calendar.walk("VEVENT")[0]["SEQUENCE"]
 
@@ -161,14 +182,14 @@ def test_a_new_date_or_place_is_mailed_to_everyone_still_registered():
                   "online_info": "", "step_free": True, "hearing_loop": False,
                   "sign_language": False, "live_captions": False, "quiet_room": False,
                   "transport": "", "capacity": 1}
-        return svc.EventData(**{**values, **changes})
+        return EventData(**{**values, **changes})
 
-    _saved, told = svc.save_event(organiser, event, data(title="Un titre plus clair"))
+    _saved, told = save_event(organiser, event, data(title="Un titre plus clair"))
     assert told == 0
     assert len(outbox("a@exemple.fr")) == 1, "a new title changes nothing for registrants"
 
     later = event.starts_at + timedelta(days=7, minutes=1)
-    _saved, told = svc.save_event(organiser, event, data(starts_at=later,
+    _saved, told = save_event(organiser, event, data(starts_at=later,
                                                          ends_at=later + timedelta(hours=2)))
     assert told == 2
     confirmed, waiting = outbox("a@exemple.fr")[-1], outbox("b@exemple.fr")[-1]
@@ -187,26 +208,26 @@ def test_later_mails_keep_the_language_of_the_registration():
     first = _register(event, "a@exemple.fr")
     _register(event, "b@exemple.fr", locale="en")
     assert "waiting list" in outbox("b@exemple.fr")[-1].body_text
-    svc.cancel_registration(first.id)  # b gets the seat: told in English too
+    cancel_registration(first.id)  # b gets the seat: told in English too
     assert "confirmed" in outbox("b@exemple.fr")[-1].subject
 
 
 def test_personal_link_opens_the_registration_and_can_be_revoked():
     event = make_event()
     reg = _register(event, "a@exemple.fr")
-    token = svc.link_token(reg)
-    assert svc.registration_for_token(token) is reg
+    token = link_token(reg)
+    assert registration_for_token(token) is reg
     with pytest.raises(TokenError):
-        svc.registration_for_token(token[:-3] + "abc")
+        registration_for_token(token[:-3] + "abc")
     reg.link_key = "nouvelle-cle"
     with pytest.raises(TokenError):
-        svc.registration_for_token(token)
+        registration_for_token(token)
 
 
 def test_calendar_files_parse_back_with_the_paris_time_zone():
     event = make_event(title="Soirée test")
     cancelled = make_event(title="Soirée annulée", cancelled_at=utcnow())
-    calendar = Calendar.from_ical(svc.calendar_for([event, cancelled]))
+    calendar = Calendar.from_ical(calendar_for([event, cancelled]))
     timezones = list(calendar.walk("VTIMEZONE"))
     assert [str(t["TZID"]) for t in timezones] == ["Europe/Paris"]
     items = calendar.walk("VEVENT")
@@ -225,8 +246,8 @@ def test_reminders_go_once_to_confirmed_people_of_evenings_within_48_hours():
     _register(later, "b@exemple.fr")
     soon.capacity = 1
     _register(soon, "c@exemple.fr")  # waiting: no reminder
-    assert svc.send_reminders() == 1
-    assert svc.send_reminders() == 0
+    assert send_reminders() == 1
+    assert send_reminders() == 0
     assert "Rappel" in outbox("a@exemple.fr")[-1].subject
     assert len(outbox("c@exemple.fr")) == 1
 
@@ -237,8 +258,8 @@ def test_cancelling_an_event_mails_every_registrant():
     _register(event, "a@exemple.fr")
     _register(event, "b@exemple.fr")
     with pytest.raises(PermissionError):
-        svc.cancel_event(UserFactory(roles=[Role.ORGANISER]), event, "Salle indisponible")
-    assert svc.cancel_event(organiser, event, "Salle indisponible") == 2
+        cancel_event(UserFactory(roles=[Role.ORGANISER]), event, "Salle indisponible")
+    assert cancel_event(organiser, event, "Salle indisponible") == 2
     assert "Salle indisponible" in outbox("b@exemple.fr")[-1].body_text
     with pytest.raises(ServiceError):
         _register(event, "c@exemple.fr")
@@ -258,12 +279,12 @@ def test_purge_erases_identities_but_keeps_anonymous_counts():
                                     checked_in_at=utcnow(), present=2, phone="06 12 34 56 78",
                                     note="Arrive en taxi"))
     db.session.flush()
-    assert svc.purge_personal_data(90) == 1
-    assert svc.purge_personal_data(90) == 0  # idempotent
+    assert purge_personal_data(90) == 1
+    assert purge_personal_data(90) == 0  # idempotent
     old = db.session.scalar(select(Registration).where(Registration.event_id == event.id))
     assert (old.name, old.needs, old.needs_other, old.phone, old.note) == ("", "", "", "", "")
     assert old.email.endswith("@invalid")
-    counts = svc.counts_for([event.id])[event.id]
+    counts = counts_for([event.id])[event.id]
     assert (counts.confirmed, counts.checked_in) == (2, 2)
     kept = db.session.scalar(select(Registration).where(Registration.event_id == recent.id))
     assert kept.name == "Nadia B."
@@ -272,10 +293,10 @@ def test_purge_erases_identities_but_keeps_anonymous_counts():
 def test_only_the_events_organiser_or_an_admin_manages_it():
     organiser = UserFactory(roles=[Role.ORGANISER])
     event = make_event(organiser)
-    assert svc.can_manage(organiser, event)
-    assert svc.can_manage(UserFactory(roles=[Role.ADMIN]), event)
-    assert not svc.can_manage(UserFactory(roles=[Role.ORGANISER]), event)
-    assert not svc.can_manage(UserFactory(roles=[Role.COORDINATOR]), event)
+    assert can_manage(organiser, event)
+    assert can_manage(UserFactory(roles=[Role.ADMIN]), event)
+    assert not can_manage(UserFactory(roles=[Role.ORGANISER]), event)
+    assert not can_manage(UserFactory(roles=[Role.COORDINATOR]), event)
 
 
 def test_check_in_only_for_confirmed_registrations_and_can_be_undone():
@@ -283,12 +304,12 @@ def test_check_in_only_for_confirmed_registrations_and_can_be_undone():
     event = make_event(organiser, capacity=1)
     a = _register(event, "a@exemple.fr")
     b = _register(event, "b@exemple.fr")
-    svc.set_checked_in(organiser, event, a.id, True)
+    set_checked_in(organiser, event, a.id, True)
     assert a.checked_in_at is not None
-    svc.set_checked_in(organiser, event, a.id, False)
+    set_checked_in(organiser, event, a.id, False)
     assert a.checked_in_at is None
     with pytest.raises(ServiceError):
-        svc.set_checked_in(organiser, event, b.id, True)
+        set_checked_in(organiser, event, b.id, True)
 
 
 def test_waiting_position_counts_the_people_ahead():
@@ -296,11 +317,11 @@ def test_waiting_position_counts_the_people_ahead():
     first = _register(event, "a@exemple.fr")
     second = _register(event, "b@exemple.fr")
     third = _register(event, "c@exemple.fr")
-    assert svc.waiting_position(first) is None
-    assert svc.waiting_position(second) == 1
-    assert svc.waiting_position(third) == 2
-    svc.cancel_registration(first.id)  # the second is promoted
-    assert svc.waiting_position(third) == 1
+    assert waiting_position(first) is None
+    assert waiting_position(second) == 1
+    assert waiting_position(third) == 2
+    cancel_registration(first.id)  # the second is promoted
+    assert waiting_position(third) == 1
 
 
 def test_the_organiser_writes_to_the_chosen_people_in_their_language_with_a_journal_copy():
@@ -311,18 +332,18 @@ def test_the_organiser_writes_to_the_chosen_people_in_their_language_with_a_jour
     _register(event, "a@exemple.fr")
     _register(event, "b@exemple.fr", locale="en")  # waiting, registered in English
     with pytest.raises(ServiceError):
-        svc.message_registrants(organiser, event, "Salle", "Texte", [])
+        message_registrants(organiser, event, "Salle", "Texte", [])
     with pytest.raises(PermissionError):
-        svc.message_registrants(UserFactory(roles=["organiser"]), event, "Salle", "Texte",
+        message_registrants(UserFactory(roles=["organiser"]), event, "Salle", "Texte",
                                 ["confirmed"])
-    assert svc.message_registrants(organiser, event, "Changement de salle",
+    assert message_registrants(organiser, event, "Changement de salle",
                                    "La soirée a lieu salle B.", ["confirmed"]) == 1
     [message] = outbox("a@exemple.fr")[-1:]
     assert message.subject == fr(f"{event.title} : Changement de salle")
     assert "La soirée a lieu salle B." in message.body_text
     assert "/inscriptions/" in message.body_text
     assert len(outbox("b@exemple.fr")) == 1  # only the waiting-list mail
-    assert svc.message_registrants(organiser, event, "Rappel", "Pensez à venir tôt.",
+    assert message_registrants(organiser, event, "Rappel", "Pensez à venir tôt.",
                                    ["confirmed", "waiting"]) == 2
     assert "The team running the evening" in outbox("b@exemple.fr")[-1].body_text
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event.message")
@@ -337,39 +358,39 @@ def test_the_organiser_changes_seats_within_the_free_ones_and_gives_back_to_the_
     waiting = _register(event, "b@exemple.fr", seats=2)
     assert waiting.status == S.WAITING
     with pytest.raises(ServiceError, match="ne peut pas s’agrandir"):
-        svc.change_seats(organiser, event, group.id, 4)
+        change_seats(organiser, event, group.id, 4)
     assert group.seats == 2
     with pytest.raises(PermissionError):
-        svc.change_seats(UserFactory(roles=["organiser"]), event, group.id, 1)
-    promoted = svc.change_seats(organiser, event, group.id, 1)
+        change_seats(UserFactory(roles=["organiser"]), event, group.id, 1)
+    promoted = change_seats(organiser, event, group.id, 1)
     assert promoted == [waiting]  # the seat given back lets the couple in
     assert "1 place" in outbox("a@exemple.fr")[-1].body_text
-    counts = svc.counts_for([event.id])[event.id]
+    counts = counts_for([event.id])[event.id]
     assert (counts.confirmed, counts.waiting) == (3, 0)
 
 
 def test_the_evening_figures_count_people_registrations_and_walk_ins_apart():
     organiser = UserFactory(roles=["organiser"])
     event = make_event(organiser, capacity=5)
-    group = svc.register(event.id, svc.RegistrationData(
+    group = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", seats=3, privacy_consent=True))
-    svc.register(event.id, svc.RegistrationData(
+    register(event.id, RegistrationData(
         name="Bernard", email="bernard@exemple.fr", seats=1, privacy_consent=True))
-    svc.register(event.id, svc.RegistrationData(
+    register(event.id, RegistrationData(
         name="Chantal", email="chantal@exemple.fr", seats=2, privacy_consent=True))
-    cancelled = svc.register(event.id, svc.RegistrationData(
+    cancelled = register(event.id, RegistrationData(
         name="Odile", email="odile@exemple.fr", seats=1, privacy_consent=True))
-    svc.cancel_registration(cancelled.id)  # Chantal's group of 2 still waits: 1 seat free
+    cancel_registration(cancelled.id)  # Chantal's group of 2 still waits: 1 seat free
     event.starts_at = utcnow() - timedelta(minutes=10)
-    svc.set_checked_in(organiser, event, group.id, True, svc.EVERYONE)
-    svc.add_walk_in(organiser, event, "", 1)
-    figures = svc.figures_of(event)
+    set_checked_in(organiser, event, group.id, True, EVERYONE)
+    add_walk_in(organiser, event, "", 1)
+    figures = figures_of(event)
     assert (figures.registered, figures.registrations, figures.arrived, figures.walk_ins,
             figures.in_the_room, figures.left, figures.waiting, figures.waiting_registrations,
             figures.cancelled, figures.cancelled_registrations) == (
         4, 2, 3, 1, 4, 0, 2, 1, 1, 1)
-    assert svc.figures_for([]) == {}
-    assert svc.figures_of(make_event(organiser, capacity=7)).left == 7
+    assert figures_for([]) == {}
+    assert figures_of(make_event(organiser, capacity=7)).left == 7
 
 
 def test_the_public_list_filters_by_department_town_or_postcode_and_online_on_request():
@@ -378,7 +399,7 @@ def test_the_public_list_filters_by_department_town_or_postcode_and_online_on_re
     online = make_event(format="online", town="", postcode="", department="")
 
     def found(**where):
-        return {e.id for e in svc.list_events(where=svc.Where(**where))}
+        return {e.id for e in list_events(where=Where(**where))}
 
     assert found() == {lyon.id, stetienne.id, online.id}
     assert found(department="69") == {lyon.id}
@@ -386,4 +407,4 @@ def test_the_public_list_filters_by_department_town_or_postcode_and_online_on_re
     assert found(town="ST ETIENNE") == found(town="saint-étienne") == {stetienne.id}
     assert found(town="690") == {lyon.id}
     assert found(town="Brest") == set()
-    assert svc.listed_departments() == ["42", "69"]  # Loire, then Rhône
+    assert listed_departments() == ["42", "69"]  # Loire, then Rhône

@@ -8,9 +8,19 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from patientlab.core.errors import ServiceError
-from patientlab.events import services as svc
 from patientlab.events.models import Registration
 from patientlab.events.models import RegistrationStatus as S
+from patientlab.events.services.door import add_walk_in
+from patientlab.events.services.listing import counts_for, seats_left
+from patientlab.events.services.organiser_registrations import change_seats
+from patientlab.events.services.registration import (
+    ChangeData,
+    RegistrationData,
+    cancel_registration,
+    change_registration,
+    register,
+)
+from patientlab.events.services.seating import waiting_positions
 from patientlab.extensions import db
 from tests.conftest import outbox
 from tests.factories import UserFactory, make_event
@@ -24,7 +34,7 @@ OPERATIONS = st.lists(st.one_of(
 
 
 def _register(event, index, seats):
-    return svc.register(event.id, svc.RegistrationData(
+    return register(event.id, RegistrationData(
         name=f"Personne {index}", email=f"p{index}@exemple.fr", seats=seats,
         privacy_consent=True))
 
@@ -35,8 +45,8 @@ def _check_the_rule(event):
     confirmed = sum(r.seats for r in rows if r.status == S.CONFIRMED)
     free = event.capacity - confirmed
     assert confirmed <= event.capacity  # never oversold
-    counts = svc.counts_for([event.id])[event.id]
-    assert svc.seats_left(event, counts) == free  # the figure on the page
+    counts = counts_for([event.id])[event.id]
+    assert seats_left(event, counts) == free  # the figure on the page
     waiting = [r for r in rows if r.status == S.WAITING]
     assert all(r.seats > free for r in waiting), "a seat is empty while someone it fits waits"
     # People added to a confirmed group wait as one group too.
@@ -55,7 +65,7 @@ def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
     event = make_event(organiser, capacity=capacity)
     made = []
     for index, (operation, value) in enumerate(operations):
-        left = svc.seats_left(event, svc.counts_for([event.id])[event.id])
+        left = seats_left(event, counts_for([event.id])[event.id])
         if operation == "register":
             registration = _register(event, index, value)
             # What the page promised is what the newcomer gets.
@@ -63,7 +73,7 @@ def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
             made.append(registration)
         elif operation == "walk_in":
             try:
-                svc.add_walk_in(organiser, event, "", value)
+                add_walk_in(organiser, event, "", value)
                 assert value <= left
             except ServiceError:
                 assert value > left  # refused only when the room has no such room
@@ -72,7 +82,7 @@ def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
             registration = made[which % len(made)]
             grows = registration.status == S.CONFIRMED and seats - registration.seats > left
             try:
-                svc.change_seats(organiser, event, registration.id, seats)
+                change_seats(organiser, event, registration.id, seats)
                 assert not grows
             except ServiceError:
                 # A confirmed group grows only into free seats; a cancelled one is left.
@@ -82,7 +92,7 @@ def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
             registration = made[which % len(made)]
             before, status = registration.seats, registration.status
             try:
-                svc.change_registration(registration.id, svc.ChangeData(seats=seats))
+                change_registration(registration.id, ChangeData(seats=seats))
                 assert status != S.CANCELLED
             except ServiceError:
                 assert status == S.CANCELLED
@@ -94,7 +104,7 @@ def test_the_waiting_list_rule_holds_after_any_sequence(operations, capacity):
                 elif status == S.CONFIRMED:
                     assert (registration.seats, registration.extra_seats) == (seats, 0)
         elif operation == "cancel" and made:
-            svc.cancel_registration(made[value % len(made)].id)
+            cancel_registration(made[value % len(made)].id)
         _check_the_rule(event)
 
 
@@ -106,11 +116,11 @@ def test_a_freed_seat_goes_to_the_first_person_it_fits_and_the_page_agrees():
     _register(event, 2, 2)
     couple, family = _register(event, 3, 2), _register(event, 4, 2)
     assert (couple.status, family.status) == (S.WAITING, S.WAITING)
-    svc.cancel_registration(alone.id)
-    assert svc.seats_left(event, svc.counts_for([event.id])[event.id]) == 1
+    cancel_registration(alone.id)
+    assert seats_left(event, counts_for([event.id])[event.id]) == 1
     newcomer = _register(event, 5, 1)
     assert newcomer.status == S.CONFIRMED
-    assert svc.waiting_positions(event) == {couple.id: 1, family.id: 2}
+    assert waiting_positions(event) == {couple.id: 1, family.id: 2}
 
 
 def test_waiting_people_are_mailed_their_position_and_the_rule():
