@@ -3,6 +3,8 @@ instead of at each request.
 
 - The session cookie's signer (``SessionInterface``): Flask builds a new one, keys and
   all, to open every session and again to save it.
+- Whether a hook or view is a coroutine (``ensure_sync``): Flask inspects each of the
+  fifteen or so functions a request calls, every time.
 - Each template's globals as a plain dict (core.templating.Environment).
 
 And what a request brings is cleaned as it is parsed (``Request``).
@@ -87,3 +89,15 @@ class Application(Flask):
         if isinstance(error, RequestRedirect):
             error.new_url = relative_location(error.new_url)
         super().raise_routing_exception(request)
+
+    def ensure_sync(self, func):
+        """Flask's answer, found once per function (hooks and views are the same few
+        functions at every request)."""
+        known = self.__dict__.setdefault("_ensured_sync", {})
+        try:
+            return known[func]
+        except KeyError:
+            made = known[func] = super().ensure_sync(func)
+            return made
+        except TypeError:  # not hashable: asked each time, as Flask does
+            return super().ensure_sync(func)

@@ -1,5 +1,5 @@
 """The application class keeps what Flask would make again at every request: the session
-cookie's signer (a new one when the keys change)."""
+cookie's signer (a new one when the keys change) and the answer of ensure_sync."""
 
 from patientlab.core.application import Application
 
@@ -29,3 +29,12 @@ def test_a_session_written_at_one_request_is_read_at_the_next(client):
         written["mot"] = "bonjour"
     with client.session_transaction() as read:  # opened by it, from the signed cookie
         assert read["mot"] == "bonjour"
+
+
+def test_ensure_sync_answers_once_per_function(app):
+    def hook():
+        return "fait"
+
+    assert app.ensure_sync(hook) is hook
+    assert app.ensure_sync(hook) is hook
+    assert hook in app.__dict__["_ensured_sync"]
