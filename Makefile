@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .PHONY: run serve serve-prod install install-test translations babel-extract babel-update \
-        db-upgrade demo demo-code test test-unit test-browser test-journeys test-postgres lint chromium redis vnu wrk clean bench
+        db-upgrade demo demo-code test test-unit test-browser test-journeys test-postgres lint chromium redis vnu wrk nginx clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -115,9 +115,17 @@ wrk:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	fi
 
+## Debian's nginx: the throughput benchmark measures the visitors' pages once behind it,
+## as production serves them (the bench starts its own nginx on a loopback port)
+nginx:
+	@if ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; then \
+	  echo "Installing Debian's nginx for the benchmarks…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	fi
+
 ## make bench: measurements against targets (throughput vs bare Flask, SQL per page,
 ## registrations under load on SQLite and PostgreSQL, page weight); bench/results.json
-bench: install wrk
+bench: install wrk nginx
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.profile
 	$(BIN)/python -m bench.queries

@@ -161,9 +161,6 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     from patientlab.core import fragments
 
     fragments.init_app(app)
-    from patientlab.core import limits
-
-    limits.init_app(app)  # first of the hooks: a visitor's form is counted before all
     from patientlab.core.urls import ApplicationRoot, configured_root
 
     # Outermost: the root every link starts with is the configured one, whatever the
@@ -201,56 +198,36 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def limits_beyond_routes(limiter) -> bool:
-    """Whether ``limiter`` has limits that are not a route's own (application, default,
-    blueprint or meta limits). A missing attribute counts as yes: never skip a check by
-    mistake."""
-    manager = limiter.limit_manager
-    return bool(manager.application_limits or manager.default_limits
-                or getattr(manager, "_blueprint_limits", True)
-                or getattr(limiter, "_meta_limits", True))
+def _accept_uploads(app: Flask) -> None:
+    from flask import request
 
-
-def _check_global_limits_only_if_any(app: Flask) -> None:
-    """Flask-Limiter looks, before every request, for limits that apply beyond a route;
-    the routes' own limits (login, registration…) are checked by their decorators. We
-    set none of the former, and that look costs a fifth of a millisecond on every page:
-    it is made only when such a limit exists (checked once, at the first request, when
-    every blueprint is registered)."""
-    funcs = app.before_request_funcs.setdefault(None, [])
-    check = limiter._check_request_limit
-    if check not in funcs:
-        return
-    needed: list[bool] = []
-
-    def check_limits_beyond_routes():
-        if not needed:
-            needed.append(limits_beyond_routes(limiter))
-        if needed[0]:
-            return check()
-        return None
-
-    funcs[funcs.index(check)] = check_limits_beyond_routes
+    @app.before_request
+    def allow_uploads():
+        """Pages with a file field accept larger bodies (before CSRF reads the form)."""
+        if request.endpoint in app.config.get("UPLOAD_ENDPOINTS", ()):
+            request.max_content_length = app.config["MAX_UPLOAD_LENGTH"]
 
 
 def _init_extensions(app: Flask) -> None:
     from patientlab.core.i18n import select_locale, select_timezone
 
+    # Flask runs the before-request hooks in the order they were registered: these two
+    # come before the extensions' own (CSRF reads the form, the limiter counts).
+    _accept_uploads(app)
+    from patientlab.core import limits
+
+    limits.init_app(app)  # a visitor's form is counted before anything of it is read
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    _check_global_limits_only_if_any(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
         timezone_selector=select_timezone,
         default_translation_directories=os.path.join(PROJECT_ROOT, "translations"),
     )
-    from patientlab.core.i18n import install_fast_translations
-
-    install_fast_translations(app, babel)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -281,12 +258,3 @@ def _register_features(app: Flask) -> None:
 
     for name in FEATURES:
         import_module(f"patientlab.{name}").init_app(app)
-
-    from flask import request
-
-    def allow_uploads():
-        """Pages with a file field accept larger bodies (before CSRF reads the form)."""
-        if request.endpoint in app.config.get("UPLOAD_ENDPOINTS", ()):
-            request.max_content_length = app.config["MAX_UPLOAD_LENGTH"]
-
-    app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)

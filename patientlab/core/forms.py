@@ -106,7 +106,7 @@ class NotBuiltYet:
 
 def _posted_here(form, data) -> bool:
     """The kept fields are this form's: one of its content fields was posted."""
-    return any(field.name in data for field in form._fields.values()
+    return any(field.name in data for field in form
                if field.type not in _NOT_CONTENT)
 
 

@@ -7,14 +7,12 @@ Dates are always shown in Europe/Paris.
 
 import re
 
-from flask import current_app, g, has_app_context, request
+from flask import current_app, g, request
 from flask_babel import (
-    Domain,
     force_locale,
     format_date,
     format_decimal,
     format_time,
-    get_domain,
     get_locale,
     gettext,
     ngettext,
@@ -180,33 +178,3 @@ def known_text(text: str, known) -> str:
         _KNOWN[key] = table
     lazy = table.get(_plain(text))
     return text if lazy is None else Translated(str(lazy))
-
-
-class RequestCachedDomain(Domain):
-    """Flask-Babel's domain, with the translations of the current locale kept on the
-    request: a page calls gettext hundreds of times (labels, lazy strings), and the
-    stock lookup goes through several context proxies each time."""
-
-    def get_translations(self):
-        ctx = g.get("_flask_babel") if has_app_context() else None
-        locale = getattr(ctx, "babel_locale", None)
-        if locale is None:
-            return super().get_translations()
-        cache = ctx.__dict__.setdefault("patientlab_translations", {})
-        try:
-            return cache[locale]
-        except KeyError:
-            translations = cache[locale] = super().get_translations()
-            return translations
-
-
-def _translations():
-    return get_domain().get_translations()
-
-
-def install_fast_translations(app, babel) -> None:
-    babel.__dict__["domain_instance"] = RequestCachedDomain(domain="messages")
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True)

@@ -33,7 +33,8 @@ def within(setting: str, scope: str, *keys: str) -> bool:
 
 
 def limit_visitor_posts():
-    """before_request, first: a visitor's POST past the limit gets the 429 page."""
+    """before_request, before the extensions' hooks: a visitor's POST past the limit
+    gets the 429 page."""
     if request.method != "POST" or not limiter.enabled:
         return
     if current_user.is_authenticated:
@@ -45,4 +46,6 @@ def limit_visitor_posts():
 
 
 def init_app(app) -> None:
-    app.before_request_funcs.setdefault(None, []).insert(0, limit_visitor_posts)
+    """Called before the extensions are set up (create_app): Flask runs before-request
+    hooks in the order they were registered, so this one comes before CSRF's."""
+    app.before_request(limit_visitor_posts)

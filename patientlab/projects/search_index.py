@@ -51,9 +51,9 @@ PG_CREATE = [f"CREATE INDEX {PG_INDEX} ON project USING gin "
 def install() -> None:
     search.register_unmanaged(FTS, PG_INDEX)
     table = Project.__table__
-    if getattr(table, "_search_ddl", False):
+    if table.info.get("search_ddl"):  # SQLAlchemy's place for an application's own notes
         return
-    table._search_ddl = True
+    table.info["search_ddl"] = True
     for statement in SQLITE_CREATE:
         event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
     for statement in SQLITE_DROP:

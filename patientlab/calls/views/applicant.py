@@ -192,8 +192,8 @@ def respond(application_id):
     feedback = reviewing.feedback_for(application)
     form = response_form(feedback, application)
     if form.validate_on_submit():
-        per_comment = {int(name.removeprefix("response_")): field.data or ""
-                       for name, field in form._fields.items() if name.startswith("response_")}
+        per_comment = {int(field.short_name.removeprefix("response_")): field.data or ""
+                       for field in form if field.short_name.startswith("response_")}
         draft = form.save_draft.data
         with attempt(form) as done:
             (reviewing.save_response_draft if draft else reviewing.respond)(
