@@ -99,6 +99,8 @@ ACCESS = {
     "coordination.index": COORDINATION,
     "coordination.validations": COORDINATION,
     "coordination.validation": COORDINATION,
+    "coordination.approve": POST_ONLY,
+    "coordination.refuse": POST_ONLY,
     "coordination.participation": COORDINATION,
     "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
