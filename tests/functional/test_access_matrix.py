@@ -109,6 +109,7 @@ ACCESS = {
     "moderation.decide_appeal": POST_ONLY,
     "moderation.trust": POST_ONLY,
     "moderation.suspend": MODERATION,
+    "moderation.lift": POST_ONLY,
     "moderation.appeal_suspension": NOT_SUSPENDED,  # 404 unless suspended
     "moderation.decide_suspension_appeal": POST_ONLY,
     "moderation.bulk": POST_ONLY,
