@@ -8,12 +8,12 @@ from flask_babel import ngettext
 
 from patientlab.auth import services as auth_services
 from patientlab.auth import suspension, two_step
-from patientlab.auth.forms import LiftForm, SuspendForm
+from patientlab.auth.forms import LiftForm, PublishCharterForm, SuspendForm
+from patientlab.core.errors import ServiceError
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
 from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from . import services as svc
 from .forms import AssociationForm, NewsForm, ResetTwoStepForm, RolesForm
@@ -144,7 +144,6 @@ def lift(user_id):
     user = svc.get_user_or_404(user_id)
     if LiftForm(prefix="lift").validate_on_submit():
         suspension.lift_suspension(acting_user(), user)
-        db.session.commit()
         flash(_("La suspension est levée."), "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
@@ -186,31 +185,29 @@ def association(association_id):
 @bp.route("/charte", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def charter():
-    from sqlalchemy import select
-
-    from patientlab.auth import services as auth
-    from patientlab.auth.forms import PublishCharterForm
-    from patientlab.auth.models import CharterVersion
-
-    form = PublishCharterForm()
-    current = auth.current_charter()
-    if request.method == "GET" and current is not None:
-        # The new version starts from the text in force: one edits it, one does not retype it.
-        form.body.data, form.body_en.data = editable(current.body), editable(current.body_en)
+    form = _charter_form()
     if form.validate_on_submit():
         with attempt(form) as done:
-            published = auth.publish_charter(acting_user(), form.version.data, form.summary.data,
-                                             form.body.data, form.summary_en.data,
-                                             form.body_en.data)
+            published = auth_services.publish_charter(
+                acting_user(), form.version.data, form.summary.data, form.body.data,
+                form.summary_en.data, form.body_en.data)
         if done:
             flash(_("La version %(version)s de la charte est publiée. Les relecteurs "
                     "l’accepteront à leur prochaine visite.", version=published.version),
                   "success")
             return redirect(url_for("admin.charter"))
-    versions = list(db.session.scalars(select(CharterVersion).order_by(
-        CharterVersion.published_at.desc(), CharterVersion.id.desc())))
-    return render_template("admin/charter.html", form=form, versions=versions,
-                           current=auth.current_charter_version())
+    return render_template("admin/charter.html", form=form,
+                           versions=auth_services.charter_versions(),
+                           current=auth_services.current_charter_version())
+
+
+def _charter_form() -> PublishCharterForm:
+    form = PublishCharterForm()
+    current = auth_services.current_charter()
+    if request.method == "GET" and current is not None:
+        # The new version starts from the text in force: one edits it, one does not retype it.
+        form.body.data, form.body_en.data = editable(current.body), editable(current.body_en)
+    return form
 
 
 # --- Platform settings -----------------------------------------------------------------
@@ -226,13 +223,19 @@ def settings():
     form = settings_form(platform.DEFINITIONS, platform.all_settings(),
                          blank=request.method == "GET")
     if form.validate_on_submit():
-        try:
-            changed = platform.save_settings(acting_user(), {
-                name: form[name].data for name in platform.DEFINITIONS})
-        except platform.SettingError as error:
-            form[error.name].errors = [str(error.message)]
-        else:
-            db.session.commit()
+        with attempt(form) as done:
+            changed = _save_settings(platform, form)
+        if done:
             flash(_("Réglages enregistrés.") if changed else _("Rien n’a changé."), "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, definitions=platform.DEFINITIONS)
+
+
+def _save_settings(platform, form) -> list[str]:
+    """The values stored, or the refusal of one of them as a service's refusal: the
+    settings stored before it are taken back with it, and its message goes next to it."""
+    try:
+        return platform.save_settings(acting_user(), {
+            name: form[name].data for name in platform.DEFINITIONS})
+    except platform.SettingError as error:
+        raise ServiceError(error.message, field=error.name) from error

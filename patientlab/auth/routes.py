@@ -51,7 +51,7 @@ from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_
 from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
 from patientlab.core.text import normalise_email
 from patientlab.core.transaction import attempt
-from patientlab.extensions import csrf, db, limiter
+from patientlab.extensions import csrf, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 # The address just confirmed by its link, to fill in the login form that follows.
@@ -94,18 +94,7 @@ def register():
     form = RegisterForm()
     form.set_association_choices(list_associations())
     if form.validate_on_submit():
-        data = svc.Registration(
-            email=form.email.data,
-            password=form.password.data,
-            name=form.name.data,
-            pseudonym=form.pseudonym.data or "",
-            profile=form.profile.data,
-            association_id=form.association.data,
-            motivation=form.motivation.data or "",
-            charter_accepted=bool(form.charter.data),
-            locale=str(get_locale()),
-            preferences=device_preferences(request),
-        )
+        data = _registration(form)
         with attempt(form) as done:
             svc.register(data)
         if done:
@@ -113,6 +102,22 @@ def register():
     if request.method == "POST":
         form.ask_password_again()
     return render_template("auth/register.html", form=form)
+
+
+def _registration(form) -> svc.Registration:
+    """What the form says, with this device's language and display choices."""
+    return svc.Registration(
+        email=form.email.data,
+        password=form.password.data,
+        name=form.name.data,
+        pseudonym=form.pseudonym.data or "",
+        profile=form.profile.data,
+        association_id=form.association.data,
+        motivation=form.motivation.data or "",
+        charter_accepted=bool(form.charter.data),
+        locale=str(get_locale()),
+        preferences=device_preferences(request),
+    )
 
 
 @bp.route("/inscription/verifiez-vos-mails")
@@ -128,7 +133,6 @@ def verify_email(token):
     except TokenError as error:
         return render_template("auth/bad_link.html", expired=error.expired,
                                kind="verify"), 400
-    db.session.commit()
     if current_user.is_authenticated:
         flash(_("Merci, votre adresse e-mail est confirmée."), "success")
         return redirect(url_for("auth.profile"))
@@ -144,7 +148,6 @@ def verify_email(token):
 def resend_verification():
     if not current_user.is_verified:
         svc.send_verification(current_user)
-        db.session.commit()
     flash(_("Nous vous avons envoyé un nouveau lien de confirmation."), "success")
     return redirect(url_for("auth.profile"))
 
@@ -162,37 +165,40 @@ def login():
     if form.validate_on_submit():
         user = svc.authenticate(form.email.data, form.password.data)
         if user is None:
-            form.form_errors.append(_(
-                "L’adresse e-mail ou le mot de passe ne correspond pas. Vérifiez-les, ou "
-                "choisissez « Mot de passe oublié »."))
-            form.password.errors = [*form.password.errors, _("Vérifiez votre mot de passe.")]
-            current_app.logger.info("login failed account=%r ip=%s", form.email.data[:254],
-                                    request.remote_addr)
+            _refuse_password(form)
+        elif user.has_two_step_login:
+            return _await_code(user, form.next.data)
         else:
-            db.session.commit()
-            if user.has_two_step_login:
-                _await_code(user, form.next.data)
-                current_app.logger.info("login password ok, code asked user=%s ip=%s",
-                                        user.id, request.remote_addr)
-                return redirect(url_for("auth.login_code"))
             return _logged_in(user, form.next.data)
     return render_template("auth/login.html", form=form)
 
 
+def _refuse_password(form) -> None:
+    form.form_errors.append(_(
+        "L’adresse e-mail ou le mot de passe ne correspond pas. Vérifiez-les, ou "
+        "choisissez « Mot de passe oublié »."))
+    form.password.errors = [*form.password.errors, _("Vérifiez votre mot de passe.")]
+    current_app.logger.info("login failed account=%r ip=%s", form.email.data[:254],
+                            request.remote_addr)
+
+
 def _logged_in(user, next_url):
-    if carry_into(user, device_preferences(request)):  # see auth.preferences
-        db.session.commit()
+    carry_into(user, device_preferences(request))  # see auth.preferences
     _start_session(user)
     current_app.logger.info("login ok user=%s ip=%s", user.id, request.remote_addr)
     flash(_("Bonjour %(name)s, vous voilà sur votre compte.", name=user.public_name), "success")
     return redirect(safe_next_url(next_url) or url_for("main.my_space"))
 
 
-def _await_code(user, next_url) -> None:
-    """Password checked: remember whose code we wait for (not logged in yet)."""
+def _await_code(user, next_url):
+    """Password checked: remember whose code we wait for (not logged in yet), and ask
+    for it."""
     _fresh_session()
     session["_code_for"] = {"token": user.session_token, "at": int(time.time()),
                             "next": safe_next_url(next_url) or ""}
+    current_app.logger.info("login password ok, code asked user=%s ip=%s",
+                            user.id, request.remote_addr)
+    return redirect(url_for("auth.login_code"))
 
 
 def _user_awaiting_code():
@@ -220,29 +226,38 @@ def login_code():
         return redirect(url_for("auth.profile"))
     user, next_url = _user_awaiting_code()
     if user is None or not user.active:
-        session.pop("_code_for", None)
-        flash(_("Votre connexion a expiré. Saisissez à nouveau votre adresse e-mail et votre "
-                "mot de passe."), "info")
-        return redirect(url_for("auth.login"))
+        return _code_expired()
     form = LoginCodeForm()
     if form.validate_on_submit():
         used = two_step.check_code(user, form.code.data)
-        if used is None:
-            form.code.errors = [*form.code.errors, _(
-                "Ce code ne convient pas. Tapez les 6 chiffres affichés en ce moment par votre "
-                "application, ou un de vos codes de secours.")]
-            current_app.logger.info("login code failed user=%s ip=%s", user.id,
-                                    request.remote_addr)
-        else:
-            db.session.commit()
-            response = _logged_in(user, next_url)
-            if used == "recovery":
-                left = two_step.recovery_codes_left(user)
-                flash(ngettext("Vous avez utilisé un code de secours. Il vous en reste %(num)d.",
-                               "Vous avez utilisé un code de secours. Il vous en reste %(num)d.",
-                               left), "warning")
-            return response
+        if used is not None:
+            return _logged_in_with_code(user, next_url, used)
+        _refuse_code(form, user)
     return render_template("auth/login_code.html", form=form)
+
+
+def _refuse_code(form, user) -> None:
+    form.code.errors = [*form.code.errors, _(
+        "Ce code ne convient pas. Tapez les 6 chiffres affichés en ce moment par votre "
+        "application, ou un de vos codes de secours.")]
+    current_app.logger.info("login code failed user=%s ip=%s", user.id, request.remote_addr)
+
+
+def _code_expired():
+    session.pop("_code_for", None)
+    flash(_("Votre connexion a expiré. Saisissez à nouveau votre adresse e-mail et votre "
+            "mot de passe."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _logged_in_with_code(user, next_url, used: str):
+    response = _logged_in(user, next_url)
+    if used == "recovery":
+        left = two_step.recovery_codes_left(user)
+        flash(ngettext("Vous avez utilisé un code de secours. Il vous en reste %(num)d.",
+                       "Vous avez utilisé un code de secours. Il vous en reste %(num)d.",
+                       left), "warning")
+    return response
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -252,7 +267,6 @@ def logout():
     user = acting_user()
     current_app.logger.info("logout user=%s ip=%s", user.id, request.remote_addr)
     svc.end_all_sessions(user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("La déconnexion est faite. À bientôt !"), "success")
@@ -276,23 +290,26 @@ def extend_session():
 def notifications():
     """Which messages, and when: per kind, and the subjects the person follows."""
     user = acting_user()
-    blank = request.method == "GET"
     form = notifications_form(user, notif.settings_of(user), notif.follows_of(user),
-                              blank=blank)
+                              blank=request.method == "GET")
     # What is followed one at a time has a field only when something of it is listed.
     followed = [f for f in notif.followed_kinds() if hasattr(form, f"followed_{f.key}")]
     if form.validate_on_submit():
         with attempt(form) as done:
-            notif.save_settings(
-                user, {k.key: getattr(form, f"kind_{k.key}").data for k in notif.kinds(user)},
-                {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()},
-                {f.key: getattr(form, f"followed_{f.key}").data or [] for f in followed})
+            _save_notifications(user, form, followed)
         if done:
             flash(_("Vos choix de messages sont enregistrés."), "success")
             return redirect(url_for("auth.notifications"))
     return render_template("auth/notifications.html", form=form, kinds=notif.kinds(user),
                            topics=notif.topics(), always=notif.ALWAYS_SENT,
                            followed=followed)
+
+
+def _save_notifications(user, form, followed) -> None:
+    notif.save_settings(
+        user, {k.key: getattr(form, f"kind_{k.key}").data for k in notif.kinds(user)},
+        {t.key: getattr(form, f"follow_{t.key}").data or [] for t in notif.topics()},
+        {f.key: getattr(form, f"followed_{f.key}").data or [] for f in followed})
 
 
 @bp.route("/notifications/desabonnement/<token>", methods=["GET", "POST"])
@@ -313,7 +330,6 @@ def unsubscribe(token):
     labels = [k.label for k in notif.kinds() if k.key in kinds]
     if request.method == "POST":
         notif.unsubscribe(user, kinds)
-        db.session.commit()
         return render_template("auth/unsubscribed.html", labels=labels, done=True)
     return render_template("auth/unsubscribed.html", labels=labels, done=False, token=token)
 
@@ -325,7 +341,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         svc.request_password_reset(form.email.data, locale=str(get_locale()))
-        db.session.commit()
         return render_template("auth/forgot_password_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 
@@ -341,7 +356,6 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = svc.reset_password(token, form.password.data)
-        db.session.commit()
         logout_user()
         session.clear()
         flash(_("Votre mot de passe est enregistré. Vous pouvez vous connecter."), "success")
@@ -356,31 +370,36 @@ def reset_password(token):
 def profile():
     user = acting_user()
     bio = presentation_of(user)
-    form = ProfileForm(obj=None if request.method == "POST" else user)
-    form.set_association_choices(list_associations())
-    if request.method == "GET":
-        form.association.data = user.association_id
-        form.bio.data = bio.body if bio else ""
+    form = _profile_form(user, bio)
     if form.validate_on_submit():
         with attempt(form) as done:
             svc.update_profile(user, name=form.name.data, pseudonym=form.pseudonym.data or "",
                                bio=form.bio.data or "", association_id=form.association.data)
         if done:
-            bio = presentation_of(user)
-            if bio is not None and not bio.is_published:
-                flash(_("Votre profil est enregistré. Votre présentation sera visible après "
-                        "relecture par l’équipe de modération."), "success")
-            else:
-                flash(_("Votre profil est enregistré."), "success")
-            return redirect(url_for("auth.profile"))
-    return render_template(
-        "auth/profile.html",
-        form=form,
-        bio=bio,
-        role_requests=svc.role_requests_of(user),
-        open_roles=svc.requestable_roles(user),
-        charter=svc.latest_charter_acceptance(user),
-    )
+            return _profile_saved(presentation_of(user))
+    return render_template("auth/profile.html", form=form, bio=bio,
+                           role_requests=svc.role_requests_of(user),
+                           open_roles=svc.requestable_roles(user),
+                           charter=svc.latest_charter_acceptance(user))
+
+
+def _profile_form(user, bio) -> ProfileForm:
+    """Shown first with the account as it stands; posted, with what was typed."""
+    form = ProfileForm(obj=None if request.method == "POST" else user)
+    form.set_association_choices(list_associations())
+    if request.method == "GET":
+        form.association.data = user.association_id
+        form.bio.data = bio.body if bio else ""
+    return form
+
+
+def _profile_saved(bio):
+    if bio is not None and not bio.is_published:
+        flash(_("Votre profil est enregistré. Votre présentation sera visible après "
+                "relecture par l’équipe de modération."), "success")
+    else:
+        flash(_("Votre profil est enregistré."), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
@@ -418,14 +437,13 @@ def change_email():
 @private_page
 def confirm_email_change(token):
     try:
-        svc.confirm_email_change(token)
+        with attempt() as done:
+            svc.confirm_email_change(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", expired=error.expired,
                                kind="email"), 400
-    except svc.ServiceError as error:
-        flash(str(error.message), "error")
+    if not done:  # its message is flashed
         return redirect(url_for("main.home"))
-    db.session.commit()
     flash(_("Votre nouvelle adresse e-mail est enregistrée."), "success")
     return redirect(url_for("auth.profile") if current_user.is_authenticated
                     else url_for("auth.login"))
@@ -456,8 +474,7 @@ def two_step_setup():
     if user.has_two_step_login:
         flash(_("La double authentification est déjà activée."), "info")
         return redirect(url_for("auth.security"))
-    secret = two_step.secret_for_setup(user)
-    db.session.commit()  # the same secret until set-up is finished
+    two_step.secret_for_setup(user)  # stored with the request: the same until set-up ends
     form = TwoStepSetupForm()
     if form.validate_on_submit():
         with attempt(form) as done:
@@ -466,6 +483,13 @@ def two_step_setup():
             current_app.logger.info("two-step login enabled user=%s", user.id)
             return render_template("auth/recovery_codes.html", codes=codes, first=True,
                                    next_url=safe_next_url(request.args.get("next")))
+    return _two_step_setup_page(user, form)
+
+
+def _two_step_setup_page(user, form):
+    # Asked again after a refused code: its rollback takes back a secret made by this
+    # request, and the page must show the one the request stores.
+    secret = two_step.secret_for_setup(user)
     uri = two_step.provisioning_uri(user, secret)
     return render_template("auth/two_step_setup.html", form=form,
                            secret=two_step.grouped(secret), qr_code=two_step.qr_code_data_uri(uri),
@@ -536,25 +560,29 @@ def erase():
 @reachable_during(CHARTER)
 @login_required
 def export_data(fmt):
-    import json
-
-    from patientlab.auth.export import collect, record_export, section_titles
+    from patientlab.auth.export import collect, record_export
 
     if fmt not in ("json", "html"):
         abort(404)
     user = acting_user()
     data = collect(user)
     record_export(user, fmt)
-    db.session.commit()
     name = f"patientlab-mes-donnees-{data['exported_at'][:10]}.{fmt}"
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-        mimetype = "application/json"
-    else:
-        body = render_template("auth/data_export.html", data=data, titles=section_titles())
-        mimetype = "text/html"
+    body, mimetype = _export_body(data, fmt)
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _export_body(data: dict, fmt: str) -> tuple[str, str]:
+    """The copy's text and its type: JSON for programs, a page for people."""
+    import json
+
+    from patientlab.auth.export import section_titles
+
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+    return (render_template("auth/data_export.html", data=data, titles=section_titles()),
+            "text/html")
 
 
 @bp.route("/charte", methods=["GET", "POST"])
@@ -565,13 +593,9 @@ def accept_charter():
     if not svc.needs_charter(current_user):
         return redirect(target)
     accepted = svc.latest_charter_acceptance(current_user) is not None
-    form = AcceptCharterForm()
-    if not accepted:  # a first acceptance: nothing is « new » to this person
-        form.charter.label.text = _("J’ai lu la charte de participation et je m’engage à la "
-                                    "respecter")
+    form = _charter_form(accepted)
     if form.validate_on_submit():
         svc.accept_charter(acting_user())
-        db.session.commit()
         flash(_("Merci d’avoir accepté la nouvelle version de la charte.") if accepted
               else _("Merci d’avoir accepté la charte de participation."), "success")
         return redirect(target)
@@ -579,18 +603,20 @@ def accept_charter():
                            accepted=accepted, next_url=target)
 
 
+def _charter_form(accepted: bool) -> AcceptCharterForm:
+    form = AcceptCharterForm()
+    if not accepted:  # a first acceptance: nothing is « new » to this person
+        form.charter.label.text = _("J’ai lu la charte de participation et je m’engage à la "
+                                    "respecter")
+    return form
+
+
 @bp.route("/role", methods=["GET", "POST"])
 @login_required
 def request_role():
     user = acting_user()
-    open_roles = svc.requestable_roles(user)
-    if not open_roles:  # validated, or waiting: where the requests stand, and no form
-        return render_template("auth/request_role.html", form=None,
-                               role_requests=svc.role_requests_of(user))
-    form = RoleRequestForm()
-    form.role.choices = [(value, label) for value, label in form.role.choices
-                         if value in open_roles]
-    if form.validate_on_submit():
+    form = _role_request_form(svc.requestable_roles(user))
+    if form is not None and form.validate_on_submit():
         with attempt(form) as done:
             svc.request_role(user, form.role.data,
                              form.motivation.data or "", bool(form.charter.data))
@@ -602,28 +628,27 @@ def request_role():
                            role_requests=svc.role_requests_of(user))
 
 
+def _role_request_form(open_roles) -> RoleRequestForm | None:
+    """The form for the roles one may still ask for; none when every role is validated or
+    waiting (the page then says where the requests stand)."""
+    if not open_roles:
+        return None
+    form = RoleRequestForm()
+    form.role.choices = [(value, label) for value, label in form.role.choices
+                         if value in open_roles]
+    return form
+
+
 @bp.route("/preferences", methods=["GET", "POST"])
 @reachable_during(CHARTER, TWO_STEP_SETUP, SUSPENDED)
 def preferences():
     form = PreferencesForm()
-    current = current_preferences(request, current_user)
     if request.method == "GET":
-        form.text_size.data = str(current.text_size)
-        form.high_contrast.data = current.high_contrast
-        form.dyslexia_font.data = current.dyslexia_font
-        form.wide_spacing.data = current.wide_spacing
-        form.reduced_motion.data = current.reduced_motion
+        _show_preferences(form, current_preferences(request, current_user))
     if form.validate_on_submit():
-        prefs = Preferences(
-            text_size=int(form.text_size.data),
-            high_contrast=form.high_contrast.data,
-            dyslexia_font=form.dyslexia_font.data,
-            wide_spacing=form.wide_spacing.data,
-            reduced_motion=form.reduced_motion.data,
-        )
+        prefs = _chosen_preferences(form)
         if current_user.is_authenticated:
             prefs.apply_to_user(acting_user())
-            db.session.commit()
         flash(_("Vos préférences d’affichage sont enregistrées."), "success")
         response = make_response(redirect(url_for("auth.preferences")))
         response.set_cookie(PREFS_COOKIE, prefs.to_cookie(), max_age=ONE_YEAR,
@@ -631,3 +656,21 @@ def preferences():
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
         return response
     return render_template("auth/preferences.html", form=form)
+
+
+def _show_preferences(form, current: Preferences) -> None:
+    form.text_size.data = str(current.text_size)
+    form.high_contrast.data = current.high_contrast
+    form.dyslexia_font.data = current.dyslexia_font
+    form.wide_spacing.data = current.wide_spacing
+    form.reduced_motion.data = current.reduced_motion
+
+
+def _chosen_preferences(form) -> Preferences:
+    return Preferences(
+        text_size=int(form.text_size.data),
+        high_contrast=form.high_contrast.data,
+        dyslexia_font=form.dyslexia_font.data,
+        wide_spacing=form.wide_spacing.data,
+        reduced_motion=form.reduced_motion.data,
+    )

@@ -143,6 +143,12 @@ def current_charter() -> "CharterVersion | None":
         CharterVersion.published_at.desc(), CharterVersion.id.desc()).limit(1))
 
 
+def charter_versions() -> list[CharterVersion]:
+    """Every published version, the one in force first."""
+    return list(db.session.scalars(select(CharterVersion).order_by(
+        CharterVersion.published_at.desc(), CharterVersion.id.desc())))
+
+
 def charter_version(version: str) -> "CharterVersion | None":
     """A published version by its number: what someone accepted, to read again."""
     return db.session.scalar(select(CharterVersion).where(CharterVersion.version == version))

@@ -12,7 +12,7 @@ from patientlab.core import days, pending
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
-from patientlab.extensions import db
+from patientlab.core.transaction import attempt
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
@@ -42,33 +42,52 @@ def validations():
                            decided=auth_svc.recent_decisions())
 
 
-@bp.route("/validations/<int:request_id>", methods=["GET", "POST"])
+@bp.route("/validations/<int:request_id>")
 @roles_required(*COORDINATION)
 def validation(request_id):
+    return _validation_page(get_role_request_or_404(request_id))
+
+
+@bp.route("/validations/<int:request_id>/accepter", methods=["POST"])
+@roles_required(*COORDINATION)
+def approve(request_id):
     req = get_role_request_or_404(request_id)
-    approve_form = ApproveForm(prefix="approve")
-    refuse_form = RefuseForm(prefix="refuse")
-    actor = acting_user()
-    try:
-        if approve_form.submit.data and approve_form.validate_on_submit():
-            auth_svc.approve_role_request(actor, req)
-            db.session.commit()
-            flash(_("La demande de %(name)s est validée. La personne est prévenue par e-mail.",
-                    name=req.user.name), "success")
-            return redirect(url_for("coordination.validations"))
-        if refuse_form.submit.data and refuse_form.validate_on_submit():
-            auth_svc.refuse_role_request(actor, req, refuse_form.reason.data)
-            db.session.commit()
-            flash(_("La demande de %(name)s est refusée. La personne est prévenue par e-mail.",
-                    name=req.user.name), "success")
-            return redirect(url_for("coordination.validations"))
-    except auth_svc.ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("coordination.validation", request_id=request_id))
+    form = ApproveForm(prefix="approve")
+    if not form.validate_on_submit():
+        return _validation_page(req, approve_form=form)
+    with attempt() as done:
+        auth_svc.approve_role_request(acting_user(), req)
+    if not done:
+        return redirect(url_for("coordination.validation", request_id=req.id))
+    flash(_("La demande de %(name)s est validée. La personne est prévenue par e-mail.",
+            name=req.user.name), "success")
+    return redirect(url_for("coordination.validations"))
+
+
+@bp.route("/validations/<int:request_id>/refuser", methods=["POST"])
+@roles_required(*COORDINATION)
+def refuse(request_id):
+    req = get_role_request_or_404(request_id)
+    form = RefuseForm(prefix="refuse")
+    if not form.validate_on_submit():
+        return _validation_page(req, refuse_form=form)
+    with attempt() as done:
+        auth_svc.refuse_role_request(acting_user(), req, form.reason.data)
+    if not done:
+        return redirect(url_for("coordination.validation", request_id=req.id))
+    flash(_("La demande de %(name)s est refusée. La personne est prévenue par e-mail.",
+            name=req.user.name), "success")
+    return redirect(url_for("coordination.validations"))
+
+
+def _validation_page(req, approve_form=None, refuse_form=None):
+    """The request, with a form to accept it and one to refuse it (each posts to its own
+    address); a refused form comes back with its errors."""
     return render_template(
-        "coordination/validation.html", req=req, approve_form=approve_form,
-        refuse_form=refuse_form, charter=auth_svc.latest_charter_acceptance(req.user),
+        "coordination/validation.html", req=req,
+        approve_form=approve_form or ApproveForm(prefix="approve", formdata=None),
+        refuse_form=refuse_form or RefuseForm(prefix="refuse", formdata=None),
+        charter=auth_svc.latest_charter_acceptance(req.user),
     )
 
 

@@ -8,9 +8,12 @@ made:
 
 - the answer is not an error (status below 400): **commit**, then what was registered to
   run after a commit (``after_commit``: the mail queued by this request is delivered);
-- an error answer (4xx, 5xx, an exception turned into the error page): **roll back**.
+- an error answer (4xx, 5xx, an exception turned into the error page): **roll back**;
+  but a refusal (4xx) whose view called ``commit_despite_error()`` commits what it
+  recorded: the trace of a refused attempt that the audit log must keep.
 
-As pyramid_tm does for Warehouse and ``RH.process`` for Indico. A commit that fails
+As pyramid_tm does for Warehouse (its ``x-tm: commit`` header is our
+``commit_despite_error``) and ``RH.process`` for Indico. A commit that fails
 raises: the person gets the error page, never a « c'est enregistré » for nothing.
 
 In a route, a service that refuses (``ServiceError``) is met by ``attempt(form)``: what
@@ -34,7 +37,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import current_app, flash, redirect
+from flask import current_app, flash, g, redirect
 
 from patientlab.core.errors import ServiceError, render_error
 from patientlab.core.forms import add_service_error
@@ -51,11 +54,19 @@ def after_commit(app, callback: Callable[[], None]) -> None:
     app.extensions.setdefault(AFTER_COMMIT, []).append(callback)
 
 
+def commit_despite_error() -> None:
+    """This request's refusal (a 4xx answer) still commits: for a view that refuses and
+    must leave a trace of the attempt (an audit entry written by the service that
+    refused), having changed nothing else. A server error (5xx) rolls back all the same."""
+    g.commit_despite_error = True
+
+
 def end_request(response):
     """The end of every request (``Application.process_response``): commit when the
     answer is not an error, roll back otherwise."""
     session = db.session
-    if response.status_code >= 400:
+    status = response.status_code
+    if status >= 500 or (status >= 400 and not g.get("commit_despite_error")):
         session.rollback()
         return response
     session.commit()

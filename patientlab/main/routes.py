@@ -103,7 +103,6 @@ def set_language():
         return redirect(target)
     if current_user.is_authenticated:
         current_user.locale = form.lang.data
-        db.session.commit()
     return _remember_language(redirect(target), form.lang.data)
 
 
@@ -134,6 +133,5 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "not healthy"
         current_app.logger.exception("health check: database unreachable")
-        db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200

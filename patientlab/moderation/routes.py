@@ -8,12 +8,10 @@ from flask_login import current_user, login_required
 from patientlab.auth import suspension
 from patientlab.auth.forms import LiftForm, SuspendForm
 from patientlab.auth.models import User
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
 from patientlab.core.gates import SUSPENDED, reachable_during
 from patientlab.core.pagination import page_number
 from patientlab.core.security import acting_user, roles_required
-from patientlab.core.transaction import attempt
+from patientlab.core.transaction import attempt, commit_despite_error
 from patientlab.extensions import db
 
 from . import revisions
@@ -39,10 +37,8 @@ AGES = {"": 0, "1": 1, "3": 3, "7": 7}
 @roles_required(*svc.MODERATORS)
 def index():
     name = svc.queue_from_slug(request.args.get("file"))
-    kind = request.args.get("type", "")
-    kind = kind if kind in svc.kinds() else ""
-    age = request.args.get("age", "")
-    age = age if age in AGES else ""
+    kind = _chosen("type", svc.kinds())
+    age = _chosen("age", AGES)
     page = svc.queue(name, kind_name=kind, older_than_days=AGES[age],
                      page=page_number(request.args.get("page")))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
@@ -57,6 +53,18 @@ def index():
                            bulk_form=BulkForm(formdata=None, prefix="bulk"))
 
 
+def _chosen(name: str, allowed) -> str:
+    """The filter asked for in the address when it is one of ``allowed``, else none."""
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+def _flash_errors(form) -> None:
+    """A form posted from another page: its first error per field, flashed there."""
+    for errors in form.errors.values():
+        flash(str(errors[0]), "error")
+
+
 @bp.route("/lot", methods=["POST"])
 @roles_required(*svc.MODERATORS)
 def bulk():
@@ -64,12 +72,10 @@ def bulk():
     back = url_for("moderation.index", file=svc.QUEUE_SLUGS["waiting"],
                    type=request.args.get("type", ""))
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(str(errors[0]), "error")
+        _flash_errors(form)
         return redirect(back)
     done, skipped = svc.decide_many(acting_user(), form.items.data, form.decision.data,
                                     form.reason.data or "")
-    db.session.commit()
     flash(ngettext("%(num)s contenu traité.", "%(num)s contenus traités.", done)
           + (" " + ngettext("%(num)s était déjà traité par un autre modérateur.",
                             "%(num)s étaient déjà traités par un autre modérateur.", skipped)
@@ -120,24 +126,25 @@ def item(kind, item_id):
     item = svc.get_item_or_404(kind, item_id)
     form = ModerationForm()
     form.decision.choices = _decision_choices(form.seen_state.data or item.moderation_state)
-    if form.validate_on_submit():
-        try:
-            svc.decide(acting_user(), kind, item, form.decision.data,
-                       seen_state=form.seen_state.data or "", reason=form.reason.data or "",
-                       note=form.note.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            if error.field:
-                add_service_error(form, error)
-                return _item_page(kind, item, form)
-            flash(str(error.message), "error")
-            return redirect(url_for("moderation.item", kind=kind.name, item_id=item_id))
-        db.session.commit()
-        flash(_("Décision enregistrée."), "success")
-        return redirect(url_for("moderation.index"))
-    if form.is_submitted():
+    if not form.validate_on_submit():
+        return _item_page(kind, item, form if form.is_submitted() else None)
+    with attempt(form) as done:
+        svc.decide(acting_user(), kind, item, form.decision.data,
+                   seen_state=form.seen_state.data or "", reason=form.reason.data or "",
+                   note=form.note.data or "")
+    if not done:
+        return _refused_decision(kind, item, form, done.error)
+    flash(_("Décision enregistrée."), "success")
+    return redirect(url_for("moderation.index"))
+
+
+def _refused_decision(kind, item, form, error):
+    """A refusal about one field comes back on the form; one about the item itself (decided
+    meanwhile, one's own) is flashed over the item as it now stands."""
+    if error.field:
         return _item_page(kind, item, form)
-    return _item_page(kind, item)
+    flash(str(error.message), "error")
+    return redirect(url_for("moderation.item", kind=kind.name, item_id=item.id))
 
 
 @bp.route("/modifications/<int:revision_id>", methods=["GET", "POST"])
@@ -147,21 +154,21 @@ def revision(revision_id):
     entry = revisions.get_waiting_or_404(revision_id)
     form = RevisionForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             revisions.decide(acting_user(), entry, form.decision.data,
                              seen=form.seen_version.data or "",
                              reason=form.reason.data or "", note=form.note.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            if not error.field:
-                flash(str(error.message), "error")
-                return redirect(url_for("moderation.index"))
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Décision enregistrée. L’auteur est prévenu par e-mail."), "success")
             return redirect(url_for("moderation.index"))
-    if not form.is_submitted():
+        if not done.error.field:  # decided meanwhile, or one's own: nothing left to do here
+            flash(str(done.error.message), "error")
+            return redirect(url_for("moderation.index"))
+    return _revision_page(entry, form if form.is_submitted() else None)
+
+
+def _revision_page(entry, form=None):
+    if form is None:
         form = RevisionForm(formdata=None)
     form.seen_version.data = revisions.seen_token(entry.revision)
     author = db.session.get(User, entry.revision.author_id) if entry.revision.author_id \
@@ -181,33 +188,26 @@ def decide_appeal(kind, item_id):
         abort(404)
     form = AppealDecisionForm(prefix="appeal")
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             svc.decide_appeal(acting_user(), kind, item, record, form.outcome.data,
                               form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-            return _item_page(kind, item, appeal_form=form)
-        db.session.commit()
-        flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
-        return redirect(url_for("moderation.index", file=svc.QUEUE_SLUGS["appeals"]))
+        if done:
+            flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
+            return redirect(url_for("moderation.index", file=svc.QUEUE_SLUGS["appeals"]))
     return _item_page(kind, item, appeal_form=form)
 
 
 @bp.route("/confiance/<int:user_id>", methods=["POST"])
 @roles_required(*svc.MODERATORS)
 def trust(user_id):
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(User, user_id)
     if TrustForm(prefix="trust").validate_on_submit():
         trusted = person.trusted_at is None
         try:
             svc.set_trust(acting_user(), person, trusted)
         except svc.OwnCase:
-            db.session.commit()  # the refused attempt stays in the audit log
+            commit_despite_error()  # the refused attempt stays in the audit log
             abort(403)
-        db.session.commit()
         flash(_("%(name)s est maintenant un auteur de confiance : ses contributions sont "
                 "publiées tout de suite.", name=person.public_name) if trusted else
               _("%(name)s n’est plus un auteur de confiance : ses contributions seront relues "
@@ -259,28 +259,33 @@ def appeal(kind, item_id):
 @bp.route("/comptes/<int:user_id>/suspension", methods=["GET", "POST"])
 @roles_required(*svc.MODERATORS)
 def suspend(user_id):
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(User, user_id)
     form = SuspendForm(prefix="suspend")
-    lift = LiftForm(prefix="lift")
-    try:
-        if lift.submit.data and lift.validate_on_submit():
-            suspension.lift_suspension(acting_user(), person)
-            db.session.commit()
-            flash(_("La suspension est levée."), "success")
-            return redirect(url_for("moderation.suspend", user_id=person.id))
-        if form.submit.data and form.validate_on_submit():
+    if form.validate_on_submit():
+        with attempt(form) as done:
             suspension.suspend(acting_user(), person, form.reason.data, form.until.data)
-            db.session.commit()
+        if done:
             flash(_("Le compte de %(name)s est suspendu. La personne est prévenue par "
                     "e-mail.", name=person.public_name), "success")
             return redirect(url_for("moderation.suspend", user_id=person.id))
-    except ServiceError as error:
-        db.session.rollback()
-        add_service_error(form, error)
-    if not form.is_submitted():
-        form = SuspendForm(prefix="suspend", formdata=None)
+    return _suspension_page(person, form)
+
+
+@bp.route("/comptes/<int:user_id>/lever-suspension", methods=["POST"])
+@roles_required(*svc.MODERATORS)
+def lift(user_id):
+    person = db.get_or_404(User, user_id)
+    form = SuspendForm(prefix="suspend", formdata=None)  # the page's errors are listed there
+    if LiftForm(prefix="lift").validate_on_submit():
+        with attempt(form) as done:
+            suspension.lift_suspension(acting_user(), person)
+        if done:
+            flash(_("La suspension est levée."), "success")
+            return redirect(url_for("moderation.suspend", user_id=person.id))
+    return _suspension_page(person, form)
+
+
+def _suspension_page(person, form):
     return render_template("moderation/suspend.html", person=person, form=form,
                            lift_form=LiftForm(prefix="lift", formdata=None),
                            appeal=svc.suspension_appeal(person),
@@ -310,20 +315,17 @@ def appeal_suspension():
 @bp.route("/comptes/<int:user_id>/recours", methods=["POST"])
 @roles_required(*svc.MODERATORS)
 def decide_suspension_appeal(user_id):
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(User, user_id)
     record = svc.suspension_appeal(person)
     if record is None:
         abort(404)
     form = AppealDecisionForm(prefix="appeal")
-    if form.validate_on_submit():
-        with attempt() as done:
-            svc.decide_suspension_appeal(acting_user(), person, record, form.outcome.data,
-                                         form.reason.data)
-        if done:
-            flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(str(errors[0]), "error")
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for("moderation.suspend", user_id=person.id))
+    with attempt() as done:
+        svc.decide_suspension_appeal(acting_user(), person, record, form.outcome.data,
+                                     form.reason.data)
+    if done:
+        flash(_("Le recours est tranché. L’auteur est prévenu par e-mail."), "success")
     return redirect(url_for("moderation.suspend", user_id=person.id))

@@ -99,6 +99,8 @@ ACCESS = {
     "coordination.index": COORDINATION,
     "coordination.validations": COORDINATION,
     "coordination.validation": COORDINATION,
+    "coordination.approve": POST_ONLY,
+    "coordination.refuse": POST_ONLY,
     "coordination.participation": COORDINATION,
     "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
@@ -107,6 +109,7 @@ ACCESS = {
     "moderation.decide_appeal": POST_ONLY,
     "moderation.trust": POST_ONLY,
     "moderation.suspend": MODERATION,
+    "moderation.lift": POST_ONLY,
     "moderation.appeal_suspension": NOT_SUSPENDED,  # 404 unless suspended
     "moderation.decide_suspension_appeal": POST_ONLY,
     "moderation.bulk": POST_ONLY,

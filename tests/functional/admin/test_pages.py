@@ -93,3 +93,29 @@ def test_settings_page_keeps_input_on_error_and_saves(web):
     assert response.status_code == 302
     page = web.get("/admin/reglages").get_data(as_text=True)
     assert 'value="60"' in page
+
+
+def test_a_setting_refused_while_saving_takes_back_those_saved_before_it(web, monkeypatch):
+    """The form checks the limits first; should the store refuse one value all the same
+    (a limit changed in between), nothing of that form is kept."""
+    from patientlab.core import settings
+
+    UserFactory(email="admin@exemple.fr", roles=["admin"])
+    db.session.commit()
+    web.login("admin@exemple.fr")
+    real = settings.save_settings
+
+    def save_then_refuse(actor, values):
+        real(actor, {"EVENT_PURGE_DAYS": values["EVENT_PURGE_DAYS"]})
+        raise settings.SettingError("MODERATION_TRUST_AFTER", "Entre 1 et 4.")
+
+    monkeypatch.setattr(settings, "save_settings", save_then_refuse)
+    response = web.submit("/admin/reglages", {"MODERATION_REPORTS_TO_HIDE": "2",
+                                              "MODERATION_TRUST_AFTER": "5",
+                                              "MODERATION_REPORTER_MIN_DAYS": "7",
+                                              "EVENT_PURGE_DAYS": "61",
+                                              "FALC_READERS_NEEDED": "2"})
+    assert response.status_code == 200
+    assert "Entre 1 et 4." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(settings.PlatformSetting, "EVENT_PURGE_DAYS") is None

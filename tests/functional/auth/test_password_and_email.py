@@ -55,6 +55,23 @@ def test_change_email_needs_confirmation_from_the_new_address(web, make_user):
     assert "claire.morel@exemple.fr" in page
 
 
+def test_a_change_link_for_an_address_taken_since_changes_nothing_and_says_why(web, make_user):
+    make_user(email="claire@exemple.fr")
+    web.login("claire@exemple.fr")
+    web.submit("/compte/adresse", {"email": "claire.morel@exemple.fr",
+                                       "current_password": PASSWORD})
+    link = link_in(outbox("claire.morel@exemple.fr")[0])
+    make_user(email="claire.morel@exemple.fr")
+    response = web.get(link)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    page = web.get("/").get_data(as_text=True)
+    assert "Cette adresse est maintenant utilisée par un autre compte." in page
+    page = web.get("/compte/profil").get_data(as_text=True)
+    assert "claire@exemple.fr" in page
+    assert outbox("claire@exemple.fr") == []
+
+
 def test_profile_update_is_saved_and_errors_keep_input(web, make_user):
     make_user(email="claire@exemple.fr")
     web.login("claire@exemple.fr")

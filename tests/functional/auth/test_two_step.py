@@ -139,6 +139,26 @@ def test_a_role_that_requires_it_is_sent_to_the_set_up_first(web):
     assert "activée" in outbox("anne@exemple.fr")[-1].subject
 
 
+def test_a_code_refused_before_any_key_was_kept_shows_the_key_kept_for_the_next_try(web):
+    """The refusal rolls back what its request did, the key it made included: the page
+    must then show the key the request stores, or the next code could never match."""
+    UserFactory(email="lea@exemple.fr")
+    web.login("lea@exemple.fr")
+    assert _user("lea@exemple.fr").totp_secret is None
+    setup = "/compte/securite/double-authentification"
+    response = web.submit(setup, {"code": "12345", "password": PASSWORD},
+                          form_url="/compte/profil")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Ce code ne convient pas" in page
+    secret = _user("lea@exemple.fr").totp_secret
+    assert secret
+    assert two_step.grouped(secret) in page
+    response = web.submit(setup, {"code": pyotp.TOTP(secret).now(), "password": PASSWORD})
+    assert response.status_code == 200
+    assert _user("lea@exemple.fr").totp_enabled_at is not None
+
+
 def test_the_security_page_renews_codes_and_turns_off(web):
     anne = UserFactory(email="anne@exemple.fr")
     two_step.secret_for_setup(anne)

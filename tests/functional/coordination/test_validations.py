@@ -29,7 +29,13 @@ def test_coordinator_approves_a_patient_expert(web, make_user):
     listing = web.get("/coordination/validations").get_data(as_text=True)
     assert "Jeanne Roussel" in listing
     url = f"/coordination/validations/{request.id}"
-    response = web.submit(url, {"approve-submit": "Valider"}, prefix="approve-")
+    page = web.get(url).get_data(as_text=True)
+    # Each decision posts to its own address; the page itself takes no form.
+    assert f'action="{url}/accepter"' in page
+    assert f'action="{url}/refuser"' in page
+    assert web.submit(url, {"approve-submit": "Valider"}, prefix="approve-").status_code == 405
+    response = web.submit(f"{url}/accepter", {"approve-submit": "Valider"}, form_url=url,
+                          prefix="approve-")
     assert response.status_code == 302
     db.session.expire_all()
     stored = db.session.get(RoleRequest, request.id)
@@ -43,12 +49,13 @@ def test_refusing_needs_a_reason_then_mails_it(web, make_user):
     request = RoleRequestFactory(user__email="paul@exemple.fr")
     web.login("anne@exemple.fr")
     url = f"/coordination/validations/{request.id}"
-    page = web.submit(url, {"refuse-submit": "Refuser", "refuse-reason": ""},
-                      prefix="refuse-").get_data(as_text=True)
+    page = web.submit(f"{url}/refuser", {"refuse-submit": "Refuser", "refuse-reason": ""},
+                      form_url=url, prefix="refuse-").get_data(as_text=True)
     assert "Expliquez la raison du refus" in page
     assert fr("<title>Erreur :") in page
-    web.submit(url, {"refuse-submit": "Refuser",
-                     "refuse-reason": "Merci de préciser votre association."}, prefix="refuse-")
+    web.submit(f"{url}/refuser", {"refuse-submit": "Refuser",
+                                  "refuse-reason": "Merci de préciser votre association."},
+               form_url=url, prefix="refuse-")
     db.session.expire_all()
     stored = db.session.scalar(select(RoleRequest).where(RoleRequest.id == request.id))
     assert stored.status == RequestStatus.REFUSED
@@ -61,9 +68,9 @@ def test_a_decided_request_cannot_be_decided_again(web, make_user):
     request = RoleRequestFactory()
     web.login("anne@exemple.fr")
     url = f"/coordination/validations/{request.id}"
-    web.submit(url, {"approve-submit": "Valider"}, prefix="approve-")
-    page = web.submit(url, {"refuse-submit": "Refuser", "refuse-reason": "Non"},
-                      prefix="refuse-", follow=True).get_data(as_text=True)
+    web.submit(f"{url}/accepter", {"approve-submit": "Valider"}, form_url=url, prefix="approve-")
+    page = web.submit(f"{url}/refuser", {"refuse-submit": "Refuser", "refuse-reason": "Non"},
+                      form_url=url, prefix="refuse-", follow=True).get_data(as_text=True)
     assert "Cette demande a déjà été traitée." in page or "acceptée" in page
     db.session.expire_all()
     assert db.session.get(RoleRequest, request.id).status == RequestStatus.APPROVED

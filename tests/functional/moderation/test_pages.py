@@ -102,7 +102,15 @@ def test_a_moderator_suspends_and_restores_an_author(web):
     db.session.expire_all()
     assert author.is_suspended
     assert "suspendu" in outbox("paul@exemple.fr")[0].subject
+    page = web.get(url).get_data(as_text=True)
+    # Lifting posts to its own address; the suspension page takes only its own form.
+    lift = f"/moderation/comptes/{author.id}/lever-suspension"
+    assert f'action="{lift}"' in page
     web.submit(url, {"lift-submit": "1"}, prefix="lift-")
+    db.session.expire_all()
+    assert author.is_suspended
+    response = web.submit(lift, {"lift-submit": "1"}, form_url=url, prefix="lift-")
+    assert response.status_code == 302
     db.session.expire_all()
     assert not author.is_suspended
 
@@ -186,3 +194,23 @@ def test_a_moderator_cannot_make_themself_a_trusted_author(web):
     assert moderator.trusted_at is None
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "moderation.trust_refused_own"))
+
+
+def test_a_moderator_cannot_lift_a_suspension_an_admin_made_of_a_moderator(web):
+    from datetime import date, timedelta
+
+    from patientlab.auth import suspension as admin
+
+    boss = UserFactory(email="admin@exemple.fr", roles=["admin"])
+    UserFactory(email="lucas@exemple.fr", roles=["moderator"])
+    other = UserFactory(email="ines@exemple.fr", roles=["moderator"])
+    admin.suspend(boss, other, "Décisions prises sans relire.", date.today() + timedelta(days=10))
+    db.session.commit()
+    web.login("lucas@exemple.fr")
+    url = f"/moderation/comptes/{other.id}/suspension"
+    response = web.submit(f"/moderation/comptes/{other.id}/lever-suspension",
+                          {"lift-submit": "1"}, form_url=url, prefix="lift-")
+    assert response.status_code == 200
+    assert "Seule une personne qui administre la plateforme" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert other.is_suspended
