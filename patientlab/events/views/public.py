@@ -181,6 +181,10 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
+    if request.method == "POST":
+        refused = _refused_registration_post()
+        if refused is not None:
+            return refused
     event = svc.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
         places = request.args.get("places")
@@ -191,9 +195,6 @@ def register(event_id):
             return redirect(url_for("events.register", event_id=event.id,
                                     places=number if number in range(1, 5) else None))
         return _form_page(event)
-    refused = _refused_registration_post()
-    if refused is not None:
-        return refused
     form = _registration_form(event)
     if not form.validate_on_submit():
         return _form_page(event, form)
