@@ -39,6 +39,7 @@ from flask import Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import Connection, String, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from patientlab.extensions import db
@@ -143,7 +144,12 @@ def _scopes_of(found: Registry, instance) -> Iterable[str]:
     if not _public_change(found, instance, table):
         return ()
     mapped = found.scopes.get(table)
-    return (GLOBAL,) if mapped is None else mapped(instance)
+    if mapped is None:
+        return (GLOBAL,)
+    try:
+        return tuple(mapped(instance))
+    except SQLAlchemyError:  # a deleted row whose values can no longer be read
+        return (GLOBAL,)
 
 
 def _bump(session: Session, names: Iterable[str]) -> None:
@@ -325,7 +331,7 @@ def _visitor_may_share(found: Registry) -> bool:
 def _key(found: Registry) -> tuple:
     shows = found.pages[request.endpoint]
     names = (GLOBAL, *sorted(set(shows(**(request.view_args or {})))))
-    window = int(time.time() // current_app.config.get("PAGE_CACHE_SECONDS", 60))
+    window = int(time.time() // max(1, current_app.config.get("PAGE_CACHE_SECONDS", 60)))
     # Every link of the page starts with the root (configured: core.urls.ApplicationRoot).
     return (request.script_root, request.full_path, str(get_locale()),
             *(part() for part in found.key_parts), window, names, versions(names))
