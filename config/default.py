@@ -71,11 +71,12 @@ KEPT_FORMS_VISITORS_TOTAL = 500
 KEPT_FORM_VISITOR_MAX_BYTES = 20_000
 RATE_LIMIT_STALE_FORM_PER_IP = "10 per minute;30 per hour"
 
-# Visitors' public pages served from each worker's memory (core.page_cache), never stale:
-# keyed by the version of the public content, bumped with every change. At most this many
-# seconds for what changes with the clock alone (registrations closing). The home page's
-# lists (core.highlights) and parts that are the same for everyone (core.fragments) have
-# their own switches.
+# Visitors' public pages kept in each worker's memory and revalidated by browsers and
+# proxies (ETag, « public, no-cache », 304), never stale: keyed by the versions of the
+# scopes each page shows, bumped with every change (core.page_cache). Pages are also keyed
+# by a window of this many seconds, for what changes with the clock alone (registrations
+# closing). The home page's lists (core.highlights) and parts that are the same for
+# everyone (core.fragments) have their own switches.
 PAGE_CACHE = True
 PAGE_CACHE_SECONDS = 60
 HIGHLIGHTS_CACHE = True

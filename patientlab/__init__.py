@@ -35,8 +35,7 @@ def _load_config(app: Flask, env: str, overrides: dict | None) -> None:
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"
         # A « __Host- » cookie must have « Path=/ » (and no Domain), or browsers refuse it;
         # Flask takes the session cookie's path from APPLICATION_ROOT, so under
-        # /patientlab there was no session at all. The visitors' front door
-        # (core.page_cache.VisitorTokens) reads the same settings.
+        # /patientlab there was no session at all.
         app.config["SESSION_COOKIE_PATH"] = "/"
         app.config["SESSION_COOKIE_DOMAIN"] = None
         # Requests naming another host (Host or X-Forwarded-Host) get a 400: links are
@@ -164,7 +163,7 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
     from patientlab.core.urls import ApplicationRoot, configured_root
 
     # Outermost: the root every link starts with is the configured one, whatever the
-    # request says (before the front door, which keeps pages by it).
+    # request says (the page cache keeps pages by it).
     app.wsgi_app = ApplicationRoot(app.wsgi_app, configured_root(app.config))
 
     from patientlab.core import transaction

@@ -138,10 +138,14 @@ class FormClient:
         assert match, f"no CSRF token on {url} ({page.status_code})"
         return match.group(1) or match.group(2)
 
+    #: What a browser sends with a form posted from one of our pages.
+    FROM_OUR_PAGES = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+
     def submit(self, url, data=None, *, form_url=None, follow=False, prefix=""):
         token = self.csrf(form_url or url)
         payload = {f"{prefix}csrf_token" if prefix else "csrf_token": token, **(data or {})}
-        return self.client.post(url, data=payload, follow_redirects=follow)
+        return self.client.post(url, data=payload, follow_redirects=follow,
+                                headers=self.FROM_OUR_PAGES)
 
     def login(self, email, password=PASSWORD):
         response = self.submit("/compte/connexion", {"email": email, "password": password})

@@ -10,12 +10,12 @@ def init_app(app) -> None:
     # What an account's change shows publicly: its name, pseudonym, association, whether
     # it still exists. Logging in, passwords, settings and the rest do not.
     page_cache.register_private_columns(
-        "user", "email", "password_hash", "created_at", "email_verified_at",
+        app, "user", "email", "password_hash", "created_at", "email_verified_at",
         "last_login_at", "locale", "session_token", "inactivity_warned_at", "trusted_at",
         "totp_secret", "totp_enabled_at", "totp_last_step", "pref_text_size",
         "pref_high_contrast", "pref_dyslexia_font", "pref_wide_spacing",
         "pref_reduced_motion")
-    page_cache.register_key_part(_display_preferences)
+    page_cache.register_key_part(app, _display_preferences)
 
     from . import digests, gates, privacy
     from .pending import validation_tasks

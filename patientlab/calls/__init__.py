@@ -20,8 +20,8 @@ def init_app(app) -> None:
         app.register_blueprint(blueprint)
     from patientlab.core import page_cache
 
-    page_cache.register("calls.index", "calls.detail", "calls.results")
-    page_cache.register_private_tables("review_answer", "review_rating", "committee_score",
+    _register_cached_pages(app, page_cache)
+    page_cache.register_private_tables(app, "review_answer", "review_rating", "committee_score",
                                        "committee_member", "committee_item",
                                        "committee_session")
     privacy.register()
@@ -40,7 +40,7 @@ def init_app(app) -> None:
         20, "appels-ouverts", _l("Les appels « Expérience patient » en cours"),
         services.current_highlights, "calls.index", _l("Tous les appels"),
         _l("Aucun appel n’est ouvert en ce moment. Les appels passés et leurs résultats "
-           "restent à lire.")))
+           "restent à lire."), shows=("calls",)))
     first_steps.register(first_steps.Step(
         10, "comment-relire", _l("Comment une relecture vous arrive"),
         _l("Quand un projet déposé à un appel correspond à votre expérience, la coordination "
@@ -73,3 +73,16 @@ def init_app(app) -> None:
                                              navigation.PERSONAL, (*REVIEWERS, *COORDINATION)))
     pending.register(pending.Source(15, "comite", _l("Le comité de sélection"),
                                     calls_pending.committee_tasks))
+
+
+def _register_cached_pages(app, page_cache) -> None:
+    """What the calls' public pages show: the call (« call:<id> »: its criteria, its
+    applications and decisions), the projects its results link to; the lists and the
+    projects' funding lines show « calls »."""
+    page_cache.register(app, "calls.index", lambda: ("calls",))
+    page_cache.register(app, "calls.detail", lambda call_id: (f"call:{call_id}",))
+    page_cache.register(app, "calls.results",
+                        lambda call_id: (f"call:{call_id}", "projects"))
+    page_cache.register_scopes(app, "call", lambda call: (f"call:{call.id}", "calls"))
+    for table in ("call_criterion", "call_application"):
+        page_cache.register_scopes(app, table, lambda row: (f"call:{row.call_id}", "calls"))

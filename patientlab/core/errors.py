@@ -51,6 +51,10 @@ MESSAGES = {
 CSRF_MESSAGE = _l("Le formulaire a expiré ou n’a pas pu être vérifié. Revenez à la page "
                   "précédente, rechargez-la, puis envoyez-la à nouveau.")
 
+FOREIGN_FORM_MESSAGE = _l("Ce formulaire ne vient pas d’une page de notre site : par "
+                          "sécurité, il n’a pas été pris en compte. Revenez à la page, "
+                          "rechargez-la, puis envoyez-le à nouveau.")
+
 
 def render_error(code: int, detail=None):
     title, message = MESSAGES.get(code, MESSAGES[500])

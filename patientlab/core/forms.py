@@ -73,37 +73,6 @@ class BaseForm(FlaskForm):
             return super().wrap_formdata(form, formdata)
 
 
-class NotBuiltYet:
-    """An empty form a page shows from a kept fragment (core.fragments): nothing of it is
-    built unless the fragment must be made again; its CSRF token is the visitor's own.
-    Anything else asked of it builds the real form (``build()``)."""
-
-    blank = True
-    errors: dict = {}
-    restored = False
-
-    def __init__(self, build):
-        self._build = build
-        self._form = None
-
-    @property
-    def csrf_token(self):
-        if not current_app.config.get("WTF_CSRF_ENABLED", True):
-            return None
-        from flask_wtf.csrf import generate_csrf
-        from markupsafe import Markup
-
-        return lambda **_attributes: Markup(
-            '<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if self._form is None:
-            self._form = self._build()
-        return getattr(self._form, name)
-
-
 def _posted_here(form, data) -> bool:
     """The kept fields are this form's: one of its content fields was posted."""
     return any(field.name in data for field in form

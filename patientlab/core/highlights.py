@@ -2,9 +2,10 @@
 to show (the next evenings, the open calls, the latest projects); the home page knows no
 feature and lists ``highlights()``.
 
-The lists are the same for everyone: they are kept in memory per language and version of
-the public content (core.page_cache), so a change shows at once, and for a minute at most
-for what changes with the clock alone (an evening that has begun).
+The lists are the same for everyone: they are kept in memory per language, application
+root and versions of the scopes the highlights show (core.page_cache), so a change shows
+at once, and per minute window for what changes with the clock alone (an evening that
+has begun).
 """
 
 import time
@@ -30,6 +31,7 @@ class Highlight:
     more_endpoint: str
     more_label: object
     empty: object  # what to say when there is nothing (and what one can do instead)
+    shows: tuple[str, ...] = ()  # the scopes of core.page_cache its items come from
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ def _made(limit: int) -> list[Shown]:
             for h in sorted(_HIGHLIGHTS.values(), key=lambda h: (h.order, h.key))]
 
 
+def scopes() -> tuple[str, ...]:
+    """Every scope the highlights show (the home page's key)."""
+    return tuple(sorted({name for h in _HIGHLIGHTS.values() for name in h.shows}))
+
+
 def highlights(limit: int = 3) -> Live:
     from flask import current_app
     from flask_babel import get_locale
@@ -74,12 +81,13 @@ def highlights(limit: int = 3) -> Live:
     if not current_app.config.get("HIGHLIGHTS_CACHE", True):
         return Live(_made(limit))
     # The items' links start with the application's root: part of the key.
+    names = scopes()
     key = (page_cache.scope(), str(get_locale()), link_root(), limit,
-           page_cache.current_version())
+           int(time.time() // MAX_AGE), names, page_cache.current_version(*names))
     found = _CACHE.get(key)
-    if found is not None and time.monotonic() - found.stamp[-1] < MAX_AGE:
+    if found is not None:
         return found
-    live = Live(_made(limit), (*key, time.monotonic()))
+    live = Live(_made(limit), key)
     _CACHE.clear()  # older versions are of no use any more
     _CACHE[key] = live
     return live

@@ -1,56 +1,62 @@
-"""A page cache for visitors that is never stale.
+"""Visitors' public pages, kept and revalidated on HTTP's own terms, never stale.
 
-Public pages a feature registers (``register(endpoint)``) are kept in each worker's
-memory for people who are not logged in, keyed by the address, the language, the
-display preferences and the **version of the public content**: one number, bumped in the
-same transaction as every change to a table public pages read (an evening's seats, a
-project, a call, a question…). A page cached before a change is never served after it:
-the next visitor reads the new version and the page is made again. Tables no public page
-shows register as private (the outbox, the journal…); so do the columns of an account
-that never appear publicly (last login, password…). Anything not declared private bumps
-the version: a new table is safe by default.
+**Versions per scope.** What a public page shows is named by scopes: one evening
+(``event:12``), one project, one call, a list (the agenda with its seats, the projects…),
+and ``global`` for everything else. Each scope has a version in the ``content_version``
+table, bumped in the same transaction as every change to what it covers: a feature maps
+each of its tables to the scopes a change of one row touches (a registration: its
+evening and the lists that show seats). A table nobody mapped bumps ``global``, which
+every page shows: a new table is safe by default. Tables no public page shows register
+as private, and so do the columns of an account that never appear publicly (last
+login, password…). UPDATE and DELETE statements, whose rows are not known, bump
+``global`` too.
 
-A page with a form carries the visitor's CSRF token: it is kept with a placeholder and
-each visitor gets their own token spliced in. A visitor whose session holds anything
-else (a message to show, a kept form) is served a fresh page. Pages also expire after
-``PAGE_CACHE_SECONDS``, for what changes with the clock alone (registrations closing).
+**A page says what it shows.** A feature registers each cacheable endpoint with a
+function of the URL's values that names its scopes (``events.detail`` shows
+``event:<id>`` and the projects it presents). The page's key is made, before the view
+runs, of those scopes' versions, the address, the application root, the language, the
+display preferences and the minute window (``PAGE_CACHE_SECONDS``, for what changes
+with the clock alone: registrations closing).
 
-A page asked by a visitor who has no session cookie at all is also kept at the front door
-(``FrontDoor``, a WSGI layer before Flask), keyed by the request's own words (address,
-host, cookies, languages) and the version: the next identical request gets the very
-answer Flask gave, headers included, without Flask's hooks. A page with a form token (an
-evening's registration form) is kept there with its placeholder: each visitor gets a new
-session holding their own token, signed as Flask and Flask-WTF sign them
-(``VisitorTokens``). No other cookie is ever handed out from the door.
+**Two layers.** A visitor (not logged in, nothing personal in the session) gets the
+page from this worker's memory when its key is known (``X-Page-Cache: hit``); the page
+also carries an ``ETag`` made of that key and ``Cache-Control: public, no-cache``: a
+browser or a proxy in front (nginx, a CDN) may store it but must ask again each time,
+and a question with the same ``If-None-Match`` gets ``304 Not Modified`` before any view
+or template runs. A page that carries a form token or sets a cookie is never shared.
 """
 
+import hashlib
+import os
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from threading import Lock
 
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Connection, String, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from werkzeug.http import dump_cookie
 
 from patientlab.extensions import db
 
-PUBLIC = "public"
-PLACEHOLDER = b"\x00csrf-token-of-this-visitor\x00"
+GLOBAL = "global"
 HEADER = "X-Page-Cache"
-# What a visitor's session may hold and still be served a shared page: the CSRF token
-# (spliced in) and Flask-Login's bookkeeping for an anonymous visitor.
+#: Browsers and proxies may store a visitor's page but ask again every time.
+CACHE_CONTROL = "public, no-cache"
+#: What else than the address a visitor's page depends on: their cookies (language,
+#: display preferences, a session) and the languages their browser asks for.
+VARY = "Cookie, Accept-Language"
+# What a visitor's session may hold and still be served a shared page: a CSRF token made
+# by another page (no shared page carries one) and Flask-Login's bookkeeping.
 SHAREABLE_SESSION = {"csrf_token", "_fresh", "_id", "_permanent"}
+EXTENSION = "page_cache"
 
-_ENDPOINTS: set[str] = set()
-_PRIVATE_TABLES: set[str] = {"content_version"}
-_PRIVATE_COLUMNS: dict[str, set[str]] = {}
-_KEY_PARTS: list = []
+Shows = Callable[..., Iterable[str]]
 
 
 class ContentVersion(db.Model):
@@ -60,33 +66,70 @@ class ContentVersion(db.Model):
     version: Mapped[int] = mapped_column(default=0)
 
 
-def register(*endpoints: str) -> None:
-    """Public pages that may be served from the cache to visitors."""
-    _ENDPOINTS.update(endpoints)
+def scope_name(kind: str, key=None) -> str:
+    """``scope_name("event", 12)`` → ``"event:12"``; ``scope_name("agenda")`` → ``"agenda"``."""
+    return kind if key is None else f"{kind}:{key}"
 
 
-def register_key_part(part) -> None:
+@dataclass
+class Registry:
+    """What the features told this application: its cacheable pages and what each
+    shows, the scopes each table's rows touch, what is private, what else keys a page."""
+
+    pages: dict[str, Shows] = field(default_factory=dict)
+    scopes: dict[str, Callable[[object], Iterable[str]]] = field(default_factory=dict)
+    private_tables: set[str] = field(default_factory=lambda: {"content_version"})
+    private_columns: dict[str, set[str]] = field(default_factory=dict)
+    key_parts: list[Callable[[], str]] = field(default_factory=list)
+    # This application's own part of every key kept in the process's memory: two
+    # applications in one process (tests make several, each on its own database) may
+    # reach the same versions with other content.
+    token: str = field(default_factory=lambda: secrets.token_hex(8))
+
+
+def registry(app=None) -> Registry:
+    extensions = (app or current_app).extensions
+    found = extensions.get(EXTENSION)
+    if found is None:
+        found = extensions.setdefault(EXTENSION, Registry())
+    return found
+
+
+def register(app, endpoint: str, shows: Shows = lambda **_values: ()) -> None:
+    """A public page that may be kept for visitors; ``shows(**view_args)`` names the
+    scopes it shows beyond ``global``."""
+    registry(app).pages[endpoint] = shows
+
+
+def register_scopes(app, table: str, scopes: Callable[[object], Iterable[str]]) -> None:
+    """``scopes(row)`` → the scopes a new, changed or deleted row of ``table`` touches."""
+    registry(app).scopes[table] = scopes
+
+
+def register_key_part(app, part: Callable[[], str]) -> None:
     """``part()`` → what else makes a visitor's page differ (their display preferences)."""
-    _KEY_PARTS.append(part)
+    registry(app).key_parts.append(part)
 
 
-def register_private_tables(*names: str) -> None:
-    _PRIVATE_TABLES.update(names)
+def register_private_tables(app, *names: str) -> None:
+    registry(app).private_tables.update(names)
 
 
-def register_private_columns(table: str, *columns: str) -> None:
+def register_private_columns(app, table: str, *columns: str) -> None:
     """Columns whose change alone shows on no public page (an account's last login)."""
-    _PRIVATE_COLUMNS.setdefault(table, set()).update(columns)
+    registry(app).private_columns.setdefault(table, set()).update(columns)
 
 
-# --- The version, bumped with every public change ------------------------------------------
+def scope() -> str:
+    """This application's part of every key kept in memory (core.fragments too)."""
+    return registry().token
 
 
-def _public_change(instance) -> bool:
-    table = getattr(instance, "__tablename__", None)
-    if table is None or table in _PRIVATE_TABLES:
-        return False
-    private = _PRIVATE_COLUMNS.get(table)
+# --- The versions, bumped with every public change ------------------------------------------
+
+
+def _public_change(found: Registry, instance, table: str) -> bool:
+    private = found.private_columns.get(table)
     state = inspect(instance)
     if not private or not state.modified:
         return True
@@ -94,65 +137,125 @@ def _public_change(instance) -> bool:
                for attr in state.attrs)
 
 
-def _bump(session: Session) -> None:
+def _scopes_of(found: Registry, instance) -> Iterable[str]:
+    table = getattr(instance, "__tablename__", None)
+    if table is None or table in found.private_tables:
+        return ()
+    if not _public_change(found, instance, table):
+        return ()
+    mapped = found.scopes.get(table)
+    if mapped is None:
+        return (GLOBAL,)
+    try:
+        return tuple(mapped(instance))
+    except SQLAlchemyError:  # a deleted row whose values can no longer be read
+        return (GLOBAL,)
+
+
+def _bump(session: Session, names: Iterable[str]) -> None:
+    """Each scope once per transaction, in a fixed order (two transactions bumping the
+    same scopes lock their rows in the same order)."""
     transaction = session.get_transaction()
     marker = id(transaction) if transaction is not None else None
-    if session.info.get("page_cache_bumped") == marker:
+    seen_marker, seen = session.info.get("page_cache_bumped", (None, set()))
+    if seen_marker != marker:
+        seen = set()
+    new = sorted(set(names) - seen)
+    if not new:
         return
-    session.info["page_cache_bumped"] = marker
+    session.info["page_cache_bumped"] = (marker, seen | set(new))
     session.connection().execute(text(
         "INSERT INTO content_version (name, version) VALUES (:name, 1) "
         "ON CONFLICT (name) DO UPDATE SET version = content_version.version + 1"),
-        {"name": PUBLIC})
+        [{"name": name} for name in new])
 
 
-def _before_flush(session: Session, _context, _instances) -> None:
+def _after_flush(session: Session, _context) -> None:
+    # After the flush: new rows have their ids (a new registration names its evening's).
+    if not has_app_context() or EXTENSION not in current_app.extensions:
+        return
+    found = registry()
+    # A row whose own columns changed: a collection that gained a row (an evening's
+    # registrations) is that row's change, mapped to its own scopes.
     changed = (*session.new, *session.deleted,
-               *(instance for instance in session.dirty if session.is_modified(instance)))
-    if any(_public_change(instance) for instance in changed):
-        _bump(session)
+               *(instance for instance in session.dirty
+                 if session.is_modified(instance, include_collections=False)))
+    names = {name for instance in changed for name in _scopes_of(found, instance)}
+    if names:
+        _bump(session, names)
 
 
 def _on_execute(state) -> None:
-    """ORM UPDATE and DELETE statements (seat counters, bulk changes) bump too."""
+    """ORM UPDATE and DELETE statements (bulk changes: their rows are unknown) bump the
+    global scope, unless their table is private."""
     if not (state.is_update or state.is_delete):
+        return
+    if not has_app_context() or EXTENSION not in current_app.extensions:
         return
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
-    if name and name not in _PRIVATE_TABLES:
-        _bump(state.session)
+    if name and name not in registry().private_tables:
+        _bump(state.session, (GLOBAL,))
 
 
 def _transaction_ended(session: Session) -> None:
-    """after_commit, after_rollback: the next transaction bumps the version again."""
+    """after_commit, after_rollback: the next transaction bumps its scopes again."""
     session.info.pop("page_cache_bumped", None)
 
 
-_VERSION_SQL = "SELECT version FROM content_version WHERE name = 'public'"
+_PARAMETERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def current_version() -> int:
-    """The public content's version. Inside a transaction of this request's session, read
-    there (a change made earlier in the request counts); otherwise read as committed, on a
-    connection borrowed from the pool for one statement: no session to open and close,
-    no transaction to begin and roll back (a sixth of the cost)."""
-    registry = db.session.registry
-    if ((registry.has() and registry().in_transaction())
+def versions(names: Iterable[str]) -> tuple[int, ...]:
+    """The versions of ``names`` (0 for a scope never changed), in that order. Inside a
+    transaction of this request's session, read there (a change made earlier in the
+    request counts); otherwise read as committed, on a connection borrowed from the pool
+    for one statement: no session to open and close, no transaction to begin and roll
+    back."""
+    names = list(names)
+    registry_ = db.session.registry
+    if ((registry_.has() and registry_().in_transaction())
             or isinstance(db.session.session_factory.kw.get("bind"), Connection)):
-        # Read in the session's transaction (or on the one connection the session is
-        # bound to, as the tests' transaction): the driver's own query, no ORM.
-        return db.session.connection().exec_driver_sql(_VERSION_SQL).scalar() or 0
+        rows = db.session.connection().execute(
+            text("SELECT name, version FROM content_version WHERE name IN :names")
+            .bindparams(_expanding("names")), {"names": names}).all()
+    else:
+        marker = _PARAMETERS.get(db.engine.dialect.paramstyle)
+        if marker is None:  # a driver with named parameters: through SQLAlchemy
+            with db.engine.connect() as connection:
+                rows = connection.execute(
+                    text("SELECT name, version FROM content_version WHERE name IN :names")
+                    .bindparams(_expanding("names")), {"names": names}).all()
+        else:
+            rows = _read_raw(names, marker)
+    found = dict(rows)
+    return tuple(found.get(name) or 0 for name in names)
+
+
+def _expanding(name: str):
+    from sqlalchemy import bindparam
+
+    return bindparam(name, expanding=True)
+
+
+def _read_raw(names: list[str], marker: str) -> list:
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
         try:
-            cursor.execute(_VERSION_SQL)
-            row = cursor.fetchone()
+            # Only the driver's placeholders are joined in; the names are parameters.
+            cursor.execute("SELECT name, version FROM content_version WHERE name IN ("  # noqa: S608
+                           + ", ".join([marker] * len(names)) + ")", tuple(names))
+            return cursor.fetchall()
         finally:
             cursor.close()
     finally:
         connection.close()  # back to the pool, which ends any transaction the driver began
-    return (row[0] if row else 0) or 0
+
+
+def current_version(*names: str) -> tuple[int, ...]:
+    """The versions of ``global`` and of ``names``."""
+    return versions((GLOBAL, *names))
 
 
 # --- The pages ------------------------------------------------------------------------------
@@ -161,23 +264,19 @@ def current_version() -> int:
 class _Store:
     def __init__(self, size: int):
         self.size = size
-        self.pages: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[tuple, tuple[bytes, str, str]] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key, max_age: float):
+    def get(self, key):
         with self.lock:
             found = self.pages.get(key)
-            if found is None:
-                return None
-            if time.monotonic() - found[0] > max_age:
-                del self.pages[key]
-                return None
-            self.pages.move_to_end(key)
+            if found is not None:
+                self.pages.move_to_end(key)
             return found
 
-    def put(self, key, body: bytes, mimetype: str) -> None:
+    def put(self, key, body: bytes, mimetype: str, etag: str) -> None:
         with self.lock:
-            self.pages[key] = (time.monotonic(), body, mimetype)
+            self.pages[key] = (body, mimetype, etag)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
@@ -188,244 +287,122 @@ class _Store:
 
 
 _store = _Store(500)
-_door_store = _Store(500)
-_door_paths: set[str] = set()
 
 
 def clear() -> None:
     _store.clear()
-    _door_store.clear()
-    _door_paths.clear()
 
 
-def _visitor_may_share() -> bool:
-    """A visitor with nothing personal in their session (a CSRF token at most)."""
-    if request.method != "GET" or request.endpoint not in _ENDPOINTS:
+def _release() -> str:
+    """What names the code that makes the pages (a new release changes every ETag): the
+    configured ``RELEASE``, else the last change to the code, templates and catalogues."""
+    configured = current_app.config.get("RELEASE")
+    if configured:
+        return str(configured)
+    return _code_stamp(current_app.root_path, current_app.template_folder or "")
+
+
+_STAMPS: dict[tuple, str] = {}
+
+
+def _code_stamp(*folders: str) -> str:
+    found = _STAMPS.get(folders)
+    if found is None:
+        root = os.path.dirname(folders[0])
+        latest = 0.0
+        for folder in (*folders, os.path.join(root, "translations")):
+            for path, _dirs, files in os.walk(folder):
+                for name in files:
+                    if name.endswith((".py", ".html", ".mo", ".txt")):
+                        latest = max(latest, os.stat(os.path.join(path, name)).st_mtime)
+        found = _STAMPS[folders] = f"{latest:.0f}"
+    return found
+
+
+def _visitor_may_share(found: Registry) -> bool:
+    """A visitor with nothing personal in their session, asking for a cacheable page."""
+    if request.method not in ("GET", "HEAD") or request.endpoint not in found.pages:
         return False
     if current_user.is_authenticated:
         return False
     return set(session.keys()) <= SHAREABLE_SESSION
 
 
-def scope() -> str:
-    """This application's own part of every key kept in this process's memory: two
-    applications in one process (tests make several, each on its own database) may
-    reach the same version with other content."""
-    extensions = current_app.extensions
-    found = extensions.get("patientlab.cache_scope")
-    if found is None:
-        found = extensions.setdefault("patientlab.cache_scope", secrets.token_hex(8))
-    return found
-
-
-def _key() -> tuple:
-    # The front door read the version a moment ago, before anything of the page: the
-    # same number, one query fewer.
-    version = request.environ.get(DOOR_VERSION)
+def _key(found: Registry) -> tuple:
+    shows = found.pages[request.endpoint]
+    names = (GLOBAL, *sorted(set(shows(**(request.view_args or {})))))
+    window = int(time.time() // max(1, current_app.config.get("PAGE_CACHE_SECONDS", 60)))
     # Every link of the page starts with the root (configured: core.urls.ApplicationRoot).
-    return (scope(), request.script_root, request.full_path, str(get_locale()),
-            *(part() for part in _KEY_PARTS),
-            current_version() if version is None else version)
+    return (request.script_root, request.full_path, str(get_locale()),
+            *(part() for part in found.key_parts), window, names, versions(names))
 
 
-def serve():
-    """before_request, first: a visitor's public page straight from the cache."""
-    if not current_app.config.get("PAGE_CACHE", True) or not _visitor_may_share():
-        return None
-    key = _key()
-    g.page_cache_key = key
-    found = _store.get(key, current_app.config.get("PAGE_CACHE_SECONDS", 60))
-    if found is None:
-        return None
-    _stamp, body, mimetype = found
-    if PLACEHOLDER in body:
-        if not session:  # a new visitor: the front door can make the next ones' tokens
-            request.environ[DOOR_OK] = True
-            request.environ[DOOR_FORM_PAGE] = body
-        body = body.replace(PLACEHOLDER, generate_csrf().encode())
-    else:
-        request.environ[DOOR_OK] = True
-    response = Response(body, mimetype=mimetype)
-    response.headers[HEADER] = "hit"
+def _etag(key: tuple) -> str:
+    return hashlib.sha256(repr((_release(), key)).encode()).hexdigest()[:32]
+
+
+def _validated(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Vary"] = VARY
     return response
 
 
+def serve():
+    """before_request, first: ``304`` to a visitor whose copy is current; else their
+    page from this worker's memory, when kept."""
+    if not current_app.config.get("PAGE_CACHE", True):
+        return None
+    found = registry()
+    if not _visitor_may_share(found):
+        return None
+    key = _key(found)
+    etag = _etag(key)
+    g.page_cache_key = (found.token, *key)
+    g.page_cache_etag = etag
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        kept = _store.get(g.page_cache_key)
+        if kept is None:
+            return None
+        body, mimetype, _etag_kept = kept
+        response = Response(body, mimetype=mimetype)
+    response.headers[HEADER] = "hit"
+    return _validated(response, etag)
+
+
+def _token_field() -> bytes:
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    return f'name="{name}"'.encode()
+
+
 def keep(response):
-    """after_request: a visitor's public page as made, for the next visitors."""
+    """after_request: a visitor's public page as made, for the next visitors, with its
+    validators; a page with a form token or a cookie of its own is nobody else's."""
     key = g.pop("page_cache_key", None)
     if key is None or HEADER in response.headers:
         return response
     if (response.status_code != 200 or response.direct_passthrough
-            or response.mimetype != "text/html" or not _visitor_may_share()):
+            or response.mimetype != "text/html" or not _visitor_may_share(registry())):
         return response
     body = response.get_data()
-    token = g.get("csrf_token")
-    if token and token.encode() in body:
-        body = body.replace(token.encode(), PLACEHOLDER)
-        if set(session.keys()) == {"csrf_token"} and not session.permanent:
-            # A new visitor's session holds their token alone: the front door can make
-            # the next one's (VisitorTokens) and splice it in.
-            request.environ[DOOR_OK] = True
-            request.environ[DOOR_FORM_PAGE] = body
-    else:  # nothing personal in it: the front door may keep it too
-        request.environ[DOOR_OK] = True
-    _store.put(key, body, response.mimetype)
+    if "Set-Cookie" in response.headers or _token_field() in body:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    etag = g.pop("page_cache_etag")
+    _store.put(key, body, response.mimetype, etag)
     response.headers[HEADER] = "miss"
-    return response
-
-
-# --- The front door: before Flask ------------------------------------------------------------
-
-#: Set by ``keep`` on the request's WSGI environ: this answer may be kept at the door.
-DOOR_OK = "patientlab.page_cache.door"
-DOOR_VERSION = "patientlab.page_cache.version"
-#: Set by ``keep`` beside DOOR_OK: the page's body with the visitor's token as a placeholder.
-DOOR_FORM_PAGE = "patientlab.page_cache.form_page"
-_DOOR_ENVIRON = ("PATH_INFO", "QUERY_STRING", "SCRIPT_NAME", "HTTP_HOST", "wsgi.url_scheme",
-                 "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_COOKIE",
-                 "HTTP_ACCEPT_LANGUAGE")
-MAX_DOOR_PATHS = 20000
-
-
-class VisitorTokens:
-    """A new visitor's session and CSRF token, made as Flask and Flask-WTF make them
-    (``generate_csrf`` then the session interface's ``save_session``): a random raw token
-    kept in a signed session cookie, and the same token signed with a timestamp for the
-    form. The form token is checked by Flask-WTF against the session, as any other."""
-
-    def __init__(self, app):
-        config = app.config
-        interface = app.session_interface
-        self.form_signer = URLSafeTimedSerializer(
-            config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
-        self.session_signer = interface.get_signing_serializer(app)
-        self.field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-        self.cookie_name = interface.get_cookie_name(app)
-        self.cookie = {"domain": interface.get_cookie_domain(app),
-                       "path": interface.get_cookie_path(app),
-                       "secure": interface.get_cookie_secure(app),
-                       "httponly": interface.get_cookie_httponly(app),
-                       "samesite": interface.get_cookie_samesite(app),
-                       "partitioned": interface.get_cookie_partitioned(app)}
-
-    def new(self) -> tuple[bytes, str]:
-        """(the form's token, the Set-Cookie header's value) for one new visitor."""
-        raw = secrets.token_hex(20)  # 40 hex characters, as Flask-WTF's raw tokens
-        cookie = dump_cookie(self.cookie_name, self.session_signer.dumps({self.field: raw}),
-                             **self.cookie)
-        return self.form_signer.dumps(raw).encode(), cookie
-
-
-class FrontDoor:
-    """WSGI middleware: a visitor without a session cookie asking again for a page kept
-    by ``keep`` gets Flask's earlier answer, read from memory after one look at the
-    public version; a page with a form, with that visitor's own new session and token."""
-
-    def __init__(self, wsgi_app, flask_app):
-        self.wsgi_app = wsgi_app
-        self.flask_app = flask_app
-        self.store = _door_store  # keyed by application too: tests make several
-        # The paths whose page was kept once: any other (a file, a form page) goes
-        # straight to Flask, without reading the version.
-        self.paths = _door_paths
-        config = flask_app.config
-        self.personal_cookies = tuple(f"{name}=" for name in (
-            config.get("SESSION_COOKIE_NAME", "session"),
-            config.get("REMEMBER_COOKIE_NAME", "remember_token")))
-        self._tokens = None
-
-    @property
-    def tokens(self) -> VisitorTokens:
-        if self._tokens is None:  # at the first page with a form: the configuration is final
-            self._tokens = VisitorTokens(self.flask_app)
-        return self._tokens
-
-    def _version(self) -> int:
-        with self.flask_app.app_context():  # the app's own session, as Flask's pages read
-            return current_version()
-
-    def _learn(self, environ, start_response):
-        """A path not known yet: Flask answers; if the page was kept, the door learns
-        the path and keeps the page from the next time on."""
-        result = self.wsgi_app(environ, start_response)
-        if environ.get(DOOR_OK):
-            if len(self.paths) >= MAX_DOOR_PATHS:
-                self.paths.clear()
-            self.paths.add(environ.get("PATH_INFO"))
-        return result
-
-    def __call__(self, environ, start_response):
-        config = self.flask_app.config
-        cookies = environ.get("HTTP_COOKIE", "")
-        if (environ.get("REQUEST_METHOD") != "GET" or not config.get("PAGE_CACHE", True)
-                or any(name in cookies for name in self.personal_cookies)):
-            return self.wsgi_app(environ, start_response)
-        if environ.get("PATH_INFO") not in self.paths:
-            return self._learn(environ, start_response)
-        try:
-            version = self._version()
-        except Exception:  # the database is away: Flask answers, with its error page
-            return self.wsgi_app(environ, start_response)
-        environ[DOOR_VERSION] = version
-        key = (id(self.flask_app), *(environ.get(name, "") for name in _DOOR_ENVIRON), version)
-        found = self.store.get(key, config.get("PAGE_CACHE_SECONDS", 60))
-        if found is not None:
-            _stamp, body, (status, headers, with_token) = found
-            if not with_token:
-                start_response(status, list(headers))
-                return [body]
-            token, cookie = self.tokens.new()
-            body = body.replace(PLACEHOLDER, token)
-            start_response(status, [*((name, str(len(body)) if name == "Content-Length"
-                                       else value) for name, value in headers),
-                                    ("Set-Cookie", cookie)])
-            return [body]
-        answer = {}
-
-        def remember(status, headers, exc_info=None):
-            answer["status"], answer["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        result = self.wsgi_app(environ, remember)
-        if not environ.get(DOOR_OK):
-            return result
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        kept = self._keepable(answer, environ.get(DOOR_FORM_PAGE) is not None)
-        if kept is not None:
-            self.store.put(key, environ.get(DOOR_FORM_PAGE) or body,
-                           (answer["status"], kept, DOOR_FORM_PAGE in environ))
-        return [body]
-
-    def _keepable(self, answer: dict, with_token: bool) -> tuple | None:
-        """The answer's headers as the next visitors get them, or None if it may not be
-        kept: not a 200, ``no-store``, or a cookie other than the new visitor's session
-        (which the door makes anew for each one)."""
-        if not answer.get("status", "").startswith("200 "):
-            return None
-        kept = []
-        for name, value in answer.get("headers", []):
-            lowered = name.lower()
-            if lowered == "cache-control" and "no-store" in value:
-                return None
-            if lowered == "set-cookie":
-                if with_token and value.startswith(f"{self.tokens.cookie_name}="):
-                    continue
-                return None
-            kept.append((name, "hit" if name == HEADER else value))
-        return tuple(kept)
+    return _validated(response, etag)
 
 
 def init_app(app) -> None:
-    for name, listener in (("before_flush", _before_flush), ("do_orm_execute", _on_execute),
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _on_execute),
                            ("after_commit", _transaction_ended),
                            ("after_rollback", _transaction_ended)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
-    register_private_tables("audit_entry", "kept_form", "notification_digest",
+    register_private_tables(app, "audit_entry", "kept_form", "notification_digest",
                             "notification_setting", "outbox_message", "recovery_code",
                             "charter_acceptance", "role_request")
     # First of the hooks: a visitor's shared page needs none of the others (no rate limit
@@ -433,6 +410,3 @@ def init_app(app) -> None:
     funcs = app.before_request_funcs.setdefault(None, [])
     funcs.insert(1 if funcs else 0, serve)
     app.after_request(keep)
-    door = FrontDoor(app.wsgi_app, app)
-    app.extensions["front_door"] = door
-    app.wsgi_app = door

@@ -194,6 +194,25 @@ CSP = (
 )
 
 
+def sent_from_our_pages() -> bool:
+    """The request comes from one of our own pages, as OWASP's CSRF cheat sheet checks
+    it without a token (« Fetch Metadata » and « Verifying Origin With Standard Headers »):
+    the browser's ``Sec-Fetch-Site`` says ``same-origin``, or, from a browser that does
+    not send it, ``Origin`` is our own (the request's, or the configured PUBLIC_URL's
+    behind a proxy). Neither header, or another site: no."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = (request.headers.get("Origin") or "").lower().rstrip("/")
+    if not origin or origin == "null":
+        return False
+    public = urlsplit(current_app.config.get("PUBLIC_URL") or "")
+    ours = {f"{request.scheme}://{request.host}".lower()}
+    if public.scheme and public.netloc:
+        ours.add(f"{public.scheme}://{public.netloc}".lower())
+    return origin in ours
+
+
 def private_page(view):
     """Route decorator: the page shows personal data or carries a working token, so no
     browser, proxy or back-forward cache keeps it, whoever asks (a visitor included)."""

@@ -21,9 +21,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     from patientlab.core import page_cache
 
-    page_cache.register("events.index", "events.detail", "events.register")
-    page_cache.register_private_tables("event_satisfaction", "event_satisfaction_receipt",
-                                       "event_companion")
+    _register_cached_pages(app, page_cache)
     privacy.register()
     news.register()
     presenting.register()
@@ -38,7 +36,7 @@ def init_app(app) -> None:
         10, "prochaines-soirees", _l("Les prochaines soirées « Parle-Moi »"),
         listing.coming_highlights, "events.index", _l("Toutes les soirées"),
         _l("Aucune soirée n’est annoncée pour le moment. Les soirées passées restent à "
-           "découvrir.")))
+           "découvrir."), shows=("events", "agenda")))
     first_steps.register(first_steps.Step(
         40, "prochaines-soirees-etape", _l("Venir à une soirée « Parle-Moi »"),
         _l("Vous y rencontrez des chercheuses, des chercheurs et d’autres patientes et "
@@ -50,3 +48,27 @@ def init_app(app) -> None:
                                     events_pending.organiser_tasks, EVENT_MANAGERS))
     pending.register(pending.Source(100, "mes-inscriptions", _l("Mes inscriptions"),
                                     events_pending.my_registrations, agenda=True))
+
+
+def _register_cached_pages(app, page_cache) -> None:
+    """What the evenings' public pages show, and which of them a change touches: an
+    evening's own page, the agenda (« agenda »: the lists that show seats left) and the
+    evenings as other pages name them (« events »: a project's page, without seats). A
+    registration changes its evening's page and the agenda, nothing else."""
+    page_cache.register(app, "events.index", lambda: ("events", "agenda"))
+    page_cache.register(app, "events.detail",
+                        lambda event_id: (f"event:{event_id}", "projects"))
+    page_cache.register(app, "events.register", lambda event_id: (f"event:{event_id}",))
+    page_cache.register_scopes(app, "event", lambda event: (f"event:{event.id}", "events",
+                                                            "agenda"))
+    page_cache.register_scopes(app, "event_registration",
+                               lambda registration: (f"event:{registration.event_id}",
+                                                     "agenda"))
+    page_cache.register_scopes(app, "event_project",
+                               lambda link: (f"event:{link.event_id}",
+                                             f"project:{link.project_id}"))
+    # Taking a seat locks the evening's row by counting a change (lock_version): that
+    # alone shows nowhere.
+    page_cache.register_private_columns(app, "event", "lock_version")
+    page_cache.register_private_tables(app, "event_satisfaction",
+                                       "event_satisfaction_receipt", "event_companion")

@@ -9,9 +9,12 @@ def init_app(app) -> None:
     from .routes import bp
 
     app.register_blueprint(bp)
-    from patientlab.core import page_cache
+    from patientlab.core import highlights, page_cache
 
-    page_cache.register("main.home", "main.accessibility", "main.charter", "main.privacy")
+    # The home page shows the features' highlights; the other pages, the global scope.
+    page_cache.register(app, "main.home", highlights.scopes)
+    for endpoint in ("main.accessibility", "main.charter", "main.privacy"):
+        page_cache.register(app, endpoint)
     navigation.register(navigation.MenuEntry(10, "main.home", _l("Accueil")))
     navigation.register(navigation.MenuEntry(90, "main.my_space", _l("Mon espace"),
                                              navigation.PERSONAL))

@@ -27,8 +27,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     from patientlab.core import page_cache
 
-    page_cache.register("projects.index", "projects.detail", "projects.falc",
-                        "projects.results", "projects.glossary")
+    _register_cached_pages(app, page_cache)
     privacy.register()
     news.register()
     followup.register()
@@ -44,10 +43,35 @@ def init_app(app) -> None:
     highlights.register(highlights.Highlight(
         30, "derniers-projets", _l("Les derniers projets expliqués simplement"),
         services.latest_highlights, "projects.index", _l("Tous les projets"),
-        _l("Aucun projet n’est encore publié.")))
+        _l("Aucun projet n’est encore publié."), shows=("projects",)))
     navigation.register(navigation.MenuEntry(100, "projects.mine", _l("Mes projets"),
                                              navigation.PERSONAL, RESEARCH))
     pending.register(pending.Source(30, "projets", _l("Mes projets"),
                                     projects_pending.team_tasks, RESEARCH))
     pending.register(pending.Source(55, "publication", _l("Résumés à publier"),
                                     projects_pending.publication_tasks, PUBLISHERS, shared=True))
+
+
+#: Tables whose rows belong to one project (their ``project_id``): a change shows on that
+#: project's pages and in the lists of projects.
+PROJECT_TABLES = ("project_cancer_type", "project_theme", "project_question",
+                  "clarity_rating", "falc_reading", "project_milestone", "project_update",
+                  "project_results")
+
+
+def _register_cached_pages(app, page_cache) -> None:
+    """What the projects' public pages show: the project (« project:<id> »), the evenings
+    that present it (« events ») and the call that funded it (« calls »); the lists show
+    « projects ». Other tables (the glossary, plain words…) are the global scope's."""
+    def one_project(project_id):
+        return (f"project:{project_id}", "events", "calls")
+
+    page_cache.register(app, "projects.index", lambda: ("projects",))
+    for endpoint in ("projects.detail", "projects.falc", "projects.results"):
+        page_cache.register(app, endpoint, one_project)
+    page_cache.register(app, "projects.glossary", lambda: ("projects",))
+    page_cache.register_scopes(app, "project",
+                               lambda project: (f"project:{project.id}", "projects"))
+    for table in PROJECT_TABLES:
+        page_cache.register_scopes(app, table,
+                                   lambda row: (f"project:{row.project_id}", "projects"))

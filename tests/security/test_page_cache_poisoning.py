@@ -63,7 +63,7 @@ def test_page_cache_is_never_poisoned_through_the_application_root(app):
         for hostile in _hostile_requests(page):
             answer = app.test_client().get(page, **hostile)
             _links_stay_here(answer.get_data(as_text=True))
-            # The same request again: kept at the front door or in Flask's cache.
+            # The same request again: kept in the page cache.
             _links_stay_here(app.test_client().get(page, **hostile).get_data(as_text=True))
         for _visitor in range(4):  # the next visitors, each with a page from the cache
             answer = app.test_client().get(page)

@@ -16,13 +16,19 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from patientlab.core.forms import NotBuiltYet
+from patientlab.core.errors import FOREIGN_FORM_MESSAGE, render_error
 from patientlab.core.i18n import prefer_language
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
-from patientlab.core.security import TokenError, acting_user, private_page
+from patientlab.core.security import (
+    TokenError,
+    acting_user,
+    private_page,
+    sent_from_our_pages,
+)
 from patientlab.core.text import normalise_email
 from patientlab.core.transaction import attempt
 from patientlab.events import presenting
@@ -36,7 +42,7 @@ from patientlab.events.models import ACCOMMODATIONS, EVENT_THEMES, EventFormat
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.events.services import after_evening, ics, listing, mails, seating
 from patientlab.events.services import registration as registering
-from patientlab.extensions import limiter
+from patientlab.extensions import csrf, limiter
 
 bp = Blueprint("events", __name__)
 
@@ -85,7 +91,7 @@ def _event_key() -> str:
 
 
 def _empty_form(event, seats) -> RegistrationForm:
-    form = RegistrationForm(formdata=None).offer_needs(event.format)
+    form = _registration_form(event, formdata=None)
     form.seats.data = seats
     user = acting_user()
     if user is not None:
@@ -101,16 +107,13 @@ def _form_page(event, form=None, status=200):
     then the fields for that many (a visitor alone never tabs through a group's)."""
     seats = None
     if form is None and g.get("kept_form") is not None:
-        form = RegistrationForm().offer_needs(event.format)  # typed before a session ended
+        form = _registration_form(event)  # typed before a session ended
     if form is not None:
         seats = form.seats.data if form.seats.data in range(1, 5) else 1
     else:
         seats = request.args.get("places", type=int)
         if seats in range(1, 5):
-            if acting_user() is None:
-                form = NotBuiltYet(lambda: _empty_form(event, seats))  # a visitor's
-            else:
-                form = _empty_form(event, seats)
+            form = _empty_form(event, seats)
     counts = listing.counts_for([event.id])[event.id]
     return render_template("events/register.html", event=event, form=form, seats=seats,
                            counts=counts, left=listing.seats_left(event, counts),
@@ -136,7 +139,38 @@ def _email_key() -> str:
     return "registration-email:" + normalise_email(request.form.get("email", ""))[:254]
 
 
+# --- A visitor's registration: protected by its origin, not by a token ------------------
+#
+# The registration page is the same for every visitor, so that it can be kept and
+# revalidated like any public page (core.page_cache): a CSRF token would make it one
+# visitor's own, and every visitor would need a session. A visitor who is not logged in
+# has no session to ride, so what a forged post could do is register someone else's
+# address; OWASP's CSRF cheat sheet protects such a form by checking that the browser
+# posted it from our own pages (Sec-Fetch-Site, else Origin; neither: refused). A person
+# who is logged in gets the token as on every other form: the form acts for their account.
+
+
+def _registration_form(event, **kwargs) -> RegistrationForm:
+    """The registration form; without its CSRF token for a visitor (checked by origin)."""
+    if not current_user.is_authenticated:
+        kwargs["meta"] = {"csrf": False}
+    return RegistrationForm(**kwargs).offer_needs(event.format)
+
+
+def _refused_registration_post():
+    """None when the post may go on; else the page that refuses it."""
+    if current_user.is_authenticated:
+        csrf.protect()  # Flask-WTF's own check (its error page, its kept form)
+        return None
+    if sent_from_our_pages():
+        return None
+    current_app.logger.info("registration refused: not from our pages path=%r",
+                            request.path)
+    return render_error(403, FOREIGN_FORM_MESSAGE)
+
+
 @bp.route("/evenements/<int:event_id>/inscription", methods=["GET", "POST"])
+@csrf.exempt  # checked in the view, by origin or by token (above)
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
                key_func=_event_key)
@@ -146,10 +180,13 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
+    refused = _refused_registration_post() if request.method == "POST" else None
+    if refused is not None:
+        return refused
     event = listing.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
         return _canonical_places(event) or _form_page(event)
-    form = RegistrationForm().offer_needs(event.format)
+    form = _registration_form(event)
     if not form.validate_on_submit():
         return _form_page(event, form)
     start_write_transaction()

@@ -33,24 +33,23 @@ def test_a_registration_shows_on_the_next_visitors_page(client, app):
     assert "17 places restantes" in after.get_data(as_text=True).replace("\u202f", " ")
 
 
-def test_each_visitor_gets_their_own_working_csrf_token(app):
+def test_the_registration_page_is_the_same_for_every_visitor(app):
+    """No token, no cookie: the page with its form is shared, and a visitor's post from
+    our own page (as a browser sends it) registers them."""
     event = make_event()
     db.session.commit()
     one, two = app.test_client(), app.test_client()
     page_one = one.get(f"/evenements/{event.id}/inscription?places=1")
     page_two = two.get(f"/evenements/{event.id}/inscription?places=1")
-    assert page_two.headers[HEADER] == "hit"
-    token = page_cache.PLACEHOLDER.decode()
-    assert token not in page_one.get_data(as_text=True)
-    assert token not in page_two.get_data(as_text=True)
-    import re
-
-    tokens = [re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                        p.get_data(as_text=True)).group(1) for p in (page_one, page_two)]
-    assert tokens[0] != tokens[1]
+    assert [page_one.headers[HEADER], page_two.headers[HEADER]] == ["miss", "hit"]
+    assert page_one.get_data() == page_two.get_data()
+    for page in (page_one, page_two):
+        assert "Set-Cookie" not in page.headers
+        assert 'name="csrf_token"' not in page.get_data(as_text=True)
+        assert 'name="privacy_consent"' in page.get_data(as_text=True)
     sent = two.post(f"/evenements/{event.id}/inscription", data={
-        "csrf_token": tokens[1], "name": "Paul", "email": "paul@exemple.fr", "seats": "1",
-        "privacy_consent": "y"})
+        "name": "Paul", "email": "paul@exemple.fr", "seats": "1", "privacy_consent": "y"},
+        headers={"Sec-Fetch-Site": "same-origin"})
     assert sent.status_code in (302, 303)
 
 
@@ -80,26 +79,38 @@ def test_language_and_display_preferences_have_their_own_pages(app):
     assert "pl-text-150" in large.get("/").get_data(as_text=True)
 
 
-def test_private_changes_keep_the_version_and_public_ones_bump_it(app):
+def test_private_changes_keep_the_versions_and_public_ones_bump_their_scopes(app):
     event = make_event()
     db.session.commit()
-    before = page_cache.current_version()
+    scopes = ("global", f"event:{event.id}", "agenda", "events")
+    before = page_cache.versions(scopes)
     user = UserFactory()
     db.session.commit()
-    assert page_cache.current_version() == before + 1  # a new account can show publicly
+    # A new account can show publicly (a table no feature mapped: the global scope).
+    assert page_cache.versions(scopes) == (before[0] + 1, *before[1:])
     user.last_login_at = utcnow()
     db.session.commit()
-    assert page_cache.current_version() == before + 1  # logging in shows nowhere
+    assert page_cache.versions(scopes)[0] == before[0] + 1  # logging in shows nowhere
     from patientlab.core.mail import queue_mail
 
     queue_mail("x@exemple.fr", "Sujet", "verify_email", locale="fr", user=user, url="x")
     db.session.commit()
-    assert page_cache.current_version() == before + 1
+    assert page_cache.versions(scopes)[0] == before[0] + 1
+    register(event.id, _registration("Nadia", "nadia@exemple.fr"))
+    db.session.commit()
+    # A registration: its evening and the lists that show seats, once per transaction.
+    assert page_cache.versions(scopes) == (before[0] + 1, before[1] + 1, before[2] + 1,
+                                           before[3])
+    event.title = "Un autre titre"
+    db.session.commit()
+    assert page_cache.versions(scopes) == (before[0] + 1, before[1] + 2, before[2] + 2,
+                                           before[3] + 1)
     from sqlalchemy import update
 
     db.session.execute(update(Event).where(Event.id == event.id).values(capacity=30))
     db.session.commit()
-    assert page_cache.current_version() == before + 2  # an UPDATE statement too
+    # An UPDATE statement, whose rows are not known: the global scope.
+    assert page_cache.versions(scopes)[0] == before[0] + 2
 
 
 def test_the_cache_can_be_switched_off(app):
@@ -137,104 +148,164 @@ def test_cached_parts_follow_their_own_data(web, app):
     assert "Parler du cancer en famille" in web.get("/").get_data(as_text=True)
 
 
-def _flask_hooks_counted(app):
-    """A before-request hook that counts the requests Flask itself handled."""
-    handled = []
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: handled.append(1))
-    return handled
+def _hit(client_or_app, path) -> bool:
+    client = client_or_app.test_client() if hasattr(client_or_app, "test_client") \
+        else client_or_app
+    return client.get(path).headers.get(HEADER) == "hit"
 
 
-def test_a_page_without_a_token_is_served_at_the_front_door_and_never_stale(app):
-    """A visitor with no session cookie asking again for the home page gets Flask's very
-    answer (security headers included) without going through Flask; a public change,
-    another language or a session cookie each go to Flask again."""
+def _warm(app, *paths) -> None:
+    for path in paths:
+        app.test_client().get(path)
+        assert _hit(app, path), path
+
+
+def test_a_registration_leaves_other_evenings_and_the_projects_cached(app):
+    """The evening scope: a registration on one evening makes its own page again at
+    once; another evening's page and the projects' pages stay kept."""
     from tests.factories import make_project
 
-    handled = _flask_hooks_counted(app)
-    try:
-        first = app.test_client().get("/")
-        assert (first.headers[HEADER], len(handled)) == ("miss", 1)
-        assert "Set-Cookie" not in first.headers
-        # The door learnt that this path's page may be kept: the next visitor's
-        # answer (Flask's own cache) is kept at the door, read before Flask afterwards.
-        assert app.test_client().get("/").headers[HEADER] == "hit"
-        assert len(handled) == 2
-        again = app.test_client().get("/")
-        assert (again.headers[HEADER], len(handled)) == ("hit", 2)  # Flask never saw it
-        assert again.get_data() == first.get_data()
-        for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
-                     "Content-Type"):
-            assert again.headers[name] == first.headers[name]
-        make_project(title="Une recherche toute neuve")
-        db.session.commit()
-        fresh = app.test_client().get("/")
-        assert (fresh.headers[HEADER], len(handled)) == ("miss", 3)
-        assert "Une recherche toute neuve" in fresh.get_data(as_text=True)
-        english = app.test_client()
-        english.set_cookie("lang", "en")
-        assert english.get("/").headers[HEADER] == "miss"
-        assert len(handled) == 4
-        with_session = app.test_client()
-        with_session.set_cookie(app.config["SESSION_COOKIE_NAME"], "quelque-chose")
-        with_session.get("/")
-        assert len(handled) == 5  # a session goes to Flask, whatever it holds
-    finally:
-        app.before_request_funcs[None].pop(0)
+    one, other = make_event(capacity=20), make_event(capacity=20)
+    project = make_project(title="Bouger pendant les traitements")
+    db.session.commit()
+    pages = [f"/evenements/{one.id}", f"/evenements/{other.id}",
+             f"/evenements/{one.id}/inscription?places=1", f"/projets/{project.id}",
+             "/projets/"]
+    _warm(app, *pages)
+    register(one.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
+    db.session.commit()
+    own = app.test_client().get(pages[0])
+    assert own.headers[HEADER] == "miss"
+    assert "17 places restantes" in own.get_data(as_text=True).replace("\u202f", " ")
+    assert app.test_client().get(pages[2]).headers[HEADER] == "miss"
+    for page in pages[1:2] + pages[3:]:
+        assert _hit(app, page), page
+    # The agenda shows seats: made again too.
+    assert app.test_client().get("/evenements/").headers[HEADER] == "miss"
 
 
-def _token(page) -> str:
-    import re
+def test_a_project_change_leaves_the_evenings_and_other_projects_cached(app):
+    """The project scope: its own page and the lists of projects change at once; another
+    project's page and the evenings stay kept."""
+    from tests.factories import make_project
 
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                     page.get_data(as_text=True)).group(1)
+    event = make_event()
+    project, other = make_project(title="Bouger pendant les traitements"), make_project()
+    db.session.commit()
+    pages = [f"/projets/{project.id}", "/projets/", f"/projets/{other.id}",
+             f"/evenements/{event.id}/inscription?places=1", "/evenements/"]
+    _warm(app, *pages)
+    from patientlab.projects import services as projects
+
+    projects._apply(project, projects.ProjectData(
+        title="Marcher pendant les traitements", teaser=project.teaser,
+        research_status="running", region="", lab="", team="", cancer_types=["sein"],
+        themes=["nutrition-activite"], why="Pourquoi.", what="Quoi.", change="Changer.",
+        involvement="Patients."))
+    db.session.commit()
+    for page in pages[:2]:
+        answer = app.test_client().get(page)
+        assert answer.headers[HEADER] == "miss", page
+        assert "Marcher pendant les traitements" in answer.get_data(as_text=True)
+    for page in pages[2:]:
+        assert _hit(app, page), page
 
 
-def test_a_page_with_a_form_is_served_at_the_front_door_with_each_visitors_own_token(app):
-    """The evening's registration form reaches the door too: each new visitor gets their
-    own session cookie and the token that goes with it, and only that pair is accepted."""
+def test_a_call_change_leaves_the_evenings_and_other_calls_cached(app):
+    """The call scope: its page and the calls' list change; another call's page and the
+    evenings stay kept."""
+    from tests.factories import make_call
+
+    call, other = make_call(title="Vivre après un cancer"), make_call()
+    event = make_event()
+    db.session.commit()
+    pages = [f"/appels/{call.id}", "/appels/", f"/appels/{other.id}",
+             f"/evenements/{event.id}"]
+    _warm(app, *pages)
+    call.title = "Revivre après un cancer"
+    db.session.commit()
+    for page in pages[:2]:
+        answer = app.test_client().get(page)
+        assert answer.headers[HEADER] == "miss", page
+        assert "Revivre après un cancer" in answer.get_data(as_text=True)
+    for page in pages[2:]:
+        assert _hit(app, page), page
+
+
+def test_the_home_page_follows_the_lists_it_shows(app):
+    """The lists' scopes: the home page shows the next evenings with their seats, so a
+    registration makes it again; a page that shows no list stays kept."""
+    event = make_event(capacity=20, title="Parler du cancer en famille")
+    db.session.commit()
+    _warm(app, "/", "/accessibilite")
+    register(event.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
+    db.session.commit()
+    home = app.test_client().get("/")
+    assert home.headers[HEADER] == "miss"
+    assert "17 places restantes" in home.get_data(as_text=True).replace("\u202f", " ")
+    assert _hit(app, "/accessibilite")
+
+
+def test_a_table_no_feature_mapped_forgets_every_page(app):
+    """Safe by default: a change to a table no feature mapped (an association, here)
+    bumps the global scope, which every page shows."""
+    from tests.factories import AssociationFactory
+
+    event = make_event()
+    db.session.commit()
+    pages = ["/", f"/evenements/{event.id}", "/projets/", "/accessibilite"]
+    _warm(app, *pages)
+    AssociationFactory()
+    db.session.commit()
+    for page in pages:
+        assert app.test_client().get(page).headers[HEADER] == "miss", page
+
+
+def test_visitors_pages_carry_validators_and_answer_304_without_rendering(app):
+    """ETag and « public, no-cache »: a browser or a proxy may store the page but asks
+    again each time; the same ETag gets a 304 before any template is made, and a change
+    gives a new page and a new ETag."""
+    from flask import template_rendered
+
     event = make_event(capacity=20)
     db.session.commit()
-    handled = _flask_hooks_counted(app)
-    evening = f"/evenements/{event.id}"
-    page = f"{evening}/inscription?places=1"
-    try:
-        first = app.test_client().get(page)
-        second = app.test_client().get(page)
-        assert [first.headers[HEADER], second.headers[HEADER], len(handled)] == [
-            "miss", "hit", 2]
-        visitors = [app.test_client() for _ in range(3)]
-        answers = [visitor.get(page) for visitor in visitors]
-        assert len(handled) == 2  # Flask never saw those three
-        assert {answer.headers[HEADER] for answer in answers} == {"hit"}
-        tokens = [_token(answer) for answer in answers]
-        cookies = [answer.headers["Set-Cookie"] for answer in answers]
-        assert len(set(tokens)) == 3
-        assert len(set(cookies)) == 3
-        for answer in answers:
-            body = answer.get_data()
-            assert page_cache.PLACEHOLDER not in body
-            assert int(answer.headers["Content-Length"]) == len(body)
-            assert answer.headers.getlist("Set-Cookie")[0].startswith(
-                app.config["SESSION_COOKIE_NAME"] + "=")
-            assert "HttpOnly" in answer.headers["Set-Cookie"]
-            assert answer.headers["Vary"] == "Cookie"
-            assert (answer.headers["Content-Security-Policy"]
-                    == first.headers["Content-Security-Policy"])
-            text = answer.get_data(as_text=True).replace("\u202f", " ")
-            assert text.replace(tokens[answers.index(answer)], "") == second.get_data(
-                as_text=True).replace("\u202f", " ").replace(_token(second), "")
-        form = {"name": "Paul", "email": "paul@exemple.fr", "seats": "1",
-                "privacy_consent": "y"}
-        # One visitor's token does not work with another's session.
-        refused = visitors[1].post(f"{evening}/inscription", data={**form,
-                                                                  "csrf_token": tokens[0]})
-        assert refused.status_code == 400
-        sent = visitors[0].post(f"{evening}/inscription", data={**form,
-                                                               "csrf_token": tokens[0]})
-        assert sent.status_code in (302, 303)
-        # The seat taken shows on the next visitor's page, made again by Flask.
-        after = app.test_client().get(page)
-        assert after.headers[HEADER] == "miss"
-        assert "19 places restantes" in after.get_data(as_text=True).replace("\u202f", " ")
-    finally:
-        app.before_request_funcs[None].pop(0)
+    path = f"/evenements/{event.id}"
+    first = app.test_client().get(path)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert {part.strip() for part in first.headers["Vary"].split(",")} >= {
+        "Cookie", "Accept-Language"}
+    made = []
+
+    def note(sender, template, context, **extra):
+        made.append(template.name)
+
+    with template_rendered.connected_to(note, app):
+        again = app.test_client().get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert made == []
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == "public, no-cache"
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    assert english.get(path, headers={"If-None-Match": etag}).status_code == 200
+    register(event.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
+    db.session.commit()
+    changed = app.test_client().get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "17 places restantes" in changed.get_data(as_text=True).replace("\u202f", " ")
+
+
+def test_logged_in_pages_stay_no_store_without_validators(web, app):
+    event = make_event()
+    UserFactory(email="lea@exemple.fr")
+    db.session.commit()
+    path = f"/evenements/{event.id}"
+    etag = app.test_client().get(path).headers["ETag"]
+    web.login("lea@exemple.fr")
+    page = web.get(path, headers={"If-None-Match": etag})
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in page.headers
