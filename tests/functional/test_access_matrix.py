@@ -220,6 +220,8 @@ ACCESS = {
     "call_admin.release": POST_ONLY,
     "call_admin.decide": POST_ONLY,
     "call_admin.review": COORDINATION,
+    "call_admin.edit_comments": POST_ONLY,
+    "call_admin.ask_rephrase": POST_ONLY,
     "call_admin.enter_review": COORDINATION,
     "admin.index": ADMIN,
     "admin.news": ADMIN,

@@ -15,13 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from patientlab.core import cycle, days
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from .. import reviewing
 from .. import services as svc
@@ -62,18 +59,14 @@ def _edit_page(form, call, application=None, analysis=None, status=200):
                            last_day=days.last_day), status
 
 
-def _save_attachment(form, application) -> bool:
-    """Store or remove the PDF; False (with a field error) when the file is refused."""
+def _save_attachment(form, application) -> None:
+    """Store or remove the PDF; a refused file raises ServiceError (its field named), so
+    that the draft saved with it is rolled back too."""
     upload = form.attachment.data
-    try:
-        if form.remove_attachment.data:
-            svc.delete_attachment(acting_user(), application)
-        if upload is not None and getattr(upload, "filename", ""):
-            svc.store_attachment(acting_user(), application, upload.stream, upload.filename)
-    except ServiceError as error:
-        add_service_error(form, error)
-        return False
-    return True
+    if form.remove_attachment.data:
+        svc.delete_attachment(acting_user(), application)
+    if upload is not None and getattr(upload, "filename", ""):
+        svc.store_attachment(acting_user(), application, upload.stream, upload.filename)
 
 
 def _after_save(form, application):
@@ -98,16 +91,12 @@ def new(call_id):
         flash(_("Cet appel n’accepte pas de candidature en ce moment."), "error")
         return redirect(url_for("calls.detail", call_id=call.id))
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             application = svc.create_application(acting_user(), call, _data(form))
-        except ServiceError as error:
-            add_service_error(form, error)
-            return _edit_page(form, call)
-        if not _save_attachment(form, application):
-            db.session.rollback()
-            return _edit_page(form, call)
-        db.session.commit()
-        return _after_save(form, application)
+            _save_attachment(form, application)
+        if done:
+            return _after_save(form, application)
+        return _edit_page(form, call)
     analysis = svc.lay_summary_readability(form.lay_summary.data or "") \
         if form.is_submitted() and form.lay_summary.data else None
     return _edit_page(form, call, analysis=analysis)
@@ -128,16 +117,11 @@ def edit(application_id):
         return _edit_page(form, application.call, application)
     form = ApplicationForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             svc.update_application(acting_user(), application, _data(form))
-        except ServiceError as error:
-            add_service_error(form, error)
-            return _edit_page(form, application.call, application)
-        if not _save_attachment(form, application):
-            db.session.rollback()
-            return _edit_page(form, application.call, application)
-        db.session.commit()
-        return _after_save(form, application)
+            _save_attachment(form, application)
+        if done:
+            return _after_save(form, application)
     return _edit_page(form, application.call, application)
 
 

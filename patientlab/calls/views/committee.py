@@ -10,12 +10,10 @@ from flask_login import login_required
 
 from patientlab.auth.services import get_user_by_email
 from patientlab.core.days import PARIS
-from patientlab.core.errors import ServiceError
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from .. import committee as cm
 from .. import reviewing
@@ -230,13 +228,9 @@ def open_item(session_id, point_id):
     meeting = cm.get_session_or_404(session_id, acting_user())
     agenda_item = cm.get_item_or_404(meeting, point_id, acting_user())
     if ActionForm().validate_on_submit():
-        try:
+        with attempt() as done:
             cm.open_item(acting_user(), agenda_item)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("La discussion est ouverte : les membres peuvent donner leur note "
                     "finale."), "success")
     return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
