@@ -142,6 +142,8 @@ ACCESS = {
     "organisation.remove_project": POST_ONLY,
     "organisation.materials": POST_ONLY,
     "projects.falc_panels": COORDINATION,
+    "projects.falc_new_panel": POST_ONLY,
+    "projects.falc_invite_reader": POST_ONLY,
     "projects.falc_reader_revoke": POST_ONLY,
     "projects.falc_reader_home": BAD_TOKEN,
     "projects.falc_read": BAD_TOKEN,
@@ -150,6 +152,8 @@ ACCESS = {
     "projects.edit": RESEARCH,  # the researcher account here owns the project
     "projects.review_queue": PUBLISHERS,
     "projects.review": PUBLISHERS,
+    "projects.publish": POST_ONLY,
+    "projects.send_back": POST_ONLY,
     "projects.submit": POST_ONLY,
     "projects.ask": POST_ONLY,
     "projects.answer": POST_ONLY,
