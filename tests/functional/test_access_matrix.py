@@ -236,6 +236,10 @@ ACCESS = {
     # Only its members and the coordination see a session (this one has no member).
     "committee.session": COORDINATION,
     "committee.item": COORDINATION,
+    "committee.preliminary_score": POST_ONLY,
+    "committee.final_score": POST_ONLY,
+    "committee.notes": POST_ONLY,
+    "committee.recommend": POST_ONLY,
     "committee.minutes": COORDINATION,
     "committee.presence": POST_ONLY,
     "committee.move": POST_ONLY,

@@ -134,85 +134,40 @@ def move(session_id, point_id):
     return redirect(url_for("committee.session", session_id=meeting.id, _anchor="ordre"))
 
 
-def _item_forms(meeting, item, chair):
-    prelim = committee_score_form(meeting.scale_max, final=False)
-    final = committee_score_form(meeting.scale_max, final=True)
-    notes = CommitteeNotesForm(prefix="notes")
+def _item_forms(meeting) -> dict:
     recommendation = RecommendationForm(prefix="avis")
     recommendation.recommendation.choices = list(cm.RECOMMENDATIONS.items())
-    return prelim, final, notes, recommendation
+    return {"prelim": committee_score_form(meeting.scale_max, final=False),
+            "final": committee_score_form(meeting.scale_max, final=True),
+            "notes": CommitteeNotesForm(prefix="notes"), "recommendation": recommendation}
 
 
-def _handle_item_post(user, meeting, item, forms) -> str | None:
-    """One of the item's forms, sent; what was saved (for the message), or None."""
-    prelim, final, notes, recommendation = forms
-    title, top = item.application.title, meeting.scale_max
-    for form, action, saved in (
-            (prelim, lambda: cm.save_preliminary(user, item, prelim.score.data,
-                                                 prelim.comment.data or ""),
-             lambda: _("Votre note préliminaire pour « %(title)s » est enregistrée : "
-                       "%(score)s sur %(max)s.", title=title, score=prelim.score.data,
-                       max=top)),
-            (final, lambda: cm.save_final(user, item, final.score.data),
-             lambda: _("Votre note finale pour « %(title)s » est enregistrée : %(score)s "
-                       "sur %(max)s.", title=title, score=final.score.data, max=top)),
-            (notes, lambda: cm.save_notes(user, item, notes.notes.data or ""),
-             lambda: _("Les notes de la discussion sur « %(title)s » sont enregistrées.",
-                       title=title)),
-            (recommendation, lambda: cm.record_recommendation(
-                user, item, recommendation.recommendation.data,
-                recommendation.reasons.data or "",
-                without_scores=bool(recommendation.without_scores.data)),
-             lambda: _("La recommandation du comité sur « %(title)s » est enregistrée : "
-                       "%(recommendation)s.", title=title, recommendation=cm.RECOMMENDATIONS[
-                           recommendation.recommendation.data]))):
-        if form.submit.data and form.validate_on_submit():
-            with attempt(form) as done:
-                action()
-            return saved() if done else None
-    return None
-
-
-@bp.route("/<int:session_id>/points/<int:point_id>", methods=["GET", "POST"])
-@login_required
-def item(session_id, point_id):
-    if request.method == "POST":
-        start_write_transaction()  # members score at the same moment: each waits its turn
-    user = acting_user()
-    meeting = cm.get_session_or_404(session_id, user)
+def _out_of_room(user, meeting, point_id):
+    """The page of a member out of the room for this item (403), or None."""
     agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    if agenda_item is not None and cm.conflicted(user, agenda_item):
-        member = cm.member_of(user, meeting)
-        declared = member is not None and cm.declared_here(agenda_item, member)
-        return render_template(
-            "calls/committee/out_of_room.html", meeting=meeting, item=agenda_item,
-            member=member, action=ActionForm(formdata=None), declared=declared,
-            may_withdraw=declared and cm.may_withdraw_conflict(user, agenda_item, member)), 403
-    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    if agenda_item is None or not cm.conflicted(user, agenda_item):
+        return None
+    member = cm.member_of(user, meeting)
+    declared = member is not None and cm.declared_here(agenda_item, member)
+    return render_template(
+        "calls/committee/out_of_room.html", meeting=meeting, item=agenda_item,
+        member=member, action=ActionForm(formdata=None), declared=declared,
+        may_withdraw=declared and cm.may_withdraw_conflict(user, agenda_item, member)), 403
+
+
+def _item_page(user, meeting, agenda_item, forms, mine):
     chair = cm.may_chair(user, meeting)
-    forms = _item_forms(meeting, agenda_item, chair)
-    if request.method == "POST" and (
-            saved := _handle_item_post(user, meeting, agenda_item, forms)):
-        flash(saved, "success")
-        return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
-    prelim, final, notes, recommendation = forms
-    mine = cm.my_scores(user, meeting).get(agenda_item.id)
-    if request.method == "GET":
-        if mine is not None:
-            prelim.score.data, prelim.comment.data = mine.preliminary, mine.comment
-            final.score.data = mine.final
-        notes.notes.data = agenda_item.notes
-        recommendation.reasons.data = agenda_item.reasons
-        recommendation.recommendation.data = agenda_item.recommendation or None
     application = agenda_item.application
     # The reviewer's gates, here too: declaration first, the others' reviews once one's
     # own is released, never a review the coordination has not moderated.
     reading = svc.reading_rights(user, application)
     return render_template(
         "calls/committee/item.html", meeting=meeting, item=agenda_item, chair=chair,
-        member=cm.member_of(user, meeting), mine=mine, prelim=prelim, final=final,
-        notes=notes, recommendation=recommendation, cm=cm, application=application,
-        reading=reading, feedback=reviewing.feedback_for(application, confidential=True)
+        member=cm.member_of(user, meeting), mine=mine, prelim=forms["prelim"],
+        final=forms["final"],
+        notes=forms["notes"], recommendation=forms["recommendation"], cm=cm,
+        application=application, reading=reading,
+        feedback=reviewing.feedback_for(application, confidential=True)
         if reading.reviews else None,
         without_final=cm.without_final(agenda_item) if chair and agenda_item.state == cm.DISCUSSING
         else [], action=ActionForm(formdata=None),
@@ -220,6 +175,102 @@ def item(session_id, point_id):
         else None,
         # The scores follow the reading rule: no declaration, no scores either.
         spread=cm.spread(agenda_item) if chair or reading.application else None)
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>")
+@login_required
+def item(session_id, point_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    if (refused := _out_of_room(user, meeting, point_id)) is not None:
+        return refused
+    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    forms = _item_forms(meeting)
+    if (mine := cm.my_scores(user, meeting).get(agenda_item.id)) is not None:
+        forms["prelim"].score.data, forms["prelim"].comment.data = mine.preliminary, mine.comment
+        forms["final"].score.data = mine.final
+    forms["notes"].notes.data = agenda_item.notes
+    forms["recommendation"].reasons.data = agenda_item.reasons
+    forms["recommendation"].recommendation.data = agenda_item.recommendation or None
+    return _item_page(user, meeting, agenda_item, forms, mine)
+
+
+# Each of the item's forms posts to its own address; each saves, then says what it saved.
+
+def _save_preliminary(user, item, form, top):
+    cm.save_preliminary(user, item, form.score.data, form.comment.data or "")
+    return _("Votre note préliminaire pour « %(title)s » est enregistrée : %(score)s sur "
+             "%(max)s.", title=item.application.title, score=form.score.data, max=top)
+
+
+def _save_final(user, item, form, top):
+    cm.save_final(user, item, form.score.data)
+    return _("Votre note finale pour « %(title)s » est enregistrée : %(score)s sur %(max)s.",
+             title=item.application.title, score=form.score.data, max=top)
+
+
+def _save_notes(user, item, form, top):
+    cm.save_notes(user, item, form.notes.data or "")
+    return _("Les notes de la discussion sur « %(title)s » sont enregistrées.",
+             title=item.application.title)
+
+
+def _save_recommendation(user, item, form, top):
+    cm.record_recommendation(user, item, form.recommendation.data, form.reasons.data or "",
+                             without_scores=bool(form.without_scores.data))
+    return _("La recommandation du comité sur « %(title)s » est enregistrée : "
+             "%(recommendation)s.", title=item.application.title,
+             recommendation=cm.RECOMMENDATIONS[form.recommendation.data])
+
+
+ITEM_ACTIONS = {"prelim": _save_preliminary, "final": _save_final, "notes": _save_notes,
+                "recommendation": _save_recommendation}
+
+
+def _item_post(session_id, point_id, which):
+    """One of the item's forms: saved, its message, back to the item; or the item's page
+    again with the form's errors (the other forms blank)."""
+    start_write_transaction()  # members score at the same moment: each waits its turn
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    if (refused := _out_of_room(user, meeting, point_id)) is not None:
+        return refused
+    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    forms = _item_forms(meeting)
+    form = forms[which]
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            saved = ITEM_ACTIONS[which](user, agenda_item, form, meeting.scale_max)
+        if done:
+            flash(saved, "success")
+            return redirect(url_for("committee.item", session_id=meeting.id,
+                                    point_id=point_id))
+    return _item_page(user, meeting, agenda_item, forms,
+                      cm.my_scores(user, meeting).get(agenda_item.id))
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/note-preliminaire", methods=["POST"])
+@login_required
+def preliminary_score(session_id, point_id):
+    return _item_post(session_id, point_id, "prelim")
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/note-finale", methods=["POST"])
+@login_required
+def final_score(session_id, point_id):
+    return _item_post(session_id, point_id, "final")
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/notes", methods=["POST"])
+@login_required
+def notes(session_id, point_id):
+    return _item_post(session_id, point_id, "notes")
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/recommandation", methods=["POST"])
+@login_required
+def recommend(session_id, point_id):
+    return _item_post(session_id, point_id, "recommendation")
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>/ouvrir", methods=["POST"])
