@@ -235,6 +235,7 @@ ACCESS = {
     "committee.new": COORDINATION,
     # Only its members and the coordination see a session (this one has no member).
     "committee.session": COORDINATION,
+    "committee.add_member": POST_ONLY,
     "committee.item": COORDINATION,
     "committee.preliminary_score": POST_ONLY,
     "committee.final_score": POST_ONLY,

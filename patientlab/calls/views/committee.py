@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from patientlab.auth.services import get_user_by_email
 from patientlab.core.days import PARIS
+from patientlab.core.errors import ServiceError
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
@@ -74,25 +75,8 @@ def _member_form():
     return form
 
 
-@bp.route("/<int:session_id>", methods=["GET", "POST"])
-@login_required
-def session(session_id):
-    user = acting_user()
-    meeting = cm.get_session_or_404(session_id, user)
+def _session_page(user, meeting, member_form=None):
     chair = cm.may_chair(user, meeting)
-    member_form = _member_form() if chair else None
-    if chair and member_form.submit.data and member_form.validate_on_submit():
-        person = get_user_by_email(member_form.email.data)
-        if person is None:
-            member_form.email.errors = [_("Aucun compte n’a cette adresse. La personne doit "
-                                          "d’abord créer son compte.")]
-        else:
-            with attempt(member_form) as done:
-                cm.add_member(user, meeting, person, member_form.group.data,
-                              bool(member_form.secretary.data))
-            if done:
-                flash(_("%(name)s est membre du comité.", name=person.name), "success")
-                return redirect(url_for("committee.session", session_id=meeting.id))
     out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
     conflicts = {item.id: [m for m in meeting.members if m.user_id in out[item.id]]
                  for item in meeting.items}
@@ -101,11 +85,45 @@ def session(session_id):
                           if row.conflict} for item in meeting.items}
     return render_template(
         "calls/committee/session.html", meeting=meeting, chair=chair,
-        member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
+        member=cm.member_of(user, meeting),
+        member_form=member_form or (_member_form() if chair else None), conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
             item.id for item in meeting.items if user.id in out[item.id]},
         action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting),
         declare_first=cm.declarations_awaited(user, meeting), declared=declared)
+
+
+@bp.route("/<int:session_id>")
+@login_required
+def session(session_id):
+    user = acting_user()
+    return _session_page(user, cm.get_session_or_404(session_id, user))
+
+
+def _add_member(user, meeting, form):
+    person = get_user_by_email(form.email.data)
+    if person is None:
+        raise ServiceError(_("Aucun compte n’a cette adresse. La personne doit d’abord créer "
+                             "son compte."), field="email")
+    cm.add_member(user, meeting, person, form.group.data, bool(form.secretary.data))
+    return person
+
+
+@bp.route("/<int:session_id>/membres", methods=["POST"])
+@login_required
+def add_member(session_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    if not cm.may_chair(user, meeting):
+        abort(403)
+    form = _member_form()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            person = _add_member(user, meeting, form)
+        if done:
+            flash(_("%(name)s est membre du comité.", name=person.name), "success")
+            return redirect(url_for("committee.session", session_id=meeting.id))
+    return _session_page(user, meeting, form)
 
 
 @bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])
@@ -287,6 +305,19 @@ def open_item(session_id, point_id):
     return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
 
 
+def _item_or_404(meeting, point_id):
+    """One item of the agenda, whoever may see it (get_item_or_404 asks more)."""
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    if agenda_item is None:
+        abort(404)
+    return agenda_item
+
+
+def _to_agenda(meeting, agenda_item):
+    return redirect(url_for("committee.session", session_id=meeting.id,
+                            _anchor=f"point-{agenda_item.id}"))
+
+
 @bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["GET", "POST"])
 @login_required
 def conflict(session_id, point_id):
@@ -294,26 +325,37 @@ def conflict(session_id, point_id):
     confirms; until the chair opens the item, it can be taken back."""
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
-    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    if agenda_item is None:
-        abort(404)
+    agenda_item = _item_or_404(meeting, point_id)
     if cm.member_of(user, meeting) is None:
         abort(403)  # the coordination sees the session, only its members leave the room
     if cm.conflicted(user, agenda_item):
         return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
-    form = ActionForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if ActionForm().validate_on_submit():
         with attempt() as done:
             cm.declare_conflict(user, agenda_item)
         if done:
-            flash(_("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le "
-                    "verrez plus et ne le noterez pas.", title=agenda_item.application.title),
-                  "success")
-            return redirect(url_for("committee.session", session_id=meeting.id,
-                                    _anchor=f"point-{agenda_item.id}"))
+            flash(_left_the_room(agenda_item), "success")
+            return _to_agenda(meeting, agenda_item)
+    return _conflict_page(user, meeting, agenda_item)
+
+
+def _conflict_page(user, meeting, agenda_item):
     return render_template("calls/committee/conflict.html", meeting=meeting,
                            item=agenda_item, action=ActionForm(formdata=None),
                            mine=cm.my_scores(user, meeting).get(agenda_item.id))
+
+
+def _left_the_room(agenda_item) -> str:
+    return _("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le verrez plus "
+             "et ne le noterez pas.", title=agenda_item.application.title)
+
+
+def _withdrawn(user, member, agenda_item) -> str:
+    if member.user_id != user.id:
+        return _("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
+                 name=member.user.public_name, title=agenda_item.application.title)
+    return _("C’est annulé : vous restez dans la salle pour « %(title)s ».",
+             title=agenda_item.application.title)
 
 
 @bp.route("/<int:session_id>/conflit/<int:point_id>/annuler/<int:member_id>",
@@ -323,9 +365,9 @@ def withdraw_conflict(session_id, point_id, member_id):
     """The member, or the chair, takes a declaration back (until the item is opened)."""
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
-    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    agenda_item = _item_or_404(meeting, point_id)
     member = next((m for m in meeting.members if m.id == member_id), None)
-    if agenda_item is None or member is None:
+    if member is None:
         abort(404)
     if member.user_id != user.id and not cm.may_chair(user, meeting):
         abort(403)
@@ -333,13 +375,8 @@ def withdraw_conflict(session_id, point_id, member_id):
         with attempt() as done:
             cm.withdraw_conflict(user, agenda_item, member)
         if done:
-            flash(_("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
-                    name=member.user.public_name, title=agenda_item.application.title)
-                  if member.user_id != user.id else
-                  _("C’est annulé : vous restez dans la salle pour « %(title)s ».",
-                    title=agenda_item.application.title), "success")
-    return redirect(url_for("committee.session", session_id=meeting.id,
-                            _anchor=f"point-{agenda_item.id}"))
+            flash(_withdrawn(user, member, agenda_item), "success")
+    return _to_agenda(meeting, agenda_item)
 
 
 @bp.route("/<int:session_id>/cloturer", methods=["GET", "POST"])

@@ -232,6 +232,30 @@ def test_only_members_and_the_coordination_see_a_session(meeting, web):
     assert web.get("/comite/999999").status_code == 404
 
 
+def test_the_chair_adds_a_member_from_the_session_page(meeting, web):
+    session = meeting["session"]
+    UserFactory(email="ines@exemple.fr", name="Inès Moreau", roles=[Role.PATIENT_EXPERT])
+    db.session.commit()
+    url = f"/comite/{session.id}"
+    web.login(PATIENTS[0])
+    assert web.submit(f"{url}/membres", {"membre-email": "ines@exemple.fr",
+                                         "membre-group": cm.PATIENT},
+                      form_url=url).status_code == 403  # a member does not add members
+    web.logout()
+    web.login("anne@exemple.fr")
+    assert f'action="{url}/membres"' in _text(web.get(url))
+    page = _text(web.submit(f"{url}/membres", {"membre-email": "personne@exemple.fr",
+                                               "membre-group": cm.PATIENT}, form_url=url))
+    assert "Aucun compte n’a cette adresse." in page
+    assert 'value="personne@exemple.fr"' in page  # nothing typed is lost
+    response = web.submit(f"{url}/membres", {"membre-email": "ines@exemple.fr",
+                                             "membre-group": cm.PATIENT}, form_url=url)
+    assert response.headers["Location"].endswith(url)
+    assert "Inès Moreau est membre du comité." in _text(web.get(url))
+    db.session.expire_all()
+    assert len(session.members) == 7
+
+
 def test_a_member_scores_through_the_pages_and_finds_the_current_item(meeting, web):
     session, item = meeting["session"], meeting["items"][meeting["second"].id]
     web.login("martine@exemple.fr")
