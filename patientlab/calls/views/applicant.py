@@ -102,20 +102,25 @@ def new(call_id):
     return _edit_page(form, call, analysis=analysis)
 
 
+def _own_application(application_id):
+    """The applicant's own application: the coordination reads applications, it does not
+    write them (403)."""
+    application = svc.get_own_application(application_id, acting_user())
+    if application.owner_id != current_user.id:
+        abort(403)
+    return application
+
+
 @applications.route("/<int:application_id>/modifier", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def edit(application_id):
-    application = svc.get_own_application(application_id, acting_user())
-    if application.owner_id != current_user.id:
-        abort(403)  # the coordination reads applications, it does not write them
+    application = _own_application(application_id)
     if not svc.can_edit_application(application):
         flash(_("La date limite est passée : la candidature ne peut plus être modifiée."),
               "info")
         return redirect(url_for("applications.detail", application_id=application.id))
-    if request.method == "GET":
-        form = ApplicationForm(formdata=None, obj=application)
-        return _edit_page(form, application.call, application)
-    form = ApplicationForm()
+    form = ApplicationForm() if request.method == "POST" else \
+        ApplicationForm(formdata=None, obj=application)
     if form.validate_on_submit():
         with attempt(form) as done:
             svc.update_application(acting_user(), application, _data(form))
@@ -128,9 +133,7 @@ def edit(application_id):
 @applications.route("/<int:application_id>/verifier", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def confirm(application_id):
-    application = svc.get_own_application(application_id, acting_user())
-    if application.owner_id != current_user.id:
-        abort(403)
+    application = _own_application(application_id)
     form = SubmitApplicationForm()
     if form.validate_on_submit():
         with attempt(form) as done:
@@ -170,18 +173,13 @@ def application_detail(application_id):
 @applications.route("/<int:application_id>/reponse", methods=["POST"])
 @roles_required(*APPLICANTS)
 def respond(application_id):
-    application = svc.get_own_application(application_id, acting_user())
-    if application.owner_id != current_user.id:
-        abort(403)
-    feedback = reviewing.feedback_for(application)
-    form = response_form(feedback, application)
+    application = _own_application(application_id)
+    form = response_form(reviewing.feedback_for(application), application)
     if form.validate_on_submit():
-        per_comment = {int(name.removeprefix("response_")): field.data or ""
-                       for name, field in form._fields.items() if name.startswith("response_")}
         draft = form.save_draft.data
         with attempt(form) as done:
             (reviewing.save_response_draft if draft else reviewing.respond)(
-                acting_user(), application, form.general.data or "", per_comment)
+                acting_user(), application, form.general.data or "", _per_comment(form))
         if done:
             flash(_("Brouillon enregistré. Rien n’est envoyé aux personnes qui ont relu "
                     "tant que vous ne choisissez pas « Envoyer ma réponse ».") if draft else
@@ -190,6 +188,12 @@ def respond(application_id):
             return redirect(url_for("applications.detail", application_id=application.id)
                             + "#reponse")
     return _detail_page(application, form)
+
+
+def _per_comment(form) -> dict[int, str]:
+    """The team's answer to each reviewer's comment, by the comment's answer id."""
+    return {int(name.removeprefix("response_")): field.data or ""
+            for name, field in form._fields.items() if name.startswith("response_")}
 
 
 @applications.route("/<int:application_id>/document")

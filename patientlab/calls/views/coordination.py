@@ -444,36 +444,47 @@ def rate_review(review_id):
     return redirect(url_for("call_admin.review", review_id=review.id, _anchor="evaluation"))
 
 
-@bp.route("/affectations/<int:assignment_id>/saisie", methods=["GET", "POST"])
-@roles_required(*COORDINATION)
-def enter_review(assignment_id):
-    assignment = reviewing.get_assignment_or_404(assignment_id)
-    svc.get_application_for_coordination(assignment.application_id, acting_user())
-    criteria = assignment.application.call.criteria
+def _not_enterable(assignment):
+    """Back to the application when this review cannot be entered on paper (a conflict,
+    or a review already sent), else None."""
     review_obj = assignment.review
     if assignment.status == AssignmentStatus.CONFLICT or (
             review_obj is not None and review_obj.status != ReviewStatus.DRAFT):
         flash(_("Cette relecture ne peut pas être saisie ici."), "error")
         return redirect(url_for("call_admin.application",
                                 application_id=assignment.application_id))
-    if request.method == "GET":
-        form = review_form(criteria, answers=reviewing.answers_of(review_obj), blank=True)
-    else:
-        form = review_form(criteria)
-        if form.validate_on_submit():
-            answers = answers_from(form, criteria)
-            errors = reviewing.check_answers(criteria, answers)
-            if errors:
-                show_answer_errors(form, errors, criteria)
-            else:
-                with attempt(form) as done:
-                    reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
-                    reviewing.submit_review(acting_user(), assignment, on_behalf=True)
-                if done:
-                    flash(_("La relecture papier est enregistrée au nom de %(name)s.",
-                            name=assignment.reviewer.name), "success")
-                    return redirect(url_for("call_admin.application",
-                                            application_id=assignment.application_id))
+    return None
+
+
+def _enter_paper_review(assignment, form, criteria) -> bool:
+    """The paper review saved and sent in the reviewer's name; False, with what is
+    missing or refused on the form, when it cannot be."""
+    answers = answers_from(form, criteria)
+    errors = reviewing.check_answers(criteria, answers)
+    if errors:
+        show_answer_errors(form, errors, criteria)
+        return False
+    with attempt(form) as done:
+        reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
+        reviewing.submit_review(acting_user(), assignment, on_behalf=True)
+    return bool(done)
+
+
+@bp.route("/affectations/<int:assignment_id>/saisie", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def enter_review(assignment_id):
+    assignment = reviewing.get_assignment_or_404(assignment_id)
+    svc.get_application_for_coordination(assignment.application_id, acting_user())
+    if (refused := _not_enterable(assignment)) is not None:
+        return refused
+    criteria = assignment.application.call.criteria
+    form = review_form(criteria) if request.method == "POST" else review_form(
+        criteria, answers=reviewing.answers_of(assignment.review), blank=True)
+    if form.validate_on_submit() and _enter_paper_review(assignment, form, criteria):
+        flash(_("La relecture papier est enregistrée au nom de %(name)s.",
+                name=assignment.reviewer.name), "success")
+        return redirect(url_for("call_admin.application",
+                                application_id=assignment.application_id))
     return render_template("calls/admin/enter_review.html", **_context(
         assignment=assignment, application=assignment.application, criteria=criteria,
         form=form))

@@ -143,13 +143,17 @@ def interests(assignment_id):
                                         reason=form.reason.data or "",
                                         details=form.details.data or "")
         if done:
-            if conflict:
-                flash(_("Merci. Vous ne relirez pas ce projet ; la coordination est "
-                        "prévenue."), "success")
-                return redirect(url_for("reviews.index"))
-            flash(_("Merci. Vous pouvez commencer la relecture."), "success")
-            return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+            return _after_declaring(assignment, conflict)
     return _review_page(assignment, interests_form=form)
+
+
+def _after_declaring(assignment, conflict: bool):
+    if conflict:
+        flash(_("Merci. Vous ne relirez pas ce projet ; la coordination est prévenue."),
+              "success")
+        return redirect(url_for("reviews.index"))
+    flash(_("Merci. Vous pouvez commencer la relecture."), "success")
+    return redirect(url_for("reviews.detail", assignment_id=assignment.id))
 
 
 @bp.route("/<int:assignment_id>/verifier", methods=["GET", "POST"])
@@ -166,6 +170,11 @@ def confirm(assignment_id):
             flash(_("Merci ! Votre relecture est envoyée. Vous pouvez encore la modifier "
                     "jusqu’à la date limite."), "success")
             return redirect(url_for("reviews.index"))
+    return _confirm_page(assignment, form)
+
+
+def _confirm_page(assignment, form):
+    """The review read back before it is sent, with what is still missing."""
     criteria = assignment.application.call.criteria
     return render_template(
         "calls/reviews/confirm.html", assignment=assignment, form=form, criteria=criteria,
