@@ -135,23 +135,25 @@ def answer(project_id, question_id):
         with attempt(form) as done:
             answer, outcome = svc.save_answer(acting_user(), question, form.answer.data)
         if done:
-            if outcome == "unchanged":
-                flash(_("Rien n’a changé."), "success")
-            elif outcome == "pending":
-                flash(_("Votre modification attend la relecture de l’équipe de modération. En "
-                        "attendant, la réponse publiée reste en ligne."), "success")
-            elif outcome == "withdrawn":
-                flash(_("Votre modification en attente est retirée : la réponse publiée reste "
-                        "en ligne."), "success")
-            elif answer.is_published:
-                flash(_("Votre réponse est publiée."), "success")
-            else:
-                flash(_("Merci ! Votre réponse sera publiée après relecture par l’équipe de "
-                        "modération. La personne qui a posé la question recevra alors un e-mail."),
-                      "success")
+            flash(_answer_saved(answer, outcome), "success")
             return redirect(url_for("projects.detail", project_id=project.id)
                             + f"#question-{question.id}")
     return _render_detail(project, answer_forms={question.id: form})
+
+
+def _answer_saved(answer, outcome: str) -> str:
+    if outcome == "unchanged":
+        return _("Rien n’a changé.")
+    if outcome == "pending":
+        return _("Votre modification attend la relecture de l’équipe de modération. En "
+                 "attendant, la réponse publiée reste en ligne.")
+    if outcome == "withdrawn":
+        return _("Votre modification en attente est retirée : la réponse publiée reste "
+                 "en ligne.")
+    if answer.is_published:
+        return _("Votre réponse est publiée.")
+    return _("Merci ! Votre réponse sera publiée après relecture par l’équipe de "
+             "modération. La personne qui a posé la question recevra alors un e-mail.")
 
 
 @bp.route("/projets/<int:project_id>/clarte", methods=["POST"])
@@ -243,15 +245,21 @@ def edit(project_id):
             outcome = svc.update_project(acting_user(), project, data)
         if not done:
             return _edit_page(form, project, status=422)
-        flash({"unchanged": _("Rien n’a changé."),
-               "pending": _("Votre modification attend la relecture de l’équipe de "
-                            "modération. En attendant, la page publiée reste en ligne."),
-               "withdrawn": _("Votre modification en attente est retirée : la page publiée "
-                              "reste en ligne.")}.get(outcome,
-                                                      _("Les modifications sont enregistrées.")),
-              "success")
+        flash(_project_saved(outcome), "success")
         return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
     return _edit_page(form, project)
+
+
+def _project_saved(outcome: str) -> str:
+    if outcome == "unchanged":
+        return _("Rien n’a changé.")
+    if outcome == "pending":
+        return _("Votre modification attend la relecture de l’équipe de modération. En "
+                 "attendant, la page publiée reste en ligne.")
+    if outcome == "withdrawn":
+        return _("Votre modification en attente est retirée : la page publiée reste en "
+                 "ligne.")
+    return _("Les modifications sont enregistrées.")
 
 
 @bp.route("/projets/<int:project_id>/soumettre", methods=["POST"])
