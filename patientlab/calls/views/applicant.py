@@ -192,8 +192,8 @@ def respond(application_id):
 
 def _per_comment(form) -> dict[int, str]:
     """The team's answer to each reviewer's comment, by the comment's answer id."""
-    return {int(name.removeprefix("response_")): field.data or ""
-            for name, field in form._fields.items() if name.startswith("response_")}
+    return {int(field.short_name.removeprefix("response_")): field.data or ""
+            for field in form if field.short_name.startswith("response_")}
 
 
 @applications.route("/<int:application_id>/document")
