@@ -204,13 +204,25 @@ def item(session_id, point_id):
         return refused
     agenda_item = cm.get_item_or_404(meeting, point_id, user)
     forms = _item_forms(meeting)
-    if (mine := cm.my_scores(user, meeting).get(agenda_item.id)) is not None:
-        forms["prelim"].score.data, forms["prelim"].comment.data = mine.preliminary, mine.comment
-        forms["final"].score.data = mine.final
-    forms["notes"].notes.data = agenda_item.notes
-    forms["recommendation"].reasons.data = agenda_item.reasons
-    forms["recommendation"].recommendation.data = agenda_item.recommendation or None
+    mine = cm.my_scores(user, meeting).get(agenda_item.id)
+    _show_saved(forms, agenda_item, mine)
     return _item_page(user, meeting, agenda_item, forms, mine)
+
+
+def _show_saved(forms, agenda_item, mine) -> None:
+    """The item's forms show what is saved, except one that brings back what the person
+    typed and could not send (core.kept)."""
+    prelim, final, notes, recommendation = (
+        None if form.restored else form for form in forms.values())
+    if mine is not None and prelim is not None:
+        prelim.score.data, prelim.comment.data = mine.preliminary, mine.comment
+    if mine is not None and final is not None:
+        final.score.data = mine.final
+    if notes is not None:
+        notes.notes.data = agenda_item.notes
+    if recommendation is not None:
+        recommendation.reasons.data = agenda_item.reasons
+        recommendation.recommendation.data = agenda_item.recommendation or None
 
 
 # Each of the item's forms posts to its own address; each saves, then says what it saved.

@@ -5,7 +5,7 @@ permissions and the minutes."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from patientlab.calls import committee as cm
 from patientlab.calls import reviewing
@@ -254,6 +254,26 @@ def test_the_chair_adds_a_member_from_the_session_page(meeting, web):
     assert "Inès Moreau est membre du comité." in _text(web.get(url))
     db.session.expire_all()
     assert len(session.members) == 7
+
+
+def test_notes_sent_with_an_expired_token_come_back_on_the_item_page(meeting, web):
+    from patientlab.core.kept import KeptForm
+
+    item = meeting["items"][meeting["first"].id]
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    web.login("anne@exemple.fr")
+    response = web.client.post(f"{url}/notes", headers={"Origin": "http://localhost"}, data={
+        "csrf_token": "périmé", "notes-notes": "Le sommeil compte.", "notes-submit": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == url  # the page the form is on, not its address
+    page = _text(web.get(url))
+    assert "Le sommeil compte." in page
+    assert "Nous avons gardé ce que vous aviez écrit" in page
+    assert web.submit(f"{url}/notes", {"notes-notes": "Le sommeil compte.",
+                                       "notes-submit": "1"}, form_url=url).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
 
 
 def test_a_member_scores_through_the_pages_and_finds_the_current_item(meeting, web):

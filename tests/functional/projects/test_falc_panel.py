@@ -5,7 +5,7 @@ journal, and a changed text checked again."""
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from patientlab.core.audit import AuditEntry
 from patientlab.core.security import Role
@@ -112,6 +112,23 @@ def test_each_form_of_the_panels_page_posts_to_its_own_address_and_keeps_its_err
     assert "Écrivez un prénom" in response.get_data(as_text=True)
     assert db.session.scalar(select(falc.FalcReader)) is None
     assert web.client.post(page).status_code == 405
+
+
+def test_a_panel_sent_with_an_expired_token_comes_back_on_the_panels_page(web):
+    from patientlab.core.kept import KeptForm
+
+    UserFactory(email="anne@exemple.fr", roles=[Role.COORDINATOR])
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    page = "/facile-a-lire/relecture"
+    response = web.client.post(f"{page}/groupes", headers={"Origin": "http://localhost"},
+                               data={"csrf_token": "périmé", "groupe-name": "Atelier du Rhône"})
+    assert (response.status_code, response.headers["Location"]) == (303, page)
+    assert "Atelier du Rhône" in web.get(page).get_data(as_text=True)
+    web.submit(f"{page}/groupes", {"groupe-name": "Atelier du Rhône"}, prefix="groupe-",
+               form_url=page)
+    assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
+    assert db.session.scalar(select(falc.FalcPanel.name)) == "Atelier du Rhône"
 
 
 def test_a_reader_must_answer_every_part_and_sees_the_error_next_to_it(web, client):
