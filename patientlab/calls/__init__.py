@@ -69,6 +69,16 @@ def init_app(app) -> None:
                                     calls_pending.coordination_tasks, COORDINATION,
                                     shared=True))
     kept.register_form_page("applications.respond", "applications.detail")
+    # Forms that post to an address of their own come back to the page that shows them
+    # (what was typed is kept there when the token expired, and forgotten once sent).
+    for endpoint, page in (("call_admin.edit_comments", "call_admin.review"),
+                           ("call_admin.ask_rephrase", "call_admin.review"),
+                           ("committee.add_member", "committee.session"),
+                           ("committee.preliminary_score", "committee.item"),
+                           ("committee.final_score", "committee.item"),
+                           ("committee.notes", "committee.item"),
+                           ("committee.recommend", "committee.item")):
+        kept.register_form_page(endpoint, page)
     navigation.register(navigation.MenuEntry(125, "committee.index", _l("Comités"),
                                              navigation.PERSONAL, (*REVIEWERS, *COORDINATION)))
     pending.register(pending.Source(15, "comite", _l("Le comité de sélection"),

@@ -4,7 +4,14 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from patientlab.core import highlights, navigation, notifications, pending, plain_language
+    from patientlab.core import (
+        highlights,
+        kept,
+        navigation,
+        notifications,
+        pending,
+        plain_language,
+    )
     from patientlab.core.permissions import PUBLISHERS, RESEARCH
 
     from . import (
@@ -36,6 +43,13 @@ def init_app(app) -> None:
     falc.register_settings()
     plain_language.register_vocabulary(writing.vocabulary)
     register_kinds()
+    # Forms that post to an address of their own come back to the page that shows them
+    # (what was typed is kept there when the token expired, and forgotten once sent).
+    for endpoint, page in (("projects.publish", "projects.review"),
+                           ("projects.send_back", "projects.review"),
+                           ("projects.falc_new_panel", "projects.falc_panels"),
+                           ("projects.falc_invite_reader", "projects.falc_panels")):
+        kept.register_form_page(endpoint, page)
     app.jinja_env.globals.update(
         CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,
         Publication=models.Publication, ResearchStatus=models.ResearchStatus)

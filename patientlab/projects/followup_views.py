@@ -43,6 +43,15 @@ def _funding_form(funding, posted: bool):
     return form
 
 
+def _page_for(funding, choice: str):
+    """A new page for the funded project, or the existing one chosen, linked to it."""
+    if choice == NEW_PAGE:
+        return followup.make_page(acting_user(), funding)
+    project = svc.get_project_or_404(int(choice), acting_user())
+    followup.link_page(acting_user(), funding, project)
+    return project
+
+
 @bp.route("/projets/financement/<int:application_id>", methods=["GET", "POST"])
 @roles_required(*COORDINATION)
 def from_funding(application_id):
@@ -51,11 +60,7 @@ def from_funding(application_id):
     form = _funding_form(funding, request.method == "POST")
     if existing is None and request.method == "POST" and form.validate_on_submit():
         with attempt(form) as done:
-            if form.project.data == NEW_PAGE:
-                project = followup.make_page(acting_user(), funding)
-            else:
-                project = svc.get_project_or_404(int(form.project.data), acting_user())
-                followup.link_page(acting_user(), funding, project)
+            project = _page_for(funding, form.project.data)
         if done:
             flash(_("La page du projet est prête. L’équipe est prévenue : elle la complète, "
                     "puis la coordination la publie."), "success")
@@ -73,14 +78,12 @@ def follow(project_id):
     project = svc.get_project_or_404(project_id, current_user)
     form = FollowForm()
     if form.validate_on_submit():
+        # A person who may not follow (PermissionError) gets the 403 page (core.errors).
         with attempt() as done:
             if form.unfollow.data:
                 followup.unfollow(acting_user(), project)
             else:
-                try:
-                    followup.follow(acting_user(), project)
-                except PermissionError:
-                    abort(403)
+                followup.follow(acting_user(), project)
         if done:
             flash(_("Vous ne suivez plus ce projet.") if form.unfollow.data else
                   _("Vous suivez ce projet : vous recevrez ses nouvelles et ses résultats, "
@@ -208,14 +211,18 @@ def post_update(project_id):
             update = followup.post_update(acting_user(), project, form.body.data,
                                           int(form.milestone.data or 0) or None)
         if done:
-            flash(_("La nouvelle est publiée. Les personnes qui suivent le projet sont "
-                    "prévenues.") if update.is_published else
-                  _("Merci ! La nouvelle sera publiée après relecture par l’équipe de "
-                    "modération ; les personnes qui suivent le projet seront alors prévenues."),
-                  "success")
+            flash(_update_posted(update), "success")
             return redirect(url_for("projects.followup_page", project_id=project.id)
                             + "#nouvelles")
     return _followup_page(project, update_form=form)
+
+
+def _update_posted(update) -> str:
+    if update.is_published:
+        return _("La nouvelle est publiée. Les personnes qui suivent le projet sont "
+                 "prévenues.")
+    return _("Merci ! La nouvelle sera publiée après relecture par l’équipe de modération ; "
+             "les personnes qui suivent le projet seront alors prévenues.")
 
 
 @bp.route("/projets/<int:project_id>/suivi/nouvelles/<int:update_id>", methods=["POST"])
@@ -256,6 +263,45 @@ def _results_data(form) -> followup.ResultsData:
                                    for name in (*RESULT_FIELDS, "falc_text")})
 
 
+def _results_form(results, waiting) -> ResultsForm:
+    """The results as they stand for the team: their change waiting for the moderators,
+    if any."""
+    form = ResultsForm(formdata=None)
+    shown = waiting or (followup.revisable_values(results) if results else None)
+    if shown is not None:
+        for name in RESULT_FIELDS:
+            getattr(form, name).data = editable(shown[name])
+        form.falc_text.data = shown["falc_text"]
+    return form
+
+
+def _results_analysis(results, waiting):
+    """The writing help on the results as the team goes on editing them (none yet: None)."""
+    if results is None:
+        return None
+    return writing.summary_analysis(followup.ResultsData(**waiting) if waiting else results,
+                                    RESULT_FIELDS)
+
+
+def _results_page(project, form, results, waiting, analysis=None):
+    return render_template("projects/results_edit.html", project=project, form=form,
+                           results=results, analysis=analysis, waiting=waiting is not None,
+                           other_change=followup.other_change_to_results(results,
+                                                                         acting_user()),
+                           titles=followup.RESULT_TITLES)
+
+
+def _save_results(project, form):
+    """The results saved, their message, back to the follow-up page; None when a service
+    refused (the message is on the form)."""
+    with attempt(form) as done:
+        results, outcome = followup.save_results(acting_user(), project, _results_data(form))
+    if not done:
+        return None
+    flash(_results_message(results, outcome), "success")
+    return redirect(url_for("projects.followup_page", project_id=project.id) + "#resultats")
+
+
 @bp.route("/projets/<int:project_id>/resultats/modifier", methods=["GET", "POST"])
 @login_required
 def edit_results(project_id):
@@ -263,35 +309,16 @@ def edit_results(project_id):
     results = followup.results_of(project)
     # A change waiting for the moderators is what the team goes on editing.
     waiting = followup.pending_results(results, acting_user())
-    if request.method == "POST":
-        form = ResultsForm()
-    else:
-        form = ResultsForm(formdata=None)
-        shown = waiting or (followup.revisable_values(results) if results else None)
-        if shown is not None:
-            for name in RESULT_FIELDS:
-                getattr(form, name).data = editable(shown[name])
-            form.falc_text.data = shown["falc_text"]
-    analysis = None
+    if request.method == "GET":
+        return _results_page(project, _results_form(results, waiting), results, waiting,
+                             _results_analysis(results, waiting))
+    form, analysis = ResultsForm(), None
     if form.validate_on_submit():
-        data = _results_data(form)
         if form.check.data:
-            analysis = writing.summary_analysis(data, RESULT_FIELDS)
-        else:
-            with attempt(form) as done:
-                results, outcome = followup.save_results(acting_user(), project, data)
-            if done:
-                flash(_results_message(results, outcome), "success")
-                return redirect(url_for("projects.followup_page", project_id=project.id)
-                                + "#resultats")
-    elif results is not None and request.method == "GET":
-        analysis = writing.summary_analysis(
-            followup.ResultsData(**waiting) if waiting else results, RESULT_FIELDS)
-    return render_template("projects/results_edit.html", project=project, form=form,
-                           results=results, analysis=analysis, waiting=waiting is not None,
-                           other_change=followup.other_change_to_results(results,
-                                                                         acting_user()),
-                           titles=followup.RESULT_TITLES)
+            analysis = writing.summary_analysis(_results_data(form), RESULT_FIELDS)
+        elif (saved := _save_results(project, form)) is not None:
+            return saved
+    return _results_page(project, form, results, waiting, analysis)
 
 
 def _results_message(results, outcome: str) -> str:

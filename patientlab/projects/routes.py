@@ -3,8 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from patientlab.core import cycle
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
@@ -115,14 +113,10 @@ def ask(project_id):
     project = svc.get_project_or_404(project_id, current_user)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        # A refusal of the person (e-mail not confirmed) is a 403 (core.errors).
+        with attempt(form) as done:
             svc.ask_question(acting_user(), project, form.body.data)
-        except PermissionError:
-            abort(403)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Merci ! Votre question sera publiée après relecture par l’équipe de "
                     "modération. Vous recevrez un e-mail quand l’équipe aura répondu."), "success")
             return redirect(url_for("projects.detail", project_id=project.id) + "#questions")
@@ -141,23 +135,25 @@ def answer(project_id, question_id):
         with attempt(form) as done:
             answer, outcome = svc.save_answer(acting_user(), question, form.answer.data)
         if done:
-            if outcome == "unchanged":
-                flash(_("Rien n’a changé."), "success")
-            elif outcome == "pending":
-                flash(_("Votre modification attend la relecture de l’équipe de modération. En "
-                        "attendant, la réponse publiée reste en ligne."), "success")
-            elif outcome == "withdrawn":
-                flash(_("Votre modification en attente est retirée : la réponse publiée reste "
-                        "en ligne."), "success")
-            elif answer.is_published:
-                flash(_("Votre réponse est publiée."), "success")
-            else:
-                flash(_("Merci ! Votre réponse sera publiée après relecture par l’équipe de "
-                        "modération. La personne qui a posé la question recevra alors un e-mail."),
-                      "success")
+            flash(_answer_saved(answer, outcome), "success")
             return redirect(url_for("projects.detail", project_id=project.id)
                             + f"#question-{question.id}")
     return _render_detail(project, answer_forms={question.id: form})
+
+
+def _answer_saved(answer, outcome: str) -> str:
+    if outcome == "unchanged":
+        return _("Rien n’a changé.")
+    if outcome == "pending":
+        return _("Votre modification attend la relecture de l’équipe de modération. En "
+                 "attendant, la réponse publiée reste en ligne.")
+    if outcome == "withdrawn":
+        return _("Votre modification en attente est retirée : la réponse publiée reste "
+                 "en ligne.")
+    if answer.is_published:
+        return _("Votre réponse est publiée.")
+    return _("Merci ! Votre réponse sera publiée après relecture par l’équipe de "
+             "modération. La personne qui a posé la question recevra alors un e-mail.")
 
 
 @bp.route("/projets/<int:project_id>/clarte", methods=["POST"])
@@ -231,7 +227,6 @@ def new():
         if form.check.data:
             return _edit_page(form, analysis=writing.summary_analysis(data))
         project = svc.create_project(acting_user(), data)
-        db.session.commit()
         flash(_("Le projet est enregistré comme brouillon. Voici sa lisibilité."), "success")
         return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
     return _edit_page(form)
@@ -250,15 +245,21 @@ def edit(project_id):
             outcome = svc.update_project(acting_user(), project, data)
         if not done:
             return _edit_page(form, project, status=422)
-        flash({"unchanged": _("Rien n’a changé."),
-               "pending": _("Votre modification attend la relecture de l’équipe de "
-                            "modération. En attendant, la page publiée reste en ligne."),
-               "withdrawn": _("Votre modification en attente est retirée : la page publiée "
-                              "reste en ligne.")}.get(outcome,
-                                                      _("Les modifications sont enregistrées.")),
-              "success")
+        flash(_project_saved(outcome), "success")
         return redirect(url_for("projects.edit", project_id=project.id) + "#lisibilite")
     return _edit_page(form, project)
+
+
+def _project_saved(outcome: str) -> str:
+    if outcome == "unchanged":
+        return _("Rien n’a changé.")
+    if outcome == "pending":
+        return _("Votre modification attend la relecture de l’équipe de modération. En "
+                 "attendant, la page publiée reste en ligne.")
+    if outcome == "withdrawn":
+        return _("Votre modification en attente est retirée : la page publiée reste en "
+                 "ligne.")
+    return _("Les modifications sont enregistrées.")
 
 
 @bp.route("/projets/<int:project_id>/soumettre", methods=["POST"])
@@ -284,31 +285,50 @@ def review_queue():
     return render_template("projects/review_queue.html", projects=svc.submitted_projects())
 
 
-@bp.route("/projets/<int:project_id>/publication", methods=["GET", "POST"])
-@roles_required(*svc.PUBLISHERS)
-def review(project_id):
-    project = svc.get_project_or_404(project_id, current_user)
-    publish_form = PublishForm(prefix="publish")
-    return_form = ReturnForm(prefix="send_back")
-    try:
-        if publish_form.submit.data and publish_form.validate_on_submit():
-            svc.publish(acting_user(), project)
-            db.session.commit()
-            flash(_("« %(title)s » est publié.", title=project.title), "success")
-            return redirect(url_for("projects.review_queue"))
-        if return_form.submit.data and return_form.validate_on_submit():
-            svc.return_to_author(acting_user(), project, return_form.reason.data)
-            db.session.commit()
-            flash(_("Le projet est renvoyé à l’équipe avec votre message."), "success")
-            return redirect(url_for("projects.review_queue"))
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("projects.review", project_id=project.id))
+def _review_page(project, *, publish_form=None, return_form=None):
+    return_form = return_form or ReturnForm(prefix="send_back", formdata=None)
     return render_template("projects/review.html", project=project,
-                           summary=svc.lay_summary(project), publish_form=publish_form,
+                           summary=svc.lay_summary(project),
+                           publish_form=publish_form or PublishForm(prefix="publish",
+                                                                    formdata=None),
                            return_form=return_form, form=return_form,
                            analysis=writing.summary_analysis(project).overall)
+
+
+@bp.route("/projets/<int:project_id>/publication")
+@roles_required(*svc.PUBLISHERS)
+def review(project_id):
+    return _review_page(svc.get_project_or_404(project_id, current_user))
+
+
+@bp.route("/projets/<int:project_id>/publication/publier", methods=["POST"])
+@roles_required(*svc.PUBLISHERS)
+def publish(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    form = PublishForm(prefix="publish")
+    if not form.validate_on_submit():
+        return _review_page(project, publish_form=form)
+    with attempt() as done:
+        svc.publish(acting_user(), project)
+    if not done:
+        return redirect(url_for("projects.review", project_id=project.id))
+    flash(_("« %(title)s » est publié.", title=project.title), "success")
+    return redirect(url_for("projects.review_queue"))
+
+
+@bp.route("/projets/<int:project_id>/publication/renvoyer", methods=["POST"])
+@roles_required(*svc.PUBLISHERS)
+def send_back(project_id):
+    project = svc.get_project_or_404(project_id, current_user)
+    form = ReturnForm(prefix="send_back")
+    if not form.validate_on_submit():
+        return _review_page(project, return_form=form)
+    with attempt() as done:
+        svc.return_to_author(acting_user(), project, form.reason.data)
+    if not done:
+        return redirect(url_for("projects.review", project_id=project.id))
+    flash(_("Le projet est renvoyé à l’équipe avec votre message."), "success")
+    return redirect(url_for("projects.review_queue"))
 
 
 @bp.route("/projets/lisibilite/<section>", methods=["POST"])
@@ -386,7 +406,6 @@ def glossary_delete(term_id):
     term = _term_or_404(term_id)
     if DeleteForm().validate_on_submit():
         svc.delete_term(acting_user(), term)
-        db.session.commit()
         flash(_("Le terme est supprimé du glossaire."), "success")
     return redirect(url_for("projects.glossary_manage"))
 
@@ -428,6 +447,5 @@ def plain_word_delete(word_id):
     entry = _plain_word_or_404(word_id)
     if DeleteForm().validate_on_submit():
         writing.delete_plain_word(acting_user(), entry)
-        db.session.commit()
         flash(_("Le mot est retiré de la liste."), "success")
     return redirect(url_for("projects.plain_words"))

@@ -124,8 +124,8 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
 
     # A moderator-coordinator publishes it.
     web.login("lucas@exemple.fr")
-    web.submit(f"/projets/{project.id}/publication", {"publish-submit": "Publier"},
-               prefix="publish-")
+    web.submit(f"/projets/{project.id}/publication/publier", {"publish-submit": "Publier"},
+               prefix="publish-", form_url=f"/projets/{project.id}/publication")
     web.logout()
 
     # A patient expert asks a question and rates clarity with payloads.

@@ -93,11 +93,12 @@ def test_payloads_in_every_call_form_stay_inert(web, make_user, start):
 
     web.login("anne@exemple.fr")
     first, second = db.session.scalars(select(Review).order_by(Review.id)).all()
-    web.submit(f"/coordination/appels/relectures/{first.id}", {
-        "rephrase-message": _p(start + 40), "rephrase-submit": "1"}, prefix="rephrase-")
-    web.submit(f"/coordination/appels/relectures/{second.id}", {
+    web.submit(f"/coordination/appels/relectures/{first.id}/reformulation", {
+        "rephrase-message": _p(start + 40), "rephrase-submit": "1"}, prefix="rephrase-",
+        form_url=f"/coordination/appels/relectures/{first.id}")
+    web.submit(f"/coordination/appels/relectures/{second.id}/corrections", {
         f"edit-comment_{criteria[0].id}": _p(start + 41), "edit-submit": "1"},
-        prefix="edit-")
+        prefix="edit-", form_url=f"/coordination/appels/relectures/{second.id}")
     web.submit(f"{url}/transmettre", {"release-submit": "1"}, form_url=url,
                prefix="release-")
     web.submit(f"{url}/decision", {"decision-decision": "funded",

@@ -15,13 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from patientlab.core import cycle, days
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from .. import reviewing
 from .. import services as svc
@@ -62,18 +59,14 @@ def _edit_page(form, call, application=None, analysis=None, status=200):
                            last_day=days.last_day), status
 
 
-def _save_attachment(form, application) -> bool:
-    """Store or remove the PDF; False (with a field error) when the file is refused."""
+def _save_attachment(form, application) -> None:
+    """Store or remove the PDF; a refused file raises ServiceError (its field named), so
+    that the draft saved with it is rolled back too."""
     upload = form.attachment.data
-    try:
-        if form.remove_attachment.data:
-            svc.delete_attachment(acting_user(), application)
-        if upload is not None and getattr(upload, "filename", ""):
-            svc.store_attachment(acting_user(), application, upload.stream, upload.filename)
-    except ServiceError as error:
-        add_service_error(form, error)
-        return False
-    return True
+    if form.remove_attachment.data:
+        svc.delete_attachment(acting_user(), application)
+    if upload is not None and getattr(upload, "filename", ""):
+        svc.store_attachment(acting_user(), application, upload.stream, upload.filename)
 
 
 def _after_save(form, application):
@@ -98,55 +91,49 @@ def new(call_id):
         flash(_("Cet appel n’accepte pas de candidature en ce moment."), "error")
         return redirect(url_for("calls.detail", call_id=call.id))
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             application = svc.create_application(acting_user(), call, _data(form))
-        except ServiceError as error:
-            add_service_error(form, error)
-            return _edit_page(form, call)
-        if not _save_attachment(form, application):
-            db.session.rollback()
-            return _edit_page(form, call)
-        db.session.commit()
-        return _after_save(form, application)
+            _save_attachment(form, application)
+        if done:
+            return _after_save(form, application)
+        return _edit_page(form, call)
     analysis = svc.lay_summary_readability(form.lay_summary.data or "") \
         if form.is_submitted() and form.lay_summary.data else None
     return _edit_page(form, call, analysis=analysis)
 
 
+def _own_application(application_id):
+    """The applicant's own application: the coordination reads applications, it does not
+    write them (403)."""
+    application = svc.get_own_application(application_id, acting_user())
+    if application.owner_id != current_user.id:
+        abort(403)
+    return application
+
+
 @applications.route("/<int:application_id>/modifier", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def edit(application_id):
-    application = svc.get_own_application(application_id, acting_user())
-    if application.owner_id != current_user.id:
-        abort(403)  # the coordination reads applications, it does not write them
+    application = _own_application(application_id)
     if not svc.can_edit_application(application):
         flash(_("La date limite est passée : la candidature ne peut plus être modifiée."),
               "info")
         return redirect(url_for("applications.detail", application_id=application.id))
-    if request.method == "GET":
-        form = ApplicationForm(formdata=None, obj=application)
-        return _edit_page(form, application.call, application)
-    form = ApplicationForm()
+    form = ApplicationForm() if request.method == "POST" else \
+        ApplicationForm(formdata=None, obj=application)
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             svc.update_application(acting_user(), application, _data(form))
-        except ServiceError as error:
-            add_service_error(form, error)
-            return _edit_page(form, application.call, application)
-        if not _save_attachment(form, application):
-            db.session.rollback()
-            return _edit_page(form, application.call, application)
-        db.session.commit()
-        return _after_save(form, application)
+            _save_attachment(form, application)
+        if done:
+            return _after_save(form, application)
     return _edit_page(form, application.call, application)
 
 
 @applications.route("/<int:application_id>/verifier", methods=["GET", "POST"])
 @roles_required(*APPLICANTS)
 def confirm(application_id):
-    application = svc.get_own_application(application_id, acting_user())
-    if application.owner_id != current_user.id:
-        abort(403)
+    application = _own_application(application_id)
     form = SubmitApplicationForm()
     if form.validate_on_submit():
         with attempt(form) as done:
@@ -186,18 +173,13 @@ def application_detail(application_id):
 @applications.route("/<int:application_id>/reponse", methods=["POST"])
 @roles_required(*APPLICANTS)
 def respond(application_id):
-    application = svc.get_own_application(application_id, acting_user())
-    if application.owner_id != current_user.id:
-        abort(403)
-    feedback = reviewing.feedback_for(application)
-    form = response_form(feedback, application)
+    application = _own_application(application_id)
+    form = response_form(reviewing.feedback_for(application), application)
     if form.validate_on_submit():
-        per_comment = {int(field.short_name.removeprefix("response_")): field.data or ""
-                       for field in form if field.short_name.startswith("response_")}
         draft = form.save_draft.data
         with attempt(form) as done:
             (reviewing.save_response_draft if draft else reviewing.respond)(
-                acting_user(), application, form.general.data or "", per_comment)
+                acting_user(), application, form.general.data or "", _per_comment(form))
         if done:
             flash(_("Brouillon enregistré. Rien n’est envoyé aux personnes qui ont relu "
                     "tant que vous ne choisissez pas « Envoyer ma réponse ».") if draft else
@@ -206,6 +188,12 @@ def respond(application_id):
             return redirect(url_for("applications.detail", application_id=application.id)
                             + "#reponse")
     return _detail_page(application, form)
+
+
+def _per_comment(form) -> dict[int, str]:
+    """The team's answer to each reviewer's comment, by the comment's answer id."""
+    return {int(field.short_name.removeprefix("response_")): field.data or ""
+            for field in form if field.short_name.startswith("response_")}
 
 
 @applications.route("/<int:application_id>/document")

@@ -15,7 +15,6 @@ from patientlab.core.locking import start_write_transaction
 from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from .. import committee as cm
 from .. import reviewing
@@ -76,25 +75,8 @@ def _member_form():
     return form
 
 
-@bp.route("/<int:session_id>", methods=["GET", "POST"])
-@login_required
-def session(session_id):
-    user = acting_user()
-    meeting = cm.get_session_or_404(session_id, user)
+def _session_page(user, meeting, member_form=None):
     chair = cm.may_chair(user, meeting)
-    member_form = _member_form() if chair else None
-    if chair and member_form.submit.data and member_form.validate_on_submit():
-        person = get_user_by_email(member_form.email.data)
-        if person is None:
-            member_form.email.errors = [_("Aucun compte n’a cette adresse. La personne doit "
-                                          "d’abord créer son compte.")]
-        else:
-            with attempt(member_form) as done:
-                cm.add_member(user, meeting, person, member_form.group.data,
-                              bool(member_form.secretary.data))
-            if done:
-                flash(_("%(name)s est membre du comité.", name=person.name), "success")
-                return redirect(url_for("committee.session", session_id=meeting.id))
     out, scores = cm.out_of_room(meeting), cm.scores_of(meeting)
     conflicts = {item.id: [m for m in meeting.members if m.user_id in out[item.id]]
                  for item in meeting.items}
@@ -103,11 +85,45 @@ def session(session_id):
                           if row.conflict} for item in meeting.items}
     return render_template(
         "calls/committee/session.html", meeting=meeting, chair=chair,
-        member=cm.member_of(user, meeting), member_form=member_form, conflicts=conflicts,
+        member=cm.member_of(user, meeting),
+        member_form=member_form or (_member_form() if chair else None), conflicts=conflicts,
         mine=cm.my_scores(user, meeting), out_for_me={
             item.id for item in meeting.items if user.id in out[item.id]},
         action=ActionForm(formdata=None), cm=cm, may_reopen=cm.may_reopen(user, meeting),
         declare_first=cm.declarations_awaited(user, meeting), declared=declared)
+
+
+@bp.route("/<int:session_id>")
+@login_required
+def session(session_id):
+    user = acting_user()
+    return _session_page(user, cm.get_session_or_404(session_id, user))
+
+
+def _add_member(user, meeting, form):
+    person = get_user_by_email(form.email.data)
+    if person is None:
+        raise ServiceError(_("Aucun compte n’a cette adresse. La personne doit d’abord créer "
+                             "son compte."), field="email")
+    cm.add_member(user, meeting, person, form.group.data, bool(form.secretary.data))
+    return person
+
+
+@bp.route("/<int:session_id>/membres", methods=["POST"])
+@login_required
+def add_member(session_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    if not cm.may_chair(user, meeting):
+        abort(403)
+    form = _member_form()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            person = _add_member(user, meeting, form)
+        if done:
+            flash(_("%(name)s est membre du comité.", name=person.name), "success")
+            return redirect(url_for("committee.session", session_id=meeting.id))
+    return _session_page(user, meeting, form)
 
 
 @bp.route("/<int:session_id>/membres/<int:member_id>/presence", methods=["POST"])
@@ -136,85 +152,40 @@ def move(session_id, point_id):
     return redirect(url_for("committee.session", session_id=meeting.id, _anchor="ordre"))
 
 
-def _item_forms(meeting, item, chair):
-    prelim = committee_score_form(meeting.scale_max, final=False)
-    final = committee_score_form(meeting.scale_max, final=True)
-    notes = CommitteeNotesForm(prefix="notes")
+def _item_forms(meeting) -> dict:
     recommendation = RecommendationForm(prefix="avis")
     recommendation.recommendation.choices = list(cm.RECOMMENDATIONS.items())
-    return prelim, final, notes, recommendation
+    return {"prelim": committee_score_form(meeting.scale_max, final=False),
+            "final": committee_score_form(meeting.scale_max, final=True),
+            "notes": CommitteeNotesForm(prefix="notes"), "recommendation": recommendation}
 
 
-def _handle_item_post(user, meeting, item, forms) -> str | None:
-    """One of the item's forms, sent; what was saved (for the message), or None."""
-    prelim, final, notes, recommendation = forms
-    title, top = item.application.title, meeting.scale_max
-    for form, action, saved in (
-            (prelim, lambda: cm.save_preliminary(user, item, prelim.score.data,
-                                                 prelim.comment.data or ""),
-             lambda: _("Votre note préliminaire pour « %(title)s » est enregistrée : "
-                       "%(score)s sur %(max)s.", title=title, score=prelim.score.data,
-                       max=top)),
-            (final, lambda: cm.save_final(user, item, final.score.data),
-             lambda: _("Votre note finale pour « %(title)s » est enregistrée : %(score)s "
-                       "sur %(max)s.", title=title, score=final.score.data, max=top)),
-            (notes, lambda: cm.save_notes(user, item, notes.notes.data or ""),
-             lambda: _("Les notes de la discussion sur « %(title)s » sont enregistrées.",
-                       title=title)),
-            (recommendation, lambda: cm.record_recommendation(
-                user, item, recommendation.recommendation.data,
-                recommendation.reasons.data or "",
-                without_scores=bool(recommendation.without_scores.data)),
-             lambda: _("La recommandation du comité sur « %(title)s » est enregistrée : "
-                       "%(recommendation)s.", title=title, recommendation=cm.RECOMMENDATIONS[
-                           recommendation.recommendation.data]))):
-        if form.submit.data and form.validate_on_submit():
-            with attempt(form) as done:
-                action()
-            return saved() if done else None
-    return None
-
-
-@bp.route("/<int:session_id>/points/<int:point_id>", methods=["GET", "POST"])
-@login_required
-def item(session_id, point_id):
-    if request.method == "POST":
-        start_write_transaction()  # members score at the same moment: each waits its turn
-    user = acting_user()
-    meeting = cm.get_session_or_404(session_id, user)
+def _out_of_room(user, meeting, point_id):
+    """The page of a member out of the room for this item (403), or None."""
     agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    if agenda_item is not None and cm.conflicted(user, agenda_item):
-        member = cm.member_of(user, meeting)
-        declared = member is not None and cm.declared_here(agenda_item, member)
-        return render_template(
-            "calls/committee/out_of_room.html", meeting=meeting, item=agenda_item,
-            member=member, action=ActionForm(formdata=None), declared=declared,
-            may_withdraw=declared and cm.may_withdraw_conflict(user, agenda_item, member)), 403
-    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    if agenda_item is None or not cm.conflicted(user, agenda_item):
+        return None
+    member = cm.member_of(user, meeting)
+    declared = member is not None and cm.declared_here(agenda_item, member)
+    return render_template(
+        "calls/committee/out_of_room.html", meeting=meeting, item=agenda_item,
+        member=member, action=ActionForm(formdata=None), declared=declared,
+        may_withdraw=declared and cm.may_withdraw_conflict(user, agenda_item, member)), 403
+
+
+def _item_page(user, meeting, agenda_item, forms, mine):
     chair = cm.may_chair(user, meeting)
-    forms = _item_forms(meeting, agenda_item, chair)
-    if request.method == "POST" and (
-            saved := _handle_item_post(user, meeting, agenda_item, forms)):
-        flash(saved, "success")
-        return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
-    prelim, final, notes, recommendation = forms
-    mine = cm.my_scores(user, meeting).get(agenda_item.id)
-    if request.method == "GET":
-        if mine is not None:
-            prelim.score.data, prelim.comment.data = mine.preliminary, mine.comment
-            final.score.data = mine.final
-        notes.notes.data = agenda_item.notes
-        recommendation.reasons.data = agenda_item.reasons
-        recommendation.recommendation.data = agenda_item.recommendation or None
     application = agenda_item.application
     # The reviewer's gates, here too: declaration first, the others' reviews once one's
     # own is released, never a review the coordination has not moderated.
     reading = svc.reading_rights(user, application)
     return render_template(
         "calls/committee/item.html", meeting=meeting, item=agenda_item, chair=chair,
-        member=cm.member_of(user, meeting), mine=mine, prelim=prelim, final=final,
-        notes=notes, recommendation=recommendation, cm=cm, application=application,
-        reading=reading, feedback=reviewing.feedback_for(application, confidential=True)
+        member=cm.member_of(user, meeting), mine=mine, prelim=forms["prelim"],
+        final=forms["final"],
+        notes=forms["notes"], recommendation=forms["recommendation"], cm=cm,
+        application=application, reading=reading,
+        feedback=reviewing.feedback_for(application, confidential=True)
         if reading.reviews else None,
         without_final=cm.without_final(agenda_item) if chair and agenda_item.state == cm.DISCUSSING
         else [], action=ActionForm(formdata=None),
@@ -224,22 +195,139 @@ def item(session_id, point_id):
         spread=cm.spread(agenda_item) if chair or reading.application else None)
 
 
+@bp.route("/<int:session_id>/points/<int:point_id>")
+@login_required
+def item(session_id, point_id):
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    if (refused := _out_of_room(user, meeting, point_id)) is not None:
+        return refused
+    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    forms = _item_forms(meeting)
+    mine = cm.my_scores(user, meeting).get(agenda_item.id)
+    _show_saved(forms, agenda_item, mine)
+    return _item_page(user, meeting, agenda_item, forms, mine)
+
+
+def _show_saved(forms, agenda_item, mine) -> None:
+    """The item's forms show what is saved, except one that brings back what the person
+    typed and could not send (core.kept)."""
+    prelim, final, notes, recommendation = (
+        None if form.restored else form for form in forms.values())
+    if mine is not None and prelim is not None:
+        prelim.score.data, prelim.comment.data = mine.preliminary, mine.comment
+    if mine is not None and final is not None:
+        final.score.data = mine.final
+    if notes is not None:
+        notes.notes.data = agenda_item.notes
+    if recommendation is not None:
+        recommendation.reasons.data = agenda_item.reasons
+        recommendation.recommendation.data = agenda_item.recommendation or None
+
+
+# Each of the item's forms posts to its own address; each saves, then says what it saved.
+
+def _save_preliminary(user, item, form, top):
+    cm.save_preliminary(user, item, form.score.data, form.comment.data or "")
+    return _("Votre note préliminaire pour « %(title)s » est enregistrée : %(score)s sur "
+             "%(max)s.", title=item.application.title, score=form.score.data, max=top)
+
+
+def _save_final(user, item, form, top):
+    cm.save_final(user, item, form.score.data)
+    return _("Votre note finale pour « %(title)s » est enregistrée : %(score)s sur %(max)s.",
+             title=item.application.title, score=form.score.data, max=top)
+
+
+def _save_notes(user, item, form, top):
+    cm.save_notes(user, item, form.notes.data or "")
+    return _("Les notes de la discussion sur « %(title)s » sont enregistrées.",
+             title=item.application.title)
+
+
+def _save_recommendation(user, item, form, top):
+    cm.record_recommendation(user, item, form.recommendation.data, form.reasons.data or "",
+                             without_scores=bool(form.without_scores.data))
+    return _("La recommandation du comité sur « %(title)s » est enregistrée : "
+             "%(recommendation)s.", title=item.application.title,
+             recommendation=cm.RECOMMENDATIONS[form.recommendation.data])
+
+
+ITEM_ACTIONS = {"prelim": _save_preliminary, "final": _save_final, "notes": _save_notes,
+                "recommendation": _save_recommendation}
+
+
+def _item_post(session_id, point_id, which):
+    """One of the item's forms: saved, its message, back to the item; or the item's page
+    again with the form's errors (the other forms blank)."""
+    start_write_transaction()  # members score at the same moment: each waits its turn
+    user = acting_user()
+    meeting = cm.get_session_or_404(session_id, user)
+    if (refused := _out_of_room(user, meeting, point_id)) is not None:
+        return refused
+    agenda_item = cm.get_item_or_404(meeting, point_id, user)
+    forms = _item_forms(meeting)
+    form = forms[which]
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            saved = ITEM_ACTIONS[which](user, agenda_item, form, meeting.scale_max)
+        if done:
+            flash(saved, "success")
+            return redirect(url_for("committee.item", session_id=meeting.id,
+                                    point_id=point_id))
+    return _item_page(user, meeting, agenda_item, forms,
+                      cm.my_scores(user, meeting).get(agenda_item.id))
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/note-preliminaire", methods=["POST"])
+@login_required
+def preliminary_score(session_id, point_id):
+    return _item_post(session_id, point_id, "prelim")
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/note-finale", methods=["POST"])
+@login_required
+def final_score(session_id, point_id):
+    return _item_post(session_id, point_id, "final")
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/notes", methods=["POST"])
+@login_required
+def notes(session_id, point_id):
+    return _item_post(session_id, point_id, "notes")
+
+
+@bp.route("/<int:session_id>/points/<int:point_id>/recommandation", methods=["POST"])
+@login_required
+def recommend(session_id, point_id):
+    return _item_post(session_id, point_id, "recommendation")
+
+
 @bp.route("/<int:session_id>/points/<int:point_id>/ouvrir", methods=["POST"])
 @roles_required(*COORDINATION)
 def open_item(session_id, point_id):
     meeting = cm.get_session_or_404(session_id, acting_user())
     agenda_item = cm.get_item_or_404(meeting, point_id, acting_user())
     if ActionForm().validate_on_submit():
-        try:
+        with attempt() as done:
             cm.open_item(acting_user(), agenda_item)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("La discussion est ouverte : les membres peuvent donner leur note "
                     "finale."), "success")
     return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
+
+
+def _item_or_404(meeting, point_id):
+    """One item of the agenda, whoever may see it (get_item_or_404 asks more)."""
+    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    if agenda_item is None:
+        abort(404)
+    return agenda_item
+
+
+def _to_agenda(meeting, agenda_item):
+    return redirect(url_for("committee.session", session_id=meeting.id,
+                            _anchor=f"point-{agenda_item.id}"))
 
 
 @bp.route("/<int:session_id>/conflit/<int:point_id>", methods=["GET", "POST"])
@@ -249,26 +337,37 @@ def conflict(session_id, point_id):
     confirms; until the chair opens the item, it can be taken back."""
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
-    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
-    if agenda_item is None:
-        abort(404)
+    agenda_item = _item_or_404(meeting, point_id)
     if cm.member_of(user, meeting) is None:
         abort(403)  # the coordination sees the session, only its members leave the room
     if cm.conflicted(user, agenda_item):
         return redirect(url_for("committee.item", session_id=meeting.id, point_id=point_id))
-    form = ActionForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if ActionForm().validate_on_submit():
         with attempt() as done:
             cm.declare_conflict(user, agenda_item)
         if done:
-            flash(_("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le "
-                    "verrez plus et ne le noterez pas.", title=agenda_item.application.title),
-                  "success")
-            return redirect(url_for("committee.session", session_id=meeting.id,
-                                    _anchor=f"point-{agenda_item.id}"))
+            flash(_left_the_room(agenda_item), "success")
+            return _to_agenda(meeting, agenda_item)
+    return _conflict_page(user, meeting, agenda_item)
+
+
+def _conflict_page(user, meeting, agenda_item):
     return render_template("calls/committee/conflict.html", meeting=meeting,
                            item=agenda_item, action=ActionForm(formdata=None),
                            mine=cm.my_scores(user, meeting).get(agenda_item.id))
+
+
+def _left_the_room(agenda_item) -> str:
+    return _("C’est noté : vous sortez de la salle pour « %(title)s ». Vous ne le verrez plus "
+             "et ne le noterez pas.", title=agenda_item.application.title)
+
+
+def _withdrawn(user, member, agenda_item) -> str:
+    if member.user_id != user.id:
+        return _("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
+                 name=member.user.public_name, title=agenda_item.application.title)
+    return _("C’est annulé : vous restez dans la salle pour « %(title)s ».",
+             title=agenda_item.application.title)
 
 
 @bp.route("/<int:session_id>/conflit/<int:point_id>/annuler/<int:member_id>",
@@ -278,9 +377,9 @@ def withdraw_conflict(session_id, point_id, member_id):
     """The member, or the chair, takes a declaration back (until the item is opened)."""
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
-    agenda_item = next((i for i in meeting.items if i.id == point_id), None)
+    agenda_item = _item_or_404(meeting, point_id)
     member = next((m for m in meeting.members if m.id == member_id), None)
-    if agenda_item is None or member is None:
+    if member is None:
         abort(404)
     if member.user_id != user.id and not cm.may_chair(user, meeting):
         abort(403)
@@ -288,13 +387,8 @@ def withdraw_conflict(session_id, point_id, member_id):
         with attempt() as done:
             cm.withdraw_conflict(user, agenda_item, member)
         if done:
-            flash(_("C’est annulé : %(name)s est de nouveau dans la salle pour « %(title)s ».",
-                    name=member.user.public_name, title=agenda_item.application.title)
-                  if member.user_id != user.id else
-                  _("C’est annulé : vous restez dans la salle pour « %(title)s ».",
-                    title=agenda_item.application.title), "success")
-    return redirect(url_for("committee.session", session_id=meeting.id,
-                            _anchor=f"point-{agenda_item.id}"))
+            flash(_withdrawn(user, member, agenda_item), "success")
+    return _to_agenda(meeting, agenda_item)
 
 
 @bp.route("/<int:session_id>/cloturer", methods=["GET", "POST"])

@@ -6,12 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from patientlab.core import cycle, days
-from patientlab.core.errors import ServiceError
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from .. import committee, funding, reviewing
 from .. import services as svc
@@ -353,46 +351,71 @@ def decide(application_id):
 # --- Moderating one review, entering a paper review ----------------------------------------
 
 
-@bp.route("/relectures/<int:review_id>", methods=["GET", "POST"])
-@roles_required(*COORDINATION)
-def review(review_id):
+def _moderated_review(review_id):
+    """The review, for the coordination of its call (404 / 403 otherwise)."""
     review = reviewing.get_review_or_404(review_id)
+    svc.get_application_for_coordination(review.assignment.application_id, acting_user())
+    return review
+
+
+def _with_comments(review) -> list:
+    return [c for c in review.assignment.application.call.criteria
+            if review.answer_for(c.id) is not None]
+
+
+def _review_page(review, *, edit_form=None, rephrase_form=None):
+    """The review to moderate: its comments to correct, a rephrasing to ask for, the
+    rating; a form sent back with its errors is shown as it was typed."""
     assignment = review.assignment
-    svc.get_application_for_coordination(assignment.application_id, acting_user())
-    criteria = assignment.application.call.criteria
-    with_comments = [c for c in criteria if review.answer_for(c.id) is not None]
-    edit_form = comments_form(review, with_comments, blank=request.method == "GET")
-    rephrase_form = RephraseForm(prefix="rephrase")
-    if request.method == "POST":
-        try:
-            if edit_form.submit.data and edit_form.validate_on_submit():
-                changed = reviewing.edit_comments(acting_user(), review, {
-                    c.id: getattr(edit_form, f"comment_{c.id}").data or ""
-                    for c in with_comments})
-                db.session.commit()
-                flash(ngettext("%(num)s commentaire corrigé. Le texte d’origine est gardé dans "
-                               "le journal.", "%(num)s commentaires corrigés. Le texte d’origine "
-                               "est gardé dans le journal.", changed), "success")
-                return redirect(url_for("call_admin.review", review_id=review.id))
-            if rephrase_form.submit.data and rephrase_form.validate_on_submit():
-                reviewing.ask_rephrase(acting_user(), review, rephrase_form.message.data)
-                db.session.commit()
-                flash(_("La demande de reformulation est envoyée."), "success")
-                return redirect(url_for("call_admin.application",
-                                        application_id=assignment.application_id))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for("call_admin.review", review_id=review.id))
-    if not rephrase_form.submit.data:
-        rephrase_form = RephraseForm(prefix="rephrase", formdata=None)
-    if not edit_form.submit.data:
-        edit_form = comments_form(review, with_comments, blank=True)
+    edit_form = edit_form or comments_form(review, _with_comments(review), blank=True)
+    rephrase_form = rephrase_form or RephraseForm(prefix="rephrase", formdata=None)
     return render_template("calls/admin/review.html", **_context(
         review=review, assignment=assignment, application=assignment.application,
-        criteria=criteria, edit_form=edit_form, rephrase_form=rephrase_form,
-        rating_form=_rating_form(review, blank=True),
+        criteria=assignment.application.call.criteria, edit_form=edit_form,
+        rephrase_form=rephrase_form, rating_form=_rating_form(review, blank=True),
         form=edit_form if edit_form.errors else rephrase_form))
+
+
+@bp.route("/relectures/<int:review_id>")
+@roles_required(*COORDINATION)
+def review(review_id):
+    return _review_page(_moderated_review(review_id))
+
+
+@bp.route("/relectures/<int:review_id>/corrections", methods=["POST"])
+@roles_required(*COORDINATION)
+def edit_comments(review_id):
+    """Corrects the review's comments (the original text stays in the log)."""
+    review = _moderated_review(review_id)
+    with_comments = _with_comments(review)
+    form = comments_form(review, with_comments)
+    if not form.validate_on_submit():
+        return _review_page(review, edit_form=form)
+    with attempt() as done:
+        changed = reviewing.edit_comments(acting_user(), review, {
+            c.id: getattr(form, f"comment_{c.id}").data or "" for c in with_comments})
+    if done:
+        flash(ngettext("%(num)s commentaire corrigé. Le texte d’origine est gardé dans le "
+                       "journal.", "%(num)s commentaires corrigés. Le texte d’origine est "
+                       "gardé dans le journal.", changed), "success")
+    return redirect(url_for("call_admin.review", review_id=review.id))
+
+
+@bp.route("/relectures/<int:review_id>/reformulation", methods=["POST"])
+@roles_required(*COORDINATION)
+def ask_rephrase(review_id):
+    """Asks the reviewer to rephrase; back to the application once the request is sent."""
+    review = _moderated_review(review_id)
+    form = RephraseForm(prefix="rephrase")
+    if not form.validate_on_submit():
+        return _review_page(review, rephrase_form=form)
+    with attempt() as done:
+        reviewing.ask_rephrase(acting_user(), review, form.message.data)
+    if not done:
+        return redirect(url_for("call_admin.review", review_id=review.id))
+    flash(_("La demande de reformulation est envoyée."), "success")
+    return redirect(url_for("call_admin.application",
+                            application_id=review.assignment.application_id))
 
 
 def _rating_form(review, *, blank: bool) -> ReviewRatingForm:
@@ -421,36 +444,47 @@ def rate_review(review_id):
     return redirect(url_for("call_admin.review", review_id=review.id, _anchor="evaluation"))
 
 
-@bp.route("/affectations/<int:assignment_id>/saisie", methods=["GET", "POST"])
-@roles_required(*COORDINATION)
-def enter_review(assignment_id):
-    assignment = reviewing.get_assignment_or_404(assignment_id)
-    svc.get_application_for_coordination(assignment.application_id, acting_user())
-    criteria = assignment.application.call.criteria
+def _not_enterable(assignment):
+    """Back to the application when this review cannot be entered on paper (a conflict,
+    or a review already sent), else None."""
     review_obj = assignment.review
     if assignment.status == AssignmentStatus.CONFLICT or (
             review_obj is not None and review_obj.status != ReviewStatus.DRAFT):
         flash(_("Cette relecture ne peut pas être saisie ici."), "error")
         return redirect(url_for("call_admin.application",
                                 application_id=assignment.application_id))
-    if request.method == "GET":
-        form = review_form(criteria, answers=reviewing.answers_of(review_obj), blank=True)
-    else:
-        form = review_form(criteria)
-        if form.validate_on_submit():
-            answers = answers_from(form, criteria)
-            errors = reviewing.check_answers(criteria, answers)
-            if errors:
-                show_answer_errors(form, errors, criteria)
-            else:
-                with attempt(form) as done:
-                    reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
-                    reviewing.submit_review(acting_user(), assignment, on_behalf=True)
-                if done:
-                    flash(_("La relecture papier est enregistrée au nom de %(name)s.",
-                            name=assignment.reviewer.name), "success")
-                    return redirect(url_for("call_admin.application",
-                                            application_id=assignment.application_id))
+    return None
+
+
+def _enter_paper_review(assignment, form, criteria) -> bool:
+    """The paper review saved and sent in the reviewer's name; False, with what is
+    missing or refused on the form, when it cannot be."""
+    answers = answers_from(form, criteria)
+    errors = reviewing.check_answers(criteria, answers)
+    if errors:
+        show_answer_errors(form, errors, criteria)
+        return False
+    with attempt(form) as done:
+        reviewing.save_review(acting_user(), assignment, answers, on_behalf=True)
+        reviewing.submit_review(acting_user(), assignment, on_behalf=True)
+    return bool(done)
+
+
+@bp.route("/affectations/<int:assignment_id>/saisie", methods=["GET", "POST"])
+@roles_required(*COORDINATION)
+def enter_review(assignment_id):
+    assignment = reviewing.get_assignment_or_404(assignment_id)
+    svc.get_application_for_coordination(assignment.application_id, acting_user())
+    if (refused := _not_enterable(assignment)) is not None:
+        return refused
+    criteria = assignment.application.call.criteria
+    form = review_form(criteria) if request.method == "POST" else review_form(
+        criteria, answers=reviewing.answers_of(assignment.review), blank=True)
+    if form.validate_on_submit() and _enter_paper_review(assignment, form, criteria):
+        flash(_("La relecture papier est enregistrée au nom de %(name)s.",
+                name=assignment.reviewer.name), "success")
+        return redirect(url_for("call_admin.application",
+                                application_id=assignment.application_id))
     return render_template("calls/admin/enter_review.html", **_context(
         assignment=assignment, application=assignment.application, criteria=criteria,
         form=form))

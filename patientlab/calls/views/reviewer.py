@@ -5,13 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from patientlab.core import days
-from patientlab.core.errors import ServiceError
-from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import REVIEWERS
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
-from patientlab.extensions import db
 
 from .. import reviewing
 from ..forms import InterestsForm, SendReviewForm, review_form
@@ -110,12 +107,16 @@ def detail(assignment_id):
         return _review_page(assignment)
     if not form.validate_on_submit():
         return _review_page(assignment, form)
-    try:
+    with attempt(form) as done:
         reviewing.save_review(acting_user(), assignment, answers_from(form, criteria))
-    except ServiceError as error:
-        add_service_error(form, error)
+    if not done:
         return _review_page(assignment, form)
-    db.session.commit()
+    return _after_saving(assignment, form, criteria)
+
+
+def _after_saving(assignment, form, criteria):
+    """The draft is saved; « Vérifier » and « Envoyer » go on to the check page when
+    every answer is there, back to the form (with what is missing) when not."""
     if form.check.data or form.send.data:
         errors = reviewing.check_answers(criteria, answers_from(form, criteria))
         if errors:
@@ -142,13 +143,17 @@ def interests(assignment_id):
                                         reason=form.reason.data or "",
                                         details=form.details.data or "")
         if done:
-            if conflict:
-                flash(_("Merci. Vous ne relirez pas ce projet ; la coordination est "
-                        "prévenue."), "success")
-                return redirect(url_for("reviews.index"))
-            flash(_("Merci. Vous pouvez commencer la relecture."), "success")
-            return redirect(url_for("reviews.detail", assignment_id=assignment.id))
+            return _after_declaring(assignment, conflict)
     return _review_page(assignment, interests_form=form)
+
+
+def _after_declaring(assignment, conflict: bool):
+    if conflict:
+        flash(_("Merci. Vous ne relirez pas ce projet ; la coordination est prévenue."),
+              "success")
+        return redirect(url_for("reviews.index"))
+    flash(_("Merci. Vous pouvez commencer la relecture."), "success")
+    return redirect(url_for("reviews.detail", assignment_id=assignment.id))
 
 
 @bp.route("/<int:assignment_id>/verifier", methods=["GET", "POST"])
@@ -165,6 +170,11 @@ def confirm(assignment_id):
             flash(_("Merci ! Votre relecture est envoyée. Vous pouvez encore la modifier "
                     "jusqu’à la date limite."), "success")
             return redirect(url_for("reviews.index"))
+    return _confirm_page(assignment, form)
+
+
+def _confirm_page(assignment, form):
+    """The review read back before it is sent, with what is still missing."""
     criteria = assignment.application.call.criteria
     return render_template(
         "calls/reviews/confirm.html", assignment=assignment, form=form, criteria=criteria,

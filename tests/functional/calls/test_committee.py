@@ -5,7 +5,7 @@ permissions and the minutes."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from patientlab.calls import committee as cm
 from patientlab.calls import reviewing
@@ -124,6 +124,14 @@ def test_conflicted_members_neither_see_nor_score_and_leave_the_room(meeting, we
     # The item's link says why, not the generic « accès refusé ».
     assert "Vous êtes sorti ou sortie de la salle pour « Dormir mieux »" in _text(response)
     assert "Annuler : je ne sors pas de la salle" not in _text(response)  # not declared here
+    # Sent anyway (an old tab): the same page, nothing saved.
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    response = web.submit(f"{url}/note-finale", {"final-score": "1", "final-submit": "1"},
+                          form_url=f"/comite/{meeting['session'].id}")
+    assert response.status_code == 403
+    assert "Vous êtes sorti ou sortie de la salle pour « Dormir mieux »" in _text(response)
+    db.session.expire_all()
+    assert cm.spread(item).final == [7, 7, 7, 7]
     page = _text(web.get(f"/comite/{meeting['session'].id}"))
     # The agenda names the project (the member knows which one they left the room for).
     assert ("<p>Dormir mieux — <strong>Vous êtes sorti ou sortie de la salle pour ce "
@@ -224,21 +232,68 @@ def test_only_members_and_the_coordination_see_a_session(meeting, web):
     assert web.get("/comite/999999").status_code == 404
 
 
+def test_the_chair_adds_a_member_from_the_session_page(meeting, web):
+    session = meeting["session"]
+    UserFactory(email="ines@exemple.fr", name="Inès Moreau", roles=[Role.PATIENT_EXPERT])
+    db.session.commit()
+    url = f"/comite/{session.id}"
+    web.login(PATIENTS[0])
+    assert web.submit(f"{url}/membres", {"membre-email": "ines@exemple.fr",
+                                         "membre-group": cm.PATIENT},
+                      form_url=url).status_code == 403  # a member does not add members
+    web.logout()
+    web.login("anne@exemple.fr")
+    assert f'action="{url}/membres"' in _text(web.get(url))
+    page = _text(web.submit(f"{url}/membres", {"membre-email": "personne@exemple.fr",
+                                               "membre-group": cm.PATIENT}, form_url=url))
+    assert "Aucun compte n’a cette adresse." in page
+    assert 'value="personne@exemple.fr"' in page  # nothing typed is lost
+    response = web.submit(f"{url}/membres", {"membre-email": "ines@exemple.fr",
+                                             "membre-group": cm.PATIENT}, form_url=url)
+    assert response.headers["Location"].endswith(url)
+    assert "Inès Moreau est membre du comité." in _text(web.get(url))
+    db.session.expire_all()
+    assert len(session.members) == 7
+
+
+def test_notes_sent_with_an_expired_token_come_back_on_the_item_page(meeting, web):
+    from patientlab.core.kept import KeptForm
+
+    item = meeting["items"][meeting["first"].id]
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    web.login("anne@exemple.fr")
+    response = web.client.post(f"{url}/notes", headers={"Origin": "http://localhost"}, data={
+        "csrf_token": "périmé", "notes-notes": "Le sommeil compte.", "notes-submit": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == url  # the page the form is on, not its address
+    page = _text(web.get(url))
+    assert "Le sommeil compte." in page
+    assert "Nous avons gardé ce que vous aviez écrit" in page
+    assert web.submit(f"{url}/notes", {"notes-notes": "Le sommeil compte.",
+                                       "notes-submit": "1"}, form_url=url).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
+
+
 def test_a_member_scores_through_the_pages_and_finds_the_current_item(meeting, web):
     session, item = meeting["session"], meeting["items"][meeting["second"].id]
     web.login("martine@exemple.fr")
     url = f"/comite/{session.id}/points/{item.id}"
-    page = web.submit(url, {"prelim-score": "12", "prelim-submit": "1"}).get_data(
-        as_text=True)
+    page = web.submit(f"{url}/note-preliminaire", {"prelim-score": "12", "prelim-submit": "1"},
+                      form_url=url).get_data(as_text=True)
     assert "Choisissez une des réponses proposées." in page or "de 1 à 9" in page
-    assert web.submit(url, {"prelim-score": "7", "prelim-comment": "Utile.",
-                            "prelim-submit": "1"}).status_code == 302
+    assert web.submit(f"{url}/note-preliminaire", {
+        "prelim-score": "7", "prelim-comment": "Utile.", "prelim-submit": "1"},
+        form_url=url).status_code == 302
     cm.open_item(meeting["chair"], item)
     db.session.commit()
     page = web.get(f"/comite/{session.id}").get_data(as_text=True)
     assert f'href="/comite/{session.id}/points/{item.id}"' in page
     assert "discute en ce moment" in page
-    assert web.submit(url, {"final-score": "8", "final-submit": "1"}).status_code == 302
+    assert web.submit(f"{url}/note-finale", {"final-score": "8", "final-submit": "1"},
+                      form_url=url).status_code == 302
+    assert web.client.post(url).status_code == 405  # each form has its own address
     assert cm.my_scores(meeting["people"]["martine@exemple.fr"], session)[item.id].final == 8
 
 
@@ -333,7 +388,8 @@ def test_closed_session_freezes_scores_on_the_pages(meeting, web):
     db.session.commit()
     url = f"/comite/{session.id}/points/{item.id}"
     web.login(PATIENTS[1])
-    page = web.submit(url, {"final-score": "1", "final-submit": "1"}, form_url=url)
+    page = web.submit(f"{url}/note-finale", {"final-score": "1", "final-submit": "1"},
+                      form_url=url)
     assert page.status_code == 200
     assert "Seule la présidence peut la rouvrir" in page.get_data(as_text=True)
     web.submit(f"/comite/{session.id}/conflit/{item.id}", form_url=f"/comite/{session.id}")
@@ -432,14 +488,22 @@ def test_recommendation_warns_by_name_when_a_present_member_has_not_scored(meeti
     page = web.get(url).get_data(as_text=True)
     assert f"Pas encore de note finale de 1 membre présent\u00a0: {nadia}." in page
     assert 'name="final-score"' not in page  # the chair, not a member, never scores
+    response = web.submit(f"{url}/notes", {"notes-notes": "Le sommeil compte.",
+                                           "notes-submit": "1"}, form_url=url)
+    assert response.headers["Location"].endswith(url)
+    assert "Les notes de la discussion sur « Dormir mieux » sont enregistrées." in _text(
+        web.get(url))
+    db.session.expire_all()
+    assert item.notes == "Le sommeil compte."
     data = {"avis-recommendation": cm.FUND, "avis-reasons": "Utile aux patientes.",
             "avis-submit": "1"}
-    page = web.submit(url, data).get_data(as_text=True)
+    page = web.submit(f"{url}/recommandation", data, form_url=url).get_data(as_text=True)
     assert f"Pas encore de note finale de {nadia}." in page
     assert "Utile aux patientes." in page  # nothing typed is lost
     db.session.expire_all()
     assert item.state == cm.DISCUSSING
-    assert web.submit(url, {**data, "avis-without_scores": "y"}).status_code == 302
+    assert web.submit(f"{url}/recommandation", {**data, "avis-without_scores": "y"},
+                      form_url=url).status_code == 302
     db.session.expire_all()
     assert item.state == cm.DONE
 
@@ -525,7 +589,9 @@ def test_saving_a_score_says_which_and_what(meeting, web):
     item = meeting["items"][meeting["first"].id]
     web.login(PATIENTS[0])
     url = f"/comite/{meeting['session'].id}/points/{item.id}"
-    page = _text(web.submit(url, {"prelim-score": "7", "prelim-submit": "1"}, follow=True))
+    page = _text(web.submit(f"{url}/note-preliminaire", {"prelim-score": "7",
+                                                         "prelim-submit": "1"},
+                            form_url=url, follow=True))
     # It said « C’est enregistré. », whatever was saved.
     assert "Votre note préliminaire pour « Dormir mieux » est enregistrée : 7 sur 9." in page
 

@@ -232,8 +232,9 @@ def test_whole_cycle_through_the_pages(web):
     assert review.status == ReviewStatus.SUBMITTED
     review_url = f"/coordination/appels/relectures/{review.id}"
     target = call.criteria[2]
-    response = web.submit(review_url, {f"edit-comment_{target.id}": "Les aînés.",
-                                       "edit-submit": "1"}, prefix="edit-")
+    response = web.submit(f"{review_url}/corrections",
+                          {f"edit-comment_{target.id}": "Les aînés.", "edit-submit": "1"},
+                          form_url=review_url, prefix="edit-")
     assert response.status_code == 302
     web.submit(f"{url}/transmettre", {"release-submit": "1"}, form_url=url,
                prefix="release-")

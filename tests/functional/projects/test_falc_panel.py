@@ -5,7 +5,7 @@ journal, and a changed text checked again."""
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from patientlab.core.audit import AuditEntry
 from patientlab.core.security import Role
@@ -33,8 +33,9 @@ def read(web, link, project, answers):
 def invite(web, name):
     """The coordination invites a reader; their personal link, from the page."""
     panel = db.session.scalar(select(falc.FalcPanel.id).order_by(falc.FalcPanel.id.desc()))
-    web.submit("/facile-a-lire/relecture", {"lecteur-panel": str(panel), "lecteur-name": name,
-                                            "lecteur-submit": "1"}, prefix="lecteur-")
+    web.submit("/facile-a-lire/relecture/lecteurs", {
+        "lecteur-panel": str(panel), "lecteur-name": name, "lecteur-submit": "1"},
+        prefix="lecteur-", form_url="/facile-a-lire/relecture")
     page = web.get("/facile-a-lire/relecture").get_data(as_text=True)
     reader = db.session.scalar(select(falc.FalcReader).where(falc.FalcReader.name == name))
     marker = f'id="lecteur-{reader.id}"'
@@ -46,8 +47,9 @@ def test_the_panel_workflow_from_invitation_to_badge(web, client, app):
     project = make_project(falc_text=TEXT)
     db.session.commit()
     web.login("anne@exemple.fr")
-    response = web.submit("/facile-a-lire/relecture", {
-        "groupe-name": "Atelier FALC de l’ESAT", "groupe-submit": "1"}, prefix="groupe-")
+    response = web.submit("/facile-a-lire/relecture/groupes", {
+        "groupe-name": "Atelier FALC de l’ESAT", "groupe-submit": "1"}, prefix="groupe-",
+        form_url="/facile-a-lire/relecture")
     assert response.status_code == 302
     julie, mehdi = invite(web, "Julie"), invite(web, "Mehdi")
     assert julie != mehdi
@@ -89,6 +91,44 @@ def client_form(client):
     from tests.conftest import FormClient
 
     return FormClient(client)
+
+
+def test_each_form_of_the_panels_page_posts_to_its_own_address_and_keeps_its_errors(web):
+    UserFactory(email="anne@exemple.fr", roles=[Role.COORDINATOR])
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    page = "/facile-a-lire/relecture"
+    assert 'action="/facile-a-lire/relecture/groupes"' in web.get(page).get_data(as_text=True)
+    response = web.submit(f"{page}/groupes", {"groupe-name": ""}, prefix="groupe-",
+                          form_url=page)
+    assert response.status_code == 200
+    assert "Donnez le nom du groupe" in response.get_data(as_text=True)
+    web.submit(f"{page}/groupes", {"groupe-name": "Atelier"}, prefix="groupe-", form_url=page)
+    assert 'action="/facile-a-lire/relecture/lecteurs"' in web.get(page).get_data(as_text=True)
+    response = web.submit(f"{page}/lecteurs", {"lecteur-panel": str(
+        db.session.scalar(select(falc.FalcPanel.id))), "lecteur-name": ""},
+        prefix="lecteur-", form_url=page)
+    assert response.status_code == 200
+    assert "Écrivez un prénom" in response.get_data(as_text=True)
+    assert db.session.scalar(select(falc.FalcReader)) is None
+    assert web.client.post(page).status_code == 405
+
+
+def test_a_panel_sent_with_an_expired_token_comes_back_on_the_panels_page(web):
+    from patientlab.core.kept import KeptForm
+
+    UserFactory(email="anne@exemple.fr", roles=[Role.COORDINATOR])
+    db.session.commit()
+    web.login("anne@exemple.fr")
+    page = "/facile-a-lire/relecture"
+    response = web.client.post(f"{page}/groupes", headers={"Origin": "http://localhost"},
+                               data={"csrf_token": "périmé", "groupe-name": "Atelier du Rhône"})
+    assert (response.status_code, response.headers["Location"]) == (303, page)
+    assert "Atelier du Rhône" in web.get(page).get_data(as_text=True)
+    web.submit(f"{page}/groupes", {"groupe-name": "Atelier du Rhône"}, prefix="groupe-",
+               form_url=page)
+    assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
+    assert db.session.scalar(select(falc.FalcPanel.name)) == "Atelier du Rhône"
 
 
 def test_a_reader_must_answer_every_part_and_sees_the_error_next_to_it(web, client):

@@ -140,6 +140,51 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
     assert outbox("anne@exemple.fr")
 
 
+def test_publication_page_sends_publish_and_send_back_to_their_own_addresses(web, make_user):
+    owner = make_user(Role.RESEARCHER, email="claire@exemple.fr")
+    make_user(Role.MODERATOR, email="lucas@exemple.fr")
+    returned = make_project(owner, published=False, title="À revoir")
+    published = make_project(owner, published=False, title="Prêt")
+    returned.publication = published.publication = Publication.SUBMITTED
+    db.session.commit()
+    web.login("lucas@exemple.fr")
+    page_url = f"/projets/{returned.id}/publication"
+    page = web.get(page_url).get_data(as_text=True)
+    assert f'action="{page_url}/publier"' in page
+    assert f'action="{page_url}/renvoyer"' in page
+
+    # Sending back without a message: the page again, the message asked for, nothing saved.
+    response = web.submit(f"{page_url}/renvoyer", {"send_back-reason": ""},
+                          form_url=page_url, prefix="send_back-")
+    assert response.status_code == 200
+    assert "Dites à l’équipe ce qu’elle doit changer." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Project, returned.id).publication == Publication.SUBMITTED
+
+    response = web.submit(f"{page_url}/renvoyer", {"send_back-reason": "Le titre."},
+                          form_url=page_url, prefix="send_back-")
+    assert response.headers["Location"].endswith("/projets/a-publier")
+    db.session.expire_all()
+    assert db.session.get(Project, returned.id).publication == Publication.RETURNED
+    assert outbox("claire@exemple.fr")
+
+    # Publishing one that no longer waits: the service's message, back to its page.
+    response = web.submit(f"{page_url}/publier", prefix="publish-", form_url=page_url)
+    assert response.headers["Location"].endswith(page_url)
+    assert "Ce projet n’attend pas de publication." in _text_of(web.get(page_url))
+
+    ready_url = f"/projets/{published.id}/publication"
+    response = web.submit(f"{ready_url}/publier", prefix="publish-", form_url=ready_url)
+    assert response.headers["Location"].endswith("/projets/a-publier")
+    db.session.expire_all()
+    assert db.session.get(Project, published.id).publication == Publication.PUBLISHED
+    assert web.client.post(page_url).status_code == 405
+
+
+def _text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
 def test_project_form_errors_are_listed_and_input_kept(web, make_user):
     make_user(Role.RESEARCHER, email="claire@exemple.fr")
     web.login("claire@exemple.fr")
