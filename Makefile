@@ -102,6 +102,7 @@ test-postgres: install chromium redis vnu
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/route_lengths.py --max 0
 	$(BIN)/bandit --quiet --recursive patientlab config scripts wsgi.py
 	$(BIN)/python scripts/audit_dependencies.py
 

@@ -158,7 +158,9 @@ def _registration_form(event, **kwargs) -> RegistrationForm:
 
 
 def _refused_registration_post():
-    """None when the post may go on; else the page that refuses it."""
+    """None when the request may go on; else the page that refuses it."""
+    if request.method != "POST":
+        return None
     if current_user.is_authenticated:
         csrf.protect()  # Flask-WTF's own check (its error page, its kept form)
         return None
@@ -180,8 +182,7 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
-    refused = _refused_registration_post() if request.method == "POST" else None
-    if refused is not None:
+    if (refused := _refused_registration_post()) is not None:
         return refused
     event = listing.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
