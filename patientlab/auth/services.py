@@ -452,9 +452,17 @@ def _ensure_pending(req: RoleRequest) -> None:
         raise ServiceError(_l("Cette demande a déjà été traitée."))
 
 
+def _ensure_not_own_request(actor: User, req: RoleRequest) -> None:
+    """Nobody decides about their own request (made before they joined the coordination)."""
+    if req.user_id == actor.id:
+        raise ServiceError(_l("C’est votre propre demande : une autre personne de la "
+                              "coordination doit en décider."))
+
+
 def approve_role_request(actor: User, req: RoleRequest) -> None:
     _ensure_coordinator(actor)
     _ensure_pending(req)
+    _ensure_not_own_request(actor, req)
     req.status = RequestStatus.APPROVED
     req.decided_at = utcnow()
     req.decided_by_id = actor.id
@@ -472,6 +480,7 @@ def approve_role_request(actor: User, req: RoleRequest) -> None:
 def refuse_role_request(actor: User, req: RoleRequest, reason: str) -> None:
     _ensure_coordinator(actor)
     _ensure_pending(req)
+    _ensure_not_own_request(actor, req)
     reason = plain_text(reason, multiline=True)
     if not reason:
         raise ServiceError(_l("Expliquez la raison du refus : elle sera envoyée à la personne."),

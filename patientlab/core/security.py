@@ -247,7 +247,9 @@ def set_security_headers(response):
             headers.add(name, value)
     if request.endpoint != "static" and (
             g.get("private_page") or request.method not in ("GET", "HEAD")
-            or (current_user and current_user.is_authenticated)):
+            or (current_user and current_user.is_authenticated)
+            # A page with this visitor's form token (login, sign-up…) is theirs alone.
+            or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g):
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -420,9 +420,17 @@ def submit_for_publication(user: User, project: Project) -> None:
                kind="coordination", project=project, url=external_url("projects.review_queue"))
 
 
+def _ensure_not_own(actor: User, project: Project) -> None:
+    """Nobody decides about their own content: another publisher does."""
+    if project.owner_id == actor.id:
+        raise ServiceError(_l("C’est votre projet : une autre personne de la coordination ou "
+                              "de la modération doit décider de sa publication."))
+
+
 def publish(actor: User, project: Project) -> None:
     if not can_publish(actor):
         raise PermissionError("only coordinators and moderators publish")
+    _ensure_not_own(actor, project)
     if project.publication != Publication.SUBMITTED:
         raise ServiceError(_l("Ce projet n’attend pas de publication."))
     project.publication = Publication.PUBLISHED
@@ -440,6 +448,7 @@ def publish(actor: User, project: Project) -> None:
 def return_to_author(actor: User, project: Project, reason: str) -> None:
     if not can_publish(actor):
         raise PermissionError("only coordinators and moderators return projects")
+    _ensure_not_own(actor, project)
     if project.publication != Publication.SUBMITTED:
         raise ServiceError(_l("Ce projet n’attend pas de publication."))
     reason = plain_text(reason, multiline=True)

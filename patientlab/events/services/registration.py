@@ -147,7 +147,10 @@ def place_registration(event: Event, data: RegistrationData, source: str, user: 
         db.session.add(registration)
     _copy(registration, data, checked, S.CONFIRMED if fits else S.WAITING, now)
     registration.source = source
-    registration.user_id = user.id if user is not None else None
+    # Only a proved address links a registration to an account: someone logged in who
+    # registers another person's address does not make it theirs.
+    registration.user_id = None
+    is_own_address(user, registration)
     db.session.flush()
     audit.record(actor, "registration.create", registration,
                  summary=f"event={event.id} status={registration.status} seats={data.seats} "

@@ -1,6 +1,8 @@
 """The public pages of « Parle-Moi »: the evenings, registering, a person's own
 registration (through their personal link), cancelling it, and the satisfaction question."""
 
+import functools
+
 from flask import (
     Blueprint,
     Response,
@@ -136,7 +138,9 @@ def registration_data(form) -> registering.RegistrationData:
 def _email_key() -> str:
     """Rate-limit key for the address typed on the registration form, whoever posts it
     and from wherever: nobody's mailbox is filled with our mails."""
-    return "registration-email:" + normalise_email(request.form.get("email", ""))[:254]
+    email = normalise_email(request.form.get("email", ""))[:254]
+    # No address typed: nothing to protect; counted per address like any post.
+    return "registration-email:" + (email or "none:" + (request.remote_addr or ""))
 
 
 # --- A visitor's registration: protected by its origin, not by a token ------------------
@@ -171,8 +175,21 @@ def _refused_registration_post():
     return render_error(403, FOREIGN_FORM_MESSAGE)
 
 
+def _from_our_pages(view):
+    """The origin (or, logged in, the token) is checked before the limits count the post:
+    a forged post from another site uses up nobody's tries, nor the evening's."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        refused = _refused_registration_post()
+        return refused if refused is not None else view(*args, **kwargs)
+
+    return checked
+
+
 @bp.route("/evenements/<int:event_id>/inscription", methods=["GET", "POST"])
-@csrf.exempt  # checked in the view, by origin or by token (above)
+@csrf.exempt  # checked by origin or by token, first of all (above)
+@_from_our_pages
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_IP"), methods=["POST"])
 @limiter.limit(_config("RATE_LIMIT_EVENT_REGISTER_PER_EVENT"), methods=["POST"],
                key_func=_event_key)
@@ -182,8 +199,6 @@ def register(event_id):
     """The answer is the same whether or not the address was already registered: only
     the address's owner learns it, by mail. A person logged in with that very address
     (proved) sees their registration at once."""
-    if (refused := _refused_registration_post()) is not None:
-        return refused
     event = listing.get_public_event_or_404(event_id, acting_user())
     if request.method == "GET":
         return _canonical_places(event) or _form_page(event)

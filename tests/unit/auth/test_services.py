@@ -4,6 +4,7 @@ from sqlalchemy import select
 from patientlab.auth import services as svc
 from patientlab.auth.models import CharterAcceptance, RequestStatus, RoleRequest, User
 from patientlab.core.audit import AuditEntry
+from patientlab.core.errors import ServiceError
 from patientlab.core.security import Role, TokenError, make_token
 from patientlab.extensions import db
 from tests.conftest import PASSWORD, link_in, outbox
@@ -239,3 +240,13 @@ def test_the_coordination_and_the_administration_are_offered_no_reviewer_request
 def test_organisers_moderators_and_researchers_may_still_ask_to_review(role):
     person = UserFactory(roles=[role])
     assert svc.requestable_roles(person) == [Role.PATIENT_EXPERT, Role.ASSOCIATION_REP]
+
+
+def test_a_coordinator_does_not_decide_their_own_role_request():
+    coordinator = UserFactory(roles=[Role.COORDINATOR])  # asked before joining the coordination
+    request = RoleRequestFactory(user=coordinator, role=Role.PATIENT_EXPERT)
+    with pytest.raises(ServiceError, match="votre propre demande"):
+        svc.approve_role_request(request.user, request)
+    with pytest.raises(ServiceError, match="votre propre demande"):
+        svc.refuse_role_request(request.user, request, "Non.")
+    assert request.status == RequestStatus.PENDING

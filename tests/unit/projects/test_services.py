@@ -380,3 +380,16 @@ def test_a_coordinator_fix_leaves_the_researchers_waiting_change_to_the_moderato
     assert "evil.example" in waiting.values["why"]
     # The researcher still edits their own waiting change.
     assert "evil.example" in svc.pending_data(project, project.owner).why
+
+
+def test_nobody_publishes_or_returns_their_own_project():
+    moderator = UserFactory(roles=[Role.MODERATOR, Role.RESEARCHER])
+    project = make_project(moderator, published=False)
+    project.publication = Publication.SUBMITTED
+    for decide in (lambda: svc.publish(moderator, project),
+                   lambda: svc.return_to_author(moderator, project, "À revoir")):
+        with pytest.raises(ServiceError, match="C’est votre projet"):
+            decide()
+    assert project.publication == Publication.SUBMITTED
+    svc.publish(UserFactory(roles=[Role.MODERATOR]), project)
+    assert project.publication == Publication.PUBLISHED

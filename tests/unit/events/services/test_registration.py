@@ -88,3 +88,11 @@ def test_a_registration_may_change_until_it_is_cancelled_or_its_evening_begins()
     db.session.refresh(registration)
     assert registration.status == S.CANCELLED
     assert not may_still_change(registration)
+
+
+def test_registering_someone_elses_address_does_not_make_it_ones_own():
+    event = make_event()
+    user = UserFactory(email="camille@exemple.fr", email_verified_at=utcnow())
+    placed = register_or_remind(event.id, _data(email="voisine@exemple.fr"), user)
+    assert not placed.own
+    assert placed.registration.user_id is None
