@@ -247,7 +247,7 @@ def _init_extensions(app: Flask) -> None:
 # init_app(app) plugs in its blueprints, template globals, menu entries, moderated kinds,
 # personal data and signal receivers; nothing else names them.
 FEATURES = ("main", "auth", "coordination", "projects", "moderation", "members", "events",
-            "calls", "admin")
+            "calls", "cycle", "admin")
 
 
 def _register_features(app: Flask) -> None:

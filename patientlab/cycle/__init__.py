@@ -1,0 +1,31 @@
+"""The research cycle: funding → project page → evenings → results.
+
+It sits above calls, projects and events (the import-linter layers contract): it reads
+each through its small public API (``<feature>/api.py``), listens to their signals, owns
+the links between them (``models``) and adds its part to their pages (``pages``). They
+know nothing of it nor of each other.
+"""
+
+
+def init_app(app) -> None:
+    from patientlab.projects import signals as project_signals
+
+    from . import models, pages, services  # noqa: F401 - models: its tables
+    from .views import bp
+
+    app.register_blueprint(bp)
+    pages.init_app(app)
+    project_signals.first_published.connect(_on_first_published)
+    project_signals.results_published.connect(_on_results_published)
+
+
+def _on_first_published(project_id, **kwargs) -> None:
+    from .services import invite_reviewers
+
+    invite_reviewers(project_id)
+
+
+def _on_results_published(project_id, **kwargs) -> None:
+    from .services import tell_past_attendees
+
+    tell_past_attendees(project_id, ref=kwargs["ref"], now=kwargs.get("now"))
