@@ -50,6 +50,26 @@ def register(entry: MenuEntry) -> None:
     _VISITOR_HREFS.clear()
 
 
+def _places() -> dict[str, str]:
+    """Name → endpoint of the pages lower layers link to (core.registries)."""
+    return registry("patientlab.navigation.places")
+
+
+def register_places(**endpoints: str) -> None:
+    """Pages that templates of any package may link to by name (« home », « login »,
+    « coordination »…), so that a lower layer's template (the layout, an account page)
+    or a sibling's names no endpoint of a package it must not know. Called from the
+    owning package's init_app."""
+    _places().update(endpoints)
+
+
+def place_url(name: str, **values) -> str:
+    """The address of the page registered as ``name``, or "" when no package registered
+    it (the link is then left out)."""
+    endpoint = _places().get(name)
+    return url_for(endpoint, **values) if endpoint else ""
+
+
 def menu(user, section: str) -> list[MenuLink]:
     links = []
     for entry in sorted(_entries().values(), key=lambda e: (e.order, e.endpoint)):
