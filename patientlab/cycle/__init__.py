@@ -14,18 +14,32 @@ def init_app(app) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    app.extensions[INSTALLED] = True
     pages.init_app(app)
+    # A project's signals are sent by project id, whichever application runs: the
+    # receivers act only in an application that installed the cycle.
     project_signals.first_published.connect(_on_first_published)
     project_signals.results_published.connect(_on_results_published)
+
+
+INSTALLED = "patientlab.cycle"
+
+
+def _installed() -> bool:
+    from flask import current_app
+
+    return bool(current_app.extensions.get(INSTALLED))
 
 
 def _on_first_published(project_id, **kwargs) -> None:
     from .services import invite_reviewers
 
-    invite_reviewers(project_id)
+    if _installed():
+        invite_reviewers(project_id)
 
 
 def _on_results_published(project_id, **kwargs) -> None:
     from .services import tell_past_attendees
 
-    tell_past_attendees(project_id, ref=kwargs["ref"], now=kwargs.get("now"))
+    if _installed():
+        tell_past_attendees(project_id, ref=kwargs["ref"], now=kwargs.get("now"))

@@ -7,6 +7,7 @@ links between them (``models``) and composes.
 """
 
 from datetime import datetime
+from functools import cache
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -147,7 +148,9 @@ def invite_reviewers(project_id: int) -> int:
 # --- Evenings present projects ------------------------------------------------------------
 
 
+@cache
 def _presented_statement():
+    """Built once: every evening page asks for it."""
     return (select(EveningProject.project_id)
             .where(EveningProject.event_id == bindparam("event_id"))
             .order_by(EveningProject.position, EveningProject.created_at))
