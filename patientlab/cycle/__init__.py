@@ -16,6 +16,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.extensions[INSTALLED] = True
     pages.init_app(app)
+    _register_cached_pages(app)
     # A project's signals are sent by project id, whichever application runs: the
     # receivers act only in an application that installed the cycle.
     project_signals.first_published.connect(_on_first_published)
@@ -23,6 +24,19 @@ def init_app(app) -> None:
 
 
 INSTALLED = "patientlab.cycle"
+
+
+def _register_cached_pages(app) -> None:
+    """The cycle's links show on the pages of what they join: the project made from an
+    application on the project's page and on the call's results (« projects »), an
+    evening's project on both their pages."""
+    from patientlab.core import page_cache
+
+    page_cache.register_scopes(app, "project_funding",
+                               lambda link: (f"project:{link.project_id}", "projects"))
+    page_cache.register_scopes(app, "event_project",
+                               lambda link: (f"event:{link.event_id}",
+                                             f"project:{link.project_id}"))
 
 
 def _installed() -> bool:
