@@ -103,6 +103,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/route_lengths.py --max 0
+	$(BIN)/python scripts/template_links.py --max 0
 	$(BIN)/bandit --quiet --recursive patientlab config scripts wsgi.py
 	$(BIN)/python scripts/audit_dependencies.py
 

@@ -150,10 +150,13 @@ def create_app(env: str | None = None, config: dict | None = None) -> Flask:
 
     _trust_proxies(app)
     _init_extensions(app)
-    _register_features(app)
     from patientlab.core import kept
 
-    kept.init_app(app)  # after the features: a session that ends is ended first
+    # Registrations (menu entries, notification kinds, personal data…) go to this
+    # application's registries (core.registries), hence its context.
+    with app.app_context():
+        _register_features(app)
+        kept.init_app(app)  # after the features: a session that ends is ended first
     from patientlab.core import page_cache
 
     page_cache.init_app(app)
@@ -247,7 +250,7 @@ def _init_extensions(app: Flask) -> None:
 # init_app(app) plugs in its blueprints, template globals, menu entries, moderated kinds,
 # personal data and signal receivers; nothing else names them.
 FEATURES = ("main", "auth", "coordination", "projects", "moderation", "members", "events",
-            "calls", "admin")
+            "calls", "cycle", "admin")
 
 
 def _register_features(app: Flask) -> None:

@@ -220,7 +220,7 @@ def settings():
 
     from .forms import settings_form
 
-    form = settings_form(platform.DEFINITIONS, platform.all_settings(),
+    form = settings_form(platform.definitions(), platform.all_settings(),
                          blank=request.method == "GET")
     if form.validate_on_submit():
         with attempt(form) as done:
@@ -228,7 +228,7 @@ def settings():
         if done:
             flash(_("Réglages enregistrés.") if changed else _("Rien n’a changé."), "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, definitions=platform.DEFINITIONS)
+    return render_template("admin/settings.html", form=form, definitions=platform.definitions())
 
 
 def _save_settings(platform, form) -> list[str]:
@@ -236,6 +236,6 @@ def _save_settings(platform, form) -> list[str]:
     settings stored before it are taken back with it, and its message goes next to it."""
     try:
         return platform.save_settings(acting_user(), {
-            name: form[name].data for name in platform.DEFINITIONS})
+            name: form[name].data for name in platform.definitions()})
     except platform.SettingError as error:
         raise ServiceError(error.message, field=error.name) from error

@@ -22,6 +22,10 @@ def init_app(app) -> None:
     from .routes import bp
 
     app.register_blueprint(bp)
+    navigation.register_places(
+        login="auth.login", logout="auth.logout", profile="auth.profile",
+        preferences="auth.preferences", resend_verification="auth.resend_verification",
+        extend_session="auth.extend_session")
     gates.init_app(app)
     notifications.register_pages(settings="auth.notifications", unsubscribe="auth.unsubscribe")
     reminders.register("digests", digests.send_digests)

@@ -7,6 +7,8 @@ Without a provider the field has nowhere to go and the profile saves the rest.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from patientlab.core.registries import registry
+
 
 @dataclass(frozen=True)
 class PresentationProvider:
@@ -14,17 +16,23 @@ class PresentationProvider:
     save: Callable  # (user, text) -> None; may raise ServiceError(field="bio")
 
 
-_provider: list[PresentationProvider] = []
+KEY = "patientlab.presentation"  # this application's provider, or none
+
+
+def _provider() -> PresentationProvider | None:
+    return registry(KEY).get("provider")
 
 
 def register(provider: PresentationProvider) -> None:
-    _provider[:] = [provider]
+    registry(KEY)["provider"] = provider
 
 
 def presentation_of(user):
-    return _provider[0].load(user) if _provider else None
+    provider = _provider()
+    return provider.load(user) if provider else None
 
 
 def save_presentation(user, text: str) -> None:
-    if _provider:
-        _provider[0].save(user, text)
+    provider = _provider()
+    if provider:
+        provider.save(user, text)

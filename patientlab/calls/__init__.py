@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from patientlab.core.days import last_day
     from patientlab.core.permissions import COORDINATION, RESEARCH, REVIEWERS
 
-    from . import funding, models, privacy, reviewing, services
+    from . import models, privacy, reviewing, services
     from . import pending as calls_pending
     from .views.applicant import UPLOAD_ENDPOINTS, applications
     from .views.committee import bp as committee_bp
@@ -25,7 +25,6 @@ def init_app(app) -> None:
                                        "committee_member", "committee_item",
                                        "committee_session")
     privacy.register()
-    funding.register()
     reviewing.notices.register_kinds()
     reminders.register("review", reviewing.send_review_reminders)
     app.config.setdefault("UPLOAD_ENDPOINTS", set()).update(UPLOAD_ENDPOINTS)

@@ -10,6 +10,9 @@ def init_app(app) -> None:
     from .routes import bp
 
     app.register_blueprint(bp)
+    navigation.register_places(coordination="coordination.index",
+                               participation="coordination.participation",
+                               validations="coordination.validations")
     notifications.register_kind(notifications.Kind(
         "coordination", _l("Travail de la coordination : projets à publier, conflits "
                            "d’intérêts déclarés"), order=50, roles=COORDINATION))

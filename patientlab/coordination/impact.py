@@ -11,12 +11,14 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, distinct, func, or_, select
 
+from patientlab.calls.api import COUNTED, FUNDED
 from patientlab.calls.committee import PATIENT, CommitteeMember, CommitteeScore, CommitteeSession
-from patientlab.calls.funding import COUNTED, FUNDED
 from patientlab.calls.models import Application, Assignment, Call, Review
-from patientlab.core import cycle
 from patientlab.core.notifications import Subscription, follower_counts
 from patientlab.core.spreadsheet import csv_for_excel
+from patientlab.cycle import services as cycle
+from patientlab.cycle.models import ProjectFunding
+from patientlab.events.api import EveningRef
 from patientlab.events.models import Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
@@ -34,7 +36,7 @@ class ProjectImpact:
     milestones_planned: int = 0
     milestones_reached: int = 0
     updates: int = 0
-    evenings: list[cycle.EveningRef] = field(default_factory=list)
+    evenings: list[EveningRef] = field(default_factory=list)
     followers: int = 0
     results_published: bool = False
 
@@ -52,11 +54,13 @@ def call_impact(call: Call) -> list[ProjectImpact]:
         Application.call_id == call.id, Application.decision.in_(FUNDED))
         .order_by(Application.title, Application.id)).all()
     rows = {a.id: ProjectImpact(a) for a in applications}
-    projects = db.session.scalars(select(Project).where(
-        Project.application_id.in_(list(rows)))).all() if rows else []
-    by_id = {p.id: p for p in projects}
-    for project in projects:
-        rows[project.application_id].project = project
+    linked = db.session.execute(select(ProjectFunding.application_id, Project).join(
+        Project, Project.id == ProjectFunding.project_id).where(
+        ProjectFunding.application_id.in_(list(rows)))).all() if rows else []
+    by_id = {p.id: p for _application_id, p in linked}
+    application_of = {p.id: application_id for application_id, p in linked}
+    for application_id, project in linked:
+        rows[application_id].project = project
     ids = list(by_id)
     if not ids:
         return list(rows.values())
@@ -73,9 +77,9 @@ def call_impact(call: Call) -> list[ProjectImpact]:
                  for value, count in follower_counts(TOPIC, ids).items()}
     done = set(db.session.scalars(select(ProjectResults.project_id).where(
         ProjectResults.project_id.in_(ids), ProjectResults.moderation_state == PUBLISHED)))
-    evenings = cycle.evenings(ids)  # published, not cancelled, by date
-    for project_id, project in by_id.items():
-        row = rows[project.application_id]
+    evenings = cycle.evenings_of_projects(ids)  # published, not cancelled, by date
+    for project_id in by_id:
+        row = rows[application_of[project_id]]
         row.milestones_planned = planned.get(project_id, 0)
         row.milestones_reached = reached.get(project_id, 0)
         row.updates = updates.get(project_id, 0)
@@ -125,8 +129,7 @@ def stages(start: datetime, end: datetime) -> list[Stage]:
         .join(CommitteeScore, CommitteeScore.member_id == CommitteeMember.id)
         .where(CommitteeMember.group == PATIENT, CommitteeScore.final.is_not(None),
                CommitteeSession.meets_at >= start, CommitteeSession.meets_at < end)) or 0
-    funded_projects = select(cast(Project.id, String)).where(
-        Project.application_id.is_not(None))
+    funded_projects = select(cast(ProjectFunding.project_id, String))
     followers = db.session.scalar(
         select(func.count(distinct(Subscription.user_id))).where(
             Subscription.topic == TOPIC, Subscription.value.in_(funded_projects),

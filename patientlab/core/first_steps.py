@@ -8,6 +8,8 @@ from calls, the next evenings from events), so that neither knows the features.
 
 from dataclasses import dataclass
 
+from patientlab.core.registries import registry
+
 
 @dataclass(frozen=True)
 class Step:
@@ -20,12 +22,12 @@ class Step:
     highlight: str | None = None  # the key of a core.highlights list to show with it
 
 
-_STEPS: dict[str, Step] = {}
+KEY = "patientlab.first_steps"  # key → Step
 
 
 def register(step: Step) -> None:
-    _STEPS[step.key] = step
+    registry(KEY)[step.key] = step
 
 
 def steps() -> list[Step]:
-    return sorted(_STEPS.values(), key=lambda step: (step.order, step.key))
+    return sorted(registry(KEY).values(), key=lambda step: (step.order, step.key))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 
 from patientlab.core.permissions import has_any
+from patientlab.core.registries import registry
 from patientlab.core.urls import link_root
 
 PUBLIC = "public"  # everyone, before the personal entries
@@ -38,18 +39,40 @@ class MenuLink:
     label: str
 
 
-_ENTRIES: dict[str, MenuEntry] = {}
+def _entries() -> dict[str, MenuEntry]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.navigation.entries")
 
 
 def register(entry: MenuEntry) -> None:
     """Add (or replace) an entry; called from a feature's init_app."""
-    _ENTRIES[entry.endpoint] = entry
+    _entries()[entry.endpoint] = entry
     _VISITOR_HREFS.clear()
+
+
+def _places() -> dict[str, str]:
+    """Name → endpoint of the pages lower layers link to (core.registries)."""
+    return registry("patientlab.navigation.places")
+
+
+def register_places(**endpoints: str) -> None:
+    """Pages that templates of any package may link to by name (« home », « login »,
+    « coordination »…), so that a lower layer's template (the layout, an account page)
+    or a sibling's names no endpoint of a package it must not know. Called from the
+    owning package's init_app."""
+    _places().update(endpoints)
+
+
+def place_url(name: str, **values) -> str:
+    """The address of the page registered as ``name``, or "" when no package registered
+    it (the link is then left out)."""
+    endpoint = _places().get(name)
+    return url_for(endpoint, **values) if endpoint else ""
 
 
 def menu(user, section: str) -> list[MenuLink]:
     links = []
-    for entry in sorted(_ENTRIES.values(), key=lambda e: (e.order, e.endpoint)):
+    for entry in sorted(_entries().values(), key=lambda e: (e.order, e.endpoint)):
         if entry.section != section or not entry.visible_to(user):
             continue
         label = str(entry.label)
@@ -83,7 +106,7 @@ def _visitor_hrefs(extra_endpoints: tuple[str, ...]) -> frozenset[str] | None:
     if key not in _VISITOR_HREFS:
         if len(_VISITOR_HREFS) >= MAX_VISITOR_HREFS:
             _VISITOR_HREFS.clear()
-        entries = [e for e in _ENTRIES.values() if e.section == PUBLIC and e.visible_to(None)]
+        entries = [e for e in _entries().values() if e.section == PUBLIC and e.visible_to(None)]
         _VISITOR_HREFS[key] = None if any(entry.count for entry in entries) else frozenset(
             url_for(endpoint) for endpoint in (*(e.endpoint for e in entries),
                                                *extra_endpoints))

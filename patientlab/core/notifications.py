@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from patientlab.core.days import PARIS
 from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.registries import registry
 from patientlab.extensions import db
 
 IMMEDIATELY = "immediately"
@@ -89,45 +90,59 @@ class Followed:
     order: int = 100
 
 
-_KINDS: dict[str, Kind] = {}
-_TOPICS: dict[str, Topic] = {}
-_FOLLOWED: dict[str, Followed] = {}
-_CHECKS: dict[str, Callable[[object, int], bool]] = {}
+def _kinds() -> dict[str, Kind]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.notifications.kinds")
+
+
+def _topics() -> dict[str, Topic]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.notifications.topics")
+
+
+def _followed() -> dict[str, Followed]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.notifications.followed")
+
+
+def _checks() -> dict[str, Callable[[object, int], bool]]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.notifications.checks")
 
 
 def register_kind(kind: Kind) -> None:
-    _KINDS[kind.key] = kind
+    _kinds()[kind.key] = kind
 
 
 def register_topic(topic: Topic) -> None:
-    _TOPICS[topic.key] = topic
+    _topics()[topic.key] = topic
 
 
 def register_followed(followed: Followed) -> None:
-    _FOLLOWED[followed.key] = followed
+    _followed()[followed.key] = followed
 
 
 def followed_kinds() -> list[Followed]:
-    return sorted(_FOLLOWED.values(), key=lambda f: (f.order, f.key))
+    return sorted(_followed().values(), key=lambda f: (f.order, f.key))
 
 
 def register_check(about: str, check: Callable[[object, int], bool]) -> None:
     """``check(user, object_id)``: may ``user`` still see what a message ``about``
     « <about>:<id> » speaks of?"""
-    _CHECKS[about] = check
+    _checks()[about] = check
 
 
 def kinds(user=None) -> list[Kind]:
     """Every kind, or those ``user`` may receive (their roles)."""
     from patientlab.core.permissions import has_any
 
-    return sorted((k for k in _KINDS.values()
+    return sorted((k for k in _kinds().values()
                    if user is None or k.roles is None or has_any(user, k.roles)),
                   key=lambda k: (k.order, k.key))
 
 
 def topics() -> list[Topic]:
-    return sorted(_TOPICS.values(), key=lambda t: (t.order, t.key))
+    return sorted(_topics().values(), key=lambda t: (t.order, t.key))
 
 
 class NotificationSetting(db.Model):
@@ -179,11 +194,11 @@ def frequency_of(user, kind: str) -> str:
     chosen = db.session.get(NotificationSetting, (user.id, kind))
     if chosen is not None:
         return chosen.frequency
-    return _KINDS[kind].default if kind in _KINDS else IMMEDIATELY
+    return _kinds()[kind].default if kind in _kinds() else IMMEDIATELY
 
 
 def set_frequency(user, kind: str, frequency: str) -> None:
-    if kind not in _KINDS or frequency not in FREQUENCIES:
+    if kind not in _kinds() or frequency not in FREQUENCIES:
         raise ValueError(f"unknown kind or frequency: {kind!r} {frequency!r}")
     row = db.session.get(NotificationSetting, (user.id, kind))
     if row is None:
@@ -300,7 +315,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, list[str]]:
     payload = read_token(UNSUBSCRIBE, token, UNSUBSCRIBE_MAX_AGE)
     if (not isinstance(payload, dict) or not isinstance(payload.get("u"), int)
             or not isinstance(payload.get("k"), list)
-            or not all(k in _KINDS for k in payload["k"])):
+            or not all(k in _kinds() for k in payload["k"])):
         raise TokenError(expired=False)
     return payload["u"], payload["k"]
 
@@ -317,7 +332,7 @@ def unsubscribe(user, kinds_: list[str]) -> None:
 def unsubscribe_url(user, kinds_: list[str]) -> str:
     from patientlab.core.urls import external_url
 
-    return external_url(_PAGES["unsubscribe"], token=unsubscribe_token(user, kinds_))
+    return external_url(_pages()["unsubscribe"], token=unsubscribe_token(user, kinds_))
 
 
 # --- Summaries ---------------------------------------------------------------------
@@ -341,24 +356,26 @@ def still_visible(user, about: str) -> bool:
     if not about:
         return True
     name, _, object_id = about.partition(":")
-    check = _CHECKS.get(name)
+    check = _checks().get(name)
     if check is None or not object_id.isdigit():
         return True
     return check(user, int(object_id))
 
 
 # The accounts layer says where its settings and unsubscribe pages are.
-_PAGES: dict[str, str] = {}
+def _pages() -> dict[str, str]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.notifications.pages")
 
 
 def register_pages(*, settings: str, unsubscribe: str) -> None:
-    _PAGES.update(settings=settings, unsubscribe=unsubscribe)
+    _pages().update(settings=settings, unsubscribe=unsubscribe)
 
 
 def settings_url() -> str:
     from patientlab.core.urls import external_url
 
-    return external_url(_PAGES["settings"])
+    return external_url(_pages()["settings"])
 
 
 def settings_footer(locale: str) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import has_any
+from patientlab.core.registries import registry
 
 #: A task due this close is marked « urgent ».
 URGENT = timedelta(days=3)
@@ -56,12 +57,14 @@ class Group:
         return (first.due is None, first.due or self.now, self.source.order)
 
 
-_SOURCES: dict[str, Source] = {}
+def _sources() -> dict[str, Source]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.pending.sources")
 
 
 def register(source: Source) -> None:
     """Add (or replace) a source; called from a feature's init_app."""
-    _SOURCES[source.key] = source
+    _sources()[source.key] = source
 
 
 def _soonest_first(tasks: list[Task], now: datetime) -> list[Task]:
@@ -73,7 +76,7 @@ def for_user(user, now: datetime | None = None, *, shared_only: bool = False) ->
     agenda; each group's tasks soonest first. Empty groups are left out."""
     now = now or utcnow()
     groups = []
-    for source in _SOURCES.values():
+    for source in _sources().values():
         if shared_only and not source.shared:
             continue
         if source.roles is not None and not has_any(user, source.roles):

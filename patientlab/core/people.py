@@ -5,15 +5,18 @@ layer's template names a feature's endpoint. Without it, people are named withou
 
 from collections.abc import Callable
 
-_page: list[Callable[[int], str]] = []
+from patientlab.core.registries import registry
+
+KEY = "patientlab.people"
 
 
 def register_person_page(url_of: Callable[[int], str]) -> None:
-    _page[:] = [url_of]
+    registry(KEY)["page"] = url_of
 
 
 def person_url(user) -> str | None:
     """The address of ``user``'s page, or None (no such page, or an erased account)."""
-    if user is None or not getattr(user, "active", False) or not _page:
+    if user is None or not getattr(user, "active", False):
         return None
-    return _page[0](user.id)
+    url_of = registry(KEY).get("page")
+    return url_of(user.id) if url_of else None

@@ -25,6 +25,7 @@ import pyphen
 from flask_babel import lazy_gettext as _l
 from wordfreq import zipf_frequency
 
+from patientlab.core.registries import registry
 from patientlab.core.text import (
     VOWELS,
     ends_mute,
@@ -301,16 +302,17 @@ def analyse(text: str, glossary: dict[str, str] | None = None,
 
 # The vocabulary (the glossary, the plain words) is kept by the projects feature; other
 # features' writing help (an application's lay summary) asks for it here.
-_VOCABULARY: list = []
+VOCABULARY = "patientlab.plain_language"  # this application's provider (core.registries)
 
 
 def register_vocabulary(provider) -> None:
     """``provider()`` → (glossary: term → explanation, plain words: word → alternatives)."""
-    _VOCABULARY[:] = [provider]
+    registry(VOCABULARY)["provider"] = provider
 
 
 def vocabulary() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    return _VOCABULARY[0]() if _VOCABULARY else ({}, {})
+    provider = registry(VOCABULARY).get("provider")
+    return provider() if provider else ({}, {})
 
 
 def analyse_with_vocabulary(text: str) -> Analysis:

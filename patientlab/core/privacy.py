@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from patientlab.core.registries import registry
+
 
 def when(value) -> str | None:
     """Dates in the export: ISO 8601, UTC."""
@@ -29,28 +31,34 @@ class PersonalData:
     order: int = 100
 
 
-_SECTIONS: dict[str, PersonalData] = {}
-_KEPT: dict[str, str] = {}
+def _sections() -> dict[str, PersonalData]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.privacy.sections")
+
+
+def _kept() -> dict[str, str]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.privacy.kept")
 
 
 def register(data: PersonalData) -> None:
-    _SECTIONS[data.name] = data
+    _sections()[data.name] = data
 
 
 def keep(column: str, reason: str) -> None:
     """A foreign key to user.id that no handler erases, and why that is right (what the
     person wrote for others stays under « Compte supprimé »; the journal is append-only)."""
-    _KEPT[column] = reason
+    _kept()[column] = reason
 
 
 def sections() -> list[PersonalData]:
-    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name))
+    return sorted(_sections().values(), key=lambda s: (s.order, s.name))
 
 
 def claimed_columns() -> dict[str, str]:
     """Every user foreign key someone answers for, with the handler or the reason."""
     claimed = {column: f"handled by « {s.name} »" for s in sections() for column in s.columns}
-    claimed.update(_KEPT)
+    claimed.update(_kept())
     return claimed
 
 

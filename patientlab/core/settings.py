@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from patientlab.core import audit
 from patientlab.core.models import UTCDateTime, utcnow
+from patientlab.core.registries import registry
 from patientlab.extensions import db
 
 
@@ -35,14 +36,15 @@ class Definition:
     maximum: int
 
 
-# Filled by the features from their init_app (``register``), in the order the settings
-# page shows them; core names none of them.
-DEFINITIONS: dict[str, Definition] = {}
+def definitions() -> dict[str, Definition]:
+    """This application's settings, filled by the features from their init_app
+    (``register``) in the order the settings page shows them; core names none of them."""
+    return registry("patientlab.settings.definitions")
 
 
 def register(name: str, definition: Definition) -> None:
     """A setting a feature owns: its default is ``config[name]``."""
-    DEFINITIONS[name] = definition
+    definitions()[name] = definition
 
 
 def _overrides() -> dict[str, int]:
@@ -55,13 +57,13 @@ def _overrides() -> dict[str, int]:
 
 
 def setting(name: str) -> int:
-    if name not in DEFINITIONS:
+    if name not in definitions():
         raise KeyError(name)
     return _overrides().get(name, current_app.config[name])
 
 
 def all_settings() -> dict[str, int]:
-    return {name: setting(name) for name in DEFINITIONS}
+    return {name: setting(name) for name in definitions()}
 
 
 class SettingError(ValueError):
@@ -78,7 +80,7 @@ def save_settings(actor, values: dict[str, int]) -> list[str]:
         raise PermissionError("admins only")
     changed = []
     for name, value in values.items():
-        definition = DEFINITIONS[name]
+        definition = definitions()[name]
         if not definition.minimum <= value <= definition.maximum:
             raise SettingError(name, _l("Entre %(min)s et %(max)s.", min=definition.minimum,
                                         max=definition.maximum))

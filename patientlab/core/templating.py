@@ -78,6 +78,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals.update(menu=navigation.menu, visitor_menu_key=navigation.visitor_menu_key,
+                                 place_url=navigation.place_url,
                                  has_any=permissions.has_any,
                                  permissions=permissions, person_url=people.person_url,
                                  csrf_field=csrf_field, note_form=note_form,

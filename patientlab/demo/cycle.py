@@ -8,17 +8,21 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from patientlab.auth.models import User
+from patientlab.calls import api as calls
 from patientlab.calls.models import Application, Decision
-from patientlab.core import cycle, days, notifications
+from patientlab.core import days, notifications
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import rich_text
-from patientlab.events.models import Event, EventProject
+from patientlab.cycle import services as cycle
+from patientlab.cycle.models import EveningProject, ProjectFunding
+from patientlab.events.models import Event
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.projects import followup
 from patientlab.projects import services as projects
 from patientlab.projects.models import (
     Milestone,
+    Project,
     ProjectResults,
     ProjectUpdate,
     Publication,
@@ -35,12 +39,13 @@ def seed_cycle(coordinator: User, people: dict[str, User]) -> int:
     application = db.session.scalar(select(Application).where(
         Application.title == FUNDED_TITLE, Application.decision.in_(
             (Decision.FUNDED, Decision.CONDITIONAL))))
-    if application is None or followup.project_of_application(application.id) is not None:
+    if application is None or cycle.project_of_application(application.id) is not None:
         return 0
     now = utcnow()
     today = days.paris_day(now)
     decided = application.decided_at or now - timedelta(days=150)
-    project = followup.make_page(coordinator, cycle.funding(application.id))
+    ref = cycle.make_page(coordinator, calls.funding(application.id))
+    project = db.session.get(Project, ref.id)
     projects.update_project(coordinator, project, projects.ProjectData(
         title=project.title,
         teaser="Des séances de groupe pour mieux dormir pendant et après les traitements.",
@@ -58,7 +63,7 @@ def seed_cycle(coordinator: User, people: dict[str, User]) -> int:
         start_date=today - timedelta(days=140), end_date=today + timedelta(days=220)))
     project.publication = Publication.PUBLISHED
     project.published_at = decided + timedelta(days=12)
-    project.reviewers_invited_at = project.published_at
+    db.session.get(ProjectFunding, project.id).reviewers_invited_at = project.published_at
     owner = project.owner_id
 
     def milestone(label, planned, reached):
@@ -109,7 +114,7 @@ def seed_cycle(coordinator: User, people: dict[str, User]) -> int:
         Event.title.in_((PAST_EVENING, NEXT_EVENING))))}
     for position, title in enumerate((PAST_EVENING, NEXT_EVENING)):
         if title in events:
-            db.session.add(EventProject(
+            db.session.add(EveningProject(
                 event_id=events[title].id, project_id=project.id, position=position,
                 added_by_id=coordinator.id, created_at=now - timedelta(days=60),
                 results_told_at=results_at if title == PAST_EVENING else None))

@@ -8,13 +8,12 @@ def init_app(app) -> None:
     from patientlab.core import first_steps, highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
 
-    from . import news, presenting, privacy
+    from . import news, privacy
     from . import pending as events_pending
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
     from .services import after_evening, listing, registration
     from .views import door, registrations  # noqa: F401 (their routes join org)
-    from .views import presenting as presenting_views  # noqa: F401 (its routes join org)
     from .views.organiser import org
     from .views.public import bp
 
@@ -24,7 +23,6 @@ def init_app(app) -> None:
     _register_cached_pages(app, page_cache)
     privacy.register()
     news.register()
-    presenting.register()
     app.register_blueprint(org)
     address_confirmed.connect(registration.claim_guest_registrations)
     reminders.register("event", registration.send_reminders)
@@ -64,9 +62,6 @@ def _register_cached_pages(app, page_cache) -> None:
     page_cache.register_scopes(app, "event_registration",
                                lambda registration: (f"event:{registration.event_id}",
                                                      "agenda"))
-    page_cache.register_scopes(app, "event_project",
-                               lambda link: (f"event:{link.event_id}",
-                                             f"project:{link.project_id}"))
     # Taking a seat locks the evening's row by counting a change (lock_version): that
     # alone shows nowhere.
     page_cache.register_private_columns(app, "event", "lock_version")

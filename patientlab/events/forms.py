@@ -354,24 +354,6 @@ class SatisfactionForm(BaseForm):
 # --- The projects an evening presents ------------------------------------------------
 
 
-class ProjectSearchForm(BaseForm):
-    class Meta:
-        csrf = False  # a GET search
-
-    q = TrimmedStringField(_l("Chercher un projet publié"),
-                           validators=[Optional(), max_length(200)])
-
-
-class PresentProjectForm(BaseForm):
-    project_id = IntegerField(validators=[InputRequired()])
-    submit = SubmitField(_l("Présenter ce projet"))
-
-
-class RemoveProjectForm(BaseForm):
-    project_id = IntegerField(validators=[InputRequired()])
-    submit = SubmitField(_l("Retirer"))
-
-
 class MaterialsForm(BaseForm):
     materials_url = _replay_field(_l("Lien public des diapositives ou de la vidéo"))
     submit = SubmitField(_l("Enregistrer le lien"))

@@ -306,20 +306,3 @@ class SatisfactionReceipt(db.Model):
 
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("event_registration.id", ondelete="CASCADE"), primary_key=True)
-
-
-class EventProject(db.Model):
-    """A research project an evening presents (core.cycle): chosen by its organiser or
-    the coordination; the project page says « Présenté à la soirée du… »."""
-
-    __tablename__ = "event_project"
-
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
-                                          primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # When the people who came were told that this project's results are published.
-    results_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

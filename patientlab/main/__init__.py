@@ -15,6 +15,10 @@ def init_app(app) -> None:
     page_cache.register(app, "main.home", highlights.scopes)
     for endpoint in ("main.accessibility", "main.charter", "main.privacy"):
         page_cache.register(app, endpoint)
+    navigation.register_places(
+        home="main.home", my_space="main.my_space", accessibility="main.accessibility",
+        privacy="main.privacy", charter="main.charter", set_language="main.set_language",
+        choose_language="main.choose_language")
     navigation.register(navigation.MenuEntry(10, "main.home", _l("Accueil")))
     navigation.register(navigation.MenuEntry(90, "main.my_space", _l("Mon espace"),
                                              navigation.PERSONAL))

@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from .settings import register_settings
 
     app.register_blueprint(bp)
+    navigation.register_places(appeal_suspension="moderation.appeal_suspension")
     privacy.register()
     register_settings()
     app.jinja_env.globals.update(

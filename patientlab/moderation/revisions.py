@@ -34,6 +34,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import MODERATION
+from patientlab.core.registries import registry
 from patientlab.core.sanitize import plain_text
 from patientlab.extensions import db
 
@@ -100,15 +101,17 @@ class Revisable:
         return {**self.values_of(item), **revision_values}
 
 
-_REVISABLE: dict[str, Revisable] = {}
+def _revisables() -> dict[str, Revisable]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.moderation.revisables")
 
 
 def register(revisable: Revisable) -> None:
-    _REVISABLE[revisable.name] = revisable
+    _revisables()[revisable.name] = revisable
 
 
 def revisable_of(name: str) -> Revisable:
-    found = _REVISABLE.get(name)
+    found = _revisables().get(name)
     if found is None:
         abort(404)
     return found
@@ -276,7 +279,7 @@ def waiting(limit: int = 100) -> list[Waiting]:
                                    .limit(limit)))
     found = []
     for revision in rows:
-        revisable = _REVISABLE.get(revision.kind)
+        revisable = _revisables().get(revision.kind)
         item = db.session.get(revisable.model, revision.object_id) if revisable else None
         if item is not None:
             found.append(Waiting(revisable, revision, item))
@@ -285,7 +288,7 @@ def waiting(limit: int = 100) -> list[Waiting]:
 
 def get_waiting_or_404(revision_id: int) -> Waiting:
     revision = db.session.get(Revision, revision_id)
-    revisable = _REVISABLE.get(revision.kind) if revision is not None else None
+    revisable = _revisables().get(revision.kind) if revision is not None else None
     item = db.session.get(revisable.model, revision.object_id) if revisable else None
     if item is None:
         abort(404)

@@ -23,6 +23,7 @@ from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
 from patientlab.core.permissions import MODERATION
+from patientlab.core.registries import registry
 from patientlab.core.sanitize import plain_text
 from patientlab.core.settings import setting
 from patientlab.core.urls import external_url
@@ -86,11 +87,13 @@ class Kind:
         return self.describe(item)
 
 
-_KINDS: dict[str, Kind] = {}
+def _kind_registry() -> dict[str, Kind]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.moderation.kinds")
 
 
 def register_kind(kind: Kind) -> None:
-    _KINDS[kind.name] = kind
+    _kind_registry()[kind.name] = kind
     if kind.fields:
         revisions.register(revisions.Revisable(
             kind.name, kind.label, kind.model, kind.fields,
@@ -100,7 +103,7 @@ def register_kind(kind: Kind) -> None:
 
 
 def _kinds() -> dict[str, Kind]:
-    return _KINDS
+    return _kind_registry()
 
 
 def kind_of(name: str) -> Kind:
@@ -111,7 +114,7 @@ def kind_of(name: str) -> Kind:
 
 
 def kinds() -> dict[str, Kind]:
-    return dict(_KINDS)
+    return dict(_kind_registry())
 
 
 @dataclass(frozen=True)
@@ -126,15 +129,17 @@ class OtherWork:
     link_label: object
 
 
-_OTHER_WORK: dict[str, OtherWork] = {}
+def _other_work() -> dict[str, OtherWork]:
+    """This application's registry (core.registries)."""
+    return registry("patientlab.moderation.other_work")
 
 
 def register_other_work(work: OtherWork) -> None:
-    _OTHER_WORK[work.name] = work
+    _other_work()[work.name] = work
 
 
 def other_work() -> list[tuple[OtherWork, int]]:
-    return [(work, work.count()) for work in _OTHER_WORK.values()]
+    return [(work, work.count()) for work in _other_work().values()]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ def init_app(app) -> None:
 
     search_index.install()
     app.register_blueprint(bp)
+    navigation.register_places(glossary="projects.glossary",
+                               glossary_manage="projects.glossary_manage")
     from patientlab.core import page_cache
 
     _register_cached_pages(app, page_cache)

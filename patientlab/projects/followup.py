@@ -1,27 +1,24 @@
-"""A funded project followed to its results: its page made from the funded application
-(core.cycle), its milestones and news in plain words, its « Ce que nous avons trouvé »,
-and the people who follow it.
+"""A funded project followed to its results: its milestones and news in plain words,
+its « Ce que nous avons trouvé », and the people who follow it.
 
 Milestones, news and results are moderated like every text (pre-moderation for authors
 not trusted yet); only the project's team writes them. Followers are told of news and
 results through their notification settings (kind ``project_news``); when results are
-first public, core.cycle.results_published lets the evenings that presented the project
-tell the people who came.
+first public, ``signals.results_published`` tells whoever listens (the research cycle lets
+the evenings that presented the project tell the people who came).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import audit, cycle, days, notifications, search
+from patientlab.core import audit, days, notifications
 from patientlab.core.errors import ServiceError
-from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
-from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.text import plain_from_html
 from patientlab.core.urls import external_url
@@ -30,7 +27,7 @@ from patientlab.moderation import revisions
 from patientlab.moderation import services as moderation
 from patientlab.moderation.models import ModerationState
 
-from . import news, search_index
+from . import api, news, signals
 from .models import (
     RESULT_FIELDS,
     Milestone,
@@ -40,7 +37,7 @@ from .models import (
     Publication,
     ResearchStatus,
 )
-from .services import ProjectData, _apply, _user
+from .services import _user
 
 TOPIC = "project"  # core.notifications follow topic; the value is the project's id
 UPDATE_MAX = 1000
@@ -63,85 +60,6 @@ def is_team(user, project: Project) -> bool:
 def _ensure_team(user, project: Project) -> None:
     if not is_team(user, project):
         raise PermissionError("only the project's team")
-
-
-# --- A funded application becomes a project page --------------------------------------
-
-
-def may_make_page(user, funding: cycle.Funding) -> bool:
-    """The coordination, never the applicant themself, makes the page of a funded
-    application (the team completes it; publication follows the usual workflow)."""
-    user = _user(user)
-    return bool(user and user.has_any_role(COORDINATION) and user.id != funding.owner_id)
-
-
-def funding_or_404(application_id: int, user) -> cycle.Funding:
-    funding = cycle.funding(application_id)
-    if funding is None:
-        abort(404)
-    if not may_make_page(user, funding):
-        abort(403)
-    return funding
-
-
-def project_of_application(application_id: int) -> Project | None:
-    return db.session.scalar(select(Project).where(Project.application_id == application_id))
-
-
-def linkable_projects(funding: cycle.Funding) -> list[Project]:
-    """The applicant's projects not yet made from a funded application."""
-    if funding.owner_id is None:
-        return []
-    return list(db.session.scalars(select(Project).where(
-        Project.owner_id == funding.owner_id, Project.application_id.is_(None))
-        .order_by(Project.title_sort)))
-
-
-def _not_yet_linked(funding: cycle.Funding) -> None:
-    if project_of_application(funding.application_id) is not None:
-        raise ServiceError(_l("Cette candidature a déjà sa page projet."))
-
-
-def make_page(actor: User, funding: cycle.Funding) -> Project:
-    """A draft project page from the funded application: title, lay summary, patient
-    involvement and team come across — never scores, comments or the budget."""
-    if not may_make_page(actor, funding):
-        raise PermissionError("the coordination makes the page")
-    _not_yet_linked(funding)
-    if funding.owner_id is None:
-        raise ServiceError(_l("Cette candidature n’a plus de porteur : liez-la à un projet "
-                              "existant."))
-    project = Project(owner_id=funding.owner_id, cancer_type_rows=[], theme_rows=[],
-                      application_id=funding.application_id)
-    _apply(project, ProjectData(
-        title=funding.title, teaser="", research_status=ResearchStatus.PREPARING, region="",
-        lab="", team=funding.team, cancer_types=[], themes=[], why="",
-        what=funding.lay_summary, change="", involvement=funding.involvement_plan))
-    db.session.add(project)
-    db.session.flush()
-    audit.record(actor, "project.from_funding", project,
-                 summary=f"application={funding.application_id}")
-    owner = db.session.get(User, funding.owner_id)
-    if owner is not None:
-        notify(owner, _l("Votre projet financé a sa page : complétez-la"), "project_from_funding",
-               project=project, funding=funding,
-               url=external_url("projects.edit", project_id=project.id))
-    return project
-
-
-def link_page(actor: User, funding: cycle.Funding, project: Project) -> None:
-    if not may_make_page(actor, funding):
-        raise PermissionError("the coordination links the page")
-    _not_yet_linked(funding)
-    if project.owner_id != funding.owner_id or project.application_id is not None:
-        raise ServiceError(_l("Choisissez un projet de l’équipe qui a candidaté."),
-                           field="project")
-    project.application_id = funding.application_id
-    db.session.flush()
-    audit.record(actor, "project.link_funding", project,
-                 summary=f"application={funding.application_id}")
-    if project.is_published:
-        news.invite_reviewers(project)
 
 
 # --- Following ------------------------------------------------------------------------
@@ -396,8 +314,8 @@ def results_sections(results: ProjectResults) -> list[tuple[str, str, object]]:
 
 
 def tell_results(results: ProjectResults) -> None:
-    """The results are public: followers are told, and the evenings that presented the
-    project tell those who came (core.cycle) — the first time only."""
+    """The results are public: followers are told, and whoever listens to
+    ``signals.results_published`` hears of it — the first time only."""
     if results.first_published_at is not None:
         return
     now = utcnow()
@@ -410,53 +328,8 @@ def tell_results(results: ProjectResults) -> None:
                     "project_results", f"project_results:{results.id}", results=results,
                     results_url=external_url("projects.results", project_id=project.id))
     if project.is_published:
-        cycle.results_published.send(project.id, ref=ref_of(project, has_results=True),
-                                     now=now)
-
-
-# --- What other features see (core.cycle) -------------------------------------------------
-
-
-def ref_of(project: Project, has_results: bool = False) -> cycle.ProjectRef:
-    return cycle.ProjectRef(
-        id=project.id, title=project.title, published=project.is_published,
-        owner_id=project.owner_id,
-        url=external_url("projects.detail", project_id=project.id),
-        results_url=external_url("projects.results", project_id=project.id)
-        if has_results else "")
-
-
-def _with_results(ids: list[int]) -> set[int]:
-    return set(db.session.scalars(select(ProjectResults.project_id).where(
-        ProjectResults.project_id.in_(ids),
-        ProjectResults.moderation_state == ModerationState.PUBLISHED)))
-
-
-def refs(project_ids: list[int]) -> dict[int, cycle.ProjectRef]:
-    projects = db.session.scalars(select(Project).where(Project.id.in_(project_ids))).all()
-    done = _with_results([p.id for p in projects])
-    return {p.id: ref_of(p, p.id in done) for p in projects}
-
-
-def refs_by_application(application_ids: list[int]) -> dict[int, cycle.ProjectRef]:
-    projects = db.session.scalars(select(Project).where(
-        Project.application_id.in_(application_ids))).all()
-    done = _with_results([p.id for p in projects])
-    return {p.application_id: ref_of(p, p.id in done) for p in projects}
-
-
-def find_published(words: str, limit: int) -> list[cycle.ProjectRef]:
-    """Published projects whose text has every word (core.search), most relevant first."""
-    terms = search.query_words(words)
-    if not terms:
-        return []
-    found = search_index.matching(db.session.get_bind().dialect.name, terms)
-    projects = db.session.scalars(
-        select(Project).join(found, found.c.id == Project.id)
-        .where(Project.publication == Publication.PUBLISHED)
-        .order_by(found.c.rank, Project.title_sort).limit(limit)).all()
-    done = _with_results([p.id for p in projects])
-    return [ref_of(p, p.id in done) for p in projects]
+        signals.results_published.send(project.id, ref=api.ref_of(project, has_results=True),
+                                       now=now)
 
 
 def followed_projects(values: list[str]) -> list[tuple[str, str]]:
@@ -474,9 +347,6 @@ def followed_projects(values: list[str]) -> list[tuple[str, str]]:
 def register() -> None:
     notifications.register_followed(notifications.Followed(
         TOPIC, _l("Les projets que je suis"), followed_projects))
-    cycle.register_projects(refs, refs_by_application, find_published)
-    cycle.register_project_creation(
-        lambda application_id: url_for("projects.from_funding", application_id=application_id))
 
 
 def _public(item) -> bool:

@@ -1,14 +1,12 @@
-"""Pages of a funded project's follow-up: the page made from the application, following
-a project, the team's milestones and news, and « Ce que nous avons trouvé »."""
+"""Pages of a funded project's follow-up: following a project, the team's milestones
+and news, and « Ce que nous avons trouvé »."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from patientlab.core import cycle
-from patientlab.core.permissions import COORDINATION
 from patientlab.core.sanitize import editable
-from patientlab.core.security import acting_user, roles_required
+from patientlab.core.security import acting_user
 from patientlab.core.transaction import attempt
 from patientlab.moderation import revisions
 
@@ -18,7 +16,6 @@ from .forms import (
     DeleteForm,
     EditUpdateForm,
     FollowForm,
-    FundingPageForm,
     MilestoneForm,
     ReachedForm,
     ResultsForm,
@@ -26,48 +23,6 @@ from .forms import (
 )
 from .models import RESULT_FIELDS, Milestone
 from .routes import bp
-
-NEW_PAGE = "nouvelle"
-
-
-# --- The coordination makes the page of a funded application -----------------------------
-
-
-def _funding_form(funding, posted: bool):
-    form = FundingPageForm() if posted else FundingPageForm(formdata=None)
-    form.project.choices = [(NEW_PAGE, _("Créer une nouvelle page à partir de la "
-                                         "candidature"))] + [
-        (str(p.id), _("Lier au projet « %(title)s » (%(state)s)", title=p.title,
-                      state=svc.Publication.LABELS[p.publication]))
-        for p in followup.linkable_projects(funding)]
-    return form
-
-
-def _page_for(funding, choice: str):
-    """A new page for the funded project, or the existing one chosen, linked to it."""
-    if choice == NEW_PAGE:
-        return followup.make_page(acting_user(), funding)
-    project = svc.get_project_or_404(int(choice), acting_user())
-    followup.link_page(acting_user(), funding, project)
-    return project
-
-
-@bp.route("/projets/financement/<int:application_id>", methods=["GET", "POST"])
-@roles_required(*COORDINATION)
-def from_funding(application_id):
-    funding = followup.funding_or_404(application_id, acting_user())
-    existing = followup.project_of_application(application_id)
-    form = _funding_form(funding, request.method == "POST")
-    if existing is None and request.method == "POST" and form.validate_on_submit():
-        with attempt(form) as done:
-            project = _page_for(funding, form.project.data)
-        if done:
-            flash(_("La page du projet est prête. L’équipe est prévenue : elle la complète, "
-                    "puis la coordination la publie."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/from_funding.html", funding=funding, form=form,
-                           existing=existing)
-
 
 # --- Following ----------------------------------------------------------------------------
 
@@ -341,5 +296,4 @@ def results(project_id):
     return render_template(
         "projects/results.html", project=project, results=found,
         sections=followup.results_sections(found),
-        falc_lines=[line for line in found.falc_text.split("\n") if line.strip()],
-        evenings=cycle.evenings([project.id]).get(project.id, []))
+        falc_lines=[line for line in found.falc_text.split("\n") if line.strip()])

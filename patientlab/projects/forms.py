@@ -206,14 +206,6 @@ def falc_reading_form(count: int):
 # --- Following a funded project ------------------------------------------------------
 
 
-class FundingPageForm(BaseForm):
-    """The coordination makes the page of a funded application, or links an existing one."""
-
-    project = RadioField(_l("La page du projet"), validate_choice=True,
-                         validators=[InputRequired(message=_l("Choisissez une page."))])
-    submit = SubmitField(_l("Enregistrer"))
-
-
 class FollowForm(BaseForm):
     follow = SubmitField(_l("Suivre ce projet"))
     unfollow = SubmitField(_l("Ne plus suivre ce projet"))

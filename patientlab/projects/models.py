@@ -116,11 +116,6 @@ class Project(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Its French stems (core.search), which SQLite's full-text index holds
     search_stems: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # The funded application this project page was made from (core.cycle), and when its
-    # patient reviewers were invited to follow it (once, when both linked and published).
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("call_application.id", ondelete="SET NULL"), unique=True)
-    reviewers_invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
     cancer_type_rows: Mapped[list["ProjectCancerType"]] = relationship(

@@ -6,9 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.core import cycle, notifications
+from patientlab.core import notifications
 from patientlab.core.mail import notify
-from patientlab.core.models import utcnow
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -44,22 +43,6 @@ def tell_followers(project: Project) -> int:
     return tell_people(notifications.followers(TOPIC, project.cancer_types), project,
                        _l("Un nouveau projet de recherche sur un sujet que vous suivez"),
                        "project_new", kind=KIND, about=f"project:{project.id}")
-
-
-def invite_reviewers(project: Project) -> int:
-    """The patient experts who reviewed the funded application are invited to follow its
-    project, once: when the page is both linked to the application and public."""
-    if project.reviewers_invited_at is not None or not project.is_published:
-        return 0
-    funding = cycle.funding(project.application_id)
-    if funding is None:
-        return 0
-    project.reviewers_invited_at = utcnow()
-    return tell_people(funding.reviewer_ids, project,
-                       _l("Le projet que vous avez relu est financé : suivez-le"),
-                       "project_invitation", kind=FOLLOWED, about=f"project:{project.id}",
-                       url=external_url("projects.detail", project_id=project.id) + "#suivre",
-                       funding=funding)
 
 
 def _project_public(user, project_id: int) -> bool:

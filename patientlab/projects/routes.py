@@ -2,7 +2,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from patientlab.core import cycle
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
@@ -73,10 +72,8 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
                 or (question.answer.body if question.answer else "")))
     return render_template(
         "projects/detail.html", project=project, summary=svc.lay_summary(project),
-        funding=cycle.funding(project.application_id),
         milestones=followup.milestones_of(project), updates=followup.updates_of(project),
         results=followup.published_results(project),
-        evenings=cycle.evenings([project.id]).get(project.id, []),
         following=followup.is_following(user, project),
         followers=followup.follower_count(project), can_follow=followup.can_follow(user),
         is_team=followup.is_team(user, project), follow_form=FollowForm(formdata=None),

@@ -33,7 +33,7 @@ from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 
-from . import news, search_index
+from . import news, search_index, signals
 from .glossary import Term, mark_terms
 from .models import (
     CANCER_TYPES,
@@ -439,7 +439,7 @@ def publish(actor: User, project: Project) -> None:
     audit.record(actor, "project.publish", project, summary=project.title)
     if first:
         news.tell_followers(project)
-        news.invite_reviewers(project)
+        signals.first_published.send(project.id)
     owner = project.owner
     notify(owner, _l("Votre projet est publié"), "project_published", project=project,
            url=external_url("projects.detail", project_id=project.id))

@@ -4,16 +4,15 @@ page have zero axe violations and no horizontal scrolling at 320 px."""
 
 from sqlalchemy import select
 
+from patientlab.cycle.models import ProjectFunding
 from patientlab.extensions import db
-from patientlab.projects.models import Project
 from tests.browser.conftest import log_in
 from tests.browser.harness import assert_no_axe_violations, scroll_overflow, tab_until
 
 
 def _funded(live_app):
     with live_app.app_context():
-        project = db.session.scalar(select(Project).where(Project.application_id.is_not(None)))
-        result = project.id
+        result = db.session.scalar(select(ProjectFunding.project_id))
         db.session.remove()
     return result
 

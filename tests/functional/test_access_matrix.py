@@ -127,7 +127,7 @@ ACCESS = {
     "projects.plain_words": COORDINATION,
     "projects.plain_word_delete": POST_ONLY,
     "projects.check_section": POST_ONLY,
-    "projects.from_funding": COORDINATION,  # the application here is funded
+    "cycle.from_funding": COORDINATION,  # the application here is funded
     "projects.follow": POST_ONLY,
     "projects.followup_page": OWNER,  # only the project's team, never the coordination
     "projects.add_milestone": POST_ONLY,
@@ -140,10 +140,10 @@ ACCESS = {
     "calls.results": PUBLIC,
     "coordination.impact_page": COORDINATION,
     "coordination.impact_csv": COORDINATION,
-    "organisation.projects": roles(*permissions.EVENT_MANAGERS, *permissions.COORDINATION),
-    "organisation.add_project": POST_ONLY,
-    "organisation.remove_project": POST_ONLY,
-    "organisation.materials": POST_ONLY,
+    "cycle.evening_projects": roles(*permissions.EVENT_MANAGERS, *permissions.COORDINATION),
+    "cycle.add_project": POST_ONLY,
+    "cycle.remove_project": POST_ONLY,
+    "cycle.materials": POST_ONLY,
     "projects.falc_panels": COORDINATION,
     "projects.falc_new_panel": POST_ONLY,
     "projects.falc_invite_reader": POST_ONLY,

@@ -8,15 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from patientlab.calls import api as calls
 from patientlab.calls import reviewing
 from patientlab.calls.models import Decision, Review, ReviewAnswer, ReviewStatus
 from patientlab.coordination import impact
-from patientlab.core import cycle, notifications
+from patientlab.core import notifications
 from patientlab.core.mail import OutboxMessage
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.core.typography import french_spacing as fr
-from patientlab.events import presenting
+from patientlab.cycle import services as cycle
+from patientlab.cycle.models import ProjectFunding
 from patientlab.events.models import Registration
 from patientlab.extensions import db
 from patientlab.moderation import services as moderation
@@ -106,7 +108,9 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     # 1. The coordination makes the project page from the application.
     response = web.submit(f"/projets/financement/{application.id}", {"project": "nouvelle"})
     assert response.status_code == 302
-    project = db.session.scalar(select(Project).where(Project.application_id == application.id))
+    project = db.session.scalar(select(Project).join(
+        ProjectFunding, ProjectFunding.project_id == Project.id).where(
+        ProjectFunding.application_id == application.id))
     assert project.owner_id == f["researcher"].id
     assert project.publication == Publication.DRAFT
     assert project.title == "Dormir mieux après un cancer du sein"
@@ -120,8 +124,8 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     # A second time: the page exists, nothing new.
     again = web.submit(f"/projets/financement/{application.id}", {"project": "nouvelle"})
     assert again.status_code == 200
-    assert db.session.scalar(select(db.func.count()).select_from(Project).where(
-        Project.application_id == application.id)) == 1
+    assert db.session.scalar(select(db.func.count()).select_from(ProjectFunding).where(
+        ProjectFunding.application_id == application.id)) == 1
 
     # 2. The team completes it; the coordination publishes; the reviewers are invited.
     before = len(outbox())
@@ -262,10 +266,10 @@ def test_only_the_coordination_makes_the_page_never_the_applicant(web, funded):
     own = make_application(coordinator_applicant, funded["call"])
     reviewing.record_decision(funded["coordinator"], own, Decision.FUNDED, "Utile.")
     db.session.commit()
-    funding = cycle.funding(own.id)
-    assert not followup.may_make_page(coordinator_applicant, funding)
+    funding = calls.funding(own.id)
+    assert not cycle.may_make_page(coordinator_applicant, funding)
     with pytest.raises(PermissionError):
-        followup.make_page(coordinator_applicant, funding)
+        cycle.make_page(coordinator_applicant, funding)
     # Not funded: no page to make.
     refused = make_application(call=funded["call"])
     reviewing.record_decision(funded["coordinator"], refused, Decision.NOT_FUNDED, "Non.")
@@ -289,8 +293,8 @@ def test_linking_an_existing_project_of_the_team(web, funded):
     assert "Not a valid choice" not in refused.get_data(as_text=True)
     before = len(outbox())
     assert web.submit(url, {"project": str(mine.id)}).status_code == 302
-    db.session.refresh(mine)
-    assert mine.application_id == funded["application"].id
+    assert db.session.get(ProjectFunding, mine.id).application_id == \
+        funded["application"].id
     # Already published: the reviewers are invited at once.
     assert sorted(m.recipient for m in outbox()[before:]) == ["karim@exemple.fr",
                                                               "martine@exemple.fr"]
@@ -376,16 +380,16 @@ def test_linking_an_evening_is_for_its_organiser_or_the_coordination(web, funded
     assert web.get(url).status_code == 200
     assert web.submit(f"{url}/ajouter", {"project_id": str(project.id)},
                       form_url=url).status_code == 302
-    assert [ref.id for ref in presenting.presented(event)] == [project.id]
+    assert [ref.id for ref in cycle.presented(event.id)] == [project.id]
     # An unpublished project, or the same one twice: refused with a message.
     draft = make_project(published=False)
     db.session.commit()
     with pytest.raises(Exception, match="publié"):
-        presenting.add_project(funded["coordinator"], event, draft.id)
+        cycle.add_project(funded["coordinator"], event, draft.id)
     with pytest.raises(Exception, match="déjà"):
-        presenting.add_project(funded["coordinator"], event, project.id)
+        cycle.add_project(funded["coordinator"], event, project.id)
     with pytest.raises(PermissionError):
-        presenting.add_project(other_organiser, event, project.id)
+        cycle.add_project(other_organiser, event, project.id)
     page = web.submit(f"{url}/documents", {"materials_url": "javascript:alert(1)"})
     assert "adresse web" in page.get_data(as_text=True)
 

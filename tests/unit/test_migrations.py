@@ -114,3 +114,74 @@ def test_the_first_charter_gets_its_links_only_if_nobody_accepted_it(empty_datab
     else:
         assert (body, body_en) == (BODY, BODY_EN)
         assert '<a href="/compte/donnees">Mes données</a>' in body
+
+
+def test_a_project_s_funded_application_moves_to_the_cycle_s_link_table_and_back(
+        empty_database_url):
+    """project.application_id (and when its reviewers were invited) become a row of
+    project_funding; the project's other rows (milestones, the evenings that present it)
+    and its search index survive the change of the project table, both ways."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import bindparam
+
+    from patientlab.auth.models import User
+    from patientlab.calls.models import Application, Call
+    from patientlab.core.models import UTCDateTime
+    from patientlab.projects.models import Milestone, Project
+
+    when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="677030038eb5")
+        with db.engine.begin() as conn:  # Core inserts, with the models' defaults
+            conn.execute(User.__table__.insert().values(
+                id=1, email="nadia@exemple.fr", password_hash="x", name="Nadia"))
+            conn.execute(Call.__table__.insert().values(
+                id=1, title="Appel", opens_at=when, application_deadline=when,
+                review_deadline=when, response_deadline=when, results_at=when))
+            conn.execute(Application.__table__.insert().values(
+                id=5, call_id=1, owner_id=1, title="Dormir"))
+            for project_id, title in ((1, "Dormir mieux"), (2, "Manger mieux")):
+                conn.execute(Project.__table__.insert().values(
+                    id=project_id, owner_id=1, title=title, search_text=title.lower(),
+                    search_stems=title.lower()))
+            conn.execute(text("UPDATE project SET application_id = 5, "
+                              "reviewers_invited_at = :at WHERE id = 1").bindparams(
+                bindparam("at", type_=UTCDateTime())), {"at": when})
+            conn.execute(Milestone.__table__.insert().values(project_id=1, label="Début"))
+        upgrade()
+        with db.engine.connect() as conn:
+            links = conn.execute(text("SELECT project_id, application_id, "
+                                      "reviewers_invited_at FROM project_funding")).all()
+            milestones = conn.scalar(text("SELECT count(*) FROM project_milestone"))
+            columns = {c["name"] for c in inspect(conn).get_columns("project")}
+            if conn.dialect.name == "sqlite":
+                found = conn.scalars(text("SELECT rowid FROM project_search "
+                                          "WHERE project_search MATCH 'manger'")).all()
+                assert found == [2]
+        assert [(p, a) for p, a, _ in links] == [(1, 5)]
+        assert links[0][2] is not None
+        assert milestones == 1
+        assert "application_id" not in columns
+        with db.engine.begin() as conn:  # the index still follows new projects
+            conn.execute(Project.__table__.insert().values(
+                id=3, owner_id=1, title="Bouger", search_text="bouger", search_stems="boug"))
+            if conn.dialect.name == "sqlite":
+                assert conn.scalars(text("SELECT rowid FROM project_search "
+                                         "WHERE project_search MATCH 'boug'")).all() == [3]
+        downgrade_to("677030038eb5")
+        with db.engine.connect() as conn:
+            back = conn.execute(text("SELECT id, application_id FROM project "
+                                     "ORDER BY id")).all()
+            milestones = conn.scalar(text("SELECT count(*) FROM project_milestone"))
+        assert [tuple(row) for row in back] == [(1, 5), (2, None), (3, None)]
+        assert milestones == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def downgrade_to(revision: str) -> None:
+    from flask_migrate import downgrade
+
+    downgrade(revision=revision)

@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from patientlab.core import cycle, days
+from patientlab.core import days
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.security import acting_user, roles_required
@@ -159,8 +159,6 @@ def _detail_page(application, form=None, status=200):
         "calls/applications/detail.html", application=application, call=application.call,
         feedback=feedback, form=form, can_respond=can_respond, now=now,
         editable=svc.can_edit_application(application, now), Decision=Decision,
-        project=cycle.projects_of_applications([application.id]).get(application.id)
-        if application.decision else None,
         last_day=days.last_day), status
 
 

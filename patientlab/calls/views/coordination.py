@@ -5,13 +5,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from patientlab.core import cycle, days
+from patientlab.core import days
 from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
 
-from .. import committee, funding, reviewing
+from .. import api, committee, reviewing
 from .. import services as svc
 from ..forms import (
     AssignForm,
@@ -260,11 +260,8 @@ def _application_page(application, assign_form=None, decision_form=None, status=
             decision_form.decision.data = recommended.recommendation
             decision_form.rationale.data = recommended.reasons
     assignments = reviewing.assignments_of(application)
-    funded = application.decision in funding.FUNDED
     return render_template("calls/admin/application.html", **_context(
-        funded=funded, project=funded and cycle.projects_of_applications(
-            [application.id]).get(application.id),
-        project_creation_url=funded and cycle.project_creation_url(application.id),
+        funded=api.is_funded(application),
         application=application, call=application.call, assignments=assignments,
         assign_form=assign_form, eligible=eligible, load=load, suggested=suggested,
         unassign_form=UnassignForm(formdata=None),

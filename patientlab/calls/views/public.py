@@ -6,7 +6,7 @@ from patientlab.core import days
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user
 
-from .. import funding
+from .. import api
 from .. import services as svc
 from ..models import CallState
 
@@ -33,6 +33,6 @@ def results(call_id):
     """The funded projects of a call and why they were chosen, once results are out."""
     call = svc.get_call_or_404(call_id, acting_user())
     now = utcnow()
-    public = funding.results_are_public(call, now)
+    public = api.results_are_public(call, now)
     return render_template("calls/results.html", call=call, now=now, public=public,
-                           lines=funding.funded_applications(call) if public else [])
+                           funded=api.funded_applications(call) if public else [])

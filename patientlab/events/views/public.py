@@ -33,7 +33,6 @@ from patientlab.core.security import (
 )
 from patientlab.core.text import normalise_email
 from patientlab.core.transaction import attempt
-from patientlab.events import presenting
 from patientlab.events.forms import (
     CancelRegistrationForm,
     ChangeRegistrationForm,
@@ -78,9 +77,7 @@ def _detail(event):
     return render_template("events/detail.html", event=event, counts=counts,
                            left=listing.seats_left(event, counts),
                            problem=listing.registration_problem(event),
-                           needs=ACCOMMODATIONS, now=utcnow(),
-                           presented=presenting.presented(event),
-                           may_link=presenting.may_link(acting_user(), event))
+                           needs=ACCOMMODATIONS, now=utcnow())
 
 
 @bp.route("/evenements/<int:event_id>")

@@ -92,9 +92,11 @@ def test_figures_on_fixed_data():
 
 def test_following_a_funded_project_counts_in_the_periods_it_covers():
     from patientlab.core import notifications
+    from patientlab.cycle.models import ProjectFunding
 
     funded = make_project()
-    funded.application_id = make_application(call=make_call(state="closed")).id
+    db.session.add(ProjectFunding(project_id=funded.id, application_id=make_application(
+        call=make_call(state="closed")).id))
     unfunded = make_project()
     early, late, older, elsewhere = (UserFactory() for _ in range(4))
     for person in (early, late, older):
