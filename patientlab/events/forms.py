@@ -137,13 +137,23 @@ PHONE_VALIDATORS = [max_length(40), Regexp(r"^[0-9 +().-]*[0-9][0-9 +().-]*$", m
     "Saisissez un numéro de téléphone en chiffres, par exemple 06 12 34 56 78."))]
 
 
+def _whole_number(form, field):
+    """A number the team can call back: 8 to 15 digits (the shortest national numbers in
+    Europe; the longest international ones), not « 12 »."""
+    digits = sum(character.isdigit() for character in field.data or "")
+    if field.data and not 8 <= digits <= 15:
+        raise ValidationError(_l("Saisissez le numéro complet, pour pouvoir rappeler la "
+                                 "personne, par exemple 06 12 34 56 78."))
+
+
 class PhoneRegistrationForm(RegistrationForm):
     """The organiser registers someone who called, perhaps without an e-mail address."""
 
     phone = TrimmedStringField(
         _l("Numéro de téléphone"),
         validators=[DataRequired(message=_l("Saisissez son numéro de téléphone, pour pouvoir "
-                                            "la prévenir.")), *PHONE_VALIDATORS])
+                                            "la prévenir.")), *PHONE_VALIDATORS,
+                    _whole_number])
     email = TrimmedStringField(_l("Adresse e-mail"), validators=[Optional(),
                                                                  *email_validators()])
     needs = MultiCheckboxField(_l("Ce dont la personne a besoin pour venir"),

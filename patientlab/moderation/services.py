@@ -308,6 +308,12 @@ def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
     if item.author_id == moderator.id:
         raise ServiceError(_l("C’est votre propre contribution : une autre personne de la "
                               "modération doit en décider."))
+    pending = get_appeal(kind, item)
+    if pending is not None and pending.decided_at is None:
+        # The author appealed: the decision now changes through the appeal alone, decided
+        # by someone other than who took the first one.
+        raise ServiceError(_l("L’auteur a fait un recours contre la décision : elle ne "
+                              "change plus que par la réponse à ce recours."))
     model = kind.model
     changed = db.session.execute(
         update(model).where(model.id == item.id, model.moderation_state == seen_state)

@@ -209,11 +209,11 @@ def item(session_id, point_id):
     return _item_page(user, meeting, agenda_item, forms, mine)
 
 
-def _show_saved(forms, agenda_item, mine) -> None:
+def _show_saved(forms, agenda_item, mine, posted: str | None = None) -> None:
     """The item's forms show what is saved, except one that brings back what the person
-    typed and could not send (core.kept)."""
+    typed and could not send (core.kept), or the one just sent with an error."""
     prelim, final, notes, recommendation = (
-        None if form.restored else form for form in forms.values())
+        None if form.restored or name == posted else form for name, form in forms.items())
     if mine is not None and prelim is not None:
         prelim.score.data, prelim.comment.data = mine.preliminary, mine.comment
     if mine is not None and final is not None:
@@ -235,8 +235,12 @@ def _save_preliminary(user, item, form, top):
 
 def _save_final(user, item, form, top):
     cm.save_final(user, item, form.score.data)
-    return _("Votre note finale pour « %(title)s » est enregistrée : %(score)s sur %(max)s.",
-             title=item.application.title, score=form.score.data, max=top)
+    saved = _("Votre note finale pour « %(title)s » est enregistrée : %(score)s sur %(max)s.",
+              title=item.application.title, score=form.score.data, max=top)
+    member = cm.member_of(user, item.session)
+    if member is not None and not member.present:  # the committee's score counts the room
+        saved += " " + _("Elle comptera quand la présidence aura noté votre présence.")
+    return saved
 
 
 def _save_notes(user, item, form, top):
@@ -259,7 +263,7 @@ ITEM_ACTIONS = {"prelim": _save_preliminary, "final": _save_final, "notes": _sav
 
 def _item_post(session_id, point_id, which):
     """One of the item's forms: saved, its message, back to the item; or the item's page
-    again with the form's errors (the other forms blank)."""
+    again with the form's errors (the other forms showing what is saved)."""
     start_write_transaction()  # members score at the same moment: each waits its turn
     user = acting_user()
     meeting = cm.get_session_or_404(session_id, user)
@@ -275,8 +279,12 @@ def _item_post(session_id, point_id, which):
             flash(saved, "success")
             return redirect(url_for("committee.item", session_id=meeting.id,
                                     point_id=point_id))
-    return _item_page(user, meeting, agenda_item, forms,
-                      cm.my_scores(user, meeting).get(agenda_item.id))
+    for name, other in forms.items():  # the other forms, as saved (not blank)
+        if name != which:
+            other.process(formdata=None)
+    mine = cm.my_scores(user, meeting).get(agenda_item.id)
+    _show_saved(forms, agenda_item, mine, posted=which)
+    return _item_page(user, meeting, agenda_item, forms, mine)
 
 
 @bp.route("/<int:session_id>/points/<int:point_id>/note-preliminaire", methods=["POST"])

@@ -276,6 +276,19 @@ def test_notes_sent_with_an_expired_token_come_back_on_the_item_page(meeting, we
     assert db.session.scalar(select(func.count()).select_from(KeptForm)) == 0
 
 
+def test_a_refused_recommendation_shows_the_saved_notes_beside_its_error(meeting, web):
+    item = meeting["items"][meeting["first"].id]
+    cm.open_item(meeting["chair"], item)
+    db.session.commit()
+    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    web.login("anne@exemple.fr")
+    assert web.submit(f"{url}/notes", {"notes-notes": "Le sommeil compte.",
+                                       "notes-submit": "1"}, form_url=url).status_code == 302
+    page = _text(web.submit(f"{url}/recommandation", {
+        "avis-recommendation": cm.FUND, "avis-submit": "1"}, form_url=url))
+    assert "Le sommeil compte." in page  # the notes box is not blank: no saved text lost
+
+
 def test_a_member_scores_through_the_pages_and_finds_the_current_item(meeting, web):
     session, item = meeting["session"], meeting["items"][meeting["second"].id]
     web.login("martine@exemple.fr")

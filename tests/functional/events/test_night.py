@@ -82,6 +82,10 @@ def test_the_organiser_registers_a_caller_without_email_and_prints_her_confirmat
     assert "Saisissez un numéro de téléphone en chiffres" in page
     assert "Demandez-lui son accord, puis cochez la case." in page
     assert 'value="Jeanne Martin"' in page
+    page = web.submit(form_url, {"name": "Jeanne Martin", "phone": "12", "seats": "1",
+                                 "privacy_consent": "y"}).get_data(as_text=True)
+    assert "Saisissez le numéro complet" in page  # « 12 » cannot be called back
+    assert 'value="12"' in page
     response = web.submit(form_url, {"name": "Jeanne Martin", "phone": "04 78 00 00 01",
                                      "seats": "1", "privacy_consent": "y"})
     assert response.status_code == 302

@@ -136,6 +136,10 @@ def test_appeal_once_decided_by_another_moderator_and_mailed(question, kind):
     with pytest.raises(ServiceError) as error:
         svc.decide_appeal(first, kind, question, record, AppealOutcome.REVERSED, "Oui.")
     assert "un autre modérateur" in str(error.value.message)
+    # Nor does the first moderator go round the appeal with an ordinary decision.
+    with pytest.raises(ServiceError, match="recours"):
+        svc.decide(first, kind, question, "restore", seen_state=S.REFUSED)
+    assert question.moderation_state == S.REFUSED
     svc.decide_appeal(second, kind, question, record, AppealOutcome.REVERSED,
                       "Vous avez raison, la question est publiée.")
     assert question.moderation_state == S.PUBLISHED
