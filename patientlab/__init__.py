@@ -219,6 +219,9 @@ def _init_extensions(app: Flask) -> None:
     from patientlab.core import limits
 
     limits.init_app(app)  # a visitor's form is counted before anything of it is read
+    from patientlab.core import page_cache
+
+    page_cache.serve_first(app)  # a visitor's kept page, before CSRF, gates and views
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -405,8 +405,11 @@ def init_app(app) -> None:
     register_private_tables(app, "audit_entry", "kept_form", "notification_digest",
                             "notification_setting", "outbox_message", "recovery_code",
                             "charter_acceptance", "role_request")
-    # First of the hooks: a visitor's shared page needs none of the others (no rate limit
-    # applies to these pages, no gate holds a visitor). Right after the upload-size hook.
-    funcs = app.before_request_funcs.setdefault(None, [])
-    funcs.insert(1 if funcs else 0, serve)
     app.after_request(keep)
+
+
+def serve_first(app) -> None:
+    """A visitor's shared page (or its 304) needs none of the other hooks (no rate limit
+    applies to these pages, no gate holds a visitor, no form is read): create_app
+    registers this before the extensions' own, and Flask runs hooks in that order."""
+    app.before_request(serve)
