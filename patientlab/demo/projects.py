@@ -10,6 +10,7 @@ from patientlab.core.sanitize import rich_text
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.projects import services as svc
+from patientlab.projects import terms
 from patientlab.projects.models import (
     Answer,
     ClarityRating,
@@ -230,7 +231,7 @@ def seed_projects(researcher, raters, asker, moderator) -> int:
     """Create the demo projects once (identified by their titles)."""
     for term, definition in GLOSSARY:
         if db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term == term)) is None:
-            db.session.add(GlossaryTerm(term=term, slug=svc._slugify(term),
+            db.session.add(GlossaryTerm(term=term, slug=terms.slugify(term),
                                         definition=definition))
     for word, alternatives in PLAIN_WORDS:
         if db.session.scalar(select(PlainWord).where(PlainWord.word == word)) is None:

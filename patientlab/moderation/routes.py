@@ -14,7 +14,7 @@ from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt, commit_despite_error
 from patientlab.extensions import db
 
-from . import revisions
+from . import reports, revisions
 from . import services as svc
 from .forms import (
     AppealDecisionForm,
@@ -111,7 +111,7 @@ def _item_page(kind, item, form=None, appeal_form=None, status=200):
     author = db.session.get(User, item.author_id) if item.author_id else None
     return render_template(
         "moderation/item.html", kind=kind, item=item, form=form, author=author,
-        reports=svc.open_reports(kind, item), appeal=svc.get_appeal(kind, item),
+        reports=reports.open_reports(kind, item), appeal=svc.get_appeal(kind, item),
         appeal_form=appeal_form or AppealDecisionForm(formdata=None, prefix="appeal"),
         trust_form=TrustForm(formdata=None, prefix="trust"),
         text_form=EditTextForm(formdata=None, prefix="text", text=kind.text(item)),
@@ -229,7 +229,7 @@ def report(kind, item_id):
     form = ReportForm()
     if form.validate_on_submit():
         with attempt(form) as done:
-            svc.report(acting_user(), kind, item, form.reason.data, form.note.data or "")
+            reports.report(acting_user(), kind, item, form.reason.data, form.note.data or "")
         if done:
             flash(_("Merci. Un modérateur va relire ce contenu."), "success")
             return redirect(kind.public_url(item))

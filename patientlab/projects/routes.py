@@ -10,9 +10,10 @@ from patientlab.core.text import fold
 from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
+from patientlab.projects import clarity, followup, writing
 from patientlab.projects import falc as easy_read
-from patientlab.projects import followup, writing
 from patientlab.projects import services as svc
+from patientlab.projects import terms as lexicon
 from patientlab.projects.forms import (
     AnswerForm,
     ClarityForm,
@@ -54,7 +55,7 @@ def index():
 def _render_detail(project, *, question_form=None, clarity_form=None, answer_forms=None,
                    status=200):
     user = acting_user()
-    rating = svc.my_rating(user, project)
+    rating = clarity.my_rating(user, project)
     if clarity_form is None:
         clarity_form = ClarityForm(formdata=None)
         if rating is not None:
@@ -83,7 +84,7 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
         clarity_form=clarity_form, rating=rating, answer_forms=answer_forms,
         waiting_answers=waiting_answers,
         can_edit=svc.can_edit(user, project), can_ask=svc.can_ask(user),
-        can_rate=svc.can_rate(user), can_publish=svc.can_publish(user),
+        can_rate=clarity.can_rate(user), can_publish=svc.can_publish(user),
         refusal_reasons=REFUSAL_REASONS, form=question_form or clarity_form,
     ), status
 
@@ -157,12 +158,13 @@ def _answer_saved(answer, outcome: str) -> str:
 @login_required
 def rate(project_id):
     project = svc.get_project_or_404(project_id, current_user)
-    if not svc.can_rate(acting_user()):
+    if not clarity.can_rate(acting_user()):
         abort(403)
     form = ClarityForm()
     if form.validate_on_submit():
         with attempt(form) as done:
-            svc.rate_clarity(acting_user(), project, int(form.score.data), form.unclear.data or "")
+            clarity.rate_clarity(acting_user(), project, int(form.score.data),
+                                 form.unclear.data or "")
         if done:
             flash(_("Merci pour votre avis sur la clarté du résumé."), "success")
             return redirect(url_for("projects.detail", project_id=project.id) + "#clarte")
@@ -347,7 +349,7 @@ def check_section(section):
 
 @bp.route("/glossaire")
 def glossary():
-    terms = svc.glossary()
+    terms = lexicon.glossary()
     letters = {}
     for term in terms:
         letters.setdefault(fold(term.term)[:1].upper(), []).append(term)
@@ -366,11 +368,11 @@ def glossary_manage():
         form.term.data = request.args["terme"][:120]  # « Ajouter au glossaire » from the help
     if form.validate_on_submit():
         with attempt(form) as done:
-            term = svc.save_term(acting_user(), None, form.term.data, form.definition.data)
+            term = lexicon.save_term(acting_user(), None, form.term.data, form.definition.data)
         if done:
             flash(_("« %(term)s » est ajouté au glossaire.", term=term.term), "success")
             return redirect(url_for("projects.glossary_manage"))
-    return render_template("projects/glossary_manage.html", form=form, terms=svc.glossary(),
+    return render_template("projects/glossary_manage.html", form=form, terms=lexicon.glossary(),
                            delete_form=DeleteForm(formdata=None))
 
 
@@ -390,7 +392,7 @@ def glossary_edit(term_id):
         form.term.data = term.term
     if form.validate_on_submit():
         with attempt(form) as done:
-            svc.save_term(acting_user(), term, form.term.data, form.definition.data)
+            lexicon.save_term(acting_user(), term, form.term.data, form.definition.data)
         if done:
             flash(_("Le terme est enregistré."), "success")
             return redirect(url_for("projects.glossary_manage"))
@@ -402,7 +404,7 @@ def glossary_edit(term_id):
 def glossary_delete(term_id):
     term = _term_or_404(term_id)
     if DeleteForm().validate_on_submit():
-        svc.delete_term(acting_user(), term)
+        lexicon.delete_term(acting_user(), term)
         flash(_("Le terme est supprimé du glossaire."), "success")
     return redirect(url_for("projects.glossary_manage"))
 

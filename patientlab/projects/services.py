@@ -4,7 +4,6 @@ Services flush, never commit; permissions are checked here and in the lookup
 helpers (404 for what a person may not know exists, 403 for what they may not do).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -12,14 +11,13 @@ from functools import cache
 from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, exists, false, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import defer, lazyload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from patientlab.auth.models import User, UserRole
 from patientlab.core import audit, highlights, search
-from patientlab.core.collation import sorted_french
 from patientlab.core.errors import ServiceError
 from patientlab.core.i18n import Written
 from patientlab.core.mail import notify
@@ -33,15 +31,15 @@ from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 
+from . import clarity as clarity_mod
 from . import news, search_index, signals
+from . import terms as terms_mod
 from .glossary import Term, mark_terms
 from .models import (
     CANCER_TYPES,
     REGIONS,
     THEMES,
     Answer,
-    ClarityRating,
-    GlossaryTerm,
     Project,
     ProjectCancerType,
     ProjectTheme,
@@ -51,7 +49,6 @@ from .models import (
 )
 
 PER_PAGE = 20
-RATERS = (Role.PATIENT_EXPERT, Role.ASSOCIATION_REP)
 SUMMARY_FIELDS = ("why", "what", "change", "involvement")
 SORTS = {
     "pertinence": _l("les plus proches de ma recherche"),
@@ -469,63 +466,6 @@ def submitted_projects() -> list[Project]:
         .order_by(Project.updated_at)))
 
 
-# --- Glossary ----------------------------------------------------------------
-
-
-def glossary() -> list[GlossaryTerm]:
-    return sorted_french(db.session.scalars(select(GlossaryTerm)), key=lambda t: t.term)
-
-
-def _slugify(term: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(term)).strip("-")[:130]
-
-
-def _free_slug(base: str, term: GlossaryTerm | None) -> str:
-    """« terme », « terme-2 »…: for words with no Latin letter or digit to make one of."""
-    taken = set(db.session.scalars(select(GlossaryTerm.slug).where(
-        GlossaryTerm.slug.like(f"{base}%"),
-        GlossaryTerm.id != (term.id if term is not None and term.id else -1))))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
-def save_term(actor: User, term: GlossaryTerm | None, text: str, definition: str) -> GlossaryTerm:
-    if not actor.has_any_role(EDITORS):
-        raise PermissionError("only coordinators maintain the glossary")
-    text = plain_text(text)
-    slug = _slugify(text)
-    # Same word for a reader (case, accents, punctuation aside): same anchor, refused.
-    clash = db.session.scalar(select(GlossaryTerm).where(or_(
-        func.lower(GlossaryTerm.term) == text.lower(),
-        GlossaryTerm.slug == slug if slug else false())))
-    if clash is not None and clash is not term:
-        raise ServiceError(_l("Ce terme est déjà dans le glossaire (« %(term)s »).",
-                              term=clash.term), field="term")
-    slug = slug or _free_slug("terme", term)
-    if term is None:
-        term = GlossaryTerm(term=text, slug=slug, definition="")
-        db.session.add(term)
-        action = "glossary.create"
-    else:
-        action = "glossary.update"
-        term.term, term.slug = text, slug
-    term.definition = plain_text(definition, multiline=True)
-    term.updated_at = utcnow()
-    db.session.flush()
-    audit.record(actor, action, term, summary=term.term)
-    return term
-
-
-def delete_term(actor: User, term: GlossaryTerm) -> None:
-    if not actor.has_any_role(EDITORS):
-        raise PermissionError("only coordinators maintain the glossary")
-    audit.record(actor, "glossary.delete", term, summary=term.term)
-    db.session.delete(term)
-
-
 @dataclass
 class Summary:
     """A project's lay summary ready to show: HTML sections and the terms explained."""
@@ -543,7 +483,7 @@ SECTION_TITLES = {
 
 
 def lay_summary(project: Project) -> Summary:
-    terms = [Term(t.term, t.slug, t.definition) for t in glossary()]
+    terms = [Term(t.term, t.slug, t.definition) for t in terms_mod.glossary()]
     used: set[str] = set()
     sections = []
     for name in SUMMARY_FIELDS:
@@ -680,74 +620,13 @@ def tell_asker(answer: Answer) -> None:
            url=external_url("projects.detail", project_id=question.project_id))
 
 
-# --- Clarity ratings ---------------------------------------------------------
-
-
-def can_rate(user) -> bool:
-    user = _user(user)
-    return bool(user and user.has_any_role(RATERS))
-
-
-def my_rating(user, project: Project) -> ClarityRating | None:
-    user = _user(user)
-    if user is None:
-        return None
-    return db.session.scalar(select(ClarityRating).where(
-        ClarityRating.project_id == project.id, ClarityRating.user_id == user.id))
-
-
-def rate_clarity(user: User, project: Project, score: int, unclear: str) -> ClarityRating:
-    if not project.is_published:
-        abort(404)
-    if not can_rate(user):
-        raise PermissionError("only patient experts and association representatives rate")
-    if score not in range(1, 6):
-        raise ServiceError(_l("Choisissez une note de 1 à 5."), field="score")
-    rating = my_rating(user, project)
-    if rating is None:
-        rating = ClarityRating(project_id=project.id, user_id=user.id, score=score)
-        db.session.add(rating)
-    rating.score = score
-    rating.unclear = plain_text(unclear, multiline=True)
-    rating.updated_at = utcnow()
-    db.session.flush()
-    return rating
-
-
-@dataclass
-class ClaritySummary:
-    count: int
-    average: float | None
-    comments: list[str]
-
-
-def clarity_summaries(project_ids: list[int]) -> dict[int, ClaritySummary]:
-    """Average, count and comments for several projects in two queries."""
-    result = {pid: ClaritySummary(0, None, []) for pid in project_ids}
-    if not project_ids:
-        return result
-    rows = db.session.execute(
-        select(ClarityRating.project_id, func.count(), func.avg(ClarityRating.score))
-        .where(ClarityRating.project_id.in_(project_ids)).group_by(ClarityRating.project_id))
-    for pid, count, average in rows:
-        result[pid].count = count
-        result[pid].average = round(float(average), 1)
-    comments = db.session.execute(
-        select(ClarityRating.project_id, ClarityRating.unclear)
-        .where(ClarityRating.project_id.in_(project_ids), ClarityRating.unclear != "")
-        .order_by(ClarityRating.updated_at.desc()))
-    for pid, text in comments:
-        result[pid].comments.append(text)
-    return result
-
-
 # --- Researcher dashboard ----------------------------------------------------
 
 
 @dataclass
 class DashboardRow:
     project: Project
-    clarity: ClaritySummary
+    clarity: clarity_mod.ClaritySummary
     to_answer: list[Question]
 
 
@@ -755,7 +634,7 @@ def dashboard(user: User) -> list[DashboardRow]:
     projects = list(db.session.scalars(
         select(Project).where(Project.owner_id == user.id).order_by(Project.updated_at.desc())))
     ids = [p.id for p in projects]
-    clarity = clarity_summaries(ids)
+    clarity = clarity_mod.clarity_summaries(ids)
     to_answer: dict[int, list[Question]] = {pid: [] for pid in ids}
     if ids:
         for question in db.session.scalars(

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from patientlab.core import settings
 from patientlab.core.audit import AuditEntry
 from patientlab.extensions import db
+from patientlab.moderation import reports
 from patientlab.moderation import services as moderation
 from patientlab.projects import services as projects
 from tests.factories import UserFactory, established_user, make_project
@@ -26,7 +27,7 @@ def test_an_admin_changes_a_threshold_and_it_applies_at_once():
     question = projects.ask_question(UserFactory(), make_project(), "Question ?")
     question.moderation_state = "published"
     kind = moderation.kind_of("question")
-    assert moderation.report(established_user(), kind, question, "insult") is True
+    assert reports.report(established_user(), kind, question, "insult") is True
 
 
 def test_values_out_of_range_and_non_admins_are_refused():

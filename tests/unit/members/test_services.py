@@ -10,6 +10,7 @@ from patientlab.core.errors import ServiceError
 from patientlab.extensions import db
 from patientlab.members import services as svc
 from patientlab.members.models import Bio
+from patientlab.moderation import reports
 from patientlab.moderation import services as moderation
 from patientlab.moderation.models import ModerationState as S
 from patientlab.projects import services as projects
@@ -106,7 +107,7 @@ def test_presentations_are_hidden_after_k_reports(app):
     bio.moderation_state = S.PUBLISHED
     kind = moderation.kind_of("bio")
     needed = app.config["MODERATION_REPORTS_TO_HIDE"]
-    hidden = [moderation.report(established_user(), kind, bio, "insult")
+    hidden = [reports.report(established_user(), kind, bio, "insult")
               for _ in range(needed)]
     assert hidden[-1] is True
     assert bio.moderation_state == S.HIDDEN

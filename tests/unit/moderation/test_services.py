@@ -4,6 +4,7 @@ from sqlalchemy import select
 from patientlab.core.audit import AuditEntry
 from patientlab.core.errors import ServiceError
 from patientlab.extensions import db
+from patientlab.moderation import reports
 from patientlab.moderation import services as svc
 from patientlab.moderation.models import AppealOutcome
 from patientlab.moderation.models import ModerationState as S
@@ -82,13 +83,13 @@ def test_content_reported_by_k_people_is_hidden_automatically(app, question, kin
     k = app.config["MODERATION_REPORTS_TO_HIDE"]
     reporters = [established_user() for _ in range(k)]
     for reporter in reporters[:-1]:
-        assert svc.report(reporter, kind, question, "insult") is False
+        assert reports.report(reporter, kind, question, "insult") is False
     with pytest.raises(ServiceError):
-        svc.report(reporters[0], kind, question, "insult")  # once per person
+        reports.report(reporters[0], kind, question, "insult")  # once per person
     with pytest.raises(ServiceError):
-        svc.report(question.author, kind, question, "insult")  # not one's own
+        reports.report(question.author, kind, question, "insult")  # not one's own
     assert question.moderation_state == S.PUBLISHED
-    assert svc.report(reporters[-1], kind, question, "other", "Publicité") is True
+    assert reports.report(reporters[-1], kind, question, "other", "Publicité") is True
     assert question.moderation_state == S.HIDDEN
     assert question.moderation_reason == "reports"
     assert "moderation.auto_hidden" in _actions()
@@ -96,7 +97,7 @@ def test_content_reported_by_k_people_is_hidden_automatically(app, question, kin
     # A moderator restores it: the reports are closed.
     svc.decide(_moderator(), kind, question, "restore", seen_state=S.HIDDEN)
     assert svc.counts()["reported"] == 0
-    assert svc.open_reports(kind, question) == []
+    assert reports.open_reports(kind, question) == []
 
 
 def test_trust_after_n_approved_contributions_or_when_granted(app, kind):
@@ -268,7 +269,7 @@ def test_navigation_counts_cover_every_kind_in_one_statement(question, kind):
     bio.moderation_state = S.PUBLISHED
     for item, item_kind in ((question, kind), (bio, svc.kind_of("bio"))):
         for _ in range(2):  # two reports of one item count once
-            svc.report(established_user(), item_kind, item, "insult")
+            reports.report(established_user(), item_kind, item, "insult")
     refused = projects.ask_question(UserFactory(), make_project(), "Refusée ?")
     svc.decide(moderator, kind, refused, "refuse", seen_state=S.PENDING, reason="insult")
     svc.appeal(refused.author, kind, refused, "Pourquoi ?")
@@ -314,6 +315,6 @@ def test_throwaway_accounts_cannot_hide_content_by_reporting_it(app, question, k
     throwaway = [UserFactory(email_verified_at=None, created_at=utcnow() - timedelta(days=30))
                  for _ in range(k)] + [UserFactory() for _ in range(k)]
     for reporter in throwaway:
-        assert svc.report(reporter, kind, question, "insult") is False
+        assert reports.report(reporter, kind, question, "insult") is False
     assert question.moderation_state == S.PUBLISHED
-    assert len(svc.open_reports(kind, question)) == 2 * k
+    assert len(reports.open_reports(kind, question)) == 2 * k

@@ -10,6 +10,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
+from patientlab.projects import clarity, terms
 from patientlab.projects import services as svc
 from patientlab.projects.glossary import Term, mark_terms
 from patientlab.projects.models import GlossaryTerm, Publication
@@ -205,21 +206,21 @@ def test_lay_summary_lists_the_terms_it_explains():
 
 def test_glossary_is_maintained_by_coordinators_only():
     coordinator = UserFactory(roles=[Role.COORDINATOR])
-    term = svc.save_term(coordinator, None, "Essai clinique", "Une étude.")
+    term = terms.save_term(coordinator, None, "Essai clinique", "Une étude.")
     assert term.slug == "essai-clinique"
     with pytest.raises(ServiceError):
-        svc.save_term(coordinator, None, "essai clinique", "Doublon.")
+        terms.save_term(coordinator, None, "essai clinique", "Doublon.")
     for same_word in ("ESSAI-CLINIQUE", "Essai  clinique !", "éssai clinique"):
         with pytest.raises(ServiceError):  # same anchor in the page: the same word
-            svc.save_term(coordinator, None, same_word, "Doublon.")
+            terms.save_term(coordinator, None, same_word, "Doublon.")
     # Words without a Latin letter get numbered anchors instead of clashing.
-    first = svc.save_term(coordinator, None, "化疗", "Chimiothérapie, en chinois.")
-    second = svc.save_term(coordinator, None, "放疗", "Radiothérapie, en chinois.")
+    first = terms.save_term(coordinator, None, "化疗", "Chimiothérapie, en chinois.")
+    second = terms.save_term(coordinator, None, "放疗", "Radiothérapie, en chinois.")
     assert (first.slug, second.slug) == ("terme", "terme-2")
-    assert svc.save_term(coordinator, first, "化疗", "Mise à jour.").slug == "terme"
+    assert terms.save_term(coordinator, first, "化疗", "Mise à jour.").slug == "terme"
     with pytest.raises(PermissionError):
-        svc.save_term(UserFactory(roles=[Role.RESEARCHER]), None, "X", "Y")
-    assert [t.term for t in svc.glossary()] == ["Essai clinique", "化疗", "放疗"]
+        terms.save_term(UserFactory(roles=[Role.RESEARCHER]), None, "X", "Y")
+    assert [t.term for t in terms.glossary()] == ["Essai clinique", "化疗", "放疗"]
 
 
 # --- Questions ---------------------------------------------------------------------
@@ -303,17 +304,17 @@ def test_clarity_rating_is_one_per_person_and_summarised():
     project = make_project()
     martine = UserFactory(roles=[Role.PATIENT_EXPERT])
     karim = UserFactory(roles=[Role.ASSOCIATION_REP])
-    svc.rate_clarity(martine, project, 2, "Le mot cohorte.")
-    svc.rate_clarity(martine, project, 3, "Le mot cohorte.")
-    svc.rate_clarity(karim, project, 5, "")
-    summary = svc.clarity_summaries([project.id])[project.id]
+    clarity.rate_clarity(martine, project, 2, "Le mot cohorte.")
+    clarity.rate_clarity(martine, project, 3, "Le mot cohorte.")
+    clarity.rate_clarity(karim, project, 5, "")
+    summary = clarity.clarity_summaries([project.id])[project.id]
     assert summary.count == 2
     assert summary.average == 4.0
     assert summary.comments == ["Le mot cohorte."]
     with pytest.raises(ServiceError):
-        svc.rate_clarity(martine, project, 6, "")
+        clarity.rate_clarity(martine, project, 6, "")
     with pytest.raises(PermissionError):
-        svc.rate_clarity(UserFactory(), project, 4, "")
+        clarity.rate_clarity(UserFactory(), project, 4, "")
 
 
 def test_dashboard_shows_ratings_and_questions_to_answer():
@@ -321,7 +322,7 @@ def test_dashboard_shows_ratings_and_questions_to_answer():
     other = make_project(project.owner, title="Autre")
     question = svc.ask_question(UserFactory(), project, "Question ?")
     _decide(UserFactory(roles=[Role.MODERATOR]), question, "publish")
-    svc.rate_clarity(UserFactory(roles=[Role.PATIENT_EXPERT]), project, 4, "")
+    clarity.rate_clarity(UserFactory(roles=[Role.PATIENT_EXPERT]), project, 4, "")
     rows = {row.project.id: row for row in svc.dashboard(project.owner)}
     assert rows[project.id].to_answer == [question]
     assert rows[project.id].clarity.average == 4.0
