@@ -45,6 +45,18 @@ def limit_visitor_posts():
         abort(429)
 
 
+@limiter.request_filter  # Flask-Limiter's public hook; registered once, on the shared extension
+def reading_needs_no_limit() -> bool:
+    """A page read (GET, HEAD) that no limit can apply to: every route's own limit is on
+    its POST, and none is set for the whole application. Flask-Limiter would otherwise
+    look up, at every page, the limits of a route that has none (a fifth of a millisecond,
+    a sixth of the home page). With an application-wide or default limit, it looks."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    manager = limiter.limit_manager
+    return not (manager.application_limits or manager.default_limits)
+
+
 def init_app(app) -> None:
     """Called before the extensions are set up (create_app): Flask runs before-request
     hooks in the order they were registered, so this one comes before CSRF's."""

@@ -69,6 +69,8 @@ def end_request(response):
     if status >= 500 or (status >= 400 and not g.get("commit_despite_error")):
         session.rollback()
         return response
+    if not session().in_transaction():  # nothing read, nothing written: nothing to end
+        return response
     session.commit()
     for callback in current_app.extensions.get(AFTER_COMMIT, ()):
         try:

@@ -1,3 +1,5 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import (
@@ -41,10 +43,25 @@ SEAT_CHOICES = [(1, _l("1 place")), (2, _l("2 places")), (3, _l("3 places")),
                 (4, _l("4 places"))]
 
 
+_NOT_A_NAME = re.compile(
+    r"://|www\.|@|\d{4}|\b[\w-]+\.(?:fr|com|org|net|eu|info|io|co|me|ly|app|site|link|xyz"
+    r"|example)\b", re.IGNORECASE)
+
+
+def _only_a_name(form, field):
+    """A name, not a message: the name goes into the mail sent to the address typed, which
+    nobody has proved yet; a web or mail address, or a phone number, would let anyone
+    write their own words into a mail from us."""
+    if field.data and _NOT_A_NAME.search(field.data):
+        raise ValidationError(_l("Écrivez seulement un prénom et un nom, sans adresse web, "
+                                 "adresse e-mail ni numéro."))
+
+
 class CompanionForm(Form):
     """One person who comes with the registrant; every field optional."""
 
-    name = TrimmedStringField(_l("Nom et prénom"), validators=[Optional(), max_length(120)])
+    name = TrimmedStringField(_l("Nom et prénom"),
+                              validators=[Optional(), max_length(120), _only_a_name])
     needs = MultiCheckboxField(_l("Ce dont cette personne a besoin pour venir"),
                                choices=list(ACCOMMODATIONS.items()))
     needs_other = TrimmedTextAreaField(_l("Autre besoin"), validators=[Optional(), max_length(500)])
@@ -85,7 +102,7 @@ class RegistrationForm(BaseForm):
     name = TrimmedStringField(
         _l("Nom et prénom"),
         validators=[DataRequired(message=_l("Saisissez votre nom et votre prénom.")),
-                    max_length(120)])
+                    max_length(120), _only_a_name])
     email = TrimmedStringField(
         _l("Adresse e-mail"),
         validators=[DataRequired(message=_l("Saisissez votre adresse e-mail, par exemple "
@@ -320,7 +337,8 @@ class CheckInForm(BaseForm):
 class WalkInForm(BaseForm):
     """Someone arrives without a registration: let in if seats are free."""
 
-    name = TrimmedStringField(_l("Nom et prénom"), validators=[Optional(), max_length(120)])
+    name = TrimmedStringField(_l("Nom et prénom"),
+                              validators=[Optional(), max_length(120), _only_a_name])
     seats = SelectField(
         _l("Nombre de personnes"), coerce=int, default=1,
         choices=[(1, _l("1 personne")), (2, _l("2 personnes")), (3, _l("3 personnes")),

@@ -139,3 +139,22 @@ def test_limits_beyond_the_routes_are_checked_when_there_are_some(app):
         assert statuses == [200, 200, 429]
     finally:  # the limiter is shared by the tests' apps
         limiter.limit_manager.set_application_limits([])
+
+
+def test_reading_a_page_skips_the_limits_only_when_none_can_apply(app):
+    """Every route's own limit is on its POST: a page read asks Flask-Limiter nothing,
+    unless a limit covers the whole application."""
+    from patientlab.core.limits import reading_needs_no_limit
+    from patientlab.extensions import limiter
+
+    with app.test_request_context("/", method="GET"):
+        assert reading_needs_no_limit()
+    with app.test_request_context("/compte/connexion", method="POST"):
+        assert not reading_needs_no_limit()
+    try:
+        with app_with(app, RATELIMIT_ENABLED=True,
+                      RATELIMIT_APPLICATION="2 per minute") as limited, \
+                limited.test_request_context("/", method="GET"):
+            assert not reading_needs_no_limit()
+    finally:
+        limiter.limit_manager.set_application_limits([])

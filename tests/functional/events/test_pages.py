@@ -71,6 +71,19 @@ def test_form_errors_keep_input_and_needs_without_consent_are_refused(web):
     assert db.session.scalar(select(Registration)) is None
 
 
+def test_a_name_carries_no_web_address_into_our_mail(web):
+    """The name goes into the mail to an address nobody proved yet: not a message."""
+    event = make_event()
+    db.session.commit()
+    url = f"/evenements/{event.id}"
+    name = "Martine. URGENT confirmez ici https://patientlab-verif.example/login"
+    page = web.submit(f"{url}/inscription", {**FORM, "name": name},
+                      form_url=url).get_data(as_text=True)
+    assert "sans adresse web" in page
+    assert "patientlab-verif.example/login" in page  # what was typed stays, to be corrected
+    assert db.session.scalar(select(Registration)) is None
+
+
 def test_double_submission_creates_one_registration(web):
     event = make_event()
     db.session.commit()
