@@ -244,8 +244,9 @@ def _read_raw(names: list[str], marker: str) -> list:
         cursor = connection.cursor()
         try:
             # Only the driver's placeholders are joined in; the names are parameters.
-            cursor.execute("SELECT name, version FROM content_version WHERE name IN ("  # noqa: S608
-                           + ", ".join([marker] * len(names)) + ")", tuple(names))
+            placeholders = ", ".join([marker] * len(names))
+            query = f"SELECT name, version FROM content_version WHERE name IN ({placeholders})"  # noqa: S608  # nosec B608
+            cursor.execute(query, tuple(names))
             return cursor.fetchall()
         finally:
             cursor.close()
