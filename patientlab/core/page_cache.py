@@ -38,7 +38,7 @@ from threading import Lock
 from flask import Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import Connection, String, event, inspect, text
+from sqlalchemy import Connection, String, bindparam, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -204,6 +204,8 @@ def _transaction_ended(session: Session) -> None:
 
 
 _PARAMETERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_VERSIONS = text("SELECT name, version FROM content_version WHERE name IN :names").bindparams(
+    bindparam("names", expanding=True))
 
 
 def versions(names: Iterable[str]) -> tuple[int, ...]:
@@ -216,26 +218,16 @@ def versions(names: Iterable[str]) -> tuple[int, ...]:
     registry_ = db.session.registry
     if ((registry_.has() and registry_().in_transaction())
             or isinstance(db.session.session_factory.kw.get("bind"), Connection)):
-        rows = db.session.connection().execute(
-            text("SELECT name, version FROM content_version WHERE name IN :names")
-            .bindparams(_expanding("names")), {"names": names}).all()
+        rows = db.session.connection().execute(_VERSIONS, {"names": names}).all()
     else:
         marker = _PARAMETERS.get(db.engine.dialect.paramstyle)
         if marker is None:  # a driver with named parameters: through SQLAlchemy
             with db.engine.connect() as connection:
-                rows = connection.execute(
-                    text("SELECT name, version FROM content_version WHERE name IN :names")
-                    .bindparams(_expanding("names")), {"names": names}).all()
+                rows = connection.execute(_VERSIONS, {"names": names}).all()
         else:
             rows = _read_raw(names, marker)
     found = dict(rows)
     return tuple(found.get(name) or 0 for name in names)
-
-
-def _expanding(name: str):
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
 
 
 def _read_raw(names: list[str], marker: str) -> list:
