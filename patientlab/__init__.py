@@ -211,10 +211,13 @@ def _accept_uploads(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Flask runs the before-request hooks in the order they were registered: these
+    # come before the extensions' own (CSRF reads the form, the limiter counts). An
+    # address from before networks is sent on to its network's first.
+    from patientlab import networks
     from patientlab.core.i18n import select_locale, select_timezone
 
-    # Flask runs the before-request hooks in the order they were registered: these two
-    # come before the extensions' own (CSRF reads the form, the limiter counts).
+    networks.init_app(app)
     _accept_uploads(app)
     from patientlab.core import limits
 

@@ -23,6 +23,7 @@ from patientlab.auth.models import User
 from patientlab.core.mail import OutboxMessage
 from patientlab.demo import seed
 from patientlab.extensions import db
+from patientlab.networks.models import Network
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -48,6 +49,8 @@ def app(tmp_path_factory):
     with application.app_context():
         db.drop_all()
         db.create_all()
+        db.session.add(Network(**factories.first_network_values()))
+        db.session.commit()
     yield application
     with application.app_context():
         db.session.remove()

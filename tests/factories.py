@@ -10,8 +10,19 @@ from patientlab.core import days
 from patientlab.core.models import utcnow
 from patientlab.core.security import hash_password
 from patientlab.extensions import db
+from patientlab.networks.models import Network, NetworkRole, ReviewerNetwork
+from patientlab.networks.services import NETWORK_ROLES
 
 PASSWORD = "un mot de passe bien long"
+#: The network every test database starts with (tests.conftest makes it): CLARA.
+FIRST_NETWORK = 1
+
+
+def first_network_values() -> dict:
+    return {"slug": "clara", "short_name": "CLARA",
+            "name": "Cancéropôle Lyon Auvergne Rhône-Alpes",
+            "region": "Auvergne-Rhône-Alpes", "contact_email": "contact@clara.exemple.fr",
+            "controller": "GIP Cancéropôle CLARA", "colour": "#1d4f91"}
 
 
 class Base(SQLAlchemyModelFactory):
@@ -19,6 +30,20 @@ class Base(SQLAlchemyModelFactory):
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "flush"
+
+
+class NetworkFactory(Base):
+    """Another network (PACA-like) beside the first one."""
+
+    class Meta:
+        model = Network
+
+    slug = factory.Sequence(lambda n: f"reseau{n}")
+    name = factory.Sequence(lambda n: f"Cancéropôle de test n° {n}")
+    short_name = factory.Sequence(lambda n: f"R{n}")
+    region = "Provence-Alpes-Côte d’Azur"
+    contact_email = "contact@reseau.exemple.fr"
+    controller = "GIP du réseau"
 
 
 class AssociationFactory(Base):
@@ -43,8 +68,16 @@ class UserFactory(Base):
 
     @factory.post_generation
     def roles(obj, create, extracted, **kwargs):
+        """National roles, and the network roles in ``network`` (the first network
+        unless ``UserFactory(roles=[…], roles__network=other)``)."""
+        network_id = kwargs.get("network").id if kwargs.get("network") else FIRST_NETWORK
         for role in extracted or []:
-            db.session.add(UserRole(user_id=obj.id, role=role))
+            if role in NETWORK_ROLES:
+                db.session.add(NetworkRole(user_id=obj.id, network_id=network_id, role=role))
+            else:
+                db.session.add(UserRole(user_id=obj.id, role=role))
+            if role in ("patient_expert", "association_rep"):
+                db.session.add(ReviewerNetwork(user_id=obj.id, network_id=network_id))
         if set(extracted or []) & {"patient_expert", "association_rep"}:
             # Validated reviewers accepted the charter when they registered.
             from flask import current_app
@@ -59,7 +92,7 @@ class UserFactory(Base):
             obj.totp_enabled_at = utcnow()
         if extracted:
             db.session.flush()
-            db.session.expire(obj, ["role_rows"])
+            db.session.expire(obj, ["role_rows", "network_role_rows"])
 
 
 def established_user(**fields):
@@ -114,8 +147,10 @@ def make_project(owner=None, *, published=True, **fields):
         "why": "La fatigue gêne la vie.", "what": "Un programme à la maison.",
         "change": "Moins de fatigue.", "involvement": "Trois patientes ont relu.",
     }
+    network_id = fields.pop("network_id", FIRST_NETWORK)
     data.update(fields)
-    project = Project(owner_id=owner.id, cancer_type_rows=[], theme_rows=[])
+    project = Project(owner_id=owner.id, network_id=network_id, cancer_type_rows=[],
+                      theme_rows=[])
     svc._apply(project, svc.ProjectData(**data))
     if published:
         from patientlab.core.models import utcnow
@@ -142,6 +177,7 @@ def make_event(organiser=None, *, capacity=20, days=10, published=True, **fields
               "lock_version": 0, "step_free": True,
               "published_at": utcnow() - timedelta(days=30) if published else None}
     values.update(fields)
+    values.setdefault("network_id", FIRST_NETWORK)
     event = Event(organiser_id=organiser.id, **values)
     db.session.add(event)
     db.session.flush()
@@ -169,6 +205,7 @@ def make_call(*, state="open", published=True, **fields):
               "results_at": days.start_of_day(results),
               "published_at": utcnow() if published else None}
     values.update(fields)
+    values.setdefault("network_id", FIRST_NETWORK)
     call = Call(criteria=svc.default_criteria(), **values)
     db.session.add(call)
     db.session.flush()

@@ -20,6 +20,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
 from patientlab.core.security import Role
 from patientlab.extensions import db
+from patientlab.networks import services as network_services
 
 PAGE_SIZE = 50
 
@@ -90,7 +91,9 @@ def search_users(q: str = "", role: str = "", page: int = 1) -> Page:
     if role == "suspended":
         conditions.append(User.suspended_until > utcnow())
     elif role:
-        conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        conditions.append(User.id.in_(
+            network_services.holders_anywhere(role) if role in network_services.NETWORK_ROLES
+            else select(UserRole.user_id).where(UserRole.role == role)))
     total = db.session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
     result = Page.of(total, page, PAGE_SIZE)
     result.items = list(db.session.scalars(

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask import has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,8 @@ from patientlab.associations.models import Association
 from patientlab.core.models import UTCDateTime, utcnow
 from patientlab.core.security import Role, new_session_token
 from patientlab.extensions import db
+from patientlab.networks import context
+from patientlab.networks.models import NetworkRole
 
 
 class RequestStatus:
@@ -63,6 +66,10 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
         foreign_keys="UserRole.user_id",
     )
+    # Roles held in one network (coordination, organisation, moderation).
+    network_role_rows: Mapped[list[NetworkRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", foreign_keys=[NetworkRole.user_id],
+    )
 
     def get_id(self) -> str:
         return self.session_token
@@ -73,7 +80,22 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self) -> set[str]:
-        return {row.role for row in self.role_rows}
+        """The person's roles here: their own across the platform, and those held in the
+        network this request is about (in every network on a page of the whole
+        platform, such as « Mon espace », whose lists then name each item's network)."""
+        network_id = context.current_id() if has_app_context() else None
+        return {row.role for row in self.role_rows} | {
+            row.role for row in self.network_role_rows
+            if network_id is None or row.network_id == network_id}
+
+    def roles_in(self, network_id: int) -> set[str]:
+        """The roles that count in ``network_id``: the person's own and that network's."""
+        return {row.role for row in self.role_rows} | {
+            row.role for row in self.network_role_rows if row.network_id == network_id}
+
+    def network_ids_with(self, *roles: str) -> set[int]:
+        """The networks in which the person holds one of ``roles``."""
+        return {row.network_id for row in self.network_role_rows if row.role in roles}
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

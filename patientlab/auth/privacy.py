@@ -9,6 +9,7 @@ from patientlab.core import notifications, privacy
 from patientlab.core.audit import AuditEntry
 from patientlab.core.privacy import PersonalData, when
 from patientlab.extensions import db
+from patientlab.networks.models import NetworkRole, ReviewerNetwork
 
 from .models import CharterAcceptance, RecoveryCode, RoleRequest, User, UserRole
 
@@ -70,6 +71,14 @@ def register() -> None:
         "roles", _l("Rôles"), None, erase=_erase_rows(UserRole, UserRole.user_id),
         columns=("user_role.user_id",), order=21))
     privacy.register(PersonalData(
+        "network_roles", _l("Rôles dans les réseaux"), None,
+        erase=_erase_rows(NetworkRole, NetworkRole.user_id),
+        columns=("network_role.user_id",), order=21))
+    privacy.register(PersonalData(
+        "reviewer_networks", _l("Réseaux qui peuvent vous inviter à relire"), None,
+        erase=_erase_rows(ReviewerNetwork, ReviewerNetwork.user_id),
+        columns=("reviewer_network.user_id",), order=21))
+    privacy.register(PersonalData(
         "recovery_codes", _l("Codes de secours"), None,
         erase=_erase_rows(RecoveryCode, RecoveryCode.user_id),
         columns=("recovery_code.user_id",), order=22))
@@ -86,4 +95,5 @@ def register() -> None:
     privacy.keep("user.suspended_by_id", "who suspended an account: a decision, kept")
     privacy.keep("role_request.decided_by_id", "who decided a request: a decision, kept")
     privacy.keep("user_role.granted_by_id", "who granted a role: a decision, kept")
+    privacy.keep("network_role.granted_by_id", "who granted a role: a decision, kept")
     privacy.keep("charter_version.published_by_id", "who published a charter: kept")

@@ -7,6 +7,7 @@ def init_app(app) -> None:
     from patientlab.core import first_steps, highlights, kept, navigation, pending, reminders
     from patientlab.core.days import last_day
     from patientlab.core.permissions import COORDINATION, RESEARCH, REVIEWERS
+    from patientlab.networks import context as network_context
 
     from . import models, privacy, reviewing, services
     from . import pending as calls_pending
@@ -17,7 +18,7 @@ def init_app(app) -> None:
     from .views.reviewer import bp as reviews_bp
 
     for blueprint in (bp, applications, reviews_bp, call_admin_bp, committee_bp):
-        app.register_blueprint(blueprint)
+        network_context.register_blueprint(app, blueprint)
     from patientlab.core import page_cache
 
     _register_cached_pages(app, page_cache)

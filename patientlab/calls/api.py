@@ -9,6 +9,7 @@ from sqlalchemy import select
 from patientlab.core.models import utcnow
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import Application, Assignment, Call, Decision, Review, ReviewStatus
 
@@ -24,6 +25,7 @@ class Funding:
 
     application_id: int
     call_id: int
+    network_id: int
     call_title: str
     title: str
     lay_summary: str
@@ -72,11 +74,13 @@ def fundings(application_ids) -> dict[int, Funding]:
     reviewers = _reviewers([a.id for a in applications])
     now = utcnow()
     return {a.id: Funding(
-        application_id=a.id, call_id=a.call_id, call_title=a.call.title, title=a.title,
+        application_id=a.id, call_id=a.call_id, network_id=a.call.network_id,
+        call_title=a.call.title, title=a.title,
         lay_summary=a.lay_summary, involvement_plan=a.involvement_plan, team=a.team,
         owner_id=a.owner_id, decision_label=str(Decision.LABELS[a.decision]),
         decided_at=a.decided_at, reviewer_ids=tuple(reviewers.get(a.id, ())),
-        results_url=external_url("calls.results", call_id=a.call_id) + f"#candidature-{a.id}",
+        results_url=external_url("calls.results", call_id=a.call_id, _anchor=f"candidature-{a.id}",
+                                 network=context.by_id(a.call.network_id).slug),
         results_public=results_are_public(a.call, now)) for a in applications}
 
 

@@ -140,6 +140,9 @@ class Call(db.Model):
     __tablename__ = "call"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The network that runs it (its address starts with the network's slug).
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"),
+                                            index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     eligibility: Mapped[str] = mapped_column(Text, default="")

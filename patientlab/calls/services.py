@@ -28,6 +28,7 @@ from patientlab.core.plain_language import analyse_with_vocabulary
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import (
     DEFAULT_QUESTIONS,
@@ -174,7 +175,8 @@ def save_call(actor: User, call: Call | None, data: CallData) -> Call:
         raise errors[0]
     creating = call is None
     if creating:
-        call = Call(created_by_id=actor.id, criteria=default_criteria())
+        call = Call(created_by_id=actor.id, criteria=default_criteria(),
+                    network_id=context.for_new().id)
         db.session.add(call)
     call.title = plain_text(data.title)
     call.description = plain_text(data.description, multiline=True)

@@ -6,10 +6,11 @@ def init_app(app) -> None:
 
     from patientlab.core import navigation, notifications
     from patientlab.core.permissions import COORDINATION
+    from patientlab.networks import context as network_context
 
     from .routes import bp
 
-    app.register_blueprint(bp)
+    network_context.register_blueprint(app, bp)
     navigation.register_places(coordination="coordination.index",
                                participation="coordination.participation",
                                validations="coordination.validations")

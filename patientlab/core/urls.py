@@ -16,6 +16,7 @@ def external_url(endpoint: str, **values) -> str:
     """``endpoint``'s address on PUBLIC_URL, inside a request or not."""
     base = urlsplit(current_app.config["PUBLIC_URL"].rstrip("/"))
     anchor = values.pop("_anchor", None)
+    current_app.inject_url_defaults(endpoint, values)  # the network, as url_for adds it
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme or "https")
     url = adapter.build(endpoint, values, force_external=True)

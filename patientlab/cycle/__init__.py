@@ -8,12 +8,13 @@ know nothing of it nor of each other.
 
 
 def init_app(app) -> None:
+    from patientlab.networks import context as network_context
     from patientlab.projects import signals as project_signals
 
     from . import models, pages, services  # noqa: F401 - models: its tables
     from .views import bp
 
-    app.register_blueprint(bp)
+    network_context.register_blueprint(app, bp)
     app.extensions[INSTALLED] = True
     pages.init_app(app)
     _register_cached_pages(app)

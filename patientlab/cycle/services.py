@@ -95,7 +95,8 @@ def make_page(actor: User, funding: calls.Funding) -> projects.ProjectRef:
         raise ServiceError(_l("Cette candidature n’a plus de porteur : liez-la à un projet "
                               "existant."))
     project = projects.make_draft(actor, projects.Draft(
-        owner_id=funding.owner_id, title=funding.title, team=funding.team,
+        owner_id=funding.owner_id, network_id=funding.network_id, title=funding.title,
+        team=funding.team,
         what=funding.lay_summary, involvement=funding.involvement_plan),
         audit_action="project.from_funding",
         audit_summary=f"application={funding.application_id}")

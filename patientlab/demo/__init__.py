@@ -14,6 +14,7 @@ from patientlab.auth.models import CharterAcceptance, RequestStatus, RoleRequest
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password
 from patientlab.extensions import db
+from patientlab.networks.services import NETWORK_ROLES
 
 DEMO_PASSWORD = "demo-patientlab-2026"  # noqa: S105 - published demo password  # nosec B105
 # The authenticator key of the demo accounts whose role requires two-step login
@@ -95,10 +96,49 @@ def _seed_bios(bios, moderator) -> None:
     db.session.flush()
 
 
+# People of the other networks: email, name, pseudonym, {network slug: roles}, bio
+OTHER_NETWORKS_PEOPLE = [
+    ("coordination.paca@exemple.fr", "Hélène Garcia", "Hélène (coordination PACA)",
+     {"paca": [Role.COORDINATOR]},
+     "Coordinatrice de la démocratie en santé au Cancéropôle PACA."),
+    ("organisation.paca@exemple.fr", "Nicolas Roux", "Nicolas (Parle-Moi PACA)",
+     {"paca": [Role.ORGANISER]},
+     "J’organise les soirées « Parle-Moi » à Marseille et à Nice."),
+    ("coordination.ouest@exemple.fr", "Yannick Le Goff", "Yannick (Grand Ouest)",
+     {"grand-ouest": [Role.COORDINATOR]},
+     "Coordinateur des actions avec les patients au Cancéropôle Grand Ouest."),
+]
+
+
+def _seed_other_networks(networks, by_email, created) -> None:
+    """Coordination and organisation of PACA and Grand Ouest; Martine agrees that PACA
+    may invite her to review, as CLARA does."""
+    from patientlab.demo import networks as demo_networks
+
+    for email, name, pseudonym, roles, _bio in OTHER_NETWORKS_PEOPLE:
+        user, new = _user(email, name, pseudonym=pseudonym)
+        created["users"] += new
+        if new and {r for held in roles.values() for r in held} & set(
+                current_app.config["MFA_REQUIRED_ROLES"]):
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_enabled_at = utcnow() - timedelta(days=90)
+        for slug, held in roles.items():
+            for role in held:
+                demo_networks.grant(user, role, networks[slug])
+    for email in ("patient@exemple.fr", "association@exemple.fr"):
+        demo_networks.may_invite(by_email[email], networks["clara"])
+    demo_networks.may_invite(by_email["patient@exemple.fr"], networks["paca"])
+    db.session.flush()
+
+
 def seed() -> dict:
     """Create the demo data that is missing. Returns what was created."""
     created = {"associations": 0, "users": 0, "requests": 0, "projects": 0, "events": 0,
                "calls": 0}
+    from patientlab.demo import networks as demo_networks
+
+    networks = demo_networks.seed_networks()
+    clara, paca = networks["clara"], networks["paca"]
     associations = []
     for name, website, description in ASSOCIATIONS:
         assoc = db.session.scalar(select(Association).where(Association.name == name))
@@ -119,7 +159,10 @@ def seed() -> dict:
             created["users"] += 1
             bios.append((user, bio))
             for role in roles:
-                db.session.add(UserRole(user_id=user.id, role=role))
+                if role in NETWORK_ROLES:
+                    demo_networks.grant(user, role, clara)
+                else:
+                    db.session.add(UserRole(user_id=user.id, role=role))
             if set(roles) & set(current_app.config["MFA_REQUIRED_ROLES"]):
                 user.totp_secret = DEMO_TOTP_SECRET
                 user.totp_enabled_at = utcnow() - timedelta(days=90)
@@ -145,6 +188,12 @@ def seed() -> dict:
                                        created_at=utcnow() - timedelta(days=3)))
             created["requests"] += 1
 
+    for association in associations:
+        demo_networks.belongs(association, clara)
+    # « Vivre après un cancer du poumon » has members in both regions.
+    demo_networks.belongs(associations[3], paca)
+    by_email = {u.email: u for u in db.session.scalars(select(User))}
+    _seed_other_networks(networks, by_email, created)
     by_email = {u.email: u for u in db.session.scalars(select(User))}
     _seed_bios(bios, by_email["moderation@exemple.fr"])
     if created["users"]:
@@ -158,7 +207,10 @@ def seed() -> dict:
 
     from patientlab.demo.events import seed_events
 
-    created["events"] = seed_events(by_email["organisation@exemple.fr"])
+    created["events"] = seed_events(by_email["organisation@exemple.fr"], clara)
+    from patientlab.demo.events import seed_paca_events
+
+    created["events"] += seed_paca_events(by_email["organisation.paca@exemple.fr"], paca)
 
     from patientlab.demo.calls import seed_calls
 

@@ -20,6 +20,7 @@ from patientlab.calls.models import (
 )
 from patientlab.core import audit, days
 from patientlab.core.models import utcnow
+from patientlab.demo.networks import first_network_id
 from patientlab.extensions import db
 
 DESCRIPTION = (
@@ -141,7 +142,8 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
                                      "jacques.petit@exemple.fr")]
     calls = []
     for title, opens, deadline, reviews, responses, results in CALLS:
-        call = Call(title=title, description=DESCRIPTION, eligibility=ELIGIBILITY,
+        call = Call(network_id=first_network_id(), title=title, description=DESCRIPTION,
+                    eligibility=ELIGIBILITY,
                     opens_at=days.start_of_day(today + timedelta(days=opens)),
                     application_deadline=days.end_of_day(today + timedelta(days=deadline)),
                     review_deadline=days.end_of_day(today + timedelta(days=reviews)),

@@ -43,8 +43,20 @@ EVENTS = [
      0, "villeurbanne"),
 ]
 
+# The Cancéropôle PACA's evenings (same columns as EVENTS).
+PACA_EVENTS = [
+    ("Reprendre le travail après un cancer", "vivre", 8, EventFormat.ONSITE, 80, 26,
+     0, "marseille"),
+    ("Cancers des enfants : où en est la recherche ?", "progres", 26, EventFormat.ONSITE, 60,
+     14, 0, "nice"),
+]
+
 # Real places: venue, address, postcode, town, department, transport.
 PLACES = {
+    "marseille": ("Cité des associations", "93 La Canebière", "13001", "Marseille", "13",
+                  "Métro 1, station Noailles (ascenseur). Tramway T2, arrêt Canebière."),
+    "nice": ("Maison des associations Garibaldi", "12 ter place Garibaldi", "06300", "Nice",
+             "06", "Tramway 1, arrêt Garibaldi (accessible)."),
     "lyon": ("Maison des associations", "28 rue Denfert-Rochereau", "69004", "Lyon", "69",
              "Métro C, station Croix-Rousse (ascenseur). Bus C13, arrêt accessible."),
     "villeurbanne": ("Maison du citoyen", "7 rue Jean Moulin", "69100", "Villeurbanne", "69",
@@ -61,16 +73,20 @@ def _local(days: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=PARIS)
 
 
-def seed_events(organiser) -> int:
+def seed_paca_events(organiser, network) -> int:
+    return seed_events(organiser, network, PACA_EVENTS)
+
+
+def seed_events(organiser, network, evenings=EVENTS) -> int:
     created = 0
-    for title, theme, days, fmt, capacity, wanted, waiting, place in EVENTS:
+    for title, theme, days, fmt, capacity, wanted, waiting, place in evenings:
         if db.session.scalar(select(Event).where(Event.title == title)) is not None:
             continue
         starts = _local(days, 18, 30)
         venue, street, postcode, town, department, transport = PLACES.get(
             place, ("", "", "", "", "", ""))
         event = Event(
-            organiser_id=organiser.id, title=title, theme=theme, format=fmt,
+            network_id=network.id, organiser_id=organiser.id, title=title, theme=theme, format=fmt,
             description=rich_text("Une soirée d’échanges ouverte à toutes et tous, patients, "
                                   "proches et curieux. Des chercheuses et chercheurs "
                                   "présentent leurs résultats avec des mots simples, puis "

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from patientlab.core.models import utcnow
 from patientlab.core.sanitize import rich_text
+from patientlab.demo.networks import first_network_id
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.projects import services as svc
@@ -252,7 +253,8 @@ def seed_projects(researcher, raters, asker, moderator) -> int:
             scientific_abstract="Étude prospective ; critère principal évalué à 6 mois.",
             start_date=date(2025, 1 + index % 12, 1), end_date=date(2028, 1 + index % 12, 1),
             falc_text=falc)
-        project = Project(owner_id=researcher.id, cancer_type_rows=[], theme_rows=[])
+        project = Project(owner_id=researcher.id, network_id=first_network_id(),
+                          cancer_type_rows=[], theme_rows=[])
         svc._apply(project, data)
         project.publication = Publication.PUBLISHED
         project.published_at = now - timedelta(days=3 * (len(PROJECTS) - index))
@@ -268,7 +270,8 @@ def seed_projects(researcher, raters, asker, moderator) -> int:
     # One draft with a long, technical summary, to show the readability help.
     draft_title = "Biomarqueurs circulants et immunothérapie adjuvante"
     if db.session.scalar(select(Project).where(Project.title == draft_title)) is None:
-        draft = Project(owner_id=researcher.id, cancer_type_rows=[], theme_rows=[])
+        draft = Project(owner_id=researcher.id, network_id=first_network_id(),
+                          cancer_type_rows=[], theme_rows=[])
         svc._apply(draft, svc.ProjectData(
             title=draft_title, teaser="", research_status="preparing", region="clara",
             lab="Centre Léon Bérard", team="", cancer_types=["sein"], themes=["traitements"],

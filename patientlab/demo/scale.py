@@ -26,6 +26,7 @@ from patientlab.core import days
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password
+from patientlab.demo.networks import first_network_id
 from patientlab.events.models import Event, Registration
 from patientlab.extensions import db
 from patientlab.projects import services as project_svc
@@ -92,7 +93,8 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
                                "accepted_at": now} for u in reviewers])
 
     # Projects, built once through the service so that search text is right.
-    template = Project(owner_id=researchers[0], cancer_type_rows=[], theme_rows=[])
+    template = Project(owner_id=researchers[0], network_id=first_network_id(),
+                       cancer_type_rows=[], theme_rows=[])
     rows = []
     for i in range(counts["projects"]):
         topic = WORDS[i % len(WORDS)]
@@ -106,6 +108,7 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
             "title", "title_sort", "teaser", "research_status", "region", "lab", "team",
             "why", "what", "change", "involvement", "search_text", "search_stems")}
             | {"owner_id": researchers[i % len(researchers)], "publication": "published",
+               "network_id": template.network_id,
                "published_at": now - timedelta(hours=i), "title": f"{prefix} {i} {topic}"})
     _bulk(Project, rows)
     project_ids = _ids(Project.id, Project.title.like(f"{prefix} %"))
@@ -116,7 +119,8 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
     today = days.paris_day(now)
     calls = []
     for i in range(counts["calls"]):
-        call = Call(title=f"{prefix} appel {i}", description="Appel de banc d’essai.",
+        call = Call(network_id=first_network_id(), title=f"{prefix} appel {i}",
+                    description="Appel de banc d’essai.",
                     opens_at=days.start_of_day(today - timedelta(days=60)),
                     application_deadline=days.end_of_day(today - timedelta(days=10)),
                     review_deadline=days.end_of_day(today + timedelta(days=12)),
@@ -164,8 +168,10 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
 
     # Events and registrations (some evenings full, with a waiting list).
     n_events = counts["events"]
+    first = first_network_id()
     _bulk(Event, [{
-        "organiser_id": organisers[i % len(organisers)], "title": f"{prefix} soirée {i}",
+        "network_id": first, "organiser_id": organisers[i % len(organisers)],
+        "title": f"{prefix} soirée {i}",
         "theme": "progres", "starts_at": now + timedelta(days=i % 90 - 30, hours=18),
         "ends_at": now + timedelta(days=i % 90 - 30, hours=20), "capacity": 200,
         "format": "onsite", "venue_name": "Salle", "lock_version": 0, "published_at": now,

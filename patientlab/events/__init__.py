@@ -7,6 +7,7 @@ def init_app(app) -> None:
     from patientlab.auth.signals import address_confirmed
     from patientlab.core import first_steps, highlights, navigation, pending, reminders
     from patientlab.core.permissions import EVENT_MANAGERS
+    from patientlab.networks import context as network_context
 
     from . import news, privacy
     from . import pending as events_pending
@@ -17,13 +18,13 @@ def init_app(app) -> None:
     from .views.organiser import org
     from .views.public import bp
 
-    app.register_blueprint(bp)
+    network_context.register_blueprint(app, bp)
     from patientlab.core import page_cache
 
     _register_cached_pages(app, page_cache)
     privacy.register()
     news.register()
-    app.register_blueprint(org)
+    network_context.register_blueprint(app, org)
     address_confirmed.connect(registration.claim_guest_registrations)
     reminders.register("event", registration.send_reminders)
     reminders.register("event_satisfaction", after_evening.send_satisfaction_requests)

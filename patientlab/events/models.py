@@ -87,6 +87,9 @@ class Event(db.Model):
     __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The network that runs it (its address starts with the network's slug).
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"),
+                                            index=True)
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                      index=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -6,13 +6,14 @@ def init_app(app) -> None:
 
     from patientlab.core import navigation, pending
     from patientlab.core.permissions import MODERATION
+    from patientlab.networks import context as network_context
 
     from . import models, privacy, services
     from .pending import moderation_tasks
     from .routes import bp
     from .settings import register_settings
 
-    app.register_blueprint(bp)
+    network_context.register_blueprint(app, bp)
     navigation.register_places(appeal_suspension="moderation.appeal_suspension")
     privacy.register()
     register_settings()

@@ -13,6 +13,7 @@ def init_app(app) -> None:
         plain_language,
     )
     from patientlab.core.permissions import PUBLISHERS, RESEARCH
+    from patientlab.networks import context as network_context
 
     from . import (
         falc,
@@ -31,7 +32,7 @@ def init_app(app) -> None:
     from .routes import bp
 
     search_index.install()
-    app.register_blueprint(bp)
+    network_context.register_blueprint(app, bp)
     navigation.register_places(glossary="projects.glossary",
                                glossary_manage="projects.glossary_manage")
     from patientlab.core import page_cache

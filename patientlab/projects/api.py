@@ -80,6 +80,7 @@ class Draft:
     """What a new project page starts from (e.g. a funded application)."""
 
     owner_id: int
+    network_id: int
     title: str
     team: str
     what: str
@@ -90,7 +91,8 @@ def make_draft(actor: User, draft: Draft, *, audit_action: str, audit_summary: s
                ) -> ProjectRef:
     """A draft project page for ``draft.owner_id``'s team; they complete it and the usual
     publication workflow follows."""
-    project = Project(owner_id=draft.owner_id, cancer_type_rows=[], theme_rows=[])
+    project = Project(owner_id=draft.owner_id, network_id=draft.network_id,
+                      cancer_type_rows=[], theme_rows=[])
     _apply(project, ProjectData(
         title=draft.title, teaser="", research_status=ResearchStatus.PREPARING, region="",
         lab="", team=draft.team, cancer_types=[], themes=[], why="",

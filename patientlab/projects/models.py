@@ -86,6 +86,9 @@ class Project(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The network that runs it (its address starts with the network's slug).
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"),
+                                            index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"),
                                           index=True)
     title: Mapped[str] = mapped_column(String(200))

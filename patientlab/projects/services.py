@@ -16,7 +16,7 @@ from sqlalchemy.orm import defer, lazyload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from patientlab.auth.models import User, UserRole
+from patientlab.auth.models import User
 from patientlab.core import audit, highlights, search
 from patientlab.core.errors import ServiceError
 from patientlab.core.i18n import Written
@@ -30,6 +30,9 @@ from patientlab.core.text import fold, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
+from patientlab.networks import context
+from patientlab.networks import services as network_services
+from patientlab.networks.context import slug_of
 
 from . import clarity as clarity_mod
 from . import news, search_index, signals
@@ -273,7 +276,7 @@ def _apply(project: Project, data: ProjectData) -> None:
 def create_project(user: User, data: ProjectData) -> Project:
     if not user.has_any_role((Role.RESEARCHER, *EDITORS)):
         raise PermissionError("only researchers create projects")
-    project = Project(owner_id=user.id)
+    project = Project(owner_id=user.id, network_id=context.for_new().id)
     project.cancer_type_rows = []
     project.theme_rows = []
     _apply(project, data)
@@ -394,10 +397,11 @@ def missing_for_publication(project: Project) -> list[str]:
     return missing
 
 
-def _coordinators() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))))
+def _coordinators(network_id: int) -> list[User]:
+    """The coordination of the project's network."""
+    return list(db.session.scalars(select(User).where(
+        User.id.in_(network_services.holders(Role.COORDINATOR, network_id)),
+        User.active.is_(True)).order_by(User.id)))
 
 
 def submit_for_publication(user: User, project: Project) -> None:
@@ -412,9 +416,10 @@ def submit_for_publication(user: User, project: Project) -> None:
     project.publication = Publication.SUBMITTED
     project.return_reason = ""
     audit.record(user, "project.submit", project, summary=project.title)
-    for coordinator in _coordinators():
+    for coordinator in _coordinators(project.network_id):
         notify(coordinator, _l("Un projet attend sa publication"), "project_submitted",
-               kind="coordination", project=project, url=external_url("projects.review_queue"))
+               kind="coordination", project=project, url=external_url(
+                   "projects.review_queue", network=slug_of(project.network_id)))
 
 
 def _ensure_not_own(actor: User, project: Project) -> None:

@@ -134,7 +134,7 @@ SUBMIT_EMPTY = """(index) => {
 
 
 def page_kind(path: str) -> str:
-    """/projets/12?page=2 → /projets/#?page: pages that share a template."""
+    """/clara/projets/12?page=2 → /projets/#?page: pages that share a template."""
     base, _, query = path.partition("?")
     keys = "&".join(sorted(part.split("=")[0] for part in query.split("&") if part))
     return re.sub(r"\d+", "#", base) + (f"?{keys}" if keys else "")

@@ -52,8 +52,8 @@ def test_english_pages_have_zero_axe_violations(new_context, base_url):
         ("visitor", "/compte/verifier/lien-abime", 400),
         ("visitor", "/compte/mot-de-passe/lien-abime", 400),
         ("visitor", "/compte/inscription/verifiez-vos-mails", 200),
-        ("researcher", "/coordination/", 403),
-        ("coordinator", "/coordination/validations/999999", 404),
+        ("researcher", "/clara/coordination/", 403),
+        ("coordinator", "/clara/coordination/validations/999999", 404),
     ],
 )
 def test_pages_reached_without_a_link_have_zero_violations(

@@ -50,7 +50,7 @@ def test_patient_expert_fills_and_sends_a_review_with_the_keyboard(
     assignment_id, criteria = _new_assignment(live_app)
     context = log_in(new_context(), base_url, "patient@exemple.fr")
     page = context.new_page()
-    page.goto(f"{base_url}/relectures/{assignment_id}")
+    page.goto(f"{base_url}/clara/relectures/{assignment_id}")
     assert_no_axe_violations(page, "review form")
 
     first_id = criteria[0][0]
@@ -107,7 +107,7 @@ def test_feedback_page_reflows_at_320_px_with_chart_and_table(new_context, base_
     context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
                      "chercheur@exemple.fr")
     page = context.new_page()
-    page.goto(f"{base_url}/candidatures/{application_id}")
+    page.goto(f"{base_url}/clara/candidatures/{application_id}")
     assert page.locator("svg.chart title").count() >= 5
     assert page.locator("table caption").count() >= 5
     assert scroll_overflow(page) == 0

@@ -24,10 +24,10 @@ def test_a_member_gives_a_preliminary_score_by_keyboard_at_320_px(new_context, b
     context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
                      "patient@exemple.fr")
     page = context.new_page()
-    page.goto(f"{base_url}/comite/{session_id}")
+    page.goto(f"{base_url}/clara/comite/{session_id}")
     assert_no_axe_violations(page, "committee session, member")
     assert scroll_overflow(page) == 0
-    page.goto(f"{base_url}/comite/{session_id}/points/{items[-1]}")
+    page.goto(f"{base_url}/clara/comite/{session_id}/points/{items[-1]}")
     assert_no_axe_violations(page, "committee item, member")
     assert scroll_overflow(page) == 0
     tab_until(page, "el => el.name === 'prelim-score'", "member: first score")
@@ -48,9 +48,9 @@ def test_the_chair_opens_the_discussion_by_keyboard(new_context, base_url, live_
     session_id, items = _coming(live_app)
     context = log_in(new_context(), base_url, "coordination@exemple.fr")
     page = context.new_page()
-    page.goto(f"{base_url}/comite/{session_id}")
+    page.goto(f"{base_url}/clara/comite/{session_id}")
     assert_no_axe_violations(page, "committee session, chair")
-    page.goto(f"{base_url}/comite/{session_id}/points/{items[0]}")
+    page.goto(f"{base_url}/clara/comite/{session_id}/points/{items[0]}")
     tab_until(page, "el => el.tagName === 'BUTTON' && "
                     "el.innerText.includes('Ouvrir la discussion')", "chair: open the discussion")
     with page.expect_navigation():

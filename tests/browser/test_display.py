@@ -7,13 +7,13 @@ from tests.browser.harness import assert_focus_visible, contrast_ratio, scroll_o
 
 PUBLIC_PAGES = ["/", "/compte/connexion", "/compte/inscription", "/compte/preferences",
                 "/compte/mot-de-passe-oublie", "/accessibilite", "/confidentialite", "/charte",
-                "/page-qui-n-existe-pas", "/projets/", "/projets/1", "/projets/1/facile-a-lire",
-                "/glossaire", "/projets/?q=fatigue&cancer=sein", "/evenements/", "/evenements/1",
-                "/evenements/2", "/evenements/?periode=passees"]
+                "/page-qui-n-existe-pas", "/clara/projets/", "/clara/projets/1", "/clara/projets/1/facile-a-lire",
+                "/clara/glossaire", "/clara/projets/?q=fatigue&cancer=sein", "/clara/evenements/", "/clara/evenements/1",
+                "/clara/evenements/2", "/clara/evenements/?periode=passees"]
 ACCOUNT_PAGES = ["/", "/compte/profil", "/compte/mot-de-passe", "/compte/adresse",
-                 "/compte/role", "/compte/preferences", "/projets/1"]
-COORDINATION_PAGES = ["/coordination/", "/coordination/validations", "/projets/a-publier",
-                      "/glossaire/gerer", "/projets/14/modifier"]
+                 "/compte/role", "/compte/preferences", "/clara/projets/1"]
+COORDINATION_PAGES = ["/clara/coordination/", "/clara/coordination/validations", "/clara/projets/a-publier",
+                      "/clara/glossaire/gerer", "/clara/projets/14/modifier"]
 
 
 def _overflows(page, base_url, paths):
@@ -46,7 +46,7 @@ def test_no_horizontal_scrolling_at_320_px_on_coordination_pages(new_context, ba
     context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
                      "coordination@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/coordination/validations")
+    page.goto(base_url + "/clara/coordination/validations")
     link = page.locator("main table a").first.get_attribute("href")
     assert not _overflows(page, base_url, [*COORDINATION_PAGES, link])
 
@@ -172,7 +172,7 @@ def test_the_menu_folds_on_a_phone_into_a_disclosure_button(new_context, base_ur
     context = log_in(new_context(viewport={"width": 375, "height": 740}), base_url,
                      "organisation@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/evenements/")
+    page.goto(base_url + "/clara/evenements/")
     main_top = page.evaluate("document.querySelector('main').getBoundingClientRect().top")
     assert main_top < 300, f"the content starts {main_top}px down"
     assert not page.locator("#navigation-list a").first.is_visible()
@@ -191,7 +191,7 @@ def test_the_menu_folds_on_a_phone_into_a_disclosure_button(new_context, base_ur
     button.click()
     assert not page.locator("#navigation-list a").first.is_visible()
     # « Aller au menu » unfolds it and lands on its first link.
-    page.goto(base_url + "/evenements/")
+    page.goto(base_url + "/clara/evenements/")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.innerText") == "Aller au menu"
@@ -206,12 +206,12 @@ def test_the_menu_folds_on_a_phone_into_a_disclosure_button(new_context, base_ur
 def test_the_menu_unfolds_without_javascript_too(new_context, base_url):
     page = new_context(viewport={"width": 375, "height": 740},
                        java_script_enabled=False).new_page()
-    page.goto(base_url + "/projets/")
+    page.goto(base_url + "/clara/projets/")
     assert not page.locator("#navigation-list a").first.is_visible()
     page.click("a.nav-toggle")
     assert page.locator("#navigation-list a").first.is_visible()
     page.click("#navigation-list a:has-text('Soirées Parle-Moi')")
-    assert "/evenements/" in page.url
+    assert "/clara/evenements/" in page.url
 
 
 @pytest.mark.parametrize("path", ["/compte/connexion", "/compte/inscription"])

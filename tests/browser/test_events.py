@@ -26,7 +26,7 @@ def mail_link(live_app, base_url, email):
 def test_visitor_registers_herself_and_her_husband_with_the_keyboard(new_context, base_url,
                                                                      live_app):
     page = new_context().new_page()
-    page.goto(base_url + "/evenements/")
+    page.goto(base_url + "/clara/evenements/")
     tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('parler aux enfants')",
               "list → evening")
     with page.expect_navigation():
@@ -69,7 +69,7 @@ def test_check_in_at_375_px_by_keyboard_one_person_at_a_time(new_context, base_u
     context = log_in(new_context(viewport={"width": 375, "height": 667}, has_touch=True),
                      base_url, "organisation@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/organisation/evenements/2/accueil")
+    page.goto(base_url + "/clara/organisation/evenements/2/accueil")
     assert scroll_overflow(page) == 0
     assert_no_axe_violations(page, "check-in at 375 px")
     assert page.evaluate(IN_VIEW, page.locator("#q").element_handle())
@@ -103,16 +103,16 @@ def test_the_night_and_after_pages_have_zero_violations(new_context, base_url):
     confirmation and the record of a held evening (chart and table)."""
     context = log_in(new_context(), base_url, "organisation@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/organisation/evenements/2")
+    page.goto(base_url + "/clara/organisation/evenements/2")
     page.click("main table a >> nth=0")
     registration = page.url
-    for url in (base_url + "/organisation/evenements/2/inscrire", registration,
-                registration + "/confirmation", base_url + "/organisation/evenements/4/bilan"):
+    for url in (base_url + "/clara/organisation/evenements/2/inscrire", registration,
+                registration + "/confirmation", base_url + "/clara/organisation/evenements/4/bilan"):
         page.goto(url)
         assert page.locator("h1").count() == 1
         assert_no_axe_violations(page, url)
     assert page.locator("svg.chart").count() == 1
-    page.goto(base_url + "/organisation/evenements/2/inscrire")
+    page.goto(base_url + "/clara/organisation/evenements/2/inscrire")
     page.click("main button[type=submit]")
     assert page.locator(".error-summary").count() == 1
     assert_no_axe_violations(page, "phone registration with errors")
@@ -121,9 +121,9 @@ def test_the_night_and_after_pages_have_zero_violations(new_context, base_url):
 def test_organiser_dashboard_and_sheet_have_zero_violations(new_context, base_url):
     context = log_in(new_context(), base_url, "organisation@exemple.fr")
     page = context.new_page()
-    for path in ("/organisation/evenements/", "/organisation/evenements/2",
-                 "/organisation/evenements/2/feuille-de-presence",
-                 "/organisation/evenements/2/modifier"):
+    for path in ("/clara/organisation/evenements/", "/clara/organisation/evenements/2",
+                 "/clara/organisation/evenements/2/feuille-de-presence",
+                 "/clara/organisation/evenements/2/modifier"):
         page.goto(base_url + path)
         assert_no_axe_violations(page, path)
 
@@ -149,7 +149,7 @@ def test_cancelling_by_keyboard_asks_to_confirm_first(new_context, base_url, liv
         db.session.commit()
         db.session.remove()
     page = new_context().new_page()
-    page.goto(f"{base_url}/inscriptions/{token}")
+    page.goto(f"{base_url}/clara/inscriptions/{token}")
     tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('Annuler mon inscription')",
               "registration → cancel link")
     with page.expect_navigation():

@@ -14,7 +14,7 @@ def _sandrine_link(live_app, base_url):
         reader = db.session.scalar(select(FalcReader).where(FalcReader.name == "Sandrine"))
         token = falc.reader_link_token(reader)
         db.session.remove()
-    return f"{base_url}/facile-a-lire/lecteur/{token}"
+    return f"{base_url}/clara/facile-a-lire/lecteur/{token}"
 
 
 def test_a_reader_checks_a_text_with_the_keyboard_at_200_percent(new_context, base_url,

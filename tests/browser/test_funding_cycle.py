@@ -23,7 +23,7 @@ def test_a_patient_expert_follows_a_funded_project_by_keyboard_at_320_px(
     context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
                      "moderation@exemple.fr")
     page = context.new_page()
-    page.goto(f"{base_url}/projets/{project_id}")
+    page.goto(f"{base_url}/clara/projets/{project_id}")
     assert "Financé par l’appel" in page.inner_text("main")
     assert page.locator("#suivi").count() == 1
     assert_no_axe_violations(page, "funded project, moderator")
@@ -46,11 +46,11 @@ def test_a_patient_expert_follows_a_funded_project_by_keyboard_at_320_px(
 def test_the_cycle_pages_at_320_px(new_context, base_url, live_app):
     project_id = _funded(live_app)
     for email, paths in (
-            ("chercheur@exemple.fr", [f"/projets/{project_id}/suivi",
-                                      f"/projets/{project_id}/resultats/modifier"]),
-            ("coordination@exemple.fr", ["/coordination/appels/1/impact",
-                                         "/coordination/participation"]),
-            ("organisation@exemple.fr", ["/organisation/evenements/"])):
+            ("chercheur@exemple.fr", [f"/clara/projets/{project_id}/suivi",
+                                      f"/clara/projets/{project_id}/resultats/modifier"]),
+            ("coordination@exemple.fr", ["/clara/coordination/appels/1/impact",
+                                         "/clara/coordination/participation"]),
+            ("organisation@exemple.fr", ["/clara/organisation/evenements/"])):
         context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url, email)
         page = context.new_page()
         for path in paths:
@@ -70,7 +70,7 @@ def test_the_cycle_pages_at_320_px(new_context, base_url, live_app):
             assert_no_axe_violations(page, "evening's projects, search")
             assert scroll_overflow(page) == 0
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
-    for path in (f"/projets/{project_id}/resultats", "/appels/1/resultats"):
+    for path in (f"/clara/projets/{project_id}/resultats", "/clara/appels/1/resultats"):
         page.goto(base_url + path)
         assert_no_axe_violations(page, f"visitor {path}")
         assert scroll_overflow(page) == 0, path

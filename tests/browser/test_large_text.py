@@ -29,13 +29,13 @@ PHONE = {"width": 320, "height": 812}
 MOBILE = {"is_mobile": True, "has_touch": True}
 SCREEN = 812  # a phone's first screen
 
-PUBLIC_PAGES = ["/", "/evenements/", "/evenements/1", "/projets/", "/projets/1",
-                "/projets/1/facile-a-lire", "/glossaire", "/compte/connexion",
+PUBLIC_PAGES = ["/", "/clara/evenements/", "/clara/evenements/1", "/clara/projets/", "/clara/projets/1",
+                "/clara/projets/1/facile-a-lire", "/clara/glossaire", "/compte/connexion",
                 "/compte/inscription", "/compte/preferences", "/accessibilite",
                 "/confidentialite", "/charte"]
 PERSONAL_PAGES = ["/mon-espace", "/compte/profil", "/compte/preferences",
                   "/compte/notifications", "/compte/securite", "/compte/donnees",
-                  "/projets/1", "/evenements/1"]
+                  "/clara/projets/1", "/clara/evenements/1"]
 SIZES = {150: "#text_size-2", 200: "#text_size-3"}
 
 # Words that are addresses: mail, URL, domain name.
@@ -154,7 +154,7 @@ def test_personal_pages_keep_words_whole_with_large_text_on_a_320_px_phone(
 
 
 def _form_place(page, base_url):
-    page.goto(base_url + "/evenements/1")
+    page.goto(base_url + "/clara/evenements/1")
     return page.evaluate("""() => {
         const top = el => el.getBoundingClientRect().top + scrollY;
         const field = document.querySelector('#inscription ~ form input[name=places]');

@@ -22,9 +22,9 @@ def test_moderator_publishes_the_oldest_question_with_the_keyboard(new_context, 
         db.session.remove()
     context = log_in(new_context(), base_url, "moderation@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/moderation/")
+    page.goto(base_url + "/clara/moderation/")
     assert_no_axe_violations(page, "moderation queue")
-    link = f"/moderation/questions/{question_id}"
+    link = f"/clara/moderation/questions/{question_id}"
     tab_until(page, f"el => el.tagName === 'A' && el.getAttribute('href') === '{link}'",
               "queue → newest question", limit=120)
     with page.expect_navigation():

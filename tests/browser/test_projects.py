@@ -7,7 +7,7 @@ from tests.browser.harness import assert_no_axe_violations, scroll_overflow, tab
 def test_researcher_checks_readability_with_the_keyboard(new_context, base_url):
     context = log_in(new_context(), base_url, "chercheur@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/projets/nouveau")
+    page.goto(base_url + "/clara/projets/nouveau")
     tab_until(page, "el => el.id === 'title'", "editor: title")
     page.keyboard.type("Marcher ensemble après un cancer")
     tab_until(page, "el => el.id === 'why'", "editor: why")
@@ -27,7 +27,7 @@ def test_researcher_checks_readability_with_the_keyboard(new_context, base_url):
 
 def test_search_works_without_javascript_and_keeps_the_query(new_context, base_url):
     page = new_context(java_script_enabled=False).new_page()
-    page.goto(base_url + "/projets/")
+    page.goto(base_url + "/clara/projets/")
     page.fill("#q", "FATIGUE")
     page.select_option("#cancer", "sein")
     page.click("form[role=search] button[type=submit]")
@@ -41,7 +41,7 @@ def test_moderating_a_question_at_320_px(new_context, base_url):
     context = log_in(new_context(viewport={"width": 320, "height": 640}), base_url,
                      "moderation@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/moderation/")
+    page.goto(base_url + "/clara/moderation/")
     link = page.locator("main a:has-text('Décider')").first
     with page.expect_navigation():
         link.click()
@@ -52,7 +52,7 @@ def test_moderating_a_question_at_320_px(new_context, base_url):
 def test_each_section_is_checked_as_the_researcher_writes(new_context, base_url):
     context = log_in(new_context(), base_url, "chercheur@exemple.fr")
     page = context.new_page()
-    page.goto(base_url + "/projets/nouveau")
+    page.goto(base_url + "/clara/projets/nouveau")
     page.locator("#why").fill("Cette étude ancillaire mesurera les PROs des patients EGFR.")
     note = page.locator("#lisibilite-why")
     assert note.get_attribute("aria-live") == "polite"

@@ -13,7 +13,7 @@ def test_the_timeout_warning_is_announced_and_the_session_extended_by_keyboard(
     context = log_in(new_context(), base_url, "patient@exemple.fr")
     page = context.new_page()
     page.clock.install()
-    page.goto(f"{base_url}/relectures/{assignment_id}")
+    page.goto(f"{base_url}/clara/relectures/{assignment_id}")
     note = page.locator(".session-note")
     assert "30 minutes sans activité" in note.inner_text()
     comment = page.locator(f"#comment_{criteria[0][0]}")
@@ -44,10 +44,10 @@ def test_a_review_draft_saves_itself_and_says_so(new_context, base_url, live_app
     context = log_in(new_context(), base_url, "patient@exemple.fr")
     page = context.new_page()
     page.clock.install()
-    page.goto(f"{base_url}/relectures/{assignment_id}")
+    page.goto(f"{base_url}/clara/relectures/{assignment_id}")
     page.locator(f"#comment_{criteria[0][0]}").fill("Un commentaire enregistré tout seul")
     with page.expect_response(lambda r: r.request.method == "POST"
-                              and f"/relectures/{assignment_id}" in r.url):
+                              and f"/clara/relectures/{assignment_id}" in r.url):
         page.clock.fast_forward("00:25")
     status = page.locator(".autosave-status")
     status.wait_for()

@@ -398,8 +398,8 @@ def test_a_draft_project_exists_only_for_its_team_and_publishers(web, objects, r
     db.session.commit()
     if role != "visitor":
         web.login(f"{role}@exemple.fr")
-    assert web.get(f"/projets/{draft.id}").status_code == status
-    assert web.get(f"/projets/{draft.id}/facile-a-lire").status_code == 404
+    assert web.get(f"/clara/projets/{draft.id}").status_code == status
+    assert web.get(f"/clara/projets/{draft.id}/facile-a-lire").status_code == 404
 
 
 @pytest.mark.parametrize("page", ["²", "1⁰", "99999999", "9" * 4301, "-1", "1e3", " 2", "٣"])
@@ -407,6 +407,6 @@ def test_any_page_number_gives_a_page_never_a_server_error(web, page):
     UserFactory(email="admin.pages@exemple.fr", roles=["admin", "moderator"])
     db.session.commit()
     web.login("admin.pages@exemple.fr")
-    for url in ("/projets/", "/moderation/", "/admin/journal", "/admin/utilisateurs/"):
+    for url in ("/clara/projets/", "/clara/moderation/", "/admin/journal", "/admin/utilisateurs/"):
         response = web.get(url, query_string={"page": page})
         assert response.status_code == 200, (url, page[:10], response.status_code)

@@ -102,11 +102,11 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     application = f["application"]
     # The decision offers the page on the coordination's application page.
     web.login("anne@exemple.fr")
-    page = web.get(f"/coordination/appels/candidatures/{application.id}").get_data(as_text=True)
-    assert f"/projets/financement/{application.id}" in page
+    page = web.get(f"/clara/coordination/appels/candidatures/{application.id}").get_data(as_text=True)
+    assert f"/clara/projets/financement/{application.id}" in page
 
     # 1. The coordination makes the project page from the application.
-    response = web.submit(f"/projets/financement/{application.id}", {"project": "nouvelle"})
+    response = web.submit(f"/clara/projets/financement/{application.id}", {"project": "nouvelle"})
     assert response.status_code == 302
     project = db.session.scalar(select(Project).join(
         ProjectFunding, ProjectFunding.project_id == Project.id).where(
@@ -122,7 +122,7 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     stored = " ".join(str(getattr(project, c.key)) for c in Project.__table__.columns)
     assert not any(secret in stored for secret in PRIVATE)
     # A second time: the page exists, nothing new.
-    again = web.submit(f"/projets/financement/{application.id}", {"project": "nouvelle"})
+    again = web.submit(f"/clara/projets/financement/{application.id}", {"project": "nouvelle"})
     assert again.status_code == 200
     assert db.session.scalar(select(db.func.count()).select_from(ProjectFunding).where(
         ProjectFunding.application_id == application.id)) == 1
@@ -133,23 +133,23 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     invitations = [m for m in outbox()[before:] if m.kind == "project_news"]
     assert sorted(m.recipient for m in invitations) == ["karim@exemple.fr",
                                                         "martine@exemple.fr"]
-    assert all(f"/projets/{project.id}#suivre" in m.body_text for m in invitations)
-    public = web.get(f"/projets/{project.id}").get_data(as_text=True)
+    assert all(f"/clara/projets/{project.id}#suivre" in m.body_text for m in invitations)
+    public = web.get(f"/clara/projets/{project.id}").get_data(as_text=True)
     assert "Oncostarter 2026 – Expérience patient" in public
     assert "avec l’avis de 2 patientes et patients" in public
-    assert f"/appels/{f['call'].id}/resultats#candidature-{application.id}" in public
+    assert f"/clara/appels/{f['call'].id}/resultats#candidature-{application.id}" in public
     assert not any(secret in public for secret in PRIVATE)
-    results_page = web.get(f"/appels/{f['call'].id}/resultats").get_data(as_text=True)
+    results_page = web.get(f"/clara/appels/{f['call'].id}/resultats").get_data(as_text=True)
     assert "Un projet utile, construit avec des patientes." in results_page
-    assert f"/projets/{project.id}" in results_page
+    assert f"/clara/projets/{project.id}" in results_page
     web.logout()
 
     # 3. Martine follows it (once); Karim reads his project news once a day.
     web.login("martine@exemple.fr")
-    assert web.submit(f"/projets/{project.id}/suivre", {"follow": "Suivre ce projet"},
-                      form_url=f"/projets/{project.id}").status_code == 302
-    web.submit(f"/projets/{project.id}/suivre", {"follow": "Suivre ce projet"},
-               form_url=f"/projets/{project.id}")
+    assert web.submit(f"/clara/projets/{project.id}/suivre", {"follow": "Suivre ce projet"},
+                      form_url=f"/clara/projets/{project.id}").status_code == 302
+    web.submit(f"/clara/projets/{project.id}/suivre", {"follow": "Suivre ce projet"},
+               form_url=f"/clara/projets/{project.id}")
     assert followup.follower_count(project) == 1
     web.logout()
     notifications.set_frequency(f["karim"], "project_news", notifications.DAILY)
@@ -158,15 +158,15 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
 
     # 4. The team posts a milestone and news; the moderator publishes the news.
     web.login("morel@exemple.fr")
-    assert web.submit(f"/projets/{project.id}/suivi/etapes",
+    assert web.submit(f"/clara/projets/{project.id}/suivi/etapes",
                       {"label": "Les inclusions commencent", "planned_on": "2026-03-01"},
-                      form_url=f"/projets/{project.id}/suivi").status_code == 302
+                      form_url=f"/clara/projets/{project.id}/suivi").status_code == 302
     milestone = followup.milestones_of(project, public_only=False)[0]
     before = len(outbox())
-    assert web.submit(f"/projets/{project.id}/suivi/nouvelles",
+    assert web.submit(f"/clara/projets/{project.id}/suivi/nouvelles",
                       {"body": "Les inclusions ont commencé : 40 personnes sur 200.",
                        "milestone": str(milestone.id), "submit": "Publier la nouvelle"},
-                      form_url=f"/projets/{project.id}/suivi").status_code == 302
+                      form_url=f"/clara/projets/{project.id}/suivi").status_code == 302
     update = followup.updates_of(project, public_only=False)[0]
     assert not update.is_published  # pre-moderated: nobody told yet
     assert len(outbox()) == before
@@ -193,33 +193,33 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     db.session.commit()
     web.login("organisation@exemple.fr")
     for event in (past, future):
-        search = web.get(f"/organisation/evenements/{event.id}/projets?q=dormir")
+        search = web.get(f"/clara/organisation/evenements/{event.id}/projets?q=dormir")
         assert "Dormir mieux après un cancer du sein" in search.get_data(as_text=True)
-        assert web.submit(f"/organisation/evenements/{event.id}/projets/ajouter",
+        assert web.submit(f"/clara/organisation/evenements/{event.id}/projets/ajouter",
                           {"project_id": str(project.id)},
-                          form_url=f"/organisation/evenements/{event.id}/projets"
+                          form_url=f"/clara/organisation/evenements/{event.id}/projets"
                           ).status_code == 302
-    assert web.submit(f"/organisation/evenements/{past.id}/projets/documents",
+    assert web.submit(f"/clara/organisation/evenements/{past.id}/projets/documents",
                       {"materials_url": "https://video.exemple.fr/sommeil"},
-                      form_url=f"/organisation/evenements/{past.id}/projets").status_code == 302
+                      form_url=f"/clara/organisation/evenements/{past.id}/projets").status_code == 302
     web.logout()
-    public = web.get(f"/projets/{project.id}").get_data(as_text=True)
+    public = web.get(f"/clara/projets/{project.id}").get_data(as_text=True)
     assert public.count("Présenté à la soirée du") == 2
     assert "https://video.exemple.fr/sommeil" in public
-    assert f"/evenements/{future.id}#inscription" in public
+    assert f"/clara/evenements/{future.id}#inscription" in public
     assert "Dormir mieux après un cancer du sein" in web.get(
-        f"/evenements/{past.id}").get_data(as_text=True)
+        f"/clara/evenements/{past.id}").get_data(as_text=True)
 
     # 6. Results: pre-moderated, then published; followers and the past evening's
     # confirmed registrants are told, once; the evening to come is not.
     web.login("morel@exemple.fr")
-    assert web.submit(f"/projets/{project.id}/resultats/modifier",
+    assert web.submit(f"/clara/projets/{project.id}/resultats/modifier",
                       {"searched": "Si un programme simple aide à dormir.",
                        "found": "Les femmes du programme dormaient 40 minutes de plus.",
                        "save": "Enregistrer et envoyer"}).status_code == 302
     web.logout()
     results = followup.results_of(project)
-    assert web.get(f"/projets/{project.id}/resultats").status_code == 404
+    assert web.get(f"/clara/projets/{project.id}/resultats").status_code == 404
     before = len(outbox())
     _publish(f["moderator"], "project_results", results)
     told = outbox()[before:]
@@ -227,8 +227,8 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
                                                  "martine@exemple.fr", "paul@exemple.fr"]
     evening_mail = next(m for m in told if m.recipient == "lucie@exemple.fr")
     assert "Le sommeil et le cancer" in evening_mail.subject
-    assert f"/projets/{project.id}/resultats" in evening_mail.body_text
-    page = web.get(f"/projets/{project.id}/resultats").get_data(as_text=True)
+    assert f"/clara/projets/{project.id}/resultats" in evening_mail.body_text
+    page = web.get(f"/clara/projets/{project.id}/resultats").get_data(as_text=True)
     assert "40 minutes de plus" in page
     assert "Le sommeil et le cancer" in page
     db.session.refresh(project)
@@ -251,16 +251,16 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     csv = impact.impact_csv(f["call"], [row])
     assert "Dormir mieux après un cancer du sein;oui;1;1;1;2;2;oui" in csv
     web.login("anne@exemple.fr")
-    page = web.get(f"/coordination/appels/{f['call'].id}/impact")
+    page = web.get(f"/clara/coordination/appels/{f['call'].id}/impact")
     assert page.status_code == 200
     assert "Étapes atteintes par projet" in page.get_data(as_text=True)
-    assert web.get(f"/coordination/appels/{f['call'].id}/impact.csv").status_code == 200
+    assert web.get(f"/clara/coordination/appels/{f['call'].id}/impact.csv").status_code == 200
 
 
 def test_only_the_coordination_makes_the_page_never_the_applicant(web, funded):
     application = funded["application"]
     web.login("morel@exemple.fr")
-    assert web.get(f"/projets/financement/{application.id}").status_code == 403
+    assert web.get(f"/clara/projets/financement/{application.id}").status_code == 403
     web.logout()
     coordinator_applicant = UserFactory(roles=[Role.COORDINATOR, Role.RESEARCHER])
     own = make_application(coordinator_applicant, funded["call"])
@@ -275,8 +275,8 @@ def test_only_the_coordination_makes_the_page_never_the_applicant(web, funded):
     reviewing.record_decision(funded["coordinator"], refused, Decision.NOT_FUNDED, "Non.")
     db.session.commit()
     web.login("anne@exemple.fr")
-    assert web.get(f"/projets/financement/{refused.id}").status_code == 404
-    assert web.get("/projets/financement/999999").status_code == 404
+    assert web.get(f"/clara/projets/financement/{refused.id}").status_code == 404
+    assert web.get("/clara/projets/financement/999999").status_code == 404
 
 
 def test_linking_an_existing_project_of_the_team(web, funded):
@@ -284,7 +284,7 @@ def test_linking_an_existing_project_of_the_team(web, funded):
     other = make_project(title="Un projet d’une autre équipe")
     db.session.commit()
     web.login("anne@exemple.fr")
-    url = f"/projets/financement/{funded['application'].id}"
+    url = f"/clara/projets/financement/{funded['application'].id}"
     page = web.get(url).get_data(as_text=True)
     assert "Le sommeil des patientes" in page
     assert "autre équipe" not in page
@@ -306,14 +306,14 @@ def test_only_the_team_writes_milestones_news_and_results(web, funded):
     for email in ("anne@exemple.fr", "martine@exemple.fr"):
         UserFactory(email=f"autre-{email}", roles=[Role.RESEARCHER])
         web.login(email)
-        assert web.get(f"/projets/{project.id}/suivi").status_code == 403
-        assert web.get(f"/projets/{project.id}/resultats/modifier").status_code == 403
-        assert web.submit(f"/projets/{project.id}/suivi/nouvelles", {"body": "Faux."},
-                          form_url=f"/projets/{project.id}").status_code == 403
+        assert web.get(f"/clara/projets/{project.id}/suivi").status_code == 403
+        assert web.get(f"/clara/projets/{project.id}/resultats/modifier").status_code == 403
+        assert web.submit(f"/clara/projets/{project.id}/suivi/nouvelles", {"body": "Faux."},
+                          form_url=f"/clara/projets/{project.id}").status_code == 403
         web.logout()
     with pytest.raises(PermissionError):
         followup.post_update(funded["coordinator"], project, "Une nouvelle.")
-    assert web.get(f"/projets/{project.id}/suivi").status_code == 302  # to login
+    assert web.get(f"/clara/projets/{project.id}/suivi").status_code == 302  # to login
 
 
 def test_bad_input_is_explained_next_to_the_field_and_kept(web, funded):
@@ -321,26 +321,26 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(web, funded):
     db.session.commit()
     web.login("morel@exemple.fr")
     long = "Une phrase. " * 100
-    page = web.submit(f"/projets/{project.id}/suivi/nouvelles",
+    page = web.submit(f"/clara/projets/{project.id}/suivi/nouvelles",
                       {"body": long, "submit": "Publier la nouvelle"},
-                      form_url=f"/projets/{project.id}/suivi").get_data(as_text=True)
+                      form_url=f"/clara/projets/{project.id}/suivi").get_data(as_text=True)
     assert "1 000 caractères au plus" in page or "1000" in page
     assert "Une phrase. Une phrase." in page
-    page = web.submit(f"/projets/{project.id}/suivi/etapes",
+    page = web.submit(f"/clara/projets/{project.id}/suivi/etapes",
                       {"label": "Premiers résultats"},
-                      form_url=f"/projets/{project.id}/suivi").get_data(as_text=True)
+                      form_url=f"/clara/projets/{project.id}/suivi").get_data(as_text=True)
     assert "Donnez la date prévue" in page
     assert 'value="Premiers résultats"' in page
-    page = web.submit(f"/projets/{project.id}/resultats/modifier",
+    page = web.submit(f"/clara/projets/{project.id}/resultats/modifier",
                       {"found": "Nous avons trouvé.", "save": "Enregistrer et envoyer"}
                       ).get_data(as_text=True)
     assert "Complétez au moins" in page
     assert "Nous avons trouvé." in page
     # The readability check reads the news without posting it.
-    page = web.submit(f"/projets/{project.id}/suivi/nouvelles",
+    page = web.submit(f"/clara/projets/{project.id}/suivi/nouvelles",
                       {"body": "Le critère de jugement principal est la PFS.",
                        "check": "Vérifier la lisibilité"},
-                      form_url=f"/projets/{project.id}/suivi").get_data(as_text=True)
+                      form_url=f"/clara/projets/{project.id}/suivi").get_data(as_text=True)
     assert "PFS" in page
     assert followup.updates_of(project, public_only=False) == []
 
@@ -349,20 +349,20 @@ def test_follows_are_one_per_person_removable_and_need_a_published_project(web, 
     project = make_project()
     draft = make_project(published=False)
     db.session.commit()
-    anonymous = web.submit(f"/projets/{project.id}/suivre", {"follow": "1"},
-                           form_url=f"/projets/{project.id}")
+    anonymous = web.submit(f"/clara/projets/{project.id}/suivre", {"follow": "1"},
+                           form_url=f"/clara/projets/{project.id}")
     assert anonymous.headers["Location"].startswith("/compte/connexion")
     web.login("martine@exemple.fr")
-    url = f"/projets/{project.id}/suivre"
-    web.submit(url, {"follow": "1"}, form_url=f"/projets/{project.id}")
-    web.submit(url, {"follow": "1"}, form_url=f"/projets/{project.id}")
+    url = f"/clara/projets/{project.id}/suivre"
+    web.submit(url, {"follow": "1"}, form_url=f"/clara/projets/{project.id}")
+    web.submit(url, {"follow": "1"}, form_url=f"/clara/projets/{project.id}")
     assert followup.follower_count(project) == 1
-    page = web.get(f"/projets/{project.id}").get_data(as_text=True)
+    page = web.get(f"/clara/projets/{project.id}").get_data(as_text=True)
     assert "Ne plus suivre ce projet" in page
-    web.submit(url, {"unfollow": "1"}, form_url=f"/projets/{project.id}")
+    web.submit(url, {"unfollow": "1"}, form_url=f"/clara/projets/{project.id}")
     assert followup.follower_count(project) == 0
-    assert web.submit(f"/projets/{draft.id}/suivre", {"follow": "1"},
-                      form_url=f"/projets/{project.id}").status_code == 404
+    assert web.submit(f"/clara/projets/{draft.id}/suivre", {"follow": "1"},
+                      form_url=f"/clara/projets/{project.id}").status_code == 404
 
 
 def test_linking_an_evening_is_for_its_organiser_or_the_coordination(web, funded):
@@ -370,7 +370,7 @@ def test_linking_an_evening_is_for_its_organiser_or_the_coordination(web, funded
     event = make_event(funded["organiser"])
     other_organiser = UserFactory(email="autre@exemple.fr", roles=[Role.ORGANISER])
     db.session.commit()
-    url = f"/organisation/evenements/{event.id}/projets"
+    url = f"/clara/organisation/evenements/{event.id}/projets"
     web.login("autre@exemple.fr")
     assert web.get(url).status_code == 403
     assert web.submit(f"{url}/ajouter", {"project_id": str(project.id)},

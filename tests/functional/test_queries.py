@@ -32,12 +32,12 @@ def _pages(prefix):
     call = _first(Call, Call.title, prefix)
     event = _first(Event, Event.title, prefix)
     return [
-        (None, "/projets/?q=fatigue&cancer=sein"),
-        (None, f"/projets/{project}"),
-        ("admin@exemple.fr", f"/coordination/appels/{call}/classement"),
-        (_someone(Role.PATIENT_EXPERT, prefix), "/relectures/"),
-        (_someone(Role.ORGANISER, prefix), f"/organisation/evenements/{event}"),
-        ("admin@exemple.fr", "/moderation/"),
+        (None, "/clara/projets/?q=fatigue&cancer=sein"),
+        (None, f"/clara/projets/{project}"),
+        ("admin@exemple.fr", f"/clara/coordination/appels/{call}/classement"),
+        (_someone(Role.PATIENT_EXPERT, prefix), "/clara/relectures/"),
+        (_someone(Role.ORGANISER, prefix), f"/clara/organisation/evenements/{event}"),
+        ("admin@exemple.fr", "/clara/moderation/"),
         ("admin@exemple.fr", "/admin/journal"),
     ]
 

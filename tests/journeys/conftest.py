@@ -13,10 +13,10 @@ own evening, its own newcomer) so that no journey depends on another.
     def test_something(journey_url, phone, log_in, look, mailbox):
         context = phone(text_size=150)            # 375 × 812, French, text at 150 %
         page = context.new_page()
-        page.goto(journey_url + "/evenements/")
+        page.goto(journey_url + "/clara/evenements/")
         look(page, "list of evenings")            # axe-core, no sideways scroll
         mail = mailbox.wait_for(to="x@exemple.fr", subject_contains="inscription")
-        page.goto(mail.link(containing="/inscriptions/"))
+        page.goto(mail.link(containing="/clara/inscriptions/"))
 """
 
 import email

@@ -105,7 +105,7 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     # Anne validates her; Anne's page says which version of the charter she accepted.
     staff = laptop()
     desk = log_in(staff, "coordination@exemple.fr")
-    desk.goto(journey_url + "/coordination/validations")
+    desk.goto(journey_url + "/clara/coordination/validations")
     look(desk, "validations")
     desk.get_by_role("link", name="Nadia Benali").click()
     assert "version 2026-1 acceptée" in desk.inner_text("main")
@@ -118,7 +118,7 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     for step in ("Lire le guide de la relecture", "Découvrir les appels en cours",
                  "Comment une relecture vous arrive"):
         assert step in mail.text
-    assert mail.link(containing="/relectures/guide")
+    assert mail.link(containing="/clara/relectures/guide")
     page.goto(mail.link(containing="/mon-espace"))
     look(page, "my space, validated")
     space = page.inner_text("main")
@@ -129,7 +129,7 @@ def test_a_newcomer_becomes_a_patient_expert_and_knows_what_to_do_next(
     assert "la coordination vous le propose par e-mail" in space
     page.get_by_role("link", name="Comment écrire une relecture qui aide l’équipe").click()
     look(page, "reviewing guide")
-    assert "/relectures/guide" in page.url
+    assert "/clara/relectures/guide" in page.url
 
     # The request form is gone: her account shows the request accepted instead.
     page.goto(journey_url + "/compte/profil")

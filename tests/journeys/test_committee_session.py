@@ -64,12 +64,12 @@ def _score(journey_app, session_id, point_id, email, score):
 def test_coordinator_runs_a_committee_from_agenda_to_minutes(
         journey_app, journey_url, laptop, phone, log_in, look, mailbox):
     session_id, points, _people = _committee(journey_app)
-    session_url = f"{journey_url}/comite/{session_id}"
+    session_url = f"{journey_url}/clara/comite/{session_id}"
     minutes_mails = len(mailbox.to("patient@exemple.fr"))
 
     # Before the meeting, Martine gives her preliminary score on her phone.
     martine = log_in(phone(text_size=150), "patient@exemple.fr")
-    martine.goto(journey_url + "/comite/")
+    martine.goto(journey_url + "/clara/comite/")
     look(martine, "member: my committees")
     martine.get_by_role("link", name="Comité du parcours").click()
     look(martine, "member: agenda")
@@ -108,7 +108,7 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
 
     # Anne opens the session on her laptop: attendance, then the first project.
     anne = log_in(laptop(), "coordination@exemple.fr")
-    anne.goto(journey_url + "/comite/")
+    anne.goto(journey_url + "/clara/comite/")
     look(anne, "chair: committees")
     anne.get_by_role("link", name="Comité du parcours").first.click()
     look(anne, "chair: agenda")
@@ -163,7 +163,7 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
                             after=minutes_mails)
     assert mail.subject.replace("\u00a0", " ") == "Procès-verbal prêt : Comité du parcours"
     assert "Merci d’y avoir participé" in mail.text  # she was there
-    assert mail.link(containing=f"/comite/{session_id}/proces-verbal")
+    assert mail.link(containing=f"/clara/comite/{session_id}/proces-verbal")
     martine.goto(f"{session_url}/points/{points[2]}")
     look(martine, "member: undiscussed item, session closed")
     main = martine.inner_text("main")
@@ -236,7 +236,7 @@ def test_coordinator_runs_a_committee_from_agenda_to_minutes(
     assert f"- {TITLES[0]} : financer" in text
     assert f"- {TITLES[1]} : ne pas financer" in text
     assert "Nadia" not in mail.text
-    martine.goto(mail.link(containing=f"/comite/{session_id}/proces-verbal"))
+    martine.goto(mail.link(containing=f"/clara/comite/{session_id}/proces-verbal"))
     look(martine, "member: minutes")
     main = martine.inner_text("main").replace("\u00a0", " ")
     assert "Sortis de la salle (liens avec le projet)" not in main

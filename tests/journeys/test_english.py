@@ -62,25 +62,25 @@ def test_a_visitor_and_martine_read_the_platform_in_english(
     page = phone(text_size=150, locale="en-GB").new_page()
     page.goto(journey_url + "/")
     _read(page, look, "home in English")
-    page.goto(journey_url + "/projets/")
+    page.goto(journey_url + "/clara/projets/")
     _read(page, look, "projects in English")
-    page.goto(f"{journey_url}/projets/{project_id}")
+    page.goto(f"{journey_url}/clara/projets/{project_id}")
     main = _read(page, look, "a project in English")
     assert FRENCH["project title"] in main
     # The explained word leads to its explanation, and back to the text.
     page.get_by_role("link", name="essai comparé").first.click()
     page.get_by_role("link", name=re.compile("Back to the text")).click()
     assert page.url.endswith("#mot-essai-compare")
-    page.goto(f"{journey_url}/evenements/{event_id}")
+    page.goto(f"{journey_url}/clara/evenements/{event_id}")
     main = _read(page, look, "an evening in English")
     assert MONTH.search(main), main[:500]
-    page.goto(journey_url + "/evenements/")
+    page.goto(journey_url + "/clara/evenements/")
     _read(page, look, "evenings in English")
-    page.goto(f"{journey_url}/appels/{call_id}")
+    page.goto(f"{journey_url}/clara/appels/{call_id}")
     main = _read(page, look, "a call in English")
     assert "Does the project matter to patients and their families?" in main
     assert MONTH.search(main)
-    page.goto(journey_url + "/glossaire")
+    page.goto(journey_url + "/clara/glossaire")
     _read(page, look, "glossary in English")
 
     # Martine, who chose English for her account.
@@ -90,11 +90,11 @@ def test_a_visitor_and_martine_read_the_platform_in_english(
     try:
         context = phone(text_size=150, locale="en-GB")
         page = log_in(context, MARTINE, DEMO_PASSWORD)
-        page.goto(journey_url + "/relectures/")
+        page.goto(journey_url + "/clara/relectures/")
         main = _read(page, look, "my reviews in English")
         assert FRENCH["application title"] in main
         assert MONTH.search(main)
-        page.goto(f"{journey_url}/relectures/{assignment_id}")
+        page.goto(f"{journey_url}/clara/relectures/{assignment_id}")
         main = _read(page, look, "review form in English")
         assert "Due by on" not in main
         assert re.search(r"Due by\s+" + MONTH.pattern, main)

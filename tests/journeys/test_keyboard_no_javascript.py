@@ -34,7 +34,7 @@ def test_registration_by_keyboard_without_javascript(journey_app, journey_url, l
         event_id = event.id
     address = "mireille.faure@exemple.fr"
     page = laptop(java_script_enabled=False).new_page()
-    page.goto(f"{journey_url}/evenements/{event_id}")
+    page.goto(f"{journey_url}/clara/evenements/{event_id}")
     look(page, "evening, without JavaScript")
 
     # How many people: a radio group, then « Continuer ».
@@ -72,7 +72,7 @@ def test_registration_by_keyboard_without_javascript(journey_app, journey_url, l
     mail = mailbox.wait_for(to=address, subject_contains="Inscription confirmée")
     assert "Places confirmées : 2." in plain(mail.text)
     assert "Jean Faure : Accès sans marche" in plain(mail.text)
-    page.goto(mail.link(containing="/inscriptions/"))
+    page.goto(mail.link(containing="/clara/inscriptions/"))
     look(page, "personal page, without JavaScript")
     tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('Changer mon inscription')",
               "personal page: change")

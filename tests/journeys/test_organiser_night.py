@@ -106,12 +106,12 @@ def _same_everywhere(page, base, expected, look, step):
 def test_the_organiser_runs_tonight_from_her_phone_and_every_page_agrees(
         journey_app, journey_url, phone, log_in, look):
     event_id = _evening(journey_app)
-    base = f"{journey_url}/organisation/evenements/{event_id}"
+    base = f"{journey_url}/clara/organisation/evenements/{event_id}"
     context = phone(text_size=150)
     page = log_in(context, ORGANISER)
 
     # Her list opens on tonight's evening, its figures on screen even at 320 px.
-    page.goto(journey_url + "/organisation/evenements/")
+    page.goto(journey_url + "/clara/organisation/evenements/")
     look(page, "my evenings")
     first = page.locator("main section").first
     assert first.locator("h2").inner_text() == "Aujourd’hui"
@@ -203,7 +203,7 @@ def test_a_visitor_finds_an_evening_in_her_town_without_javascript(
     def look_at(label):
         checker.goto(page.url)
         look(checker, label)
-    page.goto(journey_url + "/evenements/")
+    page.goto(journey_url + "/clara/evenements/")
     look_at("public evenings")
     assert "Salle Pierre Lamy, Annecy (74)" in _main(page)
 

@@ -49,10 +49,10 @@ def test_martine_reviews_a_project_from_her_invitation_to_the_researchers_answer
     mail = mailbox.wait_for(to=MARTINE, subject_contains="vous attend pour relecture")
     assert TITLE in mail.text
     assert "À rendre au plus tard le" in mail.text
-    page.goto(mail.link(containing="/relectures/"))
+    page.goto(mail.link(containing="/clara/relectures/"))
     look(page, "login from the invitation")
     _log_in_here(page)
-    assert "/relectures/" in page.url
+    assert "/clara/relectures/" in page.url
     main = page.inner_text("main")
     assert TITLE in main
     assert "vos liens avec ce projet" in main
@@ -86,7 +86,7 @@ def test_martine_reviews_a_project_from_her_invitation_to_the_researchers_answer
     assert "La déconnexion est faite" in page.inner_text("main")
 
     # Second sitting: back from the same mail, her answers are there.
-    page.goto(mail.link(containing="/relectures/"))
+    page.goto(mail.link(containing="/clara/relectures/"))
     _log_in_here(page)
     first_group = page.get_by_role("group").filter(has=page.get_by_label("4 – Beaucoup").first)
     assert first_group.get_by_label("4 – Beaucoup").first.is_checked()
@@ -145,7 +145,7 @@ def test_martine_reviews_a_project_from_her_invitation_to_the_researchers_answer
         send_pending()
 
     answered = mailbox.wait_for(to=MARTINE, subject_contains="a répondu")
-    page.goto(answered.link(containing="/relectures/"))
+    page.goto(answered.link(containing="/clara/relectures/"))
     main = page.inner_text("main")
     assert "Nous ajoutons une séance courte pour les plus fatiguées." in main
     assert "Merci pour vos avis, très utiles." in main

@@ -77,7 +77,7 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     page = researcher_tab
 
     # 1. A lay summary, with the writing help: the score and the hard words, then simpler.
-    page.goto(journey_url + "/projets/nouveau")
+    page.goto(journey_url + "/clara/projets/nouveau")
     look(page, "new project")
     page.fill("#title", "Marcher chaque jour pendant un cancer du côlon")
     page.fill("#teaser", "Savoir si la marche aide à moins se sentir fatigué.")
@@ -111,7 +111,7 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
 
     # 2. The moderator publishes it; a visitor reads it.
     moderator = log_in(laptop(), MODERATOR)
-    moderator.goto(journey_url + "/moderation/")
+    moderator.goto(journey_url + "/clara/moderation/")
     look(moderator, "moderation queue")
     moderator.get_by_role("link", name="Voir les projets à publier").click()
     moderator.get_by_role("link", name="Marcher chaque jour pendant un cancer du côlon").click()
@@ -120,13 +120,13 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     moderator.wait_for_load_state("load")
 
     visitor = phone().new_page()
-    visitor.goto(f"{journey_url}/projets/{summary_id}")
+    visitor.goto(f"{journey_url}/clara/projets/{summary_id}")
     assert "Nous voulons savoir si marcher chaque jour les aide." in _main(visitor)
     assert "multicentrique" not in _main(visitor)
     look(visitor, "published summary, as a visitor")
 
     # 3. Her answer to the patients' feedback; the reviewer reads it at the top of her page.
-    page.goto(f"{journey_url}/candidatures/{application_id}")
+    page.goto(f"{journey_url}/clara/candidatures/{application_id}")
     look(page, "application with feedback")
     assert "Les trajets jusqu’à l’hôpital seront fatigants." in _main(page)
     page.get_by_label(re.compile(r"Ce que vous changez, en réponse à la relecture A")).fill(
@@ -138,7 +138,7 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     look(page, "answer sent")
     mail = mailbox.wait_for(to="odile.marchand@exemple.fr", subject_contains="répondu")
     patient = log_in(phone(), "odile.marchand@exemple.fr", PASSWORD)
-    patient.goto(mail.link(containing=f"/relectures/{assignment_id}"))
+    patient.goto(mail.link(containing=f"/clara/relectures/{assignment_id}"))
     look(patient, "review page with the team's answer")
     answer = patient.locator("#reponse-porteur")
     assert "Nous marchons près de chez vous." in patient.locator("section", has=answer) \
@@ -151,7 +151,7 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     assert top < 2500, f"the answer starts {top} px down the page"
 
     # 4. Her results: read by the moderator first, then public; the follower is told.
-    page.goto(f"{journey_url}/projets/{funded_id}/suivi")
+    page.goto(f"{journey_url}/clara/projets/{funded_id}/suivi")
     look(page, "follow-up page")
     page.get_by_role("link", name="Écrire les résultats").click()
     page.get_by_label("Ce que nous avons cherché").fill(
@@ -165,20 +165,20 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     with journey_app.app_context():
         results_id = db.session.scalar(select(ProjectResults.id).where(
             ProjectResults.project_id == funded_id))
-    moderator.goto(journey_url + "/moderation/")
-    moderator.locator(f'a[href$="/moderation/project_resultss/{results_id}"]').click()
+    moderator.goto(journey_url + "/clara/moderation/")
+    moderator.locator(f'a[href$="/clara/moderation/project_resultss/{results_id}"]').click()
     look(moderator, "results to moderate")
     moderator.get_by_label("Publier", exact=True).check()
     moderator.get_by_role("button", name="Enregistrer la décision").click()
     moderator.wait_for_load_state("load")
     told = mailbox.wait_for(to="lucien.perret@exemple.fr", subject_contains="résultats")
-    results_link = told.link(containing=f"/projets/{funded_id}/resultats")
+    results_link = told.link(containing=f"/clara/projets/{funded_id}/resultats")
     visitor.goto(results_link)
     assert "35 minutes de plus" in _main(visitor)
     look(visitor, "published results, from the follower's mail")
 
     # 5. She saves them again unchanged: nothing happens, they stay online.
-    page.goto(f"{journey_url}/projets/{funded_id}/resultats/modifier")
+    page.goto(f"{journey_url}/clara/projets/{funded_id}/resultats/modifier")
     assert "<p>" not in page.locator("#found").input_value()
     page.get_by_role("button", name="Enregistrer et envoyer").click()
     page.wait_for_load_state("load")
@@ -187,14 +187,14 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     assert "35 minutes de plus" in _main(visitor)
 
     # 6. She corrects them: the change waits, visitors keep the published results.
-    page.goto(f"{journey_url}/projets/{funded_id}/resultats/modifier")
+    page.goto(f"{journey_url}/clara/projets/{funded_id}/resultats/modifier")
     page.get_by_label("Ce que nous avons trouvé").fill(
         "Les patientes dorment 40 minutes de plus par nuit.")
     page.get_by_role("button", name="Enregistrer et envoyer").click()
     page.wait_for_load_state("load")
     assert WAITING in _main(page)
     look(page, "follow-up page, change waiting")
-    page.goto(f"{journey_url}/projets/{funded_id}/resultats/modifier")
+    page.goto(f"{journey_url}/clara/projets/{funded_id}/resultats/modifier")
     assert WAITING in _main(page)
     assert "40 minutes" in page.locator("#found").input_value()
     look(page, "results form with the waiting change")
@@ -206,8 +206,8 @@ def test_researcher_summary_feedback_answer_and_results_that_stay_online(
     with journey_app.app_context():
         revision_id = db.session.scalar(select(Revision.id).where(
             Revision.kind == "project_results", Revision.object_id == results_id))
-    moderator.goto(journey_url + "/moderation/")
-    moderator.locator(f'a[href="/moderation/modifications/{revision_id}"]').click()
+    moderator.goto(journey_url + "/clara/moderation/")
+    moderator.locator(f'a[href="/clara/moderation/modifications/{revision_id}"]').click()
     look(moderator, "change to review")
     assert "35" in moderator.locator(".diff del").first.inner_text()
     assert "40" in moderator.locator(".diff ins").first.inner_text()

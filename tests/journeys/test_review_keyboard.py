@@ -65,7 +65,7 @@ def test_review_by_keyboard_without_javascript(journey_app, journey_url, laptop,
     page = laptop(java_script_enabled=False).new_page()
     mail = mailbox.wait_for(to=MARTINE, subject_contains="vous attend pour relecture")
     assert TITLE in mail.text
-    page.goto(mail.link(containing="/relectures/"))
+    page.goto(mail.link(containing="/clara/relectures/"))
     look(page, "login (no JavaScript)")
 
     tab_to(page, lambda f: f["id"] == "email")
@@ -73,7 +73,7 @@ def test_review_by_keyboard_without_javascript(journey_app, journey_url, laptop,
     tab_to(page, lambda f: f["id"] == "password")
     page.keyboard.type(DEMO_PASSWORD)
     submit(page)
-    assert "/relectures/" in page.url
+    assert "/clara/relectures/" in page.url
     look(page, "conflict of interest question (no JavaScript)")
 
     # « Non, je n’ai aucun lien »: the first radio of the group, chosen with Space.

@@ -104,7 +104,7 @@ def test_visitor_registers_with_her_husband_changes_then_cancels_on_her_phone(
     assert "Maison des associations" in str(item["location"])
 
     # Her personal page, from the mail.
-    page.goto(mail.link(containing="/inscriptions/"))
+    page.goto(mail.link(containing="/clara/inscriptions/"))
     look(page, "personal page")
     text = plain(page.inner_text("main"))
     assert "Places confirmées : 2." in text
@@ -143,7 +143,7 @@ def test_visitor_registers_with_her_husband_changes_then_cancels_on_her_phone(
 
     # The organiser's list shows the change.
     sophie = log_in(laptop(), "organisation@exemple.fr")
-    sophie.goto(f"{journey_url}/organisation/evenements/{event_id}")
+    sophie.goto(f"{journey_url}/clara/organisation/evenements/{event_id}")
     row = sophie.get_by_role("row").filter(has_text="Colette Morel")
     assert plain(row.inner_text()).split("\t")[2].strip() == "1"
     assert "confirmée" in plain(sophie.get_by_role("row").filter(has_text="Henri Blanc")
@@ -161,7 +161,7 @@ def test_visitor_registers_with_her_husband_changes_then_cancels_on_her_phone(
     name, calendar, part = _calendar(cancelled)
     assert (name, part.get_param("method")) == ("parle-moi-annulation.ics", "CANCEL")
     yvette = mailbox.wait_for(to="yvette.roux@exemple.fr", subject_contains="place s’est libérée")
-    page.goto(yvette.link(containing="/inscriptions/"))
+    page.goto(yvette.link(containing="/clara/inscriptions/"))
     assert "Place confirmée : 1." in plain(page.inner_text("main"))
     look(page, "Yvette's page")
 
@@ -176,7 +176,7 @@ def test_visitor_registers_for_an_online_evening_and_her_calendar_says_how_to_jo
              dial_in="01 86 95 00 00, code 4242")
     address = "aicha.diallo@exemple.fr"
     page = phone(text_size=150).new_page()
-    page.goto(journey_url + "/evenements/?format=online")
+    page.goto(journey_url + "/clara/evenements/?format=online")
     look(page, "online evenings")
     page.get_by_role("link", name=title).click()
     look(page, "online evening")
@@ -204,7 +204,7 @@ def test_visitor_registers_for_an_online_evening_and_her_calendar_says_how_to_jo
     assert str(item["location"]) == "https://visio.exemple.fr/parle-moi-nutrition"
     assert "01 86 95 00 00, code 4242" in str(item["description"])
     assert "Aïcha" not in mail.attachments[0][2].decode("utf-8")  # the evening, not her
-    page.goto(mail.link(containing="/inscriptions/"))
+    page.goto(mail.link(containing="/clara/inscriptions/"))
     look(page, "online personal page")
     assert "Sous-titrage en direct" in page.inner_text("main")
     assert page.get_by_role("link", name="Rejoindre la soirée en ligne").get_attribute(

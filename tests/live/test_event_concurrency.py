@@ -57,7 +57,7 @@ def _assert_the_waiting_list_rule(rows):
 def _person(base_url, event_id, index, barrier, results):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = opener.open(f"{base_url}/evenements/{event_id}/inscription?places=1",
+    page = opener.open(f"{base_url}/clara/evenements/{event_id}/inscription?places=1",
                        timeout=60).read().decode()
     assert 'name="privacy_consent"' in page
     # A visitor's form carries no token: the browser says it comes from our page.
@@ -66,7 +66,7 @@ def _person(base_url, event_id, index, barrier, results):
         "email": f"personne{index}@exemple.fr", "seats": "1", "privacy_consent": "y",
     }).encode()
     request = urllib.request.Request(
-        f"{base_url}/evenements/{event_id}/inscription", data=body,
+        f"{base_url}/clara/evenements/{event_id}/inscription", data=body,
         headers={"Origin": base_url, "Sec-Fetch-Site": "same-origin"})
     barrier.wait(timeout=60)
     try:
@@ -98,7 +98,7 @@ def test_fifty_simultaneous_registrations_for_twenty_seats(live_app, base_url):
 def _cancel(base_url, token, barrier, results, key):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    url = f"{base_url}/inscriptions/{token}/annuler"
+    url = f"{base_url}/clara/inscriptions/{token}/annuler"
     page = opener.open(url, timeout=60).read().decode()
     body = urllib.parse.urlencode({"csrf_token": TOKEN.search(page).group(1)}).encode()
     barrier.wait(timeout=60)
@@ -181,7 +181,7 @@ def test_cancellations_seat_changes_walk_ins_and_registrations_at_once(live_app,
         db.session.commit()
         db.session.remove()
     organiser = _organiser_opener(base_url)
-    base = f"{base_url}/organisation/evenements/{event_id}"
+    base = f"{base_url}/clara/organisation/evenements/{event_id}"
     page = organiser.open(f"{base}/accueil", timeout=60).read().decode()
     token = re.search(r'name="walk_in-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     barrier = threading.Barrier(24)

@@ -112,7 +112,7 @@ def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
 
 def test_the_real_server_never_takes_the_root_from_a_header(served):
     port, event_id = served
-    page = f"/evenements/{event_id}"
+    page = f"/clara/evenements/{event_id}"
     hostile = {"SCRIPT_NAME": f"//{HOSTILE}", "X-Forwarded-Prefix": f"//{HOSTILE}",
                "X-Forwarded-Host": HOSTILE}
     for path in (f"//{HOSTILE}{page}", page):
@@ -125,4 +125,4 @@ def test_the_real_server_never_takes_the_root_from_a_header(served):
         status, body = _get(port, page)
         assert status == 200
         assert HOSTILE not in body
-        assert f'action="/evenements/{event_id}/inscription"' in body
+        assert f'action="/clara/evenements/{event_id}/inscription"' in body

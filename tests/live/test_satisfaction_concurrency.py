@@ -63,7 +63,7 @@ def _tab(url, barrier, results, key):
 
 def test_answers_sent_at_once_with_one_link_count_once(live_app, base_url):
     event_id, token = _asked_registration(live_app)
-    url = f"{base_url}/inscriptions/avis/{token}"
+    url = f"{base_url}/clara/inscriptions/avis/{token}"
     barrier, results = threading.Barrier(TABS), {}
     threads = [threading.Thread(target=_tab, args=(url, barrier, results, i))
                for i in range(TABS)]

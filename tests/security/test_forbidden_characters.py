@@ -49,7 +49,7 @@ def _clean(what: str, text: str) -> None:
 def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
     make_user(Role.ORGANISER, email="sophie@exemple.fr")
     web.login("sophie@exemple.fr")
-    answer = web.submit("/organisation/evenements/nouvelle", {
+    answer = web.submit("/clara/organisation/evenements/nouvelle", {
         "title": _hostile("Soirée nutrition et cancer"), "theme": "nutrition",
         "date": "2027-03-12", "start_time": "18:30", "end_time": "20:30",
         "format": "onsite", "capacity": "80", "venue_name": _hostile("Salle des fêtes"),
@@ -62,11 +62,11 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
         "transport": _hostile("Tram T1 arrêt Hôtel de Ville")})
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     event = db.session.scalar(select(Event).order_by(Event.id.desc()))
-    dashboard = f"/organisation/evenements/{event.id}"
+    dashboard = f"/clara/organisation/evenements/{event.id}"
     web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
 
     visitor = FormClient(web.client.application.test_client())
-    page = f"/evenements/{event.id}"
+    page = f"/clara/evenements/{event.id}"
     sent = visitor.submit(f"{page}/inscription?places=1", {
         "name": _hostile("Nadia Benali"), "email": "nadia\ufffe@exemple.fr\uffff",
         "seats": "1", "needs": "step_free", "needs_other": _hostile("Un chien guide"),
@@ -90,11 +90,11 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
     registration_pages = re.findall(r'href="(/organisation/evenements/\d+/inscriptions/\d+)"',
                                     web.get(dashboard).get_data(as_text=True))
     assert registration_pages
-    for url in ["/", "/evenements/", page, f"/evenements/{event.id}.ics", "/evenements.ics",
+    for url in ["/", "/clara/evenements/", page, f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics",
                 dashboard, f"{dashboard}/inscrits.csv", f"{dashboard}/accueil",
                 f"{dashboard}/feuille-de-presence", *registration_pages,
-                f"/projets/?q={_hostile('nutrition')}",
-                f"/organisation/evenements/{event.id}/accueil?q={_hostile('Nadia')}"]:
+                f"/clara/projets/?q={_hostile('nutrition')}",
+                f"/clara/organisation/evenements/{event.id}/accueil?q={_hostile('Nadia')}"]:
         answer = web.get(url)
         assert answer.status_code == 200, (url, answer.status_code)
         _clean(url, answer.get_data(as_text=True))
@@ -128,7 +128,7 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
     project = make_project(researcher, why=f"<p>{REFERENCES}</p>", what=REFERENCES)
     db.session.commit()
     web.login("sophie@exemple.fr")
-    answer = web.submit("/organisation/evenements/nouvelle", {
+    answer = web.submit("/clara/organisation/evenements/nouvelle", {
         "title": "Soirée nutrition", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
         "venue_name": "Salle des fêtes", "address": "3 rue de la Paix, Lyon",
@@ -138,7 +138,7 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     event = db.session.scalar(select(Event).order_by(Event.id.desc()))
     assert event.organiser_id == organiser.id
-    dashboard = f"/organisation/evenements/{event.id}"
+    dashboard = f"/clara/organisation/evenements/{event.id}"
     web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
     db.session.expire_all()
 
@@ -147,8 +147,8 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
     assert "MarqueurC1fin" in stored
     for name in ("why", "what"):
         _clean(f"project.{name}", getattr(db.session.get(Project, project.id), name))
-    for url in [f"/evenements/{event.id}.ics", "/evenements.ics", f"/evenements/{event.id}",
-                f"{dashboard}/modifier", f"/projets/{project.id}"]:
+    for url in [f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics", f"/clara/evenements/{event.id}",
+                f"{dashboard}/modifier", f"/clara/projets/{project.id}"]:
         answer = web.get(url)
         assert answer.status_code == 200, (url, answer.status_code)
         text = answer.get_data(as_text=True)
@@ -156,7 +156,7 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
         assert "MarqueurC1fin" in text, url
     researcher_web = FormClient(web.client.application.test_client())
     researcher_web.login("karim@exemple.fr")
-    edit = researcher_web.get(f"/projets/{project.id}/modifier")
+    edit = researcher_web.get(f"/clara/projets/{project.id}/modifier")
     assert edit.status_code == 200
     _clean("the project's edit page", edit.get_data(as_text=True))
     assert "MarqueurC1fin" in edit.get_data(as_text=True)

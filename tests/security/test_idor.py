@@ -33,43 +33,43 @@ def two_of_each():
 def test_a_reviewer_cannot_open_or_change_another_reviewers_review(web, two_of_each):
     web.login("bob.r@exemple.fr")
     aid = two_of_each["assignment"]
-    for url in (f"/relectures/{aid}", f"/relectures/{aid}/verifier",
-                f"/relectures/{aid}/imprimer"):
+    for url in (f"/clara/relectures/{aid}", f"/clara/relectures/{aid}/verifier",
+                f"/clara/relectures/{aid}/imprimer"):
         assert web.get(url).status_code == 403, url
-    response = web.submit(f"/relectures/{aid}", {"save": "1"}, form_url="/relectures/")
+    response = web.submit(f"/clara/relectures/{aid}", {"save": "1"}, form_url="/clara/relectures/")
     assert response.status_code == 403
-    response = web.submit(f"/relectures/{aid}/interets", {"conflict": "yes",
+    response = web.submit(f"/clara/relectures/{aid}/interets", {"conflict": "yes",
                                                           "reason": "other"},
-                          form_url="/relectures/")
+                          form_url="/clara/relectures/")
     assert response.status_code == 403
 
 
 def test_a_researcher_cannot_open_or_change_another_teams_application(web, two_of_each):
     web.login("bob.c@exemple.fr")
     aid = two_of_each["application"]
-    for url in (f"/candidatures/{aid}", f"/candidatures/{aid}/modifier",
-                f"/candidatures/{aid}/verifier", f"/candidatures/{aid}/document"):
+    for url in (f"/clara/candidatures/{aid}", f"/clara/candidatures/{aid}/modifier",
+                f"/clara/candidatures/{aid}/verifier", f"/clara/candidatures/{aid}/document"):
         assert web.get(url).status_code == 403, url
-    response = web.submit(f"/candidatures/{aid}/reponse", {"general": "Volé"},
-                          form_url="/candidatures/")
+    response = web.submit(f"/clara/candidatures/{aid}/reponse", {"general": "Volé"},
+                          form_url="/clara/candidatures/")
     assert response.status_code == 403
 
 
 def test_a_registration_link_cannot_be_guessed_or_altered(web, two_of_each):
     token = link_token(two_of_each["registration"])
-    assert web.get(f"/inscriptions/{token}").status_code == 200
+    assert web.get(f"/clara/inscriptions/{token}").status_code == 200
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert web.get(f"/inscriptions/{forged}").status_code == 400
-    assert web.get("/inscriptions/1").status_code == 400
+    assert web.get(f"/clara/inscriptions/{forged}").status_code == 400
+    assert web.get("/clara/inscriptions/1").status_code == 400
 
 
 def test_only_the_author_appeals_a_moderation_decision(web, two_of_each):
     web.login("bob.r@exemple.fr")
     qid = two_of_each["question"]
-    assert web.get(f"/moderation/recours/question/{qid}").status_code == 403
-    response = web.submit(f"/moderation/recours/question/{qid}", {"text": "Pour elle."},
+    assert web.get(f"/clara/moderation/recours/question/{qid}").status_code == 403
+    response = web.submit(f"/clara/moderation/recours/question/{qid}", {"text": "Pour elle."},
                           form_url="/")
     assert response.status_code == 403
     web.logout()
     web.login("alice.r@exemple.fr")
-    assert web.get(f"/moderation/recours/question/{qid}").status_code == 200
+    assert web.get(f"/clara/moderation/recours/question/{qid}").status_code == 200

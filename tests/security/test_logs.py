@@ -23,9 +23,9 @@ def test_main_flows_log_events_but_no_secret(web, caplog):
     web.submit("/compte/connexion", {"email": "martine@exemple.fr",
                                      "password": "mauvais mot de passe secret"})
     web.login("martine@exemple.fr")
-    assert web.get("/coordination/").status_code == 403
-    assert web.get("/coordination/%0Afaux%20login%20ok%20user=1").status_code in (403, 404)
-    url = f"/evenements/{event.id}"
+    assert web.get("/clara/coordination/").status_code == 403
+    assert web.get("/clara/coordination/%0Afaux%20login%20ok%20user=1").status_code in (403, 404)
+    url = f"/clara/evenements/{event.id}"
     web.submit(f"{url}/inscription", {"name": "Martine", "email": "martine@exemple.fr",
                                       "seats": "1", "privacy_consent": "y",
                                       "needs_consent": "y", "needs_other": SECRET_NEED},
@@ -41,7 +41,7 @@ def test_main_flows_log_events_but_no_secret(web, caplog):
     assert re.search(r"login failed account='martine@exemple.fr' ip=", text)
     assert re.search(r"login ok user=\d+", text)
     assert re.search(r"logout user=\d+", text)
-    assert re.search(r"access refused status=403 user=\d+ ip=\S+ path='/coordination/'", text)
+    assert re.search(r"access refused status=403 user=\d+ ip=\S+ path='/clara/coordination/'", text)
     assert "password reset user=" in text
     for secret in ("mauvais mot de passe secret", PASSWORD, NEW_PASSWORD, SECRET_NEED,
                    reset.rsplit("/", 1)[-1]):
@@ -138,7 +138,7 @@ def test_pages_with_personal_data_or_a_token_are_never_cached_even_for_visitors(
     registration = register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
     db.session.commit()
-    response = client.get(f"/inscriptions/{link_token(registration)}")
+    response = client.get(f"/clara/inscriptions/{link_token(registration)}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert client.get("/compte/mot-de-passe/x.y.z").headers["Cache-Control"] == "no-store"

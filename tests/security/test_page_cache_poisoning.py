@@ -58,7 +58,7 @@ def _clean(body: str) -> None:
 def test_page_cache_is_never_poisoned_through_the_application_root(app):
     event = make_event(capacity=20)
     db.session.commit()
-    pages = ["/", f"/evenements/{event.id}", "/evenements/", "/projets/"]
+    pages = ["/", f"/clara/evenements/{event.id}", "/clara/evenements/", "/clara/projets/"]
     for page in pages:
         for hostile in _hostile_requests(page):
             answer = app.test_client().get(page, **hostile)
@@ -70,8 +70,8 @@ def test_page_cache_is_never_poisoned_through_the_application_root(app):
             assert answer.status_code == 200, page
             assert answer.headers[page_cache.HEADER] == "hit"
             _clean(answer.get_data(as_text=True))
-    form = app.test_client().get(f"/evenements/{event.id}").get_data(as_text=True)
-    assert f'action="/evenements/{event.id}/inscription"' in form
+    form = app.test_client().get(f"/clara/evenements/{event.id}").get_data(as_text=True)
+    assert f'action="/clara/evenements/{event.id}/inscription"' in form
 
 
 def test_layout_parts_are_never_poisoned_for_logged_in_people(app, web):
@@ -79,10 +79,10 @@ def test_layout_parts_are_never_poisoned_for_logged_in_people(app, web):
     visitor gets them clean."""
     UserFactory(email="lea@exemple.fr")
     db.session.commit()
-    for hostile in _hostile_requests("/projets/"):
-        app.test_client().get("/projets/", **hostile)
+    for hostile in _hostile_requests("/clara/projets/"):
+        app.test_client().get("/clara/projets/", **hostile)
     web.login("lea@exemple.fr")
-    page = web.get("/projets/")
+    page = web.get("/clara/projets/")
     assert page_cache.HEADER not in page.headers
     _clean(page.get_data(as_text=True))
 
@@ -107,7 +107,7 @@ def test_a_configured_root_starts_every_link_whatever_the_request_says(app, root
     event = make_event(capacity=20)
     db.session.commit()
     with app_with(app, APPLICATION_ROOT=root, RATELIMIT_ENABLED=True) as other:
-        page = f"/evenements/{event.id}"
+        page = f"/clara/evenements/{event.id}"
         hostile = other.test_client().get(
             page, environ_overrides={"SCRIPT_NAME": HOSTILE_ROOT, "PATH_INFO": page})
         _links_stay_here(hostile.get_data(as_text=True))

@@ -23,8 +23,8 @@ IN_PAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a page has line
 def test_ascii_controls_in_the_path_are_neither_stored_nor_served(web, make_user):
     make_user(Role.PATIENT_EXPERT, email="patient@exemple.fr")
     web.login("patient@exemple.fr")
-    for path in ("/moderation/signaler/%01%7F%1B/1", "/moderation/signaler/a%09%0A%0Db/1",
-                 "/evenements/%00%01"):
+    for path in ("/clara/moderation/signaler/%01%7F%1B/1", "/clara/moderation/signaler/a%09%0A%0Db/1",
+                 "/clara/evenements/%00%01"):
         answer = web.client.post(path, headers={"Sec-Fetch-Site": "same-origin"},
                                  data={"reason": "Un message"})
         assert answer.status_code in (303, 400, 404, 405, 308), (path, answer.status_code)
@@ -40,9 +40,9 @@ def test_ascii_controls_in_the_path_are_neither_stored_nor_served(web, make_user
 def test_a_kept_form_is_never_stored_under_a_path_with_controls(app, make_user):
     user = make_user(Role.PATIENT_EXPERT)
     with app.test_request_context("/"):
-        assert kept.keep("/moderation/signaler/\x01\x7f\x1b/1",
+        assert kept.keep("/clara/moderation/signaler/\x01\x7f\x1b/1",
                          kept.MultiDict({"reason": "x"}), user_id=user.id)
         assert not kept.keep("/" + "a" * 600, kept.MultiDict({"reason": "x"}),
                              user_id=user.id)
         db.session.commit()
-        assert list(db.session.scalars(select(KeptForm.path))) == ["/moderation/signaler//1"]
+        assert list(db.session.scalars(select(KeptForm.path))) == ["/clara/moderation/signaler//1"]

@@ -10,9 +10,9 @@ from tests.conftest import app_with
 
 
 @pytest.mark.parametrize(("path", "location"), [
-    ("/evenements//1", "/evenements/1"),
-    ("/evenements//1?x=1", "/evenements/1?x=1"),
-    ("/projets", "/projets/"),
+    ("/clara/evenements//1", "/clara/evenements/1"),
+    ("/clara/evenements//1?x=1", "/clara/evenements/1?x=1"),
+    ("/clara/projets", "/clara/projets/"),
 ])
 def test_werkzeug_redirects_are_relative_never_on_the_host_header(app, path, location):
     answer = app.test_client().get(path, headers={"Host": "attacker.example"})
@@ -23,7 +23,7 @@ def test_werkzeug_redirects_are_relative_never_on_the_host_header(app, path, loc
 def test_werkzeug_redirects_keep_the_application_root(app):
     with app_with(app, APPLICATION_ROOT="/patientlab", RATELIMIT_ENABLED=True) as other:
         answer = other.test_client().get(
-            "/evenements//1", headers={"Host": "attacker.example"},
+            "/clara/evenements//1", headers={"Host": "attacker.example"},
             environ_overrides={"SCRIPT_NAME": "", "PATH_INFO": "/patientlab/evenements//1"})
     assert answer.status_code == 308
     assert answer.headers["Location"] == "/patientlab/evenements/1"

@@ -30,7 +30,7 @@ def _registrations() -> int:
 def test_a_visitors_registration_not_posted_from_our_pages_is_refused(client, headers):
     event = make_event()
     db.session.commit()
-    answer = client.post(f"/evenements/{event.id}/inscription", data=FORM, headers=headers)
+    answer = client.post(f"/clara/evenements/{event.id}/inscription", data=FORM, headers=headers)
     assert answer.status_code == 403
     page = answer.get_data(as_text=True)
     assert "ne vient pas d’une page de notre site" in page
@@ -46,7 +46,7 @@ def test_a_visitors_registration_not_posted_from_our_pages_is_refused(client, he
 def test_a_visitors_registration_from_our_pages_works_without_a_token(client, headers):
     event = make_event()
     db.session.commit()
-    answer = client.post(f"/evenements/{event.id}/inscription", data=FORM, headers=headers)
+    answer = client.post(f"/clara/evenements/{event.id}/inscription", data=FORM, headers=headers)
     assert answer.status_code in (302, 303)
     assert _registrations() == 1
 
@@ -58,7 +58,7 @@ def test_a_logged_in_persons_registration_still_needs_its_token(web):
     UserFactory(email="lea@exemple.fr", name="Léa Martin")
     db.session.commit()
     web.login("lea@exemple.fr")
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     page = web.get(f"{url}?places=1").get_data(as_text=True)
     assert 'name="csrf_token"' in page
     same_origin = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
@@ -77,6 +77,6 @@ def test_the_configured_public_address_is_our_origin_too(app, client):
     event = make_event()
     db.session.commit()
     public = app.config["PUBLIC_URL"].rstrip("/")
-    answer = client.post(f"/evenements/{event.id}/inscription", data=FORM,
+    answer = client.post(f"/clara/evenements/{event.id}/inscription", data=FORM,
                          headers={"Origin": public})
     assert answer.status_code in (302, 303)

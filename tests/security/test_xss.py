@@ -106,31 +106,31 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     # The researcher writes a project with a payload in every field, then submits it.
     web.login("claire@exemple.fr")
     fields = _rotate(PROJECT_FIELDS, start)
-    response = web.submit("/projets/nouveau", {
+    response = web.submit("/clara/projets/nouveau", {
         **fields, "research_status": "running", "region": "", "cancer_types": "sein",
         "themes": "traitements", "save": "Enregistrer"})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     project = db.session.scalar(select(Project).order_by(Project.id.desc()))
-    web.submit(f"/projets/{project.id}/soumettre", form_url=f"/projets/{project.id}/modifier")
+    web.submit(f"/clara/projets/{project.id}/soumettre", form_url=f"/clara/projets/{project.id}/modifier")
     db.session.expire_all()
     assert db.session.get(Project, project.id).publication == "submitted"
     web.submit("/compte/profil", {**_rotate(PROFILE_FIELDS, start + 3), "association": ""})
     web.submit("/compte/profil", {"name": "Claire Morel", "pseudonym": "", "association": "",
                                   "bio": XSS_PAYLOADS[(start + 4) % len(XSS_PAYLOADS)][:900]
                                   + " Texte."})
-    _check(web, [f"/projets/{project.id}/modifier", "/projets/mes-projets", "/compte/profil"],
+    _check(web, [f"/clara/projets/{project.id}/modifier", "/clara/projets/mes-projets", "/compte/profil"],
            f"researcher, payloads from {start}")
     web.logout()
 
     # A moderator-coordinator publishes it.
     web.login("lucas@exemple.fr")
-    web.submit(f"/projets/{project.id}/publication/publier", {"publish-submit": "Publier"},
-               prefix="publish-", form_url=f"/projets/{project.id}/publication")
+    web.submit(f"/clara/projets/{project.id}/publication/publier", {"publish-submit": "Publier"},
+               prefix="publish-", form_url=f"/clara/projets/{project.id}/publication")
     web.logout()
 
     # A patient expert asks a question and rates clarity with payloads.
     web.login("martine@exemple.fr")
-    url = f"/projets/{project.id}"
+    url = f"/clara/projets/{project.id}"
     web.submit(f"{url}/questions", {"body": XSS_PAYLOADS[(start + 5) % len(XSS_PAYLOADS)]},
                form_url=url)
     web.submit(f"{url}/clarte", {"score": "2",
@@ -142,10 +142,10 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     web.login("lucas@exemple.fr")
     question = db.session.scalar(select(Question).order_by(Question.id.desc()))
     assert question is not None, "the question was not recorded"
-    _check(web, ["/moderation/", f"/moderation/questions/{question.id}"], "moderation")
-    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish",
+    _check(web, ["/clara/moderation/", f"/clara/moderation/questions/{question.id}"], "moderation")
+    web.submit(f"/clara/moderation/questions/{question.id}", {"decision": "publish",
                                                          "seen_state": "pending"})
-    web.submit("/glossaire/gerer", {"term": XSS_PAYLOADS[(start + 7) % len(XSS_PAYLOADS)][:120],
+    web.submit("/clara/glossaire/gerer", {"term": XSS_PAYLOADS[(start + 7) % len(XSS_PAYLOADS)][:120],
                                     "definition": XSS_PAYLOADS[(start + 8) % len(XSS_PAYLOADS)]})
     web.logout()
     web.login("claire@exemple.fr")
@@ -160,13 +160,13 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     bio = db.session.scalar(select(Bio).order_by(Bio.id.desc()))
     assert answer is not None, "the answer was not recorded"
     assert bio is not None, "the presentation was not recorded"
-    _check(web, ["/moderation/", f"/moderation/answers/{answer.id}",
-                 f"/moderation/bios/{bio.id}"], "moderation of answers and presentations")
+    _check(web, ["/clara/moderation/", f"/clara/moderation/answers/{answer.id}",
+                 f"/clara/moderation/bios/{bio.id}"], "moderation of answers and presentations")
     for kind, item in (("answers", answer), ("bios", bio)):
-        web.submit(f"/moderation/{kind}/{item.id}", {"decision": "publish",
+        web.submit(f"/clara/moderation/{kind}/{item.id}", {"decision": "publish",
                                                      "seen_state": "pending"})
     _check(web, [f"/membres/{bio.author_id}"], "member page")
     web.logout()
     web.login("claire@exemple.fr")
-    _check(web, [url, f"{url}/facile-a-lire", "/projets/", "/projets/mes-projets", "/glossaire",
-                 f"/projets/?q={XSS_PAYLOADS[start][:20]}"], f"public pages, from {start}")
+    _check(web, [url, f"{url}/facile-a-lire", "/clara/projets/", "/clara/projets/mes-projets", "/clara/glossaire",
+                 f"/clara/projets/?q={XSS_PAYLOADS[start][:20]}"], f"public pages, from {start}")

@@ -37,11 +37,11 @@ def test_payloads_in_every_call_form_stay_inert(web, make_user, start):
     dates = {"opens_on": "2026-01-01", "application_deadline_on": "2099-01-01",
              "review_deadline_on": "2099-02-01", "response_deadline_on": "2099-03-01",
              "results_on": "2099-04-01", "published": "y"}
-    response = web.submit("/coordination/appels/nouveau", {
+    response = web.submit("/clara/coordination/appels/nouveau", {
         "title": _p(start), "description": _p(start + 1), "eligibility": _p(start + 2), **dates})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     call = db.session.scalar(select(Call))
-    response = web.submit(f"/coordination/appels/{call.id}/grille/nouvelle", {
+    response = web.submit(f"/clara/coordination/appels/{call.id}/grille/nouvelle", {
         "label": _p(start + 3), "help_text": _p(start + 4), "kind": "scale",
         "anchors": "\n".join(_p(start + 5 + i)[:90] for i in range(5)),
         "visibility": "shared"})
@@ -51,17 +51,17 @@ def test_payloads_in_every_call_form_stay_inert(web, make_user, start):
     web.login("claire@exemple.fr")
     fields = ["title", "lay_summary", "scientific_summary", "involvement_plan",
               "budget_summary", "team"]
-    response = web.submit(f"/candidatures/nouvelle/{call.id}", {
+    response = web.submit(f"/clara/candidatures/nouvelle/{call.id}", {
         **{name: _p(start + 10 + i)[:190] for i, name in enumerate(fields)}, "save": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     application = db.session.scalar(select(Application))
-    web.submit(f"/candidatures/{application.id}/verifier", {"submit": "1"})
+    web.submit(f"/clara/candidatures/{application.id}/verifier", {"submit": "1"})
     web.logout()
 
     # Submitted before the deadline; now move the deadline so reviews can happen.
     db.session.expire_all()
     web.login("anne@exemple.fr")
-    url = f"/coordination/appels/candidatures/{application.id}"
+    url = f"/clara/coordination/appels/candidatures/{application.id}"
     page = web.get(url).get_data(as_text=True)
     reviewers = db.session.scalars(select(User.id).where(
         User.email.in_(["martine@exemple.fr", "sylvie@exemple.fr"]))).all()
@@ -81,47 +81,47 @@ def test_payloads_in_every_call_form_stay_inert(web, make_user, start):
         assignment = db.session.scalar(select(Assignment).join(User, User.id ==
                                                                Assignment.reviewer_id)
                                        .where(User.email == email))
-        link = f"/relectures/{assignment.id}"
+        link = f"/clara/relectures/{assignment.id}"
         web.submit(f"{link}/interets", {"conflict": "no", "details": _p(start + 30)},
                    form_url=link)
         response = web.submit(link, {**review_form, "check": "1"})
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
         web.submit(f"{link}/verifier", {"submit": "1"})
-        _check(web, [link, f"{link}/verifier", f"{link}/imprimer", "/relectures/"],
+        _check(web, [link, f"{link}/verifier", f"{link}/imprimer", "/clara/relectures/"],
                f"reviewer, from {start}")
         web.logout()
 
     web.login("anne@exemple.fr")
     first, second = db.session.scalars(select(Review).order_by(Review.id)).all()
-    web.submit(f"/coordination/appels/relectures/{first.id}/reformulation", {
+    web.submit(f"/clara/coordination/appels/relectures/{first.id}/reformulation", {
         "rephrase-message": _p(start + 40), "rephrase-submit": "1"}, prefix="rephrase-",
-        form_url=f"/coordination/appels/relectures/{first.id}")
-    web.submit(f"/coordination/appels/relectures/{second.id}/corrections", {
+        form_url=f"/clara/coordination/appels/relectures/{first.id}")
+    web.submit(f"/clara/coordination/appels/relectures/{second.id}/corrections", {
         f"edit-comment_{criteria[0].id}": _p(start + 41), "edit-submit": "1"},
-        prefix="edit-", form_url=f"/coordination/appels/relectures/{second.id}")
+        prefix="edit-", form_url=f"/clara/coordination/appels/relectures/{second.id}")
     web.submit(f"{url}/transmettre", {"release-submit": "1"}, form_url=url,
                prefix="release-")
     web.submit(f"{url}/decision", {"decision-decision": "funded",
                                    "decision-rationale": _p(start + 42)},
                form_url=url, prefix="decision-")
-    _check(web, ["/coordination/appels/", f"/coordination/appels/{call.id}", url,
-                 f"/coordination/appels/relectures/{first.id}",
-                 f"/coordination/appels/{call.id}/grille",
-                 f"/coordination/appels/{call.id}/classement",
-                 f"/coordination/appels/{call.id}/synthese"], f"coordination, from {start}")
+    _check(web, ["/clara/coordination/appels/", f"/clara/coordination/appels/{call.id}", url,
+                 f"/clara/coordination/appels/relectures/{first.id}",
+                 f"/clara/coordination/appels/{call.id}/grille",
+                 f"/clara/coordination/appels/{call.id}/classement",
+                 f"/clara/coordination/appels/{call.id}/synthese"], f"coordination, from {start}")
     web.logout()
 
     web.login("claire@exemple.fr")
-    detail = f"/candidatures/{application.id}"
+    detail = f"/clara/candidatures/{application.id}"
     answers = db.session.scalars(select(ReviewAnswer.id).where(ReviewAnswer.comment != "")).all()
     web.submit(f"{detail}/reponse", {"general": _p(start + 50),
                                      **{f"response_{a}": _p(start + 51 + i)
                                         for i, a in enumerate(answers)}}, form_url=detail)
-    _check(web, [detail, "/candidatures/", "/appels/", f"/appels/{call.id}"],
+    _check(web, [detail, "/clara/candidatures/", "/clara/appels/", f"/clara/appels/{call.id}"],
            f"applicant, from {start}")
     web.logout()
     web.login("sylvie@exemple.fr")
     assignment = db.session.scalar(select(Assignment).join(User, User.id ==
                                                            Assignment.reviewer_id)
                                    .where(User.email == "sylvie@exemple.fr"))
-    _check(web, [f"/relectures/{assignment.id}"], f"reviewer reads the answers, from {start}")
+    _check(web, [f"/clara/relectures/{assignment.id}"], f"reviewer reads the answers, from {start}")

@@ -6,9 +6,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import bindparam, create_engine, inspect, text
 
 from patientlab import create_app
+from patientlab.core.models import UTCDateTime
 from patientlab.core.search import include_object
 from patientlab.extensions import db
 
@@ -123,11 +124,8 @@ def test_a_project_s_funded_application_moves_to_the_cycle_s_link_table_and_back
     and its search index survive the change of the project table, both ways."""
     from datetime import UTC, datetime
 
-    from sqlalchemy import bindparam
-
     from patientlab.auth.models import User
     from patientlab.calls.models import Application, Call
-    from patientlab.core.models import UTCDateTime
     from patientlab.projects.models import Milestone, Project
 
     when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -150,7 +148,7 @@ def test_a_project_s_funded_application_moves_to_the_cycle_s_link_table_and_back
                               "reviewers_invited_at = :at WHERE id = 1").bindparams(
                 bindparam("at", type_=UTCDateTime())), {"at": when})
             conn.execute(Milestone.__table__.insert().values(project_id=1, label="Début"))
-        upgrade()
+        upgrade(revision="c7e2a9d4f1b8")
         with db.engine.connect() as conn:
             links = conn.execute(text("SELECT project_id, application_id, "
                                       "reviewers_invited_at FROM project_funding")).all()
@@ -165,8 +163,14 @@ def test_a_project_s_funded_application_moves_to_the_cycle_s_link_table_and_back
         assert milestones == 1
         assert "application_id" not in columns
         with db.engine.begin() as conn:  # the index still follows new projects
-            conn.execute(Project.__table__.insert().values(
-                id=3, owner_id=1, title="Bouger", search_text="bouger", search_stems="boug"))
+            conn.execute(text("INSERT INTO project (id, owner_id, title, title_sort, teaser, "
+                              "research_status, region, team, lab, why, what, change, "
+                              "involvement, scientific_abstract, falc_text, publication, "
+                              "return_reason, created_at, updated_at, search_text, "
+                              "search_stems) VALUES (3, 1, 'Bouger', '', '', 'preparing', '', "
+                              "'', '', '', '', '', '', '', '', 'draft', '', :at, :at, "
+                              "'bouger', 'boug')").bindparams(
+                bindparam("at", type_=UTCDateTime())), {"at": when})
             if conn.dialect.name == "sqlite":
                 assert conn.scalars(text("SELECT rowid FROM project_search "
                                          "WHERE project_search MATCH 'boug'")).all() == [3]
@@ -177,6 +181,77 @@ def test_a_project_s_funded_application_moves_to_the_cycle_s_link_table_and_back
             milestones = conn.scalar(text("SELECT count(*) FROM project_milestone"))
         assert [tuple(row) for row in back] == [(1, 5), (2, None), (3, None)]
         assert milestones == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_existing_data_moves_into_a_first_network_and_back(empty_database_url):
+    """Calls, evenings, project pages, associations and the roles of coordination,
+    organisation and moderation move into the first network; validated reviewers agree
+    that it invites them; the project's other rows and its search index survive; the
+    roles come back on downgrade."""
+    from datetime import UTC, datetime
+
+    from patientlab.associations.models import Association
+    from patientlab.auth.models import User, UserRole
+    from patientlab.calls.models import Call
+    from patientlab.projects.models import Milestone
+
+    when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="c7e2a9d4f1b8")
+        with db.engine.begin() as conn:
+            conn.execute(Association.__table__.insert().values(id=1, name="Ligue"))
+            for user_id, role in ((1, "coordinator"), (2, "patient_expert"), (3, "organiser")):
+                conn.execute(User.__table__.insert().values(
+                    id=user_id, email=f"p{user_id}@exemple.fr", password_hash="x",
+                    name=f"P{user_id}"))
+                conn.execute(UserRole.__table__.insert().values(user_id=user_id, role=role))
+            conn.execute(Call.__table__.insert().values(
+                id=1, title="Appel", opens_at=when, application_deadline=when,
+                review_deadline=when, response_deadline=when, results_at=when))
+            conn.execute(text("INSERT INTO project (id, owner_id, title, title_sort, teaser, "
+                              "research_status, region, team, lab, why, what, change, "
+                              "involvement, scientific_abstract, falc_text, publication, "
+                              "return_reason, created_at, updated_at, search_text, "
+                              "search_stems) VALUES (1, 1, 'Manger', '', '', 'preparing', '', "
+                              "'', '', '', '', '', '', '', '', 'draft', '', :at, :at, "
+                              "'manger', 'mang')").bindparams(
+                bindparam("at", type_=UTCDateTime())), {"at": when})
+            conn.execute(Milestone.__table__.insert().values(project_id=1, label="Début"))
+        upgrade()
+        with db.engine.connect() as conn:
+            networks = conn.execute(text("SELECT id, slug FROM network")).all()
+            assert [tuple(row) for row in networks] == [(1, "reseau")]
+            assert conn.scalar(text("SELECT network_id FROM call")) == 1
+            assert conn.scalar(text("SELECT network_id FROM project")) == 1
+            assert conn.scalar(text("SELECT count(*) FROM project_milestone")) == 1
+            assert sorted(tuple(r) for r in conn.execute(text(
+                "SELECT user_id, network_id, role FROM network_role"))) == [
+                (1, 1, "coordinator"), (3, 1, "organiser")]
+            assert [tuple(r) for r in conn.execute(text(
+                "SELECT user_id, role FROM user_role"))] == [(2, "patient_expert")]
+            assert conn.scalar(text("SELECT user_id FROM reviewer_network")) == 2
+            assert conn.scalar(text("SELECT network_id FROM association_network")) == 1
+            if conn.dialect.name == "sqlite":
+                assert conn.scalars(text("SELECT rowid FROM project_search "
+                                         "WHERE project_search MATCH 'mang'")).all() == [1]
+        with db.engine.begin() as conn:  # a second network gets the next id
+            conn.execute(text("INSERT INTO network (slug, name, short_name, region, "
+                              "contact_email, controller, colour, mail_sender_name, "
+                              "mail_sender_address, signature, privacy_notice, legal_notice, "
+                              "created_at) VALUES ('paca', 'PACA', 'PACA', '', '', '', "
+                              "'#000000', '', '', '', '', '', :at)").bindparams(
+                bindparam("at", type_=UTCDateTime())), {"at": when})
+            assert conn.scalar(text("SELECT id FROM network WHERE slug = 'paca'")) == 2
+            conn.execute(text("DELETE FROM network WHERE slug = 'paca'"))
+        downgrade_to("c7e2a9d4f1b8")
+        with db.engine.connect() as conn:
+            assert sorted(tuple(r) for r in conn.execute(text(
+                "SELECT user_id, role FROM user_role"))) == [
+                (1, "coordinator"), (2, "patient_expert"), (3, "organiser")]
+            assert conn.scalar(text("SELECT count(*) FROM project_milestone")) == 1
         db.session.remove()
         db.engine.dispose()
 

@@ -16,6 +16,7 @@ from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import services as network_services
 
 from ..models import (
     Application,
@@ -65,9 +66,11 @@ def eligible_reviewers(application: Application) -> list[User]:
     """Validated reviewers not yet assigned to (nor in conflict with) this application."""
     taken = select(Assignment.reviewer_id).where(Assignment.application_id == application.id)
     # DISTINCT and a collated ORDER BY do not mix on PostgreSQL: sorted here.
+    # The shared pool: validated reviewers who agreed that this call's network invites them.
     return sorted_french(db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role.in_(Role.REVIEWERS), User.active.is_(True),
+               User.id.in_(network_services.reviewers_of(application.call.network_id)),
                User.id != (application.owner_id or 0), User.id.not_in(taken))
         .distinct()), key=lambda user: user.name)
 
@@ -165,7 +168,7 @@ def declare_interests(user: User, assignment: Assignment, *, conflict: bool, rea
         db.session.delete(assignment.review)
     db.session.flush()
     audit.record(user, "review.conflict_declared", assignment, reason=reason)
-    for coordinator in coordinators():
+    for coordinator in coordinators(assignment.application.call.network_id):
         tell(coordinator, _l("Conflit d’intérêts déclaré sur une candidature"),
               "review_conflict", kind="coordination", assignment=assignment,
               application=assignment.application,

@@ -2,11 +2,12 @@
 
 from sqlalchemy import select
 
-from patientlab.auth.models import User, UserRole
+from patientlab.auth.models import User
 from patientlab.core import notifications
 from patientlab.core.mail import notify
 from patientlab.core.security import Role
 from patientlab.extensions import db
+from patientlab.networks import services as network_services
 
 from ..models import Application, Assignment, AssignmentStatus
 
@@ -18,10 +19,11 @@ def tell(user: User, subject, template: str, *, kind: str | None = None, about: 
     notify(user, subject, template, kind=kind, about=about, **context)
 
 
-def coordinators() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True)).distinct()))
+def coordinators(network_id: int) -> list[User]:
+    """The coordination of the network that runs the call."""
+    return list(db.session.scalars(select(User).where(
+        User.id.in_(network_services.holders(Role.COORDINATOR, network_id)),
+        User.active.is_(True)).order_by(User.id)))
 
 
 def _still_assigned(user, assignment_id: int) -> bool:

@@ -16,6 +16,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.places import department_of
 from patientlab.core.sanitize import plain_text, rich_text
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .. import news
 from ..models import EVENT_THEMES, Event, EventFormat, Registration
@@ -99,7 +100,8 @@ def save_event(user: User, event: Event | None, data: EventData,
     town, postcode, department = _place_of(data)
     before = None
     if event is None:
-        event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0)
+        event = Event(organiser_id=user.id, capacity=data.capacity, lock_version=0,
+                      network_id=context.for_new().id)
         db.session.add(event)
         action = "event.create"
     else:

@@ -44,14 +44,14 @@ def test_a_suspended_person_reads_but_cannot_write(web):
     svc.suspend(admin, user, "Propos insultants.", date.today() + timedelta(days=7))
     db.session.commit()
     web.login("karim@exemple.fr")  # logging in is still possible
-    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    page = web.get(f"/clara/evenements/{event.id}").get_data(as_text=True)
     assert "Votre compte est suspendu jusqu’au" in page
-    response = web.submit("/projets/nouveau", {"title": "Un projet", "save": "1"})
+    response = web.submit("/clara/projets/nouveau", {"title": "Un projet", "save": "1"})
     assert response.status_code == 403
     assert "Propos insultants." in response.get_data(as_text=True)
-    response = web.submit(f"/evenements/{event.id}/inscription",
+    response = web.submit(f"/clara/evenements/{event.id}/inscription",
                           {"name": "Karim", "email": "karim@exemple.fr", "seats": "1",
-                           "privacy_consent": "y"}, form_url=f"/evenements/{event.id}")
+                           "privacy_consent": "y"}, form_url=f"/clara/evenements/{event.id}")
     assert response.status_code == 403
     assert web.submit("/compte/preferences", {"text_size": "125"}).status_code == 302
     assert web.logout().status_code == 302
@@ -62,14 +62,14 @@ def test_participation_dashboard_and_csv_for_the_coordination(web):
     event = make_event(days=-5, title="Soirée passée")
     db.session.commit()
     web.login("anne@exemple.fr")
-    page = web.get("/coordination/participation").get_data(as_text=True)
+    page = web.get("/clara/coordination/participation").get_data(as_text=True)
     assert "Soirée passée" in page
     assert '<svg class="chart" role="img"' in page
     assert "<caption" in page
     since = (date.today() - timedelta(days=3)).isoformat()
-    page = web.get(f"/coordination/participation?depuis={since}").get_data(as_text=True)
+    page = web.get(f"/clara/coordination/participation?depuis={since}").get_data(as_text=True)
     assert "Soirée passée" not in page
-    response = web.get("/coordination/participation.csv?separateur=virgule")
+    response = web.get("/clara/coordination/participation.csv?separateur=virgule")
     assert response.data.startswith("\ufeff".encode())
     assert "Rubrique,Libellé,Valeur,Présents" in response.data.decode()
     assert event.id

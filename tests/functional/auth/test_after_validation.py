@@ -32,7 +32,7 @@ def test_the_acceptance_mail_gives_the_next_steps_and_links_to_them(web, make_us
     for step in ("Comment une relecture vous arrive", "Lire le guide de la relecture",
                  "Découvrir les appels en cours", fr("Venir à une soirée « Parle-Moi »")):
         assert step in text
-    for url in ("/relectures/guide", "/appels/", "/evenements/"):
+    for url in ("/clara/relectures/guide", "/clara/appels/", "/clara/evenements/"):
         assert f"http://localhost{url}\n" in text or f"{url}\n" in text, url
     assert "/compte/profil" not in text
 
@@ -47,7 +47,7 @@ def test_my_space_gives_a_new_reviewer_the_next_steps(web, make_user):
     assert "Pour bien commencer" in page
     assert "Appel Expérience patient 2027" in page
     assert "Parler du sommeil après un cancer" in page
-    assert 'href="/relectures/guide"' in page
+    assert 'href="/clara/relectures/guide"' in page
     assert "la coordination vous le propose par e-mail" in page.replace("\n", " ")
     assert "Demander à devenir patiente experte" not in page
 

@@ -33,17 +33,17 @@ def test_new_version_makes_reviewers_accept_it_before_going_on(web):
     web.logout()
 
     web.login("martine@exemple.fr")
-    response = web.get(f"/relectures/{assignment.id}")
+    response = web.get(f"/clara/relectures/{assignment.id}")
     assert response.status_code == 302
     assert "/compte/charte" in response.headers["Location"]
     page = web.get(response.headers["Location"]).get_data(as_text=True)
     assert "Les relectures se font aussi par téléphone." in page
-    page = web.submit("/compte/charte", {"next": f"/relectures/{assignment.id}"})
+    page = web.submit("/compte/charte", {"next": f"/clara/relectures/{assignment.id}"})
     assert "Cochez la case pour accepter la charte" in page.get_data(as_text=True)
     response = web.submit("/compte/charte", {"charter": "y",
-                                             "next": f"/relectures/{assignment.id}"})
-    assert response.headers["Location"].endswith(f"/relectures/{assignment.id}")
-    assert web.get(f"/relectures/{assignment.id}").status_code == 200
+                                             "next": f"/clara/relectures/{assignment.id}"})
+    assert response.headers["Location"].endswith(f"/clara/relectures/{assignment.id}")
+    assert web.get(f"/clara/relectures/{assignment.id}").status_code == 200
     versions = db.session.scalars(select(CharterAcceptance.version).where(
         CharterAcceptance.user_id == martine.id)).all()
     assert sorted(versions) == ["2026-1", "2027-1"]
@@ -55,7 +55,7 @@ def test_people_who_do_not_review_are_not_asked(web):
     svc.publish_charter(admin, "2027-1", "Changement.", BODY, "Change.", BODY_EN)
     db.session.commit()
     web.login("claire@exemple.fr")
-    assert web.get("/projets/mes-projets").status_code == 200
+    assert web.get("/clara/projets/mes-projets").status_code == 200
     assert web.get("/compte/charte").status_code == 302
 
 

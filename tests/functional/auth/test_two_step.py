@@ -33,7 +33,7 @@ def _wrong(code):
 
 def test_the_code_is_asked_after_the_password_and_before_anything_else(web):
     moderator = UserFactory(email="paul@exemple.fr", roles=["moderator"])
-    response = _password_step(web, "paul@exemple.fr", next_url="/moderation/")
+    response = _password_step(web, "paul@exemple.fr", next_url="/clara/moderation/")
     assert response.headers["Location"] == CODE_PAGE
     assert web.get("/compte/profil").status_code == 302  # not logged in yet
 
@@ -50,7 +50,7 @@ def test_the_code_is_asked_after_the_password_and_before_anything_else(web):
 
     response = web.submit(CODE_PAGE, {"code": login_code(moderator)})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/moderation/"
+    assert response.headers["Location"] == "/clara/moderation/"
     assert web.get("/compte/profil").status_code == 200
 
 
@@ -103,13 +103,13 @@ def test_a_role_that_requires_it_is_sent_to_the_set_up_first(web):
     coordinator.totp_secret = coordinator.totp_enabled_at = None
     db.session.commit()
     web.login("anne@exemple.fr")
-    response = web.get("/coordination/")
+    response = web.get("/clara/coordination/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith(
-        "/compte/securite/double-authentification?next=/coordination/")
+        "/compte/securite/double-authentification?next=/clara/coordination/")
     setup = response.headers["Location"]
     # Forms are refused too, not only pages.
-    refused = web.submit("/coordination/appels/nouveau", {"title": "Appel"}, form_url=setup)
+    refused = web.submit("/clara/coordination/appels/nouveau", {"title": "Appel"}, form_url=setup)
     assert refused.headers["Location"].startswith("/compte/securite/double-authentification")
 
     page = web.get(setup).get_data(as_text=True)
@@ -133,9 +133,9 @@ def test_a_role_that_requires_it_is_sent_to_the_set_up_first(web):
     assert response.status_code == 200
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", page)
     assert len(codes) == 10
-    assert 'href="/coordination/"' in page  # then back to where the person was going
+    assert 'href="/clara/coordination/"' in page  # then back to where the person was going
     assert response.headers["Cache-Control"].startswith("no-store")
-    assert web.get("/coordination/").status_code == 200
+    assert web.get("/clara/coordination/").status_code == 200
     assert "activée" in outbox("anne@exemple.fr")[-1].subject
 
 
@@ -197,7 +197,7 @@ def test_a_required_role_turning_it_off_goes_straight_to_the_new_set_up(web):
     response = web.submit("/compte/securite/double-authentification/desactiver",
                           {"off-password": PASSWORD}, form_url="/compte/securite")
     assert response.headers["Location"] == "/compte/securite/double-authentification"
-    assert web.get("/moderation/").status_code == 302
+    assert web.get("/clara/moderation/").status_code == 302
 
 
 def test_an_admin_resets_it_with_a_reason(web):

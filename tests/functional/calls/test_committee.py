@@ -119,20 +119,20 @@ def test_conflicted_members_neither_see_nor_score_and_leave_the_room(meeting, we
     assert spread.final == [7, 7, 7, 7]
 
     web.login("karim@exemple.fr")
-    response = web.get(f"/comite/{meeting['session'].id}/points/{item.id}")
+    response = web.get(f"/clara/comite/{meeting['session'].id}/points/{item.id}")
     assert response.status_code == 403
     # The item's link says why, not the generic « accès refusé ».
     assert "Vous êtes sorti ou sortie de la salle pour « Dormir mieux »" in _text(response)
     assert "Annuler : je ne sors pas de la salle" not in _text(response)  # not declared here
     # Sent anyway (an old tab): the same page, nothing saved.
-    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    url = f"/clara/comite/{meeting['session'].id}/points/{item.id}"
     response = web.submit(f"{url}/note-finale", {"final-score": "1", "final-submit": "1"},
-                          form_url=f"/comite/{meeting['session'].id}")
+                          form_url=f"/clara/comite/{meeting['session'].id}")
     assert response.status_code == 403
     assert "Vous êtes sorti ou sortie de la salle pour « Dormir mieux »" in _text(response)
     db.session.expire_all()
     assert cm.spread(item).final == [7, 7, 7, 7]
-    page = _text(web.get(f"/comite/{meeting['session'].id}"))
+    page = _text(web.get(f"/clara/comite/{meeting['session'].id}"))
     # The agenda names the project (the member knows which one they left the room for).
     assert ("<p>Dormir mieux — <strong>Vous êtes sorti ou sortie de la salle pour ce "
             "projet.</strong></p>") in page
@@ -150,25 +150,25 @@ def test_leaving_the_room_is_confirmed_and_can_be_taken_back_until_the_item_open
     cm.save_preliminary(martine, item, 7, "Utile.")
     db.session.commit()
     web.login(PATIENTS[0])
-    agenda = _text(web.get(f"/comite/{session.id}"))
+    agenda = _text(web.get(f"/clara/comite/{session.id}"))
     # A real button leading to a page that says what happens: nothing is saved yet.
-    assert f'method="get" action="/comite/{session.id}/conflit/{item.id}"' in agenda
-    confirm = _text(web.get(f"/comite/{session.id}/conflit/{item.id}"))
+    assert f'method="get" action="/clara/comite/{session.id}/conflit/{item.id}"' in agenda
+    confirm = _text(web.get(f"/clara/comite/{session.id}/conflit/{item.id}"))
     assert "Sortir de la salle pour « Dormir mieux » ?" in confirm
     assert "Votre note préliminaire (7) est mise de côté" in confirm
     assert "Vous ne verrez plus ce projet et ne le noterez pas." in confirm
     assert not cm.conflicted(martine, item)
 
-    url = f"/comite/{session.id}/conflit/{item.id}"
+    url = f"/clara/comite/{session.id}/conflit/{item.id}"
     assert web.submit(url).status_code == 302
     assert cm.conflicted(martine, item)
     assert cm.spread(item, rows=None).preliminary == []  # set aside: not counted…
     member = cm.member_of(martine, session)
-    agenda = _text(web.get(f"/comite/{session.id}"))
+    agenda = _text(web.get(f"/clara/comite/{session.id}"))
     assert "Annuler : je ne sors pas de la salle" in agenda
     # …and found again when she takes it back.
-    undo = f"/comite/{session.id}/conflit/{item.id}/annuler/{member.id}"
-    assert web.submit(undo, form_url=f"/comite/{session.id}").status_code == 302
+    undo = f"/clara/comite/{session.id}/conflit/{item.id}/annuler/{member.id}"
+    assert web.submit(undo, form_url=f"/clara/comite/{session.id}").status_code == 302
     assert not cm.conflicted(martine, item)
     assert cm.my_scores(martine, session)[item.id].preliminary == 7
 
@@ -177,9 +177,9 @@ def test_leaving_the_room_is_confirmed_and_can_be_taken_back_until_the_item_open
     db.session.commit()
     web.logout()
     web.login("anne@exemple.fr")
-    agenda = _text(web.get(f"/comite/{session.id}"))
+    agenda = _text(web.get(f"/clara/comite/{session.id}"))
     assert f"Faire revenir {martine.name} dans la salle" in agenda
-    assert web.submit(undo, form_url=f"/comite/{session.id}").status_code == 302
+    assert web.submit(undo, form_url=f"/clara/comite/{session.id}").status_code == 302
     assert not cm.conflicted(martine, item)
     actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
         AuditEntry.action.like("committee.conflict%")).order_by(AuditEntry.id))]
@@ -195,7 +195,7 @@ def test_leaving_the_room_is_confirmed_and_can_be_taken_back_until_the_item_open
         cm.withdraw_conflict(martine, item, member)
     web.logout()
     web.login(PATIENTS[0])
-    assert "Annuler : je ne sors pas de la salle" not in _text(web.get(f"/comite/{session.id}"))
+    assert "Annuler : je ne sors pas de la salle" not in _text(web.get(f"/clara/comite/{session.id}"))
 
 
 def test_someone_else_cannot_take_a_members_declaration_back(meeting, web):
@@ -206,8 +206,8 @@ def test_someone_else_cannot_take_a_members_declaration_back(meeting, web):
     db.session.commit()
     member = cm.member_of(martine, session)
     web.login(PATIENTS[1])
-    assert web.submit(f"/comite/{session.id}/conflit/{item.id}/annuler/{member.id}",
-                      form_url=f"/comite/{session.id}").status_code == 403
+    assert web.submit(f"/clara/comite/{session.id}/conflit/{item.id}/annuler/{member.id}",
+                      form_url=f"/clara/comite/{session.id}").status_code == 403
     assert cm.conflicted(martine, item)
 
 
@@ -217,7 +217,7 @@ def test_the_members_minutes_keep_everyones_numbering(meeting, web):
     cm.declare_conflict(meeting["people"][PATIENTS[0]], first)
     db.session.commit()
     web.login(PATIENTS[0])
-    page = _text(web.get(f"/comite/{session.id}/proces-verbal"))
+    page = _text(web.get(f"/clara/comite/{session.id}/proces-verbal"))
     # The same numbers as everyone's (hers used to skip the project and renumber).
     for number, item in enumerate(session.items, start=1):
         assert f"{number}. {item.application.title}" in page
@@ -228,15 +228,15 @@ def test_only_members_and_the_coordination_see_a_session(meeting, web):
     UserFactory(email="autre@exemple.fr", roles=[Role.PATIENT_EXPERT])
     db.session.commit()
     web.login("autre@exemple.fr")
-    assert web.get(f"/comite/{meeting['session'].id}").status_code == 403
-    assert web.get("/comite/999999").status_code == 404
+    assert web.get(f"/clara/comite/{meeting['session'].id}").status_code == 403
+    assert web.get("/clara/comite/999999").status_code == 404
 
 
 def test_the_chair_adds_a_member_from_the_session_page(meeting, web):
     session = meeting["session"]
     UserFactory(email="ines@exemple.fr", name="Inès Moreau", roles=[Role.PATIENT_EXPERT])
     db.session.commit()
-    url = f"/comite/{session.id}"
+    url = f"/clara/comite/{session.id}"
     web.login(PATIENTS[0])
     assert web.submit(f"{url}/membres", {"membre-email": "ines@exemple.fr",
                                          "membre-group": cm.PATIENT},
@@ -262,7 +262,7 @@ def test_notes_sent_with_an_expired_token_come_back_on_the_item_page(meeting, we
     item = meeting["items"][meeting["first"].id]
     cm.open_item(meeting["chair"], item)
     db.session.commit()
-    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    url = f"/clara/comite/{meeting['session'].id}/points/{item.id}"
     web.login("anne@exemple.fr")
     response = web.client.post(f"{url}/notes", headers={"Origin": "http://localhost"}, data={
         "csrf_token": "périmé", "notes-notes": "Le sommeil compte.", "notes-submit": "1"})
@@ -280,7 +280,7 @@ def test_a_refused_recommendation_shows_the_saved_notes_beside_its_error(meeting
     item = meeting["items"][meeting["first"].id]
     cm.open_item(meeting["chair"], item)
     db.session.commit()
-    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    url = f"/clara/comite/{meeting['session'].id}/points/{item.id}"
     web.login("anne@exemple.fr")
     assert web.submit(f"{url}/notes", {"notes-notes": "Le sommeil compte.",
                                        "notes-submit": "1"}, form_url=url).status_code == 302
@@ -292,7 +292,7 @@ def test_a_refused_recommendation_shows_the_saved_notes_beside_its_error(meeting
 def test_a_member_scores_through_the_pages_and_finds_the_current_item(meeting, web):
     session, item = meeting["session"], meeting["items"][meeting["second"].id]
     web.login("martine@exemple.fr")
-    url = f"/comite/{session.id}/points/{item.id}"
+    url = f"/clara/comite/{session.id}/points/{item.id}"
     page = web.submit(f"{url}/note-preliminaire", {"prelim-score": "12", "prelim-submit": "1"},
                       form_url=url).get_data(as_text=True)
     assert "Choisissez une des réponses proposées." in page or "de 1 à 9" in page
@@ -301,8 +301,8 @@ def test_a_member_scores_through_the_pages_and_finds_the_current_item(meeting, w
         form_url=url).status_code == 302
     cm.open_item(meeting["chair"], item)
     db.session.commit()
-    page = web.get(f"/comite/{session.id}").get_data(as_text=True)
-    assert f'href="/comite/{session.id}/points/{item.id}"' in page
+    page = web.get(f"/clara/comite/{session.id}").get_data(as_text=True)
+    assert f'href="/clara/comite/{session.id}/points/{item.id}"' in page
     assert "discute en ce moment" in page
     assert web.submit(f"{url}/note-finale", {"final-score": "8", "final-submit": "1"},
                       form_url=url).status_code == 302
@@ -319,7 +319,7 @@ def test_the_minutes_list_attendance_conflicts_scores_and_recommendations(meetin
                              "À condition d’ajouter un groupe d’aidants.")
     db.session.commit()
     web.login("anne@exemple.fr")
-    page = web.get(f"/comite/{meeting['session'].id}/proces-verbal").get_data(as_text=True)
+    page = web.get(f"/clara/comite/{meeting['session'].id}/proces-verbal").get_data(as_text=True)
     assert "Dormir mieux" in page
     assert "Financer sous conditions." in page
     assert "ajouter un groupe d’aidants" in page
@@ -351,7 +351,7 @@ def reviewed(app):
     make_assignment(first, data["people"]["martine"], status="pending")
     write_review(make_assignment(first, data["people"]["karim"]), "Mon avis.")
     db.session.commit()
-    data["url"] = f"/comite/{data['session'].id}/points/{data['item'].id}"
+    data["url"] = f"/clara/comite/{data['session'].id}/points/{data['item'].id}"
     return data
 
 
@@ -399,23 +399,23 @@ def test_closed_session_freezes_scores_on_the_pages(meeting, web):
     cm.save_final(meeting["people"][PATIENTS[1]], item, 8)
     cm.close_session(meeting["chair"], session)
     db.session.commit()
-    url = f"/comite/{session.id}/points/{item.id}"
+    url = f"/clara/comite/{session.id}/points/{item.id}"
     web.login(PATIENTS[1])
     page = web.submit(f"{url}/note-finale", {"final-score": "1", "final-submit": "1"},
                       form_url=url)
     assert page.status_code == 200
     assert "Seule la présidence peut la rouvrir" in page.get_data(as_text=True)
-    web.submit(f"/comite/{session.id}/conflit/{item.id}", form_url=f"/comite/{session.id}")
+    web.submit(f"/clara/comite/{session.id}/conflit/{item.id}", form_url=f"/clara/comite/{session.id}")
     db.session.expire_all()
     assert cm.spread(item).final == [6, 8]
     assert not cm.conflicted(meeting["people"][PATIENTS[1]], item)
     web.logout()
     web.login("anne@exemple.fr")
-    web.submit(f"/comite/{session.id}/membres/{session.members[0].id}/presence",
-               form_url=f"/comite/{session.id}")
+    web.submit(f"/clara/comite/{session.id}/membres/{session.members[0].id}/presence",
+               form_url=f"/clara/comite/{session.id}")
     db.session.expire_all()
     assert session.members[0].present
-    page = web.get(f"/comite/{session.id}/proces-verbal").get_data(as_text=True)
+    page = web.get(f"/clara/comite/{session.id}/proces-verbal").get_data(as_text=True)
     assert "«\u00a0Dormir mieux\u00a0», notes finales" in page
 
 
@@ -425,12 +425,12 @@ def test_minutes_hide_preliminary_scores_until_the_item_is_opened(meeting, web):
     db.session.commit()
     caption = "«\u00a0Dormir mieux\u00a0», notes préliminaires"
     for email in ("anne@exemple.fr", PATIENTS[1]):
-        _status, page = _page(web, email, f"/comite/{session.id}/proces-verbal")
+        _status, page = _page(web, email, f"/clara/comite/{session.id}/proces-verbal")
         assert caption not in page
         assert "Pas discuté\u00a0: les notes préliminaires restent confidentielles." in page
     cm.open_item(meeting["chair"], item)
     db.session.commit()
-    assert caption in web.get(f"/comite/{session.id}/proces-verbal").get_data(as_text=True)
+    assert caption in web.get(f"/clara/comite/{session.id}/proces-verbal").get_data(as_text=True)
 
 
 def test_members_minutes_give_counts_not_names(meeting, web):
@@ -441,7 +441,7 @@ def test_members_minutes_give_counts_not_names(meeting, web):
     _score_all(meeting, item, [8, None, 8, 6, 6, 6], final=True)
     cm.record_recommendation(meeting["chair"], item, cm.FUND, "Utile.")
     db.session.commit()
-    url = f"/comite/{session.id}/proces-verbal"
+    url = f"/clara/comite/{session.id}/proces-verbal"
     _status, page = _page(web, PATIENTS[0], url)
     assert "Sortis de la salle (liens avec le projet)" not in page
     assert "<dt>Sortis de la salle</dt><dd>1</dd>" in page
@@ -455,20 +455,20 @@ def test_members_minutes_give_counts_not_names(meeting, web):
 def test_closing_a_session_says_what_is_left_and_asks_first(meeting, web):
     session = meeting["session"]
     web.login("anne@exemple.fr")
-    page = web.get(f"/comite/{session.id}").get_data(as_text=True)
-    assert f'href="/comite/{session.id}/cloturer"' in page
-    page = web.get(f"/comite/{session.id}/cloturer").get_data(as_text=True)
+    page = web.get(f"/clara/comite/{session.id}").get_data(as_text=True)
+    assert f'href="/clara/comite/{session.id}/cloturer"' in page
+    page = web.get(f"/clara/comite/{session.id}/cloturer").get_data(as_text=True)
     assert "2 dossiers n’ont pas été discutés" in page
     db.session.expire_all()
     assert session.state == cm.PLANNED  # asking is not closing
-    response = web.submit(f"/comite/{session.id}/cloturer", {"submit": "1"})
-    assert response.headers["Location"].endswith(f"/comite/{session.id}/proces-verbal")
+    response = web.submit(f"/clara/comite/{session.id}/cloturer", {"submit": "1"})
+    assert response.headers["Location"].endswith(f"/clara/comite/{session.id}/proces-verbal")
     db.session.expire_all()
     assert session.state == cm.CLOSED
-    page = web.get(f"/comite/{session.id}").get_data(as_text=True)
+    page = web.get(f"/clara/comite/{session.id}").get_data(as_text=True)
     assert "Rouvrir la séance" in page
     item = meeting["items"][meeting["second"].id]
-    _status, page = _page(web, PATIENTS[0], f"/comite/{session.id}/points/{item.id}")
+    _status, page = _page(web, PATIENTS[0], f"/clara/comite/{session.id}/points/{item.id}")
     assert "Donnez votre note préliminaire" not in page
     assert 'name="prelim-score"' not in page
     assert "Il n’a pas été discuté." in page
@@ -479,7 +479,7 @@ def test_chair_reopens_a_closed_session_through_the_pages(meeting, web):
     cm.close_session(meeting["chair"], session)
     db.session.commit()
     web.login("anne@exemple.fr")
-    url = f"/comite/{session.id}/rouvrir"
+    url = f"/clara/comite/{session.id}/rouvrir"
     page = web.submit(url, {"reason": ""}).get_data(as_text=True)
     assert "Dites pourquoi vous rouvrez la séance" in page
     assert web.submit(url, {"reason": "Un dossier oublié."}).status_code == 302
@@ -496,7 +496,7 @@ def test_recommendation_warns_by_name_when_a_present_member_has_not_scored(meeti
     _score_all(meeting, item, [8, 8, 8, 6, 6, None], final=True)
     db.session.commit()
     nadia = meeting["people"]["nadia@exemple.fr"].public_name
-    url = f"/comite/{session.id}/points/{item.id}"
+    url = f"/clara/comite/{session.id}/points/{item.id}"
     web.login("anne@exemple.fr")
     page = web.get(url).get_data(as_text=True)
     assert f"Pas encore de note finale de 1 membre présent\u00a0: {nadia}." in page
@@ -522,9 +522,9 @@ def test_recommendation_warns_by_name_when_a_present_member_has_not_scored(meeti
 
 
 def test_agenda_asks_a_reviewing_member_to_declare_interests_first(reviewed, web):
-    _status, page = _page(web, "martine@exemple.fr", f"/comite/{reviewed['session'].id}")
+    _status, page = _page(web, "martine@exemple.fr", f"/clara/comite/{reviewed['session'].id}")
     assert "déclarez d’abord vos liens d’intérêts pour le lire et le noter" in page
-    assert 'href="/relectures/' in page
+    assert 'href="/clara/relectures/' in page
 
 
 def test_minutes_count_final_scores_and_hide_a_lone_groups_median(meeting, web):
@@ -539,7 +539,7 @@ def test_minutes_count_final_scores_and_hide_a_lone_groups_median(meeting, web):
     cm.record_recommendation(meeting["chair"], item, cm.FUND, "Utile.", without_scores=True)
     db.session.commit()
     web.login(PATIENTS[1])
-    page = _text(web.get(f"/comite/{meeting['session'].id}/proces-verbal"))
+    page = _text(web.get(f"/clara/comite/{meeting['session'].id}/proces-verbal"))
     assert "1 note finale sur 3 membres présents" in page
     assert "moins de 2 notes : non affichée pour garder l’anonymat" in page
     assert "<dd>8</dd>" not in page  # Martine's own score, as her group's median
@@ -557,7 +557,7 @@ def test_a_member_who_has_not_declared_sees_no_scores(reviewed, web):
     assert "Vous verrez les notes une fois vos liens d’intérêts déclarés." in page
     assert "notes finales : nombre de membres par note" not in page
     _status, page = _page(web, "martine@exemple.fr",
-                          f"/comite/{reviewed['session'].id}/proces-verbal")
+                          f"/clara/comite/{reviewed['session'].id}/proces-verbal")
     assert "Vous verrez les notes une fois vos liens d’intérêts déclarés." in page
     # Claire, who sits without reviewing it, sees them.
     _status, page = _page(web, "claire@exemple.fr", reviewed["url"])
@@ -571,7 +571,7 @@ def test_attendance_reads_right_before_and_after_the_session(meeting, web):
         cm.set_present(meeting["chair"], session, member, False)
     db.session.commit()
     web.login("anne@exemple.fr")
-    minutes = f"/comite/{session.id}/proces-verbal"
+    minutes = f"/clara/comite/{session.id}/proces-verbal"
     before = _text(web.get(minutes))
     # Before the session nobody is absent yet (everyone was « absent ou absente »).
     assert f"{absent.user.public_name} (présence pas encore notée)" in before
@@ -582,26 +582,26 @@ def test_attendance_reads_right_before_and_after_the_session(meeting, web):
     db.session.commit()
     # After it, the member who did not come is not « pas encore là » any more.
     assert f"{absent.user.public_name} (n’était pas là)" in _text(web.get(minutes))
-    agenda = _text(web.get(f"/comite/{session.id}"))
+    agenda = _text(web.get(f"/clara/comite/{session.id}"))
     assert f"{absent.user.public_name} — n’était pas là" in agenda
     assert "pas encore là" not in agenda
 
 
 def test_a_coordinator_finds_the_sessions_she_chairs(meeting, web):
     web.login("anne@exemple.fr")
-    page = _text(web.get("/comite/"))
+    page = _text(web.get("/clara/comite/"))
     # She sits on none, but chairs this one: the page said « Vous ne siégez à aucun comité ».
     assert "Les séances que je préside" in page
-    assert f'href="/comite/{meeting["session"].id}">Comité de mars</a>' in page
+    assert f'href="/clara/comite/{meeting["session"].id}">Comité de mars</a>' in page
     assert "Vous ne siégez à aucun comité" not in page
-    session_page = _text(web.get(f"/comite/{meeting['session'].id}"))
+    session_page = _text(web.get(f"/clara/comite/{meeting['session'].id}"))
     assert f"<dt>Présidence</dt><dd>{meeting['chair'].public_name}</dd>" in session_page
 
 
 def test_saving_a_score_says_which_and_what(meeting, web):
     item = meeting["items"][meeting["first"].id]
     web.login(PATIENTS[0])
-    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    url = f"/clara/comite/{meeting['session'].id}/points/{item.id}"
     page = _text(web.submit(f"{url}/note-preliminaire", {"prelim-score": "7",
                                                          "prelim-submit": "1"},
                             form_url=url, follow=True))
@@ -625,12 +625,12 @@ def test_the_english_pages_speak_of_a_meeting_and_of_who_left_the_room(meeting, 
     meeting["people"][PATIENTS[1]].locale = meeting["chair"].locale = "en"
     db.session.commit()
     web.login(PATIENTS[1])
-    agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
+    agenda = _text(web.get(f"/clara/comite/{meeting['session'].id}"))
     # « Leave the room: 1 member » read as an instruction.
     assert "Left the room: 1 member" in agenda
     web.logout()
     web.login("anne@exemple.fr")
-    agenda = _text(web.get(f"/comite/{meeting['session'].id}"))
+    agenda = _text(web.get(f"/clara/comite/{meeting['session'].id}"))
     assert "End the meeting" in agenda
     assert "End the session" not in agenda  # « session » is for logging in only
 
@@ -682,7 +682,7 @@ def test_a_reviewer_is_no_longer_asked_to_review_what_the_committee_decided(revi
 def test_an_item_without_reviews_says_so_once(meeting, web):
     item = meeting["items"][meeting["second"].id]
     web.login(PATIENTS[0])
-    page = _text(web.get(f"/comite/{meeting['session'].id}/points/{item.id}"))
+    page = _text(web.get(f"/clara/comite/{meeting['session'].id}/points/{item.id}"))
     assert "Aucune relecture transmise pour ce projet." in page
     assert "Pas encore de réponse." not in page  # once per question, before
     assert "Votre avis global sur le projet" not in page
@@ -700,7 +700,7 @@ def test_the_score_chart_says_which_scores_and_the_table_fits_a_phone(meeting, w
     cm.open_item(meeting["chair"], item)
     db.session.commit()
     web.login(PATIENTS[0])
-    url = f"/comite/{meeting['session'].id}/points/{item.id}"
+    url = f"/clara/comite/{meeting['session'].id}/points/{item.id}"
     page = _text(web.get(url))
     # A visible heading says which scores the chart shows (only its SVG <title> did).
     assert ("<strong>Notes préliminaires (pas encore de note finale) : combien de membres "

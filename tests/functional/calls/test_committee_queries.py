@@ -46,7 +46,7 @@ def test_session_page_and_minutes_do_not_grow_with_members_and_items(web):
     chair, small, _people = _meeting(3, 2)
     _other_chair, large, _people = _meeting(9, 6)
     web.login(chair.email)  # the coordination sees every session
-    pages = ["/comite/{}", "/comite/{}/proces-verbal"]
+    pages = ["/clara/comite/{}", "/clara/comite/{}/proces-verbal"]
     few = [_count(web, url.format(small.id)) for url in pages]
     many = [_count(web, url.format(large.id)) for url in pages]
     assert few == many, (few, many)

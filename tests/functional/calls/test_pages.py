@@ -44,12 +44,12 @@ def test_public_list_and_page_show_the_state_plainly(client):
     make_call(state="closed", title="Appel clos")
     make_call(published=False, title="Appel en préparation")
     db.session.commit()
-    page = _text(client.get("/appels/"))
+    page = _text(client.get("/clara/appels/"))
     assert "Appel en préparation" not in page
     for state in ("ouvert", "en évaluation", "clos"):
         assert state in page
     call = db.session.scalar(select(Call).where(Call.title == "Appel ouvert"))
-    page = _text(client.get(f"/appels/{call.id}"))
+    page = _text(client.get(f"/clara/appels/{call.id}"))
     assert "Connectez-vous pour déposer une candidature" in page
     assert "Le projet est-il important pour les patients" in page
 
@@ -62,18 +62,18 @@ def test_coordinator_creates_a_call_with_errors_next_to_fields_and_nothing_lost(
             "opens_on": "2027-01-10", "application_deadline_on": "2026-12-01",
             "review_deadline_on": "2027-04-30", "response_deadline_on": "2027-05-20",
             "results_on": "pas une date"}
-    response = web.submit("/coordination/appels/nouveau", form)
+    response = web.submit("/clara/coordination/appels/nouveau", form)
     page = _text(response)
     assert response.status_code == 200
     assert fr("<title>Erreur :") in page
     assert 'id="results_on-error"' in page
     assert "Un appel pour les patients." in page
     form["results_on"] = "2027-06-15"
-    page = _text(web.submit("/coordination/appels/nouveau", form))
+    page = _text(web.submit("/clara/coordination/appels/nouveau", form))
     assert "La date limite de dépôt doit venir après l’ouverture." in page
     assert 'id="application_deadline_on-error"' in page
     form["application_deadline_on"] = "2027-03-15"
-    response = web.submit("/coordination/appels/nouveau", {**form, "published": "y"})
+    response = web.submit("/clara/coordination/appels/nouveau", {**form, "published": "y"})
     assert response.status_code == 302
     call = db.session.scalar(select(Call))
     assert call.published_at is not None
@@ -85,7 +85,7 @@ def test_criterion_form_edits_a_question_until_the_first_review(web):
     call = make_call()
     db.session.commit()
     web.login(COORD)
-    url = f"/coordination/appels/{call.id}/grille/nouvelle"
+    url = f"/clara/coordination/appels/{call.id}/grille/nouvelle"
     page = _text(web.submit(url, {"label": "", "kind": "scale", "visibility": "shared",
                                   "anchors": "Un\nDeux"}))
     assert "Écrivez la question" in page
@@ -93,7 +93,7 @@ def test_criterion_form_edits_a_question_until_the_first_review(web):
                                 "visibility": "confidential", "required": "y",
                                 "comment_below": "1"})
     assert response.status_code == 302
-    page = _text(web.get(f"/coordination/appels/{call.id}/grille"))
+    page = _text(web.get(f"/clara/coordination/appels/{call.id}/grille"))
     assert "Le projet aide-t-il les aidants ?" in page
     assert fr("Confidentiel : coordination et comité seulement") in page
     call.form_frozen_at = call.opens_at
@@ -107,7 +107,7 @@ def test_researcher_drafts_uploads_a_pdf_checks_readability_and_submits(web):
     call = make_call()
     db.session.commit()
     web.login(researcher.email)
-    url = f"/candidatures/nouvelle/{call.id}"
+    url = f"/clara/candidatures/nouvelle/{call.id}"
     token = web.csrf(url)
     response = web.client.post(url, data={
         "csrf_token": token, "title": "Mieux dormir", "check": "1",
@@ -122,7 +122,7 @@ def test_researcher_drafts_uploads_a_pdf_checks_readability_and_submits(web):
     assert fr("Score :") in page
 
     # A file that is not a PDF: error next to the field, text kept.
-    edit = f"/candidatures/{application.id}/modifier"
+    edit = f"/clara/candidatures/{application.id}/modifier"
     token = web.csrf(edit)
     response = web.client.post(edit, data={
         "csrf_token": token, "title": "Mieux dormir", "save": "1", "team": "Dr Morel",
@@ -132,16 +132,16 @@ def test_researcher_drafts_uploads_a_pdf_checks_readability_and_submits(web):
     assert 'id="attachment-error"' in page
     assert "Dr Morel" in page
 
-    page = _text(web.get(f"/candidatures/{application.id}/verifier"))
+    page = _text(web.get(f"/clara/candidatures/{application.id}/verifier"))
     assert "Avant de déposer, complétez" in page
     web.submit(edit, {"title": "Mieux dormir", "lay_summary": "Simple.", "scientific_summary":
                       "Méthode.", "involvement_plan": "Patientes.", "budget_summary": "20 k€.",
                       "team": "Dr Morel", "review": "1"})
-    response = web.submit(f"/candidatures/{application.id}/verifier", {"submit": "1"})
+    response = web.submit(f"/clara/candidatures/{application.id}/verifier", {"submit": "1"})
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status == ApplicationStatus.SUBMITTED
-    download = web.get(f"/candidatures/{application.id}/document")
+    download = web.get(f"/clara/candidatures/{application.id}/document")
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.data == b"%PDF-1.4 projet"
     download.close()
@@ -153,7 +153,7 @@ def test_after_the_deadline_the_edit_page_is_closed_and_the_draft_kept(web):
     application = make_application(researcher, call, submitted=False, lay_summary="Gardé.")
     db.session.commit()
     web.login(researcher.email)
-    response = web.get(f"/candidatures/{application.id}/modifier", follow_redirects=True)
+    response = web.get(f"/clara/candidatures/{application.id}/modifier", follow_redirects=True)
     page = _text(response)
     assert "La date limite est passée" in page
     assert "Gardé." in page
@@ -167,15 +167,15 @@ def test_nobody_else_reads_an_application_and_unknown_ids_are_404(web):
     UserFactory(email="relecteur@exemple.fr", roles=["patient_expert"])
     db.session.commit()
     web.login("autre@exemple.fr")
-    assert web.get(f"/candidatures/{application.id}").status_code == 403
-    assert web.get(f"/candidatures/{application.id}/modifier").status_code == 403
-    assert web.get(f"/candidatures/{application.id}/document").status_code == 403
-    assert web.get("/candidatures/999999").status_code == 404
+    assert web.get(f"/clara/candidatures/{application.id}").status_code == 403
+    assert web.get(f"/clara/candidatures/{application.id}/modifier").status_code == 403
+    assert web.get(f"/clara/candidatures/{application.id}/document").status_code == 403
+    assert web.get("/clara/candidatures/999999").status_code == 404
     web.logout()
     web.login("relecteur@exemple.fr")
-    assert web.get(f"/relectures/{assignment.id}").status_code == 403
-    assert web.get("/relectures/999999").status_code == 404
-    assert web.get(f"/coordination/appels/candidatures/{application.id}").status_code == 403
+    assert web.get(f"/clara/relectures/{assignment.id}").status_code == 403
+    assert web.get("/clara/relectures/999999").status_code == 404
+    assert web.get(f"/clara/coordination/appels/candidatures/{application.id}").status_code == 403
 
 
 def test_whole_cycle_through_the_pages(web):
@@ -188,9 +188,9 @@ def test_whole_cycle_through_the_pages(web):
 
     # Assignment, with the suggestion helper.
     web.login(COORD)
-    page = _text(web.get(f"/coordination/appels/candidatures/{application.id}?suggestion=1"))
+    page = _text(web.get(f"/clara/coordination/appels/candidatures/{application.id}?suggestion=1"))
     assert re.search(rf'checked[^>]*value="{martine.id}"', page)
-    url = f"/coordination/appels/candidatures/{application.id}"
+    url = f"/clara/coordination/appels/candidatures/{application.id}"
     response = web.submit(f"{url}/affecter", {"assign-reviewers": str(martine.id)},
                           form_url=url, prefix="assign-")
     assert response.status_code == 302
@@ -230,7 +230,7 @@ def test_whole_cycle_through_the_pages(web):
     web.login(COORD)
     review = db.session.scalar(select(Review))
     assert review.status == ReviewStatus.SUBMITTED
-    review_url = f"/coordination/appels/relectures/{review.id}"
+    review_url = f"/clara/coordination/appels/relectures/{review.id}"
     target = call.criteria[2]
     response = web.submit(f"{review_url}/corrections",
                           {f"edit-comment_{target.id}": "Les aînés.", "edit-submit": "1"},
@@ -242,7 +242,7 @@ def test_whole_cycle_through_the_pages(web):
 
     # The applicant reads anonymised feedback without the confidential comment, answers.
     web.login(owner.email)
-    detail = f"/candidatures/{application.id}"
+    detail = f"/clara/candidatures/{application.id}"
     page = _text(web.get(detail))
     assert "Relecture A" in page
     assert "Les aînés." in page
@@ -304,7 +304,7 @@ def test_conflict_declared_on_the_page_removes_the_assignment(web):
                                  status=AssignmentStatus.PENDING)
     db.session.commit()
     web.login("k@exemple.fr")
-    url = f"/relectures/{assignment.id}"
+    url = f"/clara/relectures/{assignment.id}"
     page = _text(web.submit(f"{url}/interets", {"conflict": "yes"}, form_url=url))
     assert "Choisissez le lien qui vous concerne." in page
     response = web.submit(f"{url}/interets", {"conflict": "yes", "reason": "knows_team"},
@@ -325,15 +325,15 @@ def test_ranking_csv_and_committee_summary(web):
     rv.submit_review(assignment.reviewer, assignment)
     db.session.commit()
     web.login(COORD)
-    page = _text(web.get(f"/coordination/appels/{call.id}/classement"))
+    page = _text(web.get(f"/clara/coordination/appels/{call.id}/classement"))
     assert "Projet étoilé" in page
     assert "<caption" in page
-    response = web.get(f"/coordination/appels/{call.id}/classement.csv")
+    response = web.get(f"/clara/coordination/appels/{call.id}/classement.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith("\ufeff".encode())
     assert "Projet étoilé" in response.data.decode("utf-8")
-    page = _text(web.get(f"/coordination/appels/{call.id}/synthese"))
+    page = _text(web.get(f"/clara/coordination/appels/{call.id}/synthese"))
     assert "CONFIDENTIEL-XYZ" in page  # the committee reads the confidential part
 
 
@@ -344,7 +344,7 @@ def test_paper_review_entered_by_the_coordination(web):
     assignment = make_assignment(application, status=AssignmentStatus.PENDING)
     db.session.commit()
     web.login(COORD)
-    url = f"/coordination/appels/affectations/{assignment.id}/saisie"
+    url = f"/clara/coordination/appels/affectations/{assignment.id}/saisie"
     page = _text(web.submit(url, {"send": "1"}))
     assert fr("Question 1 : choisissez une réponse.") in page
     response = web.submit(url, {**_review_form(call, GOOD, TEXTS), "send": "1"})
@@ -360,7 +360,7 @@ def test_large_print_version_has_the_application_and_a_blank_form(web):
                                                           roles=["patient_expert"]))
     db.session.commit()
     web.login("m@exemple.fr")
-    page = _text(web.get(f"/relectures/{assignment.id}/imprimer"))
+    page = _text(web.get(f"/clara/relectures/{assignment.id}/imprimer"))
     assert "Résumé lisible." in page
     assert "Grille de relecture" in page
     assert 'class="large-print"' in page
@@ -373,7 +373,7 @@ def test_the_error_summary_names_each_question_and_the_draft_saved_is_a_confirma
     assignment = make_assignment(make_application(call=call), reviewer)
     db.session.commit()
     web.login("martine@exemple.fr")
-    url = f"/relectures/{assignment.id}"
+    url = f"/clara/relectures/{assignment.id}"
     scores = [5, None, *GOOD[2:]]
     page = _text(web.submit(url, {**_review_form(call, scores, TEXTS), "check": "1"}))
     summary = page.split('class="error-summary"')[1].split("</div>")[0]

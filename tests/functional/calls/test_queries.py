@@ -36,8 +36,8 @@ def test_coordination_and_reviewer_pages_do_not_grow_with_data(web):
     call = make_call(state="review")
     _fill(call, owner, [coordinator, *others], 2)
     web.login("anne@exemple.fr")
-    pages = [f"/coordination/appels/{call.id}/classement", f"/coordination/appels/{call.id}",
-             "/coordination/appels/", "/relectures/"]
+    pages = [f"/clara/coordination/appels/{call.id}/classement", f"/clara/coordination/appels/{call.id}",
+             "/clara/coordination/appels/", "/clara/relectures/"]
     small = {url: _count(web, url) for url in pages}
     _fill(call, owner, [coordinator, *others], 12)
     large = {url: _count(web, url) for url in pages}
@@ -63,6 +63,6 @@ def test_feedback_page_does_not_grow_with_the_number_of_reviews(web):
 
     review(2)
     web.login("claire@exemple.fr")
-    small = _count(web, f"/candidatures/{application.id}")
+    small = _count(web, f"/clara/candidatures/{application.id}")
     review(10)
-    assert _count(web, f"/candidatures/{application.id}") == small
+    assert _count(web, f"/clara/candidatures/{application.id}") == small

@@ -41,7 +41,7 @@ def _radio_values(page, criterion_id):
 def test_every_question_of_the_grid_runs_from_the_lowest_answer_to_the_highest(web):
     _martine, call, assignment = _reviewer_with_assignment()
     web.login("martine@exemple.fr")
-    page = _text(web.get(f"/relectures/{assignment.id}"))
+    page = _text(web.get(f"/clara/relectures/{assignment.id}"))
     scored = [c for c in call.criteria if c.is_scored]
     assert {c.kind for c in scored} == set(CriterionKind.SCORED)
     for criterion in scored:
@@ -56,7 +56,7 @@ def test_every_question_of_the_grid_runs_from_the_lowest_answer_to_the_highest(w
     assert section.index(">Non<") < section.index("En partie") < section.index(">Oui<")
 
     # The paper version, to fill by hand, reads the same way round.
-    paper = _text(web.get(f"/relectures/{assignment.id}/imprimer"))
+    paper = _text(web.get(f"/clara/relectures/{assignment.id}/imprimer"))
     section = paper.split(f'id="imprimer-critere-{clarity.id}"')[1]
     assert section.index("Insuffisant") < section.index("Excellent")
     section = paper.split(f'id="imprimer-critere-{burden.id}"')[1]
@@ -79,7 +79,7 @@ def test_a_sent_review_is_confirmed_by_mail_with_a_copy_and_a_link_to_read_it_ba
     rv.save_review(martine, assignment, _answers(call))
     db.session.commit()
     web.login("martine@exemple.fr")
-    confirm = f"/relectures/{assignment.id}/verifier"
+    confirm = f"/clara/relectures/{assignment.id}/verifier"
     assert web.submit(confirm, {"submit": "1"}).status_code == 302
 
     [mail] = [m for m in outbox("martine@exemple.fr") if "envoyée" in m.subject]
@@ -92,7 +92,7 @@ def test_a_sent_review_is_confirmed_by_mail_with_a_copy_and_a_link_to_read_it_ba
     assert "Oui" in body
     assert "Les personnes âgées." in body
     link = link_in(mail)
-    assert link.endswith(f"/relectures/{assignment.id}/lire")
+    assert link.endswith(f"/clara/relectures/{assignment.id}/lire")
     page = _text(web.get(link))
     assert "Les personnes âgées." in page
     assert "Excellent" in page
@@ -113,8 +113,8 @@ def test_reading_back_is_for_the_reviewer_only(web):
     UserFactory(email="karim@exemple.fr", roles=["patient_expert"])
     db.session.commit()
     web.login("karim@exemple.fr")
-    assert web.get(f"/relectures/{assignment.id}/lire").status_code == 403
-    assert web.get("/relectures/999999/lire").status_code == 404
+    assert web.get(f"/clara/relectures/{assignment.id}/lire").status_code == 403
+    assert web.get("/clara/relectures/999999/lire").status_code == 404
 
 
 def test_each_reply_box_of_the_researcher_names_its_review_and_its_question(web):
@@ -131,7 +131,7 @@ def test_each_reply_box_of_the_researcher_names_its_review_and_its_question(web)
     rv.release_feedback(coordinator, application)
     db.session.commit()
     web.login("claire@exemple.fr")
-    page = _text(web.get(f"/candidatures/{application.id}"))
+    page = _text(web.get(f"/clara/candidatures/{application.id}"))
     labels = re.findall(r'<label for="(response_\d+)" class="label">(.*?)</label>', page,
                         re.S)
     assert len(labels) == 2

@@ -29,23 +29,23 @@ def test_the_coordination_rates_and_the_reviewer_sees_only_an_anonymous_summary(
     UserFactory(email="anne@exemple.fr", name="Anne Lefèvre", roles=[Role.COORDINATOR])
     db.session.commit()
     web.login("anne@exemple.fr")
-    response = web.submit(f"/coordination/appels/relectures/{sent_review.id}/evaluation",
+    response = web.submit(f"/clara/coordination/appels/relectures/{sent_review.id}/evaluation",
                           {"rating": ReviewRating.VAGUE},
-                          form_url=f"/coordination/appels/relectures/{sent_review.id}")
+                          form_url=f"/clara/coordination/appels/relectures/{sent_review.id}")
     assert response.status_code == 302
     assert db.session.scalar(db.select(ReviewRating.rating)) == ReviewRating.VAGUE
 
     web.submit("/compte/deconnexion", form_url="/mon-espace")
     web.login("martine@exemple.fr")
-    page = web.get("/relectures/").get_data(as_text=True)
+    page = web.get("/clara/relectures/").get_data(as_text=True)
     assert "1 relecture jugée « trop vague »" in page.replace("\xa0", " ")
     assert "Anne" not in page
-    assert 'href="/relectures/guide"' in page
-    assert web.get("/relectures/guide").status_code == 200
+    assert 'href="/clara/relectures/guide"' in page
+    assert web.get("/clara/relectures/guide").status_code == 200
 
     web.submit("/compte/deconnexion", form_url="/mon-espace")
     web.login("claire@exemple.fr")
-    page = web.get(f"/candidatures/{sent_review.assignment.application_id}").get_data(
+    page = web.get(f"/clara/candidatures/{sent_review.assignment.application_id}").get_data(
         as_text=True)
     assert "trop vague" not in page
 

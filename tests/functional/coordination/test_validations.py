@@ -9,26 +9,26 @@ from tests.factories import RoleRequestFactory
 
 
 def test_visitors_are_sent_to_login_and_others_are_refused(web, make_user):
-    assert web.get("/coordination/validations").status_code == 302
+    assert web.get("/clara/coordination/validations").status_code == 302
     make_user(Role.RESEARCHER, email="claire@exemple.fr")
     web.login("claire@exemple.fr")
-    assert web.get("/coordination/").status_code == 403
-    assert web.get("/coordination/validations").status_code == 403
+    assert web.get("/clara/coordination/").status_code == 403
+    assert web.get("/clara/coordination/validations").status_code == 403
 
 
 def test_unknown_request_is_404(web, make_user):
     make_user(Role.COORDINATOR, email="anne@exemple.fr")
     web.login("anne@exemple.fr")
-    assert web.get("/coordination/validations/999999").status_code == 404
+    assert web.get("/clara/coordination/validations/999999").status_code == 404
 
 
 def test_coordinator_approves_a_patient_expert(web, make_user):
     make_user(Role.COORDINATOR, email="anne@exemple.fr")
     request = RoleRequestFactory(user__name="Jeanne Roussel", user__email="jeanne@exemple.fr")
     web.login("anne@exemple.fr")
-    listing = web.get("/coordination/validations").get_data(as_text=True)
+    listing = web.get("/clara/coordination/validations").get_data(as_text=True)
     assert "Jeanne Roussel" in listing
-    url = f"/coordination/validations/{request.id}"
+    url = f"/clara/coordination/validations/{request.id}"
     page = web.get(url).get_data(as_text=True)
     # Each decision posts to its own address; the page itself takes no form.
     assert f'action="{url}/accepter"' in page
@@ -48,7 +48,7 @@ def test_refusing_needs_a_reason_then_mails_it(web, make_user):
     make_user(Role.COORDINATOR, email="anne@exemple.fr")
     request = RoleRequestFactory(user__email="paul@exemple.fr")
     web.login("anne@exemple.fr")
-    url = f"/coordination/validations/{request.id}"
+    url = f"/clara/coordination/validations/{request.id}"
     page = web.submit(f"{url}/refuser", {"refuse-submit": "Refuser", "refuse-reason": ""},
                       form_url=url, prefix="refuse-").get_data(as_text=True)
     assert "Expliquez la raison du refus" in page
@@ -67,7 +67,7 @@ def test_a_decided_request_cannot_be_decided_again(web, make_user):
     make_user(Role.COORDINATOR, email="anne@exemple.fr")
     request = RoleRequestFactory()
     web.login("anne@exemple.fr")
-    url = f"/coordination/validations/{request.id}"
+    url = f"/clara/coordination/validations/{request.id}"
     web.submit(f"{url}/accepter", {"approve-submit": "Valider"}, form_url=url, prefix="approve-")
     page = web.submit(f"{url}/refuser", {"refuse-submit": "Refuser", "refuse-reason": "Non"},
                       form_url=url, prefix="refuse-", follow=True).get_data(as_text=True)

@@ -63,8 +63,8 @@ def _english(client):
 def test_a_visitor_reads_french_content_marked_as_french_in_english_pages(client):
     project, event, call, _assignment = _content()
     _english(client)
-    pages = ["/", "/projets/", f"/projets/{project.id}", "/evenements/",
-             f"/evenements/{event.id}", "/appels/", f"/appels/{call.id}", "/glossaire"]
+    pages = ["/", "/clara/projets/", f"/clara/projets/{project.id}", "/clara/evenements/",
+             f"/clara/evenements/{event.id}", "/clara/appels/", f"/clara/appels/{call.id}", "/clara/glossaire"]
     found = []
     for url in pages:
         response = client.get(url)
@@ -74,7 +74,7 @@ def test_a_visitor_reads_french_content_marked_as_french_in_english_pages(client
         found += [f"{url}: {problem}" for problem in problems_of(html)]
     assert not found, "\n".join(found)
     # The questions of the grid are the default ones: in English beside English labels.
-    html = client.get(f"/appels/{call.id}").get_data(as_text=True)
+    html = client.get(f"/clara/appels/{call.id}").get_data(as_text=True)
     assert "Does the project matter to patients and their families?" in html
     assert "Le projet est-il important" not in html
 
@@ -83,8 +83,8 @@ def test_a_reviewer_reads_her_review_pages_in_english(web):
     _project, _event, _call, assignment = _content()
     web.login("martine@exemple.fr")
     found = []
-    for url in ("/relectures/", f"/relectures/{assignment.id}",
-                f"/relectures/{assignment.id}/verifier", f"/relectures/{assignment.id}/imprimer"):
+    for url in ("/clara/relectures/", f"/clara/relectures/{assignment.id}",
+                f"/clara/relectures/{assignment.id}/verifier", f"/clara/relectures/{assignment.id}/imprimer"):
         response = web.get(url)
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
@@ -96,7 +96,7 @@ def test_a_reviewer_reads_her_review_pages_in_english(web):
             if french in html:
                 found.append(f"{url}: French label {french!r}")
     assert not found, "\n".join(found)
-    html = web.get(f"/relectures/{assignment.id}").get_data(as_text=True)
+    html = web.get(f"/clara/relectures/{assignment.id}").get_data(as_text=True)
     assert "Due by on" not in re.sub(r"<[^>]+>", " ", html).replace("  ", " ")
 
 
@@ -112,7 +112,7 @@ def test_an_organiser_reads_dates_in_words_in_english(web):
     make_event(organiser, title=FRENCH["event title"])
     db.session.commit()
     web.login("olivia@exemple.fr")
-    html = web.get("/organisation/evenements/").get_data(as_text=True)
+    html = web.get("/clara/organisation/evenements/").get_data(as_text=True)
     assert problems_of(html) == []
     # « October 1, 2027 at 6:30 PM », never « 1/10/27 ».
     assert re.search(r"[A-Z][a-z]+ \d{1,2}, \d{4}", html)

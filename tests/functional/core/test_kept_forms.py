@@ -57,7 +57,7 @@ def review_setup(email="martine@exemple.fr"):
 
 def test_a_review_sent_after_the_session_expired_comes_back_after_login(web):
     assignment, first = review_setup()
-    url = f"/relectures/{assignment.id}"
+    url = f"/clara/relectures/{assignment.id}"
     web.login("martine@exemple.fr")
     token = web.csrf(url)
     expire_session(web.client)
@@ -87,7 +87,7 @@ def test_a_review_sent_after_the_session_expired_comes_back_after_login(web):
 
 def test_a_review_sent_with_an_expired_token_comes_back_with_a_fresh_one(web):
     assignment, first = review_setup()
-    url = f"/relectures/{assignment.id}"
+    url = f"/clara/relectures/{assignment.id}"
     web.login("martine@exemple.fr")
     response = web.client.post(url, headers=SAME_SITE, data={
         "csrf_token": "périmé", f"comment_{first.id}": LONG_TEXT, "save": "1"})
@@ -153,7 +153,7 @@ def test_a_guest_registration_posted_hours_later_comes_back_with_what_was_typed(
     db.session.commit()
     with app.app_context():
         token = stale_token(web, "/compte/connexion")  # any token, too old: ignored here
-    response = web.client.post(f"/evenements/{event.id}/inscription", headers=SAME_SITE,
+    response = web.client.post(f"/clara/evenements/{event.id}/inscription", headers=SAME_SITE,
                                data={"csrf_token": token, "name": "Nadia Benali",
                                      "needs_other": "Chien guide"})
     assert response.status_code == 200

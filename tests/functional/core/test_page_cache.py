@@ -21,14 +21,14 @@ def _registration(name, email, seats=1):
 def test_a_registration_shows_on_the_next_visitors_page(client, app):
     event = make_event(capacity=20)
     db.session.commit()
-    first = client.get(f"/evenements/{event.id}")
+    first = client.get(f"/clara/evenements/{event.id}")
     assert first.headers[HEADER] == "miss"
     assert "20 places restantes" in first.get_data(as_text=True).replace("\u202f", " ")
-    again = app.test_client().get(f"/evenements/{event.id}")
+    again = app.test_client().get(f"/clara/evenements/{event.id}")
     assert again.headers[HEADER] == "hit"
     register(event.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
     db.session.commit()
-    after = app.test_client().get(f"/evenements/{event.id}")
+    after = app.test_client().get(f"/clara/evenements/{event.id}")
     assert after.headers[HEADER] == "miss"
     assert "17 places restantes" in after.get_data(as_text=True).replace("\u202f", " ")
 
@@ -39,15 +39,15 @@ def test_the_registration_page_is_the_same_for_every_visitor(app):
     event = make_event()
     db.session.commit()
     one, two = app.test_client(), app.test_client()
-    page_one = one.get(f"/evenements/{event.id}/inscription?places=1")
-    page_two = two.get(f"/evenements/{event.id}/inscription?places=1")
+    page_one = one.get(f"/clara/evenements/{event.id}/inscription?places=1")
+    page_two = two.get(f"/clara/evenements/{event.id}/inscription?places=1")
     assert [page_one.headers[HEADER], page_two.headers[HEADER]] == ["miss", "hit"]
     assert page_one.get_data() == page_two.get_data()
     for page in (page_one, page_two):
         assert "Set-Cookie" not in page.headers
         assert 'name="csrf_token"' not in page.get_data(as_text=True)
         assert 'name="privacy_consent"' in page.get_data(as_text=True)
-    sent = two.post(f"/evenements/{event.id}/inscription", data={
+    sent = two.post(f"/clara/evenements/{event.id}/inscription", data={
         "name": "Paul", "email": "paul@exemple.fr", "seats": "1", "privacy_consent": "y"},
         headers={"Sec-Fetch-Site": "same-origin"})
     assert sent.status_code in (302, 303)
@@ -57,9 +57,9 @@ def test_logged_in_people_are_never_served_a_shared_page(web, app):
     event = make_event()
     UserFactory(email="lea@exemple.fr")
     db.session.commit()
-    app.test_client().get(f"/evenements/{event.id}")
+    app.test_client().get(f"/clara/evenements/{event.id}")
     web.login("lea@exemple.fr")
-    page = web.get(f"/evenements/{event.id}")
+    page = web.get(f"/clara/evenements/{event.id}")
     assert HEADER not in page.headers
     assert "Déconnexion" in page.get_data(as_text=True) or "connecté" in page.get_data(
         as_text=True)
@@ -132,7 +132,7 @@ def test_cached_parts_follow_their_own_data(web, app):
     UserFactory(email="lea@exemple.fr")
     db.session.commit()
     web.login("lea@exemple.fr")
-    assert "Bouger pendant les traitements" in web.get("/projets/").get_data(as_text=True)
+    assert "Bouger pendant les traitements" in web.get("/clara/projets/").get_data(as_text=True)
     assert "Parler du cancer en famille" not in web.get("/").get_data(as_text=True)
     data = projects.ProjectData(
         title="Marcher pendant les traitements", teaser=project.teaser,
@@ -142,7 +142,7 @@ def test_cached_parts_follow_their_own_data(web, app):
     projects._apply(project, data)
     make_event(title="Parler du cancer en famille")
     db.session.commit()
-    listing = web.get("/projets/").get_data(as_text=True)
+    listing = web.get("/clara/projets/").get_data(as_text=True)
     assert "Marcher pendant les traitements" in listing
     assert "Bouger pendant les traitements" not in listing
     assert "Parler du cancer en famille" in web.get("/").get_data(as_text=True)
@@ -168,9 +168,9 @@ def test_a_registration_leaves_other_evenings_and_the_projects_cached(app):
     one, other = make_event(capacity=20), make_event(capacity=20)
     project = make_project(title="Bouger pendant les traitements")
     db.session.commit()
-    pages = [f"/evenements/{one.id}", f"/evenements/{other.id}",
-             f"/evenements/{one.id}/inscription?places=1", f"/projets/{project.id}",
-             "/projets/"]
+    pages = [f"/clara/evenements/{one.id}", f"/clara/evenements/{other.id}",
+             f"/clara/evenements/{one.id}/inscription?places=1", f"/clara/projets/{project.id}",
+             "/clara/projets/"]
     _warm(app, *pages)
     register(one.id, _registration("Nadia", "nadia@exemple.fr", seats=3))
     db.session.commit()
@@ -181,7 +181,7 @@ def test_a_registration_leaves_other_evenings_and_the_projects_cached(app):
     for page in pages[1:2] + pages[3:]:
         assert _hit(app, page), page
     # The agenda shows seats: made again too.
-    assert app.test_client().get("/evenements/").headers[HEADER] == "miss"
+    assert app.test_client().get("/clara/evenements/").headers[HEADER] == "miss"
 
 
 def test_a_project_change_leaves_the_evenings_and_other_projects_cached(app):
@@ -192,8 +192,8 @@ def test_a_project_change_leaves_the_evenings_and_other_projects_cached(app):
     event = make_event()
     project, other = make_project(title="Bouger pendant les traitements"), make_project()
     db.session.commit()
-    pages = [f"/projets/{project.id}", "/projets/", f"/projets/{other.id}",
-             f"/evenements/{event.id}/inscription?places=1", "/evenements/"]
+    pages = [f"/clara/projets/{project.id}", "/clara/projets/", f"/clara/projets/{other.id}",
+             f"/clara/evenements/{event.id}/inscription?places=1", "/clara/evenements/"]
     _warm(app, *pages)
     from patientlab.projects import services as projects
 
@@ -219,8 +219,8 @@ def test_a_call_change_leaves_the_evenings_and_other_calls_cached(app):
     call, other = make_call(title="Vivre après un cancer"), make_call()
     event = make_event()
     db.session.commit()
-    pages = [f"/appels/{call.id}", "/appels/", f"/appels/{other.id}",
-             f"/evenements/{event.id}"]
+    pages = [f"/clara/appels/{call.id}", "/clara/appels/", f"/clara/appels/{other.id}",
+             f"/clara/evenements/{event.id}"]
     _warm(app, *pages)
     call.title = "Revivre après un cancer"
     db.session.commit()
@@ -253,7 +253,7 @@ def test_a_table_no_feature_mapped_forgets_every_page(app):
 
     event = make_event()
     db.session.commit()
-    pages = ["/", f"/evenements/{event.id}", "/projets/", "/accessibilite"]
+    pages = ["/", f"/clara/evenements/{event.id}", "/clara/projets/", "/accessibilite"]
     _warm(app, *pages)
     AssociationFactory()
     db.session.commit()
@@ -269,7 +269,7 @@ def test_visitors_pages_carry_validators_and_answer_304_without_rendering(app):
 
     event = make_event(capacity=20)
     db.session.commit()
-    path = f"/evenements/{event.id}"
+    path = f"/clara/evenements/{event.id}"
     first = app.test_client().get(path)
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "public, no-cache"
@@ -302,7 +302,7 @@ def test_logged_in_pages_stay_no_store_without_validators(web, app):
     event = make_event()
     UserFactory(email="lea@exemple.fr")
     db.session.commit()
-    path = f"/evenements/{event.id}"
+    path = f"/clara/evenements/{event.id}"
     etag = app.test_client().get(path).headers["ETag"]
     web.login("lea@exemple.fr")
     page = web.get(path, headers={"If-None-Match": etag})

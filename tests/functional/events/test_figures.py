@@ -68,7 +68,7 @@ def test_every_organiser_page_shows_the_same_figures_of_the_evening(web, make_us
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = _tonight(organiser)
     web.login("sophie@exemple.fr")
-    base = f"/organisation/evenements/{event.id}"
+    base = f"/clara/organisation/evenements/{event.id}"
     pages = {name: web.get(base + path).get_data(as_text=True) for name, path in (
         ("dashboard", ""), ("door", "/accueil"), ("sheet", "/feuille-de-presence"))}
     for name, page in pages.items():
@@ -80,7 +80,7 @@ def test_every_organiser_page_shows_the_same_figures_of_the_evening(web, make_us
         "Personnes inscrites absentes": 4}
     csv_text = web.get(f"{base}/inscrits.csv").get_data(as_text=True)
     assert figures_in_csv(csv_text, LABELS) == EXPECTED
-    listing = web.get("/organisation/evenements/").get_data(as_text=True)
+    listing = web.get("/clara/organisation/evenements/").get_data(as_text=True)
     assert figures_in(listing, (REGISTERED, LEFT, WAITING, ROOM)) == {
         REGISTERED: 7, LEFT: 3, WAITING: 4, ROOM: 5}
 
@@ -89,7 +89,7 @@ def test_the_needs_to_prepare_are_those_of_the_people_confirmed(web, make_user):
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = _tonight(organiser)
     web.login("sophie@exemple.fr")
-    page = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    page = web.get(f"/clara/organisation/evenements/{event.id}").get_data(as_text=True)
     needs = page[page.index("Besoins d’accessibilité à préparer"):page.index('id="liste"')]
     assert "Interprète en langue des signes française (LSF) : 1" in needs
     assert "Boucle magnétique" not in needs  # Zoé waits: nothing to prepare for her yet
@@ -99,7 +99,7 @@ def test_the_waiting_list_reads_in_its_order(web, make_user):
     organiser = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = _tonight(organiser)
     web.login("sophie@exemple.fr")
-    base = f"/organisation/evenements/{event.id}"
+    base = f"/clara/organisation/evenements/{event.id}"
     page = web.get(base).get_data(as_text=True)
     assert re.findall(r"position (\d)", page) == ["1", "2", "3"]
     assert page.index("Zoé Arnaud") < page.index("Albert Blanc") < page.index("Marc Dupont")
@@ -114,7 +114,7 @@ def test_the_organiser_sees_tonight_first_then_the_coming_then_the_past(web, mak
         make_event(organiser, title=title, days=days)
     _tonight(organiser)
     web.login("sophie@exemple.fr")
-    page = web.get("/organisation/evenements/").get_data(as_text=True)
+    page = web.get("/clara/organisation/evenements/").get_data(as_text=True)
     order = [page.index(t) for t in ("Ce soir à Lyon", "Prochaine", "Lointaine",
                                      "Passée récente", "Passée ancienne")]
     assert order == sorted(order)
@@ -132,31 +132,31 @@ def test_a_visitor_finds_the_evenings_near_her_by_department_or_town(client):
     _public("Saint-Étienne", "42000", "42", "Soirée à Saint-Étienne", 7)
     _public("", "", "", "Soirée en ligne", 8, fmt="online")
     db.session.commit()
-    page = client.get("/evenements/").get_data(as_text=True)
+    page = client.get("/clara/evenements/").get_data(as_text=True)
     assert "Maison des associations, Lyon (69)" in page
     assert '<option value="42">Loire (42)</option>' in page
 
-    page = client.get("/evenements/?departement=69").get_data(as_text=True)
+    page = client.get("/clara/evenements/?departement=69").get_data(as_text=True)
     assert "2 soirées à venir correspondent à votre recherche" in page
     assert "Soirée à Villeurbanne" in page
     assert "Saint-Étienne" not in page.split("resultats")[1]
     assert '<option value="69" selected>' in page
     assert "Soirée en ligne" not in page
 
-    page = client.get("/evenements/?departement=69&en_ligne=1").get_data(as_text=True)
+    page = client.get("/clara/evenements/?departement=69&en_ligne=1").get_data(as_text=True)
     assert "3 soirées à venir correspondent à votre recherche" in page
     assert "Soirée en ligne" in page
     assert 'name="en_ligne" value="1" checked' in page
 
-    page = client.get("/evenements/?ville=saint+etienne").get_data(as_text=True)
+    page = client.get("/clara/evenements/?ville=saint+etienne").get_data(as_text=True)
     assert "1 soirée à venir correspond à votre recherche" in page
     assert 'value="saint etienne"' in page
-    assert "1 soirée" in client.get("/evenements/?ville=69100").get_data(as_text=True)
+    assert "1 soirée" in client.get("/clara/evenements/?ville=69100").get_data(as_text=True)
 
-    page = client.get("/evenements/?ville=Brest").get_data(as_text=True)
+    page = client.get("/clara/evenements/?ville=Brest").get_data(as_text=True)
     assert "0 soirée à venir correspond à votre recherche" in page
     assert "Aucune soirée à venir ne correspond à ces critères." in page
-    assert 'href="/evenements/">Effacer les filtres et voir toutes les soirées à venir' in page
+    assert 'href="/clara/evenements/">Effacer les filtres et voir toutes les soirées à venir' in page
 
-    page = client.get("/evenements/?format=online").get_data(as_text=True)
+    page = client.get("/clara/evenements/?format=online").get_data(as_text=True)
     assert "1 soirée à venir correspond à votre recherche" in page

@@ -36,7 +36,7 @@ LABELS = ("Personnes inscrites confirmées", "Personnes inscrites arrivées",
 def test_a_visitor_names_her_companions_and_their_needs(web):
     event = make_event(capacity=5)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     page = web.get(f"{url}/inscription?places=2").get_data(as_text=True)
     assert "Personne 2 du groupe" in page
     assert 'id="companions-0-name"' in page
@@ -55,7 +55,7 @@ def test_a_visitor_names_her_companions_and_their_needs(web):
 def test_more_companions_than_seats_shows_the_error_and_keeps_what_was_typed(web):
     event = make_event(capacity=5)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     page = web.submit(f"{url}/inscription", {
         "name": "Nadia Benali", "email": "nadia@exemple.fr", "seats": "1",
         "companions-0-name": "Karim Benali", "companions-1-needs_other": "Chien guide"},
@@ -76,7 +76,7 @@ def test_the_organiser_registers_a_caller_without_email_and_prints_her_confirmat
     event = make_event(organiser, capacity=1)
     db.session.commit()
     web.login("sophie@exemple.fr")
-    form_url = f"/organisation/evenements/{event.id}/inscrire"
+    form_url = f"/clara/organisation/evenements/{event.id}/inscrire"
     page = web.submit(form_url, {"name": "Jeanne Martin", "phone": "pas de numéro"}
                       ).get_data(as_text=True)
     assert "Saisissez un numéro de téléphone en chiffres" in page
@@ -96,7 +96,7 @@ def test_the_organiser_registers_a_caller_without_email_and_prints_her_confirmat
     page = web.get(response.headers["Location"]).get_data(as_text=True)
     assert "par téléphone" in page
     assert "Renvoyer son lien" not in page
-    printed = web.get(f"/organisation/evenements/{event.id}/inscriptions/{registration.id}"
+    printed = web.get(f"/clara/organisation/evenements/{event.id}/inscriptions/{registration.id}"
                       "/confirmation").get_data(as_text=True)
     assert fr("Votre place est confirmée : 1 place.") in printed
     assert event.venue_name in printed
@@ -112,7 +112,7 @@ def test_a_promoted_caller_appears_on_the_dashboard_until_the_call_is_made(web, 
     cancel_registration(first.id)
     db.session.commit()
     web.login("sophie@exemple.fr")
-    dashboard = f"/organisation/evenements/{event.id}"
+    dashboard = f"/clara/organisation/evenements/{event.id}"
     page = web.get(dashboard).get_data(as_text=True)
     assert "À prévenir par téléphone" in page
     assert fr("Une place s’est libérée : son inscription est confirmée.") in page
@@ -130,7 +130,7 @@ def test_the_organiser_moves_a_registration_and_writes_a_note(web, make_user):
         name="Nadia", email="nadia@exemple.fr", privacy_consent=True))
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page_url = f"/organisation/evenements/{event.id}/inscriptions/{registration.id}"
+    page_url = f"/clara/organisation/evenements/{event.id}/inscriptions/{registration.id}"
     page = web.get(page_url).get_data(as_text=True)
     assert "Manger autrement" in page
     web.submit(f"{page_url}/note", {"note-note": "Arrive <b>en taxi</b>"}, prefix="note-",
@@ -157,7 +157,7 @@ def test_the_door_checks_in_one_companion_and_lets_in_walk_ins_while_there_is_ro
         companions=[CompanionData("Karim Benali")]))
     db.session.commit()
     web.login("sophie@exemple.fr")
-    door = f"/organisation/evenements/{event.id}/accueil"
+    door = f"/clara/organisation/evenements/{event.id}/accueil"
     page = web.get(f"{door}?q=karim").get_data(as_text=True)
     assert "Nadia Benali" in page  # found by a companion's name
     karim = group.companions[0]
@@ -189,7 +189,7 @@ def test_the_door_undoes_a_check_in_made_by_mistake_through_its_own_address(web,
         name="Nadia Benali", email="nadia@exemple.fr", seats=1, privacy_consent=True))
     db.session.commit()
     web.login("sophie@exemple.fr")
-    door = f"/organisation/evenements/{event.id}/accueil"
+    door = f"/clara/organisation/evenements/{event.id}/accueil"
     web.submit(f"{door}/{group.id}", form_url=door)
     page = web.get(door).get_data(as_text=True)
     assert f'action="{door}/{group.id}/annuler"' in page
@@ -218,12 +218,12 @@ def test_the_record_page_shows_attendance_and_the_results_as_chart_and_table(web
     event, _people = _held_with_answers(organiser, [(5, "Bravo"), (4, ""), (2, "Trop long")])
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page = web.get(f"/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
+    page = web.get(f"/clara/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
     assert fr("3 réponses sur 4 personnes interrogées ; note moyenne : 3,7 sur 5.") in page
     assert 'id="graphique-satisfaction-titre"' in page
     assert "<table>" in page
     assert "Trop long" in page
-    response = web.submit(f"/organisation/evenements/{event.id}/bilan", {
+    response = web.submit(f"/clara/organisation/evenements/{event.id}/bilan", {
         "replay_url": "https://video.exemple.fr/r", "send_replay": "y"})
     assert response.status_code == 302
     assert len([m for m in outbox() if "Revoir" in m.subject]) == 4
@@ -234,7 +234,7 @@ def test_results_stay_hidden_below_three_answers(web, make_user):
     event, _people = _held_with_answers(organiser, [(1, "Je suis Paul, c’était nul")])
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page = web.get(f"/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
+    page = web.get(f"/clara/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
     assert "Les résultats s’affichent à partir de 3 réponses" in page
     assert "c’était nul" not in page
 
@@ -245,8 +245,8 @@ def test_a_registrant_answers_the_satisfaction_question_once(web, make_user):
     db.session.commit()
     mail = next(m for m in outbox("p0@exemple.fr") if "avis" in m.subject)
     url = next(line.split(" ")[-1] for line in mail.body_text.splitlines()
-               if "/inscriptions/avis/" in line)
-    path = url[url.index("/inscriptions"):]
+               if "/clara/inscriptions/avis/" in line)
+    path = url[url.index("/clara/inscriptions"):]
     page = web.submit(path, {"comment": "Sans note"}).get_data(as_text=True)
     assert "Choisissez une note de 1 à 5." in page
     assert "Sans note" in page
@@ -254,9 +254,9 @@ def test_a_registrant_answers_the_satisfaction_question_once(web, make_user):
     page = web.get(path).get_data(as_text=True)
     assert "Vous avez donné votre avis." in page
     assert 'name="score"' not in page
-    assert web.submit(path, {"score": "1"}, form_url="/evenements/").status_code == 200
+    assert web.submit(path, {"score": "1"}, form_url="/clara/evenements/").status_code == 200
     assert db.session.scalar(select(db.func.count()).select_from(SatisfactionAnswer)) == 1
-    assert web.get("/inscriptions/avis/faux").status_code == 400
+    assert web.get("/clara/inscriptions/avis/faux").status_code == 400
 
 
 def test_the_dashboard_of_a_past_evening_shows_its_figures(web, make_user):
@@ -264,15 +264,15 @@ def test_the_dashboard_of_a_past_evening_shows_its_figures(web, make_user):
     event, _people = _held_with_answers(organiser, [(5, ""), (4, ""), (4, "")])
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    page = web.get(f"/clara/organisation/evenements/{event.id}").get_data(as_text=True)
     assert figures_in(page, LABELS) == {
         "Personnes inscrites confirmées": 4, "Personnes inscrites arrivées": 0,
         "Entrées sans inscription": 0, "Personnes dans la salle": 0, "Places libres": 16}
-    record = web.get(f"/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
+    record = web.get(f"/clara/organisation/evenements/{event.id}/bilan").get_data(as_text=True)
     assert "4 personnes inscrites confirmées. Aucune arrivée n’a été pointée" in record
     assert fr("note moyenne : 4,3 sur 5") in page
     assert 'id="graphique-satisfaction-titre"' in page
     upcoming = make_event(organiser)
     db.session.commit()
     assert "L’avis du public" not in web.get(
-        f"/organisation/evenements/{upcoming.id}").get_data(as_text=True)
+        f"/clara/organisation/evenements/{upcoming.id}").get_data(as_text=True)

@@ -21,18 +21,18 @@ def test_list_shows_upcoming_events_places_and_filters(client):
     make_event(title="Soirée en ligne", format="online", theme="progres")
     past = make_event(days=-30, title="Soirée passée")
     db.session.commit()
-    page = client.get("/evenements/").get_data(as_text=True)
+    page = client.get("/clara/evenements/").get_data(as_text=True)
     assert "Complet — liste d’attente ouverte" in page
     assert "Soirée passée" not in page
-    assert "Soirée en ligne" in client.get("/evenements/?format=online").get_data(as_text=True)
-    assert full.title not in client.get("/evenements/?theme=progres").get_data(as_text=True)
-    assert past.title in client.get("/evenements/?periode=passees").get_data(as_text=True)
+    assert "Soirée en ligne" in client.get("/clara/evenements/?format=online").get_data(as_text=True)
+    assert full.title not in client.get("/clara/evenements/?theme=progres").get_data(as_text=True)
+    assert past.title in client.get("/clara/evenements/?periode=passees").get_data(as_text=True)
 
 
 def test_visitor_registers_with_family_and_an_access_need_then_cancels(web):
     event = make_event(capacity=3)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     page = web.get(url).get_data(as_text=True)
     assert "Accès sans marche" in page
     response = web.submit(f"{url}/inscription",
@@ -44,7 +44,7 @@ def test_visitor_registers_with_family_and_an_access_need_then_cancels(web):
     [message] = outbox("nadia@exemple.fr")
     assert message.attachment_name == "parle-moi.ics"
     link = link_in(message)
-    assert link.startswith("/inscriptions/")
+    assert link.startswith("/clara/inscriptions/")
     page = web.get(link).get_data(as_text=True)
     assert fr("Places confirmées : 2.") in page
 
@@ -58,7 +58,7 @@ def test_visitor_registers_with_family_and_an_access_need_then_cancels(web):
 def test_form_errors_keep_input_and_needs_without_consent_are_refused(web):
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     page = web.submit(f"{url}/inscription", {"name": "Nadia", "email": "pas-une-adresse",
                                              "seats": "9"}, form_url=url).get_data(as_text=True)
     assert fr("<title>Erreur :") in page
@@ -75,7 +75,7 @@ def test_a_name_carries_no_web_address_into_our_mail(web):
     """The name goes into the mail to an address nobody proved yet: not a message."""
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     name = "Martine. URGENT confirmez ici https://patientlab-verif.example/login"
     page = web.submit(f"{url}/inscription", {**FORM, "name": name},
                       form_url=url).get_data(as_text=True)
@@ -87,7 +87,7 @@ def test_a_name_carries_no_web_address_into_our_mail(web):
 def test_double_submission_creates_one_registration(web):
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     web.submit(f"{url}/inscription", FORM, form_url=url)
     web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
     assert len(db.session.scalars(select(Registration)).all()) == 1
@@ -98,7 +98,7 @@ def test_registering_tells_a_stranger_nothing_about_an_address(web):
     """The same answer for a new and an already registered address; the owner is mailed."""
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     first = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
     again = web.submit(f"{url}/inscription", {**FORM, "name": "Quelqu’un d’autre"},
                        form_url=url, follow=True)
@@ -116,7 +116,7 @@ def test_a_person_logged_in_with_the_same_proved_address_sees_the_registration(w
     event = make_event()
     db.session.commit()
     web.login("nadia@exemple.fr")
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     page = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
     assert "Merci, votre inscription est enregistrée" in page.get_data(as_text=True)
     page = web.submit(f"{url}/inscription", FORM, form_url=url, follow=True)
@@ -124,7 +124,7 @@ def test_a_person_logged_in_with_the_same_proved_address_sees_the_registration(w
 
 
 def test_tampered_link_is_a_clear_400(client):
-    response = client.get("/inscriptions/pas-un-vrai-lien")
+    response = client.get("/clara/inscriptions/pas-un-vrai-lien")
     assert response.status_code == 400
     assert "Ce lien ne fonctionne plus" in response.get_data(as_text=True)
 
@@ -132,10 +132,10 @@ def test_tampered_link_is_a_clear_400(client):
 def test_calendar_downloads(client):
     event = make_event()
     db.session.commit()
-    response = client.get(f"/evenements/{event.id}.ics")
+    response = client.get(f"/clara/evenements/{event.id}.ics")
     assert response.mimetype == "text/calendar"
     assert "BEGIN:VTIMEZONE" in response.get_data(as_text=True)
-    assert "TZID:Europe/Paris" in client.get("/evenements.ics").get_data(as_text=True)
+    assert "TZID:Europe/Paris" in client.get("/clara/evenements.ics").get_data(as_text=True)
 
 
 def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
@@ -148,7 +148,7 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
         Registration(event_id=event.id, name="Bernard", email="=1+1+cmd|' /C calc'!A0@x.fr",
                      seats=1, status=S.WAITING, link_key="k")])
     db.session.commit()
-    base = f"/organisation/evenements/{event.id}"
+    base = f"/clara/organisation/evenements/{event.id}"
 
     web.login("autre@exemple.fr")
     assert web.get(base).status_code == 403
@@ -180,7 +180,7 @@ def test_organiser_dashboard_csv_check_in_and_permissions(web, make_user):
 def test_organiser_creates_an_event_in_paris_time(web, make_user):
     make_user(Role.ORGANISER, email="sophie@exemple.fr")
     web.login("sophie@exemple.fr")
-    response = web.submit("/organisation/evenements/nouvelle", {
+    response = web.submit("/clara/organisation/evenements/nouvelle", {
         "title": "Nouvelle soirée", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
         "step_free": "y", "town": "Saint-Étienne", "postcode": "42 000"})
@@ -190,7 +190,7 @@ def test_organiser_creates_an_event_in_paris_time(web, make_user):
     event = db.session.scalar(select(Event).where(Event.title == "Nouvelle soirée"))
     assert event.starts_at.hour == 17  # 18:30 in Paris is 17:30 UTC in March
     assert (event.town, event.postcode, event.department) == ("Saint-Étienne", "42000", "42")
-    page = web.submit("/organisation/evenements/nouvelle", {
+    page = web.submit("/clara/organisation/evenements/nouvelle", {
         "title": "", "theme": "nutrition", "date": "2027-03-12", "start_time": "20:30",
         "end_time": "18:30", "format": "onsite", "capacity": "-1",
         "postcode": "00123"}).get_data(as_text=True)
@@ -199,7 +199,7 @@ def test_organiser_creates_an_event_in_paris_time(web, make_user):
     assert "Indiquez la ville, par exemple Lyon." in page
     assert "Saisissez un code postal français de 5 chiffres, par exemple 69004." in page
     assert 'value="00123"' in page  # what was typed stays
-    response = web.submit("/organisation/evenements/nouvelle", {
+    response = web.submit("/clara/organisation/evenements/nouvelle", {
         "title": "En ligne", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "online", "capacity": "80"})
     assert response.status_code == 302  # online: no town asked
@@ -210,19 +210,19 @@ def test_moving_an_evening_tells_the_registrants_and_the_organiser_sees_it(web, 
 
     make_user(Role.ORGANISER, email="sophie@exemple.fr")
     web.login("sophie@exemple.fr")
-    web.submit("/organisation/evenements/nouvelle", {
+    web.submit("/clara/organisation/evenements/nouvelle", {
         "title": "Soirée qui bouge", "theme": "nutrition", "date": "2027-03-12",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "80",
         "venue_name": "Salle A", "address": "Lyon", "town": "Lyon", "postcode": "69004"})
     from patientlab.events.models import Event
 
     event = db.session.scalar(select(Event).where(Event.title == "Soirée qui bouge"))
-    dashboard = f"/organisation/evenements/{event.id}"
+    dashboard = f"/clara/organisation/evenements/{event.id}"
     web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
     register(event.id, RegistrationData(
         name="Nadia", email="nadia@exemple.fr", seats=2, privacy_consent=True))
     db.session.commit()
-    url = f"/organisation/evenements/{event.id}/modifier"
+    url = f"/clara/organisation/evenements/{event.id}/modifier"
     assert "chaque personne inscrite" in web.get(url).get_data(as_text=True)
     response = web.submit(url, {
         "title": "Soirée qui bouge", "theme": "nutrition", "date": "2027-03-19",
@@ -241,12 +241,12 @@ def test_cancelling_an_evening_needs_a_reason(web, make_user):
     UserFactory()
     db.session.commit()
     web.login("sophie@exemple.fr")
-    url = f"/organisation/evenements/{event.id}/annuler"
-    web.submit(url, {"reason": ""}, form_url=f"/organisation/evenements/{event.id}/modifier")
+    url = f"/clara/organisation/evenements/{event.id}/annuler"
+    web.submit(url, {"reason": ""}, form_url=f"/clara/organisation/evenements/{event.id}/modifier")
     db.session.refresh(event)
     assert event.cancelled_at is None
     web.submit(url, {"reason": "Grève des transports"},
-               form_url=f"/organisation/evenements/{event.id}/modifier")
+               form_url=f"/clara/organisation/evenements/{event.id}/modifier")
     db.session.refresh(event)
     assert event.cancelled_at is not None
 
@@ -260,7 +260,7 @@ def test_registrations_are_rate_limited_per_address_and_per_evening(app):
         db.create_all()
         event = make_event()
         db.session.commit()
-        url = f"/evenements/{event.id}"
+        url = f"/clara/evenements/{event.id}"
 
         def register(client, index):
             return FormClient(client).submit(
@@ -283,7 +283,7 @@ def test_every_need_reaches_every_place_the_team_prepares_from(web, make_user):
                                 needs_other="Je viens avec mon chien guide"))
     db.session.commit()
     web.login("sophie@exemple.fr")
-    base = f"/organisation/evenements/{event.id}"
+    base = f"/clara/organisation/evenements/{event.id}"
     for url in (base, f"{base}/feuille-de-presence", f"{base}/accueil"):
         assert "Je viens avec mon chien guide" in web.get(url).get_data(as_text=True), url
 
@@ -291,7 +291,7 @@ def test_every_need_reaches_every_place_the_team_prepares_from(web, make_user):
 def test_every_registration_error_shows_in_the_first_round(web):
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     assert 'id="inscription"' in web.get(url).get_data(as_text=True)
     page = web.submit(f"{url}/inscription", {"name": "", "email": "", "seats": "1",
                                              "needs": "lsf"}, form_url=url)
@@ -306,7 +306,7 @@ def test_cancelling_asks_to_confirm_then_mails_a_calendar_cancellation(web):
 
     event = make_event(capacity=3)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     web.submit(f"{url}/inscription", FORM, form_url=url)
     link = link_in(outbox("nadia@exemple.fr")[0])
     page = web.get(f"{link}/annuler").get_data(as_text=True)
@@ -340,7 +340,7 @@ def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     event = make_event(capacity=2, format="online", join_url="https://visio.exemple.fr/s3cr3t",
                        dial_in="01 23 45 67 89, code 4242")
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     web.submit(f"{url}/inscription", FORM, form_url=url)
     web.submit(f"{url}/inscription", {**FORM, "email": "karim@exemple.fr", "seats": "1"},
                form_url=url)
@@ -349,7 +349,7 @@ def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     assert "https://visio.exemple.fr/s3cr3t" in confirmed_mail.body_text
     assert "code 4242" in confirmed_mail.body_text
     assert "s3cr3t" not in waiting_mail.body_text
-    for public in (url, "/evenements/", f"/evenements/{event.id}.ics", "/evenements.ics"):
+    for public in (url, "/clara/evenements/", f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics"):
         response = client.get(public)
         assert "s3cr3t" not in response.get_data(as_text=True), public
     # Their own calendar file, in their private mail, says how to join.
@@ -369,7 +369,7 @@ def test_an_organiser_link_must_be_a_web_address(web, make_user):
     event = make_event(sophie, format="online")
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page = web.submit(f"/organisation/evenements/{event.id}/modifier",
+    page = web.submit(f"/clara/organisation/evenements/{event.id}/modifier",
                       {"title": "Soirée", "theme": "progres", "date": "2030-05-01",
                        "start_time": "18:30", "end_time": "20:30", "format": "online",
                        "capacity": "10", "join_url": "javascript:alert(1)"})
@@ -385,7 +385,7 @@ def test_the_organiser_writes_to_registrants_and_nothing_typed_is_lost(web, make
                                 seats=1, status=S.CONFIRMED, link_key="k"))
     db.session.commit()
     web.login("sophie@exemple.fr")
-    url = f"/organisation/evenements/{event.id}/message"
+    url = f"/clara/organisation/evenements/{event.id}/message"
     page = web.submit(url, {"audiences": "confirmed", "subject": "Changement de salle",
                             "body": ""}).get_data(as_text=True)
     assert fr("<title>Erreur :") in page
@@ -405,10 +405,10 @@ def test_the_organiser_acts_on_one_registration(web, make_user):
     db.session.commit()
     registration = db.session.scalar(select(Registration))
     web.login("sophie@exemple.fr")
-    base = f"/organisation/evenements/{event.id}/inscriptions/{registration.id}"
-    assert base in web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    base = f"/clara/organisation/evenements/{event.id}/inscriptions/{registration.id}"
+    assert base in web.get(f"/clara/organisation/evenements/{event.id}").get_data(as_text=True)
     assert "Inscription de Nadia" in web.get(base).get_data(as_text=True)
-    assert web.get(f"/organisation/evenements/{event.id}/inscriptions/999999").status_code \
+    assert web.get(f"/clara/organisation/evenements/{event.id}/inscriptions/999999").status_code \
         == 404
     web.submit(f"{base}/lien", form_url=base, prefix="resend")
     assert "Le lien de votre inscription" in outbox("n@exemple.fr")[-1].subject
@@ -430,20 +430,20 @@ def test_an_evening_is_prepared_as_a_draft_previewed_then_published(web, app, ma
 
     make_user(Role.ORGANISER, email="sophie@exemple.fr")
     web.login("sophie@exemple.fr")
-    web.submit("/organisation/evenements/nouvelle", {
+    web.submit("/clara/organisation/evenements/nouvelle", {
         "title": "Soirée en préparation", "theme": "nutrition", "date": "2027-04-02",
         "start_time": "18:30", "end_time": "20:30", "format": "onsite", "capacity": "30",
         "venue_name": "Salle A", "address": "Lyon", "town": "Lyon", "postcode": "69004"})
     event = db.session.scalar(select(Event).where(Event.title == "Soirée en préparation"))
     assert event.published_at is None
-    public = f"/evenements/{event.id}"
+    public = f"/clara/evenements/{event.id}"
     assert visitor.get(public).status_code == 404  # a visitor: no such page yet
-    assert "Soirée en préparation" not in visitor.get("/evenements/").get_data(as_text=True)
-    assert "Soirée en préparation" not in visitor.get("/evenements.ics").get_data(as_text=True)
+    assert "Soirée en préparation" not in visitor.get("/clara/evenements/").get_data(as_text=True)
+    assert "Soirée en préparation" not in visitor.get("/clara/evenements.ics").get_data(as_text=True)
     preview = web.get(public).get_data(as_text=True)
     assert "Aperçu d’un brouillon" in preview
     assert "les inscriptions ouvriront quand elle sera publiée" in preview
-    dashboard = f"/organisation/evenements/{event.id}"
+    dashboard = f"/clara/organisation/evenements/{event.id}"
     web.submit(f"{dashboard}/publier", {"publish": "y"}, form_url=dashboard)
     assert visitor.get(public).status_code == 200
     db.session.add(Registration(event_id=event.id, name="Nadia", email="n@exemple.fr",
@@ -465,7 +465,7 @@ def test_someone_on_the_waiting_list_is_found_at_the_door(web, make_user):
                      seats=2, status=S.WAITING, link_key="k")])
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page = web.get(f"/organisation/evenements/{event.id}/accueil?q=bern").get_data(as_text=True)
+    page = web.get(f"/clara/organisation/evenements/{event.id}/accueil?q=bern").get_data(as_text=True)
     assert "Bernard Petit" in page
     assert "Sur la liste d’attente" in page
     assert "Bernadette Roux" in page
@@ -478,7 +478,7 @@ def test_a_visitors_registration_form_is_the_same_for_every_visitor(app, monkeyp
     monkeypatch.setitem(app.config, "PAGE_CACHE", False)
     event = make_event()
     db.session.commit()
-    pages = [app.test_client().get(f"/evenements/{event.id}/inscription?places=1")
+    pages = [app.test_client().get(f"/clara/evenements/{event.id}/inscription?places=1")
              for _ in range(2)]
     for page in pages:
         assert 'name="privacy_consent"' in page.get_data(as_text=True)
@@ -492,7 +492,7 @@ def test_the_registration_form_comes_right_after_the_key_facts(web):
     event = make_event(description="<p>" + "Une longue présentation. " * 200 + "</p>",
                        programme="18 h 30 : accueil", speakers="Dre Martin")
     db.session.commit()
-    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    page = web.get(f"/clara/evenements/{event.id}").get_data(as_text=True)
     order = [page.index(marker) for marker in (
         "<h1>", fr("places restantes"), 'id="inscription"', 'name="places"',
         'id="presentation"', 'id="intervenants"', 'id="programme"', 'id="accessibilite"')]
@@ -505,7 +505,7 @@ def test_what_organisers_wrote_is_marked_french_on_the_english_page(web):
     event = make_event(description="<p>Une présentation.</p>", programme="18 h 30 : accueil",
                        speakers="Dre Martin")
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     french = web.get(url).get_data(as_text=True)
     assert french.count(' lang="fr"') == 1  # <html lang="fr"> only
     web.get(f"/langue/en?suivant={url}")
@@ -530,7 +530,7 @@ def test_one_address_cannot_be_mail_bombed_through_the_registration_form(app):
         db.create_all()
         event = make_event()
         db.session.commit()
-        url = f"/evenements/{event.id}"
+        url = f"/clara/evenements/{event.id}"
 
         def register(index, email="victime@exemple.fr"):
             client = limited.test_client()

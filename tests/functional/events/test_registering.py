@@ -25,7 +25,7 @@ def _fields(page):
 def test_the_form_asks_how_many_people_first_then_shows_their_fields_only(web):
     event = make_event(capacity=5)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     page = web.get(url).get_data(as_text=True)
     # The evening's page asks one question, without JavaScript (a GET form).
     assert fr("Combien de personnes viennent, en vous comptant ?") in page
@@ -49,7 +49,7 @@ def test_the_form_asks_how_many_people_first_then_shows_their_fields_only(web):
 def test_a_mistake_keeps_the_people_typed_on_the_form(web):
     event = make_event(capacity=5)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     page = web.submit(url, {**FORM, "privacy_consent": "", "seats": "2",
                             "companions-0-name": "Karim Benali"},
                       form_url=f"{url}?places=2").get_data(as_text=True)
@@ -64,20 +64,20 @@ def test_an_online_evening_offers_the_needs_that_make_sense_online(web):
                         dial_in="01 23 45 67 89")
     room = make_event(capacity=5)
     db.session.commit()
-    page = web.get(f"/evenements/{online.id}/inscription?places=2").get_data(as_text=True)
+    page = web.get(f"/clara/evenements/{online.id}/inscription?places=2").get_data(as_text=True)
     offered = set(re.findall(r'name="needs" type="checkbox" value="([a-z_]+)"', page))
     assert offered == {"lsf", "captions", "dial_in", "large_print"}
     assert "Place près de l’estrade" not in page
     assert "Boucle magnétique" not in page
     assert "Suivre la soirée par téléphone, sans internet" in page
-    page = web.get(f"/evenements/{room.id}/inscription?places=1").get_data(as_text=True)
+    page = web.get(f"/clara/evenements/{room.id}/inscription?places=1").get_data(as_text=True)
     offered = set(re.findall(r'name="needs" type="checkbox" value="([a-z_]+)"', page))
     assert {"step_free", "induction_loop", "front_seat"} <= offered
     assert "dial_in" not in offered
     # A room's need sent for the online evening is refused next to the field.
-    page = web.submit(f"/evenements/{online.id}/inscription",
+    page = web.submit(f"/clara/evenements/{online.id}/inscription",
                       {**FORM, "seats": "1", "needs": "front_seat", "needs_consent": "y"},
-                      form_url=f"/evenements/{online.id}/inscription?places=1"
+                      form_url=f"/clara/evenements/{online.id}/inscription?places=1"
                       ).get_data(as_text=True)
     assert db.session.scalar(select(Registration)) is None
     assert "field--error" in page
@@ -87,7 +87,7 @@ def test_a_registrant_changes_seats_companions_and_needs_from_their_link(web, ma
     sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = make_event(sophie, capacity=3)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "3", "companions-0-name": "Karim Benali",
                      "companions-1-name": "Lina Benali"}, form_url=f"{url}?places=3")
     web.submit(url, {**FORM, "email": "julie@exemple.fr", "seats": "1"},
@@ -119,14 +119,14 @@ def test_a_registrant_changes_seats_companions_and_needs_from_their_link(web, ma
     assert "Une place s’est libérée" in outbox("julie@exemple.fr")[-1].subject
     # The organiser's lists show it.
     web.login("sophie@exemple.fr")
-    dashboard = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    dashboard = web.get(f"/clara/organisation/evenements/{event.id}").get_data(as_text=True)
     assert re.search(r"Nadia Benali</a></th><td>nadia@exemple.fr</td><td>2</td>", dashboard)
 
 
 def test_registering_again_points_to_the_change(web):
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=f"{url}?places=1")
     web.submit(url, {**FORM, "seats": "2"}, form_url=f"{url}?places=2")
     again = outbox("nadia@exemple.fr")[-1]
@@ -137,7 +137,7 @@ def test_registering_again_points_to_the_change(web):
 def test_a_full_evening_says_waiting_list_on_its_buttons(web):
     event = make_event(capacity=1)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     web.submit(f"{url}/inscription", {**FORM, "seats": "1"}, form_url=f"{url}/inscription")
     page = web.get(url).get_data(as_text=True)
     assert "S’inscrire sur la liste d’attente" in page
@@ -149,7 +149,7 @@ def test_a_full_evening_says_waiting_list_on_its_buttons(web):
 def test_a_group_larger_than_the_seats_left_is_told_it_will_wait(web):
     event = make_event(capacity=2)
     db.session.commit()
-    url = f"/evenements/{event.id}"
+    url = f"/clara/evenements/{event.id}"
     web.submit(f"{url}/inscription", {**FORM, "seats": "1"}, form_url=f"{url}/inscription")
     assert "S’inscrire sur la liste d’attente" not in web.get(url).get_data(as_text=True)
     page = web.get(f"{url}/inscription?places=2").get_data(as_text=True)
@@ -160,7 +160,7 @@ def test_a_group_larger_than_the_seats_left_is_told_it_will_wait(web):
 def test_cancelling_offers_the_safe_choice_first_and_apart(web):
     event = make_event()
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     link = link_in(outbox("nadia@exemple.fr")[0])
     page = web.get(f"{link}/annuler").get_data(as_text=True)
@@ -175,7 +175,7 @@ def test_people_added_who_wait_are_shown_to_the_registrant_and_the_organiser(web
     sophie = make_user(Role.ORGANISER, email="sophie@exemple.fr")
     event = make_event(sophie, capacity=3)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "2", "companions-0-name": "Karim Benali"},
                form_url=f"{url}?places=2")
     link = link_in(outbox("nadia@exemple.fr")[0])
@@ -190,9 +190,9 @@ def test_people_added_who_wait_are_shown_to_the_registrant_and_the_organiser(web
               "position 1") in page
     assert "Lina Benali, Malik Benali" in page
     web.login("sophie@exemple.fr")
-    dashboard = web.get(f"/organisation/evenements/{event.id}").get_data(as_text=True)
+    dashboard = web.get(f"/clara/organisation/evenements/{event.id}").get_data(as_text=True)
     assert "<td>2 (+ 2 en attente, position 1)</td>" in dashboard
-    door = web.get(f"/organisation/evenements/{event.id}/accueil").get_data(as_text=True)
+    door = web.get(f"/clara/organisation/evenements/{event.id}/accueil").get_data(as_text=True)
     assert "Karim Benali" in door
     assert "Lina Benali" not in door  # not in the room yet
 
@@ -201,7 +201,7 @@ def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, 
     event = make_event(capacity=1, format="online", join_url="https://visio.exemple.fr/s3cr3t",
                        dial_in="01 23 45 67 89")
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
     confirmed, waiting = (re.search(r"https?://[^/\s]+(/inscriptions/\S+)", outbox(email)[0]
@@ -213,8 +213,8 @@ def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, 
     assert own.mimetype_params["charset"] == "utf-8"
     assert "https://visio.exemple.fr/s3cr3t" in own.get_data(as_text=True)
     assert "s3cr3t" not in client.get(f"{waiting}/agenda.ics").get_data(as_text=True)
-    assert "s3cr3t" not in client.get(f"/evenements/{event.id}.ics").get_data(as_text=True)
-    assert client.get("/inscriptions/pas-un-lien/agenda.ics").status_code == 400
+    assert "s3cr3t" not in client.get(f"/clara/evenements/{event.id}.ics").get_data(as_text=True)
+    assert client.get("/clara/inscriptions/pas-un-lien/agenda.ics").status_code == 400
 
 
 def test_each_evenings_form_links_to_its_own_evening(web):
@@ -223,16 +223,16 @@ def test_each_evenings_form_links_to_its_own_evening(web):
     second = make_event(capacity=5)
     db.session.commit()
     for event in (first, second, first):
-        page = web.get(f"/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
+        page = web.get(f"/clara/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
         links = set(re.findall(r'href="(/evenements/\d+[^"]*)"', page))
-        assert f"/evenements/{event.id}/inscription" in links
-        assert all(link.startswith(f"/evenements/{event.id}") for link in links), links
+        assert f"/clara/evenements/{event.id}/inscription" in links
+        assert all(link.startswith(f"/clara/evenements/{event.id}") for link in links), links
 
 
 def test_the_calendar_file_follows_the_registration_waiting_then_cancelled(web, client):
     event = make_event(capacity=1)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
     confirmed, waiting = (link_in(outbox(email)[0])
@@ -259,7 +259,7 @@ def test_the_calendar_file_follows_the_registration_waiting_then_cancelled(web, 
 def test_the_change_page_says_what_fewer_or_more_people_do_in_each_case(web):
     event = make_event(capacity=2)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     confirmed = link_in(outbox("nadia@exemple.fr")[0])
 
@@ -296,18 +296,18 @@ def test_english_registration_pages_mark_the_evenings_french_and_speak_the_regis
     db.session.commit()
     french = {"title": "Soirée immunothérapie", "online title": "Soirée en ligne sur le",
               "venue": "Maison des quais", "online info": "Connectez-vous dix minutes"}
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     link = link_in(outbox("nadia@exemple.fr")[0])
     client.set_cookie("lang", "en")
-    pages = [f"/evenements/{online.id}", f"/evenements/{event.id}/inscription?places=2", link,
+    pages = [f"/clara/evenements/{online.id}", f"/clara/evenements/{event.id}/inscription?places=2", link,
              f"{link}/modifier", f"{link}/modifier?places=1"]
     for page in pages:
         html = client.get(page).get_data(as_text=True)
         assert 'lang="en"' in html, page
         assert content_language.problems_of(html, french) == [], page
     # Registered in English, opened without any language chosen: in English.
-    url = f"/evenements/{online.id}/inscription"
+    url = f"/clara/evenements/{online.id}/inscription"
     web.client.set_cookie("lang", "en")
     web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
     link = link_in(outbox("karim@exemple.fr")[0])
@@ -320,12 +320,12 @@ def test_an_online_evening_speaks_of_no_room(web):
     event = make_event(capacity=5, format="online", step_free=True, hearing_loop=True,
                        quiet_room=True, live_captions=True)
     db.session.commit()
-    page = web.get(f"/evenements/{event.id}").get_data(as_text=True)
+    page = web.get(f"/clara/evenements/{event.id}").get_data(as_text=True)
     assert "Accès sans marche" not in page
     assert "Boucle magnétique" not in page
     assert "Salle calme" not in page
     assert "Sous-titrage en direct" in page
-    form = web.get(f"/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
+    form = web.get(f"/clara/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
     assert fr("Son nom aide l’équipe à savoir qui suit la soirée.") in form
     assert "entrée" not in form
 
@@ -333,7 +333,7 @@ def test_an_online_evening_speaks_of_no_room(web):
 def test_the_registrants_words_offer_the_change_and_count_what_was_freed(web):
     event = make_event(capacity=2)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     sent = web.submit(url, {**FORM, "seats": "2"}, form_url=url, follow=True)
     assert fr("voir, modifier ou annuler votre inscription") in sent.get_data(as_text=True)
     mail = outbox("nadia@exemple.fr")[0]
@@ -357,7 +357,7 @@ def test_the_registrants_words_offer_the_change_and_count_what_was_freed(web):
 def test_a_tampered_companion_need_is_refused_in_french(web):
     event = make_event(capacity=5)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     page = web.submit(url, {**FORM, "seats": "2", "companions-0-name": "Karim",
                             "companions-0-needs": "bogus"}, form_url=f"{url}?places=2")
     html = page.get_data(as_text=True)
@@ -369,7 +369,7 @@ def test_a_tampered_companion_need_is_refused_in_french(web):
 def test_only_four_addresses_ask_how_many_people(web):
     event = make_event(capacity=5)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     for value in ("1", "2", "3", "4"):
         assert web.get(f"{url}?places={value}").status_code == 200
     for value, target in (("0", url), ("5", url), ("-1", url), ("999", url), ("abc", url),
@@ -382,7 +382,7 @@ def test_only_four_addresses_ask_how_many_people(web):
 def test_a_full_evening_does_not_promise_the_places_left(web):
     event = make_event(capacity=1)
     db.session.commit()
-    url = f"/evenements/{event.id}/inscription"
+    url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     page = web.get(f"{url}?places=1").get_data(as_text=True)
     assert fr("Un groupe n’est jamais séparé.") in page

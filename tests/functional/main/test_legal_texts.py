@@ -123,7 +123,7 @@ def test_every_consent_box_says_what_one_agrees_to_and_links_to_its_text(web):
     UserFactory(email="claire@exemple.fr")
     db.session.commit()
     pages = {"/compte/inscription": "/charte",
-             f"/evenements/{event.id}/inscription?places=1": None}
+             f"/clara/evenements/{event.id}/inscription?places=1": None}
     for url, text in pages.items():
         html = web.get(url).get_data(as_text=True)
         labels = _consent_labels(html)

@@ -194,7 +194,7 @@ def test_my_space_lists_the_work_most_urgent_first_with_links(web):
     web.login("martine@exemple.fr")
     page = web.get("/mon-espace").get_data(as_text=True)
     assert fr("1 chose vous attend.") in page
-    assert f'href="/relectures/{assignment.id}"' in page
+    assert f'href="/clara/relectures/{assignment.id}"' in page
     assert "bientôt" in page  # due in two days
 
 
@@ -203,9 +203,9 @@ def test_the_coordination_page_shows_the_pending_counts(web):
     RoleRequestFactory()
     db.session.commit()
     web.login("coord@exemple.fr")
-    page = web.get("/coordination/").get_data(as_text=True)
+    page = web.get("/clara/coordination/").get_data(as_text=True)
     assert "1 personne attend d’être validée" in page
-    assert 'href="/coordination/validations"' in page
+    assert 'href="/clara/coordination/validations"' in page
 
 
 def test_a_coordinator_s_space_and_account_offer_no_reviewer_request(web, make_user):

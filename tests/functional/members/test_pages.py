@@ -28,7 +28,7 @@ def test_a_member_page_is_for_logged_in_people_and_shows_what_is_public(web):
     db.session.commit()
     page = web.get(url).get_data(as_text=True)
     assert "Je relis les projets &lt;script&gt;" in page
-    assert f"/moderation/signaler/bio/{bio.id}" in page
+    assert f"/clara/moderation/signaler/bio/{bio.id}" in page
     assert web.get("/membres/999999").status_code == 404
 
 
@@ -57,7 +57,7 @@ def test_the_team_answer_waits_for_a_moderator_then_the_asker_is_told(web):
     question.moderation_state = S.PUBLISHED
     db.session.commit()
     web.login("claire@exemple.fr")
-    url = f"/projets/{project.id}"
+    url = f"/clara/projets/{project.id}"
     response = web.submit(f"{url}/questions/{question.id}/reponse",
                           {f"reponse-{question.id}-answer": "Deux par semaine."},
                           form_url=url, follow=True)
@@ -76,7 +76,7 @@ def test_the_team_answer_waits_for_a_moderator_then_the_asker_is_told(web):
     assert "a répondu" in outbox("karim@exemple.fr")[-1].subject
     web.login("karim@exemple.fr", PASSWORD)
     page = web.get(url).get_data(as_text=True)
-    assert f"/moderation/signaler/answer/{question.answer.id}" in page
+    assert f"/clara/moderation/signaler/answer/{question.answer.id}" in page
     assert f'href="/membres/{asker.id}"' in page  # the asker's name leads to their page
 
 

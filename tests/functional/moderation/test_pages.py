@@ -20,8 +20,8 @@ def test_report_hide_appeal_and_reverse_through_the_pages(web):
 
     # Karim reports the question from the project page.
     web.login("karim@exemple.fr")
-    page = web.get(f"/projets/{project.id}").get_data(as_text=True)
-    report_url = f"/moderation/signaler/question/{question.id}"
+    page = web.get(f"/clara/projets/{project.id}").get_data(as_text=True)
+    report_url = f"/clara/moderation/signaler/question/{question.id}"
     assert report_url in page
     page = web.submit(report_url, {}).get_data(as_text=True)
     assert "Choisissez une raison." in page
@@ -31,10 +31,10 @@ def test_report_hide_appeal_and_reverse_through_the_pages(web):
 
     # Lucas sees it in the "reported" queue with a count in the navigation, and hides it.
     web.login("lucas@exemple.fr")
-    page = web.get("/moderation/?file=signales").get_data(as_text=True)
+    page = web.get("/clara/moderation/?file=signales").get_data(as_text=True)
     assert "Modération (1)" in page
     assert "signalé 1 fois" in page
-    url = f"/moderation/questions/{question.id}"
+    url = f"/clara/moderation/questions/{question.id}"
     page = web.get(url).get_data(as_text=True)
     assert "Ton agressif." in page
     page = web.submit(url, {"decision": "hide", "seen_state": "published"}).get_data(
@@ -65,7 +65,7 @@ def test_report_hide_appeal_and_reverse_through_the_pages(web):
     assert "un autre modérateur doit trancher" in web.get(url).get_data(as_text=True)
     web.logout()
     web.login("ines@exemple.fr")
-    assert "Recours (1)" in web.get("/moderation/").get_data(as_text=True)
+    assert "Recours (1)" in web.get("/clara/moderation/").get_data(as_text=True)
     response = web.submit(f"{url}/recours", {"appeal-outcome": "reversed",
                                              "appeal-reason": "La question est légitime."},
                           form_url=url, prefix="appeal-")
@@ -80,9 +80,9 @@ def test_only_the_author_reaches_the_appeal_page(web):
     question = projects.ask_question(UserFactory(), make_project(), "Question ?")
     db.session.commit()
     web.login("karim@exemple.fr")
-    assert web.get(f"/moderation/recours/question/{question.id}").status_code == 403
-    assert web.get("/moderation/recours/inconnu/1").status_code == 404
-    assert web.get(f"/moderation/signaler/question/{question.id}").status_code == 404  # pending
+    assert web.get(f"/clara/moderation/recours/question/{question.id}").status_code == 403
+    assert web.get("/clara/moderation/recours/inconnu/1").status_code == 404
+    assert web.get(f"/clara/moderation/signaler/question/{question.id}").status_code == 404  # pending
 
 
 def test_a_moderator_suspends_and_restores_an_author(web):
@@ -92,7 +92,7 @@ def test_a_moderator_suspends_and_restores_an_author(web):
     author = UserFactory(email="paul@exemple.fr")
     db.session.commit()
     web.login("lucas@exemple.fr")
-    url = f"/moderation/comptes/{author.id}/suspension"
+    url = f"/clara/moderation/comptes/{author.id}/suspension"
     page = web.submit(url, {"suspend-reason": "", "suspend-submit": "1",
                             "suspend-until": "2099-01-01"}, prefix="suspend-")
     assert "Expliquez la raison" in page.get_data(as_text=True)
@@ -104,7 +104,7 @@ def test_a_moderator_suspends_and_restores_an_author(web):
     assert "suspendu" in outbox("paul@exemple.fr")[0].subject
     page = web.get(url).get_data(as_text=True)
     # Lifting posts to its own address; the suspension page takes only its own form.
-    lift = f"/moderation/comptes/{author.id}/lever-suspension"
+    lift = f"/clara/moderation/comptes/{author.id}/lever-suspension"
     assert f'action="{lift}"' in page
     web.submit(url, {"lift-submit": "1"}, prefix="lift-")
     db.session.expire_all()
@@ -126,13 +126,13 @@ def test_bulk_publication_from_the_queue(web):
     answered.moderation_state = S.PUBLISHED
     answer = projects.answer_question(project.owner, answered, "Oui.")
     db.session.commit()
-    page = web.get("/moderation/").get_data(as_text=True)
+    page = web.get("/clara/moderation/").get_data(as_text=True)
     assert f'id="bulk-question-{first.id}"' in page
     assert f'id="bulk-answer-{answer.id}"' in page  # every kind in one queue
-    response = web.submit("/moderation/lot", {
+    response = web.submit("/clara/moderation/lot", {
         "bulk-items": [f"question-{first.id}", f"question-{second.id}", f"answer-{answer.id}",
                       "question-999999", "nimporte-quoi"],
-        "bulk-decision": "publish"}, form_url="/moderation/", prefix="bulk-", follow=True)
+        "bulk-decision": "publish"}, form_url="/clara/moderation/", prefix="bulk-", follow=True)
     page = response.get_data(as_text=True)
     assert "3 contenus traités." in page
     assert "2 étaient déjà traités" in page
@@ -154,9 +154,9 @@ def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):
     db.session.commit()
 
     web.login("paul@exemple.fr")
-    page = web.get("/evenements/").get_data(as_text=True)
-    assert "/moderation/recours-suspension" in page
-    url = "/moderation/recours-suspension"
+    page = web.get("/clara/evenements/").get_data(as_text=True)
+    assert "/clara/moderation/recours-suspension" in page
+    url = "/clara/moderation/recours-suspension"
     assert "Expliquez en quelques phrases" in web.submit(url, {"text": ""}).get_data(
         as_text=True)
     response = web.submit(url, {"text": "C’était une citation, pas une insulte."})
@@ -165,13 +165,13 @@ def test_a_suspended_person_appeals_once_and_another_moderator_decides(web):
     web.logout()
 
     web.login("lucas@exemple.fr")
-    assert "Recours de" in web.get("/moderation/?file=recours").get_data(as_text=True)
-    page = web.get(f"/moderation/comptes/{author.id}/suspension").get_data(as_text=True)
+    assert "Recours de" in web.get("/clara/moderation/?file=recours").get_data(as_text=True)
+    page = web.get(f"/clara/moderation/comptes/{author.id}/suspension").get_data(as_text=True)
     assert "un autre modérateur doit trancher" in page
     web.logout()
     web.login("ines@exemple.fr")
-    suspension = f"/moderation/comptes/{author.id}/suspension"
-    web.submit(f"/moderation/comptes/{author.id}/recours",
+    suspension = f"/clara/moderation/comptes/{author.id}/suspension"
+    web.submit(f"/clara/moderation/comptes/{author.id}/recours",
                {"appeal-outcome": "reversed", "appeal-reason": "C’était une citation."},
                form_url=suspension, prefix="appeal-")
     db.session.expire_all()
@@ -187,8 +187,8 @@ def test_a_moderator_cannot_make_themself_a_trusted_author(web):
 
     moderator = UserFactory(email="lucas@exemple.fr", roles=["moderator"])
     web.login("lucas@exemple.fr")
-    response = web.submit(f"/moderation/confiance/{moderator.id}", {"trust-submit": "1"},
-                          form_url="/moderation/", prefix="trust-")
+    response = web.submit(f"/clara/moderation/confiance/{moderator.id}", {"trust-submit": "1"},
+                          form_url="/clara/moderation/", prefix="trust-")
     assert response.status_code == 403
     db.session.refresh(moderator)
     assert moderator.trusted_at is None
@@ -207,8 +207,8 @@ def test_a_moderator_cannot_lift_a_suspension_an_admin_made_of_a_moderator(web):
     admin.suspend(boss, other, "Décisions prises sans relire.", date.today() + timedelta(days=10))
     db.session.commit()
     web.login("lucas@exemple.fr")
-    url = f"/moderation/comptes/{other.id}/suspension"
-    response = web.submit(f"/moderation/comptes/{other.id}/lever-suspension",
+    url = f"/clara/moderation/comptes/{other.id}/suspension"
+    response = web.submit(f"/clara/moderation/comptes/{other.id}/lever-suspension",
                           {"lift-submit": "1"}, form_url=url, prefix="lift-")
     assert response.status_code == 200
     assert "Seule une personne qui administre la plateforme" in response.get_data(as_text=True)

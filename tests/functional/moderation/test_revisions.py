@@ -26,7 +26,7 @@ def _page(response) -> str:
 
 def _seen(web, revision_id) -> str:
     """What the moderator's decision form posts to say which change they read."""
-    page = web.get(f"/moderation/modifications/{revision_id}").get_data(as_text=True)
+    page = web.get(f"/clara/moderation/modifications/{revision_id}").get_data(as_text=True)
     return html.unescape(re.search(r'name="seen_version"[^>]*value="([^"]*)"', page).group(1))
 
 
@@ -57,7 +57,7 @@ def published(app):
 
 def _edit_results(web, project, **changes):
     """Open the edit page, keep what the boxes show, change some, save."""
-    url = f"/projets/{project.id}/resultats/modifier"
+    url = f"/clara/projets/{project.id}/resultats/modifier"
     boxes = _textareas(web.get(url).get_data(as_text=True))
     boxes.update(changes)
     return web.submit(url, {**boxes, "save": "1"}, follow=True)
@@ -66,7 +66,7 @@ def _edit_results(web, project, **changes):
 def test_results_edit_box_shows_text_not_stored_html(web, published):
     project, _results = published
     web.login("morel@exemple.fr")
-    boxes = _textareas(web.get(f"/projets/{project.id}/resultats/modifier")
+    boxes = _textareas(web.get(f"/clara/projets/{project.id}/resultats/modifier")
                        .get_data(as_text=True))
     assert boxes["found"] == "Elles dorment 35 minutes de plus.\n\nLa visioconférence " \
                              "marche aussi."
@@ -84,7 +84,7 @@ def test_resaving_published_results_unchanged_keeps_them_public(web, published):
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
     assert len(outbox()) == before
     web.logout()
-    assert web.get(f"/projets/{project.id}/resultats").status_code == 200
+    assert web.get(f"/clara/projets/{project.id}/resultats").status_code == 200
 
 
 def test_edited_published_results_stay_public_until_approved(web, published):
@@ -93,23 +93,23 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     page = _page(_edit_results(web, project, found="Elles dorment 40 minutes de plus."))
     assert WAITING in page
     # The team goes on editing its waiting text, not the published one.
-    edit = web.get(f"/projets/{project.id}/resultats/modifier").get_data(as_text=True)
+    edit = web.get(f"/clara/projets/{project.id}/resultats/modifier").get_data(as_text=True)
     assert _textareas(edit)["found"] == "Elles dorment 40 minutes de plus."
     assert WAITING in html.unescape(edit)
     web.logout()
 
     # Visitors still read the published results.
-    public = _page(web.get(f"/projets/{project.id}/resultats"))
+    public = _page(web.get(f"/clara/projets/{project.id}/resultats"))
     assert "35 minutes de plus" in public
     assert "40 minutes" not in public
 
     # The moderator sees what changed, word by word, and approves.
     web.login("lucas@exemple.fr")
-    queue = _page(web.get("/moderation/"))
+    queue = _page(web.get("/clara/moderation/"))
     revision = db.session.scalar(select(Revision))
-    url = f"/moderation/modifications/{revision.id}"
+    url = f"/clara/moderation/modifications/{revision.id}"
     assert url in queue
-    assert url in web.get(f"/moderation/project_resultss/{results.id}").get_data(as_text=True)
+    assert url in web.get(f"/clara/moderation/project_resultss/{results.id}").get_data(as_text=True)
     review = web.get(url).get_data(as_text=True)
     assert re.search(r"<del>.*35.*</del>", review)
     assert re.search(r"<ins>.*40.*</ins>", review)
@@ -117,7 +117,7 @@ def test_edited_published_results_stay_public_until_approved(web, published):
     web.submit(url, {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
 
-    public = _page(web.get(f"/projets/{project.id}/resultats"))
+    public = _page(web.get(f"/clara/projets/{project.id}/resultats"))
     assert "40 minutes de plus" in public
     assert "35 minutes" not in public
     db.session.refresh(results)
@@ -139,14 +139,14 @@ def test_refused_change_leaves_published_results_in_place(web, published):
     web.logout()
     revision = db.session.scalar(select(Revision))
     web.login("lucas@exemple.fr")
-    url = f"/moderation/modifications/{revision.id}"
+    url = f"/clara/moderation/modifications/{revision.id}"
     page = _page(web.submit(url, {"decision": "refuse", "seen_version": _seen(web, revision.id)}))
     assert "Choisissez la raison." in page
     web.submit(url, {"decision": "refuse", "reason": "identifying",
                      "seen_version": _seen(web, revision.id)})
     web.logout()
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
-    public = _page(web.get(f"/projets/{project.id}/resultats"))
+    public = _page(web.get(f"/clara/projets/{project.id}/resultats"))
     assert "35 minutes de plus" in public
     assert "06 12" not in public
     [mail] = outbox("morel@exemple.fr")
@@ -166,11 +166,11 @@ def test_moderator_decides_only_the_version_they_read(web, published):
     revision = db.session.scalar(select(Revision))
     assert revision.version == 2
     web.login("lucas@exemple.fr")
-    web.submit(f"/moderation/modifications/{revision.id}",
+    web.submit(f"/clara/moderation/modifications/{revision.id}",
                {"decision": "publish", "seen_version": "1"})
     assert db.session.scalar(select(Revision.id)) == revision.id, "not decided"
     web.logout()
-    assert "Version" not in _page(web.get(f"/projets/{project.id}/resultats"))
+    assert "Version" not in _page(web.get(f"/clara/projets/{project.id}/resultats"))
 
 
 def test_going_back_to_the_published_text_withdraws_the_change(web, published):
@@ -194,27 +194,27 @@ def test_edited_published_answer_stays_public_until_approved(web, published):
     web.login("morel@exemple.fr")
     form = {f"reponse-{question.id}-answer": "Six séances.",
             f"reponse-{question.id}-submit": "1"}
-    url = f"/projets/{project.id}/questions/{question.id}/reponse"
-    page = _page(web.submit(url, form, form_url=f"/projets/{project.id}",
+    url = f"/clara/projets/{project.id}/questions/{question.id}/reponse"
+    page = _page(web.submit(url, form, form_url=f"/clara/projets/{project.id}",
                             prefix=f"reponse-{question.id}-", follow=True))
     assert fr("Rien n’a changé.") in page
     form[f"reponse-{question.id}-answer"] = "Six séances d’une heure."
-    page = _page(web.submit(url, form, form_url=f"/projets/{project.id}",
+    page = _page(web.submit(url, form, form_url=f"/clara/projets/{project.id}",
                             prefix=f"reponse-{question.id}-", follow=True))
     assert WAITING in page
     assert _textareas(page)[f"reponse-{question.id}-answer"] == "Six séances d’une heure."
     web.logout()
-    public = _page(web.get(f"/projets/{project.id}"))
+    public = _page(web.get(f"/clara/projets/{project.id}"))
     assert "Six séances." in public
     assert "d’une heure" not in public
 
     web.login("lucas@exemple.fr")
     revision = db.session.scalar(select(Revision))
     assert revision.kind == "answer"
-    web.submit(f"/moderation/modifications/{revision.id}",
+    web.submit(f"/clara/moderation/modifications/{revision.id}",
                {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
-    assert "Six séances d’une heure." in _page(web.get(f"/projets/{project.id}"))
+    assert "Six séances d’une heure." in _page(web.get(f"/clara/projets/{project.id}"))
     assert outbox("karim@exemple.fr") == [], "the asker was told once, at first publication"
 
 
@@ -242,7 +242,7 @@ def _project_form(page: str) -> dict:
 def test_edited_published_summary_stays_public_until_approved(web, published):
     project, _results = published
     web.login("morel@exemple.fr")
-    url = f"/projets/{project.id}/modifier"
+    url = f"/clara/projets/{project.id}/modifier"
     form = _project_form(web.get(url).get_data(as_text=True))
     assert form["why"] == "La fatigue gêne la vie."
     page = _page(web.submit(url, {**form, "save": "1"}, follow=True))
@@ -252,20 +252,20 @@ def test_edited_published_summary_stays_public_until_approved(web, published):
     assert WAITING in page
     assert _project_form(web.get(url).get_data(as_text=True))["why"] == form["why"]
     web.logout()
-    public = _page(web.get(f"/projets/{project.id}"))
+    public = _page(web.get(f"/clara/projets/{project.id}"))
     assert "La fatigue gêne la vie." in public
     assert "tous les jours" not in public
 
     web.login("lucas@exemple.fr")
     revision = db.session.scalar(select(Revision))
-    review = web.get(f"/moderation/modifications/{revision.id}").get_data(as_text=True)
+    review = web.get(f"/clara/moderation/modifications/{revision.id}").get_data(as_text=True)
     assert "Pourquoi cette recherche" in html.unescape(review)
     assert re.search(r"<ins>.*tous.*</ins>", review)
-    web.submit(f"/moderation/modifications/{revision.id}",
+    web.submit(f"/clara/moderation/modifications/{revision.id}",
                {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
     assert "La fatigue gêne la vie de tous les jours." in _page(
-        web.get(f"/projets/{project.id}"))
+        web.get(f"/clara/projets/{project.id}"))
     assert projects.search_projects(projects.SearchQuery(q="jours")).total == 1
 
 
@@ -277,19 +277,19 @@ def test_edited_published_news_stays_public_until_approved(web, published):
     db.session.add(news)
     db.session.commit()
     web.login("morel@exemple.fr")
-    url = f"/projets/{project.id}/suivi/nouvelles/{news.id}"
+    url = f"/clara/projets/{project.id}/suivi/nouvelles/{news.id}"
     prefix = f"nouvelle-{news.id}-"
     page = _page(web.submit(url, {f"{prefix}body": "120 personnes ont rejoint l’étude."},
-                            form_url=f"/projets/{project.id}/suivi", prefix=prefix,
+                            form_url=f"/clara/projets/{project.id}/suivi", prefix=prefix,
                             follow=True))
     assert fr("Rien n’a changé.") in page
     page = _page(web.submit(url, {f"{prefix}body": "150 personnes ont rejoint l’étude."},
-                            form_url=f"/projets/{project.id}/suivi", prefix=prefix,
+                            form_url=f"/clara/projets/{project.id}/suivi", prefix=prefix,
                             follow=True))
     assert WAITING in page
     assert _textareas(page)[f"{prefix}body"] == "150 personnes ont rejoint l’étude."
     web.logout()
-    public = _page(web.get(f"/projets/{project.id}"))
+    public = _page(web.get(f"/clara/projets/{project.id}"))
     assert "120 personnes" in public
     assert "150 personnes" not in public
 
@@ -297,10 +297,10 @@ def test_edited_published_news_stays_public_until_approved(web, published):
     revision = db.session.scalar(select(Revision))
     assert revision.kind == "project_update"
     before = len(outbox())
-    web.submit(f"/moderation/modifications/{revision.id}",
+    web.submit(f"/clara/moderation/modifications/{revision.id}",
                {"decision": "publish", "seen_version": _seen(web, revision.id)})
     web.logout()
-    assert "150 personnes" in _page(web.get(f"/projets/{project.id}"))
+    assert "150 personnes" in _page(web.get(f"/clara/projets/{project.id}"))
     assert [m.recipient for m in outbox()[before:]] == ["morel@exemple.fr"], \
         "only the author hears of it: followers were told of the news once"
 
@@ -324,7 +324,7 @@ def test_a_changed_link_address_is_shown_to_the_moderator(web, linked):
     web.logout()
     revision = db.session.scalar(select(Revision))
     web.login("lucas@exemple.fr")
-    review = _page(web.get(f"/moderation/modifications/{revision.id}"))
+    review = _page(web.get(f"/clara/moderation/modifications/{revision.id}"))
     added = " ".join(re.findall(r"<ins>(.*?)</ins>", review, re.S))
     removed = " ".join(re.findall(r"<del>(.*?)</del>", review, re.S))
     assert "(https://evil.example/phish)" in added
@@ -352,7 +352,7 @@ def test_a_coordinator_edits_the_published_page_not_the_researchers_waiting_chan
     project, _results = published
     UserFactory(email="coord@exemple.fr", roles=["coordinator", "moderator"])
     web.login("morel@exemple.fr")
-    url = f"/projets/{project.id}/modifier"
+    url = f"/clara/projets/{project.id}/modifier"
     form = _project_form(web.get(url).get_data(as_text=True))
     web.submit(url, {**form, "why": "Lisez https://evil.example/phish", "save": "1"})
     web.logout()
@@ -363,12 +363,12 @@ def test_a_coordinator_edits_the_published_page_not_the_researchers_waiting_chan
     form = _project_form(page)
     assert form["why"] == "La fatigue gêne la vie."
     assert "Une modification de Dr Morel attend la relecture" in html.unescape(page)
-    assert f'href="/moderation/modifications/{revision.id}"' in page
+    assert f'href="/clara/moderation/modifications/{revision.id}"' in page
     page = _page(web.submit(url, {**form, "teaser": "Mieux dormir.", "save": "1"},
                             follow=True))
     assert WAITING not in page
     web.logout()
-    public = _page(web.get(f"/projets/{project.id}"))
+    public = _page(web.get(f"/clara/projets/{project.id}"))
     assert "Mieux dormir." in public
     assert "evil.example" not in public
     assert db.session.scalar(select(Revision.id)) == revision.id, "left to the moderators"
@@ -377,7 +377,7 @@ def test_a_coordinator_edits_the_published_page_not_the_researchers_waiting_chan
 def test_results_edit_box_shows_a_link_as_typed_and_unchanged_stays_unchanged(web, linked):
     project, _results = linked
     web.login("morel@exemple.fr")
-    boxes = _textareas(web.get(f"/projets/{project.id}/resultats/modifier")
+    boxes = _textareas(web.get(f"/clara/projets/{project.id}/resultats/modifier")
                        .get_data(as_text=True))
     assert boxes["found"] == 'Voir <a href="https://exemple.fr/etude">7 femmes</a> suivies.'
     assert fr("Rien n’a changé.") in _page(_edit_results(web, project))

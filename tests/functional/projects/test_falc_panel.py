@@ -33,10 +33,10 @@ def read(web, link, project, answers):
 def invite(web, name):
     """The coordination invites a reader; their personal link, from the page."""
     panel = db.session.scalar(select(falc.FalcPanel.id).order_by(falc.FalcPanel.id.desc()))
-    web.submit("/facile-a-lire/relecture/lecteurs", {
+    web.submit("/clara/facile-a-lire/relecture/lecteurs", {
         "lecteur-panel": str(panel), "lecteur-name": name, "lecteur-submit": "1"},
-        prefix="lecteur-", form_url="/facile-a-lire/relecture")
-    page = web.get("/facile-a-lire/relecture").get_data(as_text=True)
+        prefix="lecteur-", form_url="/clara/facile-a-lire/relecture")
+    page = web.get("/clara/facile-a-lire/relecture").get_data(as_text=True)
     reader = db.session.scalar(select(falc.FalcReader).where(falc.FalcReader.name == name))
     marker = f'id="lecteur-{reader.id}"'
     return page.split(marker)[1].split("<code>")[1].split("</code>")[0]
@@ -47,9 +47,9 @@ def test_the_panel_workflow_from_invitation_to_badge(web, client, app):
     project = make_project(falc_text=TEXT)
     db.session.commit()
     web.login("anne@exemple.fr")
-    response = web.submit("/facile-a-lire/relecture/groupes", {
+    response = web.submit("/clara/facile-a-lire/relecture/groupes", {
         "groupe-name": "Atelier FALC de l’ESAT", "groupe-submit": "1"}, prefix="groupe-",
-        form_url="/facile-a-lire/relecture")
+        form_url="/clara/facile-a-lire/relecture")
     assert response.status_code == 302
     julie, mehdi = invite(web, "Julie"), invite(web, "Mehdi")
     assert julie != mehdi
@@ -68,13 +68,13 @@ def test_the_panel_workflow_from_invitation_to_badge(web, client, app):
     remarks = falc.remarks(project)
     assert [(r.paragraph, r.understood, r.comment) for r in remarks] == [
         (2, False, "Je ne connais pas le mot « las »."), ]
-    public = web.get(f"/projets/{project.id}/facile-a-lire").get_data(as_text=True)
+    public = web.get(f"/clara/projets/{project.id}/facile-a-lire").get_data(as_text=True)
     assert "falc-badge" not in public
 
     read(client_form(client), mehdi, project, [("oui", ""), ("oui", ""), ("oui", "")])
     check = falc.check(project)
     assert check.granted
-    public = web.get(f"/projets/{project.id}/facile-a-lire").get_data(as_text=True)
+    public = web.get(f"/clara/projets/{project.id}/facile-a-lire").get_data(as_text=True)
     assert "falc-badge" in public
     assert "Atelier FALC de l’ESAT" in public
     actions = set(db.session.scalars(select(AuditEntry.action)))
@@ -97,14 +97,14 @@ def test_each_form_of_the_panels_page_posts_to_its_own_address_and_keeps_its_err
     UserFactory(email="anne@exemple.fr", roles=[Role.COORDINATOR])
     db.session.commit()
     web.login("anne@exemple.fr")
-    page = "/facile-a-lire/relecture"
-    assert 'action="/facile-a-lire/relecture/groupes"' in web.get(page).get_data(as_text=True)
+    page = "/clara/facile-a-lire/relecture"
+    assert 'action="/clara/facile-a-lire/relecture/groupes"' in web.get(page).get_data(as_text=True)
     response = web.submit(f"{page}/groupes", {"groupe-name": ""}, prefix="groupe-",
                           form_url=page)
     assert response.status_code == 200
     assert "Donnez le nom du groupe" in response.get_data(as_text=True)
     web.submit(f"{page}/groupes", {"groupe-name": "Atelier"}, prefix="groupe-", form_url=page)
-    assert 'action="/facile-a-lire/relecture/lecteurs"' in web.get(page).get_data(as_text=True)
+    assert 'action="/clara/facile-a-lire/relecture/lecteurs"' in web.get(page).get_data(as_text=True)
     response = web.submit(f"{page}/lecteurs", {"lecteur-panel": str(
         db.session.scalar(select(falc.FalcPanel.id))), "lecteur-name": ""},
         prefix="lecteur-", form_url=page)
@@ -120,7 +120,7 @@ def test_a_panel_sent_with_an_expired_token_comes_back_on_the_panels_page(web):
     UserFactory(email="anne@exemple.fr", roles=[Role.COORDINATOR])
     db.session.commit()
     web.login("anne@exemple.fr")
-    page = "/facile-a-lire/relecture"
+    page = "/clara/facile-a-lire/relecture"
     response = web.client.post(f"{page}/groupes", headers={"Origin": "http://localhost"},
                                data={"csrf_token": "périmé", "groupe-name": "Atelier du Rhône"})
     assert (response.status_code, response.headers["Location"]) == (303, page)
@@ -137,7 +137,7 @@ def test_a_reader_must_answer_every_part_and_sees_the_error_next_to_it(web, clie
     reader = falc.invite_reader(UserFactory(roles=[Role.COORDINATOR]), panel, "Julie")
     db.session.commit()
     token = falc.reader_link_token(reader)
-    page = web.submit(f"/facile-a-lire/lecteur/{token}/{project.id}", {
+    page = web.submit(f"/clara/facile-a-lire/lecteur/{token}/{project.id}", {
         "paragraph_1": "oui", "comment_2": "Trop long."}).get_data(as_text=True)
     assert fr("Pour chaque partie, choisissez « J’ai compris »") in page
     assert "Trop long." in page  # nothing typed is lost
@@ -150,11 +150,11 @@ def test_a_revoked_or_forged_link_opens_nothing(web):
     reader = falc.invite_reader(coordinator, panel, "Julie")
     db.session.commit()
     token = falc.reader_link_token(reader)
-    assert web.get(f"/facile-a-lire/lecteur/{token}").status_code == 200
-    assert web.get(f"/facile-a-lire/lecteur/{token[:-2]}xx").status_code == 400
+    assert web.get(f"/clara/facile-a-lire/lecteur/{token}").status_code == 200
+    assert web.get(f"/clara/facile-a-lire/lecteur/{token[:-2]}xx").status_code == 400
     falc.revoke_reader(coordinator, reader)
     db.session.commit()
-    assert web.get(f"/facile-a-lire/lecteur/{token}").status_code == 400
+    assert web.get(f"/clara/facile-a-lire/lecteur/{token}").status_code == 400
 
 
 def test_only_the_coordination_runs_panels(app):

@@ -34,12 +34,12 @@ def test_list_page_queries_do_not_grow_with_the_number_of_projects(client):
         make_project(owner, title=f"Projet {i}")
     db.session.commit()
     with count_queries() as small:
-        assert client.get("/projets/?q=fatigue&cancer=sein").status_code == 200
+        assert client.get("/clara/projets/?q=fatigue&cancer=sein").status_code == 200
     for i in range(490):
         make_project(owner, title=f"Projet bis {i}")
     db.session.commit()
     with count_queries() as large:
-        page = client.get("/projets/?q=fatigue&cancer=sein").get_data(as_text=True)
+        page = client.get("/clara/projets/?q=fatigue&cancer=sein").get_data(as_text=True)
     assert "500 projets trouvés" in page
     assert len(small) == len(large), (len(small), len(large))
     assert len(large) <= 6
@@ -50,17 +50,17 @@ def test_list_page_has_search_filters_and_accessible_pagination(client):
     for i in range(25):
         make_project(owner, title=f"Projet {i:02d}")
     db.session.commit()
-    page = client.get("/projets/?sort=titre").get_data(as_text=True)
+    page = client.get("/clara/projets/?sort=titre").get_data(as_text=True)
     assert '<form method="get"' in page
     assert 'aria-label="Pages de résultats"' in page
     assert 'aria-current="page"' in page
-    assert 'href="/projets/?page=2&amp;sort=titre"' in page
-    page2 = client.get("/projets/?sort=titre&page=2").get_data(as_text=True)
+    assert 'href="/clara/projets/?page=2&amp;sort=titre"' in page
+    page2 = client.get("/clara/projets/?sort=titre&page=2").get_data(as_text=True)
     assert "Projet 24" in page2
     assert "<title>Projets de recherche — page 2" in page2
     # Bad page numbers do not break the page.
-    assert client.get("/projets/?page=abc").status_code == 200
-    assert client.get("/projets/?page=-3").status_code == 200
+    assert client.get("/clara/projets/?page=abc").status_code == 200
+    assert client.get("/clara/projets/?page=-3").status_code == 200
 
 
 def test_detail_shows_structured_summary_glossary_and_scientific_abstract(client):
@@ -70,7 +70,7 @@ def test_detail_shows_structured_summary_glossary_and_scientific_abstract(client
     project = make_project(what="Nous suivons une cohorte de femmes.",
                            scientific_abstract="Étude prospective.")
     db.session.commit()
-    page = client.get(f"/projets/{project.id}").get_data(as_text=True)
+    page = client.get(f"/clara/projets/{project.id}").get_data(as_text=True)
     for heading in ("Pourquoi cette recherche ?", "Ce que l’équipe va faire",
                     "Ce que cela pourrait changer pour les patients",
                     "Comment les patients sont associés"):
@@ -86,25 +86,25 @@ def test_falc_version_without_its_logo_until_readers_checked_it(client):
     plain = make_project()
     db.session.commit()
     assert "Facile à lire et à comprendre" in client.get(
-        f"/projets/{unchecked.id}").get_data(as_text=True)
-    page = client.get(f"/projets/{unchecked.id}/facile-a-lire").get_data(as_text=True)
+        f"/clara/projets/{unchecked.id}").get_data(as_text=True)
+    page = client.get(f"/clara/projets/{unchecked.id}/facile-a-lire").get_data(as_text=True)
     assert "<p>Une autre phrase.</p>" in page
     assert "falc-badge" not in page
-    assert client.get(f"/projets/{plain.id}/facile-a-lire").status_code == 404
+    assert client.get(f"/clara/projets/{plain.id}/facile-a-lire").status_code == 404
 
 
 def test_unpublished_project_is_invisible_and_editing_others_is_403(web, make_user):
     draft = make_project(published=False)
     published = make_project()
     db.session.commit()
-    assert web.get(f"/projets/{draft.id}").status_code == 404
-    assert web.get("/projets/999999").status_code == 404
+    assert web.get(f"/clara/projets/{draft.id}").status_code == 404
+    assert web.get("/clara/projets/999999").status_code == 404
     make_user(Role.RESEARCHER, email="autre@exemple.fr")
     web.login("autre@exemple.fr")
-    assert web.get(f"/projets/{draft.id}/modifier").status_code == 404
-    assert web.get(f"/projets/{published.id}/modifier").status_code == 403
-    response = web.submit(f"/projets/{published.id}/modifier", {"title": "Piraté"},
-                          form_url="/projets/nouveau")
+    assert web.get(f"/clara/projets/{draft.id}/modifier").status_code == 404
+    assert web.get(f"/clara/projets/{published.id}/modifier").status_code == 403
+    response = web.submit(f"/clara/projets/{published.id}/modifier", {"title": "Piraté"},
+                          form_url="/clara/projets/nouveau")
     assert response.status_code == 403
 
 
@@ -119,7 +119,7 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
             "region": "", "why": long_text, "what": "Nous suivons des femmes.",
             "change": "Mieux soigner.", "involvement": "Des patientes relisent.",
             "cancer_types": "sein", "themes": "traitements"}
-    page = web.submit("/projets/nouveau", {**form, "check": "Vérifier la lisibilité"}
+    page = web.submit("/clara/projets/nouveau", {**form, "check": "Vérifier la lisibilité"}
                       ).get_data(as_text=True)
     assert "Lisibilité du résumé" in page
     assert re.search(r"Score\s: \d+ sur 100, (très )?difficile", page)
@@ -127,14 +127,14 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
     assert long_text in page  # nothing lost
     assert db.session.scalar(select(Project)) is None  # checking does not save
 
-    response = web.submit("/projets/nouveau", {**form, "save": "Enregistrer"})
+    response = web.submit("/clara/projets/nouveau", {**form, "save": "Enregistrer"})
     assert response.status_code == 302
     project = db.session.scalar(select(Project))
     assert project.publication == Publication.DRAFT
     edit_page = web.get(response.headers["Location"]).get_data(as_text=True)
     assert fr("Score :") in edit_page
 
-    web.submit(f"/projets/{project.id}/soumettre", form_url=f"/projets/{project.id}/modifier")
+    web.submit(f"/clara/projets/{project.id}/soumettre", form_url=f"/clara/projets/{project.id}/modifier")
     db.session.expire_all()
     assert db.session.get(Project, project.id).publication == Publication.SUBMITTED
     assert outbox("anne@exemple.fr")
@@ -148,7 +148,7 @@ def test_publication_page_sends_publish_and_send_back_to_their_own_addresses(web
     returned.publication = published.publication = Publication.SUBMITTED
     db.session.commit()
     web.login("lucas@exemple.fr")
-    page_url = f"/projets/{returned.id}/publication"
+    page_url = f"/clara/projets/{returned.id}/publication"
     page = web.get(page_url).get_data(as_text=True)
     assert f'action="{page_url}/publier"' in page
     assert f'action="{page_url}/renvoyer"' in page
@@ -163,7 +163,7 @@ def test_publication_page_sends_publish_and_send_back_to_their_own_addresses(web
 
     response = web.submit(f"{page_url}/renvoyer", {"send_back-reason": "Le titre."},
                           form_url=page_url, prefix="send_back-")
-    assert response.headers["Location"].endswith("/projets/a-publier")
+    assert response.headers["Location"].endswith("/clara/projets/a-publier")
     db.session.expire_all()
     assert db.session.get(Project, returned.id).publication == Publication.RETURNED
     assert outbox("claire@exemple.fr")
@@ -173,9 +173,9 @@ def test_publication_page_sends_publish_and_send_back_to_their_own_addresses(web
     assert response.headers["Location"].endswith(page_url)
     assert "Ce projet n’attend pas de publication." in _text_of(web.get(page_url))
 
-    ready_url = f"/projets/{published.id}/publication"
+    ready_url = f"/clara/projets/{published.id}/publication"
     response = web.submit(f"{ready_url}/publier", prefix="publish-", form_url=ready_url)
-    assert response.headers["Location"].endswith("/projets/a-publier")
+    assert response.headers["Location"].endswith("/clara/projets/a-publier")
     db.session.expire_all()
     assert db.session.get(Project, published.id).publication == Publication.PUBLISHED
     assert web.client.post(page_url).status_code == 405
@@ -188,7 +188,7 @@ def _text_of(response) -> str:
 def test_project_form_errors_are_listed_and_input_kept(web, make_user):
     make_user(Role.RESEARCHER, email="claire@exemple.fr")
     web.login("claire@exemple.fr")
-    page = web.submit("/projets/nouveau", {
+    page = web.submit("/clara/projets/nouveau", {
         "title": "", "research_status": "running", "why": "x" * 4001,
         "start_date": "2026-05-01", "end_date": "2026-01-01", "save": "Enregistrer",
     }).get_data(as_text=True)
@@ -204,7 +204,7 @@ def test_question_flow_through_the_pages(web, make_user, app):
     make_user(Role.ASSOCIATION_REP, email="karim@exemple.fr")
     make_user(Role.MODERATOR, email="lucas@exemple.fr")
     db.session.commit()
-    url = f"/projets/{project.id}"
+    url = f"/clara/projets/{project.id}"
     web.login("karim@exemple.fr")
     page = web.submit(f"{url}/questions", {"body": ""}, form_url=url).get_data(as_text=True)
     assert "Écrivez votre question." in page
@@ -215,9 +215,9 @@ def test_question_flow_through_the_pages(web, make_user, app):
 
     question = db.session.scalar(select(Question))
     web.login("lucas@exemple.fr")
-    queue = web.get("/moderation/").get_data(as_text=True)
+    queue = web.get("/clara/moderation/").get_data(as_text=True)
     assert "Combien" in queue
-    web.submit(f"/moderation/questions/{question.id}", {"decision": "publish",
+    web.submit(f"/clara/moderation/questions/{question.id}", {"decision": "publish",
                                                          "seen_state": "pending"})
     db.session.expire_all()
     assert db.session.get(Question, question.id).moderation_state == ModerationState.PUBLISHED
@@ -226,12 +226,12 @@ def test_question_flow_through_the_pages(web, make_user, app):
 
 
 def test_only_moderators_reach_the_queue(web, make_user):
-    assert web.get("/moderation/").status_code == 302
+    assert web.get("/clara/moderation/").status_code == 302
     make_user(Role.RESEARCHER, email="claire@exemple.fr")
     web.login("claire@exemple.fr")
-    assert web.get("/moderation/").status_code == 403
-    assert web.get("/projets/a-publier").status_code == 403
-    assert web.get("/glossaire/gerer").status_code == 403
+    assert web.get("/clara/moderation/").status_code == 403
+    assert web.get("/clara/projets/a-publier").status_code == 403
+    assert web.get("/clara/glossaire/gerer").status_code == 403
 
 
 def test_clarity_rating_from_the_page(web, make_user):
@@ -239,7 +239,7 @@ def test_clarity_rating_from_the_page(web, make_user):
     make_user(Role.PATIENT_EXPERT, email="martine@exemple.fr")
     make_user(email="visiteuse@exemple.fr")
     db.session.commit()
-    url = f"/projets/{project.id}"
+    url = f"/clara/projets/{project.id}"
     web.login("visiteuse@exemple.fr")
     assert web.submit(f"{url}/clarte", {"score": "4"}, form_url=url).status_code == 403
     web.logout()
@@ -266,7 +266,7 @@ def test_visitors_see_a_question_author_by_first_name_and_initial_never_the_full
         question = projects_svc.ask_question(user, project, text)
         question.moderation_state = ModerationState.PUBLISHED
     db.session.commit()
-    page = client.get(f"/projets/{project.id}").get_data(as_text=True)
+    page = client.get(f"/clara/projets/{project.id}").get_data(as_text=True)
     assert "Martine D." in page
     assert "Dubois" not in page
     assert "Karim du Rhône" in page

@@ -70,7 +70,7 @@ def test_words_that_are_only_stop_words_filter_nothing(projects):
 
 
 def test_the_search_page_finds_by_stem(client, projects):
-    page = client.get("/projets/?q=fatigu%C3%A9es").get_data(as_text=True)
+    page = client.get("/clara/projets/?q=fatigu%C3%A9es").get_data(as_text=True)
     assert "Bouger contre la fatigue" in page
     assert "Revenir au travail" not in page
 

@@ -224,7 +224,7 @@ def test_closing_sends_each_member_the_members_minutes(meeting):
     for person in meeting["people"].values():
         [mail] = outbox(person.email)
         assert mail.subject.startswith("Procès-verbal prêt")
-        assert f"/comite/{session.id}/proces-verbal" in mail.body_text
+        assert f"/clara/comite/{session.id}/proces-verbal" in mail.body_text
         assert "Karim" not in mail.body_text.replace(person.name, "")  # nobody named
     assert outbox(chair.email) == []  # the chair is not a member
     cm.reopen_session(chair, session, "Un oubli.")

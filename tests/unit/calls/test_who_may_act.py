@@ -32,7 +32,7 @@ def test_the_pdf_route_follows_the_same_rule(client, app):
     assignment = make_assignment(application, status="pending")
     db.session.commit()
     FormClient(client).login(assignment.reviewer.email)
-    assert client.get(f"/candidatures/{application.id}/document").status_code == 403
+    assert client.get(f"/clara/candidatures/{application.id}/document").status_code == 403
 
 
 def test_a_coordinator_never_coordinates_their_own_application():
@@ -68,11 +68,11 @@ def test_coordination_pages_of_my_own_application_are_refused_and_hide_reviewer_
     db.session.commit()
     web = FormClient(client)
     web.login(coordinator.email)
-    assert client.get(f"/coordination/appels/candidatures/{own.id}").status_code == 403
+    assert client.get(f"/clara/coordination/appels/candidatures/{own.id}").status_code == 403
     assert client.get(
-        f"/coordination/appels/affectations/{assignment.id}/saisie").status_code == 403
-    for page in (f"/coordination/appels/{call.id}", f"/coordination/appels/{call.id}/synthese",
-                 f"/coordination/appels/{call.id}/classement"):
+        f"/clara/coordination/appels/affectations/{assignment.id}/saisie").status_code == 403
+    for page in (f"/clara/coordination/appels/{call.id}", f"/clara/coordination/appels/{call.id}/synthese",
+                 f"/clara/coordination/appels/{call.id}/classement"):
         body = client.get(page).get_data(as_text=True)
         assert "Relectrice Secrète" not in body
-        assert f"/coordination/appels/candidatures/{own.id}\"" not in body
+        assert f"/clara/coordination/appels/candidatures/{own.id}\"" not in body

@@ -11,7 +11,7 @@ from patientlab.core.security import (
 )
 
 
-@pytest.mark.parametrize("target", ["/", "/compte/profil", "/projets/?q=sein&page=2"])
+@pytest.mark.parametrize("target", ["/", "/compte/profil", "/clara/projets/?q=sein&page=2"])
 def test_safe_next_url_accepts_local_paths(target):
     assert safe_next_url(target) == target
 

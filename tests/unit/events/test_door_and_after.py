@@ -162,7 +162,7 @@ def test_the_satisfaction_question_leaves_the_next_day_to_those_who_came():
     assert send_satisfaction_requests(later) == 1
     assert send_satisfaction_requests(later) == 0  # once
     [mail] = [m for m in outbox("came@exemple.fr") if "avis" in m.subject]
-    assert "/inscriptions/avis/" in mail.body_text
+    assert "/clara/inscriptions/avis/" in mail.body_text
     assert not [m for m in outbox("absent@exemple.fr") if "avis" in m.subject]
 
 

@@ -68,7 +68,7 @@ def test_confirmation_mail_has_a_calendar_file_and_waiting_mail_says_so():
     [waiting] = outbox("b@exemple.fr")
     assert confirmed.attachment_name == "parle-moi.ics"
     assert "BEGIN:VCALENDAR" in confirmed.attachment_body
-    assert "/inscriptions/" in confirmed.body_text
+    assert "/clara/inscriptions/" in confirmed.body_text
     assert waiting.attachment_name == ""
     assert "liste d’attente" in waiting.body_text
 
@@ -341,7 +341,7 @@ def test_the_organiser_writes_to_the_chosen_people_in_their_language_with_a_jour
     [message] = outbox("a@exemple.fr")[-1:]
     assert message.subject == fr(f"{event.title} : Changement de salle")
     assert "La soirée a lieu salle B." in message.body_text
-    assert "/inscriptions/" in message.body_text
+    assert "/clara/inscriptions/" in message.body_text
     assert len(outbox("b@exemple.fr")) == 1  # only the waiting-list mail
     assert message_registrants(organiser, event, "Rappel", "Pensez à venir tôt.",
                                    ["confirmed", "waiting"]) == 2

@@ -94,7 +94,7 @@ def test_refusal_reports_and_appeal_work_for_presentations():
     moderation.decide(lucas, kind, bio, "refuse", seen_state=S.PENDING,
                       reason="third_party_health")
     mail = outbox("martine@exemple.fr")[-1]
-    assert f"/moderation/recours/bio/{bio.id}" in mail.body_text
+    assert f"/clara/moderation/recours/bio/{bio.id}" in mail.body_text
     moderation.appeal(martine, kind, bio, "Je l’ai retiré, relisez svp.")
     with pytest.raises(ServiceError):  # the moderator who refused cannot decide the appeal
         moderation.decide_appeal(lucas, kind, bio, moderation.get_appeal(kind, bio),

@@ -59,7 +59,7 @@ def test_refusing_and_hiding_need_a_reason_and_mail_the_author_with_the_appeal_l
                reason="identifying", note="Retirez le nom du médecin.")
     [mail] = outbox("paul@exemple.fr")
     assert "Retirez le nom du médecin." in mail.body_text
-    assert f"/moderation/recours/question/{question.id}" in mail.body_text
+    assert f"/clara/moderation/recours/question/{question.id}" in mail.body_text
 
 
 def test_two_moderators_at_once_only_one_decides_and_one_mail_is_sent(question, kind):

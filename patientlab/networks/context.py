@@ -1,0 +1,161 @@
+"""The network a request is about: read from the address, given to every link.
+
+Every page that belongs to a network has its slug first in its address
+(``/clara/appels/3``). Flask's URL processors (the pattern of its documentation's
+« internationalised URLs ») take the slug out before the view runs, keep the network in
+``g.network`` and put it back into every ``url_for`` made during the request, so the
+features' own views and templates do not pass it around.
+
+A page without a network (the home page, the account, « Mon espace », the national
+agenda) links to a network's page by naming it: ``url_for(…, network=slug)``.
+"""
+
+from flask import abort, g, has_request_context, redirect, request
+from sqlalchemy import select
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import BaseConverter, RequestRedirect
+
+from patientlab.extensions import db
+from patientlab.networks.models import Network
+
+#: What a slug looks like: lowercase ASCII letters, digits and hyphens, a letter first.
+SLUG_PATTERN = r"[a-z][a-z0-9-]{1,29}"
+
+
+class NetworkConverter(BaseConverter):
+    """``<network:network>``: a slug-shaped segment (checked against the table later)."""
+
+    regex = SLUG_PATTERN
+
+
+def all_networks() -> dict[int, Network]:
+    """Every network by id, read once per request (a handful of rows)."""
+    found = g.get("_networks")
+    if found is None:
+        rows = db.session.execute(select(Network).order_by(Network.id)).scalars().all()
+        found = g._networks = {row.id: row for row in rows}
+    return found
+
+
+def by_slug(slug: str) -> Network | None:
+    for network in all_networks().values():
+        if network.slug == slug:
+            return network
+    return None
+
+
+def by_id(network_id: int | None) -> Network | None:
+    return all_networks().get(network_id) if network_id is not None else None
+
+
+def slug_of(network_id: int) -> str:
+    """The slug of ``network_id``, for links to its pages from elsewhere (a mail, a page
+    of the whole platform)."""
+    return all_networks()[network_id].slug
+
+
+def default_network() -> Network | None:
+    """The first network made (the one existing data was moved into)."""
+    networks = all_networks()
+    return networks[min(networks)] if networks else None
+
+
+def current() -> Network | None:
+    """The network of this request's address, None on a page of the whole platform."""
+    return g.get("network")
+
+
+def current_id() -> int | None:
+    network = g.get("network")
+    return network.id if network is not None else None
+
+
+def ensure_in_current(network_id: int | None) -> None:
+    """404 when an object of another network is reached through this network's address:
+    a network's page never shows what belongs to another, whatever the id."""
+    network = g.get("network")
+    if network is not None and network_id != network.id:
+        abort(404)
+
+
+def scoped(statement, column):
+    """``statement`` limited to the current network (unchanged on a platform page)."""
+    network = g.get("network")
+    return statement if network is None else statement.where(column == network.id)
+
+
+def _pull(endpoint, values):
+    if values and "network" in values:
+        network = by_slug(values.pop("network"))
+        if network is None:
+            abort(404)
+        g.network = network
+
+
+def _push(endpoint, values):
+    if "network" in values:
+        return
+    from flask import current_app
+
+    if not current_app.url_map.is_endpoint_expecting(endpoint, "network"):
+        return
+    network = g.get("network") or host_network() or default_network()
+    if network is not None:
+        values["network"] = network.slug
+
+
+def host_network() -> Network | None:
+    """The network whose own host name this request came to, if any."""
+    host = request.host.split(":", 1)[0].lower() if request else ""
+    for network in all_networks().values():
+        if network.host and network.host.lower() == host:
+            return network
+    return None
+
+
+def _older_address():
+    """Addresses made before networks (in mails already sent, in bookmarks) lead to the
+    same page in the network all earlier data was moved into (308 keeps the method)."""
+    error = request.routing_exception
+    if not isinstance(error, NotFound) or isinstance(error, MethodNotAllowed):
+        if request.path == "/" and (network := host_network()) is not None:
+            return redirect(f"{request.script_root}/{network.slug}/", 302)
+        return None
+    network = default_network()
+    if network is None:
+        return None
+    from flask import current_app
+
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(f"/{network.slug}{request.path}", method=request.method)
+    except (NotFound, MethodNotAllowed):
+        return None
+    except RequestRedirect:  # a slash to add: the address exists under the prefix
+        pass
+    target = f"{request.script_root}/{network.slug}{request.path}"
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{target}?{query}" if query else target, 308)
+
+
+def register_blueprint(app, blueprint) -> None:
+    """Register a feature's blueprint under ``/<network>`` (its own prefix after it)."""
+    prefix = "/<network:network>" + (blueprint.url_prefix or "")
+    app.register_blueprint(blueprint, url_prefix=prefix)
+
+
+def init_app(app) -> None:
+    app.url_map.converters["network"] = NetworkConverter
+    app.url_value_preprocessor(_pull)
+    app.url_defaults(_push)
+    app.before_request(_older_address)
+
+
+def for_new() -> Network:
+    """The network a thing made now belongs to: this request's, else the one whose host
+    name was used, else the first network (commands and jobs run outside any address)."""
+    network = (g.get("network") or host_network() or default_network()) if has_request_context() \
+        else default_network()
+    if network is None:
+        raise LookupError("no network exists yet: run the migrations")
+    return network
