@@ -14,11 +14,14 @@ def init_app(app) -> None:
     from .cli import events as events_cli
     from .models import EVENT_THEMES, EventFormat
     from .services import after_evening, listing, registration
+    from .views import agenda as national_agenda
     from .views import door, registrations  # noqa: F401 (their routes join org)
     from .views.organiser import org
     from .views.public import bp
 
     network_context.register_blueprint(app, bp)
+    # The national agenda: every network's evenings, at an address without a network.
+    app.register_blueprint(national_agenda.bp)
     from patientlab.core import page_cache
 
     _register_cached_pages(app, page_cache)
@@ -31,16 +34,17 @@ def init_app(app) -> None:
     app.cli.add_command(events_cli)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
     navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))
+    navigation.register(navigation.MenuEntry(35, "agenda.index", _l("Agenda")))
     highlights.register(highlights.Highlight(
         10, "prochaines-soirees", _l("Les prochaines soirées « Parle-Moi »"),
-        listing.coming_highlights, "events.index", _l("Toutes les soirées"),
+        listing.coming_highlights, "agenda.index", _l("Toutes les soirées"),
         _l("Aucune soirée n’est annoncée pour le moment. Les soirées passées restent à "
            "découvrir."), shows=("events", "agenda")))
     first_steps.register(first_steps.Step(
         40, "prochaines-soirees-etape", _l("Venir à une soirée « Parle-Moi »"),
         _l("Vous y rencontrez des chercheuses, des chercheurs et d’autres patientes et "
            "patients experts. C’est gratuit et ouvert à toutes et à tous."),
-        "events.index", _l("Toutes les soirées"), highlight="prochaines-soirees"))
+        "agenda.index", _l("Toutes les soirées"), highlight="prochaines-soirees"))
     navigation.register(navigation.MenuEntry(140, "organisation.events", _l("Mes soirées"),
                                              navigation.PERSONAL, EVENT_MANAGERS))
     pending.register(pending.Source(40, "soirees", _l("Mes soirées à préparer"),
@@ -55,6 +59,7 @@ def _register_cached_pages(app, page_cache) -> None:
     evenings as other pages name them (« events »: a project's page, without seats). A
     registration changes its evening's page and the agenda, nothing else."""
     page_cache.register(app, "events.index", lambda: ("events", "agenda"))
+    page_cache.register(app, "agenda.index", lambda: ("events", "agenda"))
     page_cache.register(app, "events.detail",
                         lambda event_id: (f"event:{event_id}", "projects"))
     page_cache.register(app, "events.register", lambda event_id: (f"event:{event_id}",))

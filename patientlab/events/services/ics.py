@@ -11,6 +11,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import without_forbidden
 from patientlab.core.text import plain_from_html
 from patientlab.core.urls import external_url
+from patientlab.networks import context
 
 from ..models import Event, EventFormat
 
@@ -63,7 +64,9 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
             description = "\n\n".join(p for p in ("\n".join(joining), description) if p)
         item.add("description", description)
         item.add("location", location)
-        item.add("url", external_url("events.detail", event_id=event.id))
+        # The evening's own network, also in a feed of every network's (the agenda).
+        item.add("url", external_url("events.detail", network=context.slug_of(event.network_id),
+                                     event_id=event.id))
         item.add("status", "CANCELLED" if cancel or event.is_cancelled or event in cancelled
                  else "TENTATIVE" if waiting else "CONFIRMED")
         calendar.add_component(item)

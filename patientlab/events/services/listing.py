@@ -16,6 +16,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
 from patientlab.core.text import fold
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from ..models import EVENT_THEMES, Event, EventFormat, Registration
 from ..models import RegistrationSource as Source
@@ -126,12 +127,14 @@ def listed_departments(*, past: bool = False, now: datetime | None = None) -> li
         key=lambda code: fold(DEPARTMENTS.get(code, code)))
 
 
-def coming_highlights(limit: int) -> list[highlights.Item]:
-    """The next published evenings, for the home page: when, and how many places left."""
-    events = list(db.session.scalars(
-        select(Event).where(Event.published_at.is_not(None), Event.cancelled_at.is_(None),
-                            Event.ends_at > utcnow())
-        .order_by(Event.starts_at).limit(limit)))
+def coming_highlights(limit: int, network_id: int | None = None) -> list[highlights.Item]:
+    """The next published evenings, for the home page (every network's) or a network's
+    page (``network_id``'s): when, and how many places left; each links to its network."""
+    stmt = select(Event).where(Event.published_at.is_not(None), Event.cancelled_at.is_(None),
+                               Event.ends_at > utcnow())
+    if network_id is not None:
+        stmt = stmt.where(Event.network_id == network_id)
+    events = list(db.session.scalars(stmt.order_by(Event.starts_at).limit(limit)))
     counts = counts_for([e.id for e in events])
     items = []
     for event in events:
@@ -139,7 +142,8 @@ def coming_highlights(limit: int) -> list[highlights.Item]:
         places = ngettext("%(num)s place restante", "%(num)s places restantes", left) if left \
             else str(_l("complet, liste d’attente ouverte"))
         items.append(highlights.Item(
-            event.title, url_for("events.detail", event_id=event.id),
+            event.title, url_for("events.detail", network=context.slug_of(event.network_id),
+                                 event_id=event.id),
             (_fmt(event.starts_at), str(EventFormat.LABELS[event.format]), places)))
     return items
 
