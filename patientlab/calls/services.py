@@ -104,13 +104,17 @@ def list_public_calls(now: datetime | None = None) -> list[Call]:
     return sorted(calls, key=lambda c: order[c.state(now)])
 
 
-def current_highlights(limit: int, now: datetime | None = None) -> list[highlights.Item]:
-    """For the home page: the calls open for applications, then those under review."""
+def current_highlights(limit: int, now: datetime | None = None,
+                       network_id: int | None = None) -> list[highlights.Item]:
+    """For the home page (every network's) or a network's page (``network_id``'s): the
+    calls open for applications, then those under review; each links to its network."""
     now = now or utcnow()
+    stmt = select(Call).where(Call.published_at.is_not(None), Call.opens_at <= now,
+                              Call.results_at > now)
+    if network_id is not None:
+        stmt = stmt.where(Call.network_id == network_id)
     live = db.session.scalars(
-        select(Call).where(Call.published_at.is_not(None), Call.opens_at <= now,
-                           Call.results_at > now)
-        .options(raiseload(Call.criteria))
+        stmt.options(raiseload(Call.criteria))
         .order_by((Call.application_deadline <= now), Call.opens_at.desc(), Call.id)
         .limit(limit)).all()
     items = []
@@ -120,7 +124,8 @@ def current_highlights(limit: int, now: datetime | None = None) -> list[highligh
                    date=date_long(days.last_day(call.application_deadline)))
                 if state == CallState.OPEN else
                 _l("projets en relecture par les patientes et patients experts"))
-        items.append(highlights.Item(call.title, url_for("calls.detail", call_id=call.id),
+        items.append(highlights.Item(call.title, url_for(
+            "calls.detail", network=context.slug_of(call.network_id), call_id=call.id),
                                      (str(CallState.LABELS[state]), str(when))))
     return items
 

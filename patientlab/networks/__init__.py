@@ -10,3 +10,5 @@ def init_app(app) -> None:
     from patientlab.networks import context
 
     context.init_app(app)
+    # Pages say which network runs what they show (« Organisée par le Cancéropôle PACA »).
+    app.jinja_env.globals["network_of"] = context.by_id

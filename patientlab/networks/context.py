@@ -88,7 +88,9 @@ def _pull(endpoint, values):
     if values and "network" in values:
         network = by_slug(values.pop("network"))
         if network is None:
-            abort(404)
+            # ``/evenements/`` has the shape of a network's home page (``/<network>/``):
+            # an address from before networks, not an unknown network.
+            abort(_in_first_network() or 404)
         g.network = network
 
 
@@ -121,6 +123,11 @@ def _older_address():
         if request.path == "/" and (network := host_network()) is not None:
             return redirect(f"{request.script_root}/{network.slug}/", 302)
         return None
+    return _in_first_network()
+
+
+def _in_first_network():
+    """A redirect to this address under the first network's slug, if it is one there."""
     network = default_network()
     if network is None:
         return None

@@ -129,17 +129,22 @@ def _filtered(query: SearchQuery, terms: list[str]) -> tuple[Select, object]:
     return stmt, rank
 
 
-def latest_highlights(limit: int) -> list[highlights.Item]:
-    """For the home page: the projects published last, with their teaser."""
+def latest_highlights(limit: int, network_id: int | None = None) -> list[highlights.Item]:
+    """For the home page (every network's) or a network's page (``network_id``'s): the
+    projects published last, with their teaser; each links to its network."""
+    stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
+    if network_id is not None:
+        stmt = stmt.where(Project.network_id == network_id)
     projects = db.session.scalars(
-        select(Project).where(Project.publication == Publication.PUBLISHED)
-        .options(lazyload(Project.owner), lazyload(Project.cancer_type_rows),
+        stmt.options(lazyload(Project.owner), lazyload(Project.cancer_type_rows),
                  lazyload(Project.theme_rows), defer(Project.why), defer(Project.what),
                  defer(Project.change), defer(Project.involvement),
                  defer(Project.scientific_abstract), defer(Project.search_text),
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
-    return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
+    return [highlights.Item(p.title, url_for("projects.detail",
+                                             network=context.slug_of(p.network_id),
+                                             project_id=p.id),
                             tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
 
 
