@@ -77,7 +77,7 @@ def demo_seed():
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     two_step = set(current_app.config["MFA_REQUIRED_ROLES"])
     for email, name, roles in DEMO_ACCOUNTS:
-        mark = " *" if set(roles) & two_step else ""
+        mark = " *" if {role.split(" ", 1)[0] for role in roles} & two_step else ""
         click.echo(f"  {email:<26} {name} — {', '.join(roles)}{mark}")
     click.echo("* two-step login: after the password, type the code printed by "
                "`make demo-code` in another terminal, or add the key "
