@@ -265,6 +265,11 @@ ACCESS = {
     "admin.settings": ADMIN,
     "auth.accept_charter": REDIRECT,  # nothing to accept: back to where one came from
     "admin.association": ADMIN,
+    "admin.networks": ADMIN,
+    "admin.network": ADMIN,
+    "admin.delete_network": POST_ONLY,
+    "admin.grant_network_role": POST_ONLY,
+    "admin.withdraw_network_role": POST_ONLY,
 }
 
 
@@ -353,7 +358,7 @@ def objects():
             "lang": "en", "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
             "milestone_id": milestone.id, "update_id": 1, "revision_id": revision.id,
             "association_id": association.id, "kind": "question", "item_id": question.id,
-            "user_id": question.author_id,
+            "user_id": question.author_id, "network_id": 1,
             "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,
