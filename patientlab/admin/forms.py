@@ -11,10 +11,16 @@ from patientlab.core.forms import (
     max_length,
 )
 from patientlab.core.security import ROLE_LABELS
+from patientlab.networks.services import NETWORK_ROLES
+
+#: The roles a person holds across the platform; those of a network are given on the
+#: network's page (admin.network) or by its coordinators.
+NATIONAL_ROLES = [(role, label) for role, label in ROLE_LABELS.items()
+                  if role not in NETWORK_ROLES]
 
 
 class RolesForm(BaseForm):
-    roles = MultiCheckboxField(_l("Rôles"), choices=list(ROLE_LABELS.items()))
+    roles = MultiCheckboxField(_l("Rôles sur toute la plateforme"), choices=NATIONAL_ROLES)
     submit = SubmitField(_l("Enregistrer les rôles"))
 
 
@@ -35,6 +41,7 @@ class AssociationForm(BaseForm):
                                             "cancer — Comité du Rhône ».")), max_length(200)])
     website = TrimmedStringField(_l("Site web"), validators=[max_length(300)])
     description = TrimmedTextAreaField(_l("Présentation"), validators=[max_length(2000)])
+    networks = MultiCheckboxField(_l("Réseaux de l’association"), coerce=int)
     submit = SubmitField(_l("Enregistrer l’association"))
 
 

@@ -93,12 +93,13 @@ def users():
 def _user_page(user, roles_form=None, suspend_form=None, reset_form=None, status=200):
     if roles_form is None:
         roles_form = RolesForm(formdata=None, prefix="roles")
-        roles_form.roles.data = sorted(user.roles)
+        roles_form.roles.data = sorted(row.role for row in user.role_rows)
     return render_template(
         "admin/user.html", user=user, roles_form=roles_form,
         suspend_form=suspend_form or SuspendForm(formdata=None, prefix="suspend"),
         reset_form=reset_form or ResetTwoStepForm(formdata=None, prefix="two_step"),
         lift_form=LiftForm(formdata=None, prefix="lift"), activity=svc.user_activity(user),
+        network_roles=svc.network_roles_of(user),
         form=(roles_form if roles_form.errors else suspend_form)), status
 
 
@@ -180,14 +181,20 @@ def associations():
 @roles_required(Role.ADMIN)
 def association(association_id):
     from patientlab.associations import services as assoc
+    from patientlab.networks import context
 
     existing = assoc.get_association_or_404(association_id) if association_id else None
     form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
+    form.networks.choices = [(n.id, n.name) for n in sorted(
+        context.all_networks().values(), key=lambda n: n.name)]
+    if request.method == "GET" and not form.restored:
+        form.networks.data = sorted(assoc.network_ids_of(existing)) if existing else []
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = assoc.save_association(acting_user(), existing, name=form.name.data,
                                            website=form.website.data or "",
-                                           description=form.description.data or "")
+                                           description=form.description.data or "",
+                                           network_ids=form.networks.data or [])
         if done:
             flash(_("L’association « %(name)s » est enregistrée.", name=saved.name), "success")
             return redirect(url_for("admin.associations"))

@@ -135,9 +135,3 @@ def set_reviewer_networks(user: User, network_ids) -> bool:
                  summary=f"networks={','.join(slugs) or '-'}")
     return True
 
-
-def agree_to_network(user: User, network_id: int) -> None:
-    """``user`` may be invited to review by ``network_id`` (nothing when already so)."""
-    if network_id not in network_services.reviewer_network_ids(user.id):
-        db.session.add(ReviewerNetwork(user_id=user.id, network_id=network_id))
-        db.session.flush()

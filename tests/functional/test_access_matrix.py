@@ -90,6 +90,7 @@ ACCESS = {
     "auth.change_password": AUTH,
     "auth.change_email": AUTH,
     "auth.request_role": AUTH,
+    "auth.reviewer_networks": roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP),
     "auth.login_code": REDIRECT,  # nobody waiting for a code: back to the login page
     "auth.security": AUTH,
     "auth.two_step_setup": TWO_STEP_SETUP,
@@ -101,6 +102,8 @@ ACCESS = {
     "coordination.validation": COORDINATION,
     "coordination.approve": POST_ONLY,
     "coordination.refuse": POST_ONLY,
+    "coordination.roles": roles(Role.COORDINATOR),
+    "coordination.withdraw_role": POST_ONLY,
     "coordination.participation": COORDINATION,
     "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
