@@ -90,6 +90,7 @@ ACCESS = {
     "auth.change_password": AUTH,
     "auth.change_email": AUTH,
     "auth.request_role": AUTH,
+    "auth.reviewer_networks": roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP),
     "auth.login_code": REDIRECT,  # nobody waiting for a code: back to the login page
     "auth.security": AUTH,
     "auth.two_step_setup": TWO_STEP_SETUP,
@@ -101,6 +102,8 @@ ACCESS = {
     "coordination.validation": COORDINATION,
     "coordination.approve": POST_ONLY,
     "coordination.refuse": POST_ONLY,
+    "coordination.roles": roles(Role.COORDINATOR),
+    "coordination.withdraw_role": POST_ONLY,
     "coordination.participation": COORDINATION,
     "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
@@ -265,6 +268,11 @@ ACCESS = {
     "admin.settings": ADMIN,
     "auth.accept_charter": REDIRECT,  # nothing to accept: back to where one came from
     "admin.association": ADMIN,
+    "admin.networks": ADMIN,
+    "admin.network": ADMIN,
+    "admin.delete_network": POST_ONLY,
+    "admin.grant_network_role": POST_ONLY,
+    "admin.withdraw_network_role": POST_ONLY,
 }
 
 
@@ -353,7 +361,7 @@ def objects():
             "lang": "en", "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
             "milestone_id": milestone.id, "update_id": 1, "revision_id": revision.id,
             "association_id": association.id, "kind": "question", "item_id": question.id,
-            "user_id": question.author_id,
+            "user_id": question.author_id, "network_id": 1,
             "call_id": call.id, "application_id": application.id,
             "assignment_id": assignment.id, "review_id": review.id,
             "criterion_id": call.criteria[0].id, "project_id": project.id,
