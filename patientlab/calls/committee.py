@@ -33,6 +33,7 @@ from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import (
     AgendaItem,
@@ -76,8 +77,9 @@ def member_of(user, session: CommitteeSession) -> CommitteeMember | None:
 
 
 def may_chair(user, session: CommitteeSession) -> bool:
-    """The coordination chairs (never about an application it is involved in)."""
-    return is_coordinator(user)
+    """The coordination of the call's network chairs (never about an application it is
+    involved in)."""
+    return is_coordinator(user, session.call.network_id)
 
 
 def may_see(user, session: CommitteeSession) -> bool:
@@ -133,6 +135,7 @@ def get_session_or_404(session_id: int, user) -> CommitteeSession:
     session = db.session.get(CommitteeSession, session_id)
     if session is None:
         abort(404)
+    context.ensure_in_current(session.call.network_id)  # a session is its call's network's
     if not may_see(user, session):
         abort(403)
     return session
@@ -167,7 +170,7 @@ def _ensure_not_closed(session: CommitteeSession, field: str | None = None) -> N
 def create_session(actor: User, call: Call, title: str, meets_at: datetime, place: str,
                    online_url: str, scale_max: int = 9) -> CommitteeSession:
     """A session whose agenda is the call's submitted applications, in ranking order."""
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     if not 3 <= scale_max <= 10:
         raise ServiceError(_l("Choisissez une échelle de 3 à 10."), field="scale_max")
     session = CommitteeSession(call_id=call.id, title=plain_text(title), meets_at=meets_at,
@@ -192,7 +195,7 @@ def default_group(user: User) -> str:
 
 def add_member(actor: User, session: CommitteeSession, user: User, group: str,
                secretary: bool = False) -> CommitteeMember:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, session.call.network_id)
     _ensure_not_closed(session, "email")
     if group not in GROUPS:
         raise ServiceError(_l("Choisissez le collège de la personne."), field="group")
@@ -208,7 +211,7 @@ def add_member(actor: User, session: CommitteeSession, user: User, group: str,
 
 
 def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: int) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, session.call.network_id)
     _ensure_not_closed(session)
     items = list(session.items)
     index = items.index(item)
@@ -222,7 +225,7 @@ def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: in
 
 def set_present(actor: User, session: CommitteeSession, member: CommitteeMember,
                 present: bool) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, session.call.network_id)
     _ensure_not_closed(session)
     member.present = present
     audit.record(actor, "committee.attendance", session,
@@ -349,7 +352,7 @@ def save_final(user, item: AgendaItem, score: int, now: datetime | None = None) 
 
 
 def _ensure_chair(actor, item: AgendaItem) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, item.application.call.network_id)
     if conflicted(actor, item) or involved_in(actor, item.application):
         raise PermissionError("the chair does not chair an application it is involved in")
 
@@ -446,7 +449,7 @@ def what_is_left(session: CommitteeSession) -> Left:
 def close_session(actor: User, session: CommitteeSession) -> None:
     """Once the chair has seen what is left (``what_is_left``) and confirmed: scores,
     conflicts and attendance freeze until the chair reopens it."""
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, session.call.network_id)
     _ensure_not_closed(session)
     left = what_is_left(session)
     session.state, session.current_item_id = CLOSED, None
@@ -492,7 +495,7 @@ def may_reopen(user, session: CommitteeSession) -> bool:
 def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
     """The chair reopens a closed session (scores and attendance can change again) as
     long as no decision has been recorded on its applications; why is in the audit."""
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, session.call.network_id)
     db.session.flush()
     db.session.refresh(session, ["state"])
     if session.state != CLOSED:

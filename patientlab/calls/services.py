@@ -44,13 +44,18 @@ from .models import (
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def is_coordinator(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and user.has_any_role(COORDINATION))
+def is_coordinator(user, network_id: int | None = None) -> bool:
+    """Whether ``user`` coordinates: in ``network_id`` when the object acted on is known
+    (a service called by a job or a command has no address to tell the network), else in
+    this request's network (in any network on a page of the whole platform)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    roles = user.roles if network_id is None else user.roles_in(network_id)
+    return bool(roles & set(COORDINATION))
 
 
-def ensure_coordinator(user) -> None:
-    if not is_coordinator(user):
+def ensure_coordinator(user, network_id: int | None = None) -> None:
+    if not is_coordinator(user, network_id):
         raise PermissionError("coordination only")
 
 
@@ -68,7 +73,8 @@ def involved_in(user, application) -> bool:
 def may_coordinate(user, application) -> bool:
     """Nobody coordinates, moderates, releases or decides about their own application, or
     one they review or declared a conflict with: another coordinator does."""
-    return is_coordinator(user) and not involved_in(user, application)
+    return (is_coordinator(user, application.call.network_id)
+            and not involved_in(user, application))
 
 
 def ensure_may_coordinate(user, application) -> None:
@@ -130,8 +136,13 @@ def list_all_calls() -> list[Call]:
 
 
 def get_call_or_404(call_id: int, user=None) -> Call:
+    """A call of this address's network (404 for another network's, and for a draft
+    unless ``user`` coordinates the call's network)."""
     call = db.session.get(Call, call_id)
-    if call is None or (call.published_at is None and not is_coordinator(user)):
+    if call is None:
+        abort(404)
+    context.ensure_in_current(call.network_id)
+    if call.published_at is None and not is_coordinator(user, call.network_id):
         abort(404)
     return call
 
@@ -169,7 +180,7 @@ def check_timeline(data: CallData) -> list[ServiceError]:
 
 
 def save_call(actor: User, call: Call | None, data: CallData) -> Call:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id if call is not None else None)
     errors = check_timeline(data)
     if errors:
         raise errors[0]
@@ -248,7 +259,7 @@ def get_criterion_or_404(call: Call, criterion_id: int) -> Criterion:
 
 def save_criterion(actor: User, call: Call, criterion: Criterion | None,
                    data: CriterionData) -> Criterion:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     _ensure_form_editable(call)
     if data.kind not in CriterionKind.LABELS:
         raise ServiceError(_l("Choisissez un type de question."), field="kind")
@@ -275,7 +286,7 @@ def save_criterion(actor: User, call: Call, criterion: Criterion | None,
 
 
 def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     _ensure_form_editable(call)
     call.criteria.remove(criterion)
     for position, row in enumerate(call.criteria):
@@ -285,7 +296,7 @@ def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
 
 
 def move_criterion(actor: User, call: Call, criterion: Criterion, step: int) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     _ensure_form_editable(call)
     rows = list(call.criteria)
     index = rows.index(criterion)
@@ -307,9 +318,11 @@ def can_apply(user) -> bool:
 
 
 def get_application_or_404(application_id: int) -> Application:
+    """An application to a call of this address's network (404 for another's)."""
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
+    context.ensure_in_current(application.call.network_id)
     return application
 
 
@@ -324,7 +337,7 @@ def get_application_for_coordination(application_id: int, user) -> Application:
 def get_own_application(application_id: int, user) -> Application:
     """For the applicant's pages: the owner (and the coordination) only."""
     application = get_application_or_404(application_id)
-    if application.owner_id != user.id and not is_coordinator(user):
+    if application.owner_id != user.id and not is_coordinator(user, application.call.network_id):
         abort(403)
     return application
 
@@ -534,7 +547,7 @@ def reading_rights(user, application: Application) -> Reading:
                     and assignment.review.status == ReviewStatus.RELEASED)
         return Reading(application=user.can_review or _seated(user, application),
                        reviews=released, own_review_pending=not released)
-    if is_coordinator(user) or _seated(user, application):
+    if is_coordinator(user, application.call.network_id) or _seated(user, application):
         return Reading(application=True, reviews=True)
     return Reading()
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
-from patientlab.core.permissions import COORDINATION, has_any
+from patientlab.core.permissions import COORDINATION, has_any_in
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
@@ -59,8 +59,9 @@ def evenings(event_ids, now: datetime | None = None) -> dict[int, EveningRef]:
 
 
 def may_choose(user, event: Event) -> bool:
-    """The evening's organiser, or the coordination, chooses what it presents."""
-    return can_manage(user, event) or has_any(user, COORDINATION)
+    """The evening's organiser, or the coordination of its network, chooses what it
+    presents."""
+    return can_manage(user, event) or has_any_in(user, COORDINATION, event.network_id)
 
 
 def set_materials(user, event: Event, url: str) -> None:

@@ -23,7 +23,7 @@ from patientlab.core.i18n import Written
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
-from patientlab.core.permissions import EDITORS, PUBLISHERS
+from patientlab.core.permissions import EDITORS, PUBLISHERS, has_any_in
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
 from patientlab.core.text import fold, plain_from_html
@@ -68,23 +68,35 @@ def _user(user) -> User | None:
 
 
 def can_edit(user, project: Project) -> bool:
+    """The project's owner, and the editors of the project's network."""
     user = _user(user)
-    return bool(user and (project.owner_id == user.id or user.has_any_role(EDITORS)))
+    return bool(user and (project.owner_id == user.id
+                          or has_any_in(user, EDITORS, project.network_id)))
 
 
-def can_publish(user) -> bool:
+def can_publish(user, project: Project | None = None) -> bool:
+    """Whether ``user`` publishes lay summaries: those of ``project``'s network when it is
+    given (always, for a decision on a project), else of this request's network."""
     user = _user(user)
-    return bool(user and user.has_any_role(PUBLISHERS))
+    if user is None:
+        return False
+    if project is not None:
+        return has_any_in(user, PUBLISHERS, project.network_id)
+    return user.has_any_role(PUBLISHERS)
 
 
 def can_see(user, project: Project) -> bool:
-    return project.is_published or can_edit(user, project) or can_publish(user)
+    return project.is_published or can_edit(user, project) or can_publish(user, project)
 
 
 def get_project_or_404(project_id: int, user) -> Project:
-    """A project this person may read; unpublished ones do not exist for others."""
+    """A project of this address's network that this person may read; unpublished ones
+    do not exist for others, another network's do not exist here."""
     project = db.session.get(Project, project_id)
-    if project is None or not can_see(user, project):
+    if project is None:
+        abort(404)
+    context.ensure_in_current(project.network_id)
+    if not can_see(user, project):
         abort(404)
     return project
 
@@ -322,7 +334,8 @@ def update_project(user: User, project: Project, data: ProjectData) -> str:
 
     if project.is_published:
         outcome = revisions.propose(user, revisions.revisable_of("project"), project,
-                                    revision_values(data), at_once=can_publish(user))
+                                    revision_values(data),
+                                    at_once=can_publish(user, project))
         if outcome != revisions.UNCHANGED:
             audit.record(user, "project.update", project, summary=f"{project.title} {outcome}")
         return outcome
@@ -430,7 +443,7 @@ def _ensure_not_own(actor: User, project: Project) -> None:
 
 
 def publish(actor: User, project: Project) -> None:
-    if not can_publish(actor):
+    if not can_publish(actor, project):
         raise PermissionError("only coordinators and moderators publish")
     _ensure_not_own(actor, project)
     if project.publication != Publication.SUBMITTED:
@@ -448,7 +461,7 @@ def publish(actor: User, project: Project) -> None:
 
 
 def return_to_author(actor: User, project: Project, reason: str) -> None:
-    if not can_publish(actor):
+    if not can_publish(actor, project):
         raise PermissionError("only coordinators and moderators return projects")
     _ensure_not_own(actor, project)
     if project.publication != Publication.SUBMITTED:

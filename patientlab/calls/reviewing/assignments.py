@@ -16,6 +16,7 @@ from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 from patientlab.networks import services as network_services
 
 from ..models import (
@@ -33,9 +34,11 @@ from .reviews import SUBMITTED_STATES
 
 
 def get_assignment_or_404(assignment_id: int) -> Assignment:
+    """An assignment within a call of this address's network (404 for another's)."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
+    context.ensure_in_current(assignment.application.call.network_id)
     return assignment
 
 

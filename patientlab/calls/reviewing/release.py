@@ -13,6 +13,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from ..models import (
     Application,
@@ -27,9 +28,11 @@ from .notices import tell
 
 
 def get_review_or_404(review_id: int) -> Review:
+    """A review within a call of this address's network (404 for another's)."""
     review = db.session.get(Review, review_id)
     if review is None:
         abort(404)
+    context.ensure_in_current(review.assignment.application.call.network_id)
     return review
 
 

@@ -12,6 +12,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import TokenError, make_token, read_token
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from ..models import Event, Registration
 from ..models import RegistrationStatus as S
@@ -41,6 +42,7 @@ def registration_signed(purpose: str, token: str, max_age: int) -> Registration:
     registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
     if registration is None or registration.link_key != data.get("k"):
         raise TokenError(expired=False)
+    context.ensure_in_current(registration.event.network_id)  # its evening's network only
     return registration
 
 
