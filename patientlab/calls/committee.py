@@ -613,11 +613,14 @@ def sessions_of_call(call: Call) -> list[CommitteeSession]:
 
 
 def sessions_for(user) -> list[CommitteeSession]:
-    """The sessions a person sits on."""
-    return list(db.session.scalars(
+    """The sessions a person sits on, about this address's network's calls (every
+    network's on a page of the whole platform)."""
+    return list(db.session.scalars(context.scoped(
         select(CommitteeSession).join(CommitteeMember,
                                       CommitteeMember.session_id == CommitteeSession.id)
-        .where(CommitteeMember.user_id == user.id).order_by(CommitteeSession.meets_at)))
+        .join(Call, Call.id == CommitteeSession.call_id)
+        .where(CommitteeMember.user_id == user.id), Call.network_id)
+        .order_by(CommitteeSession.meets_at)))
 
 
 @dataclass
@@ -654,8 +657,13 @@ def sessions_chaired_by(user) -> list[CommitteeSession]:
     coming ones first."""
     if not is_coordinator(user):
         return []
-    return list(db.session.scalars(select(CommitteeSession).where(
-        CommitteeSession.chair_id == user.id).order_by(CommitteeSession.meets_at)))
+    stmt = select(CommitteeSession).join(Call, Call.id == CommitteeSession.call_id).where(
+        CommitteeSession.chair_id == user.id)
+    if context.current() is not None:
+        stmt = stmt.where(Call.network_id == context.current_id())
+    elif not user.has_role(Role.ADMIN):  # on « Mon espace »: where they coordinate
+        stmt = stmt.where(Call.network_id.in_(user.network_ids_with(Role.COORDINATOR)))
+    return list(db.session.scalars(stmt.order_by(CommitteeSession.meets_at)))
 
 
 def recommendation_for(application: Application) -> AgendaItem | None:

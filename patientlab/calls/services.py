@@ -101,9 +101,11 @@ def applications_involving(user, call) -> set[int]:
 
 
 def list_public_calls(now: datetime | None = None) -> list[Call]:
+    """The published calls of this address's network."""
     now = now or utcnow()
     # The list shows no criteria: loaded only if a page asks for one call's.
-    calls = db.session.scalars(select(Call).where(Call.published_at.is_not(None))
+    calls = db.session.scalars(context.scoped(select(Call), Call.network_id)
+                               .where(Call.published_at.is_not(None))
                                .options(lazyload(Call.criteria))
                                .order_by(Call.opens_at.desc())).all()
     order = {CallState.OPEN: 0, CallState.UPCOMING: 1, CallState.REVIEW: 2, CallState.CLOSED: 3}
@@ -111,7 +113,8 @@ def list_public_calls(now: datetime | None = None) -> list[Call]:
 
 
 def current_highlights(limit: int, now: datetime | None = None) -> list[highlights.Item]:
-    """For the home page: the calls open for applications, then those under review."""
+    """For the home page (of the whole platform: each call names its network and links to
+    its network's page): the calls open for applications, then those under review."""
     now = now or utcnow()
     live = db.session.scalars(
         select(Call).where(Call.published_at.is_not(None), Call.opens_at <= now,
@@ -126,13 +129,17 @@ def current_highlights(limit: int, now: datetime | None = None) -> list[highligh
                    date=date_long(days.last_day(call.application_deadline)))
                 if state == CallState.OPEN else
                 _l("projets en relecture par les patientes et patients experts"))
-        items.append(highlights.Item(call.title, url_for("calls.detail", call_id=call.id),
-                                     (str(CallState.LABELS[state]), str(when))))
+        network = context.by_id(call.network_id)
+        items.append(highlights.Item(
+            call.title, url_for("calls.detail", call_id=call.id, network=network.slug),
+            (network.short_name, str(CallState.LABELS[state]), str(when))))
     return items
 
 
 def list_all_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).order_by(Call.opens_at.desc())))
+    """Every call of this address's network, drafts included (for its coordination)."""
+    return list(db.session.scalars(context.scoped(select(Call), Call.network_id)
+                                   .order_by(Call.opens_at.desc())))
 
 
 def get_call_or_404(call_id: int, user=None) -> Call:
@@ -343,8 +350,13 @@ def get_own_application(application_id: int, user) -> Application:
 
 
 def applications_of(user: User) -> list[Application]:
-    return list(db.session.scalars(select(Application).where(Application.owner_id == user.id)
-                                   .order_by(Application.created_at.desc())))
+    """The person's applications to this address's network's calls (to every network's on
+    a page of the whole platform)."""
+    stmt = select(Application).where(Application.owner_id == user.id)
+    if context.current() is not None:
+        stmt = stmt.join(Call, Call.id == Application.call_id).where(
+            Call.network_id == context.current_id())
+    return list(db.session.scalars(stmt.order_by(Application.created_at.desc())))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from patientlab.core.permissions import COORDINATION, has_any_in
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .forms import MaterialsForm
 from .models import Event, Registration
@@ -52,7 +53,8 @@ def evenings(event_ids, now: datetime | None = None) -> dict[int, EveningRef]:
         past = event.is_past(now)
         found[event.id] = EveningRef(
             id=event.id, title=event.title, starts_at=event.starts_at,
-            url=external_url("events.detail", event_id=event.id), past=past,
+            url=external_url("events.detail", event_id=event.id,
+                             network=context.slug_of(event.network_id)), past=past,
             registration_open=registration_problem(event, now) is None,
             materials_url=event.materials_url if past else "")
     return found

@@ -123,8 +123,9 @@ class SearchQuery:
 
 def _filtered(query: SearchQuery, terms: list[str]) -> tuple[Select, object]:
     """The published projects the query asks for, and the relevance rank of each (lower
-    is better) when it has words to look for."""
-    stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
+    is better) when it has words to look for. This address's network's only."""
+    stmt = context.scoped(select(Project).where(Project.publication == Publication.PUBLISHED),
+                          Project.network_id)
     rank = None
     if terms:
         found = search_index.matching(db.session.get_bind().dialect.name, terms)
@@ -142,7 +143,8 @@ def _filtered(query: SearchQuery, terms: list[str]) -> tuple[Select, object]:
 
 
 def latest_highlights(limit: int) -> list[highlights.Item]:
-    """For the home page: the projects published last, with their teaser."""
+    """For the home page (of the whole platform: each project names its network and links
+    to its network's page): the projects published last, with their teaser."""
     projects = db.session.scalars(
         select(Project).where(Project.publication == Publication.PUBLISHED)
         .options(lazyload(Project.owner), lazyload(Project.cancer_type_rows),
@@ -151,8 +153,12 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                  defer(Project.scientific_abstract), defer(Project.search_text),
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
-    return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
-                            tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
+    networks = context.all_networks()
+    return [highlights.Item(
+        p.title, url_for("projects.detail", project_id=p.id,
+                         network=networks[p.network_id].slug),
+        (networks[p.network_id].short_name, *(Written(t) for t in (p.teaser,) if t)))
+        for p in projects]
 
 
 @dataclass(frozen=True)
@@ -479,8 +485,9 @@ def return_to_author(actor: User, project: Project, reason: str) -> None:
 
 
 def submitted_projects() -> list[Project]:
-    return list(db.session.scalars(
-        select(Project).where(Project.publication == Publication.SUBMITTED)
+    """Lay summaries waiting for publication, in this address's network."""
+    return list(db.session.scalars(context.scoped(
+        select(Project).where(Project.publication == Publication.SUBMITTED), Project.network_id)
         .order_by(Project.updated_at)))
 
 
@@ -649,8 +656,10 @@ class DashboardRow:
 
 
 def dashboard(user: User) -> list[DashboardRow]:
-    projects = list(db.session.scalars(
-        select(Project).where(Project.owner_id == user.id).order_by(Project.updated_at.desc())))
+    """« Mes projets »: the person's projects in this address's network."""
+    projects = list(db.session.scalars(context.scoped(
+        select(Project).where(Project.owner_id == user.id), Project.network_id)
+        .order_by(Project.updated_at.desc())))
     ids = [p.id for p in projects]
     clarity = clarity_mod.clarity_summaries(ids)
     to_answer: dict[int, list[Question]] = {pid: [] for pid in ids}

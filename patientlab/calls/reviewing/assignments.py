@@ -57,11 +57,13 @@ def assignments_of(application: Application) -> list[Assignment]:
 
 
 def reviewer_assignments(user: User) -> list[Assignment]:
-    return list(db.session.scalars(
+    """The person's reviews to write or written, for this address's network's calls (every
+    network's on a page of the whole platform)."""
+    return list(db.session.scalars(context.scoped(
         select(Assignment).join(Application, Application.id == Assignment.application_id)
         .join(Call, Call.id == Application.call_id)
         .where(Assignment.reviewer_id == user.id,
-               Assignment.status != AssignmentStatus.CONFLICT)
+               Assignment.status != AssignmentStatus.CONFLICT), Call.network_id)
         .order_by(Call.review_deadline.desc(), Assignment.id)))
 
 
