@@ -119,13 +119,15 @@ def revisables() -> dict[str, Revisable]:
     return dict(_revisables())
 
 
-def of_current_network(name_column, id_column, kinds: dict, national=()) -> list:
+def of_current_network(name_column, id_column, kinds: dict, national=(),
+                       network_id: int | None = None) -> list:
     """Conditions keeping the rows that name a kind (``name_column``) and an item
     (``id_column``) — a waiting change, a report, an appeal — about an item of this
     address's network or of the whole platform. ``kinds``: by name, anything with a
     ``model`` and an ``in_network`` (None for the whole platform's). None on a page of the
-    whole platform. One condition, whatever the number of rows."""
-    network_id = context.current_id()
+    whole platform (unless ``network_id`` names one). One condition, whatever the number of
+    rows."""
+    network_id = network_id or context.current_id()
     if network_id is None:
         return []
     whole = [*national, *(name for name, kind in kinds.items() if kind.in_network is None)]

@@ -189,10 +189,11 @@ def network_of(kind: Kind, item) -> int | None:
     return kind.network_of(item) if kind.network_of is not None else None
 
 
-def scoped(kind: Kind, statement):
-    """``statement`` on ``kind``'s rows limited to this address's network (unchanged on a
-    page of the whole platform, and for content of the whole platform)."""
-    network_id = context.current_id()
+def scoped(kind: Kind, statement, network_id: int | None = None):
+    """``statement`` on ``kind``'s rows limited to this address's network, or to
+    ``network_id`` (unchanged on a page of the whole platform, and for content of the whole
+    platform)."""
+    network_id = network_id or context.current_id()
     if network_id is None or kind.in_network is None:
         return statement
     return statement.where(*kind.in_network(network_id))
@@ -675,31 +676,33 @@ def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
     return result
 
 
-def _of_network(name_column, id_column) -> list:
-    """Reports and appeals about an item of this address's network (or of the whole
-    platform: a presentation, an account); none on a platform page."""
+def _of_network(name_column, id_column, network_id: int | None = None) -> list:
+    """Reports and appeals about an item of this address's network or ``network_id`` (or
+    of the whole platform: a presentation, an account); none on a platform page."""
     # a suspension (an account's appeal) is the whole platform's, like a presentation
-    return revisions.of_current_network(name_column, id_column, _kinds(), national=[ACCOUNT])
+    return revisions.of_current_network(name_column, id_column, _kinds(), national=[ACCOUNT],
+                                        network_id=network_id)
 
 
-def counts() -> dict[str, int]:
+def counts(network_id: int | None = None) -> dict[str, int]:
     """How many items wait in each queue that needs a moderator (for the navigation), in
-    this address's network (and in the whole platform's content)."""
+    this address's network or ``network_id`` (and in the whole platform's content)."""
     # One statement, whatever the number of kinds: it runs on every page a moderator sees.
     pending = [scoped(kind, select(func.count()).select_from(kind.model)
-                      .where(kind.model.moderation_state == S.PENDING)).scalar_subquery()
-               for kind in _kinds().values()]
+                      .where(kind.model.moderation_state == S.PENDING), network_id)
+               .scalar_subquery() for kind in _kinds().values()]
     reported = select(func.count()).select_from(
         select(ContentReport.kind, ContentReport.object_id)
         .where(ContentReport.handled_at.is_(None),
-               *_of_network(ContentReport.kind, ContentReport.object_id))
+               *_of_network(ContentReport.kind, ContentReport.object_id, network_id))
         .distinct().subquery()).scalar_subquery()
     appeals = select(func.count()).select_from(Appeal).where(
         Appeal.decided_at.is_(None),
-        *_of_network(Appeal.kind, Appeal.object_id)).scalar_subquery()
+        *_of_network(Appeal.kind, Appeal.object_id, network_id)).scalar_subquery()
     changed = select(func.count()).select_from(Revision).where(
         *revisions.of_current_network(Revision.kind, Revision.object_id,
-                                      revisions.revisables())).scalar_subquery()
+                                      revisions.revisables(), network_id=network_id)
+    ).scalar_subquery()
     *waiting, signalled, appealed = db.session.execute(
         select(*pending, changed, reported, appeals)).one()
     return {"waiting": sum(waiting), "reported": signalled, "appeals": appealed}
