@@ -34,6 +34,7 @@ from patientlab.core.security import Role
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from .models import (
     AgendaItem,
@@ -462,7 +463,8 @@ def close_session(actor: User, session: CommitteeSession) -> None:
                  summary=f"{len(left.undiscussed)} undiscussed, "
                          f"{len(left.unfinished)} without recommendation")
     # Each member gets the members' minutes (how many left the room, never who).
-    url = external_url("committee.minutes", session_id=session.id)
+    url = external_url("committee.minutes", session_id=session.id,
+                       network=slug_of(session.call.network_id))
     for member in session.members:
         if member.user.active:
             tell(member.user, _l("Procès-verbal modifié : %(title)s", title=session.title)
@@ -511,7 +513,8 @@ def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
     audit.record(actor, "committee.reopened", session, reason=reason,
                  summary=_recommendations(session))
     # The members read minutes that may change: they are told why.
-    url = external_url("committee.minutes", session_id=session.id)
+    url = external_url("committee.minutes", session_id=session.id,
+                       network=slug_of(session.call.network_id))
     for member in session.members:
         if member.user.active:
             tell(member.user, _l("Procès-verbal en révision : %(title)s", title=session.title),

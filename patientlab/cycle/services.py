@@ -111,7 +111,8 @@ def make_page(actor: User, funding: calls.Funding) -> projects.ProjectRef:
     if owner is not None:
         notify(owner, _l("Votre projet financé a sa page : complétez-la"), "project_from_funding",
                project=project, funding=funding,
-               url=external_url("projects.edit", project_id=project.id))
+               url=external_url("projects.edit", project_id=project.id,
+                            network=context.slug_of(project.network_id)))
     return project
 
 

@@ -97,7 +97,8 @@ def tell_attendees(event_id: int, project, now: datetime) -> int | None:
                       title=event.title),
                    "event_results", locale=registration.locale or "fr",
                    registration=registration, event=event, project=project,
-                   event_url=external_url("events.detail", event_id=event.id))
+                   event_url=external_url("events.detail", event_id=event.id,
+                                          network=context.slug_of(event.network_id)))
         told += 1
     audit.record(None, "event.results_told", event,
                  summary=f"project={project.id} sent={told}")

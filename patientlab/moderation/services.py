@@ -199,6 +199,12 @@ def scoped(kind: Kind, statement, network_id: int | None = None):
     return statement.where(*kind.in_network(network_id))
 
 
+def _link(kind: Kind, item) -> dict:
+    """``url_for`` arguments for a link to ``item`` from a mail (its own network's page)."""
+    network_id = network_of(kind, item)
+    return context.link(network_id) if network_id is not None else {}
+
+
 def get_item_or_404(kind: Kind, item_id: int):
     """An item of ``kind`` of this address's network (404 for another network's)."""
     item = db.session.get(kind.model, item_id)
@@ -385,7 +391,8 @@ def _mail_author(kind: Kind, item, decision: str, reason: str, note: str) -> Non
     notify(author, subject, "moderation_decision",
            decision=decision, reason=REFUSAL_REASONS.get(reason, ""),
            note=note, text=kind.text(item), context=kind.context(item),
-           appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id))
+           appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id,
+                                  **_link(kind, item)))
 
 
 def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:

@@ -13,6 +13,7 @@ from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
 from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from . import news, search_index
 from .models import Project, ProjectResults, Publication, ResearchStatus
@@ -125,4 +126,5 @@ def invite_to_follow(project_id: int, user_ids, subject, template: str, **contex
     return news.tell_people(
         user_ids, project, subject, template, kind=news.FOLLOWED,
         about=f"project:{project.id}",
-        url=external_url("projects.detail", project_id=project.id) + "#suivre", **context)
+        url=external_url("projects.detail", project_id=project.id,
+                         network=slug_of(project.network_id)) + "#suivre", **context)

@@ -13,6 +13,7 @@ from patientlab.moderation import revisions
 from patientlab.moderation.models import ModerationState
 from patientlab.moderation.services import Kind, OtherWork, register_kind, register_other_work
 from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from .models import (
     RESULT_FIELDS,
@@ -90,7 +91,8 @@ def tell_project_team(question: Question) -> None:
     owner = question.project.owner
     notify(owner, _l("Une question vous attend"), "question_to_answer", kind="questions",
            about=f"question:{question.id}", project=question.project, question=question,
-           url=external_url("projects.detail", project_id=question.project_id))
+           url=external_url("projects.detail", project_id=question.project_id,
+                            network=slug_of(question.project.network_id)))
 
 
 def _to_publish() -> int:

@@ -463,7 +463,8 @@ def publish(actor: User, project: Project) -> None:
         signals.first_published.send(project.id)
     owner = project.owner
     notify(owner, _l("Votre projet est publié"), "project_published", project=project,
-           url=external_url("projects.detail", project_id=project.id))
+           url=external_url("projects.detail", project_id=project.id,
+                            network=slug_of(project.network_id)))
 
 
 def return_to_author(actor: User, project: Project, reason: str) -> None:
@@ -481,7 +482,8 @@ def return_to_author(actor: User, project: Project, reason: str) -> None:
     owner = project.owner
     notify(owner, _l("Votre projet est à retravailler"), "project_returned",
            project=project, reason=reason,
-           url=external_url("projects.edit", project_id=project.id))
+           url=external_url("projects.edit", project_id=project.id,
+                            network=slug_of(project.network_id)))
 
 
 def submitted_projects() -> list[Project]:
@@ -642,7 +644,8 @@ def tell_asker(answer: Answer) -> None:
     answer.asker_told_at = utcnow()
     notify(question.author, _l("L’équipe a répondu à votre question"), "question_answered",
            kind="answers", about=f"answer:{answer.id}", project=question.project, question=question,
-           url=external_url("projects.detail", project_id=question.project_id))
+           url=external_url("projects.detail", project_id=question.project_id,
+                            network=slug_of(question.project.network_id)))
 
 
 # --- Researcher dashboard ----------------------------------------------------

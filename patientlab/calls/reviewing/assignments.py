@@ -18,6 +18,7 @@ from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.networks import context
 from patientlab.networks import services as network_services
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Application,
@@ -133,7 +134,8 @@ def assign(actor: User, application: Application, reviewer_ids: list[int]) -> li
         tell(reviewer, _l("Une candidature vous attend pour relecture"), "review_assigned",
               kind="reviews", about=f"assignment:{assignment.id}", assignment=assignment,
               application=application, call=application.call,
-              url=external_url("reviews.detail", assignment_id=assignment.id))
+              url=external_url("reviews.detail", assignment_id=assignment.id,
+                               network=slug_of(application.call.network_id)))
         created.append(assignment)
     return created
 
@@ -177,4 +179,5 @@ def declare_interests(user: User, assignment: Assignment, *, conflict: bool, rea
         tell(coordinator, _l("Conflit d’intérêts déclaré sur une candidature"),
               "review_conflict", kind="coordination", assignment=assignment,
               application=assignment.application,
-              url=external_url("call_admin.application", application_id=assignment.application_id))
+              url=external_url("call_admin.application", application_id=assignment.application_id,
+                               network=slug_of(assignment.application.call.network_id)))

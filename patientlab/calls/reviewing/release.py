@@ -14,6 +14,7 @@ from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Application,
@@ -52,7 +53,8 @@ def ask_rephrase(actor: User, review: Review, message: str) -> None:
     tell(assignment.reviewer, _l("La coordination vous demande de reformuler votre relecture"),
           "review_returned", kind="reviews", about=f"assignment:{assignment.id}",
           message=message, application=assignment.application,
-          url=external_url("reviews.detail", assignment_id=assignment.id))
+          url=external_url("reviews.detail", assignment_id=assignment.id,
+                           network=slug_of(assignment.application.call.network_id)))
 
 
 def edit_comments(actor: User, review: Review, comments: dict[int, str]) -> int:
@@ -97,5 +99,6 @@ def release_feedback(actor: User, application: Application,
               _l("De nouveaux avis de patients sur votre candidature sont disponibles"),
               "feedback_released", kind="feedback", about=f"application:{application.id}",
               application=application, call=application.call,
-              url=external_url("applications.detail", application_id=application.id))
+              url=external_url("applications.detail", application_id=application.id,
+                               network=slug_of(application.call.network_id)))
     return len(reviews)

@@ -13,6 +13,7 @@ from patientlab.core.security import TokenError, make_token, read_token
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from ..models import Event, Registration
 from ..models import RegistrationStatus as S
@@ -92,5 +93,7 @@ def mail_registration(registration: Registration, template: str, subject,
                       locale=locale or registration.locale or "fr",
                       attachment=attachment, position=waiting_position(registration),
                       registration=registration, event=event,
-                      url=external_url("events.registration", token=link_token(registration)),
-                      event_url=external_url("events.detail", event_id=event.id), **context)
+                      url=external_url("events.registration", token=link_token(registration),
+                                       network=slug_of(event.network_id)),
+                      event_url=external_url("events.detail", event_id=event.id,
+                                             network=slug_of(event.network_id)), **context)
