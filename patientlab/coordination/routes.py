@@ -23,6 +23,11 @@ bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
 
 def get_role_request_or_404(request_id: int):
+    """A request to be recognised as a patient expert or an association's representative.
+
+    Deliberately not limited to this address's network: those roles are the person's
+    across the platform, validated once by the coordination of any network (the request
+    names no network). Every network's coordination sees the same requests."""
     req = auth_svc.get_role_request_or_none(request_id)
     if req is None:
         abort(404)

@@ -211,3 +211,38 @@ def mail_sender():
         return None
     return sender, Signer(network.signature or network.name, network.short_name,
                           network.contact_email or network.mail_sender_address)
+
+
+# --- Pages of the whole platform: items of several networks together ---------------------
+
+
+def where_held(user, roles) -> set[int] | None:
+    """The networks whose items ``user`` works on with ``roles``: this address's network;
+    on a page of the whole platform (« Mon espace »), those where they hold one of
+    ``roles`` — None for all, when they hold one across the platform (administration)."""
+    network = g.get("network") if has_request_context() else None
+    if network is not None:
+        return {network.id}
+    if {row.role for row in user.role_rows} & set(roles):
+        return None
+    return {row.network_id for row in user.network_role_rows if row.role in roles}
+
+
+def held(statement, column, user, roles):
+    """``statement`` limited to the networks where ``user`` works with ``roles``
+    (``where_held``): one condition on the indexed network column."""
+    ids = where_held(user, roles)
+    return statement if ids is None else statement.where(column.in_(sorted(ids)))
+
+
+def link(network_id: int) -> dict:
+    """``url_for`` arguments for a link to an item of ``network_id`` from anywhere."""
+    return {"network": slug_of(network_id)}
+
+
+def label(network_id: int) -> tuple[str, ...]:
+    """The network's short name, to show beside an item on a page of the whole platform
+    (nothing on a network's own page, whose items are all its own)."""
+    if has_request_context() and g.get("network") is not None:
+        return ()
+    return (all_networks()[network_id].short_name,)

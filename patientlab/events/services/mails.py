@@ -12,6 +12,8 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import TokenError, make_token, read_token
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from ..models import Event, Registration
 from ..models import RegistrationStatus as S
@@ -41,6 +43,7 @@ def registration_signed(purpose: str, token: str, max_age: int) -> Registration:
     registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
     if registration is None or registration.link_key != data.get("k"):
         raise TokenError(expired=False)
+    context.ensure_in_current(registration.event.network_id)  # its evening's network only
     return registration
 
 
@@ -90,5 +93,7 @@ def mail_registration(registration: Registration, template: str, subject,
                       locale=locale or registration.locale or "fr",
                       attachment=attachment, position=waiting_position(registration),
                       registration=registration, event=event,
-                      url=external_url("events.registration", token=link_token(registration)),
-                      event_url=external_url("events.detail", event_id=event.id), **context)
+                      url=external_url("events.registration", token=link_token(registration),
+                                       network=slug_of(event.network_id)),
+                      event_url=external_url("events.detail", event_id=event.id,
+                                             network=slug_of(event.network_id)), **context)
