@@ -13,7 +13,7 @@ from patientlab.core.security import TokenError, make_token, read_token
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.networks import context
-from patientlab.networks.context import slug_of
+from patientlab.networks.context import slug_of, within
 
 from ..models import Event, Registration
 from ..models import RegistrationStatus as S
@@ -89,11 +89,14 @@ def mail_registration(registration: Registration, template: str, subject,
             attachment = ("parle-moi.ics", "text/calendar; charset=utf-8",
                           calendar_for([event], cancelled=[also_cancel] if also_cancel else (),
                                        private=True))
-    return queue_mail(registration.email, subject, template,
-                      locale=locale or registration.locale or "fr",
-                      attachment=attachment, position=waiting_position(registration),
-                      registration=registration, event=event,
-                      url=external_url("events.registration", token=link_token(registration),
-                                       network=slug_of(event.network_id)),
-                      event_url=external_url("events.detail", event_id=event.id,
-                                             network=slug_of(event.network_id)), **context)
+    # From the evening's network, also when a job sends it (a reminder).
+    with within(event.network_id):
+        return queue_mail(
+            registration.email, subject, template,
+            locale=locale or registration.locale or "fr",
+            attachment=attachment, position=waiting_position(registration),
+            registration=registration, event=event,
+            url=external_url("events.registration", token=link_token(registration),
+                             network=slug_of(event.network_id)),
+            event_url=external_url("events.detail", event_id=event.id,
+                                   network=slug_of(event.network_id)), **context)

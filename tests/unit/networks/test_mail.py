@@ -68,3 +68,26 @@ def test_an_address_the_mail_library_refuses_leaves_the_platform_as_sender(app):
     with app.test_request_context("/"), context.within(broken):
         message = _mail(user)
     assert message.sender == ""
+
+
+def test_a_reminder_sent_by_a_job_comes_from_the_evening_s_network(app):
+    from datetime import timedelta
+
+    from patientlab.core.mail import OutboxMessage
+    from patientlab.core.models import utcnow
+    from patientlab.events.models import Registration
+    from patientlab.events.services import registration as registrations
+    from patientlab.extensions import db
+    from tests.factories import make_event
+
+    paca = _paca()
+    event = make_event(network_id=paca.id, days=1)
+    db.session.add(Registration(event_id=event.id, name="Nadia", email="nadia@exemple.fr",
+                                seats=1, status="confirmed", link_key="k",
+                                confirmed_at=utcnow() - timedelta(days=3)))
+    db.session.flush()
+    assert registrations.send_reminders() == 1
+    message = db.session.query(OutboxMessage).filter_by(recipient="nadia@exemple.fr").one()
+    assert message.sender == "Parle-Moi – Cancéropôle PACA <parle-moi@paca.exemple.fr>"
+    assert "/paca/inscriptions/" in message.body_text
+    assert "L’équipe « Parle-Moi » du Cancéropôle PACA" in message.body_text
