@@ -52,9 +52,9 @@ def networks():
     return render_template("main/networks.html", networks=context.all_networks().values())
 
 
-# Without its slash too: ``/nulle-part`` is then an unknown network (404), not a redirect
-# that adds the slash first.
-@bp.route("/<network:network>/", strict_slashes=False)
+# Without its slash too: werkzeug would otherwise add it to any one-segment address
+# (``/nulle-part``, ``/langue``) before the converter says it is no network's.
+@bp.route("/<known_network:network>/", strict_slashes=False)
 def network_home():
     network = context.current()
     return render_template("main/network.html", network=network, sections=_sections(network))

@@ -125,6 +125,14 @@ def test_a_network_home_page_is_kept_and_forgotten_when_an_evening_changes(clien
     assert "Seconde version" in text(client, "/paca/")
 
 
-def test_a_network_home_page_answers_without_its_slash(client):
+def test_other_addresses_of_one_segment_keep_their_answer(client):
     assert client.get("/clara").status_code == 200
     assert client.get("/nulle-part").status_code == 404
+    assert client.get("/langue").status_code == 405
+    assert client.get("/evenements").headers["Location"].endswith("/clara/evenements")
+
+
+def test_no_network_may_take_the_agenda_or_the_list_of_networks_as_its_slug(app):
+    from patientlab.networks.services import reserved_slugs
+
+    assert {"agenda", "reseaux"} <= reserved_slugs(app.url_map)
