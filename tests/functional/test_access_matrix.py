@@ -359,7 +359,8 @@ def objects():
             "criterion_id": call.criteria[0].id, "project_id": project.id,
             "question_id": question.id, "term_id": term.id,
             "request_id": request.id, "token": "jeton-invalide", "filename": "css/x.css",
-            "event_id": event.id, "registration_id": registration.id}
+            "event_id": event.id, "registration_id": registration.id,
+            "network": "clara"}
 
 
 def test_every_route_is_in_the_access_table(app):

@@ -87,7 +87,7 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
     assert db.session.get(Event, event.id).title == "Soirée nutrition et cancer"
 
     # Pages, calendar files, the CSV export: the organiser's and the visitor's.
-    registration_pages = re.findall(r'href="(/organisation/evenements/\d+/inscriptions/\d+)"',
+    registration_pages = re.findall(r'href="(/clara/organisation/evenements/\d+/inscriptions/\d+)"',
                                     web.get(dashboard).get_data(as_text=True))
     assert registration_pages
     for url in ["/", "/clara/evenements/", page, f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics",

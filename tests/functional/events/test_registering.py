@@ -204,7 +204,7 @@ def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, 
     url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
-    confirmed, waiting = (re.search(r"https?://[^/\s]+(/inscriptions/\S+)", outbox(email)[0]
+    confirmed, waiting = (re.search(r"https?://[^/\s]+(/clara/inscriptions/\S+)", outbox(email)[0]
                                     .body_text).group(1)
                           for email in ("nadia@exemple.fr", "karim@exemple.fr"))
     assert f'href="{confirmed}/agenda.ics"' in web.get(confirmed).get_data(as_text=True)
@@ -224,7 +224,7 @@ def test_each_evenings_form_links_to_its_own_evening(web):
     db.session.commit()
     for event in (first, second, first):
         page = web.get(f"/clara/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
-        links = set(re.findall(r'href="(/evenements/\d+[^"]*)"', page))
+        links = set(re.findall(r'href="(/clara/evenements/\d+[^"]*)"', page))
         assert f"/clara/evenements/{event.id}/inscription" in links
         assert all(link.startswith(f"/clara/evenements/{event.id}") for link in links), links
 
