@@ -300,7 +300,8 @@ def test_english_registration_pages_mark_the_evenings_french_and_speak_the_regis
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     link = link_in(outbox("nadia@exemple.fr")[0])
     client.set_cookie("lang", "en")
-    pages = [f"/clara/evenements/{online.id}", f"/clara/evenements/{event.id}/inscription?places=2", link,
+    pages = [f"/clara/evenements/{online.id}",
+             f"/clara/evenements/{event.id}/inscription?places=2", link,
              f"{link}/modifier", f"{link}/modifier?places=1"]
     for page in pages:
         html = client.get(page).get_data(as_text=True)
