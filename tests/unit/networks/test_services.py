@@ -9,6 +9,9 @@ from patientlab.networks import services as svc
 from patientlab.networks.models import Network
 from tests.factories import FIRST_NETWORK, NetworkFactory, UserFactory
 
+#: French typography: a no-break space inside « » (the French catalogue's).
+NBSP = "\u00a0"
+
 
 def _first():
     return db.session.get(Network, FIRST_NETWORK)
@@ -62,15 +65,15 @@ def test_the_platforms_own_first_segments_are_reserved(app):
     assert "evenements" not in reserved
     for slug in ("compte", "admin", "static"):
         assert svc.slug_problem(slug, reserved) == (
-            f"« {slug} » est déjà une adresse de la plateforme. Choisissez-en un autre.")
+            f"«{NBSP}{slug}{NBSP}» est déjà une adresse de la plateforme. Choisissez-en un autre.")
 
 
 def test_a_slug_another_network_uses_is_taken_but_a_network_keeps_its_own(app):
     reserved = svc.reserved_slugs(app.url_map)
     paca = NetworkFactory(slug="paca")
-    assert svc.slug_problem("clara", reserved) == "Un autre réseau utilise déjà « clara »."
-    assert svc.slug_problem("clara", reserved, network=paca) == (
-        "Un autre réseau utilise déjà « clara ».")
+    taken = f"Un autre réseau utilise déjà «{NBSP}clara{NBSP}»."
+    assert svc.slug_problem("clara", reserved) == taken
+    assert svc.slug_problem("clara", reserved, network=paca) == taken
     assert svc.slug_problem("paca", reserved, network=paca) is None
     assert svc.slug_problem("clara", reserved, network=_first()) is None
 
