@@ -1,9 +1,10 @@
-"""SQL statements per main page at ×1 and ×100 data (no N+1 allowed).
+"""SQL statements per main page at ×1 and ×100 data, and at 1 and 7 networks (no N+1
+allowed, and nothing that grows with the number of networks).
 
 The data comes from `bench-seed` (scale 0.01, then 1.0: 10,000 users, 1,000 projects,
-2,000 applications, 50,000 registrations…). Prints a table and writes
-{"queries": [{"page", "small", "large"}]} into bench/results.json. The same property
-is a test: tests/functional/test_queries.py.
+2,000 applications, 50,000 registrations…; then scale 0.01 shared out among 7 networks).
+Prints a table and writes {"queries": [{"page", "small", "large", "networks_7"}]} into
+bench/results.json. The same property is a test: tests/functional/test_queries.py.
 """
 
 import json
@@ -25,6 +26,8 @@ from patientlab.core.security import Role, hash_password
 from patientlab.demo.scale import PASSWORD, seed
 from patientlab.events.models import Event
 from patientlab.extensions import db
+from patientlab.networks.models import Network, NetworkRole
+from patientlab.networks.services import NETWORK_ROLES
 from patientlab.projects.models import Project
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -53,21 +56,30 @@ def _first(model, column, prefix):
 
 
 def _someone(role, prefix):
+    if role in NETWORK_ROLES:
+        return db.session.scalar(
+            select(User.email).join(NetworkRole, NetworkRole.user_id == User.id)
+            .where(NetworkRole.role == role, User.email.like(f"{prefix}%")).order_by(User.id))
     return db.session.scalar(select(User.email).join(UserRole, UserRole.user_id == User.id)
                              .where(UserRole.role == role, User.email.like(f"{prefix}%"))
                              .order_by(User.id))
 
 
 def _pages(prefix):
+    """The pages, in the first network (« /<slug>/… ») for those that belong to one."""
+    slug = db.session.scalar(select(Network.slug).order_by(Network.id))
     return [
-        ("project list", None, "/projets/?q=fatigue&cancer=sein"),
-        ("project detail", None, f"/projets/{_first(Project, Project.title, prefix)}"),
+        ("home", None, "/"),
+        ("project list", None, f"/{slug}/projets/?q=fatigue&cancer=sein"),
+        ("project detail", None, f"/{slug}/projets/{_first(Project, Project.title, prefix)}"),
+        ("event list", None, f"/{slug}/evenements/"),
         ("call ranking", ADMIN,
-         f"/coordination/appels/{_first(Call, Call.title, prefix)}/classement"),
-        ("reviewer dashboard", _someone(Role.PATIENT_EXPERT, prefix), "/relectures/"),
+         f"/{slug}/coordination/appels/{_first(Call, Call.title, prefix)}/classement"),
+        ("reviewer dashboard", _someone(Role.PATIENT_EXPERT, prefix), f"/{slug}/relectures/"),
         ("event dashboard", _someone(Role.ORGANISER, prefix),
-         f"/organisation/evenements/{_first(Event, Event.title, prefix)}"),
-        ("moderation queue", ADMIN, "/moderation/"),
+         f"/{slug}/organisation/evenements/{_first(Event, Event.title, prefix)}"),
+        ("moderation queue", ADMIN, f"/{slug}/moderation/"),
+        ("my space", _someone(Role.PATIENT_EXPERT, prefix), "/mon-espace"),
         ("admin journal", ADMIN, "/admin/journal"),
     ]
 
@@ -91,7 +103,7 @@ def _login(app, client, email):
         raise RuntimeError(f"cannot log in as {email}")
 
 
-def measure(scale: float) -> dict[str, int]:
+def measure(scale: float, networks: int = 1) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as folder:
         # Statements a page itself runs: the visitors' page cache would answer for it.
         app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/q.sqlite3",
@@ -103,9 +115,11 @@ def measure(scale: float) -> dict[str, int]:
                          totp_secret=ADMIN_TOTP, totp_enabled_at=utcnow())
             db.session.add(admin)
             db.session.flush()
-            for role in (Role.ADMIN, Role.COORDINATOR, Role.MODERATOR):
-                db.session.add(UserRole(user_id=admin.id, role=role))
-            seed(scale, prefix="banc")
+            db.session.add(UserRole(user_id=admin.id, role=Role.ADMIN))
+            first = seed(scale, prefix="banc", networks=networks) and db.session.scalar(
+                select(Network.id).order_by(Network.id))
+            for role in (Role.COORDINATOR, Role.MODERATOR):
+                db.session.add(NetworkRole(user_id=admin.id, network_id=first, role=role))
             db.session.commit()
             pages = _pages("banc")
             db.session.remove()
@@ -126,14 +140,18 @@ def measure(scale: float) -> dict[str, int]:
 
 
 def main() -> int:
-    small, large = measure(0.01), measure(1.0)
-    rows = [{"page": name, "small": small[name], "large": large[name]} for name in small]
-    print(f"{'page':<20} {'×1':>6} {'×100':>6}")
+    small, large, seven = measure(0.01), measure(1.0), measure(0.01, networks=7)
+    rows = [{"page": name, "small": small[name], "large": large[name],
+             "networks_7": seven[name]} for name in small]
+    print(f"{'page':<20} {'×1':>6} {'×100':>6} {'7 réseaux':>10}")
     failed = False
     for row in rows:
         flag = "" if row["small"] == row["large"] else "  ← grows with data"
+        if row["networks_7"] != row["small"]:
+            flag += "  ← grows with networks"
         failed |= bool(flag)
-        print(f"{row['page']:<20} {row['small']:>6} {row['large']:>6}{flag}")
+        print(f"{row['page']:<20} {row['small']:>6} {row['large']:>6} "
+              f"{row['networks_7']:>10}{flag}")
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["queries"] = rows
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -77,7 +77,7 @@ def demo_seed():
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     two_step = set(current_app.config["MFA_REQUIRED_ROLES"])
     for email, name, roles in DEMO_ACCOUNTS:
-        mark = " *" if set(roles) & two_step else ""
+        mark = " *" if {role.split(" ", 1)[0] for role in roles} & two_step else ""
         click.echo(f"  {email:<26} {name} — {', '.join(roles)}{mark}")
     click.echo("* two-step login: after the password, type the code printed by "
                "`make demo-code` in another terminal, or add the key "
@@ -134,7 +134,10 @@ def reminders_send():
               help="1 = 10 000 comptes, 1 000 projets, 2 000 candidatures, 50 000 inscriptions.")
 @click.option("--prefix", default="banc", show_default=True,
               help="Début des adresses e-mail et des titres créés.")
-def bench_seed(scale, prefix):
+@click.option("--networks", type=click.IntRange(1, 50), default=1, show_default=True,
+              help="Nombre de réseaux entre lesquels les projets, appels et soirées sont "
+                   "répartis.")
+def bench_seed(scale, prefix, networks):
     """Fill the database at national scale for benchmarks (bulk inserts)."""
     import time
 
@@ -142,7 +145,7 @@ def bench_seed(scale, prefix):
 
     started = time.perf_counter()
     with unit_of_work():
-        counts = seed(scale, prefix=prefix)
+        counts = seed(scale, prefix=prefix, networks=networks)
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
     click.echo(f"done in {time.perf_counter() - started:.1f} s")
 

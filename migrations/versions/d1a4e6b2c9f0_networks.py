@@ -8,7 +8,8 @@ A « network » table, roles per network, reviewers' choice of networks and asso
 networks. Existing data moves into one first network (« Réseau principal », slug
 « reseau », renamed by the administration): calls, evenings and project pages, the roles
 of coordination, organisation and moderation, every association, and every validated
-reviewer's consent to be invited by it. Downgrade moves the roles back.
+reviewer's consent to be invited by it. A message of the outbox may be sent in a network's
+name (« sender »). Downgrade moves the roles back.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -123,6 +124,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('association_id', 'network_id', name=op.f('pk_association_network'))
     )
     op.create_index(op.f('ix_association_network_network_id'), 'association_network', ['network_id'], unique=False)
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sender', sa.String(length=400), server_default='', nullable=False))
 
     with _ForeignKeysOff():
         for table in SCOPED:
@@ -148,6 +151,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_column('sender')
     op.execute(
         "INSERT INTO user_role (user_id, role, granted_at, granted_by_id) "
         "SELECT user_id, role, MIN(granted_at), MIN(granted_by_id) FROM network_role "

@@ -8,15 +8,30 @@ from flask_babel import ngettext
 
 from patientlab.auth import services as auth_services
 from patientlab.auth import suspension, two_step
-from patientlab.auth.forms import LiftForm, PublishCharterForm, SuspendForm
+from patientlab.auth.forms import (
+    LiftForm,
+    NetworkRoleForm,
+    PublishCharterForm,
+    SuspendForm,
+    WithdrawRoleForm,
+)
+from patientlab.auth.network_role_views import withdraw_role_page
 from patientlab.core.errors import ServiceError
 from patientlab.core.pagination import page_number
 from patientlab.core.sanitize import editable
-from patientlab.core.security import ROLE_LABELS, Role, acting_user, roles_required
+from patientlab.core.security import ROLE_LABELS, Role, acting_user, role_label, roles_required
 from patientlab.core.transaction import attempt
 
+from . import networks as admin_networks
 from . import services as svc
-from .forms import AssociationForm, NewsForm, ResetTwoStepForm, RolesForm
+from .forms import (
+    AssociationForm,
+    DeleteNetworkForm,
+    NetworkForm,
+    NewsForm,
+    ResetTwoStepForm,
+    RolesForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -78,12 +93,13 @@ def users():
 def _user_page(user, roles_form=None, suspend_form=None, reset_form=None, status=200):
     if roles_form is None:
         roles_form = RolesForm(formdata=None, prefix="roles")
-        roles_form.roles.data = sorted(user.roles)
+        roles_form.roles.data = sorted(row.role for row in user.role_rows)
     return render_template(
         "admin/user.html", user=user, roles_form=roles_form,
         suspend_form=suspend_form or SuspendForm(formdata=None, prefix="suspend"),
         reset_form=reset_form or ResetTwoStepForm(formdata=None, prefix="two_step"),
         lift_form=LiftForm(formdata=None, prefix="lift"), activity=svc.user_activity(user),
+        network_roles=svc.network_roles_of(user),
         form=(roles_form if roles_form.errors else suspend_form)), status
 
 
@@ -165,14 +181,20 @@ def associations():
 @roles_required(Role.ADMIN)
 def association(association_id):
     from patientlab.associations import services as assoc
+    from patientlab.networks import context
 
     existing = assoc.get_association_or_404(association_id) if association_id else None
     form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
+    form.networks.choices = [(n.id, n.name) for n in sorted(
+        context.all_networks().values(), key=lambda n: n.name)]
+    if request.method == "GET" and not form.restored:
+        form.networks.data = sorted(assoc.network_ids_of(existing)) if existing else []
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = assoc.save_association(acting_user(), existing, name=form.name.data,
                                            website=form.website.data or "",
-                                           description=form.description.data or "")
+                                           description=form.description.data or "",
+                                           network_ids=form.networks.data or [])
         if done:
             flash(_("L’association « %(name)s » est enregistrée.", name=saved.name), "success")
             return redirect(url_for("admin.associations"))
@@ -239,3 +261,101 @@ def _save_settings(platform, form) -> list[str]:
             name: form[name].data for name in platform.definitions()})
     except platform.SettingError as error:
         raise ServiceError(error.message, field=error.name) from error
+
+
+# --- Networks ---------------------------------------------------------------------------
+
+
+@bp.route("/reseaux/")
+@roles_required(Role.ADMIN)
+def networks():
+    return render_template("admin/networks.html", rows=admin_networks.network_rows())
+
+
+def _network_page(row, form, *, role_form=None, delete_form=None, status=200):
+    from patientlab.auth import network_roles
+
+    shown = next((f for f in (role_form, delete_form) if f is not None and f.errors), form)
+    return render_template(
+        "admin/network.html", row=row, settings_form=form, form=shown,
+        role_form=role_form or NetworkRoleForm(formdata=None, prefix="role"),
+        delete_form=delete_form or DeleteNetworkForm(formdata=None, prefix="delete"),
+        withdraw_form=WithdrawRoleForm(formdata=None),
+        holders=network_roles.holders(row.network.id) if row is not None else []), status
+
+
+def _network_form(row) -> NetworkForm:
+    if request.method == "GET":
+        form = NetworkForm(obj=row.network) if row is not None else NetworkForm(
+            formdata=None, data={"colour": "#1d4f91"})
+        if form.host.data is None:
+            form.host.data = ""
+    else:
+        form = NetworkForm()
+    if row is not None and row.has_data:
+        del form.slug  # its addresses are in mails already sent: shown, never posted
+    return form
+
+
+@bp.route("/reseaux/nouveau", methods=["GET", "POST"], defaults={"network_id": None})
+@bp.route("/reseaux/<int:network_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def network(network_id):
+    from flask import current_app
+
+    from patientlab.networks.services import reserved_slugs
+
+    row = admin_networks.get_network_row_or_404(network_id) if network_id else None
+    form = _network_form(row)
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in admin_networks.FIELDS if name in form}
+        with attempt(form) as done:
+            saved = admin_networks.save_network(acting_user(), row, values,
+                                                reserved_slugs(current_app.url_map))
+        if done:
+            flash(_("Le réseau « %(name)s » est enregistré.", name=saved.name), "success")
+            return redirect(url_for("admin.network", network_id=saved.id))
+    return _network_page(row, form)
+
+
+@bp.route("/reseaux/<int:network_id>/supprimer", methods=["POST"])
+@roles_required(Role.ADMIN)
+def delete_network(network_id):
+    row = admin_networks.get_network_row_or_404(network_id)
+    form = DeleteNetworkForm(prefix="delete")
+    if form.validate_on_submit():
+        name = row.network.name
+        with attempt(form) as done:
+            admin_networks.delete_network(acting_user(), row)
+        if done:
+            flash(_("Le réseau « %(name)s » est supprimé.", name=name), "success")
+            return redirect(url_for("admin.networks"))
+    return _network_page(row, _network_form(row), delete_form=form)
+
+
+@bp.route("/reseaux/<int:network_id>/roles", methods=["POST"])
+@roles_required(Role.ADMIN)
+def grant_network_role(network_id):
+    from patientlab.auth import network_roles
+
+    row = admin_networks.get_network_row_or_404(network_id)
+    form = NetworkRoleForm(prefix="role")
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            user = network_roles.grant_by_email(acting_user(), row.network, form.email.data,
+                                                form.role.data)
+        if done:
+            flash(_("%(name)s a maintenant le rôle « %(role)s » dans ce réseau. La personne "
+                    "est prévenue par e-mail.", name=user.name,
+                    role=role_label(form.role.data)), "success")
+            return redirect(url_for("admin.network", network_id=network_id, _anchor="roles"))
+    return _network_page(row, _network_form(row), role_form=form)
+
+
+@bp.route("/reseaux/<int:network_id>/roles/retirer", methods=["POST"])
+@roles_required(Role.ADMIN)
+def withdraw_network_role(network_id):
+    row = admin_networks.get_network_row_or_404(network_id)
+    back = url_for("admin.network", network_id=network_id, _anchor="roles")
+    return withdraw_role_page(row.network, url_for("admin.withdraw_network_role",
+                                                   network_id=network_id), back)

@@ -110,13 +110,15 @@ def get_user_or_404(user_id: int) -> User:
 
 
 def set_roles(actor: User, user: User, roles: list[str]) -> bool:
-    """Give exactly ``roles``; an admin cannot remove their own admin role."""
+    """Give exactly ``roles`` of those held across the platform (patient expert,
+    representative, researcher, administration); the roles of a network are given on
+    its page. An admin cannot remove their own admin role."""
     ensure_admin(actor)
-    wanted = {r for r in roles if r in Role.ALL}
+    wanted = {r for r in roles if r in Role.ALL and r not in network_services.NETWORK_ROLES}
     if user.id == actor.id and Role.ADMIN not in wanted:
         raise ServiceError(_l("Vous ne pouvez pas retirer votre propre rôle d’administration."),
                            field="roles")
-    before = user.roles
+    before = {row.role for row in user.role_rows}
     if wanted == before:
         return False
     for row in list(user.role_rows):
@@ -131,6 +133,15 @@ def set_roles(actor: User, user: User, roles: list[str]) -> bool:
                  summary=f"{', '.join(sorted(before)) or '-'} → "
                          f"{', '.join(sorted(wanted)) or '-'}")
     return True
+
+
+def network_roles_of(user: User) -> list[tuple]:
+    """The roles ``user`` holds in each network: [(network, role)], by network name."""
+    from patientlab.networks import context
+
+    networks = context.all_networks()
+    return sorted(((networks[row.network_id], row.role) for row in user.network_role_rows),
+                  key=lambda pair: (pair[0].name, pair[1]))
 
 
 def user_activity(user: User, limit: int = 20) -> list[AuditEntry]:

@@ -3,12 +3,21 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
 
 from patientlab.auth.services import Profile
 from patientlab.core import notifications
@@ -22,7 +31,8 @@ from patientlab.core.forms import (
     email_validators,
     max_length,
 )
-from patientlab.core.security import Role
+from patientlab.core.security import ROLE_LABELS, Role
+from patientlab.networks.services import NETWORK_ROLES
 
 
 def _required(message):
@@ -358,3 +368,32 @@ def notifications_form(user, settings: dict[str, str], follows: dict[str, list[s
         for key, values in listed.items():
             getattr(form, f"followed_{key}").data = values
     return form
+
+
+class NetworkRoleForm(BaseForm):
+    """Give a role of a network to an existing account, named by its e-mail address."""
+
+    email = TrimmedStringField(
+        _l("Adresse e-mail de la personne"),
+        validators=[DataRequired(message=_l("Donnez l’adresse e-mail de son compte, par "
+                                            "exemple prenom.nom@exemple.fr.")),
+                    *email_validators()])
+    role = RadioField(_l("Rôle"), choices=[
+        (role, ROLE_LABELS[role]) for role in NETWORK_ROLES],
+        validators=[InputRequired(message=_l("Choisissez un rôle."))])
+    submit = SubmitField(_l("Donner le rôle"))
+
+
+class WithdrawRoleForm(BaseForm):
+    """Withdraw a role: the first sending shows what will happen, the second does it."""
+
+    user_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    role = HiddenField(validators=[InputRequired(), AnyOf(NETWORK_ROLES)])
+    confirmed = HiddenField()
+    submit = SubmitField(_l("Retirer"))
+
+
+class ReviewerNetworksForm(BaseForm):
+    networks = MultiCheckboxField(_l("Les réseaux qui peuvent vous inviter à relire"),
+                                  coerce=int)
+    submit = SubmitField(_l("Enregistrer mes choix"))

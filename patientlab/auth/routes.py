@@ -48,7 +48,14 @@ from patientlab.auth.preferences import (
 from patientlab.auth.presentation import presentation_of
 from patientlab.core import notifications as notif
 from patientlab.core.gates import CHARTER, SUSPENDED, TWO_STEP_SETUP, reachable_during
-from patientlab.core.security import TokenError, acting_user, private_page, safe_next_url
+from patientlab.core.security import (
+    Role,
+    TokenError,
+    acting_user,
+    private_page,
+    roles_required,
+    safe_next_url,
+)
 from patientlab.core.text import normalise_email
 from patientlab.core.transaction import attempt
 from patientlab.extensions import csrf, limiter
@@ -674,3 +681,26 @@ def _chosen_preferences(form) -> Preferences:
         wide_spacing=form.wide_spacing.data,
         reduced_motion=form.reduced_motion.data,
     )
+
+
+@bp.route("/reseaux", methods=["GET", "POST"])
+@roles_required(*Role.REVIEWERS)
+def reviewer_networks():
+    """A validated reviewer ticks the networks that may invite them to review."""
+    from patientlab.auth import network_roles
+    from patientlab.auth.forms import ReviewerNetworksForm
+    from patientlab.networks import context
+    from patientlab.networks.services import reviewer_network_ids
+
+    user = acting_user()
+    networks = sorted(context.all_networks().values(), key=lambda n: n.name)
+    form = ReviewerNetworksForm()
+    form.networks.choices = [(n.id, f"{n.name} ({n.region})" if n.region else n.name)
+                             for n in networks]
+    if request.method == "GET" and not form.restored:
+        form.networks.data = sorted(reviewer_network_ids(user.id))
+    if form.validate_on_submit():
+        changed = network_roles.set_reviewer_networks(user, form.networks.data or [])
+        flash(_("Vos choix sont enregistrés.") if changed else _("Rien n’a changé."), "success")
+        return redirect(url_for("auth.reviewer_networks"))
+    return render_template("auth/reviewer_networks.html", form=form)

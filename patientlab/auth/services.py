@@ -28,6 +28,9 @@ from patientlab.core.security import (
 from patientlab.core.text import normalise_email, plain_from_html
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
+from patientlab.networks import services as network_services
+from patientlab.networks.models import ReviewerNetwork
 
 from .models import (
     CharterAcceptance,
@@ -470,7 +473,15 @@ def approve_role_request(actor: User, req: RoleRequest) -> None:
         db.session.add(UserRole(user_id=req.user_id, role=req.role, granted_by_id=actor.id))
     db.session.flush()
     db.session.expire(req.user, ["role_rows"])
-    audit.record(actor, "role.approve", req, summary=f"user={req.user_id} role={req.role}")
+    network_id = context.current_id()
+    # The network whose coordination validated may invite the person at once; the person
+    # chooses the others on their account (auth.reviewer_networks).
+    if (req.role in Role.REVIEWERS and network_id is not None
+            and network_id not in network_services.reviewer_network_ids(req.user_id)):
+        db.session.add(ReviewerNetwork(user_id=req.user_id, network_id=network_id))
+        db.session.flush()
+    audit.record(actor, "role.approve", req, summary=f"user={req.user_id} role={req.role}"
+                 + (f" network={context.slug_of(network_id)}" if network_id else ""))
     # What to do now: the mail says it, with links, and « Mon espace » shows it too.
     notify(req.user, _l("Votre demande a été acceptée"), "role_approved", role=req.role,
            url=external_url("main.my_space"),

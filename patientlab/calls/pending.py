@@ -12,7 +12,9 @@ from sqlalchemy import select
 from patientlab.core.days import last_day
 from patientlab.core.i18n import date_long, datetime_long
 from patientlab.core.pending import Task
+from patientlab.core.permissions import COORDINATION
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from . import reviewing
 from .models import (
@@ -66,23 +68,25 @@ def reviewer_tasks(user, now: datetime) -> list[Task]:
             continue
         application, review = assignment.application, assignment.review
         call = application.call
-        href = url_for("reviews.detail", assignment_id=assignment.id)
+        here = context.label(call.network_id)
+        href = url_for("reviews.detail", assignment_id=assignment.id,
+                       **context.link(call.network_id))
         if application.id in decided and (review is None or review.status in (
                 ReviewStatus.DRAFT, ReviewStatus.RETURNED)):
             # The committee decided before this review came: nothing is asked any more.
             tasks.append(Task(_("« %(title)s » : le comité a décidé, votre relecture n’est "
                                 "plus attendue", title=application.title), href, None,
-                              (_("merci pour le temps que vous y avez passé"),)
-                              if review is not None else ()))
+                              (*here, _("merci pour le temps que vous y avez passé"))
+                              if review is not None else here))
             continue
         if assignment.status == AssignmentStatus.PENDING:
             tasks.append(Task(_("Dire si vous avez un lien avec « %(title)s »",
                                 title=application.title), href, call.review_deadline,
-                              (_by(call.review_deadline),)))
+                              (*here, _by(call.review_deadline))))
         elif review is not None and review.status == ReviewStatus.RETURNED:
             tasks.append(Task(_("Reformuler votre relecture de « %(title)s »",
                                 title=application.title), href, None,
-                              (_("à la demande de la coordination"),)))
+                              (*here, _("à la demande de la coordination"))))
         elif review is None or review.status == ReviewStatus.DRAFT:
             total = len(call.criteria)
             done = _answered(review, call.criteria)
@@ -90,7 +94,8 @@ def reviewer_tasks(user, now: datetime) -> list[Task]:
                                  total, done=done) if review is not None
                         else _("pas commencée"))
             tasks.append(Task(_("Relire « %(title)s »", title=application.title), href,
-                              call.review_deadline, (progress, _by(call.review_deadline))))
+                              call.review_deadline,
+                              (*here, progress, _by(call.review_deadline))))
     return tasks
 
 
@@ -98,7 +103,9 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
     tasks = []
     for application in applications_of(user):
         call = application.call
-        href = url_for("applications.detail", application_id=application.id)
+        here = context.label(call.network_id)
+        href = url_for("applications.detail", application_id=application.id,
+                       **context.link(call.network_id))
         if application.status == ApplicationStatus.DRAFT and call.state(now) == CallState.OPEN:
             missing = missing_parts(application)
             facts = [_by(call.application_deadline)]
@@ -106,7 +113,7 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
                 facts.insert(0, _("il manque : %(parts)s", parts=", ".join(missing)))
             tasks.append(Task(_("Terminer et envoyer votre candidature « %(title)s »",
                                 title=application.title), href,
-                              call.application_deadline, tuple(facts)))
+                              call.application_deadline, (*here, *facts)))
         elif (reviewing.can_respond(application, now)
               and application.response_sent_at is None):
             facts = [_by(call.response_deadline)]
@@ -115,16 +122,17 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
             tasks.append(Task(_("Répondre aux avis des patients sur « %(title)s »",
                                 title=application.title),
                               url_for("applications.detail", application_id=application.id,
-                                      _anchor="avis"),
-                              call.response_deadline, tuple(facts)))
+                                      _anchor="avis", **context.link(call.network_id)),
+                              call.response_deadline, (*here, *facts)))
     return tasks
 
 
-def _live_calls(now: datetime) -> list[Call]:
-    """Published calls not yet past their results date: those with work to do."""
-    return list(db.session.scalars(select(Call).where(
-        Call.published_at.is_not(None), Call.results_at > now - timedelta(days=90))
-        .order_by(Call.application_deadline)))
+def _live_calls(user, now: datetime) -> list[Call]:
+    """Published calls not yet past their results date: those with work to do, in the
+    networks ``user`` coordinates (this address's only, on a network's page)."""
+    return list(db.session.scalars(context.held(select(Call).where(
+        Call.published_at.is_not(None), Call.results_at > now - timedelta(days=90)),
+        Call.network_id, user, COORDINATION).order_by(Call.application_deadline)))
 
 
 def coordination_tasks(user, now: datetime) -> list[Task]:
@@ -132,14 +140,15 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
     call closing soon. Applications the person is involved in are left out: nobody
     decides about their own application."""
     tasks = []
-    for call in _live_calls(now):
-        href = url_for("call_admin.call", call_id=call.id)
+    for call in _live_calls(user, now):
+        here = context.label(call.network_id)
+        href = url_for("call_admin.call", call_id=call.id, **context.link(call.network_id))
         mine = applications_involving(user, call)
         if call.state(now) == CallState.OPEN and call.application_deadline - now <= CLOSING_SOON:
             tasks.append(Task(_("L’appel « %(title)s » ferme bientôt", title=call.title), href,
                               call.application_deadline,
-                              (_("candidatures jusqu’au %(date)s inclus",
-                                 date=date_long(last_day(call.application_deadline))),)))
+                              (*here, _("candidatures jusqu’au %(date)s inclus",
+                                        date=date_long(last_day(call.application_deadline))))))
         rows = db.session.execute(
             select(Application.id, Application.decision, Review.status)
             .join(Assignment, Assignment.application_id == Application.id, isouter=True)
@@ -161,18 +170,19 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
             tasks.append(Task(ngettext(
                 "%(num)s candidature a des relectures à lire",
                 "%(num)s candidatures ont des relectures à lire", len(to_read)), href,
-                call.review_deadline, (call.title,)))
+                call.review_deadline, (*here, call.title)))
         if to_release:
             tasks.append(Task(ngettext(
                 "%(num)s candidature a des avis prêts à transmettre",
                 "%(num)s candidatures ont des avis prêts à transmettre", len(to_release)),
-                href, call.response_deadline, (call.title,)))
+                href, call.response_deadline, (*here, call.title)))
         if to_decide:
             tasks.append(Task(ngettext(
                 "%(num)s décision à enregistrer", "%(num)s décisions à enregistrer",
-                len(to_decide)), url_for("call_admin.summary", call_id=call.id),
-                call.results_at, (call.title, _("résultats annoncés le %(date)s", date=date_long(
-                    last_day(call.results_at))))))
+                len(to_decide)),
+                url_for("call_admin.summary", call_id=call.id, **context.link(call.network_id)),
+                call.results_at, (*here, call.title, _("résultats annoncés le %(date)s",
+                                                       date=date_long(last_day(call.results_at))))))
     return tasks
 
 
@@ -185,12 +195,15 @@ def committee_tasks(user, now: datetime) -> list[Task]:
     for meeting in cm.sessions_for(user):
         if meeting.state == cm.CLOSED:
             continue
-        href = url_for("committee.session", session_id=meeting.id)
+        network_id = meeting.call.network_id
+        here = context.label(network_id)
+        href = url_for("committee.session", session_id=meeting.id, **context.link(network_id))
         if meeting.current_item_id is not None:
             tasks.append(Task(_("Le comité discute : donnez votre note finale"),
                               url_for("committee.item", session_id=meeting.id,
-                                      point_id=meeting.current_item_id), now,
-                              (meeting.title,)))
+                                      point_id=meeting.current_item_id,
+                                      **context.link(network_id)), now,
+                              (*here, meeting.title)))
             continue
         mine = cm.my_scores(user, meeting)
         undeclared = cm.declarations_awaited(user, meeting)  # their reviews' task says so
@@ -201,5 +214,5 @@ def committee_tasks(user, now: datetime) -> list[Task]:
             tasks.append(Task(ngettext(
                 "Donner votre note préliminaire sur %(num)s projet",
                 "Donner vos notes préliminaires sur %(num)s projets", len(todo)), href,
-                meeting.meets_at, (meeting.title, datetime_long(meeting.meets_at))))
+                meeting.meets_at, (*here, meeting.title, datetime_long(meeting.meets_at))))
     return tasks

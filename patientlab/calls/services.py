@@ -44,13 +44,18 @@ from .models import (
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def is_coordinator(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and user.has_any_role(COORDINATION))
+def is_coordinator(user, network_id: int | None = None) -> bool:
+    """Whether ``user`` coordinates: in ``network_id`` when the object acted on is known
+    (a service called by a job or a command has no address to tell the network), else in
+    this request's network (in any network on a page of the whole platform)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    roles = user.roles if network_id is None else user.roles_in(network_id)
+    return bool(roles & set(COORDINATION))
 
 
-def ensure_coordinator(user) -> None:
-    if not is_coordinator(user):
+def ensure_coordinator(user, network_id: int | None = None) -> None:
+    if not is_coordinator(user, network_id):
         raise PermissionError("coordination only")
 
 
@@ -68,7 +73,8 @@ def involved_in(user, application) -> bool:
 def may_coordinate(user, application) -> bool:
     """Nobody coordinates, moderates, releases or decides about their own application, or
     one they review or declared a conflict with: another coordinator does."""
-    return is_coordinator(user) and not involved_in(user, application)
+    return (is_coordinator(user, application.call.network_id)
+            and not involved_in(user, application))
 
 
 def ensure_may_coordinate(user, application) -> None:
@@ -95,9 +101,11 @@ def applications_involving(user, call) -> set[int]:
 
 
 def list_public_calls(now: datetime | None = None) -> list[Call]:
+    """The published calls of this address's network."""
     now = now or utcnow()
     # The list shows no criteria: loaded only if a page asks for one call's.
-    calls = db.session.scalars(select(Call).where(Call.published_at.is_not(None))
+    calls = db.session.scalars(context.scoped(select(Call), Call.network_id)
+                               .where(Call.published_at.is_not(None))
                                .options(lazyload(Call.criteria))
                                .order_by(Call.opens_at.desc())).all()
     order = {CallState.OPEN: 0, CallState.UPCOMING: 1, CallState.REVIEW: 2, CallState.CLOSED: 3}
@@ -105,7 +113,8 @@ def list_public_calls(now: datetime | None = None) -> list[Call]:
 
 
 def current_highlights(limit: int, now: datetime | None = None) -> list[highlights.Item]:
-    """For the home page: the calls open for applications, then those under review."""
+    """For the home page (of the whole platform: each call names its network and links to
+    its network's page): the calls open for applications, then those under review."""
     now = now or utcnow()
     live = db.session.scalars(
         select(Call).where(Call.published_at.is_not(None), Call.opens_at <= now,
@@ -120,18 +129,27 @@ def current_highlights(limit: int, now: datetime | None = None) -> list[highligh
                    date=date_long(days.last_day(call.application_deadline)))
                 if state == CallState.OPEN else
                 _l("projets en relecture par les patientes et patients experts"))
-        items.append(highlights.Item(call.title, url_for("calls.detail", call_id=call.id),
-                                     (str(CallState.LABELS[state]), str(when))))
+        network = context.by_id(call.network_id)
+        items.append(highlights.Item(
+            call.title, url_for("calls.detail", call_id=call.id, network=network.slug),
+            (network.short_name, str(CallState.LABELS[state]), str(when))))
     return items
 
 
 def list_all_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).order_by(Call.opens_at.desc())))
+    """Every call of this address's network, drafts included (for its coordination)."""
+    return list(db.session.scalars(context.scoped(select(Call), Call.network_id)
+                                   .order_by(Call.opens_at.desc())))
 
 
 def get_call_or_404(call_id: int, user=None) -> Call:
+    """A call of this address's network (404 for another network's, and for a draft
+    unless ``user`` coordinates the call's network)."""
     call = db.session.get(Call, call_id)
-    if call is None or (call.published_at is None and not is_coordinator(user)):
+    if call is None:
+        abort(404)
+    context.ensure_in_current(call.network_id)
+    if call.published_at is None and not is_coordinator(user, call.network_id):
         abort(404)
     return call
 
@@ -169,7 +187,7 @@ def check_timeline(data: CallData) -> list[ServiceError]:
 
 
 def save_call(actor: User, call: Call | None, data: CallData) -> Call:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id if call is not None else None)
     errors = check_timeline(data)
     if errors:
         raise errors[0]
@@ -248,7 +266,7 @@ def get_criterion_or_404(call: Call, criterion_id: int) -> Criterion:
 
 def save_criterion(actor: User, call: Call, criterion: Criterion | None,
                    data: CriterionData) -> Criterion:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     _ensure_form_editable(call)
     if data.kind not in CriterionKind.LABELS:
         raise ServiceError(_l("Choisissez un type de question."), field="kind")
@@ -275,7 +293,7 @@ def save_criterion(actor: User, call: Call, criterion: Criterion | None,
 
 
 def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     _ensure_form_editable(call)
     call.criteria.remove(criterion)
     for position, row in enumerate(call.criteria):
@@ -285,7 +303,7 @@ def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
 
 
 def move_criterion(actor: User, call: Call, criterion: Criterion, step: int) -> None:
-    ensure_coordinator(actor)
+    ensure_coordinator(actor, call.network_id)
     _ensure_form_editable(call)
     rows = list(call.criteria)
     index = rows.index(criterion)
@@ -307,9 +325,11 @@ def can_apply(user) -> bool:
 
 
 def get_application_or_404(application_id: int) -> Application:
+    """An application to a call of this address's network (404 for another's)."""
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
+    context.ensure_in_current(application.call.network_id)
     return application
 
 
@@ -324,14 +344,19 @@ def get_application_for_coordination(application_id: int, user) -> Application:
 def get_own_application(application_id: int, user) -> Application:
     """For the applicant's pages: the owner (and the coordination) only."""
     application = get_application_or_404(application_id)
-    if application.owner_id != user.id and not is_coordinator(user):
+    if application.owner_id != user.id and not is_coordinator(user, application.call.network_id):
         abort(403)
     return application
 
 
 def applications_of(user: User) -> list[Application]:
-    return list(db.session.scalars(select(Application).where(Application.owner_id == user.id)
-                                   .order_by(Application.created_at.desc())))
+    """The person's applications to this address's network's calls (to every network's on
+    a page of the whole platform)."""
+    stmt = select(Application).where(Application.owner_id == user.id)
+    if context.current() is not None:
+        stmt = stmt.join(Call, Call.id == Application.call_id).where(
+            Call.network_id == context.current_id())
+    return list(db.session.scalars(stmt.order_by(Application.created_at.desc())))
 
 
 @dataclass
@@ -534,7 +559,7 @@ def reading_rights(user, application: Application) -> Reading:
                     and assignment.review.status == ReviewStatus.RELEASED)
         return Reading(application=user.can_review or _seated(user, application),
                        reviews=released, own_review_pending=not released)
-    if is_coordinator(user) or _seated(user, application):
+    if is_coordinator(user, application.call.network_id) or _seated(user, application):
         return Reading(application=True, reviews=True)
     return Reading()
 

@@ -23,6 +23,7 @@ from patientlab.events.models import Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
+from patientlab.networks import context
 from patientlab.projects.followup import TOPIC
 from patientlab.projects.models import Milestone, Project, ProjectResults, ProjectUpdate
 
@@ -117,28 +118,35 @@ class Stage:
 def stages(start: datetime, end: datetime) -> list[Stage]:
     """Distinct people at each stage of the cycle in the period. Following: those who
     followed a funded project before the period ended and still follow it (a follow
-    given up leaves no row; follows older than their date count as before)."""
-    reviewers = db.session.scalar(
+    given up leaves no row; follows older than their date count as before). In this
+    address's network (every network on a page of the whole platform)."""
+    reviewers = db.session.scalar(context.scoped(
         select(func.count(distinct(Assignment.reviewer_id)))
         .join(Review, Review.assignment_id == Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Call, Call.id == Application.call_id)
         .where(Review.status.in_(COUNTED), Review.submitted_at >= start,
-               Review.submitted_at < end)) or 0
-    committee = db.session.scalar(
+               Review.submitted_at < end), Call.network_id)) or 0
+    committee = db.session.scalar(context.scoped(
         select(func.count(distinct(CommitteeMember.user_id)))
         .join(CommitteeSession, CommitteeSession.id == CommitteeMember.session_id)
+        .join(Call, Call.id == CommitteeSession.call_id)
         .join(CommitteeScore, CommitteeScore.member_id == CommitteeMember.id)
         .where(CommitteeMember.group == PATIENT, CommitteeScore.final.is_not(None),
-               CommitteeSession.meets_at >= start, CommitteeSession.meets_at < end)) or 0
-    funded_projects = select(cast(ProjectFunding.project_id, String))
+               CommitteeSession.meets_at >= start, CommitteeSession.meets_at < end),
+        Call.network_id)) or 0
+    funded_projects = context.scoped(
+        select(cast(ProjectFunding.project_id, String))
+        .join(Project, Project.id == ProjectFunding.project_id), Project.network_id)
     followers = db.session.scalar(
         select(func.count(distinct(Subscription.user_id))).where(
             Subscription.topic == TOPIC, Subscription.value.in_(funded_projects),
             or_(Subscription.created_at.is_(None), Subscription.created_at < end))) or 0
-    attended = db.session.scalar(
+    attended = db.session.scalar(context.scoped(
         select(func.coalesce(func.sum(Registration.present), 0))
         .join(Event, Event.id == Registration.event_id)
         .where(Event.starts_at >= start, Event.starts_at < end, Event.cancelled_at.is_(None),
-               Registration.status == RS.CONFIRMED)) or 0
+               Registration.status == RS.CONFIRMED), Event.network_id)) or 0
     return [
         Stage("relectures", _l("Relire les candidatures"), int(reviewers),
               _l("patientes, patients et associations qui ont envoyé une relecture")),

@@ -21,7 +21,9 @@ from patientlab.events.models import EVENT_THEMES, Event, Registration
 from patientlab.events.models import RegistrationStatus as RS
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
-from patientlab.projects.models import Answer, Question
+from patientlab.networks import context
+from patientlab.networks import services as network_services
+from patientlab.projects.models import Answer, Project, Question
 
 from . import impact
 
@@ -62,25 +64,39 @@ def default_period(today: date) -> Period:
 
 
 def participation(period: Period) -> Participation:
+    """The figures of this address's network: its calls' reviews, its projects' questions,
+    its evenings, and the reviewers who agreed that it may invite them (every network's on
+    a page of the whole platform)."""
     start, end = period.start, period.end
     result = Participation(period)
+    network_id = context.current_id()
     reviewers = select(UserRole.user_id).where(UserRole.role.in_(Role.REVIEWERS))
+    if network_id is not None:
+        reviewers = reviewers.where(UserRole.user_id.in_(network_services.reviewers_of(network_id)))
     result.reviewers_validated = db.session.scalar(
-        select(func.count(distinct(UserRole.user_id))).where(
-            UserRole.role.in_(Role.REVIEWERS))) or 0
+        select(func.count(distinct(User.id))).where(User.id.in_(reviewers))) or 0
 
     in_period = (Review.submitted_at >= start) & (Review.submitted_at < end) & \
         Review.status.in_(SUBMITTED_STATES)
+    if network_id is not None:  # through the assignment's application's call
+        in_period = in_period & Review.assignment_id.in_(
+            select(Assignment.id).join(Application, Application.id == Assignment.application_id)
+            .join(Call, Call.id == Application.call_id).where(Call.network_id == network_id))
     result.reviews_submitted = db.session.scalar(
         select(func.count()).select_from(Review).where(in_period)) or 0
     asked = (Question.created_at >= start) & (Question.created_at < end)
+    answered = [Answer.created_at >= start, Answer.created_at < end,
+                Answer.moderation_state == ModerationState.PUBLISHED]
+    if network_id is not None:  # through the question's project
+        in_network = select(Project.id).where(Project.network_id == network_id)
+        asked = asked & Question.project_id.in_(in_network)
+        answered.append(Answer.question_id.in_(
+            select(Question.id).where(Question.project_id.in_(in_network))))
     result.questions_asked = db.session.scalar(
         select(func.count()).select_from(Question).where(asked)) or 0
     # Answers written in the period and published (moderated, or by a trusted author).
     result.questions_answered = db.session.scalar(
-        select(func.count()).select_from(Answer).where(
-            Answer.created_at >= start, Answer.created_at < end,
-            Answer.moderation_state == ModerationState.PUBLISHED)) or 0
+        select(func.count()).select_from(Answer).where(*answered)) or 0
 
     # Active reviewers: reviewed or asked a question in the period.
     reviewed_by = select(Assignment.reviewer_id).join(
@@ -104,6 +120,8 @@ def participation(period: Period) -> Participation:
 
     seats = Registration.seats
     events = (Event.starts_at >= start) & (Event.starts_at < end) & Event.cancelled_at.is_(None)
+    if network_id is not None:
+        events = events & (Event.network_id == network_id)
     rows = db.session.execute(
         select(Event.title, Event.theme,
                func.coalesce(func.sum(seats).filter(Registration.status == RS.CONFIRMED), 0),

@@ -3,7 +3,10 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from patientlab.auth import network_roles
 from patientlab.auth import services as auth_svc
+from patientlab.auth.forms import NetworkRoleForm, WithdrawRoleForm
+from patientlab.auth.network_role_views import withdraw_role_page
 from patientlab.calls import services as calls_svc
 from patientlab.coordination import impact
 from patientlab.coordination import participation as part
@@ -11,14 +14,20 @@ from patientlab.coordination.forms import ApproveForm, RefuseForm
 from patientlab.core import days, pending
 from patientlab.core.models import utcnow
 from patientlab.core.permissions import COORDINATION
-from patientlab.core.security import acting_user, roles_required
+from patientlab.core.security import Role, acting_user, role_label, roles_required
 from patientlab.core.transaction import attempt
+from patientlab.networks import context
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
 
 
 def get_role_request_or_404(request_id: int):
+    """A request to be recognised as a patient expert or an association's representative.
+
+    Deliberately not limited to this address's network: those roles are the person's
+    across the platform, validated once by the coordination of any network (the request
+    names no network). Every network's coordination sees the same requests."""
     req = auth_svc.get_role_request_or_none(request_id)
     if req is None:
         abort(404)
@@ -141,3 +150,34 @@ def impact_csv(call_id):
                     mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition":
                              f'attachment; filename="impact-appel-{call.id}.csv"'})
+
+
+# --- The network's roles -----------------------------------------------------------------
+
+
+@bp.route("/roles", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def roles():
+    """The roles of this network only (its slug is in the address, and the coordinator
+    role is checked in it), given by e-mail of an existing account."""
+    network = context.current()
+    form = NetworkRoleForm(prefix="role")
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            user = network_roles.grant_by_email(acting_user(), network, form.email.data,
+                                                form.role.data)
+        if done:
+            flash(_("%(name)s a maintenant le rôle « %(role)s » dans ce réseau. La personne "
+                    "est prévenue par e-mail.", name=user.name,
+                    role=role_label(form.role.data)), "success")
+            return redirect(url_for("coordination.roles"))
+    return render_template("coordination/roles.html", network=network, form=form,
+                           role_form=form, withdraw_form=WithdrawRoleForm(formdata=None),
+                           holders=network_roles.holders(network.id))
+
+
+@bp.route("/roles/retirer", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def withdraw_role():
+    return withdraw_role_page(context.current(), url_for("coordination.withdraw_role"),
+                              url_for("coordination.roles"), after=url_for("main.my_space"))

@@ -82,7 +82,11 @@ def highlights(limit: int = 3) -> Live:
         return Live(_made(limit))
     # The items' links start with the application's root: part of the key.
     names = scopes()
-    key = (page_cache.scope(), str(get_locale()), link_root(), limit,
+    from flask import has_request_context, request
+
+    # the host name may be a network's own, which the « all of them » links lead to
+    host = request.host.lower() if has_request_context() else ""
+    key = (page_cache.scope(), str(get_locale()), link_root(), host, limit,
            int(time.time() // MAX_AGE), names, page_cache.current_version(*names))
     found = _CACHE.get(key)
     if found is not None:

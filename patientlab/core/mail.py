@@ -54,10 +54,12 @@ class OutboxMessage(db.Model):
     digest: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)
     digest_id: Mapped[int | None] = mapped_column(Integer)
     unsubscribe_url: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Who the message is from when not the platform (a network's own name and address).
+    sender: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     def to_email(self, sender: str) -> EmailMessage:
         msg = EmailMessage()
-        msg["From"] = sender
+        msg["From"] = self.sender or sender
         msg["To"] = self.recipient
         msg["Subject"] = self.subject
         msg["Date"] = formatdate(self.created_at.timestamp(), localtime=False)
@@ -77,12 +79,26 @@ class OutboxMessage(db.Model):
         return msg
 
 
+#: Registered by a feature that speaks for someone else than the platform (a network):
+#: called when a message is written, it returns ``(From header, signer)`` or None for
+#: the platform's own. ``signer`` (a name, a contact address) signs the message.
+SENDER_REGISTRY = "patientlab.mail.sender"
+
+
+def sender_hook(hook) -> None:
+    current_app.extensions[SENDER_REGISTRY] = hook
+
+
 def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr",
                attachment: tuple[str, str, str] | None = None, **context):
     """Render ``templates/mail/<template>.txt`` in ``locale`` and add it to the outbox.
 
     ``subject`` should be a lazy string so it is translated in ``locale`` too.
     """
+    hook = current_app.extensions.get(SENDER_REGISTRY)
+    found = hook() if hook is not None else None
+    sender, signer = found if found is not None else ("", None)
+    context.setdefault("signer", signer)
     with force_locale(locale):
         # Nothing HTML forbids reaches a mail, even from a text stored before input was
         # cleaned (core.sanitize.without_forbidden).
@@ -90,6 +106,7 @@ def queue_mail(recipient: str, subject: str, template: str, *, locale: str = "fr
             recipient=recipient,
             subject=without_forbidden(str(subject)),
             body_text=without_forbidden(render_template(f"mail/{template}.txt", **context)),
+            sender=sender,
         )
     if attachment is not None:
         name, kind, body = attachment

@@ -326,7 +326,10 @@ def _key(found: Registry) -> tuple:
     names = (GLOBAL, *sorted(set(shows(**(request.view_args or {})))))
     window = int(time.time() // max(1, current_app.config.get("PAGE_CACHE_SECONDS", 60)))
     # Every link of the page starts with the root (configured: core.urls.ApplicationRoot).
-    return (request.script_root, request.full_path, str(get_locale()),
+    # The address names the network (its slug first); the host name too may (a network's
+    # own host name decides where the links of a page of the whole platform lead): both
+    # are in the key, so one network's page is never served for another's.
+    return (request.script_root, request.host.lower(), request.full_path, str(get_locale()),
             *(part() for part in found.key_parts), window, names, versions(names))
 
 

@@ -29,3 +29,11 @@ def has_any(user, roles) -> bool:
     """``user`` (an account, a visitor or None) holds one of ``roles``."""
     return bool(user is not None and getattr(user, "is_authenticated", False)
                 and user.has_any_role(roles))
+
+
+def has_any_in(user, roles, network_id: int) -> bool:
+    """``user`` holds one of ``roles`` in ``network_id`` (network roles of that network,
+    or a role of their own across the platform): the check on a known object, which holds
+    the same in a request, a job or a command."""
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and user.roles_in(network_id) & set(roles))

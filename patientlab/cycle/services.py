@@ -18,10 +18,11 @@ from patientlab.calls import api as calls
 from patientlab.core.errors import ServiceError
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
-from patientlab.core.permissions import COORDINATION, has_any
+from patientlab.core.permissions import COORDINATION, has_any_in
 from patientlab.core.urls import external_url
 from patientlab.events import api as events
 from patientlab.extensions import db
+from patientlab.networks import context
 from patientlab.projects import api as projects
 
 from .models import EveningProject, ProjectFunding
@@ -51,15 +52,18 @@ def projects_of_applications(application_ids) -> dict[int, projects.ProjectRef]:
 
 
 def may_make_page(user, funding: calls.Funding) -> bool:
-    """The coordination, never the applicant themself, makes the page of a funded
-    application (the team completes it; publication follows the usual workflow)."""
-    return has_any(user, COORDINATION) and user.id != funding.owner_id
+    """The coordination of the call's network, never the applicant themself, makes the
+    page of a funded application (the team completes it; publication follows the usual
+    workflow)."""
+    return has_any_in(user, COORDINATION, funding.network_id) and user.id != funding.owner_id
 
 
 def funding_or_404(application_id: int, user) -> calls.Funding:
+    """A funded application of this address's network (404 for another network's)."""
     funding = calls.funding(application_id)
     if funding is None:
         abort(404)
+    context.ensure_in_current(funding.network_id)
     if not may_make_page(user, funding):
         abort(403)
     return funding
@@ -107,7 +111,8 @@ def make_page(actor: User, funding: calls.Funding) -> projects.ProjectRef:
     if owner is not None:
         notify(owner, _l("Votre projet financé a sa page : complétez-la"), "project_from_funding",
                project=project, funding=funding,
-               url=external_url("projects.edit", project_id=project.id))
+               url=external_url("projects.edit", project_id=project.id,
+                            network=context.slug_of(project.network_id)))
     return project
 
 
@@ -167,7 +172,8 @@ def presented(event_id: int) -> list[projects.ProjectRef]:
 
 
 def evening_or_404(event_id: int, user):
-    """An evening whose presented projects ``user`` may choose."""
+    """An evening (of this address's network: ``get_event_or_404``) whose presented
+    projects ``user`` may choose."""
     event = events.get_event_or_404(event_id)
     if not events.may_choose(user, event):
         abort(403)

@@ -238,4 +238,12 @@ def _seed_notification_choices(karim: User) -> None:
                                 {"cancer_type": ["sein"], "event_theme": ["entourage"]})
 
 
-DEMO_ACCOUNTS = [(email, name, roles) for email, name, _p, roles, _a, _b, _s in PEOPLE]
+def _where(role: str, slug: str) -> str:
+    return f"{role} ({slug})" if role in NETWORK_ROLES else role
+
+
+#: (email, name, roles) with each network role followed by its network's slug.
+DEMO_ACCOUNTS = [(email, name, [_where(role, "clara") for role in roles])
+                 for email, name, _p, roles, _a, _b, _s in PEOPLE] + [
+    (email, name, [_where(role, slug) for slug, held in roles.items() for role in held])
+    for email, name, _p, roles, _b in OTHER_NETWORKS_PEOPLE]

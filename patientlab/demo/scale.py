@@ -26,7 +26,6 @@ from patientlab.core import days
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role, hash_password
-from patientlab.demo.networks import first_network_id
 from patientlab.events.models import Event, Registration
 from patientlab.extensions import db
 from patientlab.projects import services as project_svc
@@ -62,8 +61,26 @@ def _ids(column, condition) -> list[int]:
     return list(db.session.scalars(select(column).where(condition).order_by(column)))
 
 
-def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
-    """Add the rows; returns how many of each. Run it on an empty or demo database."""
+def _networks(count: int) -> list[int]:
+    """The ids of ``count`` networks: those that exist, then new ones (« banc-2 »…)."""
+    from patientlab.networks.models import Network
+
+    ids = list(db.session.scalars(select(Network.id).order_by(Network.id)))
+    for n in range(len(ids), count):
+        network = Network(slug=f"banc-{n + 1}", name=f"Cancéropôle de banc d’essai {n + 1}",
+                          short_name=f"Banc {n + 1}")
+        db.session.add(network)
+        db.session.flush()
+        ids.append(network.id)
+    return ids[:count]
+
+
+def seed(scale: float = 1.0, *, prefix: str = "banc", networks: int = 1) -> dict[str, int]:
+    """Add the rows; returns how many of each. Run it on an empty or demo database.
+
+    Projects, calls and evenings are shared out among ``networks`` networks (the same
+    totals whatever their number); the first network's objects come first."""
+    network_ids = _networks(networks)
     rng = random.Random(2026)  # noqa: S311 - reproducible benchmark data, not secrets  # nosec B311
     now = utcnow()
     counts = {k: max(1, round(v * scale)) if k != "reviews_per_application" else v
@@ -81,10 +98,16 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
     organisers = user_ids[len(researchers):len(researchers) + max(1, n_users // 500)]
     reviewers = user_ids[len(researchers) + len(organisers):][:max(5, n_users // 15)]
     roles = ([{"user_id": u, "role": Role.RESEARCHER} for u in researchers]
-             + [{"user_id": u, "role": Role.ORGANISER} for u in organisers]
              + [{"user_id": u, "role": Role.PATIENT_EXPERT if i % 5 else Role.ASSOCIATION_REP}
                 for i, u in enumerate(reviewers)])
     _bulk(UserRole, roles)
+    from patientlab.networks.models import NetworkRole, ReviewerNetwork
+
+    # Each organiser works for every network, each reviewer may be invited by all.
+    _bulk(NetworkRole, [{"user_id": u, "network_id": n, "role": Role.ORGANISER,
+                         "granted_at": now} for u in organisers for n in network_ids])
+    _bulk(ReviewerNetwork, [{"user_id": u, "network_id": n, "created_at": now}
+                            for u in reviewers for n in network_ids])
     from flask import current_app
 
     from patientlab.auth.models import CharterAcceptance
@@ -93,7 +116,7 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
                                "accepted_at": now} for u in reviewers])
 
     # Projects, built once through the service so that search text is right.
-    template = Project(owner_id=researchers[0], network_id=first_network_id(),
+    template = Project(owner_id=researchers[0], network_id=network_ids[0],
                        cancer_type_rows=[], theme_rows=[])
     rows = []
     for i in range(counts["projects"]):
@@ -108,7 +131,7 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
             "title", "title_sort", "teaser", "research_status", "region", "lab", "team",
             "why", "what", "change", "involvement", "search_text", "search_stems")}
             | {"owner_id": researchers[i % len(researchers)], "publication": "published",
-               "network_id": template.network_id,
+               "network_id": network_ids[i % len(network_ids)],
                "published_at": now - timedelta(hours=i), "title": f"{prefix} {i} {topic}"})
     _bulk(Project, rows)
     project_ids = _ids(Project.id, Project.title.like(f"{prefix} %"))
@@ -119,7 +142,7 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
     today = days.paris_day(now)
     calls = []
     for i in range(counts["calls"]):
-        call = Call(network_id=first_network_id(), title=f"{prefix} appel {i}",
+        call = Call(network_id=network_ids[i % len(network_ids)], title=f"{prefix} appel {i}",
                     description="Appel de banc d’essai.",
                     opens_at=days.start_of_day(today - timedelta(days=60)),
                     application_deadline=days.end_of_day(today - timedelta(days=10)),
@@ -168,9 +191,9 @@ def seed(scale: float = 1.0, *, prefix: str = "banc") -> dict[str, int]:
 
     # Events and registrations (some evenings full, with a waiting list).
     n_events = counts["events"]
-    first = first_network_id()
     _bulk(Event, [{
-        "network_id": first, "organiser_id": organisers[i % len(organisers)],
+        "network_id": network_ids[i % len(network_ids)],
+        "organiser_id": organisers[i % len(organisers)],
         "title": f"{prefix} soirée {i}",
         "theme": "progres", "starts_at": now + timedelta(days=i % 90 - 30, hours=18),
         "ends_at": now + timedelta(days=i % 90 - 30, hours=20), "capacity": 200,

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from patientlab.core import audit
 from patientlab.core.mail import queue_mail
 from patientlab.core.models import utcnow
-from patientlab.core.permissions import COORDINATION, has_any
+from patientlab.core.permissions import COORDINATION, has_any_in
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .forms import MaterialsForm
 from .models import Event, Registration
@@ -52,15 +53,17 @@ def evenings(event_ids, now: datetime | None = None) -> dict[int, EveningRef]:
         past = event.is_past(now)
         found[event.id] = EveningRef(
             id=event.id, title=event.title, starts_at=event.starts_at,
-            url=external_url("events.detail", event_id=event.id), past=past,
+            url=external_url("events.detail", event_id=event.id,
+                             network=context.slug_of(event.network_id)), past=past,
             registration_open=registration_problem(event, now) is None,
             materials_url=event.materials_url if past else "")
     return found
 
 
 def may_choose(user, event: Event) -> bool:
-    """The evening's organiser, or the coordination, chooses what it presents."""
-    return can_manage(user, event) or has_any(user, COORDINATION)
+    """The evening's organiser, or the coordination of its network, chooses what it
+    presents."""
+    return can_manage(user, event) or has_any_in(user, COORDINATION, event.network_id)
 
 
 def set_materials(user, event: Event, url: str) -> None:
@@ -94,7 +97,8 @@ def tell_attendees(event_id: int, project, now: datetime) -> int | None:
                       title=event.title),
                    "event_results", locale=registration.locale or "fr",
                    registration=registration, event=event, project=project,
-                   event_url=external_url("events.detail", event_id=event.id))
+                   event_url=external_url("events.detail", event_id=event.id,
+                                          network=context.slug_of(event.network_id)))
         told += 1
     audit.record(None, "event.results_told", event,
                  summary=f"project={project.id} sent={told}")

@@ -9,6 +9,7 @@ from patientlab.core import notifications
 from patientlab.core.mail import notify
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks.context import slug_of
 
 from .models import EVENT_THEMES, Event
 
@@ -25,7 +26,8 @@ def tell_followers(event: Event) -> int:
         if notify(user, _l("Une nouvelle soirée « Parle-Moi » sur un thème que vous suivez"),
                   "event_new", kind=KIND, about=f"event:{event.id}", event=event,
                   theme=EVENT_THEMES.get(event.theme, event.theme),
-                  url=external_url("events.detail", event_id=event.id)):
+                  url=external_url("events.detail", event_id=event.id,
+                                   network=slug_of(event.network_id))):
             told += 1
     return told
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from patientlab.core.i18n import datetime_long
 from patientlab.core.pending import Task
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import Event, Registration
 from .models import RegistrationStatus as S
@@ -27,10 +28,10 @@ THIS_WEEK = timedelta(days=7)
 def my_registrations(user, now: datetime) -> list[Task]:
     """Coming evenings the person is registered for, by account (guest registrations at
     an address they proved were claimed by it)."""
-    registrations = db.session.scalars(
+    registrations = db.session.scalars(context.scoped(
         select(Registration).join(Event, Event.id == Registration.event_id)
         .where(Registration.user_id == user.id, Registration.status != S.CANCELLED,
-               Event.ends_at > now, Event.cancelled_at.is_(None))
+               Event.ends_at > now, Event.cancelled_at.is_(None)), Event.network_id)
         .order_by(Event.starts_at))
     tasks = []
     for registration in registrations:
@@ -42,8 +43,11 @@ def my_registrations(user, now: datetime) -> list[Task]:
             place = ngettext("%(num)s place confirmée", "%(num)s places confirmées",
                              registration.seats)
         tasks.append(Task(event.title,
-                          url_for("events.registration", token=link_token(registration)),
-                          event.starts_at, (datetime_long(event.starts_at), place)))
+                          url_for("events.registration", token=link_token(registration),
+                                  **context.link(event.network_id)),
+                          event.starts_at,
+                          (*context.label(event.network_id), datetime_long(event.starts_at),
+                           place)))
     return tasks
 
 
@@ -55,10 +59,11 @@ def organiser_tasks(user, now: datetime) -> list[Task]:
     figures = figures_for(coming)
     tasks = []
     for event in coming:
-        href = url_for("organisation.dashboard", event_id=event.id)
+        href = url_for("organisation.dashboard", event_id=event.id,
+                       **context.link(event.network_id))
         seats = figures[event.id]
         # The words of the evening's own pages (templates/events/organiser/_figures.html).
-        facts = [datetime_long(event.starts_at),
+        facts = [*context.label(event.network_id), datetime_long(event.starts_at),
                  _("Personnes inscrites confirmées : %(num)s", num=seats.registered),
                  _("Places libres : %(left)s sur %(capacity)s", left=seats.left,
                    capacity=seats.capacity)]

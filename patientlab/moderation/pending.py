@@ -6,6 +6,8 @@ from flask import url_for
 from flask_babel import ngettext
 
 from patientlab.core.pending import Task
+from patientlab.core.permissions import MODERATION
+from patientlab.networks import context
 
 from .services import QUEUE_SLUGS, counts
 
@@ -18,5 +20,18 @@ LABELS = {
 
 
 def moderation_tasks(user, now: datetime) -> list[Task]:
-    return [Task(LABELS[queue](number), url_for("moderation.index", file=QUEUE_SLUGS[queue]))
-            for queue, number in counts().items() if number]
+    """This address's network's queues; on « Mon espace », those of each network the
+    person moderates, each named (the whole platform's content, a presentation, counts in
+    each)."""
+    if context.current() is not None:
+        return [Task(LABELS[queue](number), url_for("moderation.index",
+                                                     file=QUEUE_SLUGS[queue]))
+                for queue, number in counts().items() if number]
+    held = context.where_held(user, MODERATION)
+    tasks = []
+    for network_id in sorted(context.all_networks() if held is None else held):
+        tasks += [Task(LABELS[queue](number),
+                       url_for("moderation.index", file=QUEUE_SLUGS[queue],
+                               **context.link(network_id)), None, context.label(network_id))
+                  for queue, number in counts(network_id).items() if number]
+    return tasks

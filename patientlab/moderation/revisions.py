@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import abort, current_app, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from patientlab.auth.models import User
 from patientlab.core import audit
@@ -37,6 +37,7 @@ from patientlab.core.permissions import MODERATION
 from patientlab.core.registries import registry
 from patientlab.core.sanitize import plain_text
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import REFUSAL_REASONS, Revision
 
@@ -69,6 +70,10 @@ class Revisable:
     on_approved: Callable[[Any], None] | None = None
     # The item's current values in the revision's shape (its fields by default).
     read: Callable[[Any], dict] | None = None
+    # The item's network, and the SQL conditions keeping one network's rows
+    # (services.Kind says the same); None for text of the whole platform.
+    network_of: Callable[[Any], int | None] | None = None
+    in_network: Callable[[int], list] | None = None
 
     def values_of(self, item) -> dict:
         if self.read is not None:
@@ -108,6 +113,32 @@ def _revisables() -> dict[str, Revisable]:
 
 def register(revisable: Revisable) -> None:
     _revisables()[revisable.name] = revisable
+
+
+def revisables() -> dict[str, Revisable]:
+    return dict(_revisables())
+
+
+def of_current_network(name_column, id_column, kinds: dict, national=(),
+                       network_id: int | None = None) -> list:
+    """Conditions keeping the rows that name a kind (``name_column``) and an item
+    (``id_column``) — a waiting change, a report, an appeal — about an item of this
+    address's network or of the whole platform. ``kinds``: by name, anything with a
+    ``model`` and an ``in_network`` (None for the whole platform's). None on a page of the
+    whole platform (unless ``network_id`` names one). One condition, whatever the number of
+    rows."""
+    network_id = network_id or context.current_id()
+    if network_id is None:
+        return []
+    whole = [*national, *(name for name, kind in kinds.items() if kind.in_network is None)]
+    return [or_(name_column.in_(whole), *(
+        and_(name_column == name, id_column.in_(
+            select(kind.model.id).where(*kind.in_network(network_id))))
+        for name, kind in kinds.items() if kind.in_network is not None))]
+
+
+def _in_current_network() -> list:
+    return of_current_network(Revision.kind, Revision.object_id, _revisables())
 
 
 def revisable_of(name: str) -> Revisable:
@@ -270,13 +301,14 @@ class Waiting:
 
 
 def waiting_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Revision)) or 0
+    return db.session.scalar(select(func.count()).select_from(Revision).where(
+        *_in_current_network())) or 0
 
 
 def waiting(limit: int = 100) -> list[Waiting]:
-    """The changes waiting for a moderator, oldest first."""
-    rows = list(db.session.scalars(select(Revision).order_by(Revision.created_at, Revision.id)
-                                   .limit(limit)))
+    """The changes waiting for a moderator, oldest first (this address's network's)."""
+    rows = list(db.session.scalars(select(Revision).where(*_in_current_network())
+                                   .order_by(Revision.created_at, Revision.id).limit(limit)))
     found = []
     for revision in rows:
         revisable = _revisables().get(revision.kind)
@@ -292,6 +324,8 @@ def get_waiting_or_404(revision_id: int) -> Waiting:
     item = db.session.get(revisable.model, revision.object_id) if revisable else None
     if item is None:
         abort(404)
+    if revisable.network_of is not None:
+        context.ensure_in_current(revisable.network_of(item))
     return Waiting(revisable, revision, item)
 
 
@@ -316,10 +350,12 @@ def decide(moderator: User, entry: Waiting, decision: str, *, seen: str,
     stays; the author is told why). Only the version the moderator read is decided: if
     the author changed it meanwhile, or another moderator decided, or it is another
     change than the one read (``seen``: its ``seen_token``), nothing happens."""
-    if not moderator.has_any_role(MODERATION):
+    revision, item, revisable = entry.revision, entry.item, entry.revisable
+    network_id = revisable.network_of(item) if revisable.network_of is not None else None
+    roles = moderator.roles if network_id is None else moderator.roles_in(network_id)
+    if not roles & set(MODERATION):
         raise PermissionError("moderators only")
     now = now or utcnow()
-    revision, item, revisable = entry.revision, entry.item, entry.revisable
     if decision not in DECISIONS:
         raise ServiceError(_l("Choisissez une décision."), field="decision")
     note = plain_text(note, multiline=True)

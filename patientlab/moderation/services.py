@@ -28,6 +28,7 @@ from patientlab.core.sanitize import plain_text
 from patientlab.core.settings import setting
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from . import revisions
 from .models import (
@@ -72,6 +73,13 @@ class Kind:
     # How a moderator compares two versions of those fields, as (label, plain text) pairs
     # (one pair, the kind's label and its text, by default).
     revision_show: Callable[[dict], list[tuple[Any, str]]] | None = None
+    # The network an item belongs to (its project's, its evening's, its call's), and the
+    # SQL conditions that keep the kind's rows of one network (``in_network(network_id)``):
+    # a network's moderation queue lists, and its addresses reach, that network's items
+    # only. None for content of the whole platform (a member's presentation), which every
+    # network's moderators see.
+    network_of: Callable[[Any], int | None] | None = None
+    in_network: Callable[[int], list] | None = None
 
     def facts(self, item) -> list[tuple[Any, str]]:
         return self.details(item) if self.details else []
@@ -98,7 +106,8 @@ def register_kind(kind: Kind) -> None:
             kind.name, kind.label, kind.model, kind.fields,
             show=kind.revision_show or (
                 lambda values: [(kind.label, kind.text(kind.model(**values)))]),
-            url=kind.url, describe=kind.describe))
+            url=kind.url, describe=kind.describe,
+            network_of=kind.network_of, in_network=kind.in_network))
 
 
 def _kinds() -> dict[str, Kind]:
@@ -175,19 +184,49 @@ def speaks_in_public(author_id: int) -> bool:
                for kind in _public_kinds())
 
 
+def network_of(kind: Kind, item) -> int | None:
+    """The network ``item`` belongs to; None for content of the whole platform."""
+    return kind.network_of(item) if kind.network_of is not None else None
+
+
+def scoped(kind: Kind, statement, network_id: int | None = None):
+    """``statement`` on ``kind``'s rows limited to this address's network, or to
+    ``network_id`` (unchanged on a page of the whole platform, and for content of the whole
+    platform)."""
+    network_id = network_id or context.current_id()
+    if network_id is None or kind.in_network is None:
+        return statement
+    return statement.where(*kind.in_network(network_id))
+
+
+def _link(kind: Kind, item) -> dict:
+    """``url_for`` arguments for a link to ``item`` from a mail (its own network's page)."""
+    network_id = network_of(kind, item)
+    return context.link(network_id) if network_id is not None else {}
+
+
 def get_item_or_404(kind: Kind, item_id: int):
+    """An item of ``kind`` of this address's network (404 for another network's)."""
     item = db.session.get(kind.model, item_id)
     if item is None:
         abort(404)
+    network_id = network_of(kind, item)
+    if network_id is not None:
+        context.ensure_in_current(network_id)
     return item
 
 
-def is_moderator(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.has_any_role(MODERATORS))
+def is_moderator(user, network_id: int | None = None) -> bool:
+    """Whether ``user`` moderates: in ``network_id`` when the item's network is known
+    (whoever calls, a request or a command), else here."""
+    if user is None or not user.is_authenticated:
+        return False
+    roles = user.roles if network_id is None else user.roles_in(network_id)
+    return bool(roles & set(MODERATORS))
 
 
-def _ensure_moderator(user) -> None:
-    if not is_moderator(user):
+def _ensure_moderator(user, network_id: int | None = None) -> None:
+    if not is_moderator(user, network_id):
         raise PermissionError("moderators only")
 
 
@@ -289,7 +328,7 @@ DECISION_LABELS = {"publish": _l("Publier"), "refuse": _l("Refuser"), "hide": _l
 
 def decide(moderator: User, kind: Kind, item, decision: str, *, seen_state: str,
            reason: str = "", note: str = "", now: datetime | None = None) -> None:
-    _ensure_moderator(moderator)
+    _ensure_moderator(moderator, network_of(kind, item))
     now = now or utcnow()
     if decision not in TRANSITIONS:
         raise ServiceError(_l("Choisissez une décision."), field="decision")
@@ -352,12 +391,13 @@ def _mail_author(kind: Kind, item, decision: str, reason: str, note: str) -> Non
     notify(author, subject, "moderation_decision",
            decision=decision, reason=REFUSAL_REASONS.get(reason, ""),
            note=note, text=kind.text(item), context=kind.context(item),
-           appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id))
+           appeal_url=external_url("moderation.appeal", kind=kind.name, item_id=item.id,
+                                  **_link(kind, item)))
 
 
 def edit_text(moderator: User, kind: Kind, item, text: str) -> bool:
     """Edit out identifying details; the original stays in the audit trail."""
-    _ensure_moderator(moderator)
+    _ensure_moderator(moderator, network_of(kind, item))
     if not kind.editable:
         raise ServiceError(_l("Ce texte ne se corrige pas ici : refusez-le en expliquant ce "
                               "que l’équipe doit retirer."))
@@ -395,7 +435,8 @@ def decide_many(moderator: User, refs: list[str], decision: str,
     done = 0
     for name, ids in wanted.items():
         kind = _kinds()[name]
-        found = list(db.session.scalars(select(kind.model).where(kind.model.id.in_(ids))))
+        found = list(db.session.scalars(scoped(kind, select(kind.model).where(
+            kind.model.id.in_(ids)))))
         skipped += len(set(ids)) - len(found)
         for item in found:
             try:
@@ -447,10 +488,10 @@ def appeal(user: User, kind: Kind, item, text: str) -> Appeal:
 
 
 def _record_appeal_decision(moderator: User, record: Appeal, outcome: str, reason: str,
-                            now: datetime) -> str:
+                            now: datetime, network_id: int | None = None) -> str:
     """The checks every appeal decision shares, then the decision itself, recorded only
     if nobody decided meanwhile. Returns the cleaned reason."""
-    _ensure_moderator(moderator)
+    _ensure_moderator(moderator, network_id)
     if record.decided_at is not None:
         raise ServiceError(_l("Ce recours a déjà été tranché."))
     if record.author_id == moderator.id:
@@ -479,7 +520,8 @@ def _record_appeal_decision(moderator: User, record: Appeal, outcome: str, reaso
 def decide_appeal(moderator: User, kind: Kind, item, record: Appeal, outcome: str,
                   reason: str, now: datetime | None = None) -> None:
     now = now or utcnow()
-    reason = _record_appeal_decision(moderator, record, outcome, reason, now)
+    reason = _record_appeal_decision(moderator, record, outcome, reason, now,
+                                     network_of(kind, item))
     if outcome == AppealOutcome.REVERSED:
         item.moderation_state = S.PUBLISHED
         item.moderated_by_id = moderator.id
@@ -611,7 +653,7 @@ def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
         model = kind.model
         part = select(literal(kind.name).label("kind"), model.id.label("id"),
                       model.created_at.label("at"))
-        part = _queue_filter(name, kind, part)
+        part = scoped(kind, _queue_filter(name, kind, part))
         if older_than_days:
             part = part.where(model.created_at <= utcnow() - timedelta(days=older_than_days))
         parts.append(part)
@@ -641,18 +683,33 @@ def queue(name: str, *, kind_name: str = "", older_than_days: int = 0,
     return result
 
 
-def counts() -> dict[str, int]:
-    """How many items wait in each queue that needs a moderator (for the navigation)."""
+def _of_network(name_column, id_column, network_id: int | None = None) -> list:
+    """Reports and appeals about an item of this address's network or ``network_id`` (or
+    of the whole platform: a presentation, an account); none on a platform page."""
+    # a suspension (an account's appeal) is the whole platform's, like a presentation
+    return revisions.of_current_network(name_column, id_column, _kinds(), national=[ACCOUNT],
+                                        network_id=network_id)
+
+
+def counts(network_id: int | None = None) -> dict[str, int]:
+    """How many items wait in each queue that needs a moderator (for the navigation), in
+    this address's network or ``network_id`` (and in the whole platform's content)."""
     # One statement, whatever the number of kinds: it runs on every page a moderator sees.
-    pending = [select(func.count()).select_from(kind.model)
-               .where(kind.model.moderation_state == S.PENDING).scalar_subquery()
-               for kind in _kinds().values()]
+    pending = [scoped(kind, select(func.count()).select_from(kind.model)
+                      .where(kind.model.moderation_state == S.PENDING), network_id)
+               .scalar_subquery() for kind in _kinds().values()]
     reported = select(func.count()).select_from(
         select(ContentReport.kind, ContentReport.object_id)
-        .where(ContentReport.handled_at.is_(None)).distinct().subquery()).scalar_subquery()
+        .where(ContentReport.handled_at.is_(None),
+               *_of_network(ContentReport.kind, ContentReport.object_id, network_id))
+        .distinct().subquery()).scalar_subquery()
     appeals = select(func.count()).select_from(Appeal).where(
-        Appeal.decided_at.is_(None)).scalar_subquery()
-    changed = select(func.count()).select_from(Revision).scalar_subquery()
+        Appeal.decided_at.is_(None),
+        *_of_network(Appeal.kind, Appeal.object_id, network_id)).scalar_subquery()
+    changed = select(func.count()).select_from(Revision).where(
+        *revisions.of_current_network(Revision.kind, Revision.object_id,
+                                      revisions.revisables(), network_id=network_id)
+    ).scalar_subquery()
     *waiting, signalled, appealed = db.session.execute(
         select(*pending, changed, reported, appeals)).one()
     return {"waiting": sum(waiting), "reported": signalled, "appeals": appealed}

@@ -10,7 +10,12 @@ A page without a network (the home page, the account, « Mon espace », the nati
 agenda) links to a network's page by naming it: ``url_for(…, network=slug)``.
 """
 
-from flask import abort, g, has_request_context, redirect, request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+
+from flask import abort, g, has_app_context, has_request_context, redirect, request
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BaseConverter, RequestRedirect
@@ -149,6 +154,10 @@ def init_app(app) -> None:
     app.url_value_preprocessor(_pull)
     app.url_defaults(_push)
     app.before_request(_older_address)
+    from patientlab.core.mail import sender_hook
+
+    with app.app_context():
+        sender_hook(mail_sender)
 
 
 def for_new() -> Network:
@@ -159,3 +168,81 @@ def for_new() -> Network:
     if network is None:
         raise LookupError("no network exists yet: run the migrations")
     return network
+
+
+@contextmanager
+def within(network: Network | int | None):
+    """Act for ``network`` outside its addresses (a job, a command): links and mail are
+    its own until the block ends. ``None`` leaves the current network as it is."""
+    if network is None:
+        yield
+        return
+    if isinstance(network, int):
+        network = all_networks()[network]
+    previous = g.get("network")
+    g.network = network
+    try:
+        yield
+    finally:
+        if previous is None:
+            g.pop("network", None)
+        else:
+            g.network = previous
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    short_name: str
+    email: str
+
+
+def mail_sender():
+    """The current network's name and address on its mail, when it has set them."""
+    if not has_app_context():
+        return None
+    network = g.get("network")
+    if network is None or not network.mail_sender_address:
+        return None
+    try:  # the mail library writes it into the header, encoded as needed
+        sender = str(Address(display_name=network.mail_sender_name or network.name,
+                             addr_spec=network.mail_sender_address))
+    except (ValueError, IndexError, HeaderParseError):  # an address it cannot use
+        return None
+    return sender, Signer(network.signature or network.name, network.short_name,
+                          network.contact_email or network.mail_sender_address)
+
+
+# --- Pages of the whole platform: items of several networks together ---------------------
+
+
+def where_held(user, roles) -> set[int] | None:
+    """The networks whose items ``user`` works on with ``roles``: this address's network;
+    on a page of the whole platform (« Mon espace »), those where they hold one of
+    ``roles`` — None for all, when they hold one across the platform (administration)."""
+    network = g.get("network") if has_request_context() else None
+    if network is not None:
+        return {network.id}
+    if {row.role for row in user.role_rows} & set(roles):
+        return None
+    return {row.network_id for row in user.network_role_rows if row.role in roles}
+
+
+def held(statement, column, user, roles):
+    """``statement`` limited to the networks where ``user`` works with ``roles``
+    (``where_held``): one condition on the indexed network column."""
+    ids = where_held(user, roles)
+    return statement if ids is None else statement.where(column.in_(sorted(ids)))
+
+
+def link(network_id: int) -> dict:
+    """``url_for`` arguments for a link to an item of ``network_id`` from anywhere."""
+    return {"network": slug_of(network_id)}
+
+
+def label(network_id: int) -> tuple[str, ...]:
+    """The network's short name, to show beside an item on a page of the whole platform
+    (nothing on a network's own page, whose items are all its own)."""
+    if has_request_context() and g.get("network") is not None:
+        return ()
+    return (all_networks()[network_id].short_name,)

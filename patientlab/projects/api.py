@@ -12,6 +12,8 @@ from patientlab.core import audit, search
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
 from patientlab.moderation.models import ModerationState
+from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from . import news, search_index
 from .models import Project, ProjectResults, Publication, ResearchStatus
@@ -25,16 +27,18 @@ class ProjectRef:
     url: str
     published: bool
     owner_id: int
+    network_id: int | None = None
     results_url: str = ""  # set once « Ce que nous avons trouvé » is published
     publication_label: str = ""
 
 
 def ref_of(project: Project, has_results: bool = False) -> ProjectRef:
+    slug = context.slug_of(project.network_id)  # its own network's page, from anywhere
     return ProjectRef(
         id=project.id, title=project.title, published=project.is_published,
-        owner_id=project.owner_id,
-        url=external_url("projects.detail", project_id=project.id),
-        results_url=external_url("projects.results", project_id=project.id)
+        owner_id=project.owner_id, network_id=project.network_id,
+        url=external_url("projects.detail", project_id=project.id, network=slug),
+        results_url=external_url("projects.results", project_id=project.id, network=slug)
         if has_results else "",
         publication_label=str(Publication.LABELS[project.publication]))
 
@@ -62,14 +66,15 @@ def owned_by(owner_id: int) -> list[ProjectRef]:
 
 
 def find_published(words: str, limit: int = 10) -> list[ProjectRef]:
-    """Published projects whose text has every word (core.search), most relevant first."""
+    """Published projects of this address's network whose text has every word
+    (core.search), most relevant first."""
     terms = search.query_words(words)
     if not terms:
         return []
     found = search_index.matching(db.session.get_bind().dialect.name, terms)
-    projects = db.session.scalars(
+    projects = db.session.scalars(context.scoped(
         select(Project).join(found, found.c.id == Project.id)
-        .where(Project.publication == Publication.PUBLISHED)
+        .where(Project.publication == Publication.PUBLISHED), Project.network_id)
         .order_by(found.c.rank, Project.title_sort).limit(limit)).all()
     done = _with_results([p.id for p in projects])
     return [ref_of(p, p.id in done) for p in projects]
@@ -121,4 +126,5 @@ def invite_to_follow(project_id: int, user_ids, subject, template: str, **contex
     return news.tell_people(
         user_ids, project, subject, template, kind=news.FOLLOWED,
         about=f"project:{project.id}",
-        url=external_url("projects.detail", project_id=project.id) + "#suivre", **context)
+        url=external_url("projects.detail", project_id=project.id,
+                         network=slug_of(project.network_id)) + "#suivre", **context)

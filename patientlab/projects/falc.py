@@ -24,6 +24,7 @@ from patientlab.core.permissions import EDITORS
 from patientlab.core.sanitize import plain_text
 from patientlab.core.security import TokenError, make_token, read_token
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import FalcPanel, FalcReader, FalcReading, Project, Publication
 
@@ -112,8 +113,9 @@ def reader_for_token(token: str) -> FalcReader:
 
 
 def texts_to_read() -> list[Project]:
-    return [p for p in db.session.scalars(select(Project).where(
-        Project.publication == Publication.PUBLISHED, Project.falc_text != "")
+    """The easy-to-read texts of this address's network's published projects."""
+    return [p for p in db.session.scalars(context.scoped(select(Project).where(
+        Project.publication == Publication.PUBLISHED, Project.falc_text != ""), Project.network_id)
         .order_by(Project.published_at.desc())) if p.has_falc]
 
 

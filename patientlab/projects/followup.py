@@ -26,6 +26,7 @@ from patientlab.extensions import db
 from patientlab.moderation import revisions
 from patientlab.moderation import services as moderation
 from patientlab.moderation.models import ModerationState
+from patientlab.networks.context import slug_of
 
 from . import api, news, signals
 from .models import (
@@ -326,7 +327,8 @@ def tell_results(results: ProjectResults) -> None:
         project.updated_at = now  # its card in the lists is made again (core.fragments)
     _tell_followers(project, _l("Les résultats d’un projet que vous suivez sont publiés"),
                     "project_results", f"project_results:{results.id}", results=results,
-                    results_url=external_url("projects.results", project_id=project.id))
+                    results_url=external_url("projects.results", project_id=project.id,
+                                             network=slug_of(project.network_id)))
     if project.is_published:
         signals.results_published.send(project.id, ref=api.ref_of(project, has_results=True),
                                        now=now)

@@ -291,7 +291,7 @@ def results(project_id):
     project = svc.get_project_or_404(project_id, current_user)
     found = followup.results_of(project)
     team = followup.is_team(acting_user(), project)
-    if found is None or not (found.is_published or team or svc.can_publish(acting_user())):
+    if found is None or not (found.is_published or team or svc.can_publish(acting_user(), project)):
         abort(404)
     return render_template(
         "projects/results.html", project=project, results=found,

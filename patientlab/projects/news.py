@@ -11,6 +11,7 @@ from patientlab.core.mail import notify
 from patientlab.core.permissions import RESEARCH
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks.context import slug_of
 
 from .models import CANCER_TYPES, Answer, Project, Publication, Question
 
@@ -27,7 +28,8 @@ def tell_people(ids, project: Project, subject, template: str, *, kind: str, abo
     """One message of ``kind`` about ``project`` to each active account among ``ids``,
     its team excepted, by their notification settings. Returns how many were written."""
     ids = [i for i in ids if i != project.owner_id]
-    url = url or external_url("projects.detail", project_id=project.id)
+    url = url or external_url("projects.detail", project_id=project.id,
+                             network=slug_of(project.network_id))
     told = 0
     for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
                                    .order_by(User.id)):

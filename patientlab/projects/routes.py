@@ -84,7 +84,7 @@ def _render_detail(project, *, question_form=None, clarity_form=None, answer_for
         clarity_form=clarity_form, rating=rating, answer_forms=answer_forms,
         waiting_answers=waiting_answers,
         can_edit=svc.can_edit(user, project), can_ask=svc.can_ask(user),
-        can_rate=clarity.can_rate(user), can_publish=svc.can_publish(user),
+        can_rate=clarity.can_rate(user), can_publish=svc.can_publish(user, project),
         refusal_reasons=REFUSAL_REASONS, form=question_form or clarity_form,
     ), status
 

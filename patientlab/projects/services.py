@@ -23,7 +23,7 @@ from patientlab.core.i18n import Written
 from patientlab.core.mail import notify
 from patientlab.core.models import utcnow
 from patientlab.core.pagination import Page
-from patientlab.core.permissions import EDITORS, PUBLISHERS
+from patientlab.core.permissions import EDITORS, PUBLISHERS, has_any_in
 from patientlab.core.sanitize import plain_text, render_rich_text, rich_text
 from patientlab.core.security import Role
 from patientlab.core.text import fold, plain_from_html
@@ -68,23 +68,35 @@ def _user(user) -> User | None:
 
 
 def can_edit(user, project: Project) -> bool:
+    """The project's owner, and the editors of the project's network."""
     user = _user(user)
-    return bool(user and (project.owner_id == user.id or user.has_any_role(EDITORS)))
+    return bool(user and (project.owner_id == user.id
+                          or has_any_in(user, EDITORS, project.network_id)))
 
 
-def can_publish(user) -> bool:
+def can_publish(user, project: Project | None = None) -> bool:
+    """Whether ``user`` publishes lay summaries: those of ``project``'s network when it is
+    given (always, for a decision on a project), else of this request's network."""
     user = _user(user)
-    return bool(user and user.has_any_role(PUBLISHERS))
+    if user is None:
+        return False
+    if project is not None:
+        return has_any_in(user, PUBLISHERS, project.network_id)
+    return user.has_any_role(PUBLISHERS)
 
 
 def can_see(user, project: Project) -> bool:
-    return project.is_published or can_edit(user, project) or can_publish(user)
+    return project.is_published or can_edit(user, project) or can_publish(user, project)
 
 
 def get_project_or_404(project_id: int, user) -> Project:
-    """A project this person may read; unpublished ones do not exist for others."""
+    """A project of this address's network that this person may read; unpublished ones
+    do not exist for others, another network's do not exist here."""
     project = db.session.get(Project, project_id)
-    if project is None or not can_see(user, project):
+    if project is None:
+        abort(404)
+    context.ensure_in_current(project.network_id)
+    if not can_see(user, project):
         abort(404)
     return project
 
@@ -111,8 +123,9 @@ class SearchQuery:
 
 def _filtered(query: SearchQuery, terms: list[str]) -> tuple[Select, object]:
     """The published projects the query asks for, and the relevance rank of each (lower
-    is better) when it has words to look for."""
-    stmt = select(Project).where(Project.publication == Publication.PUBLISHED)
+    is better) when it has words to look for. This address's network's only."""
+    stmt = context.scoped(select(Project).where(Project.publication == Publication.PUBLISHED),
+                          Project.network_id)
     rank = None
     if terms:
         found = search_index.matching(db.session.get_bind().dialect.name, terms)
@@ -130,7 +143,8 @@ def _filtered(query: SearchQuery, terms: list[str]) -> tuple[Select, object]:
 
 
 def latest_highlights(limit: int) -> list[highlights.Item]:
-    """For the home page: the projects published last, with their teaser."""
+    """For the home page (of the whole platform: each project names its network and links
+    to its network's page): the projects published last, with their teaser."""
     projects = db.session.scalars(
         select(Project).where(Project.publication == Publication.PUBLISHED)
         .options(lazyload(Project.owner), lazyload(Project.cancer_type_rows),
@@ -139,8 +153,12 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                  defer(Project.scientific_abstract), defer(Project.search_text),
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
-    return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
-                            tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
+    networks = context.all_networks()
+    return [highlights.Item(
+        p.title, url_for("projects.detail", project_id=p.id,
+                         network=networks[p.network_id].slug),
+        (networks[p.network_id].short_name, *(Written(t) for t in (p.teaser,) if t)))
+        for p in projects]
 
 
 @dataclass(frozen=True)
@@ -322,7 +340,8 @@ def update_project(user: User, project: Project, data: ProjectData) -> str:
 
     if project.is_published:
         outcome = revisions.propose(user, revisions.revisable_of("project"), project,
-                                    revision_values(data), at_once=can_publish(user))
+                                    revision_values(data),
+                                    at_once=can_publish(user, project))
         if outcome != revisions.UNCHANGED:
             audit.record(user, "project.update", project, summary=f"{project.title} {outcome}")
         return outcome
@@ -430,7 +449,7 @@ def _ensure_not_own(actor: User, project: Project) -> None:
 
 
 def publish(actor: User, project: Project) -> None:
-    if not can_publish(actor):
+    if not can_publish(actor, project):
         raise PermissionError("only coordinators and moderators publish")
     _ensure_not_own(actor, project)
     if project.publication != Publication.SUBMITTED:
@@ -444,11 +463,12 @@ def publish(actor: User, project: Project) -> None:
         signals.first_published.send(project.id)
     owner = project.owner
     notify(owner, _l("Votre projet est publié"), "project_published", project=project,
-           url=external_url("projects.detail", project_id=project.id))
+           url=external_url("projects.detail", project_id=project.id,
+                            network=slug_of(project.network_id)))
 
 
 def return_to_author(actor: User, project: Project, reason: str) -> None:
-    if not can_publish(actor):
+    if not can_publish(actor, project):
         raise PermissionError("only coordinators and moderators return projects")
     _ensure_not_own(actor, project)
     if project.publication != Publication.SUBMITTED:
@@ -462,12 +482,14 @@ def return_to_author(actor: User, project: Project, reason: str) -> None:
     owner = project.owner
     notify(owner, _l("Votre projet est à retravailler"), "project_returned",
            project=project, reason=reason,
-           url=external_url("projects.edit", project_id=project.id))
+           url=external_url("projects.edit", project_id=project.id,
+                            network=slug_of(project.network_id)))
 
 
 def submitted_projects() -> list[Project]:
-    return list(db.session.scalars(
-        select(Project).where(Project.publication == Publication.SUBMITTED)
+    """Lay summaries waiting for publication, in this address's network."""
+    return list(db.session.scalars(context.scoped(
+        select(Project).where(Project.publication == Publication.SUBMITTED), Project.network_id)
         .order_by(Project.updated_at)))
 
 
@@ -622,7 +644,8 @@ def tell_asker(answer: Answer) -> None:
     answer.asker_told_at = utcnow()
     notify(question.author, _l("L’équipe a répondu à votre question"), "question_answered",
            kind="answers", about=f"answer:{answer.id}", project=question.project, question=question,
-           url=external_url("projects.detail", project_id=question.project_id))
+           url=external_url("projects.detail", project_id=question.project_id,
+                            network=slug_of(question.project.network_id)))
 
 
 # --- Researcher dashboard ----------------------------------------------------
@@ -636,8 +659,10 @@ class DashboardRow:
 
 
 def dashboard(user: User) -> list[DashboardRow]:
-    projects = list(db.session.scalars(
-        select(Project).where(Project.owner_id == user.id).order_by(Project.updated_at.desc())))
+    """« Mes projets »: the person's projects in this address's network."""
+    projects = list(db.session.scalars(context.scoped(
+        select(Project).where(Project.owner_id == user.id), Project.network_id)
+        .order_by(Project.updated_at.desc())))
     ids = [p.id for p in projects]
     clarity = clarity_mod.clarity_summaries(ids)
     to_answer: dict[int, list[Question]] = {pid: [] for pid in ids}

@@ -5,31 +5,16 @@ see it. POST-only routes answer 405 to GET; the POST side is covered by each
 feature's tests.
 """
 
-import io
-
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from patientlab.auth.models import User
-from patientlab.calls.committee import AgendaItem, CommitteeSession
 from patientlab.core import permissions
-from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
-from patientlab.projects.models import PlainWord
-from tests.factories import (
-    RoleRequestFactory,
-    UserFactory,
-    make_application,
-    make_assignment,
-    make_call,
-    make_event,
-    make_project,
-)
-
-ROLES = ["visitor", "citizen", Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.RESEARCHER,
-         Role.ORGANISER, Role.MODERATOR, Role.COORDINATOR, Role.ADMIN]
+from tests.access_objects import ROLES, build_objects
+from tests.factories import UserFactory, make_project
 
 PUBLIC = "public"
 AUTH = "authenticated"
@@ -90,6 +75,7 @@ ACCESS = {
     "auth.change_password": AUTH,
     "auth.change_email": AUTH,
     "auth.request_role": AUTH,
+    "auth.reviewer_networks": roles(Role.PATIENT_EXPERT, Role.ASSOCIATION_REP),
     "auth.login_code": REDIRECT,  # nobody waiting for a code: back to the login page
     "auth.security": AUTH,
     "auth.two_step_setup": TWO_STEP_SETUP,
@@ -101,6 +87,8 @@ ACCESS = {
     "coordination.validation": COORDINATION,
     "coordination.approve": POST_ONLY,
     "coordination.refuse": POST_ONLY,
+    "coordination.roles": roles(Role.COORDINATOR),
+    "coordination.withdraw_role": POST_ONLY,
     "coordination.participation": COORDINATION,
     "coordination.participation_csv": COORDINATION,
     "moderation.index": MODERATION,
@@ -265,6 +253,11 @@ ACCESS = {
     "admin.settings": ADMIN,
     "auth.accept_charter": REDIRECT,  # nothing to accept: back to where one came from
     "admin.association": ADMIN,
+    "admin.networks": ADMIN,
+    "admin.network": ADMIN,
+    "admin.delete_network": POST_ONLY,
+    "admin.grant_network_role": POST_ONLY,
+    "admin.withdraw_network_role": POST_ONLY,
 }
 
 
@@ -293,74 +286,7 @@ def expected(access, role):
 
 @pytest.fixture
 def objects():
-    researcher = UserFactory(email="researcher@exemple.fr", roles=[Role.RESEARCHER])
-    project = make_project(researcher, falc_text="Une phrase simple.")
-    from patientlab.projects import services as svc
-    from patientlab.projects.models import GlossaryTerm
-
-    question = svc.ask_question(UserFactory(), project, "Une question ?")
-    question.moderation_state = "published"
-    term = GlossaryTerm(term="cohorte", slug="cohorte", definition="Un groupe.")
-    db.session.add(term)
-    request = RoleRequestFactory()
-    db.session.flush()
-    organiser = UserFactory(email="organiser@exemple.fr", roles=[Role.ORGANISER])
-    event = make_event(organiser)
-    from patientlab.events.models import Registration
-
-    registration = Registration(event_id=event.id, name="Nadia", email="nadia@exemple.fr",
-                                seats=1, status="confirmed", link_key="k")
-    db.session.add(registration)
-    users = {}
-    for role in ROLES:
-        if role not in ("visitor", Role.RESEARCHER, Role.ORGANISER):
-            users[role] = UserFactory(email=f"{role}@exemple.fr",
-                                      roles=[] if role == "citizen" else [role])
-    call = make_call()
-    application = make_application(researcher, call)
-    from patientlab.calls import reviewing
-    from patientlab.calls import services as call_svc
-
-    call_svc.store_attachment(researcher, application, io.BytesIO(b"%PDF-1.4 test"), "p.pdf")
-    assignment = make_assignment(application, users[Role.PATIENT_EXPERT])
-    review = reviewing.save_review(users[Role.PATIENT_EXPERT], assignment, {})
-    db.session.commit()
-    from tests.factories import AssociationFactory
-
-    association = AssociationFactory()
-    plain = PlainWord(word="ancillaire", alternatives="complémentaire")
-    db.session.add(plain)
-    application.decision = "funded"
-    from patientlab.projects.models import Milestone, ProjectResults
-
-    milestone = Milestone(project_id=project.id, label="Les inclusions commencent",
-                          planned_on=utcnow().date(), moderation_state="published")
-    results = ProjectResults(project_id=project.id, found="<p>Oui.</p>",
-                             moderation_state="published")
-    db.session.add_all([milestone, results])
-    db.session.flush()
-    from patientlab.moderation.models import Revision
-
-    revision = Revision(kind="project_results", object_id=results.id, author_id=researcher.id,
-                        values={"searched": "", "found": "Oui, et plus.", "means": "",
-                                "next_steps": "", "falc_text": ""})
-    db.session.add(revision)
-    meeting = CommitteeSession(call_id=call.id, title="Comité", meets_at=utcnow(),
-                               items=[AgendaItem(application_id=application.id, position=1)])
-    db.session.add(meeting)
-    db.session.commit()
-    return {"fmt": "json", "section": "why", "word_id": plain.id, "reader_id": 1,
-            "lang": "en", "session_id": meeting.id, "member_id": 1, "point_id": meeting.items[0].id,
-            "milestone_id": milestone.id, "update_id": 1, "revision_id": revision.id,
-            "association_id": association.id, "kind": "question", "item_id": question.id,
-            "user_id": question.author_id,
-            "call_id": call.id, "application_id": application.id,
-            "assignment_id": assignment.id, "review_id": review.id,
-            "criterion_id": call.criteria[0].id, "project_id": project.id,
-            "question_id": question.id, "term_id": term.id,
-            "request_id": request.id, "token": "jeton-invalide", "filename": "css/x.css",
-            "event_id": event.id, "registration_id": registration.id,
-            "network": "clara"}
+    return build_objects()
 
 
 def test_every_route_is_in_the_access_table(app):

@@ -16,7 +16,9 @@ from patientlab.core.sanitize import plain_text
 from patientlab.core.security import Role
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
 from patientlab.networks import services as network_services
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Application,
@@ -33,9 +35,11 @@ from .reviews import SUBMITTED_STATES
 
 
 def get_assignment_or_404(assignment_id: int) -> Assignment:
+    """An assignment within a call of this address's network (404 for another's)."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
+    context.ensure_in_current(assignment.application.call.network_id)
     return assignment
 
 
@@ -54,11 +58,13 @@ def assignments_of(application: Application) -> list[Assignment]:
 
 
 def reviewer_assignments(user: User) -> list[Assignment]:
-    return list(db.session.scalars(
+    """The person's reviews to write or written, for this address's network's calls (every
+    network's on a page of the whole platform)."""
+    return list(db.session.scalars(context.scoped(
         select(Assignment).join(Application, Application.id == Assignment.application_id)
         .join(Call, Call.id == Application.call_id)
         .where(Assignment.reviewer_id == user.id,
-               Assignment.status != AssignmentStatus.CONFLICT)
+               Assignment.status != AssignmentStatus.CONFLICT), Call.network_id)
         .order_by(Call.review_deadline.desc(), Assignment.id)))
 
 
@@ -128,7 +134,8 @@ def assign(actor: User, application: Application, reviewer_ids: list[int]) -> li
         tell(reviewer, _l("Une candidature vous attend pour relecture"), "review_assigned",
               kind="reviews", about=f"assignment:{assignment.id}", assignment=assignment,
               application=application, call=application.call,
-              url=external_url("reviews.detail", assignment_id=assignment.id))
+              url=external_url("reviews.detail", assignment_id=assignment.id,
+                               network=slug_of(application.call.network_id)))
         created.append(assignment)
     return created
 
@@ -172,4 +179,5 @@ def declare_interests(user: User, assignment: Assignment, *, conflict: bool, rea
         tell(coordinator, _l("Conflit d’intérêts déclaré sur une candidature"),
               "review_conflict", kind="coordination", assignment=assignment,
               application=assignment.application,
-              url=external_url("call_admin.application", application_id=assignment.application_id))
+              url=external_url("call_admin.application", application_id=assignment.application_id,
+                               network=slug_of(assignment.application.call.network_id)))

@@ -13,6 +13,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Application,
@@ -87,7 +88,8 @@ def respond(user: User, application: Application, general: str, per_comment: dic
               "applicant_answered", kind="feedback", about=f"assignment:{assignment.id}",
               application=application, first=first,
               url=external_url("reviews.detail", assignment_id=assignment.id,
-                               _anchor="reponse-porteur"))
+                               _anchor="reponse-porteur",
+                               network=slug_of(application.call.network_id)))
 
 
 # --- Decision ----------------------------------------------------------------------------------
@@ -117,7 +119,8 @@ def record_decision(actor: User, application: Application, decision: str, ration
         tell(application.owner, _l("Décision du comité sur votre candidature"),
               "decision_applicant", application=application,
               decision=Decision.LABELS[decision],
-              url=external_url("applications.detail", application_id=application.id))
+              url=external_url("applications.detail", application_id=application.id,
+                               network=slug_of(application.call.network_id)))
     for assignment in assignments_of(application):
         if assignment.review is not None and assignment.review.status in SUBMITTED_STATES:
             tell(assignment.reviewer, _l("Décision du comité sur un projet que vous avez relu"),
@@ -125,4 +128,5 @@ def record_decision(actor: User, application: Application, decision: str, ration
                   application=application,
                   decision=Decision.LABELS[decision],
                   url=external_url("reviews.detail", assignment_id=assignment.id,
-                               _anchor="reponse-porteur"))
+                               _anchor="reponse-porteur",
+                               network=slug_of(application.call.network_id)))

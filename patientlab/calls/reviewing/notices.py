@@ -8,15 +8,32 @@ from patientlab.core.mail import notify
 from patientlab.core.security import Role
 from patientlab.extensions import db
 from patientlab.networks import services as network_services
+from patientlab.networks.context import within
 
 from ..models import Application, Assignment, AssignmentStatus
 
 
 def tell(user: User, subject, template: str, *, kind: str | None = None, about: str = "",
-         **context) -> None:
+         network_id: int | None = None, **context) -> None:
     """Mail ``user``; ``kind`` (« reviews », « feedback », « coordination ») when the
-    person chooses how they get it (core.notifications)."""
-    notify(user, subject, template, kind=kind, about=about, **context)
+    person chooses how they get it (core.notifications). From the call's network
+    (``network_id``, else the call, application or assignment given in ``context``),
+    also when a job sends it."""
+    if network_id is None:
+        network_id = _network_of(context)
+    with within(network_id):
+        notify(user, subject, template, kind=kind, about=about, **context)
+
+
+def _network_of(context: dict) -> int | None:
+    for name, path in (("call", ()), ("application", ("call",)),
+                       ("assignment", ("application", "call"))):
+        found = context.get(name)
+        for step in path:
+            found = getattr(found, step, None) if found is not None else None
+        if found is not None:
+            return found.network_id
+    return None
 
 
 def coordinators(network_id: int) -> list[User]:

@@ -13,6 +13,8 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Application,
@@ -27,9 +29,11 @@ from .notices import tell
 
 
 def get_review_or_404(review_id: int) -> Review:
+    """A review within a call of this address's network (404 for another's)."""
     review = db.session.get(Review, review_id)
     if review is None:
         abort(404)
+    context.ensure_in_current(review.assignment.application.call.network_id)
     return review
 
 
@@ -49,7 +53,8 @@ def ask_rephrase(actor: User, review: Review, message: str) -> None:
     tell(assignment.reviewer, _l("La coordination vous demande de reformuler votre relecture"),
           "review_returned", kind="reviews", about=f"assignment:{assignment.id}",
           message=message, application=assignment.application,
-          url=external_url("reviews.detail", assignment_id=assignment.id))
+          url=external_url("reviews.detail", assignment_id=assignment.id,
+                           network=slug_of(assignment.application.call.network_id)))
 
 
 def edit_comments(actor: User, review: Review, comments: dict[int, str]) -> int:
@@ -94,5 +99,6 @@ def release_feedback(actor: User, application: Application,
               _l("De nouveaux avis de patients sur votre candidature sont disponibles"),
               "feedback_released", kind="feedback", about=f"application:{application.id}",
               application=application, call=application.call,
-              url=external_url("applications.detail", application_id=application.id))
+              url=external_url("applications.detail", application_id=application.id,
+                               network=slug_of(application.call.network_id)))
     return len(reviews)

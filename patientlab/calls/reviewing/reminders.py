@@ -9,6 +9,7 @@ from sqlalchemy import select
 from patientlab.core.models import utcnow
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Application,
@@ -39,7 +40,8 @@ def send_review_reminders(now: datetime | None = None) -> int:
               "review_reminder", kind="reviews", about=f"assignment:{assignment.id}",
               assignment=assignment, application=assignment.application,
               call=assignment.application.call,
-              url=external_url("reviews.detail", assignment_id=assignment.id))
+              url=external_url("reviews.detail", assignment_id=assignment.id,
+                               network=slug_of(assignment.application.call.network_id)))
         assignment.reminder_sent_at = now
         sent += 1
     db.session.flush()

@@ -13,6 +13,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import plain_text
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks.context import slug_of
 
 from ..models import (
     Assignment,
@@ -174,4 +175,5 @@ def _confirm_sent(assignment: Assignment, review: Review, now: datetime, *,
          "review_sent", assignment=assignment, application=application,
          call=application.call, review=review, criteria=application.call.criteria,
          sent_at=now, first=first,
-         url=external_url("reviews.read", assignment_id=assignment.id))
+         url=external_url("reviews.read", assignment_id=assignment.id,
+                          network=slug_of(application.call.network_id)))

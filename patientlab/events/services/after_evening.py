@@ -21,6 +21,7 @@ from patientlab.core.security import TokenError, make_token
 from patientlab.core.text import fold
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks.context import slug_of
 
 from ..models import (
     SATISFACTION_SCORES,
@@ -116,7 +117,8 @@ def send_satisfaction_requests(now: datetime | None = None) -> int:
                           _l("Votre avis sur la soirée : %(title)s",
                              title=registration.event.title),
                           survey_url=external_url("events.satisfaction",
-                                                  token=satisfaction_token(registration)))
+                                                  token=satisfaction_token(registration),
+                                                  network=slug_of(registration.event.network_id)))
     return len(due)
 
 

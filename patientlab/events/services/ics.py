@@ -11,6 +11,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.sanitize import without_forbidden
 from patientlab.core.text import plain_from_html
 from patientlab.core.urls import external_url
+from patientlab.networks.context import slug_of
 
 from ..models import Event, EventFormat
 
@@ -63,7 +64,8 @@ def calendar_for(events: list[Event], *, cancel: bool = False, cancelled=(),
             description = "\n\n".join(p for p in ("\n".join(joining), description) if p)
         item.add("description", description)
         item.add("location", location)
-        item.add("url", external_url("events.detail", event_id=event.id))
+        item.add("url", external_url("events.detail", event_id=event.id,
+                                     network=slug_of(event.network_id)))
         item.add("status", "CANCELLED" if cancel or event.is_cancelled or event in cancelled
                  else "TENTATIVE" if waiting else "CONFIRMED")
         calendar.add_component(item)

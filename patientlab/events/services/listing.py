@@ -16,6 +16,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
 from patientlab.core.text import fold
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from ..models import EVENT_THEMES, Event, EventFormat, Registration
 from ..models import RegistrationSource as Source
@@ -77,8 +78,11 @@ class Where:
 
 def list_events(*, past: bool = False, theme: str = "", fmt: str = "",
                 where: Where | None = None, now: datetime | None = None) -> list[Event]:
+    """The published evenings of this address's network (every network's on a page of the
+    whole platform)."""
     now = now or utcnow()
-    stmt = select(Event).where(Event.published_at.is_not(None))
+    stmt = context.scoped(select(Event).where(Event.published_at.is_not(None)),
+                          Event.network_id)
     if past:
         stmt = stmt.where(Event.ends_at <= now).order_by(Event.starts_at.desc())
     else:
@@ -121,13 +125,14 @@ def listed_departments(*, past: bool = False, now: datetime | None = None) -> li
     """The departments that have a published evening in the period, for the filter."""
     now = now or utcnow()
     period = Event.ends_at <= now if past else Event.ends_at > now
-    return sorted(db.session.scalars(select(Event.department).distinct().where(
-        Event.published_at.is_not(None), Event.department != "", period)),
+    return sorted(db.session.scalars(context.scoped(select(Event.department).distinct().where(
+        Event.published_at.is_not(None), Event.department != "", period), Event.network_id)),
         key=lambda code: fold(DEPARTMENTS.get(code, code)))
 
 
 def coming_highlights(limit: int) -> list[highlights.Item]:
-    """The next published evenings, for the home page: when, and how many places left."""
+    """The next published evenings, for the home page (of the whole platform: each names
+    its network and links to its network's page): when, and how many places left."""
     events = list(db.session.scalars(
         select(Event).where(Event.published_at.is_not(None), Event.cancelled_at.is_(None),
                             Event.ends_at > utcnow())
@@ -138,9 +143,11 @@ def coming_highlights(limit: int) -> list[highlights.Item]:
         left = seats_left(event, counts[event.id])
         places = ngettext("%(num)s place restante", "%(num)s places restantes", left) if left \
             else str(_l("complet, liste d’attente ouverte"))
+        network = context.by_id(event.network_id)
         items.append(highlights.Item(
-            event.title, url_for("events.detail", event_id=event.id),
-            (_fmt(event.starts_at), str(EventFormat.LABELS[event.format]), places)))
+            event.title, url_for("events.detail", event_id=event.id, network=network.slug),
+            (network.short_name, _fmt(event.starts_at), str(EventFormat.LABELS[event.format]),
+             places)))
     return items
 
 

@@ -12,6 +12,8 @@ from patientlab.core.models import utcnow
 from patientlab.core.security import TokenError, make_token, read_token
 from patientlab.core.urls import external_url
 from patientlab.extensions import db
+from patientlab.networks import context
+from patientlab.networks.context import slug_of, within
 
 from ..models import Event, Registration
 from ..models import RegistrationStatus as S
@@ -41,6 +43,7 @@ def registration_signed(purpose: str, token: str, max_age: int) -> Registration:
     registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
     if registration is None or registration.link_key != data.get("k"):
         raise TokenError(expired=False)
+    context.ensure_in_current(registration.event.network_id)  # its evening's network only
     return registration
 
 
@@ -86,9 +89,14 @@ def mail_registration(registration: Registration, template: str, subject,
             attachment = ("parle-moi.ics", "text/calendar; charset=utf-8",
                           calendar_for([event], cancelled=[also_cancel] if also_cancel else (),
                                        private=True))
-    return queue_mail(registration.email, subject, template,
-                      locale=locale or registration.locale or "fr",
-                      attachment=attachment, position=waiting_position(registration),
-                      registration=registration, event=event,
-                      url=external_url("events.registration", token=link_token(registration)),
-                      event_url=external_url("events.detail", event_id=event.id), **context)
+    # From the evening's network, also when a job sends it (a reminder).
+    with within(event.network_id):
+        return queue_mail(
+            registration.email, subject, template,
+            locale=locale or registration.locale or "fr",
+            attachment=attachment, position=waiting_position(registration),
+            registration=registration, event=event,
+            url=external_url("events.registration", token=link_token(registration),
+                             network=slug_of(event.network_id)),
+            event_url=external_url("events.detail", event_id=event.id,
+                                   network=slug_of(event.network_id)), **context)

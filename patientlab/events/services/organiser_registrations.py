@@ -131,6 +131,7 @@ def same_theme_evenings(event: Event, user: User, now: datetime | None = None) -
     not cancelled evenings of the same theme that they run."""
     now = now or utcnow()
     stmt = select(Event).where(
+        Event.network_id == event.network_id,  # a registration stays in its network
         Event.id != event.id, Event.theme == event.theme, Event.published_at.is_not(None),
         Event.cancelled_at.is_(None), Event.starts_at > now).order_by(Event.starts_at)
     if not user.has_role(Role.ADMIN):

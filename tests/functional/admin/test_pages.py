@@ -14,7 +14,11 @@ def test_admin_changes_roles_and_suspends_with_errors_next_to_fields(web):
     page = web.get("/admin/utilisateurs/?q=karim").get_data(as_text=True)
     assert "Karim Benali" in page
     url = f"/admin/utilisateurs/{user.id}"
+    assert "Rôles dans les réseaux" in web.get(url).get_data(as_text=True)
     response = web.submit(f"{url}/roles", {"roles-roles": ["researcher", "organiser"]},
+                          form_url=url, prefix="roles-")
+    assert 'id="roles-roles-error"' in response.get_data(as_text=True)  # given per network
+    response = web.submit(f"{url}/roles", {"roles-roles": ["researcher", "patient_expert"]},
                           form_url=url, prefix="roles-")
     assert response.status_code == 302
     page = web.submit(f"{url}/suspension", {"suspend-reason": "Propos insultants.",

@@ -309,3 +309,38 @@ def test_logged_in_pages_stay_no_store_without_validators(web, app):
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     assert "ETag" not in page.headers
+
+
+def test_a_kept_page_of_one_network_is_never_served_for_another(app):
+    """The same kind of page in two networks: each is kept apart (the slug is in the
+    address), and a change in one network makes the other's lists again too (their
+    scopes are shared: never stale, at worst made once more)."""
+    from tests.factories import NetworkFactory
+
+    paca = NetworkFactory(slug="paca", short_name="PACA")
+    make_event(title="Soirée à Lyon")
+    make_event(title="Soirée à Marseille", network_id=paca.id)
+    db.session.commit()
+    lyon = app.test_client().get("/clara/evenements/")
+    marseille = app.test_client().get("/paca/evenements/")
+    assert [lyon.headers[HEADER], marseille.headers[HEADER]] == ["miss", "miss"]
+    assert "Soirée à Lyon" in lyon.get_data(as_text=True)
+    assert "Soirée à Marseille" not in lyon.get_data(as_text=True)
+    assert "Soirée à Marseille" in marseille.get_data(as_text=True)
+    assert "Soirée à Lyon" not in marseille.get_data(as_text=True)
+    assert app.test_client().get("/paca/evenements/").headers[HEADER] == "hit"
+    make_event(title="Soirée à Nice", network_id=paca.id)
+    db.session.commit()
+    again = app.test_client().get("/clara/evenements/")
+    assert again.headers[HEADER] == "miss"
+    assert "Soirée à Nice" not in again.get_data(as_text=True)
+    nice = app.test_client().get("/paca/evenements/")
+    assert nice.headers[HEADER] == "miss"
+    assert "Soirée à Nice" in nice.get_data(as_text=True)
+
+
+def test_a_page_kept_for_one_host_name_is_not_served_on_another(app):
+    """A network's own host name decides where a platform page's links lead."""
+    first = app.test_client().get("/accessibilite", base_url="http://clara.exemple.fr")
+    other = app.test_client().get("/accessibilite", base_url="http://paca.exemple.fr")
+    assert [first.headers[HEADER], other.headers[HEADER]] == ["miss", "miss"]

@@ -22,13 +22,21 @@ def test_roles_change_is_audited_and_ends_every_session():
     admin = UserFactory(roles=["admin"])
     user = UserFactory(roles=["researcher"])
     token = user.session_token
-    assert svc.set_roles(admin, user, ["researcher", "organiser"])
-    assert user.roles == {"researcher", "organiser"}
+    assert svc.set_roles(admin, user, ["researcher", "patient_expert"])
+    assert user.roles == {"researcher", "patient_expert"}
     assert user.session_token != token
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.roles_changed"))
-    assert entry.summary == "researcher → organiser, researcher"
-    assert not svc.set_roles(admin, user, ["organiser", "researcher"])  # nothing to change
+    assert entry.summary == "researcher → patient_expert, researcher"
+    assert not svc.set_roles(admin, user, ["patient_expert", "researcher"])  # nothing to change
     assert _actions() == ["user.roles_changed"]
+
+
+def test_the_roles_of_a_network_are_not_given_nor_taken_on_the_account_page():
+    admin = UserFactory(roles=["admin"])
+    user = UserFactory(roles=["researcher", "coordinator"])
+    assert not svc.set_roles(admin, user, ["researcher", "organiser"])
+    assert {row.role for row in user.role_rows} == {"researcher"}
+    assert [role for _network, role in svc.network_roles_of(user)] == ["coordinator"]
 
 
 def test_an_admin_keeps_their_own_admin_role_and_others_cannot_change_roles():

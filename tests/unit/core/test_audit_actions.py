@@ -43,8 +43,23 @@ def test_validation_of_a_patient_expert():
 
 def test_role_change():
     admin_user = UserFactory(roles=["admin"])
-    admin.set_roles(admin_user, UserFactory(), ["organiser"])
+    admin.set_roles(admin_user, UserFactory(), ["researcher"])
     assert _entry("user.roles_changed").actor_id == admin_user.id
+
+
+def test_network_role_changes():
+    from patientlab.auth import network_roles
+    from patientlab.networks.context import by_id
+    from tests.factories import FIRST_NETWORK
+
+    coordinator = UserFactory(roles=["coordinator"])
+    person = UserFactory(email="sophie@exemple.fr")
+    network_roles.grant_by_email(coordinator, by_id(FIRST_NETWORK), person.email, "organiser")
+    network_roles.withdraw(coordinator, by_id(FIRST_NETWORK), person, "organiser")
+    for action in ("network.role_granted", "network.role_withdrawn"):
+        entry = _entry(action)
+        assert (entry.actor_id, entry.object_id) == (coordinator.id, person.id)
+        assert entry.summary == "network=clara role=organiser"
 
 
 def test_suspension():

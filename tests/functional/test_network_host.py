@@ -1,0 +1,24 @@
+"""A network may answer on its own host name, with the same accounts and session."""
+
+from patientlab.extensions import db
+from tests.factories import NetworkFactory, make_event
+
+
+def test_the_home_of_a_network_s_own_host_is_the_network_s_page(client):
+    NetworkFactory(slug="paca", host="parle-moi.exemple.fr")
+    db.session.commit()
+    answer = client.get("/", headers={"Host": "parle-moi.exemple.fr"})
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith("/paca/")
+    # The platform's own host keeps its home page.
+    assert client.get("/").status_code == 200
+
+
+def test_links_made_on_a_network_s_host_lead_to_its_pages(client):
+    paca = NetworkFactory(slug="paca", host="parle-moi.exemple.fr")
+    event = make_event(network_id=paca.id, title="Reprendre le travail après un cancer")
+    db.session.commit()
+    page = client.get(f"/paca/evenements/{event.id}", headers={"Host": "parle-moi.exemple.fr"})
+    assert page.status_code == 200
+    assert f'href="/paca/evenements/{event.id}.ics"' in page.get_data(as_text=True)
+    assert 'href="/paca/evenements/"' in page.get_data(as_text=True)
