@@ -25,6 +25,16 @@ def first_network_values() -> dict:
             "controller": "GIP Cancéropôle CLARA", "colour": "#1d4f91"}
 
 
+def ensure_first_network() -> None:
+    """A database made by ``create_all`` has no network yet (the migrations make the
+    first one): give it CLARA, unless it has networks already (a shared database)."""
+    from sqlalchemy import func, select
+
+    if not db.session.scalar(select(func.count()).select_from(Network)):
+        db.session.add(Network(**first_network_values()))
+        db.session.flush()
+
+
 class Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True

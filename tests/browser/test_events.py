@@ -107,7 +107,8 @@ def test_the_night_and_after_pages_have_zero_violations(new_context, base_url):
     page.click("main table a >> nth=0")
     registration = page.url
     for url in (base_url + "/clara/organisation/evenements/2/inscrire", registration,
-                registration + "/confirmation", base_url + "/clara/organisation/evenements/4/bilan"):
+                registration + "/confirmation",
+                base_url + "/clara/organisation/evenements/4/bilan"):
         page.goto(url)
         assert page.locator("h1").count() == 1
         assert_no_axe_violations(page, url)

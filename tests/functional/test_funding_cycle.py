@@ -102,7 +102,8 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
     application = f["application"]
     # The decision offers the page on the coordination's application page.
     web.login("anne@exemple.fr")
-    page = web.get(f"/clara/coordination/appels/candidatures/{application.id}").get_data(as_text=True)
+    page = web.get(
+        f"/clara/coordination/appels/candidatures/{application.id}").get_data(as_text=True)
     assert f"/clara/projets/financement/{application.id}" in page
 
     # 1. The coordination makes the project page from the application.
@@ -201,7 +202,8 @@ def test_the_whole_cycle_from_decision_to_results_told_at_the_evening(web, funde
                           ).status_code == 302
     assert web.submit(f"/clara/organisation/evenements/{past.id}/projets/documents",
                       {"materials_url": "https://video.exemple.fr/sommeil"},
-                      form_url=f"/clara/organisation/evenements/{past.id}/projets").status_code == 302
+                      form_url=f"/clara/organisation/evenements/{past.id}/projets"
+                      ).status_code == 302
     web.logout()
     public = web.get(f"/clara/projets/{project.id}").get_data(as_text=True)
     assert public.count("Présenté à la soirée du") == 2

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from patientlab.auth.models import User, UserRole
+from patientlab.auth.models import User
 from patientlab.calls import committee as cm
 from patientlab.calls.models import Application, Call
 from patientlab.core.locking import start_write_transaction
 from patientlab.core.models import utcnow
 from patientlab.core.security import Role
 from patientlab.extensions import db
+from patientlab.networks.models import NetworkRole
 
 MEMBERS = 6
 
@@ -37,9 +38,12 @@ def _member(live_app, session_id, item_id, user_id, score, barrier, errors):
 
 def test_final_scores_sent_at_once_are_all_kept(live_app):
     with live_app.app_context():
-        chair = db.session.scalar(select(User).join(UserRole, UserRole.user_id == User.id)
-                                  .where(UserRole.role == Role.COORDINATOR))
         call = db.session.scalar(select(Call).order_by(Call.id))
+        # The call's network's coordination chairs its committee.
+        chair = db.session.scalar(
+            select(User).join(NetworkRole, NetworkRole.user_id == User.id)
+            .where(NetworkRole.role == Role.COORDINATOR,
+                   NetworkRole.network_id == call.network_id).order_by(User.id))
         application = db.session.scalar(select(Application).where(
             Application.call_id == call.id))
         session = cm.create_session(chair, call, "Séance simultanée",

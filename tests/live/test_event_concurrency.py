@@ -19,6 +19,7 @@ from patientlab.core.models import utcnow
 from patientlab.events.models import Event, Registration
 from patientlab.events.models import RegistrationStatus as S
 from patientlab.extensions import db
+from patientlab.networks import context
 
 PEOPLE = 50
 SEATS = 20
@@ -31,7 +32,8 @@ def _new_event(live_app) -> int:
         starts = utcnow() + timedelta(days=30)
         event = Event(organiser_id=organiser.id, title="Soirée très demandée", theme="progres",
                       starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=SEATS,
-                      format="onsite", lock_version=0, published_at=utcnow())
+                      format="onsite", lock_version=0, published_at=utcnow(),
+                      network_id=context.default_network().id)
         db.session.add(event)
         db.session.commit()
         event_id = event.id

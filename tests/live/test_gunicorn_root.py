@@ -20,7 +20,7 @@ import pytest
 
 from patientlab import create_app
 from patientlab.extensions import db
-from tests.factories import make_event
+from tests.factories import ensure_first_network, make_event
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "attacker.example"
@@ -68,6 +68,7 @@ def _serve(tmp_path, database):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        ensure_first_network()
         event = make_event(capacity=20)
         db.session.commit()
         event_id = event.id

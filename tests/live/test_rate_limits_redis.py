@@ -22,6 +22,7 @@ import pytest
 
 from patientlab import create_app
 from patientlab.extensions import db
+from tests.factories import ensure_first_network
 
 LIMIT = 5
 ATTEMPTS = 16
@@ -76,6 +77,8 @@ def gunicorn_url(tmp_path, redis_url):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         db.create_all()
+        ensure_first_network()
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     port = _free_port()

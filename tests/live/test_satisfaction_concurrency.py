@@ -20,6 +20,7 @@ from patientlab.events.models import Event, SatisfactionAnswer
 from patientlab.events.services.after_evening import satisfaction_token, send_satisfaction_requests
 from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
+from patientlab.networks import context
 
 TABS = 8
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -32,7 +33,8 @@ def _asked_registration(live_app) -> tuple[int, str]:
         event = Event(organiser_id=organiser.id, title="Soirée d’hier", theme="progres",
                       starts_at=starts + timedelta(days=2), ends_at=starts + timedelta(days=2,
                                                                                      hours=2),
-                      capacity=10, format="online", lock_version=0, published_at=utcnow())
+                      capacity=10, format="online", lock_version=0, published_at=utcnow(),
+                      network_id=context.default_network().id)
         db.session.add(event)
         db.session.flush()
         registration = register(event.id, RegistrationData(

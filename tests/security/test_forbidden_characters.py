@@ -87,10 +87,11 @@ def test_characters_html_forbids_are_never_stored_nor_served(web, make_user):
     assert db.session.get(Event, event.id).title == "Soirée nutrition et cancer"
 
     # Pages, calendar files, the CSV export: the organiser's and the visitor's.
-    registration_pages = re.findall(r'href="(/organisation/evenements/\d+/inscriptions/\d+)"',
+    registration_pages = re.findall(r'href="(/clara/organisation/evenements/\d+/inscriptions/\d+)"',
                                     web.get(dashboard).get_data(as_text=True))
     assert registration_pages
-    for url in ["/", "/clara/evenements/", page, f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics",
+    for url in ["/", "/clara/evenements/", page, f"/clara/evenements/{event.id}.ics",
+                "/clara/evenements.ics",
                 dashboard, f"{dashboard}/inscrits.csv", f"{dashboard}/accueil",
                 f"{dashboard}/feuille-de-presence", *registration_pages,
                 f"/clara/projets/?q={_hostile('nutrition')}",
@@ -147,7 +148,8 @@ def test_character_references_to_forbidden_code_points_in_rich_text(web, make_us
     assert "MarqueurC1fin" in stored
     for name in ("why", "what"):
         _clean(f"project.{name}", getattr(db.session.get(Project, project.id), name))
-    for url in [f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics", f"/clara/evenements/{event.id}",
+    for url in [f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics",
+                f"/clara/evenements/{event.id}",
                 f"{dashboard}/modifier", f"/clara/projets/{project.id}"]:
         answer = web.get(url)
         assert answer.status_code == 200, (url, answer.status_code)

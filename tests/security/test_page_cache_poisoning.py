@@ -117,5 +117,5 @@ def test_a_configured_root_starts_every_link_whatever_the_request_says(app, root
         assert answer.status_code == 200
         body = answer.get_data(as_text=True)
         _clean(body)
-        assert f'action="/patientlab/evenements/{event.id}/inscription"' in body
+        assert f'action="/patientlab/clara/evenements/{event.id}/inscription"' in body
         assert 'href="/patientlab/static/css/patientlab.css' in body

@@ -23,7 +23,8 @@ IN_PAGE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a page has line
 def test_ascii_controls_in_the_path_are_neither_stored_nor_served(web, make_user):
     make_user(Role.PATIENT_EXPERT, email="patient@exemple.fr")
     web.login("patient@exemple.fr")
-    for path in ("/clara/moderation/signaler/%01%7F%1B/1", "/clara/moderation/signaler/a%09%0A%0Db/1",
+    for path in ("/clara/moderation/signaler/%01%7F%1B/1",
+                 "/clara/moderation/signaler/a%09%0A%0Db/1",
                  "/clara/evenements/%00%01"):
         answer = web.client.post(path, headers={"Sec-Fetch-Site": "same-origin"},
                                  data={"reason": "Un message"})

@@ -16,9 +16,13 @@ from tests.conftest import app_with
 
 
 def _url(app, rule) -> str:
-    """The rule's address with 1 for every argument (a number, a token, a kind)."""
+    """The rule's address with 1 for every argument (a number, a token, a kind), in the
+    first network."""
     with app.test_request_context():
-        return url_for(rule.endpoint, **dict.fromkeys(rule.arguments, 1))
+        values = dict.fromkeys(rule.arguments, 1)
+        if "network" in values:
+            values["network"] = "clara"
+        return url_for(rule.endpoint, **values)
 
 
 def _needs_an_account(answer) -> bool:

@@ -24,9 +24,9 @@ def test_werkzeug_redirects_keep_the_application_root(app):
     with app_with(app, APPLICATION_ROOT="/patientlab", RATELIMIT_ENABLED=True) as other:
         answer = other.test_client().get(
             "/clara/evenements//1", headers={"Host": "attacker.example"},
-            environ_overrides={"SCRIPT_NAME": "", "PATH_INFO": "/patientlab/evenements//1"})
+            environ_overrides={"SCRIPT_NAME": "", "PATH_INFO": "/patientlab/clara/evenements//1"})
     assert answer.status_code == 308
-    assert answer.headers["Location"] == "/patientlab/evenements/1"
+    assert answer.headers["Location"] == "/patientlab/clara/evenements/1"
 
 
 def test_a_relative_location_never_names_another_host():

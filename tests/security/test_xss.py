@@ -111,14 +111,16 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
         "themes": "traitements", "save": "Enregistrer"})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     project = db.session.scalar(select(Project).order_by(Project.id.desc()))
-    web.submit(f"/clara/projets/{project.id}/soumettre", form_url=f"/clara/projets/{project.id}/modifier")
+    web.submit(f"/clara/projets/{project.id}/soumettre",
+               form_url=f"/clara/projets/{project.id}/modifier")
     db.session.expire_all()
     assert db.session.get(Project, project.id).publication == "submitted"
     web.submit("/compte/profil", {**_rotate(PROFILE_FIELDS, start + 3), "association": ""})
     web.submit("/compte/profil", {"name": "Claire Morel", "pseudonym": "", "association": "",
                                   "bio": XSS_PAYLOADS[(start + 4) % len(XSS_PAYLOADS)][:900]
                                   + " Texte."})
-    _check(web, [f"/clara/projets/{project.id}/modifier", "/clara/projets/mes-projets", "/compte/profil"],
+    _check(web, [f"/clara/projets/{project.id}/modifier", "/clara/projets/mes-projets",
+                 "/compte/profil"],
            f"researcher, payloads from {start}")
     web.logout()
 
@@ -145,8 +147,9 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     _check(web, ["/clara/moderation/", f"/clara/moderation/questions/{question.id}"], "moderation")
     web.submit(f"/clara/moderation/questions/{question.id}", {"decision": "publish",
                                                          "seen_state": "pending"})
-    web.submit("/clara/glossaire/gerer", {"term": XSS_PAYLOADS[(start + 7) % len(XSS_PAYLOADS)][:120],
-                                    "definition": XSS_PAYLOADS[(start + 8) % len(XSS_PAYLOADS)]})
+    web.submit("/clara/glossaire/gerer",
+               {"term": XSS_PAYLOADS[(start + 7) % len(XSS_PAYLOADS)][:120],
+                "definition": XSS_PAYLOADS[(start + 8) % len(XSS_PAYLOADS)]})
     web.logout()
     web.login("claire@exemple.fr")
     web.submit(f"{url}/questions/{question.id}/reponse",
@@ -168,5 +171,6 @@ def test_payloads_in_every_text_field_stay_inert(web, people, start):
     _check(web, [f"/membres/{bio.author_id}"], "member page")
     web.logout()
     web.login("claire@exemple.fr")
-    _check(web, [url, f"{url}/facile-a-lire", "/clara/projets/", "/clara/projets/mes-projets", "/clara/glossaire",
+    _check(web, [url, f"{url}/facile-a-lire", "/clara/projets/", "/clara/projets/mes-projets",
+                 "/clara/glossaire",
                  f"/clara/projets/?q={XSS_PAYLOADS[start][:20]}"], f"public pages, from {start}")

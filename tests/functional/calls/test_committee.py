@@ -195,7 +195,8 @@ def test_leaving_the_room_is_confirmed_and_can_be_taken_back_until_the_item_open
         cm.withdraw_conflict(martine, item, member)
     web.logout()
     web.login(PATIENTS[0])
-    assert "Annuler : je ne sors pas de la salle" not in _text(web.get(f"/clara/comite/{session.id}"))
+    assert "Annuler : je ne sors pas de la salle" not in _text(
+        web.get(f"/clara/comite/{session.id}"))
 
 
 def test_someone_else_cannot_take_a_members_declaration_back(meeting, web):
@@ -405,7 +406,8 @@ def test_closed_session_freezes_scores_on_the_pages(meeting, web):
                       form_url=url)
     assert page.status_code == 200
     assert "Seule la présidence peut la rouvrir" in page.get_data(as_text=True)
-    web.submit(f"/clara/comite/{session.id}/conflit/{item.id}", form_url=f"/clara/comite/{session.id}")
+    web.submit(f"/clara/comite/{session.id}/conflit/{item.id}",
+               form_url=f"/clara/comite/{session.id}")
     db.session.expire_all()
     assert cm.spread(item).final == [6, 8]
     assert not cm.conflicted(meeting["people"][PATIENTS[1]], item)

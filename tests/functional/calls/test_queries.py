@@ -36,7 +36,8 @@ def test_coordination_and_reviewer_pages_do_not_grow_with_data(web):
     call = make_call(state="review")
     _fill(call, owner, [coordinator, *others], 2)
     web.login("anne@exemple.fr")
-    pages = [f"/clara/coordination/appels/{call.id}/classement", f"/clara/coordination/appels/{call.id}",
+    pages = [f"/clara/coordination/appels/{call.id}/classement",
+             f"/clara/coordination/appels/{call.id}",
              "/clara/coordination/appels/", "/clara/relectures/"]
     small = {url: _count(web, url) for url in pages}
     _fill(call, owner, [coordinator, *others], 12)

@@ -64,7 +64,8 @@ def test_a_visitor_reads_french_content_marked_as_french_in_english_pages(client
     project, event, call, _assignment = _content()
     _english(client)
     pages = ["/", "/clara/projets/", f"/clara/projets/{project.id}", "/clara/evenements/",
-             f"/clara/evenements/{event.id}", "/clara/appels/", f"/clara/appels/{call.id}", "/clara/glossaire"]
+             f"/clara/evenements/{event.id}", "/clara/appels/", f"/clara/appels/{call.id}",
+             "/clara/glossaire"]
     found = []
     for url in pages:
         response = client.get(url)
@@ -84,7 +85,8 @@ def test_a_reviewer_reads_her_review_pages_in_english(web):
     web.login("martine@exemple.fr")
     found = []
     for url in ("/clara/relectures/", f"/clara/relectures/{assignment.id}",
-                f"/clara/relectures/{assignment.id}/verifier", f"/clara/relectures/{assignment.id}/imprimer"):
+                f"/clara/relectures/{assignment.id}/verifier",
+                f"/clara/relectures/{assignment.id}/imprimer"):
         response = web.get(url)
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)

@@ -156,7 +156,8 @@ def test_a_visitor_finds_the_evenings_near_her_by_department_or_town(client):
     page = client.get("/clara/evenements/?ville=Brest").get_data(as_text=True)
     assert "0 soirée à venir correspond à votre recherche" in page
     assert "Aucune soirée à venir ne correspond à ces critères." in page
-    assert 'href="/clara/evenements/">Effacer les filtres et voir toutes les soirées à venir' in page
+    assert ('href="/clara/evenements/">Effacer les filtres et voir toutes les soirées à venir'
+            in page)
 
     page = client.get("/clara/evenements/?format=online").get_data(as_text=True)
     assert "1 soirée à venir correspond à votre recherche" in page

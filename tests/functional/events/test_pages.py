@@ -24,7 +24,8 @@ def test_list_shows_upcoming_events_places_and_filters(client):
     page = client.get("/clara/evenements/").get_data(as_text=True)
     assert "Complet — liste d’attente ouverte" in page
     assert "Soirée passée" not in page
-    assert "Soirée en ligne" in client.get("/clara/evenements/?format=online").get_data(as_text=True)
+    assert "Soirée en ligne" in client.get(
+        "/clara/evenements/?format=online").get_data(as_text=True)
     assert full.title not in client.get("/clara/evenements/?theme=progres").get_data(as_text=True)
     assert past.title in client.get("/clara/evenements/?periode=passees").get_data(as_text=True)
 
@@ -349,7 +350,8 @@ def test_the_private_join_link_reaches_confirmed_registrants_only(web, client):
     assert "https://visio.exemple.fr/s3cr3t" in confirmed_mail.body_text
     assert "code 4242" in confirmed_mail.body_text
     assert "s3cr3t" not in waiting_mail.body_text
-    for public in (url, "/clara/evenements/", f"/clara/evenements/{event.id}.ics", "/clara/evenements.ics"):
+    for public in (url, "/clara/evenements/", f"/clara/evenements/{event.id}.ics",
+                   "/clara/evenements.ics"):
         response = client.get(public)
         assert "s3cr3t" not in response.get_data(as_text=True), public
     # Their own calendar file, in their private mail, says how to join.
@@ -439,7 +441,8 @@ def test_an_evening_is_prepared_as_a_draft_previewed_then_published(web, app, ma
     public = f"/clara/evenements/{event.id}"
     assert visitor.get(public).status_code == 404  # a visitor: no such page yet
     assert "Soirée en préparation" not in visitor.get("/clara/evenements/").get_data(as_text=True)
-    assert "Soirée en préparation" not in visitor.get("/clara/evenements.ics").get_data(as_text=True)
+    assert "Soirée en préparation" not in visitor.get(
+        "/clara/evenements.ics").get_data(as_text=True)
     preview = web.get(public).get_data(as_text=True)
     assert "Aperçu d’un brouillon" in preview
     assert "les inscriptions ouvriront quand elle sera publiée" in preview
@@ -465,7 +468,8 @@ def test_someone_on_the_waiting_list_is_found_at_the_door(web, make_user):
                      seats=2, status=S.WAITING, link_key="k")])
     db.session.commit()
     web.login("sophie@exemple.fr")
-    page = web.get(f"/clara/organisation/evenements/{event.id}/accueil?q=bern").get_data(as_text=True)
+    page = web.get(
+        f"/clara/organisation/evenements/{event.id}/accueil?q=bern").get_data(as_text=True)
     assert "Bernard Petit" in page
     assert "Sur la liste d’attente" in page
     assert "Bernadette Roux" in page

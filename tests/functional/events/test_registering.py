@@ -204,7 +204,7 @@ def test_the_registrants_own_calendar_file_says_how_to_join_once_confirmed(web, 
     url = f"/clara/evenements/{event.id}/inscription"
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     web.submit(url, {**FORM, "email": "karim@exemple.fr", "seats": "1"}, form_url=url)
-    confirmed, waiting = (re.search(r"https?://[^/\s]+(/inscriptions/\S+)", outbox(email)[0]
+    confirmed, waiting = (re.search(r"https?://[^/\s]+(/clara/inscriptions/\S+)", outbox(email)[0]
                                     .body_text).group(1)
                           for email in ("nadia@exemple.fr", "karim@exemple.fr"))
     assert f'href="{confirmed}/agenda.ics"' in web.get(confirmed).get_data(as_text=True)
@@ -224,7 +224,7 @@ def test_each_evenings_form_links_to_its_own_evening(web):
     db.session.commit()
     for event in (first, second, first):
         page = web.get(f"/clara/evenements/{event.id}/inscription?places=2").get_data(as_text=True)
-        links = set(re.findall(r'href="(/evenements/\d+[^"]*)"', page))
+        links = set(re.findall(r'href="(/clara/evenements/\d+[^"]*)"', page))
         assert f"/clara/evenements/{event.id}/inscription" in links
         assert all(link.startswith(f"/clara/evenements/{event.id}") for link in links), links
 
@@ -300,7 +300,8 @@ def test_english_registration_pages_mark_the_evenings_french_and_speak_the_regis
     web.submit(url, {**FORM, "seats": "1"}, form_url=url)
     link = link_in(outbox("nadia@exemple.fr")[0])
     client.set_cookie("lang", "en")
-    pages = [f"/clara/evenements/{online.id}", f"/clara/evenements/{event.id}/inscription?places=2", link,
+    pages = [f"/clara/evenements/{online.id}",
+             f"/clara/evenements/{event.id}/inscription?places=2", link,
              f"{link}/modifier", f"{link}/modifier?places=1"]
     for page in pages:
         html = client.get(page).get_data(as_text=True)

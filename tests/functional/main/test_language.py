@@ -36,7 +36,8 @@ def test_language_switch_refuses_external_next(web):
 def test_a_visitor_gets_no_session_cookie_on_pages_without_a_form(client):
     """Anonymous reading pages carry no CSRF token, so no signed session is made (the
     cookie, its signature and the session write saved on every visit)."""
-    for path in ("/", "/clara/projets/", "/clara/projets/?q=fatigue", "/clara/evenements/", "/clara/appels/",
+    for path in ("/", "/clara/projets/", "/clara/projets/?q=fatigue", "/clara/evenements/",
+                 "/clara/appels/",
                  "/clara/glossaire", "/charte"):
         response = client.get(path)
         assert response.status_code == 200, path

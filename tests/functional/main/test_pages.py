@@ -118,7 +118,8 @@ def test_oversized_body_is_a_friendly_413(client):
 def test_a_page_with_a_file_field_takes_a_larger_body_before_the_form_is_read(client):
     """The upload size is raised by a hook registered before CSRF's, which reads the
     form: 3 MB to an application's page reach the CSRF check (400, no token), not 413."""
-    response = client.post("/clara/candidatures/nouvelle/1", data={"title": "x" * (3 * 1024 * 1024)},
+    response = client.post("/clara/candidatures/nouvelle/1",
+                           data={"title": "x" * (3 * 1024 * 1024)},
                            headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 400
 

@@ -82,7 +82,8 @@ def test_only_the_author_reaches_the_appeal_page(web):
     web.login("karim@exemple.fr")
     assert web.get(f"/clara/moderation/recours/question/{question.id}").status_code == 403
     assert web.get("/clara/moderation/recours/inconnu/1").status_code == 404
-    assert web.get(f"/clara/moderation/signaler/question/{question.id}").status_code == 404  # pending
+    # still pending
+    assert web.get(f"/clara/moderation/signaler/question/{question.id}").status_code == 404
 
 
 def test_a_moderator_suspends_and_restores_an_author(web):

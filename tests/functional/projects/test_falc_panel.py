@@ -104,7 +104,8 @@ def test_each_form_of_the_panels_page_posts_to_its_own_address_and_keeps_its_err
     assert response.status_code == 200
     assert "Donnez le nom du groupe" in response.get_data(as_text=True)
     web.submit(f"{page}/groupes", {"groupe-name": "Atelier"}, prefix="groupe-", form_url=page)
-    assert 'action="/clara/facile-a-lire/relecture/lecteurs"' in web.get(page).get_data(as_text=True)
+    assert 'action="/clara/facile-a-lire/relecture/lecteurs"' in web.get(page).get_data(
+        as_text=True)
     response = web.submit(f"{page}/lecteurs", {"lecteur-panel": str(
         db.session.scalar(select(falc.FalcPanel.id))), "lecteur-name": ""},
         prefix="lecteur-", form_url=page)

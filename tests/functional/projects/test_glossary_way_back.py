@@ -33,7 +33,8 @@ def test_an_explained_word_leads_back_to_the_place_in_the_text(client):
 def test_the_whole_glossary_offers_the_way_back_to_the_project(client):
     project = _project_with_a_term()
     page = _text(client.get(f"/clara/projets/{project.id}"))
-    link = re.search(r'href="(/glossaire\?depuis=[^"]+)"', page).group(1).replace("&amp;", "&")
+    link = re.search(r'href="(/clara/glossaire\?depuis=[^"]+)"', page).group(1)
+    link = link.replace("&amp;", "&")
     glossary = _text(client.get(link))
     back = f'href="/clara/projets/{project.id}#mots-expliques"'
     assert back in glossary

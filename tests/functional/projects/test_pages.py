@@ -134,7 +134,8 @@ def test_researcher_writes_checks_readability_saves_and_submits(web, make_user):
     edit_page = web.get(response.headers["Location"]).get_data(as_text=True)
     assert fr("Score :") in edit_page
 
-    web.submit(f"/clara/projets/{project.id}/soumettre", form_url=f"/clara/projets/{project.id}/modifier")
+    web.submit(f"/clara/projets/{project.id}/soumettre",
+               form_url=f"/clara/projets/{project.id}/modifier")
     db.session.expire_all()
     assert db.session.get(Project, project.id).publication == Publication.SUBMITTED
     assert outbox("anne@exemple.fr")

@@ -41,10 +41,12 @@ def test_the_live_check_returns_one_sections_note(web):
     UserFactory(email="claire@exemple.fr", roles=[Role.RESEARCHER])
     db.session.commit()
     web.login("claire@exemple.fr")
-    response = web.submit("/clara/projets/lisibilite/why", {"text": DENSE}, form_url="/clara/projets/nouveau")
+    response = web.submit("/clara/projets/lisibilite/why", {"text": DENSE},
+                          form_url="/clara/projets/nouveau")
     assert response.status_code == 200
     assert "<strong>EGFR</strong>" in response.get_data(as_text=True)
-    unknown = web.submit("/clara/projets/lisibilite/titre", {"text": DENSE}, form_url="/clara/projets/nouveau")
+    unknown = web.submit("/clara/projets/lisibilite/titre", {"text": DENSE},
+                         form_url="/clara/projets/nouveau")
     assert unknown.status_code == 404
 
 

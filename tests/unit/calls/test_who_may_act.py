@@ -71,7 +71,8 @@ def test_coordination_pages_of_my_own_application_are_refused_and_hide_reviewer_
     assert client.get(f"/clara/coordination/appels/candidatures/{own.id}").status_code == 403
     assert client.get(
         f"/clara/coordination/appels/affectations/{assignment.id}/saisie").status_code == 403
-    for page in (f"/clara/coordination/appels/{call.id}", f"/clara/coordination/appels/{call.id}/synthese",
+    for page in (f"/clara/coordination/appels/{call.id}",
+                 f"/clara/coordination/appels/{call.id}/synthese",
                  f"/clara/coordination/appels/{call.id}/classement"):
         body = client.get(page).get_data(as_text=True)
         assert "Relectrice Secrète" not in body
