@@ -181,14 +181,9 @@ def associations():
 @roles_required(Role.ADMIN)
 def association(association_id):
     from patientlab.associations import services as assoc
-    from patientlab.networks import context
 
     existing = assoc.get_association_or_404(association_id) if association_id else None
-    form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
-    form.networks.choices = [(n.id, n.name) for n in sorted(
-        context.all_networks().values(), key=lambda n: n.name)]
-    if request.method == "GET" and not form.restored:
-        form.networks.data = sorted(assoc.network_ids_of(existing)) if existing else []
+    form = _association_form(existing)
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = assoc.save_association(acting_user(), existing, name=form.name.data,
@@ -199,6 +194,19 @@ def association(association_id):
             flash(_("L’association « %(name)s » est enregistrée.", name=saved.name), "success")
             return redirect(url_for("admin.associations"))
     return render_template("admin/association.html", form=form, association=existing)
+
+
+def _association_form(existing):
+    """The association's form, its networks offered and, on a first view, ticked."""
+    from patientlab.associations import services as assoc
+    from patientlab.networks import context
+
+    form = AssociationForm(obj=existing) if request.method == "GET" else AssociationForm()
+    form.networks.choices = [(n.id, n.name) for n in sorted(
+        context.all_networks().values(), key=lambda n: n.name)]
+    if request.method == "GET" and not form.restored:
+        form.networks.data = sorted(assoc.network_ids_of(existing)) if existing else []
+    return form
 
 
 # --- Charter versions ------------------------------------------------------------------

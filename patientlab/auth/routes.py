@@ -688,19 +688,27 @@ def _chosen_preferences(form) -> Preferences:
 def reviewer_networks():
     """A validated reviewer ticks the networks that may invite them to review."""
     from patientlab.auth import network_roles
+
+    user = acting_user()
+    form = _reviewer_networks_form(user)
+    if form.validate_on_submit():
+        changed = network_roles.set_reviewer_networks(user, form.networks.data or [])
+        flash(_("Vos choix sont enregistrés.") if changed else _("Rien n’a changé."), "success")
+        return redirect(url_for("auth.reviewer_networks"))
+    return render_template("auth/reviewer_networks.html", form=form)
+
+
+def _reviewer_networks_form(user):
+    """Every network offered (with its region), those that may invite ``user`` ticked on
+    a first view."""
     from patientlab.auth.forms import ReviewerNetworksForm
     from patientlab.networks import context
     from patientlab.networks.services import reviewer_network_ids
 
-    user = acting_user()
     networks = sorted(context.all_networks().values(), key=lambda n: n.name)
     form = ReviewerNetworksForm()
     form.networks.choices = [(n.id, f"{n.name} ({n.region})" if n.region else n.name)
                              for n in networks]
     if request.method == "GET" and not form.restored:
         form.networks.data = sorted(reviewer_network_ids(user.id))
-    if form.validate_on_submit():
-        changed = network_roles.set_reviewer_networks(user, form.networks.data or [])
-        flash(_("Vos choix sont enregistrés.") if changed else _("Rien n’a changé."), "success")
-        return redirect(url_for("auth.reviewer_networks"))
-    return render_template("auth/reviewer_networks.html", form=form)
+    return form
