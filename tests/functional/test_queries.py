@@ -11,6 +11,8 @@ from patientlab.core.security import Role
 from patientlab.demo.scale import PASSWORD, seed
 from patientlab.events.models import Event
 from patientlab.extensions import db
+from patientlab.networks.models import NetworkRole
+from patientlab.networks.services import NETWORK_ROLES
 from patientlab.projects.models import Project
 from tests.factories import UserFactory
 from tests.functional.projects.test_pages import count_queries
@@ -22,6 +24,10 @@ def _first(model, column, prefix):
 
 
 def _someone(role, prefix):
+    if role in NETWORK_ROLES:
+        return db.session.scalar(
+            select(User.email).join(NetworkRole, NetworkRole.user_id == User.id)
+            .where(NetworkRole.role == role, User.email.like(f"{prefix}%")).order_by(User.id))
     return db.session.scalar(select(User.email).join(UserRole, UserRole.user_id == User.id)
                              .where(UserRole.role == role, User.email.like(f"{prefix}%"))
                              .order_by(User.id))
@@ -70,3 +76,16 @@ def test_main_pages_do_not_run_more_queries_with_more_data(app):
     large = _measure(app.test_client, "grand")
     assert list(small.values()) == list(large.values()), (small, large)
     assert all(count > 0 for count in small.values())
+
+
+def test_main_pages_do_not_run_more_queries_with_more_networks(app):
+    """The same pages at 1 and at 7 networks (the data shared out among them)."""
+    UserFactory(email="admin@exemple.fr", roles=[Role.ADMIN, Role.COORDINATOR,
+                                                  Role.MODERATOR])
+    seed(0.002, prefix="un")
+    db.session.commit()
+    one = _measure(app.test_client, "un")
+    seed(0.002, prefix="sept", networks=7)
+    db.session.commit()
+    seven = _measure(app.test_client, "sept")
+    assert list(one.values()) == list(seven.values()), (one, seven)

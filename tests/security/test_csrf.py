@@ -10,7 +10,8 @@ ARGS = {"project_id": 1, "question_id": 1, "term_id": 1, "request_id": 1, "token
         "assignment_id": 1, "review_id": 1, "criterion_id": 1, "user_id": 1,
         "kind": "question", "item_id": 1, "association_id": 1, "section": "why",
         "word_id": 1, "reader_id": 1, "session_id": 1, "member_id": 1, "point_id": 1,
-        "milestone_id": 1, "update_id": 1, "revision_id": 1, "lang": "en", "network": "clara"}
+        "milestone_id": 1, "update_id": 1, "revision_id": 1, "lang": "en", "network": "clara",
+        "network_id": 1}
 
 
 #: Forms a visitor posts without a token: checked by their origin (core.security).
