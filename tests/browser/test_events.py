@@ -19,7 +19,7 @@ def mail_link(live_app, base_url, email):
         body = db.session.scalars(select(OutboxMessage.body_text).where(
             OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first()
         db.session.remove()
-    path = re.search(r"https?://[^/\s]+(/inscriptions/\S+)", body).group(1)
+    path = re.search(r"https?://[^/\s]+(/[a-z][a-z0-9-]+/inscriptions/\S+)", body).group(1)
     return base_url + path
 
 
@@ -107,7 +107,8 @@ def test_the_night_and_after_pages_have_zero_violations(new_context, base_url):
     page.click("main table a >> nth=0")
     registration = page.url
     for url in (base_url + "/clara/organisation/evenements/2/inscrire", registration,
-                registration + "/confirmation", base_url + "/clara/organisation/evenements/4/bilan"):
+                registration + "/confirmation",
+                base_url + "/clara/organisation/evenements/4/bilan"):
         page.goto(url)
         assert page.locator("h1").count() == 1
         assert_no_axe_violations(page, url)

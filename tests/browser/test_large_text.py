@@ -29,7 +29,8 @@ PHONE = {"width": 320, "height": 812}
 MOBILE = {"is_mobile": True, "has_touch": True}
 SCREEN = 812  # a phone's first screen
 
-PUBLIC_PAGES = ["/", "/clara/evenements/", "/clara/evenements/1", "/clara/projets/", "/clara/projets/1",
+PUBLIC_PAGES = ["/", "/clara/evenements/", "/clara/evenements/1", "/clara/projets/",
+                "/clara/projets/1",
                 "/clara/projets/1/facile-a-lire", "/clara/glossaire", "/compte/connexion",
                 "/compte/inscription", "/compte/preferences", "/accessibilite",
                 "/confidentialite", "/charte"]
