@@ -12,7 +12,9 @@ from sqlalchemy import select
 from patientlab.core.days import last_day
 from patientlab.core.i18n import date_long, datetime_long
 from patientlab.core.pending import Task
+from patientlab.core.permissions import COORDINATION
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from . import reviewing
 from .models import (
@@ -66,7 +68,8 @@ def reviewer_tasks(user, now: datetime) -> list[Task]:
             continue
         application, review = assignment.application, assignment.review
         call = application.call
-        href = url_for("reviews.detail", assignment_id=assignment.id)
+        href = url_for("reviews.detail", assignment_id=assignment.id,
+                       network=context.slug_of(call.network_id))
         if application.id in decided and (review is None or review.status in (
                 ReviewStatus.DRAFT, ReviewStatus.RETURNED)):
             # The committee decided before this review came: nothing is asked any more.
@@ -98,7 +101,8 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
     tasks = []
     for application in applications_of(user):
         call = application.call
-        href = url_for("applications.detail", application_id=application.id)
+        network = context.slug_of(call.network_id)
+        href = url_for("applications.detail", application_id=application.id, network=network)
         if application.status == ApplicationStatus.DRAFT and call.state(now) == CallState.OPEN:
             missing = missing_parts(application)
             facts = [_by(call.application_deadline)]
@@ -115,16 +119,21 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
             tasks.append(Task(_("Répondre aux avis des patients sur « %(title)s »",
                                 title=application.title),
                               url_for("applications.detail", application_id=application.id,
-                                      _anchor="avis"),
+                                      network=network, _anchor="avis"),
                               call.response_deadline, tuple(facts)))
     return tasks
 
 
-def _live_calls(now: datetime) -> list[Call]:
-    """Published calls not yet past their results date: those with work to do."""
-    return list(db.session.scalars(select(Call).where(
-        Call.published_at.is_not(None), Call.results_at > now - timedelta(days=90))
-        .order_by(Call.application_deadline)))
+def _live_calls(now: datetime, user) -> list[Call]:
+    """Published calls not yet past their results date: those with work to do, in this
+    page's network, and only in networks the person coordinates (all of them for a role
+    held across the platform)."""
+    statement = context.scoped(select(Call).where(
+        Call.published_at.is_not(None), Call.results_at > now - timedelta(days=90)),
+        Call.network_id)
+    if not {row.role for row in user.role_rows} & set(COORDINATION):
+        statement = statement.where(Call.network_id.in_(user.network_ids_with(*COORDINATION)))
+    return list(db.session.scalars(statement.order_by(Call.application_deadline)))
 
 
 def coordination_tasks(user, now: datetime) -> list[Task]:
@@ -132,8 +141,9 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
     call closing soon. Applications the person is involved in are left out: nobody
     decides about their own application."""
     tasks = []
-    for call in _live_calls(now):
-        href = url_for("call_admin.call", call_id=call.id)
+    for call in _live_calls(now, user):
+        network = context.slug_of(call.network_id)  # « Mon espace » is no network's page
+        href = url_for("call_admin.call", call_id=call.id, network=network)
         mine = applications_involving(user, call)
         if call.state(now) == CallState.OPEN and call.application_deadline - now <= CLOSING_SOON:
             tasks.append(Task(_("L’appel « %(title)s » ferme bientôt", title=call.title), href,
@@ -170,7 +180,7 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
         if to_decide:
             tasks.append(Task(ngettext(
                 "%(num)s décision à enregistrer", "%(num)s décisions à enregistrer",
-                len(to_decide)), url_for("call_admin.summary", call_id=call.id),
+                len(to_decide)), url_for("call_admin.summary", call_id=call.id, network=network),
                 call.results_at, (call.title, _("résultats annoncés le %(date)s", date=date_long(
                     last_day(call.results_at))))))
     return tasks
@@ -185,11 +195,12 @@ def committee_tasks(user, now: datetime) -> list[Task]:
     for meeting in cm.sessions_for(user):
         if meeting.state == cm.CLOSED:
             continue
-        href = url_for("committee.session", session_id=meeting.id)
+        network = context.slug_of(meeting.call.network_id)
+        href = url_for("committee.session", session_id=meeting.id, network=network)
         if meeting.current_item_id is not None:
             tasks.append(Task(_("Le comité discute : donnez votre note finale"),
                               url_for("committee.item", session_id=meeting.id,
-                                      point_id=meeting.current_item_id), now,
+                                      point_id=meeting.current_item_id, network=network), now,
                               (meeting.title,)))
             continue
         mine = cm.my_scores(user, meeting)

@@ -97,9 +97,9 @@ def applications_involving(user, call) -> set[int]:
 def list_public_calls(now: datetime | None = None) -> list[Call]:
     now = now or utcnow()
     # The list shows no criteria: loaded only if a page asks for one call's.
-    calls = db.session.scalars(select(Call).where(Call.published_at.is_not(None))
-                               .options(lazyload(Call.criteria))
-                               .order_by(Call.opens_at.desc())).all()
+    calls = db.session.scalars(context.scoped(
+        select(Call).where(Call.published_at.is_not(None)), Call.network_id)
+        .options(lazyload(Call.criteria)).order_by(Call.opens_at.desc())).all()
     order = {CallState.OPEN: 0, CallState.UPCOMING: 1, CallState.REVIEW: 2, CallState.CLOSED: 3}
     return sorted(calls, key=lambda c: order[c.state(now)])
 
@@ -126,13 +126,15 @@ def current_highlights(limit: int, now: datetime | None = None) -> list[highligh
 
 
 def list_all_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).order_by(Call.opens_at.desc())))
+    return list(db.session.scalars(context.scoped(select(Call), Call.network_id)
+                                   .order_by(Call.opens_at.desc())))
 
 
 def get_call_or_404(call_id: int, user=None) -> Call:
     call = db.session.get(Call, call_id)
     if call is None or (call.published_at is None and not is_coordinator(user)):
         abort(404)
+    context.ensure_in_current(call.network_id)  # another network's call: 404 here
     return call
 
 
