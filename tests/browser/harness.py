@@ -40,8 +40,19 @@ def chromium_path() -> str:
     raise RuntimeError("Debian's chromium is missing: run `make test`, which installs it")
 
 
+def settle(page) -> None:
+    """Wait until the page is as a person sees it: the « load » event (its stylesheets
+    and images) and its fonts. Without it, axe may measure a page whose stylesheet is
+    not applied yet (``target-size`` on skip links and header buttons). Cheap when the
+    page is already loaded."""
+    page.wait_for_load_state("load")
+    page.evaluate("async () => { await document.fonts.ready; }")
+
+
 def run_axe(page) -> list[dict]:
-    """axe-core violations on the current page (axe is injected at document start)."""
+    """axe-core violations on the current page (axe is injected at document start),
+    once it is loaded and styled."""
+    settle(page)
     return page.evaluate(
         """async (tags) => {
             const results = await window.axe.run(document, {
