@@ -120,8 +120,9 @@ def current_highlights(limit: int, now: datetime | None = None) -> list[highligh
                    date=date_long(days.last_day(call.application_deadline)))
                 if state == CallState.OPEN else
                 _l("projets en relecture par les patientes et patients experts"))
-        items.append(highlights.Item(call.title, url_for("calls.detail", call_id=call.id),
-                                     (str(CallState.LABELS[state]), str(when))))
+        items.append(highlights.Item(call.title, url_for(
+            "calls.detail", call_id=call.id, network=context.slug_of(call.network_id)),
+            (str(CallState.LABELS[state]), str(when))))
     return items
 
 

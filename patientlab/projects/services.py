@@ -139,7 +139,8 @@ def latest_highlights(limit: int) -> list[highlights.Item]:
                  defer(Project.scientific_abstract), defer(Project.search_text),
                  defer(Project.search_stems))
         .order_by(Project.published_at.desc(), Project.id.desc()).limit(limit))
-    return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id),
+    return [highlights.Item(p.title, url_for("projects.detail", project_id=p.id,
+                                             network=slug_of(p.network_id)),
                             tuple(Written(t) for t in (p.teaser,) if t)) for p in projects]
 
 

@@ -16,6 +16,7 @@ from patientlab.core.models import utcnow
 from patientlab.core.places import DEPARTMENTS
 from patientlab.core.text import fold
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from ..models import EVENT_THEMES, Event, EventFormat, Registration
 from ..models import RegistrationSource as Source
@@ -127,7 +128,8 @@ def listed_departments(*, past: bool = False, now: datetime | None = None) -> li
 
 
 def coming_highlights(limit: int) -> list[highlights.Item]:
-    """The next published evenings, for the home page: when, and how many places left."""
+    """The next published evenings, for the home page: when, and how many places left
+    (every network's: each links to its own network's page)."""
     events = list(db.session.scalars(
         select(Event).where(Event.published_at.is_not(None), Event.cancelled_at.is_(None),
                             Event.ends_at > utcnow())
@@ -139,7 +141,8 @@ def coming_highlights(limit: int) -> list[highlights.Item]:
         places = ngettext("%(num)s place restante", "%(num)s places restantes", left) if left \
             else str(_l("complet, liste d’attente ouverte"))
         items.append(highlights.Item(
-            event.title, url_for("events.detail", event_id=event.id),
+            event.title, url_for("events.detail", event_id=event.id,
+                                 network=context.slug_of(event.network_id)),
             (_fmt(event.starts_at), str(EventFormat.LABELS[event.format]), places)))
     return items
 
