@@ -11,6 +11,7 @@ from sqlalchemy import select
 from patientlab.core.i18n import datetime_long
 from patientlab.core.pending import Task
 from patientlab.extensions import db
+from patientlab.networks import context
 
 from .models import Event, Registration
 from .models import RegistrationStatus as S
@@ -42,7 +43,8 @@ def my_registrations(user, now: datetime) -> list[Task]:
             place = ngettext("%(num)s place confirmée", "%(num)s places confirmées",
                              registration.seats)
         tasks.append(Task(event.title,
-                          url_for("events.registration", token=link_token(registration)),
+                          url_for("events.registration", token=link_token(registration),
+                                  network=context.slug_of(event.network_id)),
                           event.starts_at, (datetime_long(event.starts_at), place)))
     return tasks
 
@@ -55,7 +57,8 @@ def organiser_tasks(user, now: datetime) -> list[Task]:
     figures = figures_for(coming)
     tasks = []
     for event in coming:
-        href = url_for("organisation.dashboard", event_id=event.id)
+        href = url_for("organisation.dashboard", event_id=event.id,
+                       network=context.slug_of(event.network_id))
         seats = figures[event.id]
         # The words of the evening's own pages (templates/events/organiser/_figures.html).
         facts = [datetime_long(event.starts_at),

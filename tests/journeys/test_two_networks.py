@@ -106,3 +106,13 @@ def test_martine_reviews_for_clara_and_registers_for_a_paca_evening_with_one_acc
     assert EVENING in main
     assert "Place confirmée : 1." in main
     look(page, "registration page from the mail")
+
+    # Back in « Mon espace »: her CLARA review and her PACA evening, side by side.
+    page.goto(journey_url + "/mon-espace")
+    evening = page.get_by_role("link", name=EVENING)
+    assert "/paca/inscriptions/" in evening.get_attribute("href")
+    review = page.get_by_role("link", name=f"Dire si vous avez un lien avec « {REVIEW_TITLE} »")
+    assert "/clara/relectures/" in review.get_attribute("href")
+    look(page, "my space with both networks")
+    evening.click()
+    assert EVENING in page.inner_text("main")
