@@ -138,6 +138,25 @@ def _older_address():
     return redirect(f"{target}?{query}" if query else target, 308)
 
 
+def menu_link_values(endpoint: str, user, roles: tuple[str, ...]) -> dict:
+    """On a page of the whole platform, a menu entry for a network's role (« Coordination »,
+    « Mes soirées ») leads to a network where the person holds it: the first network
+    otherwise, which a PACA coordinator could not open. A role held across the platform
+    (admin) keeps the default."""
+    from flask import current_app
+
+    if g.get("network") is not None or not current_app.url_map.is_endpoint_expecting(
+            endpoint, "network"):
+        return {}
+    if {row.role for row in user.role_rows} & set(roles):
+        return {}
+    held = user.network_ids_with(*roles)
+    default = default_network()
+    if not held or (default is not None and default.id in held):
+        return {}
+    return {"network": slug_of(min(held))}
+
+
 def register_blueprint(app, blueprint) -> None:
     """Register a feature's blueprint under ``/<network>`` (its own prefix after it)."""
     prefix = "/<network:network>" + (blueprint.url_prefix or "")
@@ -149,6 +168,10 @@ def init_app(app) -> None:
     app.url_value_preprocessor(_pull)
     app.url_defaults(_push)
     app.before_request(_older_address)
+    from patientlab.core import navigation
+
+    with app.app_context():
+        navigation.register_link_values(menu_link_values)
 
 
 def for_new() -> Network:

@@ -254,3 +254,23 @@ def test_a_newcomer_s_space_offers_the_request(web, make_user):
     page = web.get("/mon-espace").get_data(as_text=True)
     assert ("Demander à devenir patiente experte ou patient expert, ou représenter une "
             "association") in page
+
+
+def test_the_menu_of_a_platform_page_leads_to_the_network_where_the_role_is_held(web):
+    """A PACA coordinator's « Coordination » on « Mon espace » led to CLARA's, which
+    refuses her; someone who holds the role in the first network keeps that one."""
+    other = NetworkFactory()
+    UserFactory(email="helene@exemple.fr", roles=["coordinator", "organiser"],
+                roles__network=other)
+    UserFactory(email="anne@exemple.fr", roles=["coordinator"])
+    db.session.commit()
+    web.login("helene@exemple.fr")
+    page = web.get("/mon-espace").get_data(as_text=True)
+    assert f'href="/{other.slug}/coordination/"' in page
+    assert f'href="/{other.slug}/organisation/evenements/"' in page
+    assert "/clara/coordination/" not in page
+    page = web.get(f"/{other.slug}/coordination/").get_data(as_text=True)
+    assert f'href="/{other.slug}/coordination/"' in page
+    web.logout()
+    web.login("anne@exemple.fr")
+    assert 'href="/clara/coordination/"' in web.get("/mon-espace").get_data(as_text=True)
