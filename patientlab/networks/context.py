@@ -138,11 +138,12 @@ def _older_address():
     return redirect(f"{target}?{query}" if query else target, 308)
 
 
-def menu_link_values(endpoint: str, user, roles: tuple[str, ...]) -> dict:
-    """On a page of the whole platform, a menu entry for a network's role (« Coordination »,
-    « Mes soirées ») leads to a network where the person holds it: the first network
-    otherwise, which a PACA coordinator could not open. A role held across the platform
-    (admin) keeps the default."""
+def role_link_values(endpoint: str, user, roles: tuple[str, ...]) -> dict:
+    """``url_for`` values for a link, on a page of the whole platform, to a page of a
+    network's role (the menu's « Coordination », « Mes soirées », « Mon espace »'s people
+    to validate): the network where the person holds one of ``roles``. Without it the
+    link leads to the first network, which refuses a PACA coordinator. A role held
+    across the platform (admin), or in the first network, keeps the default."""
     from flask import current_app
 
     if g.get("network") is not None or not current_app.url_map.is_endpoint_expecting(
@@ -171,7 +172,7 @@ def init_app(app) -> None:
     from patientlab.core import navigation
 
     with app.app_context():
-        navigation.register_link_values(menu_link_values)
+        navigation.register_link_values(role_link_values)
 
 
 def for_new() -> Network:

@@ -257,16 +257,19 @@ def test_a_newcomer_s_space_offers_the_request(web, make_user):
 
 
 def test_the_menu_of_a_platform_page_leads_to_the_network_where_the_role_is_held(web):
-    """A PACA coordinator's « Coordination » on « Mon espace » led to CLARA's, which
-    refuses her; someone who holds the role in the first network keeps that one."""
+    """A PACA coordinator's « Coordination » and people to validate on « Mon espace » led
+    to CLARA's pages, which refuse her; someone who holds the role in the first network
+    keeps that one."""
     other = NetworkFactory()
     UserFactory(email="helene@exemple.fr", roles=["coordinator", "organiser"],
                 roles__network=other)
     UserFactory(email="anne@exemple.fr", roles=["coordinator"])
+    RoleRequestFactory()
     db.session.commit()
     web.login("helene@exemple.fr")
     page = web.get("/mon-espace").get_data(as_text=True)
     assert f'href="/{other.slug}/coordination/"' in page
+    assert f'href="/{other.slug}/coordination/validations"' in page  # people to validate
     assert f'href="/{other.slug}/organisation/evenements/"' in page
     assert "/clara/coordination/" not in page
     page = web.get(f"/{other.slug}/coordination/").get_data(as_text=True)
