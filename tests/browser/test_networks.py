@@ -34,7 +34,13 @@ def test_paca_coordinator_works_in_paca_and_never_reaches_claras_coordination(
     context = log_in(new_context(), base_url, PACA_COORDINATOR)
     page = context.new_page()
 
-    response = page.goto(base_url + "/paca/coordination/")
+    # From « Mon espace » (a page of the whole platform), the menu leads to PACA's.
+    page.goto(base_url + "/mon-espace")
+    with page.expect_navigation():
+        page.get_by_role("navigation").get_by_role("link", name="Coordination",
+                                                   exact=True).click()
+    assert page.url == base_url + "/paca/coordination/"
+    response = page.reload()
     assert response.status == 200
     assert page.locator("h1").count() == 1
     assert_no_axe_violations(page, "PACA coordination")
