@@ -313,6 +313,7 @@ def get_application_or_404(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
+    context.ensure_in_current(application.call.network_id)  # another network's: 404 here
     return application
 
 
@@ -333,8 +334,12 @@ def get_own_application(application_id: int, user) -> Application:
 
 
 def applications_of(user: User) -> list[Application]:
-    return list(db.session.scalars(select(Application).where(Application.owner_id == user.id)
-                                   .order_by(Application.created_at.desc())))
+    """The person's applications: this network's on its pages, all on « Mon espace »."""
+    statement = select(Application).where(Application.owner_id == user.id)
+    if context.current() is not None:
+        statement = context.scoped(statement.join(Call, Call.id == Application.call_id),
+                                   Call.network_id)
+    return list(db.session.scalars(statement.order_by(Application.created_at.desc())))
 
 
 @dataclass

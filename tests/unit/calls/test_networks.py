@@ -13,7 +13,7 @@ from patientlab.calls import services as svc
 from patientlab.core.models import utcnow
 from patientlab.core.typography import french_spacing as fr
 from patientlab.networks import context
-from tests.factories import NetworkFactory, UserFactory, make_call
+from tests.factories import NetworkFactory, UserFactory, make_application, make_call
 
 
 @contextmanager
@@ -40,6 +40,21 @@ def test_a_call_of_another_network_is_not_found_under_this_networks_address(app)
         svc.get_call_or_404(clara_call.id)
     with _page_of(app, context.by_id(clara_call.network_id)):
         assert svc.get_call_or_404(clara_call.id) is clara_call
+
+
+def test_an_application_to_another_networks_call_is_not_found_under_this_networks_address(
+        app):
+    other = NetworkFactory()
+    researcher = UserFactory(roles=["researcher"])
+    clara = make_application(researcher, make_call(title="Appel de CLARA"))
+    theirs = make_application(researcher, make_call(network_id=other.id))
+    with _page_of(app, other):
+        with pytest.raises(NotFound):
+            svc.get_application_or_404(clara.id)
+        assert svc.get_application_or_404(theirs.id) is theirs
+        assert svc.applications_of(researcher) == [theirs]
+    with _page_of(app, None, "/mon-espace"):  # a page of the whole platform: both
+        assert set(svc.applications_of(researcher)) == {clara, theirs}
 
 
 def test_a_networks_call_lists_show_only_its_own_calls(app):
