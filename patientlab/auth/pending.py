@@ -9,6 +9,8 @@ from flask_babel import ngettext
 
 from patientlab.core.i18n import date_long
 from patientlab.core.pending import Task
+from patientlab.core.permissions import COORDINATION
+from patientlab.networks import context
 
 from .services import pending_role_requests
 
@@ -19,6 +21,7 @@ def validation_tasks(user, now: datetime) -> list[Task]:
         return []
     return [Task(ngettext("%(num)s personne attend d’être validée",
                           "%(num)s personnes attendent d’être validées", len(waiting)),
-                 url_for("coordination.validations"), None,
+                 url_for("coordination.validations", **context.role_link_values(
+                     "coordination.validations", user, COORDINATION)), None,
                  (_("demande la plus ancienne du %(date)s",
                     date=date_long(waiting[0].created_at)),))]

@@ -70,6 +70,20 @@ def place_url(name: str, **values) -> str:
     return url_for(endpoint, **values) if endpoint else ""
 
 
+def register_link_values(values: Callable[[str, object, tuple[str, ...]], dict]) -> None:
+    """``values(endpoint, user, roles)``: what to add to ``url_for`` for a personal entry
+    (the networks give the network where the person holds the entry's roles, on a page
+    of the whole platform). Called once, from the owning package's init_app."""
+    registry("patientlab.navigation.link_values", list)[:] = [values]
+
+
+def _link_values(entry: MenuEntry, user) -> dict:
+    hooks = registry("patientlab.navigation.link_values", list)
+    if not hooks or entry.roles is None or not (user and user.is_authenticated):
+        return {}
+    return hooks[0](entry.endpoint, user, entry.roles)
+
+
 def menu(user, section: str) -> list[MenuLink]:
     links = []
     for entry in sorted(_entries().values(), key=lambda e: (e.order, e.endpoint)):
@@ -79,7 +93,7 @@ def menu(user, section: str) -> list[MenuLink]:
         count = entry.count() if entry.count else 0
         if count:
             label = f"{label} ({count})"
-        links.append(MenuLink(url_for(entry.endpoint), label))
+        links.append(MenuLink(url_for(entry.endpoint, **_link_values(entry, user)), label))
     return links
 
 

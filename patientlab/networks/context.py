@@ -155,6 +155,26 @@ def _older_address():
     return redirect(f"{target}?{query}" if query else target, 308)
 
 
+def role_link_values(endpoint: str, user, roles: tuple[str, ...]) -> dict:
+    """``url_for`` values for a link, on a page of the whole platform, to a page of a
+    network's role (the menu's « Coordination », « Mes soirées », « Mon espace »'s people
+    to validate): the network where the person holds one of ``roles``. Without it the
+    link leads to the first network, which refuses a PACA coordinator. A role held
+    across the platform (admin), or in the first network, keeps the default."""
+    from flask import current_app
+
+    if g.get("network") is not None or not current_app.url_map.is_endpoint_expecting(
+            endpoint, "network"):
+        return {}
+    if {row.role for row in user.role_rows} & set(roles):
+        return {}
+    held = user.network_ids_with(*roles)
+    default = default_network()
+    if not held or (default is not None and default.id in held):
+        return {}
+    return {"network": slug_of(min(held))}
+
+
 def register_blueprint(app, blueprint) -> None:
     """Register a feature's blueprint under ``/<network>`` (its own prefix after it)."""
     prefix = "/<network:network>" + (blueprint.url_prefix or "")
@@ -167,10 +187,12 @@ def init_app(app) -> None:
     app.url_value_preprocessor(_pull)
     app.url_defaults(_push)
     app.before_request(_older_address)
+    from patientlab.core import navigation
     from patientlab.core.mail import sender_hook
 
     with app.app_context():
         sender_hook(mail_sender)
+        navigation.register_link_values(role_link_values)
 
 
 def for_new() -> Network:

@@ -22,6 +22,9 @@ DEMO_ROLES = {
     "researcher": "chercheur@exemple.fr",
     "organiser": "organisation@exemple.fr",
     "moderator": "moderation@exemple.fr",
+    # A second network's people: their pages of the whole platform lead to their network.
+    "paca_coordinator": "coordination.paca@exemple.fr",
+    "paca_organiser": "organisation.paca@exemple.fr",
 }
 
 

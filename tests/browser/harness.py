@@ -40,8 +40,19 @@ def chromium_path() -> str:
     raise RuntimeError("Debian's chromium is missing: run `make test`, which installs it")
 
 
+def settle(page) -> None:
+    """Wait until the page is as a person sees it: the « load » event (its stylesheets
+    and images) and its fonts. Without it, axe may measure a page whose stylesheet is
+    not applied yet (``target-size`` on skip links and header buttons). Cheap when the
+    page is already loaded."""
+    page.wait_for_load_state("load")
+    page.evaluate("async () => { await document.fonts.ready; }")
+
+
 def run_axe(page) -> list[dict]:
-    """axe-core violations on the current page (axe is injected at document start)."""
+    """axe-core violations on the current page (axe is injected at document start),
+    once it is loaded and styled."""
+    settle(page)
     return page.evaluate(
         """async (tags) => {
             const results = await window.axe.run(document, {
@@ -147,7 +158,8 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
     Each POST form with fields is also submitted empty, and its error state checked.
     Pages of the same kind (same path but for ids, same query keys) are checked
     ``per_kind`` times at most, so the crawl grows with the number of page types,
-    not with the amount of data.
+    not with the amount of data. A link that answers 403 or 404 is a broken link: a
+    page offered it to someone it refuses, or built it for another network.
     """
     kinds: dict[str, int] = {}
     report = CrawlReport(role)
@@ -157,6 +169,7 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
             if msg.type == "error" else None)
     queue = ["/"]
     seen = {"/"}
+    linked_from: dict[str, str] = {}
     while queue and len(report.pages) < max_pages:
         path = queue.pop(0)
         response = page.goto(base_url + path)
@@ -164,6 +177,8 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
         if status >= 500 or status == 0:
             report.failures.append(f"{path}: HTTP {status}")
             continue
+        if status in (403, 404) and path in linked_from:
+            report.failures.append(f"{path}: HTTP {status}, linked from {linked_from[path]}")
         report.pages.append(path)
         report.sources[path] = response.body()
         _check(page, f"{role} {path}", report)
@@ -172,6 +187,7 @@ def crawl(context, base_url: str, role: str, *, max_pages: int = 300,
             target = local_path(base_url, href)
             if target and target not in seen:
                 seen.add(target)
+                linked_from[target] = path
                 kind = page_kind(target)
                 if kinds.get(kind, 0) < per_kind:
                     kinds[kind] = kinds.get(kind, 0) + 1

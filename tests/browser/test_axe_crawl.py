@@ -72,7 +72,8 @@ def test_pages_after_a_successful_form_have_zero_violations(new_context, base_ur
     page = new_context().new_page()
     page.goto(base_url + "/compte/mot-de-passe-oublie")
     page.fill("#email", "quelquun@exemple.fr")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     assert "Vérifiez vos e-mails" in page.inner_text("h1")
     assert_no_axe_violations(page, "forgotten password sent")
 

@@ -10,12 +10,13 @@ PUBLIC_PAGES = ["/", "/compte/connexion", "/compte/inscription", "/compte/prefer
                 "/page-qui-n-existe-pas", "/clara/projets/", "/clara/projets/1",
                 "/clara/projets/1/facile-a-lire", "/clara/glossaire",
                 "/clara/projets/?q=fatigue&cancer=sein", "/clara/evenements/",
-                "/clara/evenements/1", "/clara/evenements/2", "/clara/evenements/?periode=passees"]
+                "/clara/evenements/1", "/clara/evenements/2",
+                "/clara/evenements/?periode=passees"]
 ACCOUNT_PAGES = ["/", "/compte/profil", "/compte/mot-de-passe", "/compte/adresse",
                  "/compte/role", "/compte/preferences", "/clara/projets/1"]
 COORDINATION_PAGES = ["/clara/coordination/", "/clara/coordination/validations",
-                      "/clara/projets/a-publier",
-                      "/clara/glossaire/gerer", "/clara/projets/14/modifier"]
+                      "/clara/projets/a-publier", "/clara/glossaire/gerer",
+                      "/clara/projets/14/modifier"]
 
 
 def _overflows(page, base_url, paths):

@@ -19,7 +19,7 @@ def mail_link(live_app, base_url, email):
         body = db.session.scalars(select(OutboxMessage.body_text).where(
             OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())).first()
         db.session.remove()
-    path = re.search(r"https?://[^/\s]+(/inscriptions/\S+)", body).group(1)
+    path = re.search(r"https?://[^/\s]+(/[a-z][a-z0-9-]+/inscriptions/\S+)", body).group(1)
     return base_url + path
 
 

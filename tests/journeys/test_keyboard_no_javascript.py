@@ -10,6 +10,7 @@ from patientlab.core.models import utcnow
 from patientlab.events.models import Event
 from patientlab.extensions import db
 from tests.browser.harness import tab_until
+from tests.factories import FIRST_NETWORK
 
 FIELDS = "main form :is(input, select, textarea, button):not([type=hidden])"
 
@@ -24,7 +25,8 @@ def test_registration_by_keyboard_without_javascript(journey_app, journey_url, l
     with journey_app.app_context():
         sophie = db.session.scalar(select(User).where(User.email == "organisation@exemple.fr"))
         starts = utcnow() + timedelta(days=15)
-        event = Event(organiser_id=sophie.id, title=title, theme="vivre", format="onsite",
+        event = Event(network_id=FIRST_NETWORK, organiser_id=sophie.id, title=title,
+                      theme="vivre", format="onsite",
                       venue_name="Centre Léon Bérard", address="28 rue Laennec, 69008 Lyon",
                       step_free=True, capacity=30, starts_at=starts,
                       ends_at=starts + timedelta(hours=2), lock_version=0,

@@ -13,6 +13,7 @@ from patientlab.core.models import utcnow
 from patientlab.events.models import Event
 from patientlab.events.services.registration import RegistrationData, register
 from patientlab.extensions import db
+from tests.factories import FIRST_NETWORK
 
 
 def plain(text: str) -> str:
@@ -29,7 +30,8 @@ def _evening(journey_app, title, **fields) -> int:
                   "venue_name": "Maison des associations",
                   "address": "28 rue Denfert-Rochereau, 69004 Lyon", "step_free": True,
                   "hearing_loop": True, "capacity": 3, **fields}
-        event = Event(organiser_id=sophie.id, title=title, description="<p>Échanges.</p>",
+        event = Event(network_id=FIRST_NETWORK, organiser_id=sophie.id, title=title,
+                      description="<p>Échanges.</p>",
                       starts_at=starts, ends_at=starts + timedelta(hours=2), lock_version=0,
                       published_at=utcnow(), **values)
         db.session.add(event)

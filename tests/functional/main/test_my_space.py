@@ -12,6 +12,7 @@ from patientlab.extensions import db
 from patientlab.projects import services as projects
 from patientlab.projects.models import Publication, Question
 from tests.factories import (
+    NetworkFactory,
     RoleRequestFactory,
     UserFactory,
     make_application,
@@ -115,6 +116,34 @@ def test_a_person_sees_their_coming_evenings_and_waiting_place_but_not_past_or_c
     assert titles(app, karim) == {"mes-inscriptions": ["Soirée complète", "Soirée en janvier"]}
     places = [f[1] for f in facts(app, karim, "mes-inscriptions")]
     assert places == ["sur liste d’attente, position 1", "2 places confirmées"]
+
+
+def links(app, user):
+    """{group key: [task links]} for ``user`` on « Mon espace » (no network's page)."""
+    with app.test_request_context("/mon-espace"):
+        return {g.source.key: [t.href for t in g.tasks] for g in pending.for_user(user)}
+
+
+def test_each_task_of_my_space_links_to_its_own_networks_page(app):
+    """« Mon espace » belongs to no network: a review for one network, an evening of
+    another, each leads to its own network's address."""
+    other = NetworkFactory()
+    martine = UserFactory(roles=["patient_expert"], email="martine@exemple.fr",
+                          email_verified_at=utcnow())
+    assignment = make_assignment(make_application(call=make_call(state="review")), martine,
+                                 status="pending")
+    evening = make_event(days=6, title="Soirée à Marseille", network_id=other.id)
+    register(evening.id, guest("Martine", 8, email=martine.email), user=martine)
+    organiser = UserFactory(roles=["organiser"], roles__network=other)
+    theirs = make_event(organiser, days=3, title="Soirée à Nice", network_id=other.id)
+    db.session.flush()
+
+    found = links(app, martine)
+    assert found["relectures"] == [f"/clara/relectures/{assignment.id}"]
+    [registration] = found["mes-inscriptions"]
+    assert registration.startswith(f"/{other.slug}/inscriptions/")
+    assert links(app, organiser)["soirees"] == [
+        f"/{other.slug}/organisation/evenements/{theirs.id}"]
 
 
 def test_an_organiser_prepares_the_evenings_of_the_week_and_hears_of_full_ones(app):
@@ -228,3 +257,26 @@ def test_a_newcomer_s_space_offers_the_request(web, make_user):
     page = web.get("/mon-espace").get_data(as_text=True)
     assert ("Demander à devenir patiente experte ou patient expert, ou représenter une "
             "association") in page
+
+
+def test_the_menu_of_a_platform_page_leads_to_the_network_where_the_role_is_held(web):
+    """A PACA coordinator's « Coordination » and people to validate on « Mon espace » led
+    to CLARA's pages, which refuse her; someone who holds the role in the first network
+    keeps that one."""
+    other = NetworkFactory()
+    UserFactory(email="helene@exemple.fr", roles=["coordinator", "organiser"],
+                roles__network=other)
+    UserFactory(email="anne@exemple.fr", roles=["coordinator"])
+    RoleRequestFactory()
+    db.session.commit()
+    web.login("helene@exemple.fr")
+    page = web.get("/mon-espace").get_data(as_text=True)
+    assert f'href="/{other.slug}/coordination/"' in page
+    assert f'href="/{other.slug}/coordination/validations"' in page  # people to validate
+    assert f'href="/{other.slug}/organisation/evenements/"' in page
+    assert "/clara/coordination/" not in page
+    page = web.get(f"/{other.slug}/coordination/").get_data(as_text=True)
+    assert f'href="/{other.slug}/coordination/"' in page
+    web.logout()
+    web.login("anne@exemple.fr")
+    assert 'href="/clara/coordination/"' in web.get("/mon-espace").get_data(as_text=True)

@@ -3,7 +3,7 @@ from flask import abort
 
 from patientlab.core.typography import french_spacing as fr
 from patientlab.extensions import db
-from tests.factories import make_call, make_event, make_project
+from tests.factories import NetworkFactory, make_call, make_event, make_project
 
 
 def test_home_is_french_by_default_and_says_what_is_live(client):
@@ -31,6 +31,20 @@ def test_home_is_french_by_default_and_says_what_is_live(client):
     assert 'href="#contenu"' in page
     assert '<main id="contenu" tabindex="-1"' in page
     assert fr("Accessibilité : partiellement conforme") in page
+
+
+def test_home_links_each_evening_call_and_project_to_its_own_networks_page(client):
+    other = NetworkFactory()
+    event = make_event(title="Soirée à Marseille", network_id=other.id)
+    call = make_call(state="open", title="Appel de l’autre réseau", network_id=other.id)
+    project = make_project(title="Projet de l’autre réseau", network_id=other.id)
+    clara_event = make_event(title="Soirée à Lyon")
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert f'href="/{other.slug}/evenements/{event.id}"' in page
+    assert f'href="/{other.slug}/appels/{call.id}"' in page
+    assert f'href="/{other.slug}/projets/{project.id}"' in page
+    assert f'href="/clara/evenements/{clara_event.id}"' in page
 
 
 @pytest.mark.parametrize("url", ["/accessibilite", "/confidentialite", "/charte"])
