@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
-from patientlab.calls.models import Call
+from patientlab.calls.models import Call, CallPartner
 from patientlab.core import audit
 from patientlab.core.errors import ServiceError
 from patientlab.core.sanitize import plain_text
@@ -57,8 +57,12 @@ def _counted(where=None) -> list[NetworkRow]:
         return (select(func.count()).select_from(model)
                 .where(column == Network.id, *conditions).scalar_subquery())
 
+    # A call counts for its lead and for its partners (neither may be deleted under it).
+    calls = (select(func.count()).select_from(Call).where(or_(
+        Call.network_id == Network.id, Call.id.in_(select(CallPartner.call_id).where(
+            CallPartner.network_id == Network.id)))).scalar_subquery())
     statement = select(
-        Network, count(Call, Call.network_id), count(Event, Event.network_id),
+        Network, calls, count(Event, Event.network_id),
         count(Project, Project.network_id),
         count(NetworkRole, NetworkRole.network_id, NetworkRole.role == Role.COORDINATOR),
     ).order_by(Network.name)

@@ -25,7 +25,8 @@ class Funding:
 
     application_id: int
     call_id: int
-    network_id: int
+    network_id: int  # the lead's: a page made from it belongs to the lead network
+    network_ids: tuple[int, ...]  # the lead's and the partners' (a joint call)
     call_title: str
     title: str
     lay_summary: str
@@ -75,7 +76,7 @@ def fundings(application_ids) -> dict[int, Funding]:
     now = utcnow()
     return {a.id: Funding(
         application_id=a.id, call_id=a.call_id, network_id=a.call.network_id,
-        call_title=a.call.title, title=a.title,
+        network_ids=a.call.network_ids, call_title=a.call.title, title=a.title,
         lay_summary=a.lay_summary, involvement_plan=a.involvement_plan, team=a.team,
         owner_id=a.owner_id, decision_label=str(Decision.LABELS[a.decision]),
         decided_at=a.decided_at, reviewer_ids=tuple(reviewers.get(a.id, ())),

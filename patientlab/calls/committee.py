@@ -80,7 +80,7 @@ def member_of(user, session: CommitteeSession) -> CommitteeMember | None:
 def may_chair(user, session: CommitteeSession) -> bool:
     """The coordination of the call's network chairs (never about an application it is
     involved in)."""
-    return is_coordinator(user, session.call.network_id)
+    return is_coordinator(user, session.call.network_ids)
 
 
 def may_see(user, session: CommitteeSession) -> bool:
@@ -136,7 +136,7 @@ def get_session_or_404(session_id: int, user) -> CommitteeSession:
     session = db.session.get(CommitteeSession, session_id)
     if session is None:
         abort(404)
-    context.ensure_in_current(session.call.network_id)  # a session is its call's network's
+    context.ensure_in_current(session.call.network_ids)  # a session is its call's network's
     if not may_see(user, session):
         abort(403)
     return session
@@ -171,7 +171,7 @@ def _ensure_not_closed(session: CommitteeSession, field: str | None = None) -> N
 def create_session(actor: User, call: Call, title: str, meets_at: datetime, place: str,
                    online_url: str, scale_max: int = 9) -> CommitteeSession:
     """A session whose agenda is the call's submitted applications, in ranking order."""
-    ensure_coordinator(actor, call.network_id)
+    ensure_coordinator(actor, call.network_ids)
     if not 3 <= scale_max <= 10:
         raise ServiceError(_l("Choisissez une échelle de 3 à 10."), field="scale_max")
     session = CommitteeSession(call_id=call.id, title=plain_text(title), meets_at=meets_at,
@@ -196,7 +196,7 @@ def default_group(user: User) -> str:
 
 def add_member(actor: User, session: CommitteeSession, user: User, group: str,
                secretary: bool = False) -> CommitteeMember:
-    ensure_coordinator(actor, session.call.network_id)
+    ensure_coordinator(actor, session.call.network_ids)
     _ensure_not_closed(session, "email")
     if group not in GROUPS:
         raise ServiceError(_l("Choisissez le collège de la personne."), field="group")
@@ -212,7 +212,7 @@ def add_member(actor: User, session: CommitteeSession, user: User, group: str,
 
 
 def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: int) -> None:
-    ensure_coordinator(actor, session.call.network_id)
+    ensure_coordinator(actor, session.call.network_ids)
     _ensure_not_closed(session)
     items = list(session.items)
     index = items.index(item)
@@ -226,7 +226,7 @@ def move_item(actor: User, session: CommitteeSession, item: AgendaItem, step: in
 
 def set_present(actor: User, session: CommitteeSession, member: CommitteeMember,
                 present: bool) -> None:
-    ensure_coordinator(actor, session.call.network_id)
+    ensure_coordinator(actor, session.call.network_ids)
     _ensure_not_closed(session)
     member.present = present
     audit.record(actor, "committee.attendance", session,
@@ -353,7 +353,7 @@ def save_final(user, item: AgendaItem, score: int, now: datetime | None = None) 
 
 
 def _ensure_chair(actor, item: AgendaItem) -> None:
-    ensure_coordinator(actor, item.application.call.network_id)
+    ensure_coordinator(actor, item.application.call.network_ids)
     if conflicted(actor, item) or involved_in(actor, item.application):
         raise PermissionError("the chair does not chair an application it is involved in")
 
@@ -450,7 +450,7 @@ def what_is_left(session: CommitteeSession) -> Left:
 def close_session(actor: User, session: CommitteeSession) -> None:
     """Once the chair has seen what is left (``what_is_left``) and confirmed: scores,
     conflicts and attendance freeze until the chair reopens it."""
-    ensure_coordinator(actor, session.call.network_id)
+    ensure_coordinator(actor, session.call.network_ids)
     _ensure_not_closed(session)
     left = what_is_left(session)
     session.state, session.current_item_id = CLOSED, None
@@ -497,7 +497,7 @@ def may_reopen(user, session: CommitteeSession) -> bool:
 def reopen_session(actor: User, session: CommitteeSession, reason: str) -> None:
     """The chair reopens a closed session (scores and attendance can change again) as
     long as no decision has been recorded on its applications; why is in the audit."""
-    ensure_coordinator(actor, session.call.network_id)
+    ensure_coordinator(actor, session.call.network_ids)
     db.session.flush()
     db.session.refresh(session, ["state"])
     if session.state != CLOSED:
@@ -618,11 +618,11 @@ def sessions_of_call(call: Call) -> list[CommitteeSession]:
 def sessions_for(user) -> list[CommitteeSession]:
     """The sessions a person sits on, about this address's network's calls (every
     network's on a page of the whole platform)."""
-    return list(db.session.scalars(context.scoped(
+    return list(db.session.scalars(context.scoped_where(
         select(CommitteeSession).join(CommitteeMember,
                                       CommitteeMember.session_id == CommitteeSession.id)
         .join(Call, Call.id == CommitteeSession.call_id)
-        .where(CommitteeMember.user_id == user.id), Call.network_id)
+        .where(CommitteeMember.user_id == user.id), Call.run_by)
         .order_by(CommitteeSession.meets_at)))
 
 
@@ -663,9 +663,9 @@ def sessions_chaired_by(user) -> list[CommitteeSession]:
     stmt = select(CommitteeSession).join(Call, Call.id == CommitteeSession.call_id).where(
         CommitteeSession.chair_id == user.id)
     if context.current() is not None:
-        stmt = stmt.where(Call.network_id == context.current_id())
+        stmt = stmt.where(Call.run_by([context.current_id()]))
     elif not user.has_role(Role.ADMIN):  # on « Mon espace »: where they coordinate
-        stmt = stmt.where(Call.network_id.in_(user.network_ids_with(Role.COORDINATOR)))
+        stmt = stmt.where(Call.run_by(user.network_ids_with(Role.COORDINATOR)))
     return list(db.session.scalars(stmt.order_by(CommitteeSession.meets_at)))
 
 

@@ -39,6 +39,9 @@ class CallForm(BaseForm):
     response_deadline_on = _date(_l("Dernier jour pour les réponses des porteurs"))
     results_on = _date(_l("Date des résultats"))
     published = BooleanField(_l("Publier l’appel (il devient visible de tous)"))
+    # The other networks (choices given by the route); removed when the person does not
+    # coordinate the lead network.
+    partners = MultiCheckboxField(_l("Réseaux partenaires de cet appel commun"), coerce=int)
     submit = SubmitField(_l("Enregistrer l’appel"))
 
 

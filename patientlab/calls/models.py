@@ -11,6 +11,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -161,6 +163,34 @@ class Call(db.Model):
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="call", order_by="Criterion.position", cascade="all, delete-orphan",
         lazy="selectin")
+    # The other networks that run it with the lead (read with the call, in one query for
+    # a whole list).
+    partner_rows: Mapped[list["CallPartner"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CallPartner.network_id")
+
+    @property
+    def partner_ids(self) -> tuple[int, ...]:
+        return tuple(row.network_id for row in self.partner_rows)
+
+    @property
+    def network_ids(self) -> tuple[int, ...]:
+        """The networks that run the call: the lead first, then its partners."""
+        return (self.network_id, *self.partner_ids)
+
+    def network_for(self, user_network_ids) -> int:
+        """The call's network to link ``user`` to: the first of the call's where they work
+        (their own pages let them in), else the lead."""
+        for network_id in self.network_ids:
+            if network_id in user_network_ids:
+                return network_id
+        return self.network_id
+
+    @classmethod
+    def run_by(cls, network_ids):
+        """A condition: the call is run by one of ``network_ids`` (lead or partner)."""
+        ids = sorted(network_ids)
+        return or_(cls.network_id.in_(ids), cls.id.in_(
+            select(CallPartner.call_id).where(CallPartner.network_id.in_(ids))))
 
     def state(self, now: datetime) -> str:
         if self.published_at is None:
@@ -179,6 +209,18 @@ class Call(db.Model):
     @property
     def is_form_frozen(self) -> bool:
         return self.form_frozen_at is not None
+
+
+class CallPartner(db.Model):
+    """A network that runs a call together with the call's own (lead) network: the call is
+    in its lists, its pages answer under its address, its coordination manages it."""
+
+    __tablename__ = "call_partner"
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("call.id", ondelete="CASCADE"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("network.id", ondelete="RESTRICT"), primary_key=True, index=True)
 
 
 class Criterion(db.Model):

@@ -13,6 +13,7 @@ from patientlab.core.days import last_day
 from patientlab.core.i18n import date_long, datetime_long
 from patientlab.core.pending import Task
 from patientlab.core.permissions import COORDINATION
+from patientlab.core.security import Role
 from patientlab.extensions import db
 from patientlab.networks import context
 
@@ -45,6 +46,15 @@ def _answered(review: Review | None, criteria) -> int:
         answers[c.id].score is not None or answers[c.id].comment.strip()))
 
 
+def _network(call: Call, user_network_ids=()) -> int:
+    """The network of ``call`` whose pages a task links to: this address's (a joint call
+    answers under each of its networks'), else one where the person works, else the lead."""
+    current = context.current_id()
+    if current is not None and current in call.network_ids:
+        return current
+    return call.network_for(user_network_ids)
+
+
 def _decided(application_ids: list[int]) -> set[int]:
     """The applications a committee has given its recommendation on, or that have the
     coordination's decision: a review still to write is no longer awaited."""
@@ -68,9 +78,10 @@ def reviewer_tasks(user, now: datetime) -> list[Task]:
             continue
         application, review = assignment.application, assignment.review
         call = application.call
-        here = context.label(call.network_id)
+        network_id = _network(call)
+        here = context.label(network_id)
         href = url_for("reviews.detail", assignment_id=assignment.id,
-                       **context.link(call.network_id))
+                       **context.link(network_id))
         if application.id in decided and (review is None or review.status in (
                 ReviewStatus.DRAFT, ReviewStatus.RETURNED)):
             # The committee decided before this review came: nothing is asked any more.
@@ -103,9 +114,10 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
     tasks = []
     for application in applications_of(user):
         call = application.call
-        here = context.label(call.network_id)
+        network_id = _network(call)
+        here = context.label(network_id)
         href = url_for("applications.detail", application_id=application.id,
-                       **context.link(call.network_id))
+                       **context.link(network_id))
         if application.status == ApplicationStatus.DRAFT and call.state(now) == CallState.OPEN:
             missing = missing_parts(application)
             facts = [_by(call.application_deadline)]
@@ -122,7 +134,7 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
             tasks.append(Task(_("Répondre aux avis des patients sur « %(title)s »",
                                 title=application.title),
                               url_for("applications.detail", application_id=application.id,
-                                      _anchor="avis", **context.link(call.network_id)),
+                                      _anchor="avis", **context.link(network_id)),
                               call.response_deadline, (*here, *facts)))
     return tasks
 
@@ -130,9 +142,9 @@ def applicant_tasks(user, now: datetime) -> list[Task]:
 def _live_calls(user, now: datetime) -> list[Call]:
     """Published calls not yet past their results date: those with work to do, in the
     networks ``user`` coordinates (this address's only, on a network's page)."""
-    return list(db.session.scalars(context.held(select(Call).where(
+    return list(db.session.scalars(context.held_where(select(Call).where(
         Call.published_at.is_not(None), Call.results_at > now - timedelta(days=90)),
-        Call.network_id, user, COORDINATION).order_by(Call.application_deadline)))
+        Call.run_by, user, COORDINATION).order_by(Call.application_deadline)))
 
 
 def coordination_tasks(user, now: datetime) -> list[Task]:
@@ -140,9 +152,11 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
     call closing soon. Applications the person is involved in are left out: nobody
     decides about their own application."""
     tasks = []
+    coordinated = user.network_ids_with(Role.COORDINATOR)
     for call in _live_calls(user, now):
-        here = context.label(call.network_id)
-        href = url_for("call_admin.call", call_id=call.id, **context.link(call.network_id))
+        network_id = _network(call, coordinated)
+        here = context.label(network_id)
+        href = url_for("call_admin.call", call_id=call.id, **context.link(network_id))
         mine = applications_involving(user, call)
         if call.state(now) == CallState.OPEN and call.application_deadline - now <= CLOSING_SOON:
             tasks.append(Task(_("L’appel « %(title)s » ferme bientôt", title=call.title), href,
@@ -180,7 +194,7 @@ def coordination_tasks(user, now: datetime) -> list[Task]:
             tasks.append(Task(ngettext(
                 "%(num)s décision à enregistrer", "%(num)s décisions à enregistrer",
                 len(to_decide)),
-                url_for("call_admin.summary", call_id=call.id, **context.link(call.network_id)),
+                url_for("call_admin.summary", call_id=call.id, **context.link(network_id)),
                 call.results_at, (*here, call.title, _("résultats annoncés le %(date)s",
                                                        date=date_long(last_day(call.results_at))))))
     return tasks
@@ -195,7 +209,7 @@ def committee_tasks(user, now: datetime) -> list[Task]:
     for meeting in cm.sessions_for(user):
         if meeting.state == cm.CLOSED:
             continue
-        network_id = meeting.call.network_id
+        network_id = _network(meeting.call)
         here = context.label(network_id)
         href = url_for("committee.session", session_id=meeting.id, **context.link(network_id))
         if meeting.current_item_id is not None:

@@ -6,6 +6,7 @@ commit; the request commits once.
 """
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from .models import (
     Application,
     ApplicationStatus,
     Call,
+    CallPartner,
     CallState,
     Criterion,
     CriterionKind,
@@ -44,17 +46,20 @@ from .models import (
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def is_coordinator(user, network_id: int | None = None) -> bool:
+def is_coordinator(user, network_id: int | Iterable[int] | None = None) -> bool:
     """Whether ``user`` coordinates: in ``network_id`` when the object acted on is known
-    (a service called by a job or a command has no address to tell the network), else in
-    this request's network (in any network on a page of the whole platform)."""
+    (a service called by a job or a command has no address to tell the network; a joint
+    call gives all of its networks, ``Call.network_ids``: coordinating one is enough),
+    else in this request's network (in any network on a page of the whole platform)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    roles = user.roles if network_id is None else user.roles_in(network_id)
-    return bool(roles & set(COORDINATION))
+    if network_id is None:
+        return bool(user.roles & set(COORDINATION))
+    ids = (network_id,) if isinstance(network_id, int) else network_id
+    return any(user.roles_in(one) & set(COORDINATION) for one in ids)
 
 
-def ensure_coordinator(user, network_id: int | None = None) -> None:
+def ensure_coordinator(user, network_id: int | Iterable[int] | None = None) -> None:
     if not is_coordinator(user, network_id):
         raise PermissionError("coordination only")
 
@@ -73,7 +78,7 @@ def involved_in(user, application) -> bool:
 def may_coordinate(user, application) -> bool:
     """Nobody coordinates, moderates, releases or decides about their own application, or
     one they review or declared a conflict with: another coordinator does."""
-    return (is_coordinator(user, application.call.network_id)
+    return (is_coordinator(user, application.call.network_ids)
             and not involved_in(user, application))
 
 
@@ -104,7 +109,7 @@ def list_public_calls(now: datetime | None = None) -> list[Call]:
     """The published calls of this address's network."""
     now = now or utcnow()
     # The list shows no criteria: loaded only if a page asks for one call's.
-    calls = db.session.scalars(context.scoped(select(Call), Call.network_id)
+    calls = db.session.scalars(context.scoped_where(select(Call), Call.run_by)
                                .where(Call.published_at.is_not(None))
                                .options(lazyload(Call.criteria))
                                .order_by(Call.opens_at.desc())).all()
@@ -121,7 +126,7 @@ def current_highlights(limit: int, now: datetime | None = None,
     stmt = select(Call).where(Call.published_at.is_not(None), Call.opens_at <= now,
                               Call.results_at > now)
     if network_id is not None:
-        stmt = stmt.where(Call.network_id == network_id)
+        stmt = stmt.where(Call.run_by([network_id]))
     live = db.session.scalars(
         stmt.options(raiseload(Call.criteria))
         .order_by((Call.application_deadline <= now), Call.opens_at.desc(), Call.id)
@@ -133,7 +138,7 @@ def current_highlights(limit: int, now: datetime | None = None,
                    date=date_long(days.last_day(call.application_deadline)))
                 if state == CallState.OPEN else
                 _l("projets en relecture par les patientes et patients experts"))
-        network = context.by_id(call.network_id)
+        network = context.by_id(network_id if network_id is not None else call.network_id)
         named = (network.short_name,) if network_id is None else ()
         items.append(highlights.Item(
             call.title, url_for("calls.detail", call_id=call.id, network=network.slug),
@@ -143,7 +148,7 @@ def current_highlights(limit: int, now: datetime | None = None,
 
 def list_all_calls() -> list[Call]:
     """Every call of this address's network, drafts included (for its coordination)."""
-    return list(db.session.scalars(context.scoped(select(Call), Call.network_id)
+    return list(db.session.scalars(context.scoped_where(select(Call), Call.run_by)
                                    .order_by(Call.opens_at.desc())))
 
 
@@ -153,8 +158,8 @@ def get_call_or_404(call_id: int, user=None) -> Call:
     call = db.session.get(Call, call_id)
     if call is None:
         abort(404)
-    context.ensure_in_current(call.network_id)
-    if call.published_at is None and not is_coordinator(user, call.network_id):
+    context.ensure_in_current(call.network_ids)
+    if call.published_at is None and not is_coordinator(user, call.network_ids):
         abort(404)
     return call
 
@@ -170,6 +175,8 @@ class CallData:
     response_deadline_on: date
     results_on: date
     published: bool = False
+    # The partner networks chosen, None to leave them as they are.
+    partner_ids: tuple[int, ...] | None = None
 
 
 def check_timeline(data: CallData) -> list[ServiceError]:
@@ -192,7 +199,7 @@ def check_timeline(data: CallData) -> list[ServiceError]:
 
 
 def save_call(actor: User, call: Call | None, data: CallData) -> Call:
-    ensure_coordinator(actor, call.network_id if call is not None else None)
+    ensure_coordinator(actor, call.network_ids if call is not None else None)
     errors = check_timeline(data)
     if errors:
         raise errors[0]
@@ -220,7 +227,42 @@ def save_call(actor: User, call: Call | None, data: CallData) -> Call:
     db.session.flush()
     audit.record(actor, "call.created" if creating else "call.updated", call,
                  summary=call.title)
+    if data.partner_ids is not None:
+        set_partners(actor, call, data.partner_ids)
     return call
+
+
+def may_choose_partners(user, call: Call | None) -> bool:
+    """The lead network's coordination chooses the partners (a new call's lead is this
+    address's network)."""
+    return is_coordinator(user, call.network_id if call is not None else None)
+
+
+def set_partners(actor: User, call: Call, network_ids) -> bool:
+    """Make ``network_ids`` the call's partners (the networks that run it with its lead);
+    False when nothing changed. Journaled with the networks added and withdrawn."""
+    if not may_choose_partners(actor, call):
+        raise ServiceError(_l("Seule la coordination du réseau qui porte l’appel choisit "
+                              "ses réseaux partenaires."), field="partners")
+    wanted = set(network_ids)
+    if call.network_id in wanted:
+        raise ServiceError(_l("Le réseau qui porte l’appel n’est pas son propre partenaire : "
+                              "cochez seulement d’autres réseaux."), field="partners")
+    if wanted - set(context.all_networks()):
+        raise ServiceError(_l("Choisissez des réseaux de la liste."), field="partners")
+    current = set(call.partner_ids)
+    added, withdrawn = sorted(wanted - current), sorted(current - wanted)
+    if not added and not withdrawn:
+        return False
+    call.partner_rows = [row for row in call.partner_rows if row.network_id in wanted] + [
+        CallPartner(call_id=call.id, network_id=network_id) for network_id in added]
+    db.session.flush()
+    slugs = context.slug_of
+    audit.record(actor, "call.partners_changed", call, summary=(
+        f"partners={','.join(slugs(n) for n in sorted(wanted)) or '-'}"
+        f" added={','.join(slugs(n) for n in added) or '-'}"
+        f" withdrawn={','.join(slugs(n) for n in withdrawn) or '-'}"))
+    return True
 
 
 def _application_count(call: Call) -> int:
@@ -271,7 +313,7 @@ def get_criterion_or_404(call: Call, criterion_id: int) -> Criterion:
 
 def save_criterion(actor: User, call: Call, criterion: Criterion | None,
                    data: CriterionData) -> Criterion:
-    ensure_coordinator(actor, call.network_id)
+    ensure_coordinator(actor, call.network_ids)
     _ensure_form_editable(call)
     if data.kind not in CriterionKind.LABELS:
         raise ServiceError(_l("Choisissez un type de question."), field="kind")
@@ -298,7 +340,7 @@ def save_criterion(actor: User, call: Call, criterion: Criterion | None,
 
 
 def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
-    ensure_coordinator(actor, call.network_id)
+    ensure_coordinator(actor, call.network_ids)
     _ensure_form_editable(call)
     call.criteria.remove(criterion)
     for position, row in enumerate(call.criteria):
@@ -308,7 +350,7 @@ def delete_criterion(actor: User, call: Call, criterion: Criterion) -> None:
 
 
 def move_criterion(actor: User, call: Call, criterion: Criterion, step: int) -> None:
-    ensure_coordinator(actor, call.network_id)
+    ensure_coordinator(actor, call.network_ids)
     _ensure_form_editable(call)
     rows = list(call.criteria)
     index = rows.index(criterion)
@@ -334,7 +376,7 @@ def get_application_or_404(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:
         abort(404)
-    context.ensure_in_current(application.call.network_id)
+    context.ensure_in_current(application.call.network_ids)
     return application
 
 
@@ -349,7 +391,7 @@ def get_application_for_coordination(application_id: int, user) -> Application:
 def get_own_application(application_id: int, user) -> Application:
     """For the applicant's pages: the owner (and the coordination) only."""
     application = get_application_or_404(application_id)
-    if application.owner_id != user.id and not is_coordinator(user, application.call.network_id):
+    if application.owner_id != user.id and not is_coordinator(user, application.call.network_ids):
         abort(403)
     return application
 
@@ -360,7 +402,7 @@ def applications_of(user: User) -> list[Application]:
     stmt = select(Application).where(Application.owner_id == user.id)
     if context.current() is not None:
         stmt = stmt.join(Call, Call.id == Application.call_id).where(
-            Call.network_id == context.current_id())
+            Call.run_by([context.current_id()]))
     return list(db.session.scalars(stmt.order_by(Application.created_at.desc())))
 
 
@@ -564,7 +606,7 @@ def reading_rights(user, application: Application) -> Reading:
                     and assignment.review.status == ReviewStatus.RELEASED)
         return Reading(application=user.can_review or _seated(user, application),
                        reviews=released, own_review_pending=not released)
-    if is_coordinator(user, application.call.network_id) or _seated(user, application):
+    if is_coordinator(user, application.call.network_ids) or _seated(user, application):
         return Reading(application=True, reviews=True)
     return Reading()
 

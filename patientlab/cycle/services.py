@@ -55,7 +55,8 @@ def may_make_page(user, funding: calls.Funding) -> bool:
     """The coordination of the call's network, never the applicant themself, makes the
     page of a funded application (the team completes it; publication follows the usual
     workflow)."""
-    return has_any_in(user, COORDINATION, funding.network_id) and user.id != funding.owner_id
+    return (any(has_any_in(user, COORDINATION, network_id) for network_id in funding.network_ids)
+            and user.id != funding.owner_id)
 
 
 def funding_or_404(application_id: int, user) -> calls.Funding:
@@ -63,7 +64,7 @@ def funding_or_404(application_id: int, user) -> calls.Funding:
     funding = calls.funding(application_id)
     if funding is None:
         abort(404)
-    context.ensure_in_current(funding.network_id)
+    context.ensure_in_current(funding.network_ids)
     if not may_make_page(user, funding):
         abort(403)
     return funding

@@ -11,6 +11,7 @@ from patientlab.core.permissions import COORDINATION
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
 from patientlab.events import api as events
+from patientlab.networks import context as network_context
 from patientlab.projects import api as projects
 
 from . import services as svc
@@ -53,7 +54,9 @@ def from_funding(application_id):
         if done:
             flash(_("La page du projet est prête. L’équipe est prévenue : elle la complète, "
                     "puis la coordination la publie."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
+            # The page is the lead network's (a joint call's partner made it).
+            return redirect(url_for("projects.detail", project_id=project.id,
+                                    network=network_context.slug_of(project.network_id)))
     return render_template("cycle/from_funding.html", funding=funding, form=form,
                            existing=existing)
 

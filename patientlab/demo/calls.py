@@ -13,6 +13,7 @@ from patientlab.calls.models import (
     Assignment,
     AssignmentStatus,
     Call,
+    CallPartner,
     Decision,
     Review,
     ReviewAnswer,
@@ -22,6 +23,7 @@ from patientlab.core import audit, days
 from patientlab.core.models import utcnow
 from patientlab.demo.networks import first_network_id
 from patientlab.extensions import db
+from patientlab.networks.models import Network
 
 DESCRIPTION = (
     "Oncostarter finance des projets de recherche jeunes et prometteurs. Ce volet "
@@ -154,6 +156,12 @@ def seed_calls(coordinator: User, people: dict[str, User]) -> int:
         db.session.add(call)
         calls.append(call)
     db.session.flush()
+    # The open call is run by CLARA and PACA together: PACA's coordination manages it too,
+    # and PACA's reviewers may be invited.
+    paca = db.session.scalar(select(Network.id).where(Network.slug == "paca"))
+    if paca is not None:
+        db.session.add(CallPartner(call_id=calls[2].id, network_id=paca))
+        db.session.flush()
 
     apps: dict[int, list[Application]] = {}
     for index, rows in APPLICATIONS.items():

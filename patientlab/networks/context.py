@@ -10,6 +10,7 @@ A page without a network (the home page, the account, « Mon espace », the nati
 agenda) links to a network's page by naming it: ``url_for(…, network=slug)``.
 """
 
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.errors import HeaderParseError
@@ -87,11 +88,15 @@ def current_id() -> int | None:
     return network.id if network is not None else None
 
 
-def ensure_in_current(network_id: int | None) -> None:
+def ensure_in_current(network_id: int | Iterable[int] | None) -> None:
     """404 when an object of another network is reached through this network's address:
-    a network's page never shows what belongs to another, whatever the id."""
+    a network's page never shows what belongs to another, whatever the id. An object run
+    by several networks together (a joint call) gives all of theirs."""
     network = g.get("network")
-    if network is not None and network_id != network.id:
+    if network is None:
+        return
+    ids = (network_id,) if network_id is None or isinstance(network_id, int) else network_id
+    if network.id not in ids:
         abort(404)
 
 
@@ -99,6 +104,13 @@ def scoped(statement, column):
     """``statement`` limited to the current network (unchanged on a platform page)."""
     network = g.get("network")
     return statement if network is None else statement.where(column == network.id)
+
+
+def scoped_where(statement, condition):
+    """``scoped`` for objects run by several networks: ``condition(network_ids)`` says
+    which rows are the networks' (e.g. ``Call.run_by``)."""
+    network = g.get("network")
+    return statement if network is None else statement.where(condition([network.id]))
 
 
 def _pull(endpoint, values):
@@ -268,6 +280,12 @@ def held(statement, column, user, roles):
     (``where_held``): one condition on the indexed network column."""
     ids = where_held(user, roles)
     return statement if ids is None else statement.where(column.in_(sorted(ids)))
+
+
+def held_where(statement, condition, user, roles):
+    """``held`` for objects run by several networks (``condition`` as in ``scoped_where``)."""
+    ids = where_held(user, roles)
+    return statement if ids is None else statement.where(condition(sorted(ids)))
 
 
 def link(network_id: int) -> dict:

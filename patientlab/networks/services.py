@@ -108,12 +108,20 @@ def holders(role: str, network_id: int):
         NetworkRole.role == role, NetworkRole.network_id == network_id)
 
 
+def holders_in(role: str, network_ids):
+    """A select of the ids of the people who hold ``role`` in one of ``network_ids``."""
+    return select(NetworkRole.user_id).where(
+        NetworkRole.role == role, NetworkRole.network_id.in_(sorted(network_ids)))
+
+
 def holders_anywhere(role: str):
     """A select of the ids of the people who hold ``role`` in any network."""
     return select(NetworkRole.user_id).where(NetworkRole.role == role)
 
 
-def reviewers_of(network_id: int):
-    """A select of the ids of the people who agreed that ``network_id`` may invite them
-    to review (their validation, a national role, is checked by the caller)."""
-    return select(ReviewerNetwork.user_id).where(ReviewerNetwork.network_id == network_id)
+def reviewers_of(network_id):
+    """A select of the ids of the people who agreed that ``network_id`` (or one of several
+    network ids: a joint call's) may invite them to review (their validation, a national
+    role, is checked by the caller)."""
+    ids = (network_id,) if isinstance(network_id, int) else sorted(network_id)
+    return select(ReviewerNetwork.user_id).where(ReviewerNetwork.network_id.in_(ids))

@@ -147,3 +147,44 @@ def test_public_pages_of_a_objects_are_not_found_under_b(app, web, networks):
             wrong.append(f"{url}: {response.status_code}, expected 404")
         response.close()
     assert not wrong, "\n".join(wrong)
+
+
+#: URL arguments naming a call or what hangs from it (a joint call's are its partners' too).
+CALL_OBJECTS = {"call_id", "application_id", "assignment_id", "review_id", "session_id",
+                "point_id", "criterion_id"}
+
+
+def test_a_joint_calls_pages_open_to_the_partners_coordination_under_its_own_address(
+        app, web, networks):
+    """A's call made joint with B: B's coordination gets, under B's address, what the main
+    matrix declares for a coordinator on every page about the call and what hangs from it
+    (under A's address, the pages whose route asks for a role in A refuse it: the partner
+    works under its own address)."""
+    from patientlab.calls import services as call_svc
+    from patientlab.calls.models import Call
+    from patientlab.extensions import db
+    from tests.factories import UserFactory
+
+    a, b = networks
+    call = db.session.get(Call, a["call_id"])
+    call_svc.set_partners(UserFactory(roles=["admin"]), call,
+                          [_network_id(b["network"])])
+    db.session.commit()
+    web.login(f"b.{Role.COORDINATOR}@exemple.fr")
+    wrong = []
+    for rule, access in _private_network_rules(app):
+        if not CALL_OBJECTS & rule.arguments or NETWORK_OBJECTS & rule.arguments - CALL_OBJECTS:
+            continue
+        url = _url(app, rule, a, b["network"])
+        response = web.get(url)
+        response.close()
+        if response.status_code != expected(access, Role.COORDINATOR):
+            wrong.append(f"{url}: {response.status_code}, expected "
+                         f"{expected(access, Role.COORDINATOR)}")
+    assert not wrong, "as coordinator of the partner B:\n" + "\n".join(wrong)
+
+
+def _network_id(slug):
+    from patientlab.networks.context import by_slug
+
+    return by_slug(slug).id

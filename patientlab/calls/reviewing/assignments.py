@@ -28,7 +28,7 @@ from ..models import (
     Call,
 )
 from ..services import ensure_may_coordinate
-from .notices import coordinators, tell
+from .notices import coordinators, coordinators_network, tell
 from .reviews import SUBMITTED_STATES
 
 # --- Assignments -----------------------------------------------------------------------
@@ -39,7 +39,7 @@ def get_assignment_or_404(assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         abort(404)
-    context.ensure_in_current(assignment.application.call.network_id)
+    context.ensure_in_current(assignment.application.call.network_ids)
     return assignment
 
 
@@ -60,11 +60,11 @@ def assignments_of(application: Application) -> list[Assignment]:
 def reviewer_assignments(user: User) -> list[Assignment]:
     """The person's reviews to write or written, for this address's network's calls (every
     network's on a page of the whole platform)."""
-    return list(db.session.scalars(context.scoped(
+    return list(db.session.scalars(context.scoped_where(
         select(Assignment).join(Application, Application.id == Assignment.application_id)
         .join(Call, Call.id == Application.call_id)
         .where(Assignment.reviewer_id == user.id,
-               Assignment.status != AssignmentStatus.CONFLICT), Call.network_id)
+               Assignment.status != AssignmentStatus.CONFLICT), Call.run_by)
         .order_by(Call.review_deadline.desc(), Assignment.id)))
 
 
@@ -72,11 +72,12 @@ def eligible_reviewers(application: Application) -> list[User]:
     """Validated reviewers not yet assigned to (nor in conflict with) this application."""
     taken = select(Assignment.reviewer_id).where(Assignment.application_id == application.id)
     # DISTINCT and a collated ORDER BY do not mix on PostgreSQL: sorted here.
-    # The shared pool: validated reviewers who agreed that this call's network invites them.
+    # The shared pool: validated reviewers who agreed that one of this call's networks (the
+    # lead or a partner) invites them.
     return sorted_french(db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role.in_(Role.REVIEWERS), User.active.is_(True),
-               User.id.in_(network_services.reviewers_of(application.call.network_id)),
+               User.id.in_(network_services.reviewers_of(application.call.network_ids)),
                User.id != (application.owner_id or 0), User.id.not_in(taken))
         .distinct()), key=lambda user: user.name)
 
@@ -175,9 +176,10 @@ def declare_interests(user: User, assignment: Assignment, *, conflict: bool, rea
         db.session.delete(assignment.review)
     db.session.flush()
     audit.record(user, "review.conflict_declared", assignment, reason=reason)
-    for coordinator in coordinators(assignment.application.call.network_id):
+    call = assignment.application.call
+    for coordinator in coordinators(call.network_ids):
         tell(coordinator, _l("Conflit d’intérêts déclaré sur une candidature"),
               "review_conflict", kind="coordination", assignment=assignment,
               application=assignment.application,
               url=external_url("call_admin.application", application_id=assignment.application_id,
-                               network=slug_of(assignment.application.call.network_id)))
+                               network=slug_of(coordinators_network(coordinator, call))))

@@ -36,11 +36,19 @@ def _network_of(context: dict) -> int | None:
     return None
 
 
-def coordinators(network_id: int) -> list[User]:
-    """The coordination of the network that runs the call."""
+def coordinators(network_ids) -> list[User]:
+    """The coordination of the networks that run the call (``Call.network_ids``: the lead
+    and its partners)."""
+    ids = (network_ids,) if isinstance(network_ids, int) else tuple(network_ids)
     return list(db.session.scalars(select(User).where(
-        User.id.in_(network_services.holders(Role.COORDINATOR, network_id)),
+        User.id.in_(network_services.holders_in(Role.COORDINATOR, ids)),
         User.active.is_(True)).order_by(User.id)))
+
+
+def coordinators_network(user: User, call) -> int:
+    """The call's network whose pages a coordinator's link opens: one they coordinate
+    (a partner's coordinator is let in under their own network's address)."""
+    return call.network_for(user.network_ids_with(Role.COORDINATOR))
 
 
 def _still_assigned(user, assignment_id: int) -> bool:

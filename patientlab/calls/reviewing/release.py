@@ -33,7 +33,7 @@ def get_review_or_404(review_id: int) -> Review:
     review = db.session.get(Review, review_id)
     if review is None:
         abort(404)
-    context.ensure_in_current(review.assignment.application.call.network_id)
+    context.ensure_in_current(review.assignment.application.call.network_ids)
     return review
 
 

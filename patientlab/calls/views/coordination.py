@@ -10,6 +10,7 @@ from patientlab.core.forms import add_service_error
 from patientlab.core.models import utcnow
 from patientlab.core.security import acting_user, roles_required
 from patientlab.core.transaction import attempt
+from patientlab.networks import context as network_context
 
 from .. import api, committee, reviewing
 from .. import services as svc
@@ -69,7 +70,23 @@ def _call_data(form) -> svc.CallData:
         application_deadline_on=form.application_deadline_on.data,
         review_deadline_on=form.review_deadline_on.data,
         response_deadline_on=form.response_deadline_on.data, results_on=form.results_on.data,
-        published=form.published.data)
+        published=form.published.data,
+        partner_ids=tuple(form.partners.data or ()) if "partners" in form else None)
+
+
+def _call_form(call=None, **kwargs) -> CallForm:
+    """The call's form; the partner networks offered to the lead network's coordination
+    (every network but the lead), read-only for a partner's."""
+    form = CallForm(**kwargs)
+    if not svc.may_choose_partners(acting_user(), call):
+        del form.partners
+        return form
+    lead = call.network_id if call is not None else network_context.for_new().id
+    form.partners.choices = [(n.id, n.name) for n in sorted(
+        network_context.all_networks().values(), key=lambda n: n.name) if n.id != lead]
+    if call is not None and "formdata" in kwargs:
+        form.partners.data = list(call.partner_ids)
+    return form
 
 
 def _save_call(form, call=None):
@@ -90,7 +107,7 @@ def _save_call(form, call=None):
 @bp.route("/nouveau", methods=["GET", "POST"])
 @roles_required(*COORDINATION)
 def new():
-    return _save_call(CallForm())
+    return _save_call(_call_form())
 
 
 @bp.route("/<int:call_id>/modifier", methods=["GET", "POST"])
@@ -98,7 +115,7 @@ def new():
 def edit(call_id):
     call = svc.get_call_or_404(call_id, acting_user())
     if request.method == "GET":
-        form = CallForm(formdata=None, obj=call)
+        form = _call_form(call, formdata=None, obj=call)
         form.opens_on.data = days.paris_day(call.opens_at)
         form.application_deadline_on.data = days.last_day(call.application_deadline)
         form.review_deadline_on.data = days.last_day(call.review_deadline)
@@ -106,7 +123,7 @@ def edit(call_id):
         form.results_on.data = days.paris_day(call.results_at)
         form.published.data = call.published_at is not None
         return render_template("calls/admin/edit.html", **_context(form=form, call=call))
-    return _save_call(CallForm(), call)
+    return _save_call(_call_form(call), call)
 
 
 @bp.route("/<int:call_id>")

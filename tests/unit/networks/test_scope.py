@@ -25,6 +25,7 @@ SCOPES = {
     "reviewer_network": NETWORK_ID,
     "association_network": NETWORK_ID,
     "call": NETWORK_ID,
+    "call_partner": NETWORK_ID,
     "event": NETWORK_ID,
     "project": NETWORK_ID,
     # Calls: applications, reviews, committees.
