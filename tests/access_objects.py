@@ -34,9 +34,9 @@ ROLES = ["visitor", "citizen", Role.PATIENT_EXPERT, Role.ASSOCIATION_REP, Role.R
 
 def build_objects(network=None, *, prefix: str = "", mark: str = "",
                   national: bool = True) -> dict:
-    """Every object of one network (``network``: the first one when None). ``national``:
-    also the platform's own objects (a glossary term, a plain word, an association, a
-    request to be recognised), made once per test."""
+    """Every object of one network (``network``: the first one when None), its own
+    glossary term and plain word among them. ``national``: also the platform's own objects
+    (an association, a request to be recognised), made once per test."""
     from patientlab.calls import reviewing
     from patientlab.calls import services as call_svc
     from patientlab.events.models import Registration
@@ -52,13 +52,17 @@ def build_objects(network=None, *, prefix: str = "", mark: str = "",
                            title=title("Bouger pendant la chimiothérapie"))
     question = svc.ask_question(UserFactory(), project, title("Une question ?"))
     question.moderation_state = "published"
-    found = {}
+    term = GlossaryTerm(term=title("cohorte"), slug=title("cohorte").lower().replace(" ", "-"),
+                        definition="Un groupe.", network_id=network_id)
+    plain = PlainWord(word=title("ancillaire"), alternatives="complémentaire",
+                      network_id=network_id)
+    db.session.add_all([term, plain])
+    db.session.flush()
+    found = {"term_id": term.id, "word_id": plain.id}
     if national:
-        term = GlossaryTerm(term="cohorte", slug="cohorte", definition="Un groupe.")
-        db.session.add(term)
         request = RoleRequestFactory()
         db.session.flush()
-        found.update(term_id=term.id, request_id=request.id)
+        found.update(request_id=request.id)
     organiser = UserFactory(email=f"{prefix}organiser@exemple.fr", roles=[Role.ORGANISER],
                             roles__network=network)
     event = make_event(organiser, network_id=network_id,
@@ -80,10 +84,8 @@ def build_objects(network=None, *, prefix: str = "", mark: str = "",
     db.session.commit()
     if national:
         association = AssociationFactory()
-        plain = PlainWord(word="ancillaire", alternatives="complémentaire")
-        db.session.add(plain)
         db.session.flush()
-        found.update(association_id=association.id, word_id=plain.id)
+        found.update(association_id=association.id)
     application.decision = "funded"
     milestone = Milestone(project_id=project.id, label=title("Les inclusions commencent"),
                           planned_on=utcnow().date(), moderation_state="published")

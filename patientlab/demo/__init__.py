@@ -198,8 +198,9 @@ def seed() -> dict:
     _seed_bios(bios, by_email["moderation@exemple.fr"])
     if created["users"]:
         _seed_notification_choices(by_email["association@exemple.fr"])
-    from patientlab.demo.projects import seed_projects
+    from patientlab.demo.projects import seed_network_words, seed_projects
 
+    seed_network_words(paca)
     created["projects"] = seed_projects(
         researcher=by_email["chercheur@exemple.fr"],
         raters=[by_email["patient@exemple.fr"], by_email["association@exemple.fr"]],

@@ -225,6 +225,26 @@ def _falc_panel_readings(projects: list[Project], now) -> None:
                     paragraph=number, understood=True, created_at=now - timedelta(days=20)))
 
 
+#: PACA's own words, beside the national glossary and plain words.
+PACA_GLOSSARY = [
+    ("Institut Paoli-Calmettes", "Le centre de lutte contre le cancer de Marseille. On y "
+     "soigne et on y fait de la recherche."),
+]
+PACA_PLAIN_WORDS = [("onco-hématologie", "les cancers du sang")]
+
+
+def seed_network_words(network) -> None:
+    """A network's own glossary term and plain word (once, by their words)."""
+    for term, definition in PACA_GLOSSARY:
+        if db.session.scalar(select(GlossaryTerm).where(GlossaryTerm.term == term)) is None:
+            db.session.add(GlossaryTerm(term=term, slug=terms.slugify(term),
+                                        definition=definition, network_id=network.id))
+    for word, alternatives in PACA_PLAIN_WORDS:
+        if db.session.scalar(select(PlainWord).where(PlainWord.word == word)) is None:
+            db.session.add(PlainWord(word=word, alternatives=alternatives,
+                                     network_id=network.id))
+
+
 FALC_PANEL = "Atelier FALC de l’ESAT Les Ateliers du Rhône"
 
 

@@ -25,6 +25,7 @@ def init_app(app) -> None:
         privacy,
         search_index,
         services,
+        terms,
         writing,
     )
     from . import pending as projects_pending
@@ -55,7 +56,8 @@ def init_app(app) -> None:
         kept.register_form_page(endpoint, page)
     app.jinja_env.globals.update(
         CANCER_TYPES=models.CANCER_TYPES, THEMES=models.THEMES, REGIONS=models.REGIONS,
-        Publication=models.Publication, ResearchStatus=models.ResearchStatus)
+        Publication=models.Publication, ResearchStatus=models.ResearchStatus,
+        keeps_vocabulary=terms.may_keep)
     navigation.register(navigation.MenuEntry(20, "projects.index", _l("Projets de recherche")))
     highlights.register(highlights.Highlight(
         30, "derniers-projets", _l("Les derniers projets expliqués simplement"),
@@ -79,7 +81,8 @@ PROJECT_TABLES = ("project_cancer_type", "project_theme", "project_question",
 def _register_cached_pages(app, page_cache) -> None:
     """What the projects' public pages show: the project (« project:<id> »), the evenings
     that present it (« events ») and the call that funded it (« calls »); the lists show
-    « projects ». Other tables (the glossary, plain words…) are the global scope's."""
+    « projects ». Other tables (the glossary, plain words, national or a network's…) are
+    the global scope's."""
     def one_project(project_id):
         return (f"project:{project_id}", "events", "calls")
 

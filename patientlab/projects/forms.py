@@ -105,7 +105,13 @@ class ClarityForm(BaseForm):
     submit = SubmitField(_l("Donner mon avis"))
 
 
+#: Which list a new term or word joins: « reseau » (this network's own) or « national »
+#: (the administration's choice; others add to their network's, without the field).
+LIST_CHOICES = [("reseau", ""), ("national", "")]
+
+
 class GlossaryTermForm(BaseForm):
+    scope = RadioField(_l("Dans quel glossaire ?"), choices=LIST_CHOICES, default="reseau")
     term = TrimmedStringField(
         _l("Terme"),
         validators=[DataRequired(message=_l("Écrivez le terme, par exemple « essai "
@@ -118,6 +124,7 @@ class GlossaryTermForm(BaseForm):
 
 
 class PlainWordForm(BaseForm):
+    scope = RadioField(_l("Dans quelle liste ?"), choices=LIST_CHOICES, default="reseau")
     word = TrimmedStringField(
         _l("Mot ou expression difficile"),
         validators=[DataRequired(message=_l("Écrivez le mot difficile, par exemple "

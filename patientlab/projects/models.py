@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -221,25 +222,48 @@ class ClarityRating(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: Rows of the national glossary and plain-word list: no network.
+NATIONAL_ROW = text("network_id IS NULL")
+
+
+def _unique_per_network(table: str, column: str) -> tuple:
+    """``column`` once in each network's own list and once in the national list (a
+    unique constraint alone lets NULL network ids repeat a word)."""
+    return (UniqueConstraint("network_id", column, name=f"uq_{table}_network_{column}"),
+            Index(f"uq_{table}_national_{column}", column, unique=True,
+                  sqlite_where=NATIONAL_ROW, postgresql_where=NATIONAL_ROW))
+
+
 class GlossaryTerm(db.Model):
+    """A word explained on the glossary page: the national glossary's (``network_id``
+    empty), shown in every network, or one network's own, shown in its pages only."""
+
     __tablename__ = "glossary_term"
+    __table_args__ = (*_unique_per_network("glossary_term", "term"),
+                      *_unique_per_network("glossary_term", "slug"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    term: Mapped[str] = mapped_column(String(120), unique=True)
-    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network.id", ondelete="CASCADE"), index=True)
+    term: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140))
     definition: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PlainWord(db.Model):
-    """The coordination's « mots simples » list: a hard word or phrase (« ancillaire »,
-    « critère de jugement ») and the plain words to use instead, one per line."""
+    """The « mots simples » list: a hard word or phrase (« ancillaire », « critère de
+    jugement ») and the plain words to use instead, one per line; national (``network_id``
+    empty) or one network's own, like the glossary."""
 
     __tablename__ = "plain_word"
+    __table_args__ = _unique_per_network("plain_word", "word")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    word: Mapped[str] = mapped_column(String(120), unique=True)
+    network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network.id", ondelete="CASCADE"), index=True)
+    word: Mapped[str] = mapped_column(String(120))
     alternatives: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

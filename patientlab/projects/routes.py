@@ -10,6 +10,7 @@ from patientlab.core.text import fold
 from patientlab.core.transaction import attempt
 from patientlab.extensions import db
 from patientlab.moderation.models import REFUSAL_REASONS
+from patientlab.networks import context
 from patientlab.projects import clarity, followup, writing
 from patientlab.projects import falc as easy_read
 from patientlab.projects import services as svc
@@ -338,18 +339,22 @@ def check_section(section):
     titles = {**svc.SECTION_TITLES, **followup.RESULT_TITLES}
     if section not in titles:
         abort(404)
-    analysis = writing.analyse_section(request.form.get("text", "")[:4000])
+    analysis = writing.analyse_section(request.form.get("text", "")[:4000],
+                                       context.current_id())
     return render_template("projects/_section_readability.html", analysis=analysis,
                            title=titles[section],
                            editor=acting_user().has_any_role(svc.EDITORS))
 
 
 # --- Glossary ----------------------------------------------------------------
+# A network's pages show the national glossary and the network's own terms together. Its
+# coordination keeps its own terms and plain words; the administration keeps the national
+# ones (the same pages, with a choice of list).
 
 
 @bp.route("/glossaire")
 def glossary():
-    terms = lexicon.glossary()
+    terms = lexicon.glossary(context.current_id())
     letters = {}
     for term in terms:
         letters.setdefault(fold(term.term)[:1].upper(), []).append(term)
@@ -360,27 +365,55 @@ def glossary():
                            focus=request.args.get("terme", "")[:120])
 
 
+def _with_scope(form, national_label):
+    """The administration chooses the national list or this network's; the coordination
+    adds to its network's only (no choice shown)."""
+    if lexicon.may_keep(acting_user(), None):
+        form.scope.choices = [
+            ("reseau", _("Celui du %(network)s seulement", network=context.current().name)),
+            ("national", national_label)]
+    else:
+        del form.scope
+    return form
+
+
+def _chosen_network(form) -> int | None:
+    return None if "scope" in form and form.scope.data == "national" else context.current_id()
+
+
 @bp.route("/glossaire/gerer", methods=["GET", "POST"])
 @roles_required(*svc.EDITORS)
 def glossary_manage():
-    form = GlossaryTermForm()
+    form = _with_scope(GlossaryTermForm(), _("Le glossaire national, montré dans tous les "
+                                            "réseaux"))
     if request.method == "GET" and request.args.get("terme"):
         form.term.data = request.args["terme"][:120]  # « Ajouter au glossaire » from the help
     if form.validate_on_submit():
         with attempt(form) as done:
-            term = lexicon.save_term(acting_user(), None, form.term.data, form.definition.data)
+            term = lexicon.save_term(acting_user(), None, form.term.data, form.definition.data,
+                                     _chosen_network(form))
         if done:
             flash(_("« %(term)s » est ajouté au glossaire.", term=term.term), "success")
             return redirect(url_for("projects.glossary_manage"))
-    return render_template("projects/glossary_manage.html", form=form, terms=lexicon.glossary(),
+    return render_template("projects/glossary_manage.html", form=form,
+                           terms=lexicon.glossary(context.current_id()),
                            delete_form=DeleteForm(formdata=None))
 
 
-def _term_or_404(term_id):
-    term = db.session.get(GlossaryTerm, term_id)
-    if term is None:
+def _kept_here_or_404(row):
+    """A term or plain word this person keeps: another network's is not found under this
+    network's address; the national ones are the administration's (403 to others)."""
+    if row is None:
         abort(404)
-    return term
+    if row.network_id is not None:
+        context.ensure_in_current(row.network_id)
+    if not lexicon.may_keep(acting_user(), row.network_id):
+        abort(403)
+    return row
+
+
+def _term_or_404(term_id):
+    return _kept_here_or_404(db.session.get(GlossaryTerm, term_id))
 
 
 @bp.route("/glossaire/<int:term_id>/modifier", methods=["GET", "POST"])
@@ -388,6 +421,7 @@ def _term_or_404(term_id):
 def glossary_edit(term_id):
     term = _term_or_404(term_id)
     form = GlossaryTermForm(obj=term) if request.method == "GET" else GlossaryTermForm()
+    del form.scope  # a term stays in its own glossary
     if request.method == "GET":
         form.term.data = term.term
     if form.validate_on_submit():
@@ -413,31 +447,38 @@ def glossary_delete(term_id):
 
 
 def _plain_word_or_404(word_id):
-    entry = db.session.get(PlainWord, word_id)
-    if entry is None:
-        abort(404)
-    return entry
+    return _kept_here_or_404(db.session.get(PlainWord, word_id))
+
+
+def _plain_word_form(entry):
+    form = PlainWordForm()
+    if entry is not None:
+        del form.scope  # a word stays in its own list
+        if request.method == "GET":
+            form.word.data, form.alternatives.data = entry.word, entry.alternatives
+        return form
+    return _with_scope(form, _("La liste nationale, proposée dans tous les réseaux"))
 
 
 @bp.route("/glossaire/mots-simples", methods=["GET", "POST"])
 @bp.route("/glossaire/mots-simples/<int:word_id>", methods=["GET", "POST"])
 @roles_required(*svc.EDITORS)
 def plain_words(word_id=None):
-    """The coordination's « mots simples » list, offered by the writing help."""
+    """The « mots simples » list (national and this network's), offered by the writing
+    help."""
     entry = _plain_word_or_404(word_id) if word_id is not None else None
-    form = PlainWordForm()
-    if request.method == "GET" and entry is not None:
-        form.word.data, form.alternatives.data = entry.word, entry.alternatives
+    form = _plain_word_form(entry)
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = writing.save_plain_word(acting_user(), entry, form.word.data,
-                                            form.alternatives.data)
+                                            form.alternatives.data, _chosen_network(form))
         if done:
             flash(_("« %(word)s » est enregistré dans les mots simples.", word=saved.word),
                   "success")
             return redirect(url_for("projects.plain_words"))
     return render_template("projects/plain_words.html", form=form, entry=entry,
-                           words=writing.plain_words(), delete_form=DeleteForm(formdata=None))
+                           words=writing.plain_words(context.current_id()),
+                           delete_form=DeleteForm(formdata=None))
 
 
 @bp.route("/glossaire/mots-simples/<int:word_id>/supprimer", methods=["POST"])

@@ -514,7 +514,8 @@ SECTION_TITLES = {
 
 
 def lay_summary(project: Project) -> Summary:
-    terms = [Term(t.term, t.slug, t.definition) for t in terms_mod.glossary()]
+    terms = [Term(t.term, t.slug, t.definition)
+             for t in terms_mod.glossary(project.network_id)]
     used: set[str] = set()
     sections = []
     for name in SUMMARY_FIELDS:

@@ -33,7 +33,8 @@ NETWORK_ROLES = (Role.COORDINATOR, Role.ORGANISER, Role.MODERATOR)
 #: URL arguments naming an object that belongs to a network.
 NETWORK_OBJECTS = {"project_id", "call_id", "application_id", "assignment_id", "review_id",
                    "session_id", "point_id", "event_id", "registration_id", "milestone_id",
-                   "item_id", "revision_id", "criterion_id", "question_id"}
+                   "item_id", "revision_id", "criterion_id", "question_id", "term_id",
+                   "word_id"}
 #: Pages about another network's object that a national role opens under that network's
 #: own address: any researcher may apply to any network's open call.
 NATIONAL_ON_OTHERS = {"applications.new"}

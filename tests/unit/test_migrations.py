@@ -256,6 +256,46 @@ def test_existing_data_moves_into_a_first_network_and_back(empty_database_url):
         db.engine.dispose()
 
 
+def test_existing_glossary_and_plain_words_stay_national(empty_database_url):
+    """Terms and plain words from before each network had its own are the national ones;
+    a network may then have its own word, once, and the national list keeps each once; on
+    downgrade the networks' own words go and the national ones stay."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import IntegrityError
+
+    when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="d1a4e6b2c9f0")
+        insert_term = text("INSERT INTO glossary_term (term, slug, definition, created_at, "
+                           "updated_at) VALUES ('cohorte', 'cohorte', 'Un groupe.', :at, :at)"
+                           ).bindparams(bindparam("at", type_=UTCDateTime()))
+        with db.engine.begin() as conn:
+            conn.execute(insert_term, {"at": when})
+            conn.execute(text("INSERT INTO plain_word (word, alternatives, updated_at) "
+                              "VALUES ('ancillaire', 'complémentaire', :at)").bindparams(
+                bindparam("at", type_=UTCDateTime())), {"at": when})
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT term, network_id FROM glossary_term")).all() == [
+                ("cohorte", None)]
+            assert conn.scalar(text("SELECT network_id FROM plain_word")) is None
+        own = text("INSERT INTO glossary_term (term, slug, definition, created_at, updated_at, "
+                   "network_id) VALUES ('essai', 'essai', 'Une étude.', :at, :at, 1)"
+                   ).bindparams(bindparam("at", type_=UTCDateTime()))
+        with db.engine.begin() as conn:
+            conn.execute(own, {"at": when})
+        for statement in (own, insert_term):  # once per network, once nationally
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                conn.execute(statement, {"at": when})
+        downgrade_to("d1a4e6b2c9f0")
+        with db.engine.connect() as conn:
+            assert conn.scalars(text("SELECT term FROM glossary_term")).all() == ["cohorte"]
+        db.session.remove()
+        db.engine.dispose()
+
+
 def downgrade_to(revision: str) -> None:
     from flask_migrate import downgrade
 

@@ -9,6 +9,9 @@ across networks. A new table fails here until it is declared in ``SCOPES``:
   (followed up to a table with ``network_id``);
 - ``"through kind/object_id: <what>"``: it names the content it is about by kind and id
   (the moderation's rows), so its network is that content's;
+- ``"national or network_id: <reason>"``: an optional ``network_id`` pointing at
+  ``network``, empty for the rows shared by every network (the national glossary), set for
+  a network's own, and why;
 - ``"national: <reason>"``: shared by every network, and why.
 """
 
@@ -17,6 +20,7 @@ import pytest
 from patientlab.extensions import db
 
 NETWORK_ID = "network_id"
+NATIONAL_OR_NETWORK = "national or network_id: "
 
 SCOPES = {
     # A network and what is given to it.
@@ -82,8 +86,9 @@ SCOPES = {
     "platform_setting": "national: the platform's settings",
     "falc_panel": "national: a reading group (an ESAT's workshop) reads for every network",
     "falc_reader": "national: a reader of a reading group, known by a first name only",
-    "glossary_term": "national: one glossary for every network, no personal data",
-    "plain_word": "national: one list of plain words for every network, no personal data",
+    "glossary_term": NATIONAL_OR_NETWORK + "the national glossary, shown in every network, "
+                     "and each network's own terms",
+    "plain_word": NATIONAL_OR_NETWORK + "the national plain words, and each network's own",
     "content_version": "national: counters of the page cache, no personal data",
 }
 
@@ -95,12 +100,14 @@ def _tables():
     return {table.name: table for table in db.metadata.sorted_tables}
 
 
-def _network_column_problem(table) -> str | None:
+def _network_column_problem(table, *, optional: bool = False) -> str | None:
     column = table.columns.get(NETWORK_ID)
     if column is None:
         return "has no network_id column"
-    if column.nullable:
+    if column.nullable and not optional:
         return "network_id may be empty"
+    if optional and not column.nullable:
+        return "network_id is required: declare it network_id"
     if not any(fk.column.table.name == "network" for fk in column.foreign_keys):
         return "network_id does not point at network"
     return None
@@ -128,6 +135,9 @@ def _problems(tables, scopes) -> list[str]:
         problem = None
         if scope == NETWORK_ID:
             problem = _network_column_problem(table)
+        elif scope.startswith(NATIONAL_OR_NETWORK) and scope.removeprefix(
+                NATIONAL_OR_NETWORK).strip():
+            problem = _network_column_problem(table, optional=True)
         elif scope.startswith("through kind/object_id:"):
             if not {"kind", "object_id"} <= set(table.columns.keys()):
                 problem = "has no kind and object_id columns"
@@ -189,6 +199,11 @@ def test_a_new_table_must_be_declared(app):
      "holds their words"),
     ("user", "national: ", "unknown declaration 'national: '"),
     ("user", "scoped", "unknown declaration 'scoped'"),
+    ("user", NATIONAL_OR_NETWORK + "accounts", "has no network_id column"),
+    ("network_role", NATIONAL_OR_NETWORK + "roles", "network_id is required: declare it "
+     "network_id"),
+    ("glossary_term", NETWORK_ID, "network_id may be empty"),
+    ("plain_word", "national: one list", "has a network_id column: declare it scoped"),
     ("event_satisfaction", "through kind/object_id: the evening",
      "has no kind and object_id columns"),
 ])

@@ -15,7 +15,7 @@ from patientlab.projects import services as svc
 from patientlab.projects.glossary import Term, mark_terms
 from patientlab.projects.models import GlossaryTerm, Publication
 from tests.conftest import outbox
-from tests.factories import UserFactory, make_project
+from tests.factories import FIRST_NETWORK, UserFactory, make_project
 
 
 def _search(**kwargs):
@@ -206,21 +206,22 @@ def test_lay_summary_lists_the_terms_it_explains():
 
 def test_glossary_is_maintained_by_coordinators_only():
     coordinator = UserFactory(roles=[Role.COORDINATOR])
-    term = terms.save_term(coordinator, None, "Essai clinique", "Une étude.")
-    assert term.slug == "essai-clinique"
+    own = FIRST_NETWORK
+    term = terms.save_term(coordinator, None, "Essai clinique", "Une étude.", own)
+    assert (term.slug, term.network_id) == ("essai-clinique", own)
     with pytest.raises(ServiceError):
-        terms.save_term(coordinator, None, "essai clinique", "Doublon.")
+        terms.save_term(coordinator, None, "essai clinique", "Doublon.", own)
     for same_word in ("ESSAI-CLINIQUE", "Essai  clinique !", "éssai clinique"):
         with pytest.raises(ServiceError):  # same anchor in the page: the same word
-            terms.save_term(coordinator, None, same_word, "Doublon.")
+            terms.save_term(coordinator, None, same_word, "Doublon.", own)
     # Words without a Latin letter get numbered anchors instead of clashing.
-    first = terms.save_term(coordinator, None, "化疗", "Chimiothérapie, en chinois.")
-    second = terms.save_term(coordinator, None, "放疗", "Radiothérapie, en chinois.")
+    first = terms.save_term(coordinator, None, "化疗", "Chimiothérapie, en chinois.", own)
+    second = terms.save_term(coordinator, None, "放疗", "Radiothérapie, en chinois.", own)
     assert (first.slug, second.slug) == ("terme", "terme-2")
     assert terms.save_term(coordinator, first, "化疗", "Mise à jour.").slug == "terme"
     with pytest.raises(PermissionError):
-        terms.save_term(UserFactory(roles=[Role.RESEARCHER]), None, "X", "Y")
-    assert [t.term for t in terms.glossary()] == ["Essai clinique", "化疗", "放疗"]
+        terms.save_term(UserFactory(roles=[Role.RESEARCHER]), None, "X", "Y", own)
+    assert [t.term for t in terms.glossary(own)] == ["Essai clinique", "化疗", "放疗"]
 
 
 # --- Questions ---------------------------------------------------------------------
