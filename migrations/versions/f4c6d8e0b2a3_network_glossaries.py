@@ -1,7 +1,7 @@
 """Each network's own glossary and plain words, beside the national ones
 
 Revision ID: f4c6d8e0b2a3
-Revises: d1a4e6b2c9f0
+Revises: e3b5c7d9a1f2
 Create Date: 2026-12-08 03:00:00.000000
 
 « glossary_term » and « plain_word » get a « network_id »: empty for the national glossary
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f4c6d8e0b2a3'
-down_revision = 'd1a4e6b2c9f0'
+down_revision = 'e3b5c7d9a1f2'
 branch_labels = None
 depends_on = None
 

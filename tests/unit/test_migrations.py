@@ -267,7 +267,7 @@ def test_existing_glossary_and_plain_words_stay_national(empty_database_url):
     when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade(revision="d1a4e6b2c9f0")
+        upgrade(revision="e3b5c7d9a1f2")
         insert_term = text("INSERT INTO glossary_term (term, slug, definition, created_at, "
                            "updated_at) VALUES ('cohorte', 'cohorte', 'Un groupe.', :at, :at)"
                            ).bindparams(bindparam("at", type_=UTCDateTime()))
@@ -289,7 +289,7 @@ def test_existing_glossary_and_plain_words_stay_national(empty_database_url):
         for statement in (own, insert_term):  # once per network, once nationally
             with pytest.raises(IntegrityError), db.engine.begin() as conn:
                 conn.execute(statement, {"at": when})
-        downgrade_to("d1a4e6b2c9f0")
+        downgrade_to("e3b5c7d9a1f2")
         with db.engine.connect() as conn:
             assert conn.scalars(text("SELECT term FROM glossary_term")).all() == ["cohorte"]
         db.session.remove()
