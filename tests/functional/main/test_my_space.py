@@ -280,3 +280,14 @@ def test_the_menu_of_a_platform_page_leads_to_the_network_where_the_role_is_held
     web.logout()
     web.login("anne@exemple.fr")
     assert 'href="/clara/coordination/"' in web.get("/mon-espace").get_data(as_text=True)
+
+
+def test_my_space_leads_to_the_evenings_of_every_network(web, make_user):
+    """« Voir les prochaines soirées » led to CLARA's evenings only, from a page of the
+    whole platform: a person of Marseille never saw PACA's; it leads to the agenda."""
+    make_user(email="nadia@exemple.fr")
+    web.login("nadia@exemple.fr")
+    page = web.get("/mon-espace").get_data(as_text=True)
+    assert 'href="/agenda">Voir les prochaines soirées' in page
+    main = page.split('<main', 1)[1].split('</main>', 1)[0]
+    assert 'href="/clara/evenements/"' not in main
