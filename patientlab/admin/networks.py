@@ -58,9 +58,12 @@ def _counted(where=None) -> list[NetworkRow]:
                 .where(column == Network.id, *conditions).scalar_subquery())
 
     # A call counts for its lead and for its partners (neither may be deleted under it).
+    # The partners' subquery names Network without having it in its FROM: without
+    # correlate(), it took network in its own FROM and counted every joint call for all.
     calls = (select(func.count()).select_from(Call).where(or_(
         Call.network_id == Network.id, Call.id.in_(select(CallPartner.call_id).where(
-            CallPartner.network_id == Network.id)))).scalar_subquery())
+            CallPartner.network_id == Network.id).correlate(Network))))
+        .correlate(Network).scalar_subquery())
     statement = select(
         Network, calls, count(Event, Event.network_id),
         count(Project, Project.network_id),

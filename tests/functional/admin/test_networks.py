@@ -3,6 +3,7 @@
 import pyotp
 from sqlalchemy import select
 
+from patientlab.calls.models import CallPartner
 from patientlab.core.audit import AuditEntry
 from patientlab.core.models import utcnow
 from patientlab.core.typography import french_spacing as fr
@@ -41,6 +42,23 @@ def test_the_list_counts_calls_evenings_projects_and_coordinators_of_each_networ
     row = page.split("Cancéropôle Grand Ouest", 1)[1].split("</tr>", 1)[0]
     assert [cell.split("</td>")[0] for cell in row.split("<td>")[2:5]] == ["1", "2", "0"]
     assert "1 personne" in row
+
+
+def test_a_joint_call_counts_for_its_lead_and_partner_only(web):
+    """A joint call of CLARA and PACA was counted in every network's row: a new network
+    showed « 1 » call, its address was locked and it could not be deleted."""
+    paca = NetworkFactory(slug="paca")
+    empty = NetworkFactory(name="Cancéropôle Est", slug="est")
+    call = make_call()
+    db.session.add(CallPartner(call_id=call.id, network_id=paca.id))
+    _admin(web)
+    page = web.get("/admin/reseaux/").get_data(as_text=True)
+    row = page.split("Cancéropôle Est", 1)[1].split("</tr>", 1)[0]
+    assert [cell.split("</td>")[0] for cell in row.split("<td>")[2:5]] == ["0", "0", "0"]
+    assert "ne peut pas être supprimé" not in web.get(f"/admin/reseaux/{empty.id}").get_data(
+        as_text=True)
+    page = web.get(f"/admin/reseaux/{paca.id}").get_data(as_text=True)
+    assert "ne peut pas être supprimé" in page
 
 
 def test_an_admin_creates_a_network_errors_next_to_fields_nothing_typed_lost(web):
