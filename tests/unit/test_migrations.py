@@ -300,3 +300,14 @@ def downgrade_to(revision: str) -> None:
     from flask_migrate import downgrade
 
     downgrade(revision=revision)
+
+
+def test_the_migrations_have_one_head():
+    """Two branches merged with a migration each: `flask db upgrade` needs one head."""
+    from alembic.script import ScriptDirectory
+
+    app = create_app("testing")
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several heads: {heads}"
