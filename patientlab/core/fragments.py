@@ -3,8 +3,9 @@
 
     {% call cached_fragment("project-card", project.id, project.updated_at) %}…{% endcall %}
 
-The application (tests make several in one process), the language and the application's
-root (every link starts with it) are always part of the key; the key given must name
+The application (tests make several in one process), the language, the application's
+root (every link starts with it) and what packages registered (the network whose pages
+the links lead to) are always part of the key; the key given must name
 everything else the part shows: here the project's last change (its title, teaser, tags,
 status…, all set together). Nothing personal goes in such a part.
 """
@@ -33,7 +34,7 @@ def cached_fragment(context, *key, caller) -> Markup:
     # a mail's force_locale too); a template made without them asks Flask-Babel.
     # Its links start with the application's root: that is part of the key too.
     full = (page_cache.scope(), context.get("html_lang") or str(get_locale()), link_root(),
-            *key)
+            *(part() for part in key_parts()), *key)
     with _LOCK:
         found = _FRAGMENTS.get(full)
         if found is not None:
@@ -45,6 +46,18 @@ def cached_fragment(context, *key, caller) -> Markup:
         while len(_FRAGMENTS) > MAX_FRAGMENTS:
             _FRAGMENTS.popitem(last=False)
     return made
+
+
+def key_parts() -> list:
+    return current_app.extensions.setdefault("patientlab.fragments.key_parts", [])
+
+
+def register_key_part(part) -> None:
+    """``part()``: something every kept part's links depend on beyond the language and the
+    root (the networks give the network the request is about, which links lead to).
+    Called from the owning package's init_app."""
+    if part not in key_parts():
+        key_parts().append(part)
 
 
 def clear() -> None:

@@ -26,6 +26,8 @@ class MenuEntry:
     section: str = PUBLIC
     roles: tuple[str, ...] | None = None  # None: everyone in the section
     count: Callable[[], int] | None = None
+    # Shown on a network's pages only (its own list, where the whole platform has another).
+    network_only: bool = False
 
     def visible_to(self, user) -> bool:
         if self.section == PERSONAL and not (user and user.is_authenticated):
@@ -84,11 +86,27 @@ def _link_values(entry: MenuEntry, user) -> dict:
     return hooks[0](entry.endpoint, user, entry.roles)
 
 
+def register_in_network(test: Callable[[], bool]) -> None:
+    """``test()``: whether this page belongs to one network (entries ``network_only`` are
+    left out elsewhere). Called once, from the owning package's init_app."""
+    registry("patientlab.navigation.in_network", list)[:] = [test]
+
+
+def _in_network() -> bool:
+    tests = registry("patientlab.navigation.in_network", list)
+    return bool(tests) and tests[0]()
+
+
 def menu(user, section: str) -> list[MenuLink]:
     links = []
+    in_network = None
     for entry in sorted(_entries().values(), key=lambda e: (e.order, e.endpoint)):
         if entry.section != section or not entry.visible_to(user):
             continue
+        if entry.network_only:
+            in_network = _in_network() if in_network is None else in_network
+            if not in_network:
+                continue
         label = str(entry.label)
         count = entry.count() if entry.count else 0
         if count:
@@ -116,7 +134,11 @@ def _visitor_hrefs(extra_endpoints: tuple[str, ...]) -> frozenset[str] | None:
     """The addresses of a visitor's menu, found once per application, root and entries
     (they are registered when the application starts). The root comes from
     configuration (core.urls.ApplicationRoot); the list is bounded all the same."""
-    key = (id(current_app._get_current_object()), link_root(), extra_endpoints)
+    from patientlab.core.fragments import key_parts
+
+    # The entries' links depend on the network the page is about (core.fragments).
+    key = (id(current_app._get_current_object()), link_root(), extra_endpoints,
+           *(part() for part in key_parts()))
     if key not in _VISITOR_HREFS:
         if len(_VISITOR_HREFS) >= MAX_VISITOR_HREFS:
             _VISITOR_HREFS.clear()

@@ -33,7 +33,9 @@ def init_app(app) -> None:
     reminders.register("event_satisfaction", after_evening.send_satisfaction_requests)
     app.cli.add_command(events_cli)
     app.jinja_env.globals.update(EVENT_THEMES=EVENT_THEMES, EventFormat=EventFormat)
-    navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi")))
+    # A network's own evenings on its pages; the agenda of every network elsewhere.
+    navigation.register(navigation.MenuEntry(30, "events.index", _l("Soirées Parle-Moi"),
+                                             network_only=True))
     navigation.register(navigation.MenuEntry(35, "agenda.index", _l("Agenda")))
     highlights.register(highlights.Highlight(
         10, "prochaines-soirees", _l("Les prochaines soirées « Parle-Moi »"),

@@ -199,12 +199,23 @@ def init_app(app) -> None:
     app.url_value_preprocessor(_pull)
     app.url_defaults(_push)
     app.before_request(_older_address)
-    from patientlab.core import navigation
+    from patientlab.core import fragments, navigation
     from patientlab.core.mail import sender_hook
 
     with app.app_context():
         sender_hook(mail_sender)
         navigation.register_link_values(role_link_values)
+        fragments.register_key_part(links_network)
+        navigation.register_in_network(lambda: has_request_context() and "network" in g)
+
+
+def links_network() -> str:
+    """The network links lead to when they do not name one (``_push``): kept parts of
+    pages (core.fragments) are kept for each."""
+    if not has_request_context():
+        return ""
+    network = g.get("network") or host_network()
+    return network.slug if network is not None else ""
 
 
 def for_new() -> Network:

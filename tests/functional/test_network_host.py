@@ -22,3 +22,26 @@ def test_links_made_on_a_network_s_host_lead_to_its_pages(client):
     assert page.status_code == 200
     assert f'href="/paca/evenements/{event.id}.ics"' in page.get_data(as_text=True)
     assert 'href="/paca/evenements/"' in page.get_data(as_text=True)
+
+
+def test_kept_parts_of_a_page_keep_to_the_network_of_the_page(client):
+    """The layout's kept parts (footer, menu) link to the page's network: a footer made
+    on a PACA page is not shown on a CLARA page."""
+    NetworkFactory(slug="paca")
+    db.session.commit()
+    paca = client.get("/paca/evenements/").get_data(as_text=True)
+    assert 'href="/paca/glossaire"' in paca
+    clara = client.get("/clara/projets/").get_data(as_text=True)
+    assert 'href="/clara/glossaire"' in clara
+    assert "/paca/" not in clara
+
+
+def test_a_network_s_own_evenings_are_in_its_menu_the_agenda_elsewhere(client):
+    NetworkFactory(slug="paca")
+    db.session.commit()
+    paca = client.get("/paca/evenements/").get_data(as_text=True)
+    assert 'href="/paca/evenements/"' in paca
+    assert 'href="/agenda"' in paca
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/agenda"' in home
+    assert "Soirées Parle-Moi</a>" not in home
