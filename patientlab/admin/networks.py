@@ -100,31 +100,11 @@ def save_network(actor, row: NetworkRow | None, values: dict, reserved: set[str]
     _ensure_admin(actor)
     network = row.network if row is not None else None
     values = _clean(values)
-    if network is not None and row.has_data:
-        if values["slug"] and values["slug"] != network.slug:
-            raise ServiceError(_l("L’adresse de ce réseau ne peut plus changer : ses appels, "
-                                  "soirées ou projets ont déjà des liens dans des e-mails "
-                                  "envoyés."), field="slug")
+    if network is not None and row.has_data and not values["slug"]:
         values["slug"] = network.slug
-    else:
-        problem = network_services.slug_problem(values["slug"], reserved, network)
-        if problem:
-            raise ServiceError(problem, field="slug")
-    problem = network_services.colour_problem(values["colour"])
-    if problem:
-        raise ServiceError(problem, field="colour")
-    same_name = db.session.scalar(select(Network.id).where(
-        func.lower(Network.name) == values["name"].lower()))
-    if same_name is not None and (network is None or same_name != network.id):
-        raise ServiceError(_l("Un autre réseau porte déjà ce nom."), field="name")
-    if values["host"]:
-        if not _HOST.match(values["host"]):
-            raise ServiceError(_l("Écrivez un nom de domaine sans « https:// » ni « / », par "
-                                  "exemple « patients.canceropole-clara.fr »."), field="host")
-        same_host = db.session.scalar(select(Network.id).where(Network.host == values["host"]))
-        if same_host is not None and (network is None or same_host != network.id):
-            raise ServiceError(_l("Un autre réseau utilise déjà ce nom de domaine."),
-                               field="host")
+    problems = _problems(network, row, values, reserved)
+    if problems:
+        raise ServiceError.all_of(problems)
     values["host"] = values["host"] or None
     creating = network is None
     if creating:
@@ -140,6 +120,34 @@ def save_network(actor, row: NetworkRow | None, values: dict, reserved: set[str]
         audit.record(actor, "network.created" if creating else "network.updated", network,
                      summary=f"network={network.slug}: {', '.join(changed) or '-'}")
     return network
+
+
+def _problems(network, row, values: dict, reserved: set[str]) -> list[ServiceError]:
+    """Every refusal of the values at once, each naming its field."""
+    problems = []
+    if network is not None and row.has_data:
+        if values["slug"] != network.slug:
+            problems.append(ServiceError(_l(
+                "L’adresse de ce réseau ne peut plus changer : ses appels, soirées ou projets "
+                "ont déjà des liens dans des e-mails envoyés."), field="slug"))
+    elif problem := network_services.slug_problem(values["slug"], reserved, network):
+        problems.append(ServiceError(problem, field="slug"))
+    if problem := network_services.colour_problem(values["colour"]):
+        problems.append(ServiceError(problem, field="colour"))
+    same_name = db.session.scalar(select(Network.id).where(
+        func.lower(Network.name) == values["name"].lower()))
+    if same_name is not None and (network is None or same_name != network.id):
+        problems.append(ServiceError(_l("Un autre réseau porte déjà ce nom."), field="name"))
+    if values["host"] and not _HOST.match(values["host"]):
+        problems.append(ServiceError(_l(
+            "Écrivez un nom de domaine sans « https:// » ni « / », par exemple "
+            "« patients.canceropole-clara.fr »."), field="host"))
+    elif values["host"]:
+        same_host = db.session.scalar(select(Network.id).where(Network.host == values["host"]))
+        if same_host is not None and (network is None or same_host != network.id):
+            problems.append(ServiceError(_l("Un autre réseau utilise déjà ce nom de domaine."),
+                                         field="host"))
+    return problems
 
 
 def delete_network(actor, row: NetworkRow) -> None:

@@ -23,6 +23,14 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.also: list[ServiceError] = []  # more refusals found at once, each its field
+
+    @classmethod
+    def all_of(cls, errors: list["ServiceError"]) -> "ServiceError":
+        """One refusal carrying every problem found, so that the form shows them all."""
+        first, *others = errors
+        first.also = others
+        return first
 
 
 MESSAGES = {

@@ -148,9 +148,11 @@ def max_length(n: int) -> Length:
 
 
 def add_service_error(form, error) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
+    """Show a service's refusal next to the field it names, or at the top of the form;
+    each of the refusals found with it (``also``) too."""
+    for each in (error, *getattr(error, "also", ())):
+        field = getattr(form, each.field, None) if getattr(each, "field", None) else None
+        if field is not None:
+            field.errors = [*field.errors, str(each.message)]
+        else:
+            form.form_errors.append(str(each.message))

@@ -53,7 +53,7 @@ def slug_problem(slug: str, reserved: set[str], network: Network | None = None) 
                       "en commençant par une lettre, par exemple « clara »."))
     if slug in reserved:
         return str(_l("« %(slug)s » est déjà une adresse de la plateforme. Choisissez-en "
-                      "un autre.", slug=slug))
+                      "une autre.", slug=slug))
     taken = db.session.execute(select(Network.id).where(Network.slug == slug)).scalar()
     if taken is not None and (network is None or taken != network.id):
         return str(_l("Un autre réseau utilise déjà « %(slug)s ».", slug=slug))

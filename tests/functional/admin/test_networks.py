@@ -76,6 +76,9 @@ def test_an_admin_creates_a_network_errors_next_to_fields_nothing_typed_lost(web
     assert 'id="slug-error"' in page
     assert fr("« admin » est déjà une adresse de la plateforme") in page
     assert 'href="#slug"' in page
+    # Both refusals at once, each next to its field and in the summary.
+    assert 'id="colour-error"' in page
+    assert 'href="#colour"' in page
     response = web.submit("/admin/reseaux/nouveau", {**NEW, "colour": "#ffcc00"})
     page = response.get_data(as_text=True)
     assert 'id="colour-error"' in page

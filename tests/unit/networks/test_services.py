@@ -65,7 +65,7 @@ def test_the_platforms_own_first_segments_are_reserved(app):
     assert "evenements" not in reserved
     for slug in ("compte", "admin", "static"):
         assert svc.slug_problem(slug, reserved) == (
-            f"«{NBSP}{slug}{NBSP}» est déjà une adresse de la plateforme. Choisissez-en un autre.")
+            f"«{NBSP}{slug}{NBSP}» est déjà une adresse de la plateforme. Choisissez-en une autre.")
 
 
 def test_a_slug_another_network_uses_is_taken_but_a_network_keeps_its_own(app):
