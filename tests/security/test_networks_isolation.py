@@ -324,3 +324,25 @@ def test_a_page_kept_for_a_network_s_host_is_not_served_on_the_platform_s(app, c
         on_paca = client.get("/", headers={"Host": "parle-moi.exemple.fr"})
         assert on_paca.status_code == 302
         assert client.get("/").status_code == 200
+
+
+# --- Accounts are the platform's: a network's moderation does not reach above itself -----
+
+
+@pytest.mark.parametrize("role", ["coordinator", "moderator"])
+def test_a_moderator_of_b_cannot_suspend_a_s_people_of_equal_or_higher_rank(web, role):
+    """A suspension holds across the platform: under B's address, a person who
+    coordinates or moderates A (and holds no role in B) is not a mere citizen."""
+    from patientlab.extensions import db
+    from tests.factories import UserFactory
+
+    other = NetworkFactory(slug="reseau-b")
+    UserFactory(email="moderation.b@exemple.fr", roles=["moderator"], roles__network=other)
+    target = UserFactory(email="personne.a@exemple.fr", roles=[role])
+    db.session.commit()
+    web.login("moderation.b@exemple.fr")
+    url = f"/reseau-b/moderation/comptes/{target.id}/suspension"
+    web.submit(url, {"suspend-reason": "Pour voir.", "suspend-until": "2099-01-01"},
+               prefix="suspend")
+    db.session.refresh(target)
+    assert target.suspended_until is None
