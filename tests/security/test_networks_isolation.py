@@ -346,3 +346,43 @@ def test_a_moderator_of_b_cannot_suspend_a_s_people_of_equal_or_higher_rank(web,
                prefix="suspend")
     db.session.refresh(target)
     assert target.suspended_until is None
+
+
+# --- Links in mails: a registration's token, the day-after question -----------------------
+
+
+def test_the_links_of_a_s_registration_answer_only_under_a_s_address(client, networks):
+    from patientlab.events.models import Registration
+    from patientlab.events.services.after_evening import satisfaction_token
+    from patientlab.events.services.mails import link_token
+    from patientlab.extensions import db
+
+    a, b = networks
+    registration = db.session.get(Registration, a["registration_id"])
+    token = link_token(registration)
+    for path in (f"/inscriptions/{token}", f"/inscriptions/{token}/annuler",
+                 f"/inscriptions/{token}/modifier", f"/inscriptions/{token}/agenda.ics"):
+        response = client.get(f"/{b['network']}{path}")
+        assert response.status_code == 404, path
+        assert MARK_A not in response.get_data(as_text=True)
+        assert client.get(f"/{a['network']}{path}").status_code in (200, 302), path
+    response = client.get(f"/{b['network']}/inscriptions/avis/"
+                          f"{satisfaction_token(registration)}")
+    assert response.status_code in (400, 404)
+
+
+def test_a_network_s_calendar_feed_holds_only_its_evenings(client, networks):
+    a, b = networks
+    assert MARK_A not in client.get(f"/{b['network']}/evenements.ics").get_data(as_text=True)
+    assert MARK_B not in client.get(f"/{a['network']}/evenements.ics").get_data(as_text=True)
+    both = client.get("/agenda.ics").get_data(as_text=True)
+    assert MARK_A in both
+    assert MARK_B in both
+
+
+@pytest.mark.parametrize("path", ["/projets/?q=chimiothérapie", "/evenements/?q=famille",
+                                  "/appels/?q=Oncostarter", "/glossaire/?q=cohorte"])
+def test_a_network_s_search_finds_nothing_of_another(client, networks, path):
+    _a, b = networks
+    response = client.get(f"/{b['network']}" + path)
+    assert MARK_A not in response.get_data(as_text=True)
