@@ -386,3 +386,64 @@ def test_a_network_s_search_finds_nothing_of_another(client, networks, path):
     _a, b = networks
     response = client.get(f"/{b['network']}" + path)
     assert MARK_A not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [
+    "/inscriptions/abc%0d%0aSet-Cookie:%20x=1", "/inscriptions/abc%0aLocation:%20//evil",
+    "/inscriptions/%2F%2Fevil.example", "/inscriptions/..%2F..%2Fadmin",
+])
+def test_old_addresses_with_encoded_line_breaks_or_slashes_stay_ours(client, path):
+    response = client.get(path)
+    assert response.status_code in (308, 400, 404)
+    location = response.headers.get("Location", "")
+    assert "\r" not in location
+    assert "\n" not in location
+    assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
+    if location:
+        assert location.startswith("/clara/inscriptions/"), location
+
+
+# --- Joint calls ---------------------------------------------------------------------------
+
+
+def test_a_partner_reaches_only_the_joint_call_and_cannot_change_its_partners(app, web,
+                                                                           networks):
+    from patientlab.calls import services as call_svc
+    from patientlab.calls.models import Call
+    from patientlab.extensions import db
+    from patientlab.networks.context import by_slug
+    from tests.factories import UserFactory, make_call
+
+    a, b = networks
+    joint = db.session.get(Call, a["call_id"])
+    other = make_call(title=f"Un autre appel {MARK_A}")
+    third = NetworkFactory(slug="reseau-c")
+    with app.test_request_context():
+        b_id = by_slug(b["network"]).id
+    call_svc.set_partners(UserFactory(roles=["admin"]), joint, [b_id])
+    db.session.commit()
+    web.login(f"b.{Role.COORDINATOR}@exemple.fr")
+    base = f"/{b['network']}/coordination/appels"
+    assert web.get(f"{base}/{joint.id}").status_code == 200
+    for url in (f"{base}/{other.id}", f"{base}/{other.id}/modifier",
+                f"{base}/{other.id}/classement.csv"):
+        assert web.get(url).status_code == 404, url
+    form = web.get(f"{base}/{joint.id}/modifier").get_data(as_text=True)
+    assert 'name="partners"' not in form
+    token = web.csrf(f"{base}/{joint.id}/modifier")
+    web.client.post(f"{base}/{joint.id}/modifier", headers=FROM_OUR_PAGES, data={
+        "csrf_token": token, "title": joint.title, "partners": [str(third.id)],
+        "published": "y"})
+    db.session.expire_all()
+    assert set(db.session.get(Call, joint.id).partner_ids) == {b_id}
+    from sqlalchemy import select
+
+    from patientlab.auth.models import User
+    from patientlab.core.errors import ServiceError
+
+    partner = db.session.scalar(select(User).where(
+        User.email == f"b.{Role.COORDINATOR}@exemple.fr"))
+    with app.test_request_context(f"/{b['network']}/"):
+        app.preprocess_request()
+        with pytest.raises(ServiceError):
+            call_svc.set_partners(partner, db.session.get(Call, joint.id), [])
