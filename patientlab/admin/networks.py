@@ -7,8 +7,9 @@ changes, and the network can no longer be deleted.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
@@ -142,6 +143,10 @@ def _problems(network, row, values: dict, reserved: set[str]) -> list[ServiceErr
         problems.append(ServiceError(_l(
             "Écrivez un nom de domaine sans « https:// » ni « / », par exemple "
             "« patients.canceropole-clara.fr »."), field="host"))
+    elif values["host"] == (urlsplit(current_app.config["PUBLIC_URL"]).hostname or ""):
+        problems.append(ServiceError(_l(
+            "C’est le nom de domaine de la plateforme elle-même : donnez au réseau un nom de "
+            "domaine qui lui est propre."), field="host"))
     elif values["host"]:
         same_host = db.session.scalar(select(Network.id).where(Network.host == values["host"]))
         if same_host is not None and (network is None or same_host != network.id):

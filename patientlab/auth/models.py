@@ -88,6 +88,13 @@ class User(UserMixin, db.Model):
             row.role for row in self.network_role_rows
             if network_id is None or row.network_id == network_id}
 
+    @property
+    def roles_anywhere(self) -> set[str]:
+        """Every role the person holds, in any network: what an action on the whole
+        account (a suspension) must weigh, whatever network's address it is done under."""
+        return {row.role for row in self.role_rows} | {
+            row.role for row in self.network_role_rows}
+
     def roles_in(self, network_id: int) -> set[str]:
         """The roles that count in ``network_id``: the person's own and that network's."""
         return {row.role for row in self.role_rows} | {

@@ -41,7 +41,7 @@ def suspend(actor: User, user: User, reason: str, until: date,
         raise ServiceError(_l("Choisissez une date de fin dans le futur."), field="until")
     if user.id == actor.id:
         raise ServiceError(_l("Vous ne pouvez pas suspendre votre propre compte."))
-    if authority(user) >= authority(actor):
+    if authority(user, user.roles_anywhere) >= authority(actor):
         raise ServiceError(_l("Vous ne pouvez pas suspendre un compte qui a autant de droits "
                               "que le vôtre, ou plus. Demandez à une personne qui administre "
                               "la plateforme."))
@@ -62,7 +62,7 @@ def lift_suspension(actor: User, user: User) -> None:
     ensure_may_suspend(actor)
     if user.suspended_until is None:
         return
-    if not actor.has_role(Role.ADMIN) and authority(user) >= authority(actor):
+    if not actor.has_role(Role.ADMIN) and authority(user, user.roles_anywhere) >= authority(actor):
         raise ServiceError(_l("Seule une personne qui administre la plateforme peut lever "
                               "cette suspension."))
     user.suspended_until = None

@@ -44,8 +44,10 @@ class Role:
 AUTHORITY = {Role.MODERATOR: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
 
 
-def authority(user) -> int:
-    return max((AUTHORITY.get(role, 0) for role in user.roles), default=0)
+def authority(user, roles=None) -> int:
+    """The rank of ``user``'s highest role here (or of ``roles``)."""
+    return max((AUTHORITY.get(role, 0) for role in (user.roles if roles is None else roles)),
+               default=0)
 
 
 ROLE_LABELS = {

@@ -61,10 +61,16 @@ def slug_problem(slug: str, reserved: set[str], network: Network | None = None) 
 
 
 def reserved_slugs(url_map) -> set[str]:
-    """The first segments of the platform's own addresses, which no slug may take."""
+    """The first segments of the platform's own addresses, which no slug may take, and
+    those that follow a network's slug: ``/projets/`` is an address from before networks
+    (in mails already sent) that leads to the first network's projects, not the home page
+    of a network called « projets »."""
     reserved = {"static", "api", "www"}
     for rule in url_map.iter_rules():
-        first = rule.rule.lstrip("/").split("/", 1)[0]
+        segments = rule.rule.lstrip("/").split("/")
+        if segments[0].startswith("<network:"):
+            segments = segments[1:]
+        first = segments[0] if segments else ""
         if first and not first.startswith("<"):
             reserved.add(first.split(".", 1)[0])
     return reserved

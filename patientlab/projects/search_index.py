@@ -88,6 +88,11 @@ _HIDDEN = text(
     "SELECT rowid FROM project_search WHERE project_search MATCH :match AND rowid IN "
     "(SELECT id FROM project WHERE publication IN :hidden)").bindparams(
     bindparam("hidden", NOT_PUBLISHED, expanding=True))
+#: The same, with the matches of other networks than this address's.
+_HIDDEN_HERE = text(
+    "SELECT rowid FROM project_search WHERE project_search MATCH :match AND rowid IN "
+    "(SELECT id FROM project WHERE publication IN :hidden OR network_id != :network)"
+).bindparams(bindparam("hidden", NOT_PUBLISHED, expanding=True))
 _RANKED = text("SELECT rowid FROM project_search WHERE project_search MATCH :match "
                "ORDER BY rank, rowid DESC LIMIT :wanted")
 
@@ -100,7 +105,7 @@ class PublishedMatches:
     instead of 3 ms; the big project rows are not read)."""
 
     match: str
-    hidden: frozenset[int]  # the matches not published
+    hidden: frozenset[int]  # the matches not published (or of another network)
     total: int
 
     def ranked(self, limit: int, offset: int) -> list[int]:
@@ -111,11 +116,16 @@ class PublishedMatches:
         return [i for i in ids if i not in self.hidden][offset:offset + limit]
 
 
-def published_matches(dialect: str, terms: list[str]) -> PublishedMatches | None:
-    """None on PostgreSQL, whose join on the GIN index's matches is already cheap."""
+def published_matches(dialect: str, terms: list[str],
+                      network_id: int | None = None) -> PublishedMatches | None:
+    """None on PostgreSQL, whose join on the GIN index's matches is already cheap.
+    ``network_id``: only that network's projects (a network's page never lists
+    another's)."""
     if dialect != "sqlite":
         return None
     match = search.fts5_query(terms)
-    hidden = frozenset(db.session.scalars(_HIDDEN, {"match": match}))
+    hidden = frozenset(db.session.scalars(_HIDDEN, {"match": match}) if network_id is None
+                       else db.session.scalars(_HIDDEN_HERE, {"match": match,
+                                                              "network": network_id}))
     total = db.session.execute(_MATCHES, {"match": match}).scalar_one() - len(hidden)
     return PublishedMatches(match, hidden, total)

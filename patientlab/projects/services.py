@@ -214,7 +214,7 @@ def search_projects(query: SearchQuery) -> Page:
     dialect = db.session.get_bind().dialect.name
     if (terms and not (query.cancer or query.theme or query.status)
             and query.sort not in ("titre", "recent")):
-        matches = search_index.published_matches(dialect, terms)
+        matches = search_index.published_matches(dialect, terms, context.current_id())
         if matches is not None:
             result = Page.of(matches.total, query.page, PER_PAGE)
             ids = matches.ranked(PER_PAGE, result.offset)

@@ -61,8 +61,9 @@ def test_the_platforms_own_first_segments_are_reserved(app):
     reserved = svc.reserved_slugs(app.url_map)
     assert {"compte", "admin", "static", "membres", "mon-espace", "charte", "langue",
             "api", "www"} <= reserved
-    # A network's pages start with its slug: their own segments are no first segment.
-    assert "evenements" not in reserved
+    # The segments after a network's slug too: « /evenements/ » from before networks
+    # leads to the first network's evenings, not to a network called « evenements ».
+    assert {"evenements", "projets", "appels", "coordination"} <= reserved
     for slug in ("compte", "admin", "static"):
         assert svc.slug_problem(slug, reserved) == (
             f"«{NBSP}{slug}{NBSP}» est déjà une adresse de la plateforme. Choisissez-en une autre.")
