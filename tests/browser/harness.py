@@ -144,10 +144,20 @@ SUBMIT_EMPTY = """(index) => {
 }"""
 
 
+#: A network's slug before one of its pages' first segments: /paca/projets/3 and
+#: /clara/projets/12 are the same kind of page, made by the same template.
+NETWORK_PREFIX = re.compile(
+    r"^/[a-z][a-z0-9-]{1,29}(?=/(appels|candidatures|comite|confidentialite|coordination|"
+    r"evenements|facile-a-lire|glossaire|inscriptions|mentions-legales|moderation|"
+    r"organisation|projets|relectures)(/|$|\.|\?))")
+
+
 def page_kind(path: str) -> str:
-    """/clara/projets/12?page=2 → /projets/#?page: pages that share a template."""
+    """/clara/projets/12?page=2 → /<network>/projets/#?page: pages that share a
+    template, in whichever network."""
     base, _, query = path.partition("?")
     keys = "&".join(sorted(part.split("=")[0] for part in query.split("&") if part))
+    base = NETWORK_PREFIX.sub("/<network>", base)
     return re.sub(r"\d+", "#", base) + (f"?{keys}" if keys else "")
 
 

@@ -45,3 +45,23 @@ def test_a_network_s_own_evenings_are_in_its_menu_the_agenda_elsewhere(client):
     home = client.get("/").get_data(as_text=True)
     assert 'href="/agenda"' in home
     assert "Soirées Parle-Moi</a>" not in home
+
+
+def test_on_a_platform_page_a_network_role_s_menu_entry_leads_to_its_network(web):
+    """PACA's organiser on « Mon espace »: « Mes soirées » leads to PACA's evenings (CLARA's
+    would refuse her); CLARA's organiser keeps CLARA's."""
+    from patientlab.core.security import Role
+    from tests.factories import UserFactory
+
+    paca = NetworkFactory(slug="paca")
+    UserFactory(email="nicolas@exemple.fr", roles=[Role.ORGANISER], roles__network=paca)
+    UserFactory(email="sophie@exemple.fr", roles=[Role.ORGANISER])
+    db.session.commit()
+    web.login("nicolas@exemple.fr")
+    page = web.get("/mon-espace").get_data(as_text=True)
+    assert 'href="/paca/organisation/evenements/"' in page
+    assert 'href="/clara/organisation/evenements/"' not in page
+    web.logout()
+    web.login("sophie@exemple.fr")
+    page = web.get("/mon-espace").get_data(as_text=True)
+    assert 'href="/clara/organisation/evenements/"' in page
