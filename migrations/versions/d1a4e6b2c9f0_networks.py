@@ -141,11 +141,12 @@ def upgrade():
         "INSERT INTO network_role (user_id, network_id, role, granted_at, granted_by_id) "
         f"SELECT user_id, 1, role, granted_at, granted_by_id FROM user_role WHERE role IN {NETWORK_ROLES}")
     op.execute(f"DELETE FROM user_role WHERE role IN {NETWORK_ROLES}")
-    now = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
-    op.execute(
+    op.get_bind().execute(sa.text(
         "INSERT INTO reviewer_network (user_id, network_id, created_at) "
-        f"SELECT DISTINCT user_id, 1, '{now}' FROM user_role "
-        "WHERE role IN ('patient_expert', 'association_rep')")
+        "SELECT DISTINCT user_id, 1, :now FROM user_role "
+        "WHERE role IN ('patient_expert', 'association_rep')").bindparams(
+        sa.bindparam("now", datetime.now(timezone.utc),
+                     type_=patientlab.core.models.UTCDateTime())))
     op.execute("INSERT INTO association_network (association_id, network_id) "
                "SELECT id, 1 FROM association")
 
