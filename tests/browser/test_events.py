@@ -147,10 +147,13 @@ def test_cancelling_by_keyboard_asks_to_confirm_first(new_context, base_url, liv
         registration = register(event.id, RegistrationData(
             name="Odile Garnier", email="odile.garnier@exemple.fr", privacy_consent=True))
         token = link_token(registration)
+        from patientlab.networks.models import Network
+
+        slug = db.session.get(Network, event.network_id).slug  # the next one may be PACA's
         db.session.commit()
         db.session.remove()
     page = new_context().new_page()
-    page.goto(f"{base_url}/clara/inscriptions/{token}")
+    page.goto(f"{base_url}/{slug}/inscriptions/{token}")
     tab_until(page, "el => el.tagName === 'A' && el.innerText.includes('Annuler mon inscription')",
               "registration → cancel link")
     with page.expect_navigation():

@@ -3,7 +3,7 @@ sees CLARA's, whatever address she types."""
 
 from sqlalchemy import select
 
-from patientlab.calls.models import Application, Call
+from patientlab.calls.models import Application, Call, CallPartner
 from patientlab.extensions import db
 from patientlab.networks.models import Network
 from tests.browser.conftest import log_in
@@ -14,14 +14,15 @@ REFUSED = {403: "Vous n’avez pas accès à cette page", 404: "Page introuvable
 
 
 def _clara_secrets(live_app) -> tuple[list[int], list[str]]:
-    """CLARA's calls (ids) and what only its coordination may read: the calls' and the
-    applications' titles."""
+    """CLARA's own calls (ids) and what only its coordination may read: the calls' and the
+    applications' titles. The call CLARA runs with PACA (joint) is PACA's too: left out."""
     with live_app.app_context():
         clara = db.session.scalar(select(Network.id).where(Network.slug == "clara"))
+        joint = select(CallPartner.call_id)
         calls = db.session.execute(select(Call.id, Call.title).where(
-            Call.network_id == clara).order_by(Call.id)).all()
+            Call.network_id == clara, Call.id.not_in(joint)).order_by(Call.id)).all()
         applications = db.session.scalars(select(Application.title).join(Call).where(
-            Call.network_id == clara)).all()
+            Call.network_id == clara, Call.id.not_in(joint))).all()
         db.session.remove()
     assert calls, "the demo gives CLARA calls"
     assert applications, "the demo gives CLARA's calls applications"

@@ -32,7 +32,7 @@ def test_the_acceptance_mail_gives_the_next_steps_and_links_to_them(web, make_us
     for step in ("Comment une relecture vous arrive", "Lire le guide de la relecture",
                  "Découvrir les appels en cours", fr("Venir à une soirée « Parle-Moi »")):
         assert step in text
-    for url in ("/clara/relectures/guide", "/clara/appels/", "/clara/evenements/"):
+    for url in ("/clara/relectures/guide", "/clara/appels/", "/agenda"):
         assert f"http://localhost{url}\n" in text or f"{url}\n" in text, url
     assert "/compte/profil" not in text
 
