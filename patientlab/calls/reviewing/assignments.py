@@ -1,6 +1,7 @@
 """Assignments of reviewers, suggestions that spread the load, declarations of interests."""
 
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
@@ -21,6 +22,7 @@ from patientlab.networks import services as network_services
 from patientlab.networks.context import slug_of
 
 from ..models import (
+    COI_REASONS,
     Application,
     ApplicationStatus,
     Assignment,
@@ -68,18 +70,68 @@ def reviewer_assignments(user: User) -> list[Assignment]:
         .order_by(Call.review_deadline.desc(), Assignment.id)))
 
 
-def eligible_reviewers(application: Application) -> list[User]:
-    """Validated reviewers not yet assigned to (nor in conflict with) this application."""
+def _pool(application: Application):
+    """Validated, active reviewers whom one of this call's networks (the lead or a partner)
+    may invite, other than the applicant and the people already assigned to (or in conflict
+    on) this very application."""
     taken = select(Assignment.reviewer_id).where(Assignment.application_id == application.id)
+    return (select(User).join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role.in_(Role.REVIEWERS), User.active.is_(True),
+                   User.id.in_(network_services.reviewers_of(application.call.network_ids)),
+                   User.id != (application.owner_id or 0), User.id.not_in(taken)))
+
+
+def _conflicts_with_owner(application: Application, *columns):
+    """Conflicts of interest declared on any application of the same applicant, in every
+    network and every call: the tie is with the person, not with one project."""
+    return (select(*columns).select_from(Assignment)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Application.owner_id == application.owner_id,
+                   Assignment.status == AssignmentStatus.CONFLICT))
+
+
+def eligible_reviewers(application: Application) -> list[User]:
+    """Validated reviewers not yet assigned to this application, nor in conflict with its
+    applicant (declared on any of their applications, in any network)."""
+    stmt = _pool(application)
+    if application.owner_id is not None:
+        stmt = stmt.where(User.id.not_in(
+            _conflicts_with_owner(application, Assignment.reviewer_id)))
     # DISTINCT and a collated ORDER BY do not mix on PostgreSQL: sorted here.
-    # The shared pool: validated reviewers who agreed that one of this call's networks (the
-    # lead or a partner) invites them.
-    return sorted_french(db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(Role.REVIEWERS), User.active.is_(True),
-               User.id.in_(network_services.reviewers_of(application.call.network_ids)),
-               User.id != (application.owner_id or 0), User.id.not_in(taken))
-        .distinct()), key=lambda user: user.name)
+    return sorted_french(db.session.scalars(stmt.distinct()), key=lambda user: user.name)
+
+
+@dataclass(frozen=True)
+class KnownConflict:
+    """A reviewer left out because they declared a tie with this applicant. Only the reason
+    and the date are kept: the other application's title and call may belong to another
+    network and stay confidential."""
+    reviewer: User
+    reason: str
+    declared_at: datetime | None
+
+    @property
+    def reason_label(self) -> str:
+        return str(COI_REASONS.get(self.reason, COI_REASONS["other"]))
+
+
+def known_conflicts(application: Application) -> list[KnownConflict]:
+    """The reviewers of this call's pool left out of ``eligible_reviewers`` because of a
+    conflict declared with the same applicant: the latest declaration of each, in one
+    query."""
+    if application.owner_id is None:
+        return []
+    pool = _pool(application).with_only_columns(User.id)
+    declared = func.coalesce(Assignment.coi_declared_at, Assignment.assigned_at)
+    rows = db.session.execute(
+        _conflicts_with_owner(application, User, Assignment.coi_reason, declared)
+        .join(User, User.id == Assignment.reviewer_id)
+        .where(User.id.in_(pool))
+        .order_by(Assignment.reviewer_id, declared.desc(), Assignment.id.desc()))
+    latest: dict[int, KnownConflict] = {}
+    for user, reason, at in rows:
+        latest.setdefault(user.id, KnownConflict(user, reason or "other", at))
+    return sorted_french(latest.values(), key=lambda known: known.reviewer.name)
 
 
 def load_in_call(call: Call) -> dict[int, int]:
@@ -104,13 +156,8 @@ def suggest_reviewers(application: Application, wanted: int = 3) -> list[User]:
     needed = max(wanted - live, 0)
     if needed == 0:
         return []
-    conflicted = set(db.session.scalars(
-        select(Assignment.reviewer_id).join(Application,
-                                            Application.id == Assignment.application_id)
-        .where(Application.owner_id == application.owner_id,
-               Assignment.status == AssignmentStatus.CONFLICT)))
     load = load_in_call(application.call)
-    candidates = [u for u in eligible_reviewers(application) if u.id not in conflicted]
+    candidates = eligible_reviewers(application)  # known conflicts are already left out
     candidates.sort(key=lambda u: (load.get(u.id, 0), u.id))
     return candidates[:needed]
 

@@ -281,6 +281,7 @@ def _application_page(application, assign_form=None, decision_form=None, status=
         funded=api.is_funded(application),
         application=application, call=application.call, assignments=assignments,
         assign_form=assign_form, eligible=eligible, load=load, suggested=suggested,
+        known_conflicts=reviewing.known_conflicts(application),
         unassign_form=UnassignForm(formdata=None),
         release_form=ReleaseForm(formdata=None, prefix="release"),
         decision_form=decision_form, recommended=recommended,
