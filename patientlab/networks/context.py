@@ -128,9 +128,15 @@ def _push(endpoint, values):
 
     if not current_app.url_map.is_endpoint_expecting(endpoint, "network"):
         return
-    network = g.get("network") or host_network() or default_network()
+    network = implied_network()
     if network is not None:
         values["network"] = network.slug
+
+
+def implied_network() -> Network | None:
+    """The network meant when none is named: this address's (or the one a job acts for,
+    ``within``), else the one whose host name was used, else the first network."""
+    return g.get("network") or host_network() or default_network()
 
 
 def host_network() -> Network | None:
@@ -219,10 +225,9 @@ def links_network() -> str:
 
 
 def for_new() -> Network:
-    """The network a thing made now belongs to: this request's, else the one whose host
-    name was used, else the first network (commands and jobs run outside any address)."""
-    network = (g.get("network") or host_network() or default_network()) if has_request_context() \
-        else default_network()
+    """The network a thing made now belongs to (``implied_network``: commands and jobs
+    outside any address make it in the first network)."""
+    network = implied_network()
     if network is None:
         raise LookupError("no network exists yet: run the migrations")
     return network
